@@ -1,0 +1,65 @@
+# Doorbraak — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DIST := src/doorbraak/static/dist
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/doorbraak
+
+.PHONY: setup assets demo serve test lint typecheck openapi openapi-check messages bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(DIST)/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard src/doorbraak/static/css/*.css src/doorbraak/static/js/*.js)
+	npm run --silent build
+	@touch $@
+
+assets: $(DIST)/.built
+
+setup: $(STAMP) assets
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Doorbraak draait op http://127.0.0.1:8000 — stop met Ctrl+C"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	POSTGRES_URL=$(POSTGRES_URL) scripts/run-tests
+
+lint: setup
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+
+typecheck: setup
+	$(VENV)/bin/mypy src tests
+
+openapi: setup
+	$(PY) manage.py spectacular --lang nl --file docs/openapi.yaml --validate --fail-on-warn
+
+openapi-check: setup
+	$(PY) manage.py spectacular --lang nl --file $(VENV)/openapi.generated.yaml --validate --fail-on-warn
+	@diff -u docs/openapi.yaml $(VENV)/openapi.generated.yaml \
+	  || (echo "docs/openapi.yaml is out of date: run 'make openapi' and commit it." && exit 1)
+
+messages: setup
+	cd src/doorbraak && ../../$(PY) ../../manage.py makemessages --locale nl --locale en --no-obsolete --no-location
+	cd src/doorbraak && ../../$(PY) ../../manage.py compilemessages --locale nl --locale en
+
+bench: setup
+	@echo "No benchmarks yet: the foundation has no performance targets."
+
+clean:
+	rm -rf $(VENV) node_modules $(DIST) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,291 @@
+"""Dutch admin screens for functional administrators (functioneel beheer).
+
+Administrators manage configuration in the municipalities they administer; they never
+see case content (no case model is registered here). Every change to a person's account
+is written to the processing log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Model, Q, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.accounts import services
+from doorbraak.accounts.models import (
+    District,
+    Membership,
+    Municipality,
+    Organisation,
+    Role,
+    Team,
+    User,
+)
+from doorbraak.accounts.policies import can_administer
+from doorbraak.accounts.selectors import municipality_ids_of
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.lib.otp import is_verified
+
+
+class DoorbraakAdminSite(admin.AdminSite):
+    site_header = _("Doorbraak administration")
+    site_title = _("Doorbraak administration")
+    index_title = _("Configuration")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and is_verified(user) and can_administer(user))
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        from doorbraak.accounts.views import redirect_to_login
+
+        return redirect_to_login(request)
+
+
+admin_site = DoorbraakAdminSite(name="admin")
+
+
+def _administered(request: HttpRequest) -> set[int]:
+    return municipality_ids_of(request.user, role=Role.ADMIN)
+
+
+class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Only administrators, only their own municipalities (superusers see everything)."""
+
+    #: Lookup from this model to its municipality id; "" for models outside any municipality.
+    municipality_lookup = "municipality"
+
+    def _allowed(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if not can_administer(request.user):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return bool(self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_administer(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_administer(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._allowed(request, obj)
+
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.municipality_lookup}__in": _administered(request)})
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scope(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            ids = _administered(request)
+            model = db_field.related_model
+            if model is Municipality:
+                kwargs["queryset"] = Municipality.objects.filter(pk__in=ids)
+            elif model in (District, Team):
+                kwargs["queryset"] = model.objects.filter(municipality__in=ids)
+            elif model is Organisation:
+                kwargs["queryset"] = Organisation.objects.filter(
+                    Q(municipality__isnull=True) | Q(municipality__in=ids)
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Municipality, site=admin_site)
+class MunicipalityAdmin(ScopedAdmin):
+    municipality_lookup = "pk"
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new tenant is created by the operator, not from inside another tenant.
+        return bool(request.user.is_superuser)
+
+
+@admin.register(District, site=admin_site)
+class DistrictAdmin(ScopedAdmin):
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name"]
+
+
+@admin.register(Organisation, site=admin_site)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["name", "short_name", "kind", "municipality"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            Q(municipality__isnull=True) | Q(municipality__in=_administered(request))
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # National organisations are shared by every municipality: only the operator edits them.
+        if isinstance(obj, Organisation) and obj.municipality_id is None:
+            return bool(request.user.is_superuser)
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Team, site=admin_site)
+class TeamAdmin(ScopedAdmin):
+    list_display = ["name", "organisation", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name"]
+    filter_horizontal = ["districts"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "districts" and not request.user.is_superuser:
+            kwargs["queryset"] = District.objects.filter(municipality__in=_administered(request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class MembershipForm(ModelForm[Membership]):
+    """Refuses impossible combinations (a professional without a team, …) with a message."""
+
+    class Meta:
+        model = Membership
+        fields = [
+            "user",
+            "role",
+            "organisation",
+            "municipality",
+            "team",
+            "valid_from",
+            "valid_until",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role, organisation = cleaned.get("role"), cleaned.get("organisation")
+        municipality = cleaned.get("municipality")
+        if role and organisation and municipality:
+            services.membership_validate(
+                role=role,
+                organisation=organisation,
+                municipality=municipality,
+                team=cleaned.get("team"),
+            )
+        return cleaned
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    form = MembershipForm
+    extra = 0
+    fields = ["role", "organisation", "municipality", "team", "valid_from", "valid_until"]
+    fk_name = "user"
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_administer(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(ScopedAdmin):
+    list_display = [
+        "user",
+        "role",
+        "organisation",
+        "municipality",
+        "team",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["role", "municipality"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+    form = MembershipForm
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: ModelForm[Membership], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        services.account_change_log(
+            actor=request.user,
+            user=obj.user,
+            action=ProcessingAction.UPDATE if change else ProcessingAction.CREATE,
+            municipality=obj.municipality,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.account_change_log(
+            actor=request.user,
+            user=obj.user,
+            action=ProcessingAction.DELETE,
+            municipality=obj.municipality,
+        )
+        super().delete_model(request, obj)
+
+
+@admin.register(User, site=admin_site)
+class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_factor"]
+
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        # New accounts have no membership yet; they stay visible until they get one.
+        return queryset.filter(
+            Q(memberships__municipality__in=_administered(request)) | Q(memberships__isnull=True)
+        ).distinct()
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        return [MembershipInline] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        services.account_change_log(
+            actor=request.user,
+            user=obj,
+            action=ProcessingAction.UPDATE if change else ProcessingAction.CREATE,
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            services.account_change_log(
+                actor=request.user, user=form.instance, action=ProcessingAction.UPDATE
+            )
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        services.account_change_log(actor=request.user, user=obj, action=ProcessingAction.DELETE)
+        super().delete_model(request, obj)
+
+    @admin.action(description=_("Reset two-step verification (lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.totp_device_reset(actor=request.user, user=user)
+        messages.success(
+            request, _("Two-step verification reset; the user links a new app at next log-in.")
+        )

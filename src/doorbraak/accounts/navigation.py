@@ -1,0 +1,122 @@
+"""What each role can do: the main navigation and the home-page cards.
+
+Each later app adds its own entries here, so the menu stays one list you can grep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.accounts.models import Role
+from doorbraak.accounts.policies import can_administer, can_view_organisations
+from doorbraak.accounts.selectors import AnyUser, roles_of, team_ids_of
+from doorbraak.audit.policies import can_view_processing_log
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[AnyUser], bool]
+    description: str | Promise = ""
+
+
+def _has_team(user: AnyUser) -> bool:
+    return bool(team_ids_of(user))
+
+
+ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(
+        _("My team"),
+        "accounts:my-team",
+        _has_team,
+        _("The colleagues in your neighbourhood team and their roles."),
+    ),
+    NavEntry(
+        _("Organisations and contact persons"),
+        "accounts:organisation-list",
+        can_view_organisations,
+        _("Partner organisations and their fixed contact persons in your municipality."),
+    ),
+    NavEntry(
+        _("Processing log"),
+        "audit:processing-log",
+        can_view_processing_log,
+        _("Who processed whose personal data, when, why and on which legal basis."),
+    ),
+    NavEntry(
+        _("Administration"),
+        "admin:index",
+        can_administer,
+        _("Municipalities, districts, organisations, teams, users and their roles."),
+    ),
+    NavEntry(
+        _("My account"),
+        "accounts:account",
+        lambda user: user.is_authenticated,
+        _("Your roles and your two-step verification."),
+    ),
+)
+
+#: One sentence per role on what it is for and what it may see (DESIGN.md).
+ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
+    Role.PROFESSIONAL: _(
+        "You coordinate households of your own team: intake, assessment, one plan, "
+        "bottlenecks and breakthrough proposals. You see only your own team's households."
+    ),
+    Role.TEAM_LEAD: _(
+        "You oversee your team's households and approve within your mandate: “do what is needed”."
+    ),
+    Role.PARTNER_CONTACT: _(
+        "You answer requests addressed to your organisation and sit at breakthrough tables. "
+        "You see only what a household shared with your organisation, with consent."
+    ),
+    Role.TABLE_CHAIR: _(
+        "You prepare and chair breakthrough-table meetings and record decisions. "
+        "You see agenda items of your tables, minimised."
+    ),
+    Role.FUND_MANAGER: _(
+        "You manage the Voorkom Erger Potje: approve and pay within your mandate, "
+        "with the minimum of personal data."
+    ),
+    Role.POLICY_ANALYST: _(
+        "You study patterns and signals for policy makers, on aggregated and pseudonymised "
+        "data only."
+    ),
+    Role.PRIVACY_OFFICER: _(
+        "You supervise the processing of personal data through the processing log. "
+        "You do not see case content by default."
+    ),
+    Role.ADMIN: _(
+        "You manage users, organisations, teams and configuration. You do not see case content."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    active: bool
+    description: str | Promise
+
+
+def nav_items_for(user: AnyUser, current_path: str) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for entry in ENTRIES:
+        if entry.allowed(user):
+            url = reverse(entry.url_name)
+            items.append(NavItem(entry.label, url, current_path.startswith(url), entry.description))
+    return items
+
+
+def role_cards_for(user: AnyUser) -> list[tuple[str | Promise, str | Promise]]:
+    roles = roles_of(user)
+    return [(Role(role).label, ROLE_DESCRIPTIONS[role]) for role in Role.values if role in roles]

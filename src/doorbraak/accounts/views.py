@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from doorbraak.accounts import selectors, services
+from doorbraak.accounts.forms import LoginForm, TokenForm
+from doorbraak.accounts.navigation import nav_items_for, role_cards_for
+from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.otp import is_verified
+from doorbraak.lib.qrcode import qr_data_uri
+from doorbraak.lib.types import AuthenticatedHttpRequest
+
+_NEXT_SESSION_KEY = "doorbraak_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+def _after_password(request: AuthenticatedHttpRequest) -> HttpResponse:
+    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    return redirect("accounts:verify" if has_device else "accounts:setup")
+
+
+def _finish_login(request: HttpRequest) -> HttpResponse:
+    target = request.session.pop(_NEXT_SESSION_KEY, None) or settings.LOGIN_REDIRECT_URL
+    return redirect(target)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step one of two: user name and password."""
+    if request.user.is_authenticated:
+        if is_verified(request.user):
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return _after_password(request)  # type: ignore[arg-type]
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        next_url = _safe_next(request, request.POST.get("next"))
+        auth_login(request, form.get_user())
+        if next_url:
+            request.session[_NEXT_SESSION_KEY] = next_url
+        return _after_password(request)  # type: ignore[arg-type]
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": _safe_next(request, request.GET.get("next") or request.POST.get("next")),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+def _credentials(request: HttpRequest) -> dict[str, str]:
+    return {"username": request.user.get_username()}
+
+
+def _lockout_response(request: HttpRequest) -> HttpResponse:
+    credentials = _credentials(request)
+    auth_logout(request)
+    return lockout(request, None, credentials)
+
+
+@sensitive_post_parameters("token")
+@csrf_protect
+@never_cache
+@login_required
+def verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step two of two: the code from the authenticator app."""
+    if is_verified(request.user):
+        return _finish_login(request)
+    next_url = _safe_next(request, request.GET.get("next"))
+    if next_url:
+        request.session[_NEXT_SESSION_KEY] = next_url
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    if not devices:
+        return redirect("accounts:setup")
+    if AxesProxyHandler.is_locked(request, _credentials(request)):
+        return _lockout_response(request)
+
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed = [device for device in devices if device.verify_is_allowed()[0]]
+        if not allowed:
+            form.add_error(
+                "token", _("Too many wrong codes in a row. Wait a moment and try again.")
+            )
+        else:
+            for device in allowed:
+                if device.verify_token(form.cleaned_data["token"]):
+                    otp_login(request, device)
+                    return _finish_login(request)
+            # A wrong code counts towards the same lock-out as a wrong password.
+            user_login_failed.send(
+                sender=__name__, credentials=_credentials(request), request=request
+            )
+            if AxesProxyHandler.is_locked(request, _credentials(request)):
+                return _lockout_response(request)
+            form.add_error("token", _("This code is not correct. Check the app and try again."))
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+@sensitive_post_parameters("token")
+@csrf_protect
+@never_cache
+@login_required
+def setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """First log-in: link an authenticator app by scanning a QR code."""
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_enrol(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, _("Two-step verification is set up."))
+            return _finish_login(request)
+        form.add_error("token", _("This code is not correct. Scan the QR code again and retry."))
+    return render(
+        request,
+        "accounts/setup.html",
+        {
+            "form": form,
+            "qr_data_uri": qr_data_uri(device.config_url),
+            "secret": _grouped_secret(device),
+        },
+    )
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def lockout(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes calls this when an account is locked: a Dutch page, status 429."""
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+    until = timezone.localtime() + datetime.timedelta(minutes=minutes)
+    return render(
+        request,
+        "accounts/lockout.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes, "until": until},
+        status=429,
+    )
+
+
+@login_required
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What this user, in each of their roles, can do here."""
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "role_cards": role_cards_for(request.user),
+            "tasks": [item for item in nav_items_for(request.user, "") if item.url != request.path],
+            "memberships": selectors.active_memberships(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": selectors.active_memberships(request.user),
+            "devices": TOTPDevice.objects.filter(user=request.user, confirmed=True),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+@role_required(can_view_organisations)
+@require_GET
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"organisations": selectors.organisation_list(user=request.user)},
+    )
+
+
+@role_required(can_view_organisations)
+@require_GET
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "contacts": selectors.contact_persons(user=request.user, organisation=organisation),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Shortcut to the user's own team (the first, if they work in more than one)."""
+    teams = list(
+        selectors.team_list(user=request.user).filter(pk__in=selectors.team_ids_of(request.user))
+    )
+    if not teams:
+        messages.info(request, _("You are not a member of a neighbourhood team."))
+        return redirect("home")
+    if len(teams) == 1:
+        return redirect("accounts:team-detail", pk=teams[0].pk)
+    return render(request, "accounts/team_list.html", {"teams": teams})
+
+
+@login_required
+@require_GET
+def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk)
+    return render(request, "accounts/team_detail.html", {"team": team})
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability. Expires is always within a year."""
+    expires = (timezone.now() + datetime.timedelta(days=180)).replace(microsecond=0)
+    base = f"{request.scheme}://{request.get_host()}"
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(datetime.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {base}/.well-known/security.txt",
+        "Policy: https://www.ncsc.nl/contact/kwetsbaarheid-melden",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def redirect_to_login(request: HttpRequest, extra_context: Any = None) -> HttpResponseRedirect:
+    """The admin's own login page is replaced by ours (with the second factor)."""
+    return redirect(settings.LOGIN_URL)

@@ -1,0 +1,124 @@
+"""Logboek dataverwerkingen: the append-only, tamper-evident processing log.
+
+One ``ProcessingLog`` row records one processing of the personal data of one data subject:
+who (user, role, organisation), when, what (action, object), whom it concerned (a
+pseudonymous id, never a BSN), why (processing activity, purpose, legal basis) and in
+which request. Rows are chained: each stores the HMAC of its own content together with
+the previous row's HMAC, so a changed, inserted or removed row breaks the chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.accounts.models import Role
+from doorbraak.audit.activities import ProcessingActivity
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove a processing-log record."""
+
+
+class ProcessingAction(models.TextChoices):
+    READ = "read", _("Read")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    SEARCH = "search", _("Search")
+
+
+class ProcessingLogQuerySet(models.QuerySet["ProcessingLog"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The processing log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The processing log is append-only.")
+
+    def visible_to(self, user: Any) -> ProcessingLogQuerySet:
+        """Records of the municipalities where the user is privacy officer."""
+        from doorbraak.accounts.selectors import municipality_ids_of
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(municipality_id__in=municipality_ids_of(user, role=Role.PRIVACY_OFFICER))
+
+
+class ProcessingLog(models.Model):
+    """One processing of one data subject's personal data (append-only)."""
+
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+        help_text=_("Empty when the system itself processed, for example a background task."),
+    )
+    actor_name = models.CharField(_("user name"), max_length=150)
+    actor_role = models.CharField(_("role"), max_length=30)
+    actor_organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=ProcessingAction.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    subject_pseudonym = models.CharField(
+        _("person concerned"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Pseudonymous id of the data subject; never a BSN or a name."),
+    )
+    activity = models.CharField(
+        _("processing activity"), max_length=40, choices=ProcessingActivity.choices
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64)
+    record_hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = ProcessingLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("processing log record")
+        verbose_name_plural = _("processing log")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["municipality", "-occurred_at"], name="processinglog_muni_time"),
+            models.Index(fields=["actor", "-occurred_at"], name="processinglog_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An invariant, not domain logic: on SQLite there is no trigger to stop an update.
+        if not self._state.adding:
+            raise AppendOnlyError("The processing log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The processing log is append-only.")
+
+    @property
+    def actor_role_label(self) -> str:
+        if self.actor_role in Role.values:
+            return str(Role(self.actor_role).label)
+        return str(_("System")) if self.actor_role == "system" else self.actor_role

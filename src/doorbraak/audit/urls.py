@@ -1,0 +1,9 @@
+from django.urls import path
+
+from doorbraak.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("logboek", views.processing_log_list, name="processing-log"),
+]

@@ -1,0 +1,19 @@
+"""``/api/v1/``: explicit paths, plural nouns, no trailing slashes (NL API Design Rules)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from doorbraak.accounts import api as accounts_api
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("me", accounts_api.MeView.as_view(), name="me"),
+    path("organisations", accounts_api.OrganisationListView.as_view(), name="organisation-list"),
+    path(
+        "organisations/<int:pk>",
+        accounts_api.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
+    path("teams", accounts_api.TeamListView.as_view(), name="team-list"),
+    path("teams/<int:pk>", accounts_api.TeamDetailView.as_view(), name="team-detail"),
+]

@@ -1,0 +1,295 @@
+"""Django settings for Doorbraak, read from environment variables.
+
+One module for every environment. Each variable is documented in the README table; the
+helpers in ``doorbraak.lib.env`` stop start-up with a clear message when a value is
+missing or malformed. ``DOORBRAAK_ENVIRONMENT=production`` switches every secure default
+on and makes the secrets mandatory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.lib.env import (
+    ImproperlyConfiguredEnv,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
+
+# Lets generic Django classes (ModelForm[Model], ModelAdmin[Model]) be subscripted at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/doorbraak
+REPO_DIR = BASE_DIR.parent.parent
+
+ENVIRONMENT = env_choice("DOORBRAAK_ENVIRONMENT", "development", ("development", "production"))
+PRODUCTION = ENVIRONMENT == "production"
+
+if PRODUCTION:
+    SECRET_KEY = env_str("DOORBRAAK_SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfiguredEnv("DOORBRAAK_SECRET_KEY must be at least 50 characters.")
+    ALLOWED_HOSTS = env_list("DOORBRAAK_ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfiguredEnv("DOORBRAAK_ALLOWED_HOSTS is required in production.")
+else:
+    # Development only: a fixed key and hosts limited to this machine, so a deployment
+    # that forgot DOORBRAAK_ENVIRONMENT=production does not answer on a public name.
+    SECRET_KEY = env_str("DOORBRAAK_SECRET_KEY", "development-only-insecure-key-" + "x" * 40)
+    ALLOWED_HOSTS = env_list("DOORBRAAK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+DEBUG = env_bool("DOORBRAAK_DEBUG", default=not PRODUCTION)
+CSRF_TRUSTED_ORIGINS = env_list("DOORBRAAK_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "doorbraak.accounts",
+    "doorbraak.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "doorbraak.lib.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "doorbraak.accounts.middleware.RequireVerifiedMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "doorbraak.lib.api.ApiVersionMiddleware",
+    # Last, so that a lock-out raised by any authentication attempt becomes the Dutch page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "doorbraak.config.urls"
+WSGI_APPLICATION = "doorbraak.config.wsgi.application"
+ASGI_APPLICATION = "doorbraak.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "doorbraak.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+# SQLite is the embedded default; DATABASE_URL=postgres://… switches to PostgreSQL.
+_default_sqlite = REPO_DIR / "var" / "doorbraak.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=0
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN,
+    # so two writers queue on busy_timeout instead of failing halfway with SQLITE_BUSY.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# --- Authentication, MFA and lock-out -----------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "doorbraak.accounts.validators.LengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "doorbraak.accounts.validators.CharacterClassValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+AXES_FAILURE_LIMIT = env_int("DOORBRAAK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("DOORBRAAK_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+# Lock the account, not the address: a municipal office sits behind one NAT address, and
+# locking that would lock out every colleague after one person's typos.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_CALLABLE = "doorbraak.accounts.views.lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_USERNAME_FORM_FIELD = "username"
+
+OTP_TOTP_ISSUER = env_str("DOORBRAAK_OTP_ISSUER", "Doorbraak")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+SESSION_IDLE_MINUTES = env_int("DOORBRAAK_SESSION_IDLE_MINUTES", 30, minimum=1)
+# The session expires after this many idle seconds; every request renews it.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "doorbraak_session"
+CSRF_COOKIE_NAME = "doorbraak_csrftoken"
+
+# --- Transport security --------------------------------------------------------------------
+HTTPS = env_bool("DOORBRAAK_HTTPS", default=PRODUCTION)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("DOORBRAAK_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("DOORBRAAK_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURITY_CONTACT = env_str("DOORBRAAK_SECURITY_CONTACT", "mailto:security@doorbraak.example")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Internationalisation --------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "doorbraak_language"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("DOORBRAAK_STATIC_ROOT", str(REPO_DIR / "var" / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Processing log -----------------------------------------------------------------------
+# Key of the HMAC chain over the processing log. Whoever can write the database but does
+# not hold this key cannot rewrite history without `verify_processing_log` noticing.
+if PRODUCTION:
+    AUDIT_CHAIN_KEY = env_str("DOORBRAAK_AUDIT_CHAIN_KEY")
+    if len(AUDIT_CHAIN_KEY) < 32:
+        raise ImproperlyConfiguredEnv("DOORBRAAK_AUDIT_CHAIN_KEY must be at least 32 characters.")
+else:
+    AUDIT_CHAIN_KEY = env_str("DOORBRAAK_AUDIT_CHAIN_KEY", "development-only-audit-chain-key")
+
+# --- API -----------------------------------------------------------------------------------
+API_VERSION = "1.0.0"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["doorbraak.lib.api.IsVerifiedUser"],
+    "DEFAULT_PAGINATION_CLASS": "doorbraak.lib.api.Pagination",
+    "PAGE_SIZE": env_int("DOORBRAAK_API_PAGE_SIZE", 50, minimum=1),
+    "EXCEPTION_HANDLER": "doorbraak.lib.api.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Doorbraak API",
+    "DESCRIPTION": (
+        "REST API van Doorbraak. Volgt de NL API Design Rules: meervoudige zelfstandige "
+        "naamwoorden, geen slash aan het eind, de hoofdversie in het pad en de volledige "
+        "versie in de header API-Version, fouten als application/problem+json."
+    ),
+    "VERSION": API_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["doorbraak.lib.api.IsVerifiedUser"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
+
+# --- Logging -------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": env_str("DOORBRAAK_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,29 @@
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+
+from doorbraak.accounts import views as accounts_views
+from doorbraak.accounts.admin import admin_site
+from doorbraak.lib.api import API_PREFIX, problem_response
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("", include("doorbraak.accounts.urls")),
+    path("privacy/", include("doorbraak.audit.urls")),
+    path("beheer/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(".well-known/security.txt", accounts_views.security_txt, name="security-txt"),
+    path("api/v1/", include(("doorbraak.config.api_urls", "api"), namespace="api")),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return problem_response(request, 404)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return problem_response(request, 500)
+    return defaults.server_error(request)

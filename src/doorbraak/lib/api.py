@@ -1,0 +1,170 @@
+"""Shared building blocks of the REST API (NL API Design Rules).
+
+- the full version in an ``API-Version`` header on every API response;
+- errors as ``application/problem+json`` (RFC 9457) with Dutch titles;
+- one pagination style for every list;
+- the permission that requires a completed second factor for session users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+if TYPE_CHECKING:  # importing views here would be circular: DRF settings import this module
+    from rest_framework.views import APIView
+
+API_PREFIX = "/api/"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ApiVersionMiddleware:
+    """Add ``API-Version`` to every response under ``/api/``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIX):
+            response["API-Version"] = settings.API_VERSION
+        return response
+
+
+class IsVerifiedUser(BasePermission):
+    """Authenticated, and for a browser session also past the second factor.
+
+    A token is issued by a functional administrator to a system integration; it carries
+    no session and so no OTP state.
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if isinstance(request.auth, Token):
+            return True
+        is_verified = getattr(user, "is_verified", None)
+        return bool(is_verified and is_verified())
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination with a bounded page size, on every list endpoint."""
+
+    page_size_query_param = "pageSize"
+    max_page_size = 200
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request is invalid."),
+        401: _("You are not logged in."),
+        403: _("You do not have access to this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        406: _("This response format is not available."),
+        409: _("The request conflicts with the current state."),
+        415: _("This content type is not supported."),
+        422: _("The request cannot be processed."),
+        429: _("Too many requests. Try again later."),
+        500: _("Something went wrong on our side."),
+    }
+
+
+def problem(
+    *,
+    status_code: int,
+    detail: str | None = None,
+    instance: str = "",
+    invalid_params: list[dict[str, str]] | None = None,
+    code: str | None = None,
+) -> dict[str, Any]:
+    """Return an RFC 9457 problem document as a dict."""
+    body: dict[str, Any] = {
+        "type": f"https://doorbraak.example/problemen/{code or status_code}",
+        "title": _titles().get(status_code, _("The request could not be completed.")),
+        "status": status_code,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    return body
+
+
+def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Flatten DRF's nested validation errors into RFC 9457 ``invalidParams``."""
+    params: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            params.extend(_flatten(value, name))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                params.extend(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                params.extend(_flatten(value, prefix))
+    else:
+        code = getattr(detail, "code", "invalid")
+        params.append(
+            {"name": prefix or "nonFieldErrors", "code": str(code), "reason": str(detail)}
+        )
+    return params
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF exception handler that answers every error as ``application/problem+json``."""
+    request = context.get("request")
+    instance = request.path if request is not None else ""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real bug: Django's 500 handling takes over
+
+    status_code = exc.status_code
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # Without a WWW-Authenticate challenge DRF would downgrade 401 to 403; we keep
+        # the truthful status so clients know to log in.
+        status_code = status.HTTP_401_UNAUTHORIZED
+    if isinstance(exc, exceptions.ValidationError):
+        body = problem(
+            status_code=status_code,
+            detail=_("One or more fields are invalid."),
+            instance=instance,
+            invalid_params=_flatten(exc.detail),
+            code="ongeldige-invoer",
+        )
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        body = problem(status_code=status_code, detail=detail, instance=instance)
+    response = Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        response["Retry-After"] = str(int(wait))
+    if status_code == status.HTTP_401_UNAUTHORIZED:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    return response
+
+
+def problem_response(request: HttpRequest, status_code: int) -> JsonResponse:
+    """A plain-Django problem response, for 404/500 under ``/api/`` outside DRF views."""
+    body = problem(status_code=status_code, instance=request.path)
+    response = JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+    response["API-Version"] = settings.API_VERSION
+    return response

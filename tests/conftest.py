@@ -1,0 +1,166 @@
+"""Personas for every role, in two municipalities, and helpers to log them in.
+
+Municipality "Gemeente Noord" (the main stage):
+  alice   professional, Buurtteam A        bob     professional, Buurtteam B
+  carol   team lead, Buurtteam A           dave    partner contact, UWV (national)
+  erin    breakthrough-table chair         frank   fund manager
+  grace   policy analyst                   heidi   privacy officer
+  ivan    functional administrator
+Municipality "Gemeente Zuid" (the other tenant):
+  mallory professional, Buurtteam Z        oscar   privacy officer
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
+from tests.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Cast:
+    north: Municipality
+    south: Municipality
+    team_a: Team
+    team_b: Team
+    team_z: Team
+    uwv: Organisation
+    wi_north: Organisation
+    wi_south: Organisation
+    alice: User
+    bob: User
+    carol: User
+    dave: User
+    erin: User
+    frank: User
+    grace: User
+    heidi: User
+    ivan: User
+    mallory: User
+    oscar: User
+
+
+def _member(user_kwargs: dict[str, Any], **membership: Any) -> User:
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(user=user, **membership)
+    return user
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    north = MunicipalityFactory(name="Gemeente Noord", code="0101")
+    south = MunicipalityFactory(name="Gemeente Zuid", code="0202")
+    team_a = TeamFactory(name="Buurtteam A", municipality=north)
+    team_b = TeamFactory(name="Buurtteam B", municipality=north, organisation=team_a.organisation)
+    team_z = TeamFactory(name="Buurtteam Z", municipality=south)
+    uwv = OrganisationFactory(name="UWV", national=True)
+    wi_north = OrganisationFactory(name="W&I Noord", municipality=north)
+    wi_south = OrganisationFactory(name="W&I Zuid", municipality=south)
+
+    def team_member(username: str, role: Role, team: Team) -> User:
+        return _member(
+            {"username": username},
+            role=role,
+            team=team,
+            organisation=team.organisation,
+            municipality=team.municipality,
+        )
+
+    def staff(
+        username: str, role: Role, organisation: Organisation, municipality: Municipality
+    ) -> User:
+        return _member(
+            {"username": username}, role=role, organisation=organisation, municipality=municipality
+        )
+
+    return Cast(
+        north=north,
+        south=south,
+        team_a=team_a,
+        team_b=team_b,
+        team_z=team_z,
+        uwv=uwv,
+        wi_north=wi_north,
+        wi_south=wi_south,
+        alice=team_member("alice", Role.PROFESSIONAL, team_a),
+        bob=team_member("bob", Role.PROFESSIONAL, team_b),
+        carol=team_member("carol", Role.TEAM_LEAD, team_a),
+        dave=staff("dave", Role.PARTNER_CONTACT, uwv, north),
+        erin=staff("erin", Role.TABLE_CHAIR, wi_north, north),
+        frank=staff("frank", Role.FUND_MANAGER, wi_north, north),
+        grace=staff("grace", Role.POLICY_ANALYST, wi_north, north),
+        heidi=staff("heidi", Role.PRIVACY_OFFICER, wi_north, north),
+        ivan=staff("ivan", Role.ADMIN, wi_north, north),
+        mallory=team_member("mallory", Role.PROFESSIONAL, team_z),
+        oscar=staff("oscar", Role.PRIVACY_OFFICER, wi_south, south),
+    )
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """Log ``user`` in with both factors done, as the real two-step flow leaves it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def as_user(client: Client):  # type: ignore[no-untyped-def]
+    """``as_user(cast.alice)`` returns the test client logged in (verified) as Alice."""
+
+    def _as(user: User) -> Client:
+        client.logout()
+        return login_verified(client, user)
+
+    return _as
+
+
+# --- CI strictness -----------------------------------------------------------------------
+# With DOORBRAAK_NO_SKIPS=1 (set by .ci/run) a skipped test is a failed test: CI must not
+# pass because Chromium or PostgreSQL quietly went missing.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> Any:
+    if (
+        os.environ.get("DOORBRAAK_NO_SKIPS") == "1"
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where nothing may be skipped: {report.longrepr}"
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Real hashers cost ~0.3 s per persona; the tests are about behaviour, not strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgresql`` need the real thing; elsewhere they are deselected."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    selected = [item for item in items if item.get_closest_marker("postgresql") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
