@@ -1,35 +1,78 @@
-// Builds src/doorbraak/static/dist from npm packages: no bundler, no CDN at run time.
-//   doorbraak.css = Utrecht design tokens + Utrecht component CSS + our own layout CSS
-//   htmx.min.js   = htmx, copied as shipped
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+// Builds src/doorbraak/static/dist/ from the npm packages. Plain Node, no bundler,
+// nothing fetched at run time. Safe to run again: every output is rewritten.
+//
+//   doorbraak.css = Noto Sans @font-face rules (self-hosted, the font the Utrecht
+//                   theme asks for) + Utrecht design tokens (.utrecht-theme)
+//                   + Utrecht component CSS + our own static/css/doorbraak.css
+//   fonts/*       = every local file a url(...) in those sources points to
+//   htmx.min.js   = htmx 2, as shipped
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "src", "doorbraak", "static", "dist");
-const need = (path) => {
+
+function fail(message) {
+  console.error(`build-assets: ${message}`);
+  process.exit(1);
+}
+
+function input(path) {
   const full = join(root, path);
-  if (!existsSync(full)) {
-    console.error(`build-assets: missing input ${path} (run npm ci)`);
-    process.exit(1);
-  }
+  if (!existsSync(full)) fail(`missing input ${path} (run "npm ci" first)`);
   return full;
-};
+}
 
-mkdirSync(dist, { recursive: true });
+function written(path, bytes) {
+  console.log(`wrote ${relative(root, path)} (${bytes} bytes)`);
+}
 
-const cssParts = [
+const cssSources = [
+  "node_modules/@fontsource-variable/noto-sans/wght.css",
   "node_modules/@utrecht/design-tokens/dist/theme.css",
   "node_modules/@utrecht/component-library-css/dist/index.css",
   "src/doorbraak/static/css/doorbraak.css",
 ];
-const css = cssParts
-  .map((path) => `/* ---- ${path} ---- */\n${readFileSync(need(path), "utf8")}`)
+
+mkdirSync(join(dist, "fonts"), { recursive: true });
+
+// Copy local url(...) targets next to the bundle and point the CSS at the copies.
+// data: URIs, absolute URLs and fragment references stay as they are.
+const copied = new Set();
+function rewriteUrls(css, sourceFile) {
+  return css.replace(/url\(\s*(["']?)([^"')]+)\1\s*\)/g, (match, quote, target) => {
+    if (/^(data:|https?:|\/\/|#)/i.test(target)) {
+      if (/^(https?:|\/\/)/i.test(target)) fail(`external URL ${target} in ${relative(root, sourceFile)}`);
+      return match;
+    }
+    const clean = target.split(/[?#]/)[0];
+    const from = resolve(dirname(sourceFile), clean);
+    if (!existsSync(from)) fail(`missing asset ${clean} referenced from ${relative(root, sourceFile)}`);
+    const name = basename(from);
+    const to = join(dist, "fonts", name);
+    if (!copied.has(to)) {
+      copyFileSync(from, to);
+      copied.add(to);
+      written(to, readFileSync(to).length);
+    }
+    return `url(${quote}fonts/${name}${quote})`;
+  });
+}
+
+const css = cssSources
+  .map((path) => {
+    const full = input(path);
+    return `/* ---- ${path} ---- */\n${rewriteUrls(readFileSync(full, "utf8"), full)}`;
+  })
   .join("\n");
+for (const needle of [".utrecht-theme", ".utrecht-button", ".db-skip-link"]) {
+  if (!css.includes(needle)) fail(`built CSS lacks ${needle}; an input changed shape`);
+}
 const cssOut = join(dist, "doorbraak.css");
 writeFileSync(cssOut, css);
-console.log(`wrote ${relative(root, cssOut)} (${css.length} bytes)`);
+written(cssOut, Buffer.byteLength(css));
 
 const htmxOut = join(dist, "htmx.min.js");
-copyFileSync(need("node_modules/htmx.org/dist/htmx.min.js"), htmxOut);
-console.log(`wrote ${relative(root, htmxOut)}`);
+copyFileSync(input("node_modules/htmx.org/dist/htmx.min.js"), htmxOut);
+written(htmxOut, readFileSync(htmxOut).length);

@@ -245,7 +245,7 @@ class Membership(models.Model):
         ordering = ["user__username", "role"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in TEAM_ROLES]) | Q(team__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in TEAM_ROLES)) | Q(team__isnull=False),
                 name="membership_team_roles_need_team",
             ),
             models.CheckConstraint(

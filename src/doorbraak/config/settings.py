@@ -69,7 +69,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "doorbraak.lib.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +85,11 @@ MIDDLEWARE = [
     # Last, so that a lock-out raised by any authentication attempt becomes the Dutch page.
     "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # In production WhiteNoise serves the collected, hashed and compressed static files;
+    # in development runserver and the test live server serve them from the apps.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "doorbraak.config.urls"
 WSGI_APPLICATION = "doorbraak.config.wsgi.application"

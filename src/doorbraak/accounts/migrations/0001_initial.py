@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['team_lead', 'professional']), _negated=True), ('team__isnull', False), _connector='OR'), name='membership_team_roles_need_team'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['professional', 'team_lead']), _negated=True), ('team__isnull', False), _connector='OR'), name='membership_team_roles_need_team'),
         ),
         migrations.AddConstraint(
             model_name='membership',
