@@ -41,6 +41,11 @@ def test_the_home_page_is_dutch_with_a_skip_link_and_language_switch(as_user, ca
     assert 'action="/i18n/setlang/"' in body
 
 
+def test_dutch_is_the_default_whatever_the_browser_asks(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
+    body = as_user(cast.alice).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert b'<html lang="nl"' in body
+
+
 def test_the_language_switch_gives_english(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
     client = as_user(cast.alice)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})

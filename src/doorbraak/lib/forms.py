@@ -8,6 +8,8 @@ from django import forms
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
+    # Before RadioSelect: CheckboxSelectMultiple is a subclass of it.
+    (forms.CheckboxSelectMultiple, "utrecht-checkbox utrecht-checkbox--html-input"),
     (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input"),
     (forms.Select, "utrecht-select utrecht-select--html-select"),
     (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
