@@ -21,7 +21,8 @@ class ProblemSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField(required=False)
-    instance = serializers.CharField(required=False)
+    # DRF removes declared fields from the class, so this does not shadow .instance.
+    instance = serializers.CharField(required=False)  # type: ignore[assignment]
     invalidParams = InvalidParamSerializer(many=True, required=False)
 
 
