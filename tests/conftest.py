@@ -12,6 +12,7 @@ Municipality "Gemeente Zuid" (the other tenant):
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
+from doorbraak.households.models import Household, MemberRole
 from tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -145,6 +147,44 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> Any:
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where nothing may be skipped: {report.longrepr}"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _dummy_task_backend(settings: Any) -> None:
+    """Tasks are recorded, not run: tests call the task function when they need it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def household_a(cast: Cast) -> Household:
+    """A household of Buurtteam A, coordinated by Alice, with a head and a child."""
+    from tests.factories import HouseholdFactory, MemberFactory
+
+    household = HouseholdFactory(team=cast.team_a, name="Huishouden Zwart", coordinator=cast.alice)
+    MemberFactory(
+        household=household,
+        role=MemberRole.CHILD,
+        last_name="Zwart",
+        birth_date=datetime.date(2015, 4, 1),
+    )
+    return household
+
+
+@pytest.fixture
+def household_b(cast: Cast) -> Household:
+    """A household of Buurtteam B (Bob's team): Alice must get 404 for it."""
+    from tests.factories import HouseholdFactory
+
+    return HouseholdFactory(team=cast.team_b, name="Huishouden Visser", coordinator=cast.bob)
+
+
+@pytest.fixture
+def household_z(cast: Cast) -> Household:
+    """A household in the other municipality."""
+    from tests.factories import HouseholdFactory
+
+    return HouseholdFactory(team=cast.team_z, name="Huishouden Smit", coordinator=cast.mallory)
 
 
 @pytest.fixture(autouse=True)

@@ -99,3 +99,67 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     )
     team = None
     valid_from = datetime.date(2020, 1, 1)
+
+
+# --- households ---------------------------------------------------------------------------
+from doorbraak.households.models import (  # noqa: E402
+    CoordinatorAssignment,
+    Household,
+    Member,
+    MemberRole,
+    PostcodeArea,
+)
+
+
+class PostcodeAreaFactory(factory.django.DjangoModelFactory[PostcodeArea]):
+    class Meta:
+        model = PostcodeArea
+
+    district = factory.SubFactory(DistrictFactory)
+    municipality = factory.SelfAttribute("district.municipality")
+    first = 3551
+    last = 3553
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
+    """A household of ``team`` with one head; ``coordinator=user`` makes them regiehouder."""
+
+    class Meta:
+        model = Household
+        skip_postgeneration_save = True
+
+    team = factory.SubFactory(TeamFactory)
+    municipality = factory.SelfAttribute("team.municipality")
+    name = factory.LazyAttribute(lambda o: f"Huishouden {o.head_last_name}")
+    street = factory.Faker("street_name")
+    house_number = factory.Sequence(lambda n: n % 200 + 1)
+    postcode = "3552 AB"
+    city = "Demostad"
+    opened_on = datetime.date(2026, 1, 5)
+
+    class Params:
+        head_last_name = factory.Faker("last_name")
+
+    @factory.post_generation
+    def head(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted is not False:
+            MemberFactory(
+                household=self, role=MemberRole.HEAD, last_name=self.name.split(" ", 1)[-1]
+            )
+
+    @factory.post_generation
+    def coordinator(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted is not None:
+            CoordinatorAssignment.objects.create(household=self, coordinator=extracted)
+
+
+class MemberFactory(factory.django.DjangoModelFactory[Member]):
+    class Meta:
+        model = Member
+
+    household = factory.SubFactory(HouseholdFactory, head=False)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=80)
+    role = MemberRole.OTHER_ADULT
+    joined_on = datetime.date(2026, 1, 5)

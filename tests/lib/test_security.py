@@ -57,6 +57,9 @@ def _production_env() -> dict[str, str]:
         DOORBRAAK_SECRET_KEY="t3st-" + "k9#Qz7!pL2" * 6,
         DOORBRAAK_ALLOWED_HOSTS="doorbraak.example",
         DOORBRAAK_AUDIT_CHAIN_KEY="test-audit-chain-key-of-sufficient-length",
+        DOORBRAAK_FIELD_ENCRYPTION_KEY="dGVzdC1maWVsZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
+        DOORBRAAK_BLIND_INDEX_KEY="test-blind-index-key-of-sufficient-length",
+        DOORBRAAK_PSEUDONYM_KEY="test-pseudonym-key-of-sufficient-length",
     )
     return env
 

@@ -1,6 +1,6 @@
 """``/api/v1/``: explicit paths, plural nouns, no trailing slashes (NL API Design Rules)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from doorbraak.accounts import api as accounts_api
@@ -16,4 +16,7 @@ urlpatterns = [
     ),
     path("teams", accounts_api.TeamListView.as_view(), name="team-list"),
     path("teams/<int:pk>", accounts_api.TeamDetailView.as_view(), name="team-detail"),
+    path("", include("doorbraak.households.api_urls")),
+    path("", include("doorbraak.assessments.api_urls")),
+    path("", include("doorbraak.plans.api_urls")),
 ]

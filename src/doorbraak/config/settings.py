@@ -63,8 +63,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "doorbraak.accounts",
     "doorbraak.audit",
+    "doorbraak.households",
+    "doorbraak.assessments",
+    "doorbraak.plans",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +257,55 @@ if PRODUCTION:
         raise ImproperlyConfiguredEnv("DOORBRAAK_AUDIT_CHAIN_KEY must be at least 32 characters.")
 else:
     AUDIT_CHAIN_KEY = env_str("DOORBRAAK_AUDIT_CHAIN_KEY", "development-only-audit-chain-key")
+
+# --- Personal data at rest -------------------------------------------------------------------
+# BSNs are stored encrypted (Fernet) and found through a keyed blind index (HMAC), so the
+# database alone reveals neither the number nor whether two rows share it.
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEY = env_str("DOORBRAAK_FIELD_ENCRYPTION_KEY")
+    BLIND_INDEX_KEY = env_str("DOORBRAAK_BLIND_INDEX_KEY")
+    PSEUDONYM_KEY = env_str("DOORBRAAK_PSEUDONYM_KEY")
+    for _name, _value in (("BLIND_INDEX", BLIND_INDEX_KEY), ("PSEUDONYM", PSEUDONYM_KEY)):
+        if len(_value) < 32:
+            raise ImproperlyConfiguredEnv(f"DOORBRAAK_{_name}_KEY must be at least 32 characters.")
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(FIELD_ENCRYPTION_KEY.encode())
+    except ValueError:
+        raise ImproperlyConfiguredEnv(
+            "DOORBRAAK_FIELD_ENCRYPTION_KEY must be a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        ) from None
+else:
+    FIELD_ENCRYPTION_KEY = env_str(
+        "DOORBRAAK_FIELD_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMzItYmk="
+    )
+    BLIND_INDEX_KEY = env_str("DOORBRAAK_BLIND_INDEX_KEY", "development-only-blind-index-key")
+    PSEUDONYM_KEY = env_str("DOORBRAAK_PSEUDONYM_KEY", "development-only-pseudonym-key")
+
+# --- Background tasks --------------------------------------------------------------------------
+# django-tasks with its database backend; `manage.py db_worker` runs the queue.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DOORBRAAK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+EMAIL_BACKEND = env_str(
+    "DOORBRAAK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("DOORBRAAK_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DOORBRAAK_EMAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = env_bool("DOORBRAAK_EMAIL_USE_TLS", default=False)
+EMAIL_HOST_USER = env_str("DOORBRAAK_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DOORBRAAK_EMAIL_HOST_PASSWORD", "")
+DEFAULT_FROM_EMAIL = env_str(
+    "DOORBRAAK_DEFAULT_FROM_EMAIL", "Doorbraak <noreply@doorbraak.example>"
+)
+SITE_URL = env_str("DOORBRAAK_SITE_URL", "http://127.0.0.1:8000")
 
 # --- API -----------------------------------------------------------------------------------
 API_VERSION = "1.0.0"

@@ -1,0 +1,56 @@
+"""Reads of assessments: the latest per household, and the history per domain for charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from doorbraak.accounts.selectors import AnyUser
+from doorbraak.assessments.models import Assessment, DomainScore, FollowUp, LifeDomain
+from doorbraak.households.models import Household, Member
+
+
+def assessments_of(*, household: Household, member: Member | None = None) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(household=household, member=member)
+        .select_related("assessed_by", "member")
+        .prefetch_related("scores__domain")
+        .order_by("-assessed_on", "-pk")
+    )
+
+
+def assessment_get(*, user: AnyUser, pk: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.visible_to(user)
+        .select_related("household", "member", "assessed_by")
+        .prefetch_related("scores__domain"),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class DomainHistory:
+    domain: LifeDomain
+    points: list[tuple[str, int, int | None]]  # (ISO date, score, self score)
+
+
+def domain_history(*, household: Household, member: Member | None = None) -> list[DomainHistory]:
+    """Per domain, the scores over time (oldest first): the data behind the chart."""
+    scores = (
+        DomainScore.objects.filter(assessment__household=household, assessment__member=member)
+        .select_related("domain", "assessment")
+        .order_by("domain__position", "assessment__assessed_on", "assessment_id")
+    )
+    history: dict[int, DomainHistory] = {}
+    for score in scores:
+        entry = history.setdefault(score.domain_id, DomainHistory(score.domain, []))
+        entry.points.append(
+            (score.assessment.assessed_on.isoformat(), score.score, score.self_score)
+        )
+    return list(history.values())
+
+
+def follow_ups_of(*, household: Household) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(household=household).order_by("due_on")

@@ -1,0 +1,187 @@
+"""Recording assessments and scheduling follow-ups after a household is closed."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorbraak.accounts.models import Municipality, User
+from doorbraak.assessments.models import (
+    Assessment,
+    AssessmentKind,
+    ClassificationRule,
+    DomainScore,
+    FollowUp,
+    FollowUpStatus,
+    LifeDomain,
+)
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.households.models import EventKind, Household, Member
+from doorbraak.households.services import household_subjects, log_processing, record_event
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+def domains_for(municipality: Municipality) -> list[LifeDomain]:
+    """The municipality's own catalogue if it has one, otherwise the default 11 domains."""
+    own = list(LifeDomain.objects.filter(municipality=municipality, active=True))
+    return own or list(LifeDomain.objects.filter(municipality__isnull=True, active=True))
+
+
+def rule_for(municipality: Municipality) -> ClassificationRule:
+    """The municipality's thresholds, or an unsaved rule with the defaults."""
+    rule = ClassificationRule.objects.filter(municipality=municipality).first()
+    return rule or ClassificationRule(municipality=municipality)
+
+
+def _in_range(score: int) -> bool:
+    return 1 <= score <= 5
+
+
+@dataclass
+class ScoreData:
+    domain_id: int
+    score: int
+    self_score: int | None = None
+    note: str = ""
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: User,
+    household: Household,
+    scores: list[ScoreData],
+    member: Member | None = None,
+    kind: AssessmentKind = AssessmentKind.INTAKE,
+    assessed_on: datetime.date | None = None,
+    note: str = "",
+) -> Assessment:
+    """Score every domain of the catalogue 1–5 and classify green / orange / red."""
+    day = assessed_on or timezone.localdate()
+    domains = {d.pk: d for d in domains_for(household.municipality)}
+    errors: dict[str, str] = {}
+    if member is not None and member.household_id != household.pk:
+        errors["member"] = _("This person is not a member of the household.")
+    if day > timezone.localdate():
+        errors["assessed_on"] = _("An assessment cannot be dated in the future.")
+    given = {s.domain_id: s for s in scores}
+    for domain_id, domain in domains.items():
+        item = given.get(domain_id)
+        if item is None:
+            errors[f"domain_{domain_id}"] = _("Score %(domain)s.") % {"domain": domain.name}
+        elif not _in_range(item.score) or (
+            item.self_score is not None and not _in_range(item.self_score)
+        ):
+            errors[f"domain_{domain_id}"] = _("A score is a whole number from 1 to 5.")
+    if set(given) - set(domains):
+        errors["scores"] = _(
+            "A score was given for a domain that is not in this municipality's catalogue."
+        )
+    if kind == AssessmentKind.FOLLOW_UP and household.status != "afgesloten":
+        errors["kind"] = _("A follow-up assessment is for a closed household.")
+    if kind != AssessmentKind.FOLLOW_UP and household.status != "actief":
+        errors["kind"] = _("This household is closed: record a follow-up assessment instead.")
+    if errors:
+        raise ValidationError(errors)
+    rule = rule_for(household.municipality)
+    problems = sum(1 for s in given.values() if s.score <= rule.problem_threshold)
+    assessment = Assessment.objects.create(
+        household=household,
+        member=member,
+        kind=kind,
+        assessed_on=day,
+        assessed_by=actor,
+        problem_domains=problems,
+        classification=rule.classify(problems),
+        note=note.strip(),
+    )
+    DomainScore.objects.bulk_create(
+        DomainScore(
+            assessment=assessment,
+            domain_id=s.domain_id,
+            score=s.score,
+            self_score=s.self_score,
+            note=s.note.strip()[:300],
+        )
+        for s in given.values()
+    )
+    if kind == AssessmentKind.FOLLOW_UP:
+        follow_up = (
+            FollowUp.objects.filter(
+                household=household, status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.REMINDED]
+            )
+            .order_by("due_on")
+            .first()
+        )
+        if follow_up is not None:
+            follow_up.status = FollowUpStatus.DONE
+            follow_up.assessment = assessment
+            follow_up.save(update_fields=["status", "assessment"])
+    who = member.full_name if member else _("the household")
+    record_event(
+        household=household,
+        kind=EventKind.ASSESSMENT,
+        actor=actor,
+        summary=_("Assessment of %(who)s: %(classification)s, %(problems)d problem domain(s).")
+        % {
+            "who": who,
+            "classification": assessment.get_classification_display().lower(),
+            "problems": problems,
+        },
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        household=household,
+        subjects=[member.pseudonym] if member else household_subjects(household),
+        object_type="assessments.assessment",
+        object_id=assessment.pk,
+    )
+    return assessment
+
+
+def _enqueue_reminder(follow_up_id: int, run_after: datetime.datetime) -> None:
+    from doorbraak.assessments.tasks import follow_up_remind
+
+    follow_up_remind.using(run_after=run_after).enqueue(follow_up_id)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def follow_ups_schedule(
+    *, actor: User, household: Household, closed_on: datetime.date
+) -> list[FollowUp]:
+    """Plan follow-up assessments at 3, 6 and 12 months; each gets a reminder task."""
+    follow_ups = []
+    for months in FOLLOW_UP_MONTHS:
+        follow_up = FollowUp.objects.create(
+            household=household, months_after_closing=months, due_on=_add_months(closed_on, months)
+        )
+        follow_ups.append(follow_up)
+        run_after = timezone.make_aware(
+            datetime.datetime.combine(follow_up.due_on, datetime.time(8, 0))
+        )
+        # Enqueue once the transaction commits, so a rolled-back close leaves no reminders.
+        transaction.on_commit(partial(_enqueue_reminder, follow_up.pk, run_after))
+    record_event(
+        household=household,
+        kind=EventKind.FOLLOW_UP,
+        actor=actor,
+        summary=_("Follow-up assessments planned on %(dates)s.")
+        % {"dates": ", ".join(f.due_on.strftime("%d-%m-%Y") for f in follow_ups)},
+    )
+    return follow_ups

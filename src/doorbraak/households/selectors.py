@@ -1,0 +1,283 @@
+"""Reads of households, scoped to the user's team, with the processing log written.
+
+``household_open`` and ``household_list`` are the only ways pages and the API reach a
+household: they answer 404 outside the user's team and record the read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from doorbraak.accounts.models import Organisation, User
+from doorbraak.accounts.selectors import AnyUser
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import processing_log_read
+from doorbraak.households.models import (
+    Consent,
+    ConsentPurpose,
+    CoordinatorAssignment,
+    EventKind,
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    InvolvedProfessional,
+    Member,
+    Referral,
+    ReferralStatus,
+)
+
+
+def _log_read(
+    user: AnyUser,
+    household: Household,
+    subjects: list[str],
+    object_type: str = "households.household",
+    object_id: int | str | None = None,
+    action: ProcessingAction = ProcessingAction.READ,
+) -> None:
+    processing_log_read(
+        actor=user,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        action=action,
+        object_type=object_type,
+        object_id=household.pk if object_id is None else object_id,
+        subjects=subjects or [household.pseudonym],
+        municipality=household.municipality,
+    )
+
+
+def household_queryset(*, user: AnyUser) -> QuerySet[Household]:
+    """Visible households with what every page shows: coordinator and latest classification."""
+    from doorbraak.assessments.models import Assessment
+
+    latest = Assessment.objects.filter(household=OuterRef("pk"), member__isnull=True).order_by(
+        "-assessed_on", "-pk"
+    )
+    coordinator = CoordinatorAssignment.objects.filter(
+        household=OuterRef("pk"), ended_at__isnull=True
+    )
+    return (
+        Household.objects.visible_to(user)
+        .select_related("team", "district", "municipality")
+        .annotate(
+            latest_classification=Subquery(latest.values("classification")[:1]),
+            current_coordinator_id=Subquery(coordinator.values("coordinator_id")[:1]),
+            current_member_count=Count(
+                "members",
+                filter=Q(members__left_on__isnull=True)
+                | Q(members__left_on__gt=timezone.localdate()),
+                distinct=True,
+            ),
+        )
+    )
+
+
+def household_list(
+    *,
+    user: AnyUser,
+    query: str = "",
+    status: str = "",
+    district_id: int | None = None,
+    coordinator_is: User | None = None,
+    log: bool = True,
+) -> QuerySet[Household]:
+    """The team's households, optionally searched by name, street or postcode.
+
+    The search never matches on BSN: BSNs are only looked up for duplicates at intake.
+    Call ``log_household_list`` with the page actually shown.
+    """
+    households = household_queryset(user=user)
+    if query.strip():
+        q = query.strip()
+        households = households.filter(
+            Q(name__icontains=q)
+            | Q(street__icontains=q)
+            | Q(postcode__icontains=q.upper())
+            | Q(members__last_name__icontains=q)
+        ).distinct()
+    if status:
+        households = households.filter(status=status)
+    if district_id:
+        households = households.filter(district_id=district_id)
+    if coordinator_is is not None:
+        households = households.filter(  # type: ignore[misc]  # an annotation
+            current_coordinator_id=coordinator_is.pk
+        )
+    return households.order_by("name", "pk")
+
+
+def log_household_list(*, user: AnyUser, households: list[Household], searched: bool) -> None:
+    """Record that these households were shown (one record per household shown)."""
+    if not households and not searched:
+        return
+    processing_log_read(
+        actor=user,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
+        object_type="households.household",
+        subjects=[h.pseudonym for h in households],
+        municipality=households[0].municipality if households else None,
+    )
+
+
+def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = True) -> Household:
+    """One household with everything its page shows, in a fixed number of queries.
+
+    404 outside the user's team. Writes a READ record for every current member.
+    """
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    today = timezone.localdate()
+    household = get_object_or_404(
+        household_queryset(user=user).prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("joined_on", "birth_date", "pk")),
+            Prefetch(
+                "coordinator_assignments",
+                queryset=CoordinatorAssignment.objects.select_related("coordinator").order_by(
+                    "-started_at"
+                ),
+            ),
+            Prefetch(
+                "involved_professionals",
+                queryset=InvolvedProfessional.objects.select_related("organisation").order_by(
+                    "since", "pk"
+                ),
+            ),
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("given_by", "recipient").order_by(
+                    "-given_on", "-pk"
+                ),
+            ),
+        ),
+        public_id=key,
+    )
+    if log:
+        current = [m for m in household.members.all() if m.left_on is None or m.left_on > today]
+        _log_read(user, household, [m.pseudonym for m in current])
+    return household
+
+
+@dataclass(frozen=True)
+class InvolvementSummary:
+    professionals: int
+    organisations: int
+    yearly_cost_cents: int
+
+
+def involvement_summary(
+    household: Household, *, on: datetime.date | None = None
+) -> InvolvementSummary:
+    """How many professionals and organisations are involved now, and what that costs a year.
+
+    Works on the prefetched ``involved_professionals`` (no extra query).
+    """
+    day = on or timezone.localdate()
+    current = [
+        p for p in household.involved_professionals.all() if p.until is None or p.until >= day
+    ]
+    organisations = {p.organisation_id or f"name:{p.organisation_name.lower()}" for p in current}
+    return InvolvementSummary(
+        professionals=len(current),
+        organisations=len(organisations),
+        yearly_cost_cents=sum(p.yearly_cost_cents or 0 for p in current),
+    )
+
+
+def current_coordinator(household: Household) -> CoordinatorAssignment | None:
+    """The active assignment, from the prefetched assignments."""
+    return next((a for a in household.coordinator_assignments.all() if a.ended_at is None), None)
+
+
+def timeline(
+    *, household: Household, kinds: list[str] | None = None, limit: int | None = None
+) -> QuerySet[HouseholdEvent]:
+    """The household's events, newest first, optionally only some kinds."""
+    events = household.events.select_related("actor").order_by("-occurred_at", "-pk")
+    if kinds:
+        events = events.filter(kind__in=[k for k in kinds if k in EventKind.values])
+    return events[:limit] if limit else events
+
+
+def consent_allows(
+    *,
+    household: Household,
+    recipient: Organisation,
+    purpose: ConsentPurpose,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """May the household's data be shared with ``recipient`` for ``purpose`` at ``at``?
+
+    Later apps call this before anything leaves the team. Withdrawn, expired or not yet
+    valid consent does not count.
+    """
+    moment = at or timezone.now()
+    day = timezone.localdate(moment)
+    return (
+        Consent.objects.filter(
+            household=household, recipient=recipient, purpose=purpose, given_on__lte=day
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=moment))
+        .exists()
+    )
+
+
+# --- referrals --------------------------------------------------------------------------------
+def referral_inbox(*, user: AnyUser, status: str = ReferralStatus.SUBMITTED) -> QuerySet[Referral]:
+    """Referrals routed to the user's team, oldest and most urgent first."""
+    referrals = Referral.objects.for_team_of(user).select_related(
+        "source_organisation", "district", "team"
+    )
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("referred_at")
+
+
+def referrals_made_by(*, user: AnyUser) -> QuerySet[Referral]:
+    """The referrer's own referrals. Pages show their status only, nothing of the household."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    return Referral.objects.filter(referred_by=user).select_related("team").order_by("-referred_at")
+
+
+def referral_open(*, user: AnyUser, pk: int) -> Referral:
+    """A referral routed to the user's team (404 otherwise), with the read logged."""
+    from doorbraak.lib.crypto import pseudonym
+
+    referral = get_object_or_404(
+        Referral.objects.for_team_of(user).select_related(
+            "source_organisation", "referred_by", "district", "team"
+        ),
+        pk=pk,
+    )
+    processing_log_read(
+        actor=user,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type="households.referral",
+        object_id=referral.pk,
+        subjects=[pseudonym("referral", referral.pk)],
+        municipality=referral.municipality,
+    )
+    return referral
+
+
+def active_household_count(*, user: AnyUser) -> int:
+    return Household.objects.visible_to(user).filter(status=HouseholdStatus.ACTIVE).count()
+
+
+def team_yearly_cost(*, user: AnyUser) -> int:
+    total = InvolvedProfessional.objects.filter(
+        household__in=Household.objects.visible_to(user), until__isnull=True
+    ).aggregate(total=Sum("yearly_cost_cents"))["total"]
+    return int(total or 0)

@@ -1,0 +1,852 @@
+"""Every change to referrals, households, members, coordinators, professionals and consent.
+
+Each function is one use case: keyword-only, transactional, writes the timeline and the
+processing log (activity: support of a household). Bad input raises ``ValidationError``
+with a Dutch message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import processing_log_record
+from doorbraak.households.models import (
+    CloseReason,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    CoordinatorAssignment,
+    EventKind,
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    InvolvedProfessional,
+    Member,
+    MemberRole,
+    PostcodeArea,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    Representation,
+    Urgency,
+)
+from doorbraak.lib.crypto import blind_index, encrypt, pseudonym
+from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate_house_number
+
+
+# --- helpers --------------------------------------------------------------------------------
+def log_processing(
+    *,
+    actor: User | None,
+    action: ProcessingAction,
+    household: Household,
+    subjects: Iterable[str],
+    object_type: str,
+    object_id: int | str,
+) -> None:
+    processing_log_record(
+        actor=actor,
+        action=action,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type=object_type,
+        object_id=object_id,
+        subjects=subjects,
+        municipality=household.municipality,
+    )
+
+
+def household_subjects(household: Household) -> list[str]:
+    """Pseudonyms of the household's current members (the persons a change concerns)."""
+    return [m.pseudonym for m in household.members.current()] or [household.pseudonym]
+
+
+def record_event(
+    *, household: Household, kind: EventKind, summary: str, actor: User | None
+) -> HouseholdEvent:
+    return HouseholdEvent.objects.create(
+        household=household, kind=kind, summary=summary[:300], actor=actor
+    )
+
+
+def _team_member(user: User, team: Team) -> bool:
+    return (
+        Membership.objects.active()
+        .filter(user=user, team=team, role__in=[Role.PROFESSIONAL, Role.TEAM_LEAD])
+        .exists()
+    )
+
+
+# --- referral ---------------------------------------------------------------------------
+def route_postcode(
+    *, municipality: Municipality, postcode: str
+) -> tuple[PostcodeArea | None, Team | None]:
+    """The district and team a postcode belongs to, by the municipality's routing table."""
+    area_code = int(normalise_postcode(postcode)[:4])
+    area = (
+        PostcodeArea.objects.filter(
+            municipality=municipality, first__lte=area_code, last__gte=area_code
+        )
+        .select_related("district")
+        .first()
+    )
+    if area is None:
+        return None, None
+    team = (
+        Team.objects.filter(municipality=municipality, districts=area.district)
+        .order_by("name")
+        .first()
+    )
+    return area, team
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    actor: User,
+    municipality: Municipality,
+    source: ReferralSource,
+    source_organisation: Organisation,
+    urgency: Urgency,
+    reason: str,
+    resident_name: str,
+    postcode: str,
+    house_number: int,
+    house_number_addition: str = "",
+    phone: str = "",
+) -> Referral:
+    """Aanmelden: register a referral and route it to the team of the district."""
+    errors: dict[str, str] = {}
+    try:
+        postcode = normalise_postcode(postcode)
+    except ValidationError as error:
+        errors["postcode"] = error.messages[0]
+    try:
+        validate_house_number(house_number)
+    except ValidationError as error:
+        errors["house_number"] = error.messages[0]
+    if not reason.strip():
+        errors["reason"] = _("Describe why the household needs help.")
+    if not resident_name.strip():
+        errors["resident_name"] = _("Enter the name of the resident.")
+    if errors:
+        raise ValidationError(errors)
+    area, team = route_postcode(municipality=municipality, postcode=postcode)
+    if area is None or team is None:
+        raise ValidationError(
+            {
+                "postcode": _(
+                    "This postcode is not in a district of %(municipality)s "
+                    "with a neighbourhood team."
+                )
+                % {"municipality": municipality.name}
+            }
+        )
+    referral = Referral.objects.create(
+        municipality=municipality,
+        source=source,
+        source_organisation=source_organisation,
+        referred_by=actor,
+        urgency=urgency,
+        reason=reason.strip(),
+        resident_name=resident_name.strip(),
+        postcode=postcode,
+        house_number=house_number,
+        house_number_addition=house_number_addition.strip(),
+        phone=phone.strip(),
+        district=area.district,
+        team=team,
+    )
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type="households.referral",
+        object_id=referral.pk,
+        subjects=[pseudonym("referral", referral.pk)],
+        municipality=municipality,
+    )
+    return referral
+
+
+def _decide(referral: Referral, actor: User) -> None:
+    if referral.status != ReferralStatus.SUBMITTED:
+        raise ValidationError(_("This referral has already been decided."))
+    if referral.team is None or not _team_member(actor, referral.team):
+        raise ValidationError(_("Only the team this referral was routed to can decide on it."))
+
+
+@transaction.atomic
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _decide(referral, actor)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give the reason for declining; the referrer will see it.")}
+        )
+    referral.status = ReferralStatus.DECLINED
+    referral.decline_reason = reason.strip()
+    referral.decided_by = actor
+    referral.decided_at = timezone.now()
+    referral.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type="households.referral",
+        object_id=referral.pk,
+        subjects=[pseudonym("referral", referral.pk)],
+        municipality=referral.municipality,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, actor: User, referral: Referral, household: Household) -> Referral:
+    """Accept and link the referral to a household of the same team (new or existing)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _decide(referral, actor)
+    if household.team_id != referral.team_id:
+        raise ValidationError(_("The household belongs to another team."))
+    referral.status = ReferralStatus.ACCEPTED
+    referral.household = household
+    referral.decided_by = actor
+    referral.decided_at = timezone.now()
+    referral.save(update_fields=["status", "household", "decided_by", "decided_at"])
+    record_event(
+        household=household,
+        kind=EventKind.REFERRAL,
+        actor=actor,
+        summary=_("Referral by %(organisation)s accepted: %(reason)s")
+        % {"organisation": referral.source_organisation.name, "reason": referral.reason[:200]},
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=household_subjects(household),
+        object_type="households.referral",
+        object_id=referral.pk,
+    )
+    return referral
+
+
+# --- household and members ----------------------------------------------------------------
+@dataclass
+class MemberData:
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    role: MemberRole
+    bsn: str = ""
+    representation: Representation | str = ""
+    representative: str = ""
+
+
+@dataclass
+class IntakeData:
+    name: str
+    postcode: str
+    house_number: int
+    house_number_addition: str = ""
+    street: str = ""
+    city: str = ""
+    members: list[MemberData] = field(default_factory=list)
+
+
+def _validate_member(data: MemberData, *, prefix: str = "") -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.first_name.strip():
+        errors[f"{prefix}first_name"] = _("Enter a first name.")
+    if not data.last_name.strip():
+        errors[f"{prefix}last_name"] = _("Enter a last name.")
+    if data.birth_date > timezone.localdate():
+        errors[f"{prefix}birth_date"] = _("A date of birth cannot be in the future.")
+    elif data.birth_date < datetime.date(1900, 1, 1):
+        errors[f"{prefix}birth_date"] = _("Check the date of birth: it is before 1900.")
+    if data.bsn:
+        try:
+            data.bsn = normalise_bsn(data.bsn)
+        except ValidationError as error:
+            errors[f"{prefix}bsn"] = error.messages[0]
+    if data.representation and not data.representative.strip():
+        errors[f"{prefix}representative"] = _("Enter the name of the representative.")
+    return errors
+
+
+def _create_member(household: Household, data: MemberData, joined_on: datetime.date) -> Member:
+    member = Member(
+        household=household,
+        first_name=data.first_name.strip(),
+        last_name=data.last_name.strip(),
+        birth_date=data.birth_date,
+        role=data.role,
+        representation=data.representation or "",
+        representative=data.representative.strip(),
+        joined_on=joined_on,
+    )
+    if data.bsn:
+        member.bsn_encrypted = encrypt(data.bsn)
+        member.bsn_index = blind_index(data.bsn)
+    member.save()
+    return member
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A household that may be the same one. ``household`` is None outside the user's team."""
+
+    household: Household | None
+    team_name: str
+    reason: str
+
+
+def household_find_duplicates(
+    *, actor: User, municipality: Municipality, members: list[MemberData]
+) -> list[PossibleDuplicate]:
+    """Households in the municipality with a member of the same BSN, or name + birth date.
+
+    A match in another team is reported with the team name only: need-to-know.
+    """
+    from django.db.models import Q
+
+    from doorbraak.households.models import HouseholdQuerySet
+
+    condition = Q()
+    for data in members:
+        if data.bsn:
+            with suppress(ValidationError):  # an invalid BSN cannot match anyone
+                condition |= Q(bsn_index=blind_index(normalise_bsn(data.bsn)))
+        condition |= Q(last_name__iexact=data.last_name.strip(), birth_date=data.birth_date)
+    if not condition:
+        return []
+    matches = (
+        Member.objects.filter(condition, household__municipality=municipality)
+        .select_related("household__team")
+        .order_by("household_id")
+    )
+    visible: HouseholdQuerySet = Household.objects.visible_to(actor)
+    visible_ids = set(visible.values_list("pk", flat=True))
+    found: dict[int, PossibleDuplicate] = {}
+    for member in matches:
+        if member.household_id in found:
+            continue
+        same_bsn = any(
+            d.bsn and member.bsn_index and member.bsn_index == blind_index(d.bsn) for d in members
+        )
+        reason = _("same BSN") if same_bsn else _("same last name and date of birth")
+        household = member.household if member.household_id in visible_ids else None
+        found[member.household_id] = PossibleDuplicate(
+            household, member.household.team.name, reason
+        )
+    return list(found.values())
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor: User,
+    team: Team,
+    intake: IntakeData,
+    opened_on: datetime.date | None = None,
+    duplicates_checked: bool = False,
+) -> Household:
+    """Intake: create the household with its members; the actor becomes coordinator.
+
+    Without ``duplicates_checked`` a possible duplicate stops the intake, so the user sees
+    it before a second file on the same family is made.
+    """
+    if not _team_member(actor, team):
+        raise ValidationError(_("You can only register households for your own team."))
+    errors: dict[str, str] = {}
+    if not intake.name.strip():
+        errors["name"] = _("Enter a name for the household.")
+    try:
+        intake.postcode = normalise_postcode(intake.postcode)
+    except ValidationError as error:
+        errors["postcode"] = error.messages[0]
+    try:
+        validate_house_number(intake.house_number)
+    except ValidationError as error:
+        errors["house_number"] = error.messages[0]
+    if not intake.members:
+        errors["members"] = _("A household has at least one member.")
+    for index, data in enumerate(intake.members):
+        errors.update(
+            _validate_member(data, prefix="" if len(intake.members) == 1 else f"members.{index}.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not duplicates_checked and household_find_duplicates(
+        actor=actor, municipality=team.municipality, members=intake.members
+    ):
+        raise ValidationError(
+            _(
+                "There may already be a file on this household. "
+                "Check the possible duplicates first."
+            ),
+            code="possible_duplicate",
+        )
+    area, _team = route_postcode(municipality=team.municipality, postcode=intake.postcode)
+    household = Household.objects.create(
+        municipality=team.municipality,
+        team=team,
+        district=area.district if area else None,
+        name=intake.name.strip(),
+        street=intake.street.strip(),
+        house_number=intake.house_number,
+        house_number_addition=intake.house_number_addition.strip(),
+        postcode=intake.postcode,
+        city=intake.city.strip(),
+        opened_on=opened_on or timezone.localdate(),
+    )
+    members = [_create_member(household, data, household.opened_on) for data in intake.members]
+    CoordinatorAssignment.objects.create(household=household, coordinator=actor)
+    record_event(
+        household=household,
+        kind=EventKind.INTAKE,
+        actor=actor,
+        summary=_("Intake: household registered with %(count)d member(s); coordinator %(name)s.")
+        % {"count": len(members), "name": actor.get_full_name() or actor.username},
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        household=household,
+        subjects=[m.pseudonym for m in members],
+        object_type="households.household",
+        object_id=household.pk,
+    )
+    return household
+
+
+@transaction.atomic
+def intake_from_referral(
+    *, actor: User, referral: Referral, intake: IntakeData, duplicates_checked: bool = False
+) -> Household:
+    """Accept a referral by registering the household in one go."""
+    if referral.team is None:
+        raise ValidationError(_("This referral has no team."))
+    _decide(referral, actor)
+    household = household_register(
+        actor=actor, team=referral.team, intake=intake, duplicates_checked=duplicates_checked
+    )
+    referral_accept(actor=actor, referral=referral, household=household)
+    return household
+
+
+def _require_open(household: Household) -> None:
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ValidationError(_("This household is closed; reopen it before making changes."))
+
+
+@transaction.atomic
+def member_add(
+    *, actor: User, household: Household, data: MemberData, joined_on: datetime.date | None = None
+) -> Member:
+    _require_open(household)
+    errors = _validate_member(data)
+    joined = joined_on or timezone.localdate()
+    if joined > timezone.localdate():
+        errors["joined_on"] = _("The date someone joins cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if data.role == MemberRole.HEAD:
+        _demote_head(household, actor)
+    member = _create_member(household, data, joined)
+    record_event(
+        household=household,
+        kind=EventKind.MEMBER_JOINED,
+        actor=actor,
+        summary=_("%(name)s joined the household as %(role)s.")
+        % {"name": member.full_name, "role": member.get_role_display().lower()},
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        household=household,
+        subjects=[member.pseudonym],
+        object_type="households.member",
+        object_id=member.pk,
+    )
+    return member
+
+
+def _demote_head(household: Household, actor: User) -> None:
+    for head in household.members.current().filter(role=MemberRole.HEAD):
+        head.role = MemberRole.OTHER_ADULT
+        head.save(update_fields=["role"])
+        record_event(
+            household=household,
+            kind=EventKind.MEMBER_CHANGED,
+            actor=actor,
+            summary=_("%(name)s is no longer head of the household.") % {"name": head.full_name},
+        )
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: User,
+    member: Member,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    role: MemberRole,
+    representation: str = "",
+    representative: str = "",
+    bsn: str = "",
+) -> Member:
+    """Change a member's details; an empty ``bsn`` keeps the stored one."""
+    household = member.household
+    _require_open(household)
+    data = MemberData(first_name, last_name, birth_date, role, bsn, representation, representative)
+    errors = _validate_member(data)
+    if errors:
+        raise ValidationError(errors)
+    if role == MemberRole.HEAD and member.role != MemberRole.HEAD:
+        _demote_head(household, actor)
+        record_event(
+            household=household,
+            kind=EventKind.MEMBER_CHANGED,
+            actor=actor,
+            summary=_("%(name)s is now head of the household.")
+            % {"name": f"{first_name} {last_name}"},
+        )
+    member.first_name, member.last_name = data.first_name.strip(), data.last_name.strip()
+    member.birth_date, member.role = birth_date, role
+    member.representation, member.representative = representation, representative.strip()
+    if data.bsn:
+        member.bsn_encrypted, member.bsn_index = encrypt(data.bsn), blind_index(data.bsn)
+    member.save()
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=[member.pseudonym],
+        object_type="households.member",
+        object_id=member.pk,
+    )
+    return member
+
+
+@transaction.atomic
+def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: str = "") -> Member:
+    """Someone moves out: the member stays in the history with a leaving date."""
+    household = member.household
+    _require_open(household)
+    if member.left_on is not None:
+        raise ValidationError(_("This person has already left the household."))
+    if left_on < member.joined_on:
+        raise ValidationError({"left_on": _("Someone cannot leave before they joined.")})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("The leaving date cannot be in the future.")})
+    if household.members.current().exclude(pk=member.pk).count() == 0:
+        raise ValidationError(_("The last member cannot leave; close the household instead."))
+    member.left_on = left_on
+    member.save(update_fields=["left_on"])
+    summary = _("%(name)s left the household.") % {"name": member.full_name}
+    record_event(
+        household=household,
+        kind=EventKind.MEMBER_LEFT,
+        actor=actor,
+        summary=f"{summary} {note.strip()}".strip(),
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=[member.pseudonym],
+        object_type="households.member",
+        object_id=member.pk,
+    )
+    return member
+
+
+# --- coordinator ------------------------------------------------------------------------------
+@transaction.atomic
+def coordinator_handover(
+    *, actor: User, household: Household, to: User, note: str
+) -> CoordinatorAssignment:
+    """Hand the household to another coordinator of the same team, with a note."""
+    _require_open(household)
+    if not _team_member(to, household.team):
+        raise ValidationError({"to": _("The new coordinator must work in the household's team.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Write a short handover note for your colleague.")})
+    now = timezone.now()
+    current = (
+        CoordinatorAssignment.objects.select_for_update()
+        .filter(household=household, ended_at__isnull=True)
+        .first()
+    )
+    if current is not None and current.coordinator_id == to.pk:
+        raise ValidationError({"to": _("This person is already the coordinator.")})
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    try:
+        with transaction.atomic():
+            assignment = CoordinatorAssignment.objects.create(
+                household=household, coordinator=to, started_at=now, handover_note=note.strip()
+            )
+    except IntegrityError:
+        raise ValidationError(_("A household has exactly one active coordinator.")) from None
+    record_event(
+        household=household,
+        kind=EventKind.COORDINATOR,
+        actor=actor,
+        summary=_("Coordinator handed over to %(name)s: %(note)s")
+        % {"name": to.get_full_name() or to.username, "note": note.strip()[:200]},
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=household_subjects(household),
+        object_type="households.coordinatorassignment",
+        object_id=assignment.pk,
+    )
+    return assignment
+
+
+# --- involved professionals ----------------------------------------------------------------------
+@transaction.atomic
+def professional_add(
+    *,
+    actor: User,
+    household: Household,
+    person_name: str,
+    role: str,
+    since: datetime.date,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    contact: str = "",
+    yearly_cost_cents: int | None = None,
+) -> InvolvedProfessional:
+    _require_open(household)
+    errors: dict[str, str] = {}
+    if organisation is None and not organisation_name.strip():
+        errors["organisation"] = _("Choose an organisation or type its name.")
+    if not person_name.strip():
+        errors["person_name"] = _("Enter the name of the professional.")
+    if not role.strip():
+        errors["role"] = _("Enter the role of the professional.")
+    if yearly_cost_cents is not None and yearly_cost_cents < 0:
+        errors["yearly_cost_cents"] = _("A yearly cost cannot be negative.")
+    if since > timezone.localdate():
+        errors["since"] = _("The start date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    professional = InvolvedProfessional.objects.create(
+        household=household,
+        organisation=organisation,
+        organisation_name=organisation_name.strip(),
+        person_name=person_name.strip(),
+        role=role.strip(),
+        contact=contact.strip(),
+        since=since,
+        yearly_cost_cents=yearly_cost_cents,
+    )
+    record_event(
+        household=household,
+        kind=EventKind.PROFESSIONAL,
+        actor=actor,
+        summary=_("%(name)s (%(organisation)s) is involved as %(role)s.")
+        % {
+            "name": professional.person_name,
+            "organisation": professional.organisation_label,
+            "role": professional.role,
+        },
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        household=household,
+        subjects=household_subjects(household),
+        object_type="households.involvedprofessional",
+        object_id=professional.pk,
+    )
+    return professional
+
+
+@transaction.atomic
+def professional_end(
+    *, actor: User, professional: InvolvedProfessional, until: datetime.date
+) -> InvolvedProfessional:
+    household = professional.household
+    _require_open(household)
+    if until < professional.since:
+        raise ValidationError({"until": _("The end date cannot be before the start date.")})
+    professional.until = until
+    professional.save(update_fields=["until"])
+    record_event(
+        household=household,
+        kind=EventKind.PROFESSIONAL,
+        actor=actor,
+        summary=_("%(name)s (%(organisation)s) is no longer involved.")
+        % {"name": professional.person_name, "organisation": professional.organisation_label},
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=household_subjects(household),
+        object_type="households.involvedprofessional",
+        object_id=professional.pk,
+    )
+    return professional
+
+
+# --- consent -------------------------------------------------------------------------
+@transaction.atomic
+def consent_give(
+    *,
+    actor: User,
+    household: Household,
+    given_by: Member,
+    purpose: ConsentPurpose,
+    recipient: Organisation,
+    method: ConsentMethod,
+    given_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> Consent:
+    _require_open(household)
+    given = given_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if given_by.household_id != household.pk or given_by.left_on is not None:
+        errors["given_by"] = _("Consent is given by a current member of this household.")
+    elif given_by.age_on(given) < 16 and not given_by.representation:
+        errors["given_by"] = _(
+            "A child under 16 cannot give consent; ask a parent or representative."
+        )
+    if given > timezone.localdate():
+        errors["given_on"] = _("The date of consent cannot be in the future.")
+    if valid_until is not None and valid_until < given:
+        errors["valid_until"] = _("The end date cannot be before the date of consent.")
+    if recipient.municipality_id not in (None, household.municipality_id):
+        errors["recipient"] = _("This organisation works in another municipality.")
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent.objects.create(
+        household=household,
+        given_by=given_by,
+        purpose=purpose,
+        recipient=recipient,
+        method=method,
+        given_on=given,
+        valid_until=valid_until,
+        recorded_by=actor,
+    )
+    record_event(
+        household=household,
+        kind=EventKind.CONSENT,
+        actor=actor,
+        summary=_("%(name)s gave consent (%(method)s): %(purpose)s, with %(recipient)s.")
+        % {
+            "name": given_by.full_name,
+            "method": consent.get_method_display().lower(),
+            "purpose": consent.get_purpose_display().lower(),
+            "recipient": recipient.name,
+        },
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        household=household,
+        subjects=[given_by.pseudonym],
+        object_type="households.consent",
+        object_id=consent.pk,
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consent:
+    """Withdrawal takes effect now: nothing is shared on this consent from this moment."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("This consent has already been withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawal_note = note.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawal_note"])
+    record_event(
+        household=consent.household,
+        kind=EventKind.CONSENT,
+        actor=actor,
+        summary=_("%(name)s withdrew consent: %(purpose)s, with %(recipient)s.")
+        % {
+            "name": consent.given_by.full_name,
+            "purpose": consent.get_purpose_display().lower(),
+            "recipient": consent.recipient.name,
+        },
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=consent.household,
+        subjects=[consent.given_by.pseudonym],
+        object_type="households.consent",
+        object_id=consent.pk,
+    )
+    return consent
+
+
+# --- closing -------------------------------------------------------------------------
+@transaction.atomic
+def household_close(
+    *,
+    actor: User,
+    household: Household,
+    reason: CloseReason,
+    note: str = "",
+    closed_on: datetime.date | None = None,
+) -> Household:
+    """Close the file; follow-up assessments are scheduled at 3, 6 and 12 months."""
+    from doorbraak.assessments.services import follow_ups_schedule
+
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _require_open(household)
+    day = closed_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+    if day < household.opened_on:
+        raise ValidationError(
+            {"closed_on": _("The closing date cannot be before the opening date.")}
+        )
+    if reason not in CloseReason.values:
+        raise ValidationError({"reason": _("Choose a reason for closing.")})
+    if reason == CloseReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Explain the reason for closing.")})
+    household.status = HouseholdStatus.CLOSED
+    household.closed_on = day
+    household.close_reason = reason
+    household.close_note = note.strip()
+    household.save(update_fields=["status", "closed_on", "close_reason", "close_note"])
+    record_event(
+        household=household,
+        kind=EventKind.CLOSED,
+        actor=actor,
+        summary=_("Closed: %(reason)s.") % {"reason": household.get_close_reason_display().lower()},
+    )
+    if reason not in (CloseReason.DECEASED, CloseReason.MOVED, CloseReason.TRANSFERRED):
+        follow_ups_schedule(actor=actor, household=household, closed_on=day)
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=household_subjects(household),
+        object_type="households.household",
+        object_id=household.pk,
+    )
+    return household

@@ -1,0 +1,223 @@
+"""The plan: draft, goals and actions, agree, revise (new version), and progress on actions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorbraak.accounts.models import Organisation, User
+from doorbraak.assessments.models import LifeDomain
+from doorbraak.assessments.services import domains_for
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.households.models import EventKind, Household, HouseholdStatus
+from doorbraak.households.services import household_subjects, log_processing, record_event
+from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
+
+
+def _log(actor: User, plan: Plan, action: ProcessingAction) -> None:
+    log_processing(
+        actor=actor,
+        action=action,
+        household=plan.household,
+        subjects=household_subjects(plan.household),
+        object_type="plans.plan",
+        object_id=plan.pk,
+    )
+
+
+def _require_draft(plan: Plan) -> None:
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("An agreed plan cannot be changed; make a new version instead."))
+    if plan.household.status != HouseholdStatus.ACTIVE:
+        raise ValidationError(_("This household is closed; its plan cannot be changed."))
+
+
+@transaction.atomic
+def plan_start(*, actor: User, household: Household) -> Plan:
+    """The first draft, or a new version copied from the agreed plan (the old one stays)."""
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ValidationError(_("This household is closed; its plan cannot be changed."))
+    if Plan.objects.filter(household=household, status=PlanStatus.DRAFT).exists():
+        raise ValidationError(_("There is already a draft version of this plan."))
+    agreed = Plan.objects.filter(household=household, status=PlanStatus.AGREED).first()
+    last_version = (
+        Plan.objects.filter(household=household)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    plan = Plan.objects.create(
+        household=household,
+        version=(last_version or 0) + 1,
+        created_by=actor,
+        commitment=agreed.commitment if agreed else "",
+        previous=agreed,
+    )
+    if agreed is not None:
+        goal_map: dict[int, Goal] = {}
+        for goal in agreed.goals.all():
+            goal_map[goal.pk] = Goal.objects.create(
+                plan=plan,
+                domain_id=goal.domain_id,
+                description=goal.description,
+                position=goal.position,
+            )
+        for action in agreed.actions.all():
+            Action.objects.create(
+                plan=plan,
+                goal=goal_map.get(action.goal_id) if action.goal_id else None,
+                description=action.description,
+                owner=action.owner,
+                owner_name=action.owner_name,
+                owner_organisation_id=action.owner_organisation_id,
+                due_on=action.due_on,
+                status=action.status,
+                position=action.position,
+            )
+    record_event(
+        household=household,
+        kind=EventKind.PLAN,
+        actor=actor,
+        summary=_("Plan version %(version)d started as a draft.") % {"version": plan.version},
+    )
+    _log(actor, plan, ProcessingAction.CREATE)
+    return plan
+
+
+@transaction.atomic
+def plan_set_commitment(*, actor: User, plan: Plan, commitment: str) -> Plan:
+    _require_draft(plan)
+    plan.commitment = commitment.strip()
+    plan.save(update_fields=["commitment"])
+    _log(actor, plan, ProcessingAction.UPDATE)
+    return plan
+
+
+@transaction.atomic
+def goal_add(*, actor: User, plan: Plan, domain: LifeDomain, description: str) -> Goal:
+    _require_draft(plan)
+    errors: dict[str, str] = {}
+    if domain.pk not in {d.pk for d in domains_for(plan.household.municipality)}:
+        errors["domain"] = _("Choose a life domain of this municipality's catalogue.")
+    if not description.strip():
+        errors["description"] = _("Describe the goal.")
+    if errors:
+        raise ValidationError(errors)
+    goal = Goal.objects.create(
+        plan=plan, domain=domain, description=description.strip(), position=plan.goals.count()
+    )
+    _log(actor, plan, ProcessingAction.UPDATE)
+    return goal
+
+
+@transaction.atomic
+def goal_remove(*, actor: User, goal: Goal) -> None:
+    _require_draft(goal.plan)
+    plan = goal.plan
+    goal.delete()
+    _log(actor, plan, ProcessingAction.UPDATE)
+
+
+@transaction.atomic
+def action_add(
+    *,
+    actor: User,
+    plan: Plan,
+    description: str,
+    owner: ActionOwner,
+    due_on: datetime.date,
+    goal: Goal | None = None,
+    owner_name: str = "",
+    owner_organisation: Organisation | None = None,
+) -> Action:
+    _require_draft(plan)
+    errors: dict[str, str] = {}
+    if not description.strip():
+        errors["description"] = _("Describe the action.")
+    if goal is not None and goal.plan_id != plan.pk:
+        errors["goal"] = _("This goal belongs to another plan.")
+    if owner == ActionOwner.PARTNER and owner_organisation is None:
+        errors["owner_organisation"] = _("Choose the partner organisation that does this.")
+    if owner_organisation is not None and owner_organisation.municipality_id not in (
+        None,
+        plan.household.municipality_id,
+    ):
+        errors["owner_organisation"] = _("This organisation works in another municipality.")
+    if errors:
+        raise ValidationError(errors)
+    action = Action.objects.create(
+        plan=plan,
+        goal=goal,
+        description=description.strip(),
+        owner=owner,
+        owner_name=owner_name.strip(),
+        owner_organisation=owner_organisation if owner == ActionOwner.PARTNER else None,
+        due_on=due_on,
+        position=plan.actions.count(),
+    )
+    _log(actor, plan, ProcessingAction.UPDATE)
+    return action
+
+
+@transaction.atomic
+def action_remove(*, actor: User, action: Action) -> None:
+    _require_draft(action.plan)
+    plan = action.plan
+    action.delete()
+    _log(actor, plan, ProcessingAction.UPDATE)
+
+
+@transaction.atomic
+def action_set_status(*, actor: User, action: Action, status: ActionStatus) -> Action:
+    """Progress on an action is tracked on the plan in force; it does not change the plan."""
+    if action.plan.status == PlanStatus.SUPERSEDED:
+        raise ValidationError(
+            _("This version of the plan has been replaced; update the current one.")
+        )
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    action.status = status
+    action.save(update_fields=["status"])
+    _log(actor, action.plan, ProcessingAction.UPDATE)
+    return action
+
+
+@transaction.atomic
+def plan_agree(*, actor: User, plan: Plan, agreed_on: datetime.date | None = None) -> Plan:
+    """Agree the draft with the household; the previous agreed version is superseded."""
+    plan = Plan.objects.select_for_update().select_related("household").get(pk=plan.pk)
+    _require_draft(plan)
+    day = agreed_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not plan.commitment.strip():
+        errors["commitment"] = _(
+            "Write down the household's own commitment before the plan is agreed: "
+            "what will they do themselves?"
+        )
+    if not plan.goals.exists():
+        errors["goals"] = _("A plan needs at least one goal.")
+    if not plan.actions.exists():
+        errors["actions"] = _("A plan needs at least one action.")
+    if day > timezone.localdate():
+        errors["agreed_on"] = _("A plan cannot be agreed on a future date.")
+    if errors:
+        raise ValidationError(errors)
+    Plan.objects.filter(household=plan.household, status=PlanStatus.AGREED).update(
+        status=PlanStatus.SUPERSEDED
+    )
+    plan.status = PlanStatus.AGREED
+    plan.agreed_on = day
+    plan.save(update_fields=["status", "agreed_on"])
+    record_event(
+        household=plan.household,
+        kind=EventKind.PLAN,
+        actor=actor,
+        summary=_("Plan version %(version)d agreed with the household on %(date)s.")
+        % {"version": plan.version, "date": day.strftime("%d-%m-%Y")},
+    )
+    _log(actor, plan, ProcessingAction.UPDATE)
+    return plan
