@@ -65,6 +65,8 @@ def assessment_record(
     note: str = "",
 ) -> Assessment:
     """Score every domain of the catalogue 1–5 and classify green / orange / red."""
+    # Re-read: the caller may hold a copy from before the household was closed or reopened.
+    household = Household.objects.select_for_update().get(pk=household.pk)
     day = assessed_on or timezone.localdate()
     domains = {d.pk: d for d in domains_for(household.municipality)}
     errors: dict[str, str] = {}

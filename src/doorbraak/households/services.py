@@ -850,3 +850,39 @@ def household_close(
         object_id=household.pk,
     )
     return household
+
+
+@transaction.atomic
+def household_reopen(*, actor: User, household: Household, note: str) -> Household:
+    """A closed household needs help again: reopen it; planned follow-ups are cancelled."""
+    from doorbraak.assessments.models import FollowUp, FollowUpStatus
+
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status != HouseholdStatus.CLOSED:
+        raise ValidationError(_("This household is not closed."))
+    if not note.strip():
+        raise ValidationError({"note": _("Explain why the household is reopened.")})
+    if not _team_member(actor, household.team):
+        raise ValidationError(_("Only the household's team can reopen it."))
+    household.status = HouseholdStatus.ACTIVE
+    household.closed_on = None
+    household.close_reason = ""
+    household.save(update_fields=["status", "closed_on", "close_reason"])
+    FollowUp.objects.filter(
+        household=household, status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.REMINDED]
+    ).update(status=FollowUpStatus.CANCELLED)
+    record_event(
+        household=household,
+        kind=EventKind.INTAKE,
+        actor=actor,
+        summary=_("Reopened: %(note)s") % {"note": note.strip()[:250]},
+    )
+    log_processing(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=household,
+        subjects=household_subjects(household),
+        object_type="households.household",
+        object_id=household.pk,
+    )
+    return household

@@ -29,6 +29,11 @@ def _log(actor: User, plan: Plan, action: ProcessingAction) -> None:
     )
 
 
+def _fresh(plan: Plan) -> Plan:
+    """Re-read and lock the plan: callers may hold a copy from before an earlier change."""
+    return Plan.objects.select_for_update().select_related("household").get(pk=plan.pk)
+
+
 def _require_draft(plan: Plan) -> None:
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("An agreed plan cannot be changed; make a new version instead."))
@@ -90,6 +95,7 @@ def plan_start(*, actor: User, household: Household) -> Plan:
 
 @transaction.atomic
 def plan_set_commitment(*, actor: User, plan: Plan, commitment: str) -> Plan:
+    plan = _fresh(plan)
     _require_draft(plan)
     plan.commitment = commitment.strip()
     plan.save(update_fields=["commitment"])
@@ -99,6 +105,7 @@ def plan_set_commitment(*, actor: User, plan: Plan, commitment: str) -> Plan:
 
 @transaction.atomic
 def goal_add(*, actor: User, plan: Plan, domain: LifeDomain, description: str) -> Goal:
+    plan = _fresh(plan)
     _require_draft(plan)
     errors: dict[str, str] = {}
     if domain.pk not in {d.pk for d in domains_for(plan.household.municipality)}:
@@ -116,8 +123,8 @@ def goal_add(*, actor: User, plan: Plan, domain: LifeDomain, description: str) -
 
 @transaction.atomic
 def goal_remove(*, actor: User, goal: Goal) -> None:
-    _require_draft(goal.plan)
-    plan = goal.plan
+    plan = _fresh(goal.plan)
+    _require_draft(plan)
     goal.delete()
     _log(actor, plan, ProcessingAction.UPDATE)
 
@@ -134,6 +141,7 @@ def action_add(
     owner_name: str = "",
     owner_organisation: Organisation | None = None,
 ) -> Action:
+    plan = _fresh(plan)
     _require_draft(plan)
     errors: dict[str, str] = {}
     if not description.strip():
@@ -165,8 +173,8 @@ def action_add(
 
 @transaction.atomic
 def action_remove(*, actor: User, action: Action) -> None:
-    _require_draft(action.plan)
-    plan = action.plan
+    plan = _fresh(action.plan)
+    _require_draft(plan)
     action.delete()
     _log(actor, plan, ProcessingAction.UPDATE)
 
@@ -174,6 +182,7 @@ def action_remove(*, actor: User, action: Action) -> None:
 @transaction.atomic
 def action_set_status(*, actor: User, action: Action, status: ActionStatus) -> Action:
     """Progress on an action is tracked on the plan in force; it does not change the plan."""
+    action.plan = _fresh(action.plan)
     if action.plan.status == PlanStatus.SUPERSEDED:
         raise ValidationError(
             _("This version of the plan has been replaced; update the current one.")
@@ -189,7 +198,7 @@ def action_set_status(*, actor: User, action: Action, status: ActionStatus) -> A
 @transaction.atomic
 def plan_agree(*, actor: User, plan: Plan, agreed_on: datetime.date | None = None) -> Plan:
     """Agree the draft with the household; the previous agreed version is superseded."""
-    plan = Plan.objects.select_for_update().select_related("household").get(pk=plan.pk)
+    plan = _fresh(plan)
     _require_draft(plan)
     day = agreed_on or timezone.localdate()
     errors: dict[str, str] = {}

@@ -96,12 +96,21 @@ class Command(BaseCommand):
             "--password", default=DEFAULT_PASSWORD, help="Password of every demo user."
         )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=235,
+            help="How many referral stories to create; about 85%% become households (default 235).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production: its passwords are public.")
         with transaction.atomic():
             users = self._seed(options["password"])
+        created = self._seed_households(options["households"])
+        if created:
+            self.stdout.write(f"Created {created} demo households.")
         if not options["quiet_logins"]:
             self._print_logins(users, options["password"])
 
@@ -164,6 +173,49 @@ class Command(BaseCommand):
             )
             result.append((demo, user, device))
         return result
+
+    def _seed_households(self, count: int) -> int:
+        """Synthetic colleagues per team (no password: they never log in) and households."""
+        from doorbraak.households.demo import seed_households
+
+        municipality = Municipality.objects.get(code=MUNICIPALITY[1])
+        fake = Faker("nl_NL")
+        fake.seed_instance(4242)
+        coordinators: dict[Team, list[User]] = {}
+        for team in Team.objects.filter(municipality=municipality).order_by("name"):
+            slug = team.name.split()[-1].split("/")[0].lower()
+            colleagues = []
+            for number in (1, 2):
+                user, created = User.objects.get_or_create(
+                    username=f"medewerker-{slug}-{number}",
+                    defaults={
+                        "first_name": fake.first_name(),
+                        "last_name": fake.last_name(),
+                        "email": f"medewerker-{slug}-{number}@demostad.example",
+                    },
+                )
+                if created:
+                    user.set_unusable_password()
+                    user.save(update_fields=["password"])
+                services.membership_grant(
+                    actor=None,
+                    user=user,
+                    role=Role.PROFESSIONAL,
+                    organisation=team.organisation,
+                    municipality=municipality,
+                    team=team,
+                )
+                colleagues.append(user)
+            demo_members = User.objects.filter(
+                memberships__team=team,
+                memberships__role=Role.PROFESSIONAL,
+                username__in=[d.username for d in DEMO_USERS],
+            )
+            coordinators[team] = [*demo_members, *colleagues]
+        referrers = list(User.objects.filter(username__in=["contactpersoon", "corporatie"]))
+        return seed_households(
+            municipality=municipality, coordinators=coordinators, referrers=referrers, count=count
+        )
 
     def _print_logins(self, users: list[tuple[DemoUser, User, TOTPDevice]], password: str) -> None:
         out = self.stdout
