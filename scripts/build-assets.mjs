@@ -4,9 +4,10 @@
 //   doorbraak.css = Noto Sans @font-face rules (self-hosted, the font the Utrecht
 //                   theme asks for) + Utrecht design tokens (.utrecht-theme)
 //                   + Utrecht component CSS + our own static/css/doorbraak.css
+//                   + every other static/css/*.css (one per app), in name order
 //   fonts/*       = every local file a url(...) in those sources points to
 //   htmx.min.js   = htmx 2, as shipped
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,6 +34,11 @@ const cssSources = [
   "node_modules/@utrecht/design-tokens/dist/theme.css",
   "node_modules/@utrecht/component-library-css/dist/index.css",
   "src/doorbraak/static/css/doorbraak.css",
+  // Then each app's own stylesheet (households.css, plans.css, ...), in name order.
+  ...readdirSync(join(root, "src", "doorbraak", "static", "css"))
+    .filter((name) => name.endsWith(".css") && name !== "doorbraak.css")
+    .sort()
+    .map((name) => `src/doorbraak/static/css/${name}`),
 ];
 
 mkdirSync(join(dist, "fonts"), { recursive: true });
