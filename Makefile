@@ -59,7 +59,7 @@ messages: setup
 	cd src/doorbraak && ../../$(PY) ../../manage.py compilemessages --locale nl --locale en
 
 bench: setup
-	@echo "No benchmarks yet: the foundation has no performance targets."
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) node_modules $(DIST) var .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, roles_of, team_ids_of
 from doorbraak.audit.policies import can_view_processing_log
+from doorbraak.households.policies import can_refer, can_work_on_households
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,36 @@ def _has_team(user: AnyUser) -> bool:
     return bool(team_ids_of(user))
 
 
+def _refers_from_outside(user: AnyUser) -> bool:
+    """Partners refer; team members find the referral form in their inbox."""
+    return can_refer(user) and not can_work_on_households(user)
+
+
 ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(
+        _("Households"),
+        "households:list",
+        can_work_on_households,
+        _("The households of your team: one household, one plan, one contact person."),
+    ),
+    NavEntry(
+        _("Referrals"),
+        "households:referral-inbox",
+        can_work_on_households,
+        _("New referrals for your team: accept them with an intake, or decline with a reason."),
+    ),
+    NavEntry(
+        _("Refer a household"),
+        "households:referral-create",
+        _refers_from_outside,
+        _("Report a household that needs help from the neighbourhood team."),
+    ),
+    NavEntry(
+        _("My referrals"),
+        "households:referral-mine",
+        can_refer,
+        _("The status of the referrals you made."),
+    ),
     NavEntry(
         _("My team"),
         "accounts:my-team",
@@ -109,12 +139,12 @@ class NavItem:
 def nav_items_for(user: AnyUser, current_path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    items = []
-    for entry in ENTRIES:
-        if entry.allowed(user):
-            url = reverse(entry.url_name)
-            items.append(NavItem(entry.label, url, current_path.startswith(url), entry.description))
-    return items
+    allowed = [(entry, reverse(entry.url_name)) for entry in ENTRIES if entry.allowed(user)]
+    # The entry whose address is the longest prefix of the current page is the active one:
+    # /huishoudens/aanmeldingen/ marks "Referrals", not "Households".
+    matches = [url for _entry, url in allowed if current_path.startswith(url)]
+    active = max(matches, key=len, default=None)
+    return [NavItem(entry.label, url, url == active, entry.description) for entry, url in allowed]
 
 
 def role_cards_for(user: AnyUser) -> list[tuple[str | Promise, str | Promise]]:

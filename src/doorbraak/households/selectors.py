@@ -281,3 +281,30 @@ def team_yearly_cost(*, user: AnyUser) -> int:
         household__in=Household.objects.visible_to(user), until__isnull=True
     ).aggregate(total=Sum("yearly_cost_cents"))["total"]
     return int(total or 0)
+
+
+# --- for the household pages (added with households/views.py) -------------------------------
+def team_colleagues(*, household: Household) -> QuerySet[User]:
+    """Active professionals and team leads of the household's team: who can coordinate it."""
+    from doorbraak.accounts.models import Membership, Role
+
+    memberships = Membership.objects.active().filter(
+        team_id=household.team_id, role__in=[Role.PROFESSIONAL, Role.TEAM_LEAD]
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
+    """Record that these referrals (names of residents) were shown in a list."""
+    from doorbraak.lib.crypto import pseudonym
+
+    if not referrals:
+        return
+    processing_log_read(
+        actor=user,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type="households.referral",
+        subjects=[pseudonym("referral", r.pk) for r in referrals],
+    )

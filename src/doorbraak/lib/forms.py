@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
@@ -39,3 +41,33 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} utrecht-textbox--invalid"
+
+
+_THOUSANDS_WITH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+class EuroField(forms.DecimalField):
+    """An amount in euros as people type it: ``1250``, ``1250,50``, ``1.250,50``, ``€ 1250.50``.
+
+    Dutch users write a decimal comma and group thousands with dots; an English browser
+    user may write ``1250.50``. Anything else is refused with the usual "enter a number".
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            text = value.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            elif _THOUSANDS_WITH_DOTS.match(text):
+                text = text.replace(".", "")
+            value = text
+        return super().to_python(value)
+
+    def cents(self, value: Decimal | None) -> int | None:
+        return None if value is None else int((value * 100).to_integral_value(ROUND_HALF_UP))

@@ -1,0 +1,973 @@
+"""Pages of households and referrals: the daily work of the coordinator (regiehouder).
+
+Every household page fetches its household through ``selectors.household_open``: 404 for
+anyone outside the household's team, and the read is written to the processing log.
+Members, professionals and consents are looked up within that household. Changes go
+through the services; their ``ValidationError`` is shown on the form and nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from doorbraak.accounts.models import District, Municipality, Role, Team, User
+from doorbraak.accounts.selectors import (
+    active_memberships,
+    municipality_ids_of,
+    organisation_list,
+    primary_membership,
+)
+from doorbraak.assessments.models import Classification
+from doorbraak.households import policies, selectors, services
+from doorbraak.households.forms import (
+    CloseForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    DeclineForm,
+    HandoverForm,
+    HouseholdFilterForm,
+    IntakeForm,
+    MemberAddForm,
+    MemberEditForm,
+    MemberForm,
+    MemberFormSet,
+    MemberLeaveForm,
+    ProfessionalEndForm,
+    ProfessionalForm,
+    ReferralForm,
+    ReferralStatusFilterForm,
+    ReopenForm,
+    TimelineFilterForm,
+    add_service_errors,
+)
+from doorbraak.households.models import (
+    Consent,
+    Household,
+    InvolvedProfessional,
+    Member,
+    MemberRole,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    Urgency,
+)
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.types import AuthenticatedHttpRequest
+
+PAGE_SIZE = 25
+TIMELINE_SIZE = 50
+_TEAM_ROLES = {Role.PROFESSIONAL.value, Role.TEAM_LEAD.value}
+_REFERRER_ROLES = {*_TEAM_ROLES, Role.PARTNER_CONTACT.value}
+_CLASSIFICATION_BADGE = {
+    Classification.GREEN: "db-badge--ok",
+    Classification.ORANGE: "db-badge--warning",
+    Classification.RED: "db-badge--error",
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _household(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID | str, *, log: bool = True
+) -> Household:
+    return selectors.household_open(user=request.user, public_id=public_id, log=log)
+
+
+def _detail(household: Household) -> HttpResponse:
+    return redirect("households:detail", public_id=household.public_id)
+
+
+def _closed(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse | None:
+    """Send the user back to the household page when it cannot be changed."""
+    if policies.can_edit_household(request.user, household):
+        return None
+    messages.error(request, _("This household is closed; reopen it before making changes."))
+    return _detail(household)
+
+
+def _optional_url(name: str, *args: Any) -> str | None:
+    """The URL of a page of another app, if that app provides it."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _euros(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents) / 100
+
+
+def _classification(value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    return {
+        "label": str(Classification(value).label),
+        "css": _CLASSIFICATION_BADGE.get(Classification(value), ""),
+    }
+
+
+def _member_data(cleaned: dict[str, Any]) -> services.MemberData:
+    return services.MemberData(
+        first_name=cleaned["first_name"],
+        last_name=cleaned["last_name"],
+        birth_date=cleaned["birth_date"],
+        role=MemberRole(cleaned["role"]),
+        bsn=cleaned.get("bsn") or "",
+        representation=cleaned.get("representation") or "",
+        representative=cleaned.get("representative") or "",
+    )
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    household: Household,
+    form: Any,
+    title: str,
+    submit: str,
+    intro: list[str] | None = None,
+    danger: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "household": household,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro or [],
+            "danger": danger,
+        },
+    )
+
+
+# --- list ---------------------------------------------------------------------------------------
+@require_GET
+@role_required(policies.can_work_on_households)
+def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The team's households: search, filter by status, district and coordinator."""
+    districts = District.objects.filter(
+        municipality_id__in=municipality_ids_of(request.user)
+    ).order_by("name")
+    form = HouseholdFilterForm(request.GET or None, districts=districts)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    query = filters.get("q") or ""
+    district = filters.get("district")
+    households = selectors.household_list(
+        user=request.user,
+        query=query,
+        status=filters.get("status") or "",
+        district_id=district.pk if district else None,
+        coordinator_is=request.user if filters.get("mine") else None,
+    )
+    page_obj = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown: list[Household] = list(page_obj.object_list)
+    page_obj.object_list = shown
+    coordinator_ids = {h.current_coordinator_id for h in shown}  # type: ignore[attr-defined]
+    coordinators = {u.pk: u for u in User.objects.filter(pk__in=coordinator_ids - {None})}
+    rows = [
+        {
+            "household": h,
+            "coordinator": coordinators.get(h.current_coordinator_id),  # type: ignore[attr-defined]
+            "classification": _classification(h.latest_classification),  # type: ignore[attr-defined]
+        }
+        for h in shown
+    ]
+    selectors.log_household_list(user=request.user, households=shown, searched=bool(query))
+    querystring = urlencode(
+        [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
+    )
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "rows": rows,
+            "querystring_without_page": querystring,
+            "searched": bool(query),
+        },
+    )
+
+
+# --- intake (with or without referral) -------------------------------------------------------
+def _put_intake_errors(error: ValidationError, form: IntakeForm, rows: list[MemberForm]) -> None:
+    """Service errors use ``field`` or ``members.<n>.<field>`` keys; find the right form."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    member_fields = set(MemberForm.base_fields)
+    for key, messages_ in error.message_dict.items():
+        for message in messages_:
+            target: Any = form
+            field: str | None = key
+            if key.startswith("members."):
+                _prefix, index, field = key.split(".", 2)
+                target = rows[int(index)] if int(index) < len(rows) else form
+            elif key in member_fields and rows:
+                target = rows[0]
+            if key == NON_FIELD_ERRORS or field not in target.fields:
+                field = None
+            target.add_error(field, message)
+
+
+def _intake_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    teams: list[Team],
+    referral: Referral | None = None,
+) -> HttpResponse:
+    """Register a household with its members; possible duplicates are shown first."""
+    if request.method == "POST":
+        form = IntakeForm(request.POST, teams=teams)
+        formset = MemberFormSet(request.POST, prefix="leden")
+    else:
+        initial: dict[str, Any] = {}
+        member_initial: list[dict[str, Any]] = []
+        if referral is not None:
+            initial = {
+                "name": referral.resident_name,
+                "postcode": referral.postcode,
+                "house_number": referral.house_number,
+                "house_number_addition": referral.house_number_addition,
+            }
+            member_initial = [
+                {"last_name": referral.resident_name.split()[-1], "role": MemberRole.HEAD}
+            ]
+        form = IntakeForm(initial=initial, teams=teams)
+        formset = MemberFormSet(prefix="leden", initial=member_initial)
+    duplicates: list[services.PossibleDuplicate] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = formset.filled_forms()  # type: ignore[attr-defined]
+        members = [_member_data(row.cleaned_data) for row in rows]
+        team: Team = form.chosen_team or form.cleaned_data["team"]
+        data = services.IntakeData(
+            name=form.cleaned_data["name"],
+            postcode=form.cleaned_data["postcode"],
+            house_number=form.cleaned_data["house_number"],
+            house_number_addition=form.cleaned_data["house_number_addition"],
+            street=form.cleaned_data["street"],
+            city=form.cleaned_data["city"],
+            members=members,
+        )
+        checked = bool(form.cleaned_data.get("duplicates_checked"))
+        try:
+            if referral is not None:
+                household = services.intake_from_referral(
+                    actor=request.user, referral=referral, intake=data, duplicates_checked=checked
+                )
+            else:
+                household = services.household_register(
+                    actor=request.user, team=team, intake=data, duplicates_checked=checked
+                )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "possible_duplicate":
+                duplicates = services.household_find_duplicates(
+                    actor=request.user, municipality=team.municipality, members=members
+                )
+                form.add_error(None, error.messages[0])
+            else:
+                _put_intake_errors(error, form, rows)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The household is registered and you are its coordinator. "
+                    "Record the household's consent when you have it."
+                ),
+            )
+            return _detail(household)
+    bsn_typed = request.method == "POST" and any(
+        request.POST.get(f"leden-{i}-bsn") for i in range(formset.total_form_count())
+    )
+    return render(
+        request,
+        "households/intake.html",
+        {
+            "form": form,
+            "formset": formset,
+            "duplicates": duplicates,
+            "referral": referral,
+            "bsn_typed": bsn_typed,
+        },
+    )
+
+
+def _own_teams(user: User) -> list[Team]:
+    teams: dict[int, Team] = {}
+    for membership in active_memberships(user):
+        if membership.role in _TEAM_ROLES and membership.team is not None:
+            teams.setdefault(membership.team.pk, membership.team)
+    return list(teams.values())
+
+
+@sensitive_post_parameters()
+@role_required(policies.can_work_on_households)
+def household_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Intake without a referral: a team member registers a household for a resident."""
+    return _intake_page(request, teams=_own_teams(request.user))
+
+
+# --- the household page ------------------------------------------------------------------------
+def _consent_state(consent: Consent, today: datetime.date) -> tuple[str, str]:
+    if consent.withdrawn_at is not None:
+        return "withdrawn", _("Withdrawn")
+    if consent.valid_until is not None and consent.valid_until < today:
+        return "expired", _("Expired")
+    if consent.given_on > today:
+        return "future", _("Not yet valid")
+    return "active", _("Active")
+
+
+def _timeline_context(
+    household: Household, kinds: list[str], *, limit: int | None = TIMELINE_SIZE
+) -> dict[str, Any]:
+    """The latest events (``limit``; None for all), and where to read the rest."""
+    events = list(
+        selectors.timeline(household=household, kinds=kinds, limit=limit + 1 if limit else None)
+    )
+    url = reverse("households:timeline", args=[household.public_id])
+    return {
+        "events": events[:limit] if limit else events,
+        "more_events": limit is not None and len(events) > limit,
+        "timeline_url": url,
+        "full_timeline_url": f"{url}?{urlencode([('soort', k) for k in kinds])}" if kinds else url,
+    }
+
+
+@require_GET
+@login_required
+def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Everything about one household, in a fixed number of queries."""
+    household = _household(request, public_id)
+    today = timezone.localdate()
+    members = list(household.members.all())
+    assignments = list(household.coordinator_assignments.all())
+    professionals = [
+        {
+            "professional": p,
+            "current": p.until is None or p.until >= today,
+            "yearly_cost": _euros(p.yearly_cost_cents),
+        }
+        for p in household.involved_professionals.all()
+    ]
+    summary = selectors.involvement_summary(household, on=today)
+    consents = [(c, *_consent_state(c, today)) for c in household.consents.all()]
+    filter_form = TimelineFilterForm()
+    context = {
+        "household": household,
+        "can_edit": policies.can_edit_household(request.user, household),
+        "current_members": [m for m in members if m.left_on is None or m.left_on > today],
+        "former_members": [m for m in members if m.left_on is not None and m.left_on <= today],
+        "today": today,
+        "coordinator": next((a for a in assignments if a.ended_at is None), None),
+        "assignments": assignments,
+        "professionals": professionals,
+        "summary": summary,
+        "yearly_cost": _euros(summary.yearly_cost_cents),
+        "consents": consents,
+        "classification": _classification(household.latest_classification),  # type: ignore[attr-defined]
+        "assessments_url": _optional_url("assessments:overview", household.public_id),
+        "plan_url": _optional_url("plans:household", household.public_id),
+        "filter_form": filter_form,
+        **_timeline_context(household, []),
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+@require_GET
+@login_required
+def household_timeline(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The timeline, filtered by kind; htmx gets only the list of events."""
+    household = _household(request, public_id)
+    filter_form = TimelineFilterForm(request.GET or None)
+    kinds: list[str] = filter_form.cleaned_data["soort"] if filter_form.is_valid() else []
+    context = {
+        "household": household,
+        "filter_form": filter_form,
+    }
+    if request.headers.get("HX-Request") == "true":
+        context.update(_timeline_context(household, kinds))
+        return render(request, "households/_timeline_events.html", context)
+    context.update(_timeline_context(household, kinds, limit=None))
+    return render(request, "households/timeline.html", context)
+
+
+# --- members ---------------------------------------------------------------------------------
+def _member(household: Household, member_id: uuid.UUID) -> Member:
+    for member in household.members.all():
+        if member.public_id == member_id:
+            return member
+    raise Http404
+
+
+@sensitive_post_parameters()
+@login_required
+def member_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    form = MemberAddForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_add(
+                actor=request.user,
+                household=household,
+                data=_member_data(form.cleaned_data),
+                joined_on=form.cleaned_data.get("joined_on"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s is now a member of the household.") % {"name": member}
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Add a member"),
+        submit=_("Add member"),
+        intro=[_("Someone moves in or was not registered yet. The history is kept.")],
+    )
+
+
+@sensitive_post_parameters()
+@login_required
+def member_edit(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    member = _member(household, member_id)
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    initial = {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "birth_date": member.birth_date,
+        "role": member.role,
+        "representation": member.representation,
+        "representative": member.representative,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial, has_bsn=member.has_bsn)
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.member_update(
+                actor=request.user,
+                member=member,
+                first_name=cleaned["first_name"],
+                last_name=cleaned["last_name"],
+                birth_date=cleaned["birth_date"],
+                role=MemberRole(cleaned["role"]),
+                representation=cleaned["representation"],
+                representative=cleaned["representative"],
+                bsn=cleaned["bsn"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The details of %(name)s are saved.") % {"name": member})
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Change the details of %(name)s") % {"name": member},
+        submit=_("Save"),
+    )
+
+
+@login_required
+def member_leave(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    member = _member(household, member_id)
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    form = MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_leave(
+                actor=request.user,
+                member=member,
+                left_on=form.cleaned_data["left_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has left the household; the history is kept.") % {"name": member},
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("%(name)s leaves the household") % {"name": member},
+        submit=_("Register leaving"),
+        intro=[_("The member stays in the history of the household with the leaving date.")],
+    )
+
+
+# --- coordinator -----------------------------------------------------------------------------
+@login_required
+def coordinator_handover(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    current = selectors.current_coordinator(household)
+    colleagues = selectors.team_colleagues(household=household)
+    if current is not None:
+        colleagues = colleagues.exclude(pk=current.coordinator_id)
+    form = HandoverForm(request.POST or None, colleagues=colleagues)
+    if request.method == "POST" and form.is_valid():
+        to: User = form.cleaned_data["to"]
+        try:
+            services.coordinator_handover(
+                actor=request.user, household=household, to=to, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now the coordinator of this household.")
+                % {"name": to.get_full_name() or to.username},
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Hand over the coordination"),
+        submit=_("Hand over"),
+        intro=[_("One household, one coordinator: choose a colleague of the same team.")],
+    )
+
+
+# --- involved professionals ------------------------------------------------------------------
+def _professional(household: Household, pk: int) -> InvolvedProfessional:
+    for professional in household.involved_professionals.all():
+        if professional.pk == pk:
+            return professional
+    raise Http404
+
+
+@login_required
+def professional_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    form = ProfessionalForm(
+        request.POST or None,
+        organisations=organisation_list(user=request.user),
+        initial={"since": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            professional = services.professional_add(
+                actor=request.user,
+                household=household,
+                person_name=cleaned["person_name"],
+                role=cleaned["role"],
+                since=cleaned["since"],
+                organisation=cleaned["organisation"],
+                organisation_name=cleaned["organisation_name"],
+                contact=cleaned["contact"],
+                yearly_cost_cents=form.yearly_cost_cents,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, rename={"yearly_cost_cents": "yearly_cost"})
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered as involved professional.")
+                % {"name": professional.person_name},
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Add an involved professional"),
+        submit=_("Add professional"),
+        intro=[
+            _(
+                "Everyone who already works with this household, from any organisation. "
+                "Together they show what the current situation costs."
+            )
+        ],
+    )
+
+
+@login_required
+def professional_end(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, pk: int
+) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    professional = _professional(household, pk)
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    form = ProfessionalEndForm(request.POST or None, initial={"until": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.professional_end(
+                actor=request.user, professional=professional, until=form.cleaned_data["until"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer involved.") % {"name": professional.person_name},
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("End the involvement of %(name)s") % {"name": professional},
+        submit=_("End involvement"),
+    )
+
+
+# --- consent ---------------------------------------------------------------------------------
+@login_required
+def consent_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    form = ConsentForm(
+        request.POST or None,
+        members=Member.objects.filter(household=household).current(),
+        organisations=organisation_list(user=request.user),
+        initial={"given_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.consent_give(
+                actor=request.user,
+                household=household,
+                given_by=cleaned["given_by"],
+                purpose=cleaned["purpose"],
+                recipient=cleaned["recipient"],
+                method=cleaned["method"],
+                given_on=cleaned["given_on"],
+                valid_until=cleaned["valid_until"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Record consent"),
+        submit=_("Record consent"),
+        intro=[
+            _(
+                "Consent is given per purpose and per organisation. Nothing is shared with "
+                "a partner without active consent."
+            )
+        ],
+    )
+
+
+@login_required
+def consent_withdraw(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, pk: int
+) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    consent = next((c for c in household.consents.all() if c.pk == pk), None)
+    if consent is None:
+        raise Http404
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=request.user, consent=consent, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The consent is withdrawn. From now on nothing is shared on it.")
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Withdraw consent"),
+        submit=_("Withdraw consent"),
+        intro=[
+            _("%(purpose)s, with %(recipient)s, given by %(name)s.")
+            % {
+                "purpose": consent.get_purpose_display(),
+                "recipient": consent.recipient,
+                "name": consent.given_by,
+            },
+            _("Withdrawal takes effect immediately for all sharing from now on."),
+        ],
+        danger=True,
+    )
+
+
+# --- closing ---------------------------------------------------------------------------------
+@login_required
+def household_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_close(
+                actor=request.user,
+                household=household,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                closed_on=form.cleaned_data["closed_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The household is closed."))
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Close the household"),
+        submit=_("Close the household"),
+        intro=[
+            _(
+                "After closing, follow-up assessments are scheduled at 3, 6 and 12 months; "
+                "you get a reminder for each. (Not when the household moved away, was "
+                "transferred or the reason is death.)"
+            )
+        ],
+        danger=True,
+    )
+
+
+@login_required
+def household_reopen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    if policies.can_edit_household(request.user, household):
+        messages.info(request, _("This household is not closed."))
+        return _detail(household)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_reopen(
+                actor=request.user, household=household, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The household is open again; planned follow-ups are cancelled.")
+            )
+            return _detail(household)
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Reopen the household"),
+        submit=_("Reopen"),
+    )
+
+
+# --- referrals -------------------------------------------------------------------------------
+def _referring_municipalities(user: User) -> list[Municipality]:
+    found: dict[int, Municipality] = {}
+    for membership in active_memberships(user):
+        if membership.role in _REFERRER_ROLES:
+            found.setdefault(membership.municipality.pk, membership.municipality)
+    return sorted(found.values(), key=lambda m: m.name)
+
+
+@role_required(policies.can_refer)
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Aanmelden: a partner or a team member signals that a household needs help."""
+    membership = primary_membership(request.user)
+    initial: dict[str, Any] = {"urgency": Urgency.NORMAL}
+    if membership is not None:
+        initial["source_organisation"] = membership.organisation_id
+    if policies.can_work_on_households(request.user):
+        initial["source"] = ReferralSource.RESIDENT
+    form = ReferralForm(
+        request.POST or None,
+        initial=initial,
+        municipalities=_referring_municipalities(request.user),
+        organisations=organisation_list(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid() and form.chosen_municipality is not None:
+        cleaned = form.cleaned_data
+        try:
+            referral = services.referral_submit(
+                actor=request.user,
+                municipality=form.chosen_municipality,
+                source=ReferralSource(cleaned["source"]),
+                source_organisation=cleaned["source_organisation"],
+                urgency=Urgency(cleaned["urgency"]),
+                reason=cleaned["reason"],
+                resident_name=cleaned["resident_name"],
+                postcode=cleaned["postcode"],
+                house_number=cleaned["house_number"],
+                house_number_addition=cleaned["house_number_addition"],
+                phone=cleaned["phone"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            team = referral.team.name if referral.team else ""
+            messages.success(
+                request,
+                _("Thank you. The referral has been sent to %(team)s.") % {"team": team},
+            )
+            return redirect("households:referral-mine")
+    return render(request, "households/referral_form.html", {"form": form})
+
+
+@require_GET
+@role_required(policies.can_refer)
+def referral_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The referrer's own referrals: status and team, nothing else of the household."""
+    page_obj = Paginator(selectors.referrals_made_by(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown: list[Referral] = list(page_obj.object_list)
+    page_obj.object_list = shown
+    selectors.log_referral_list(user=request.user, referrals=shown)
+    return render(
+        request,
+        "households/referral_mine.html",
+        {"page_obj": page_obj, "querystring_without_page": ""},
+    )
+
+
+@require_GET
+@role_required(policies.can_work_on_households)
+def referral_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Referrals routed to the team: most urgent first, then the oldest."""
+    form = ReferralStatusFilterForm(
+        request.GET if "status" in request.GET else None,
+        initial={"status": ReferralStatus.SUBMITTED},
+    )
+    status = form.cleaned_data["status"] if form.is_valid() else ReferralStatus.SUBMITTED
+    referrals = (
+        selectors.referral_inbox(user=request.user, status=status)
+        .alias(
+            urgency_rank=Case(
+                When(urgency=Urgency.CRISIS, then=Value(0)),
+                When(urgency=Urgency.HIGH, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgency_rank", "referred_at", "pk")
+    )
+    page_obj = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown: list[Referral] = list(page_obj.object_list)
+    page_obj.object_list = shown  # type: ignore[assignment]
+    selectors.log_referral_list(user=request.user, referrals=shown)
+    return render(
+        request,
+        "households/referral_inbox.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "querystring_without_page": urlencode({"status": status}),
+        },
+    )
+
+
+def _referral_page(
+    request: AuthenticatedHttpRequest, referral: Referral, decline_form: DeclineForm
+) -> HttpResponse:
+    return render(
+        request,
+        "households/referral_detail.html",
+        {
+            "referral": referral,
+            "decline_form": decline_form,
+            "open": referral.status == ReferralStatus.SUBMITTED,
+        },
+    )
+
+
+@require_GET
+@login_required
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_open(user=request.user, pk=pk)
+    return _referral_page(request, referral, DeclineForm())
+
+
+@require_POST
+@login_required
+def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_open(user=request.user, pk=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_decline(
+                actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The referral is declined; the referrer sees your reason."))
+            return redirect("households:referral-inbox")
+    return _referral_page(request, referral, form)
+
+
+@sensitive_post_parameters()
+@login_required
+def referral_intake(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Accept a referral: register the household, or link it to an existing one."""
+    referral = selectors.referral_open(user=request.user, pk=pk)
+    if referral.status != ReferralStatus.SUBMITTED:
+        messages.error(request, _("This referral has already been decided."))
+        return redirect("households:referral-detail", pk=referral.pk)
+    if request.method == "POST" and request.POST.get("link_household"):
+        household = _household(request, request.POST["link_household"], log=False)
+        try:
+            services.referral_accept(actor=request.user, referral=referral, household=household)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("households:referral-detail", pk=referral.pk)
+        messages.success(request, _("The referral is linked to this household."))
+        return _detail(household)
+    if referral.team is None:  # every submitted referral is routed; this is defensive
+        raise Http404
+    return _intake_page(request, teams=[referral.team], referral=referral)
