@@ -1,0 +1,307 @@
+"""Pages of the self-sufficiency assessments (zelfredzaamheid) of a household.
+
+The household comes through ``households.selectors.household_open`` (404 outside the
+team, read written to the processing log); one assessment through
+``selectors.assessment_get``. Recording goes through ``services.assessment_record``: its
+``ValidationError`` is shown on the form and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from doorbraak.assessments import selectors, services
+from doorbraak.assessments.forms import AssessmentForm, DomainScoresForm, add_errors
+from doorbraak.assessments.models import (
+    Assessment,
+    AssessmentKind,
+    Classification,
+    FollowUpStatus,
+)
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.services import processing_log_read
+from doorbraak.households import policies
+from doorbraak.households.models import Household, HouseholdStatus, Member
+from doorbraak.households.selectors import household_open
+from doorbraak.households.services import household_subjects
+from doorbraak.lib.types import AuthenticatedHttpRequest
+
+_BADGE = {
+    Classification.GREEN: "db-badge--ok",
+    Classification.ORANGE: "db-badge--warning",
+    Classification.RED: "db-badge--error",
+}
+
+# Chart geometry (SVG user units); the CSS scales the whole drawing.
+_WIDTH, _HEIGHT = 320, 150
+_LEFT, _RIGHT, _TOP, _BOTTOM = 30, 14, 10, 30
+_PLOT_W = _WIDTH - _LEFT - _RIGHT
+_PLOT_H = _HEIGHT - _TOP - _BOTTOM
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _badge(classification: str) -> dict[str, str]:
+    value = Classification(classification)
+    return {"label": str(value.label), "css": _BADGE[value]}
+
+
+def _kinds(household: Household) -> list[AssessmentKind]:
+    """An open household gets an intake or review; a closed one only a follow-up."""
+    if household.status == HouseholdStatus.ACTIVE:
+        return [AssessmentKind.INTAKE, AssessmentKind.REVIEW]
+    return [AssessmentKind.FOLLOW_UP]
+
+
+def _can_record(request: AuthenticatedHttpRequest, household: Household) -> bool:
+    """Editable households; a closed one only for its follow-up assessments."""
+    if policies.can_edit_household(request.user, household):
+        return True
+    return household.status == HouseholdStatus.CLOSED and policies.can_work_on_households(
+        request.user
+    )
+
+
+def _current_members(household: Household) -> list[Member]:
+    today = timezone.localdate()
+    return [m for m in household.members.all() if m.left_on is None or m.left_on > today]
+
+
+def _overview(household: Household) -> HttpResponse:
+    return redirect("assessments:overview", public_id=household.public_id)
+
+
+# --- the chart --------------------------------------------------------------------------------
+def _y(score: float) -> float:
+    # Scores 1–5 sit in the middle of five equal bands (0.5–5.5), 5 at the top.
+    return round(_TOP + (5.5 - score) / 5 * _PLOT_H, 1)
+
+
+def _x(index: int, count: int) -> float:
+    if count <= 1:
+        return round(_LEFT + _PLOT_W / 2, 1)
+    return round(_LEFT + index * _PLOT_W / (count - 1), 1)
+
+
+@dataclass
+class ChartPoint:
+    day: datetime.date
+    score: int
+    self_score: int | None
+    x: float
+    y: float
+    self_y: float | None
+
+    @property
+    def box_x(self) -> float:
+        """The square marking the household's own score, centred on the point."""
+        return round(self.x - 3, 1)
+
+    @property
+    def box_y(self) -> float:
+        return round((self.self_y or 0) - 3, 1)
+
+
+@dataclass
+class Chart:
+    """One domain's scores over time, ready to draw as an inline SVG (no JS, no style)."""
+
+    domain_id: int
+    name: str
+    title: str
+    points: list[ChartPoint]
+    line: str
+    self_line: str
+    self_points: list[ChartPoint]
+    grid: list[dict[str, float]] = field(default_factory=list)
+    band: dict[str, float] = field(default_factory=dict)
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
+    width: int = _WIDTH
+    height: int = _HEIGHT
+    left: int = _LEFT
+    right_edge: int = _WIDTH - _RIGHT
+    date_y: int = _HEIGHT - 8
+
+
+def _chart(history: selectors.DomainHistory, threshold: int) -> Chart:
+    count = len(history.points)
+    points = [
+        ChartPoint(
+            day=datetime.date.fromisoformat(day),
+            score=score,
+            self_score=own,
+            x=_x(i, count),
+            y=_y(score),
+            self_y=_y(own) if own is not None else None,
+        )
+        for i, (day, score, own) in enumerate(history.points)
+    ]
+    own_points = [p for p in points if p.self_y is not None]
+    latest = points[-1]
+    title = _(
+        "%(domain)s: scores over time, %(count)d assessment(s); latest score %(score)d on %(day)s."
+    ) % {
+        "domain": history.domain.name,
+        "count": count,
+        "score": latest.score,
+        "day": latest.day.strftime("%d-%m-%Y"),
+    }
+    band_top = _y(threshold + 0.5)
+    return Chart(
+        domain_id=history.domain.pk,
+        name=history.domain.name,
+        title=title,
+        points=points,
+        line=" ".join(f"{p.x},{p.y}" for p in points),
+        self_line=" ".join(f"{p.x},{p.self_y}" for p in own_points),
+        self_points=own_points,
+        grid=[
+            {"score": s, "y": _y(s), "label_y": _y(s) + 4, "label_x": _LEFT - 8}
+            for s in range(1, 6)
+        ],
+        band={
+            "x": _LEFT,
+            "y": band_top,
+            "width": _PLOT_W,
+            "height": round(_TOP + _PLOT_H - band_top, 1),
+        },
+        first_day=points[0].day,
+        last_day=latest.day if count > 1 else None,
+    )
+
+
+# --- pages ------------------------------------------------------------------------------------
+@require_GET
+@login_required
+def assessment_overview(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """All assessments of the household, planned follow-ups and the history per domain."""
+    household = household_open(user=request.user, public_id=public_id)
+    members = list(household.members.all())
+    # Every subject's assessments (the household as a whole and each member), newest first.
+    assessments = list(
+        Assessment.objects.filter(household=household)
+        .select_related("assessed_by", "member")
+        .order_by("-assessed_on", "-pk")
+    )
+    assessed_members = {a.member_id for a in assessments if a.member_id is not None}
+    subjects = [m for m in members if m.pk in assessed_members]
+    chosen = request.GET.get("voor", "")
+    subject = next((m for m in subjects if str(m.public_id) == chosen), None)
+    threshold = services.rule_for(household.municipality).problem_threshold
+    charts = [
+        _chart(h, threshold)
+        for h in selectors.domain_history(household=household, member=subject)
+        if h.points
+    ]
+    follow_ups = list(selectors.follow_ups_of(household=household))
+    context = {
+        "household": household,
+        "can_record": _can_record(request, household),
+        "rows": [{"assessment": a, "badge": _badge(a.classification)} for a in assessments],
+        "follow_ups": follow_ups,
+        "open_follow_up": FollowUpStatus.SCHEDULED,
+        "subjects": subjects,
+        "subject": subject,
+        "charts": charts,
+        "threshold": threshold,
+    }
+    return render(request, "assessments/overview.html", context)
+
+
+@login_required
+def assessment_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Score every domain of the municipality's catalogue; the service classifies."""
+    household = household_open(user=request.user, public_id=public_id, log=request.method != "POST")
+    if not _can_record(request, household):
+        messages.error(request, _("This household is closed; reopen it before making changes."))
+        return _overview(household)
+    domains = services.domains_for(household.municipality)
+    data = request.POST if request.method == "POST" else None
+    header = AssessmentForm(data, members=_current_members(household), kinds=_kinds(household))
+    scores = DomainScoresForm(data, domains=domains)
+    if request.method == "POST":
+        header_valid, scores_valid = header.is_valid(), scores.is_valid()
+        if header_valid and scores_valid:
+            try:
+                assessment = services.assessment_record(
+                    actor=request.user,
+                    household=household,
+                    member=header.cleaned_data["member"],
+                    kind=AssessmentKind(header.cleaned_data["kind"]),
+                    assessed_on=header.cleaned_data["assessed_on"],
+                    note=header.cleaned_data["note"],
+                    scores=[
+                        services.ScoreData(domain_id, score, own, note)
+                        for domain_id, score, own, note in scores.scores()
+                    ],
+                )
+            except ValidationError as error:
+                add_errors(error, header, scores)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The assessment is saved. Classification: %(classification)s "
+                        "(%(problems)d problem domain(s))."
+                    )
+                    % {
+                        "classification": assessment.get_classification_display(),
+                        "problems": assessment.problem_domains,
+                    },
+                )
+                return redirect("assessments:detail", pk=assessment.pk)
+    context: dict[str, Any] = {
+        "household": household,
+        "header": header,
+        "scores": scores,
+        "rows": scores.rows(),
+        "has_errors": bool(header.errors or scores.errors),
+    }
+    return render(request, "assessments/create.html", context)
+
+
+@require_GET
+@login_required
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One assessment: every domain's score and level text, the self score, the outcome."""
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    household = assessment.household
+    member = assessment.member
+    processing_log_read(
+        actor=request.user,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type="assessments.assessment",
+        object_id=assessment.pk,
+        subjects=[member.pseudonym] if member else household_subjects(household),
+        municipality=household.municipality,
+    )
+    threshold = services.rule_for(household.municipality).problem_threshold
+    scores = [
+        {
+            "score": s,
+            "level": s.domain.level(s.score),
+            "self_level": s.domain.level(s.self_score) if s.self_score else "",
+            "problem": s.score <= threshold,
+        }
+        for s in assessment.scores.all()
+    ]
+    context = {
+        "assessment": assessment,
+        "household": household,
+        "badge": _badge(assessment.classification),
+        "scores": scores,
+        "threshold": threshold,
+    }
+    return render(request, "assessments/detail.html", context)
