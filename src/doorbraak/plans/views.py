@@ -1,0 +1,346 @@
+"""Pages of the plan (één plan): goals per life domain, actions, the household's commitment.
+
+Plans are fetched through ``selectors.plan_get`` (404 outside the household's team) and
+changed through the services; their ``ValidationError`` is shown on the form and nothing
+changes. Every change works as a plain POST with a redirect, and with htmx, which gets the
+plan body (``plans/_plan_body.html``) back to swap in place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from doorbraak.accounts.selectors import organisation_list
+from doorbraak.assessments.services import domains_for
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.households import policies
+from doorbraak.households import selectors as household_selectors
+from doorbraak.households.forms import add_service_errors
+from doorbraak.households.services import household_subjects, log_processing
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.types import AuthenticatedHttpRequest
+from doorbraak.plans import selectors, services
+from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm
+from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
+from doorbraak.plans.pdf import plan_pdf
+
+team_only = role_required(policies.can_work_on_households)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
+    return selectors.plan_get(user=request.user, pk=pk)
+
+
+def _goal(plan: Plan, goal_pk: int) -> Goal:
+    """A goal of this plan (from the prefetched goals), or 404."""
+    for goal in plan.goals.all():
+        if goal.pk == goal_pk:
+            return goal
+    raise Http404
+
+
+def _action(plan: Plan, action_pk: int) -> Action:
+    """An action of this plan (from the prefetched actions), or 404."""
+    for action in plan.actions.all():
+        if action.pk == action_pk:
+            return action
+    raise Http404
+
+
+def _log(request: AuthenticatedHttpRequest, plan: Plan, action: ProcessingAction) -> None:
+    log_processing(
+        actor=request.user,
+        action=action,
+        household=plan.household,
+        subjects=household_subjects(plan.household),
+        object_type="plans.plan",
+        object_id=plan.pk,
+    )
+
+
+def _plan_context(
+    request: AuthenticatedHttpRequest,
+    plan: Plan,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    errors: list[str] | None = None,
+    agree_errors: list[str] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    """Everything the plan body shows; ``bound`` holds a form that failed, by its key."""
+    bound = bound or {}
+    household = plan.household
+    editable = plan.status == PlanStatus.DRAFT and policies.can_edit_household(
+        request.user, household
+    )
+    status_editable = plan.status != PlanStatus.SUPERSEDED and policies.can_work_on_households(
+        request.user
+    )
+    organisations = list(organisation_list(user=request.user)) if editable else []
+    actions = list(plan.actions.all())
+
+    def action_rows(goal_pk: int | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "action": action,
+                "status_form": bound.get(f"status-{action.pk}")
+                or ActionStatusForm(
+                    initial={"status": action.status}, auto_id=f"id_status_{action.pk}_%s"
+                ),
+            }
+            for action in actions
+            if action.goal_id == goal_pk
+        ]
+
+    goals = [
+        {
+            "goal": goal,
+            "actions": action_rows(goal.pk),
+            "action_form": (
+                bound.get(f"action-{goal.pk}")
+                or ActionForm(organisations=organisations, auto_id=f"id_action_{goal.pk}_%s")
+            )
+            if editable
+            else None,
+        }
+        for goal in plan.goals.all()
+    ]
+    return {
+        "plan": plan,
+        "household": household,
+        "editable": editable,
+        "status_editable": status_editable,
+        "goals": goals,
+        "loose_actions": action_rows(None),
+        "commitment_form": (
+            bound.get("commitment") or CommitmentForm(initial={"commitment": plan.commitment})
+        )
+        if editable
+        else None,
+        "goal_form": (
+            bound.get("goal")
+            or GoalForm(domains=domains_for(household.municipality), auto_id="id_goal_%s")
+        )
+        if editable
+        else None,
+        "errors": errors or [],
+        "agree_errors": agree_errors or [],
+        "notice": notice,
+    }
+
+
+def _changed(request: AuthenticatedHttpRequest, plan_pk: int, notice: str) -> HttpResponse:
+    """After a change: htmx gets the fresh plan body, a plain POST a redirect (PRG)."""
+    if _is_htmx(request):
+        plan = _plan(request, plan_pk)
+        return render(request, "plans/_plan_body.html", _plan_context(request, plan, notice=notice))
+    messages.success(request, notice)
+    return redirect("plans:detail", pk=plan_pk)
+
+
+def _refused(request: AuthenticatedHttpRequest, plan: Plan, **context: Any) -> HttpResponse:
+    """A change that did not go through: show the plan again with the errors."""
+    template = "plans/_plan_body.html" if _is_htmx(request) else "plans/plan_detail.html"
+    return render(request, template, _plan_context(request, plan, **context))
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+# --- household: current plan and earlier versions -----------------------------------------------
+@require_GET
+@team_only
+def household_plans(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = household_selectors.household_open(user=request.user, public_id=public_id)
+    plans = list(selectors.plans_of(household=household))
+    draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+    agreed = next((p for p in plans if p.status == PlanStatus.AGREED), None)
+    current = draft or agreed
+    return render(
+        request,
+        "plans/household_plans.html",
+        {
+            "household": household,
+            "current": current,
+            "agreed": agreed if draft else None,
+            "earlier": [p for p in plans if p not in (current, agreed if draft else None)],
+            "can_start": draft is None and policies.can_edit_household(request.user, household),
+        },
+    )
+
+
+@require_POST
+@team_only
+def plan_start(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = household_selectors.household_open(
+        user=request.user, public_id=public_id, log=False
+    )
+    try:
+        plan = services.plan_start(actor=request.user, household=household)
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+        return redirect("plans:household", public_id=household.public_id)
+    messages.success(
+        request, _("Version %(version)d of the plan is started.") % {"version": plan.version}
+    )
+    return redirect("plans:detail", pk=plan.pk)
+
+
+# --- one plan ---------------------------------------------------------------------------------
+@require_GET
+@team_only
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    _log(request, plan, ProcessingAction.READ)
+    return render(request, "plans/plan_detail.html", _plan_context(request, plan))
+
+
+@require_POST
+@team_only
+def plan_commitment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_set_commitment(
+                actor=request.user, plan=plan, commitment=form.cleaned_data["commitment"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _changed(request, plan.pk, _("The household's commitment is saved."))
+    return _refused(request, plan, bound={"commitment": form})
+
+
+@require_POST
+@team_only
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = GoalForm(
+        request.POST, domains=domains_for(plan.household.municipality), auto_id="id_goal_%s"
+    )
+    if form.is_valid():
+        try:
+            services.goal_add(
+                actor=request.user,
+                plan=plan,
+                domain=form.cleaned_data["domain"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _changed(request, plan.pk, _("The goal is added."))
+    return _refused(request, plan, bound={"goal": form})
+
+
+@require_POST
+@team_only
+def goal_remove(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    goal = _goal(plan, goal_pk)
+    try:
+        services.goal_remove(actor=request.user, goal=goal)
+    except ValidationError as error:
+        return _refused(request, plan, errors=_messages(error))
+    return _changed(request, plan.pk, _("The goal and its actions are removed."))
+
+
+@require_POST
+@team_only
+def action_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    goal = _goal(plan, goal_pk)
+    form = ActionForm(
+        request.POST,
+        organisations=list(organisation_list(user=request.user)),
+        auto_id=f"id_action_{goal.pk}_%s",
+    )
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            services.action_add(
+                actor=request.user,
+                plan=plan,
+                goal=goal,
+                description=cleaned["description"],
+                owner=ActionOwner(cleaned["owner"]),
+                owner_name=cleaned["owner_name"],
+                owner_organisation=cleaned["owner_organisation"],
+                due_on=cleaned["due_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _changed(request, plan.pk, _("The action is added."))
+    return _refused(request, plan, bound={f"action-{goal.pk}": form})
+
+
+@require_POST
+@team_only
+def action_remove(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    action = _action(plan, action_pk)
+    try:
+        services.action_remove(actor=request.user, action=action)
+    except ValidationError as error:
+        return _refused(request, plan, errors=_messages(error))
+    return _changed(request, plan.pk, _("The action is removed."))
+
+
+@require_POST
+@team_only
+def action_status(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    action = _action(plan, action_pk)
+    form = ActionStatusForm(request.POST, auto_id=f"id_status_{action.pk}_%s")
+    if form.is_valid():
+        try:
+            services.action_set_status(
+                actor=request.user, action=action, status=ActionStatus(form.cleaned_data["status"])
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _changed(request, plan.pk, _("The status of the action is saved."))
+    return _refused(request, plan, bound={f"status-{action.pk}": form})
+
+
+@require_POST
+@team_only
+def plan_agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    try:
+        services.plan_agree(actor=request.user, plan=plan, agreed_on=timezone.localdate())
+    except ValidationError as error:
+        return _refused(request, plan, agree_errors=_messages(error))
+    return _changed(request, plan.pk, _("The plan is agreed with the household."))
+
+
+@require_GET
+@team_only
+def plan_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The plan as a PDF for the household; the export is written to the processing log."""
+    plan = _plan(request, pk)
+    content = plan_pdf(plan)
+    _log(request, plan, ProcessingAction.EXPORT)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.version}.pdf"'
+    return response
