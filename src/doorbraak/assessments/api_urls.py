@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+"""``/api/v1/``: life domains, assessments, domain history and follow-ups."""
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from doorbraak.assessments import api
+
+urlpatterns = [
+    path("lifedomains", api.LifeDomainListView.as_view(), name="lifedomain-list"),
+    path(
+        "households/<uuid:public_id>/assessments",
+        api.HouseholdAssessmentListView.as_view(),
+        name="assessment-list",
+    ),
+    path("assessments/<int:pk>", api.AssessmentDetailView.as_view(), name="assessment-detail"),
+    path(
+        "households/<uuid:public_id>/domain-history",
+        api.DomainHistoryView.as_view(),
+        name="assessment-domain-history",
+    ),
+    path(
+        "households/<uuid:public_id>/follow-ups",
+        api.FollowUpListView.as_view(),
+        name="assessment-follow-up-list",
+    ),
+]

@@ -1,0 +1,274 @@
+"""``/api/v1/lifedomains``, ``/api/v1/households/{publicId}/assessments`` and friends.
+
+Thin views: households are reached through ``household_open`` (404 outside the team,
+the read logged), changes go through ``services.assessment_record``. Its Django
+``ValidationError`` is answered as a 400 problem with ``invalidParams``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doorbraak.accounts.selectors import AnyUser, primary_membership
+from doorbraak.assessments import selectors, services
+from doorbraak.assessments.models import Assessment, FollowUp, LifeDomain
+from doorbraak.assessments.serializers import (
+    AssessmentCreateSerializer,
+    AssessmentSerializer,
+    DomainHistorySerializer,
+    FollowUpSerializer,
+    LifeDomainSerializer,
+)
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.services import processing_log_read
+from doorbraak.households.models import Household, Member
+from doorbraak.households.selectors import household_open
+from doorbraak.households.services import household_subjects
+
+TAGS = ["assessments"]
+
+HOUSEHOLD_PARAMETER = OpenApiParameter(
+    "public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The household's publicId."
+)
+MEMBER_PARAMETER = OpenApiParameter(
+    "member",
+    OpenApiTypes.UUID,
+    OpenApiParameter.QUERY,
+    required=False,
+    description="Only this member (publicId).",
+)
+
+
+# --- shared with plans/api.py --------------------------------------------------------------------
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def drf_validation_error(
+    error: DjangoValidationError, rename: Mapping[str, str] | None = None
+) -> exceptions.ValidationError:
+    """A service's Django ``ValidationError`` as DRF's, field names in the API's camelCase."""
+    if not hasattr(error, "error_dict"):
+        return exceptions.ValidationError({"nonFieldErrors": error.messages})
+    detail: dict[str, list[str]] = {}
+    for field, errors in error.message_dict.items():
+        if field == NON_FIELD_ERRORS:
+            name = "nonFieldErrors"
+        else:
+            name = (rename or {}).get(field, _camel(field))
+        detail.setdefault(name, []).extend(errors)
+    return exceptions.ValidationError(detail)
+
+
+def open_household(request: Request, public_id: uuid.UUID, *, log: bool = True) -> Household:
+    return household_open(user=request.user, public_id=public_id, log=log)
+
+
+def log_read(user: AnyUser, household: Household, *, object_type: str, object_id: int) -> None:
+    """Record that personal data of the household (its current members) was shown."""
+    processing_log_read(
+        actor=user,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type=object_type,
+        object_id=object_id,
+        subjects=household_subjects(household),
+        municipality=household.municipality,
+    )
+
+
+def _member_of(household: Household, public_id: uuid.UUID | str | None) -> Member | None:
+    """A member of the (prefetched) household by publicId, or None."""
+    if public_id is None:
+        return None
+    key = str(public_id)
+    return next((m for m in household.members.all() if str(m.public_id) == key), None)
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+
+@extend_schema_view(get=extend_schema(tags=TAGS, operation_id="lifedomains_list"))
+class LifeDomainListView(generics.ListAPIView[LifeDomain]):
+    """The life domains of the user's municipality, with what each score 1–5 means."""
+
+    serializer_class = LifeDomainSerializer
+
+    def get_queryset(self) -> QuerySet[LifeDomain]:
+        membership = primary_membership(self.request.user)
+        if membership is None:
+            return LifeDomain.objects.filter(municipality__isnull=True, active=True)
+        ids = [d.pk for d in services.domains_for(membership.municipality)]
+        return LifeDomain.objects.filter(pk__in=ids).order_by("position", "name")
+
+
+# --- assessments ---------------------------------------------------------------------------------
+
+
+class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="household_assessments_list",
+        parameters=[HOUSEHOLD_PARAMETER, MEMBER_PARAMETER],
+        responses=AssessmentSerializer(many=True),
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        """The household's assessments, newest first (all members unless ``member`` is given)."""
+        household = open_household(request, public_id)
+        assessments = (
+            Assessment.objects.filter(household=household)
+            .select_related("household", "member", "assessed_by")
+            .prefetch_related("scores__domain")
+            .order_by("-assessed_on", "-pk")
+        )
+        member_id = request.query_params.get("member")
+        if member_id:
+            member = _member_of(household, member_id)
+            if member is None:
+                raise exceptions.ValidationError(
+                    {"member": [_("This person is not a member of the household.")]}
+                )
+            assessments = assessments.filter(member=member)
+        page = self.paginate_queryset(assessments)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="household_assessments_create",
+        parameters=[HOUSEHOLD_PARAMETER],
+        request=AssessmentCreateSerializer,
+        responses={201: AssessmentSerializer},
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        """Record an assessment: every domain of the catalogue scored 1–5; returns the
+        classification (green, orange or red)."""
+        household = open_household(request, public_id, log=False)
+        serializer = AssessmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = _member_of(household, data["member"])
+        if data["member"] is not None and member is None:
+            raise exceptions.ValidationError(
+                {"member": [_("This person is not a member of the household.")]}
+            )
+        position = {item["domain"]: index for index, item in enumerate(data["scores"])}
+        rename: dict[str, str] = {"assessed_on": "date"}
+        for domain_id, index in position.items():
+            rename[f"domain_{domain_id}"] = f"scores.{index}"
+        try:
+            assessment = services.assessment_record(
+                actor=request.user,  # type: ignore[arg-type]  # IsVerifiedUser: a User
+                household=household,
+                member=member,
+                kind=data["kind"],
+                assessed_on=data.get("date"),
+                note=data["note"],
+                scores=[
+                    services.ScoreData(
+                        domain_id=item["domain"],
+                        score=item["score"],
+                        self_score=item["selfScore"],
+                        note=item["note"],
+                    )
+                    for item in data["scores"]
+                ],
+            )
+        except DjangoValidationError as error:
+            raise _scores_error(error, rename) from error
+        assessment = selectors.assessment_get(user=request.user, pk=assessment.pk)
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+def _scores_error(error: DjangoValidationError, rename: dict[str, str]) -> exceptions.APIException:
+    """Missing domains (``domain_<id>`` not sent) are reported under ``scores``."""
+    if hasattr(error, "error_dict"):
+        for field in error.error_dict:
+            if re.fullmatch(r"domain_\d+", field) and field not in rename:
+                rename[field] = "scores"
+    return drf_validation_error(error, rename)
+
+
+@extend_schema_view(get=extend_schema(tags=TAGS, operation_id="assessments_retrieve"))
+class AssessmentDetailView(generics.RetrieveAPIView[Assessment]):
+    """One assessment with its scores (404 outside the user's team)."""
+
+    serializer_class = AssessmentSerializer
+
+    def get_object(self) -> Assessment:
+        assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
+        household = assessment.household
+        if assessment.member is not None:
+            processing_log_read(
+                actor=self.request.user,
+                activity=ProcessingActivity.CASE_SUPPORT,
+                object_type="assessments.assessment",
+                object_id=assessment.pk,
+                subjects=[assessment.member.pseudonym],
+                municipality=household.municipality,
+            )
+        else:
+            log_read(
+                self.request.user,
+                household,
+                object_type="assessments.assessment",
+                object_id=assessment.pk,
+            )
+        return assessment
+
+
+# --- history and follow-ups ----------------------------------------------------------------------
+
+
+class DomainHistoryView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="household_domain_history_list",
+        parameters=[HOUSEHOLD_PARAMETER, MEMBER_PARAMETER],
+        responses=DomainHistorySerializer(many=True),
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        """Per life domain the scores over time, oldest first (the household as a whole
+        unless ``member`` is given). One entry per domain, so not paginated."""
+        household = open_household(request, public_id)
+        member_id = request.query_params.get("member")
+        member = _member_of(household, member_id) if member_id else None
+        if member_id and member is None:
+            raise exceptions.ValidationError(
+                {"member": [_("This person is not a member of the household.")]}
+            )
+        history = selectors.domain_history(household=household, member=member)
+        data = DomainHistorySerializer(history, many=True).data  # type: ignore[arg-type]
+        return Response(data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS, operation_id="household_follow_ups_list", parameters=[HOUSEHOLD_PARAMETER]
+    )
+)
+class FollowUpListView(generics.ListAPIView[FollowUp]):
+    """Follow-up assessments planned 3, 6 and 12 months after closing."""
+
+    serializer_class = FollowUpSerializer
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        household = open_household(self.request, self.kwargs["public_id"])
+        return selectors.follow_ups_of(household=household)
