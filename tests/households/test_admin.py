@@ -31,7 +31,9 @@ def test_the_admin_sees_only_the_own_municipality_and_no_other_role_gets_in(
     as_user: Any, cast: Cast
 ) -> None:
     own = PostcodeAreaFactory(district=DistrictFactory(municipality=cast.north), first=3551)
-    other = PostcodeAreaFactory(district=DistrictFactory(municipality=cast.south), first=9000, last=9001)
+    other = PostcodeAreaFactory(
+        district=DistrictFactory(municipality=cast.south), first=9000, last=9001
+    )
     client = as_user(cast.ivan)
     assert (
         client.get(reverse("admin:households_postcodearea_change", args=[own.pk])).status_code

@@ -1,0 +1,451 @@
+"""Input and output serializers of the households API.
+
+Input serializers check the shape of a request only; the rules live in the services,
+whose Dutch messages reach the client as ``invalidParams``. Output never contains a BSN,
+only ``hasBsn``; households and members are known by their ``publicId``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from doorbraak.accounts.models import Organisation, User
+from doorbraak.households import selectors
+from doorbraak.households.models import (
+    CloseReason,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    EventKind,
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    InvolvedProfessional,
+    Member,
+    MemberRole,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    Representation,
+    Urgency,
+)
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def user_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+class UserRefSerializer(serializers.Serializer[User]):
+    """A colleague: id and display name, nothing else."""
+
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name(self, user: User) -> str:
+        return user_name(user)
+
+
+class NameRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice field documented as one named enum component, e.g. ``HouseholdStatusEnum``.
+
+    Several apps have fields named ``status``, ``role`` or ``kind`` with different choices;
+    naming the enum after its ``TextChoices`` keeps the schema free of hashed enum names.
+    """
+
+    def __init__(self, enum: type[models.TextChoices], **kwargs: Any) -> None:
+        self.enum_name = f"{enum.__name__}Enum"
+        super().__init__(choices=enum.choices, **kwargs)
+
+
+class EnumFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = EnumField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        field: EnumField = self.target
+        choices = [(value, label) for value, label in field.choices.items() if value != ""]
+        schema = {
+            "type": "string",
+            "enum": [value for value, _label in choices],
+            "description": "\n".join(f"* `{value}` - {label}" for value, label in choices),
+        }
+        component = ResolvedComponent(
+            name=field.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            object=field.enum_name,
+            schema=schema,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OrganisationField(serializers.PrimaryKeyRelatedField[Organisation]):
+    """An organisation the user may see (national ones and those of their municipalities)."""
+
+    def get_queryset(self) -> Any:
+        from doorbraak.accounts.selectors import organisation_list
+
+        return organisation_list(user=self.context["request"].user)
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+class ReferralSerializer(serializers.Serializer[Referral]):
+    """A referral as the team sees it."""
+
+    id = serializers.IntegerField()
+    status = EnumField(ReferralStatus)
+    source = serializers.ChoiceField(choices=ReferralSource.choices)  # type: ignore[assignment]
+    sourceOrganisation = NameRefSerializer(source="source_organisation")
+    referredBy = UserRefSerializer(source="referred_by")
+    referredAt = serializers.DateTimeField(source="referred_at")
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    reason = serializers.CharField()
+    residentName = serializers.CharField(source="resident_name")
+    postcode = serializers.CharField()
+    houseNumber = serializers.IntegerField(source="house_number")
+    houseNumberAddition = serializers.CharField(source="house_number_addition")
+    phone = serializers.CharField()
+    district = NameRefSerializer(allow_null=True)
+    team = NameRefSerializer(allow_null=True)
+    decidedAt = serializers.DateTimeField(source="decided_at", allow_null=True)
+    declineReason = serializers.CharField(source="decline_reason")
+    household = serializers.UUIDField(source="household.public_id", allow_null=True, default=None)
+
+
+class ReferralMineSerializer(serializers.Serializer[Referral]):
+    """A referral as its referrer sees it: the status, nothing of the household's file."""
+
+    id = serializers.IntegerField()
+    status = EnumField(ReferralStatus)
+    referredAt = serializers.DateTimeField(source="referred_at")
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    residentName = serializers.CharField(source="resident_name")
+    team = serializers.CharField(source="team.name", allow_null=True, default=None)
+    decidedAt = serializers.DateTimeField(source="decided_at", allow_null=True)
+    declineReason = serializers.CharField(source="decline_reason")
+
+
+class ReferralListQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    status = serializers.ChoiceField(
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.SUBMITTED,
+        allow_blank=True,
+        help_text=_("Submitted when left out; empty for every status."),
+    )
+
+
+class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
+    municipality = serializers.IntegerField(
+        required=False, help_text=_("Required when you refer for more than one municipality.")
+    )
+    source = serializers.ChoiceField(choices=ReferralSource.choices)  # type: ignore[assignment]
+    sourceOrganisation = OrganisationField(
+        required=False, help_text=_("By default the organisation of the referrer.")
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    reason = serializers.CharField(allow_blank=True)
+    residentName = serializers.CharField(allow_blank=True)
+    postcode = serializers.CharField(allow_blank=True, max_length=20)
+    houseNumber = serializers.IntegerField()
+    houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+class ReasonInputSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(allow_blank=True)
+
+
+# --- members and intake --------------------------------------------------------------------
+
+
+class MemberInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """A member; ``bsn`` may be sent but is never returned."""
+
+    firstName = serializers.CharField(allow_blank=True, max_length=100)
+    lastName = serializers.CharField(allow_blank=True, max_length=150)
+    birthDate = serializers.DateField()
+    role = EnumField(MemberRole)
+    bsn = serializers.CharField(required=False, allow_blank=True, max_length=20, write_only=True)
+    representation = serializers.ChoiceField(
+        choices=Representation.choices, required=False, allow_blank=True
+    )
+    representative = serializers.CharField(required=False, allow_blank=True, max_length=150)
+
+
+class MemberCreateSerializer(MemberInputSerializer):
+    joinedOn = serializers.DateField(required=False, help_text=_("Today when left out."))
+
+
+class MemberUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    """Partial update; a missing or empty ``bsn`` keeps the stored one."""
+
+    firstName = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    lastName = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    birthDate = serializers.DateField(required=False)
+    role = EnumField(MemberRole, required=False)
+    bsn = serializers.CharField(required=False, allow_blank=True, max_length=20, write_only=True)
+    representation = serializers.ChoiceField(
+        choices=Representation.choices, required=False, allow_blank=True
+    )
+    representative = serializers.CharField(required=False, allow_blank=True, max_length=150)
+
+
+class MemberLeaveSerializer(serializers.Serializer[dict[str, Any]]):
+    leftOn = serializers.DateField(required=False, help_text=_("Today when left out."))
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
+    name = serializers.CharField(allow_blank=True, max_length=150)
+    postcode = serializers.CharField(allow_blank=True, max_length=20)
+    houseNumber = serializers.IntegerField()
+    houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    street = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    members = MemberInputSerializer(many=True, allow_empty=True)
+    duplicatesChecked = serializers.BooleanField(
+        default=False,
+        help_text=_("Set to true once you have checked the possible duplicates."),
+    )
+
+
+class HouseholdCreateSerializer(IntakeInputSerializer):
+    team = serializers.IntegerField(
+        required=False, help_text=_("Required when you work in more than one team.")
+    )
+
+
+class ReferralAcceptSerializer(serializers.Serializer[dict[str, Any]]):
+    """Either ``household`` (an existing household of the team) or an intake."""
+
+    household = serializers.UUIDField(required=False)
+    intake = IntakeInputSerializer(required=False)
+
+
+class PossibleDuplicateSerializer(serializers.Serializer[Any]):
+    """Own team: the household's publicId; another team: only that team's name."""
+
+    household = serializers.UUIDField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+    team = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DuplicateProblemSerializer(serializers.Serializer[Any]):
+    """409: a problem document with the possible duplicates."""
+
+    type = serializers.URLField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField()
+    possibleDuplicates = PossibleDuplicateSerializer(many=True)
+
+
+class MemberSerializer(serializers.Serializer[Member]):
+    publicId = serializers.UUIDField(source="public_id")
+    firstName = serializers.CharField(source="first_name")
+    lastName = serializers.CharField(source="last_name")
+    birthDate = serializers.DateField(source="birth_date")
+    role = EnumField(MemberRole)
+    hasBsn = serializers.BooleanField(source="has_bsn")
+    representation = serializers.CharField()
+    representative = serializers.CharField()
+    joinedOn = serializers.DateField(source="joined_on")
+    leftOn = serializers.DateField(source="left_on", allow_null=True)
+
+
+# --- coordinator, professionals, consent ------------------------------------------------------
+
+
+class CoordinatorSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="coordinator_id")
+    name = serializers.SerializerMethodField()
+    since = serializers.DateTimeField(source="started_at")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name(self, assignment: Any) -> str:
+        return user_name(assignment.coordinator)
+
+
+class HandoverInputSerializer(serializers.Serializer[dict[str, Any]]):
+    to = serializers.IntegerField(
+        help_text=_("The id of the new coordinator (a colleague in the team).")
+    )
+    note = serializers.CharField(allow_blank=True)
+
+
+class CloseInputSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.ChoiceField(choices=CloseReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True)
+    closedOn = serializers.DateField(required=False, help_text=_("Today when left out."))
+
+
+class NoteInputSerializer(serializers.Serializer[dict[str, Any]]):
+    note = serializers.CharField(allow_blank=True)
+
+
+class OptionalNoteInputSerializer(serializers.Serializer[dict[str, Any]]):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProfessionalSerializer(serializers.Serializer[InvolvedProfessional]):
+    id = serializers.IntegerField()
+    organisation = NameRefSerializer(allow_null=True)
+    organisationName = serializers.CharField(source="organisation_label")
+    personName = serializers.CharField(source="person_name")
+    role = serializers.CharField()
+    contact = serializers.CharField()
+    since = serializers.DateField()
+    until = serializers.DateField(allow_null=True)
+    yearlyCostCents = serializers.IntegerField(source="yearly_cost_cents", allow_null=True)
+
+
+class ProfessionalInputSerializer(serializers.Serializer[dict[str, Any]]):
+    organisation = OrganisationField(required=False, allow_null=True)
+    organisationName = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    personName = serializers.CharField(allow_blank=True, max_length=150)
+    role = serializers.CharField(allow_blank=True, max_length=150)
+    contact = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    since = serializers.DateField()
+    yearlyCostCents = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ProfessionalEndSerializer(serializers.Serializer[dict[str, Any]]):
+    until = serializers.DateField(required=False, help_text=_("Today when left out."))
+
+
+class ConsentSerializer(serializers.Serializer[Consent]):
+    id = serializers.IntegerField()
+    givenBy = serializers.UUIDField(source="given_by.public_id")
+    givenByName = serializers.CharField(source="given_by.full_name")
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    recipient = NameRefSerializer()
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    givenOn = serializers.DateField(source="given_on")
+    validUntil = serializers.DateField(source="valid_until", allow_null=True)
+    withdrawnAt = serializers.DateTimeField(source="withdrawn_at", allow_null=True)
+    active = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_active(self, consent: Consent) -> bool:
+        return consent.is_active()
+
+
+class ConsentInputSerializer(serializers.Serializer[dict[str, Any]]):
+    givenBy = serializers.UUIDField(help_text=_("The publicId of the member."))
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    recipient = OrganisationField()
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    givenOn = serializers.DateField(required=False, help_text=_("Today when left out."))
+    validUntil = serializers.DateField(required=False, allow_null=True)
+
+
+# --- households ---------------------------------------------------------------------------
+
+
+class HouseholdListQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("Name, street, postcode or last name of a member."),
+    )
+    status = serializers.ChoiceField(
+        choices=HouseholdStatus.choices, required=False, allow_blank=True
+    )
+    district = serializers.IntegerField(required=False, min_value=1)
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text=_("Only households you coordinate.")
+    )
+
+
+class HouseholdSerializer(serializers.Serializer[Household]):
+    """A household in a list."""
+
+    publicId = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    street = serializers.CharField()
+    houseNumber = serializers.IntegerField(source="house_number")
+    houseNumberAddition = serializers.CharField(source="house_number_addition")
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    district = NameRefSerializer(allow_null=True)
+    team = NameRefSerializer()
+    status = EnumField(HouseholdStatus)
+    openedOn = serializers.DateField(source="opened_on")
+    closedOn = serializers.DateField(source="closed_on", allow_null=True)
+    memberCount = serializers.IntegerField(source="current_member_count")
+    classification = serializers.CharField(
+        source="latest_classification",
+        allow_null=True,
+        help_text=_("Outcome of the latest assessment of the household: groen, oranje or rood."),
+    )
+    coordinatorId = serializers.IntegerField(source="current_coordinator_id", allow_null=True)
+
+
+class InvolvementSerializer(serializers.Serializer[Any]):
+    professionals = serializers.IntegerField()
+    organisations = serializers.IntegerField()
+    yearlyCostCents = serializers.IntegerField(source="yearly_cost_cents")
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    """One household with its members, coordinator, professionals and consents."""
+
+    closeReason = serializers.CharField(source="close_reason")
+    closeNote = serializers.CharField(source="close_note")
+    coordinator = serializers.SerializerMethodField()
+    members = MemberSerializer(many=True, source="members.all")
+    involvement = serializers.SerializerMethodField()
+    professionals = ProfessionalSerializer(many=True, source="involved_professionals.all")
+    consents = ConsentSerializer(many=True, source="consents.all")
+
+    @extend_schema_field(CoordinatorSerializer(allow_null=True))
+    def get_coordinator(self, household: Household) -> dict[str, Any] | None:
+        assignment = selectors.current_coordinator(household)
+        return None if assignment is None else dict(CoordinatorSerializer(assignment).data)
+
+    @extend_schema_field(InvolvementSerializer)
+    def get_involvement(self, household: Household) -> dict[str, Any]:
+        summary = selectors.involvement_summary(household, on=timezone.localdate())
+        return dict(InvolvementSerializer(summary).data)
+
+
+class EventSerializer(serializers.Serializer[HouseholdEvent]):
+    id = serializers.IntegerField()
+    occurredAt = serializers.DateTimeField(source="occurred_at")
+    kind = EnumField(EventKind)
+    summary = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor(self, event: HouseholdEvent) -> str:
+        return user_name(event.actor)
+
+
+class TimelineQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    kind = serializers.MultipleChoiceField(
+        choices=EventKind.choices, required=False, help_text=_("One or more kinds of event.")
+    )
