@@ -123,3 +123,20 @@ def test_the_request_id_is_echoed_and_sanitised(as_user, cast: Cast) -> None:  #
     assert len(injected) == 32
     assert "\n" not in injected
     assert reverse("api:me") == "/api/v1/me"
+
+
+def test_a_service_refusal_that_reaches_the_handler_is_a_400_not_a_500() -> None:
+    from django.core.exceptions import ValidationError
+
+    from doorbraak.lib.api import problem_exception_handler
+
+    response = problem_exception_handler(
+        ValidationError({"birth_date": ["Te vroeg."], "__all__": ["Niet zo."]}), {}
+    )
+    assert response is not None
+    assert response.status_code == 400
+    names = {param["name"] for param in response.data["invalidParams"]}
+    assert names == {"birthDate", "nonFieldErrors"}
+    response = problem_exception_handler(ValidationError("Gesloten."), {})
+    assert response is not None
+    assert response.data["invalidParams"][0]["reason"] == "Gesloten."

@@ -34,3 +34,16 @@ def test_it_refuses_what_is_not_an_amount(typed: str) -> None:
 def test_it_converts_to_cents() -> None:
     assert EuroField().cents(Decimal("1250.505")) == 125051
     assert EuroField().cents(None) is None
+
+
+def test_the_date_picker_gets_an_iso_date_also_in_dutch() -> None:
+    import datetime
+
+    from django.utils import translation
+
+    from doorbraak.lib.forms import DateInput
+
+    with translation.override("nl"):
+        html = DateInput().render("day", datetime.date(2026, 11, 29))
+    assert 'type="date"' in html
+    assert 'value="2026-11-29"' in html

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.assessments.models import AssessmentKind, LifeDomain
 from doorbraak.households.models import Member
+from doorbraak.lib.forms import DateInput
 
 SCORES = range(1, 6)
 NOT_ASKED = ""
@@ -21,7 +22,7 @@ class AssessmentForm(forms.Form):
 
     assessed_on = forms.DateField(
         label=_("Date of the assessment"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "utrecht-textbox"}),
+        widget=DateInput(attrs={"class": "utrecht-textbox"}),
     )
     kind = forms.ChoiceField(
         label=_("Kind of assessment"),

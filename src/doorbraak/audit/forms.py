@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.lib.forms import StyledFormMixin
+from doorbraak.lib.forms import DateInput, StyledFormMixin
 
 
 class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
@@ -19,13 +19,11 @@ class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
         help_text=_("The pseudonymous id of the person, as shown in their file. Never a BSN."),
     )
     username = forms.CharField(label=_("User name"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(
         label=_("Up to and including"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     action = forms.ChoiceField(
         label=_("Action"),

@@ -28,7 +28,7 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
-from doorbraak.lib.forms import EuroField, StyledFormMixin
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
 
 # Browsers send ISO dates from <input type="date">; people type Dutch dates elsewhere.
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -36,13 +36,6 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "---------"), *[(value, label) for value, label in choices if value != ""]]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:

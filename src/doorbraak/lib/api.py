@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -126,6 +127,13 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
+def _camel(name: str) -> str:
+    if name == NON_FIELD_ERRORS:
+        return "nonFieldErrors"
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that answers every error as ``application/problem+json``."""
     request = context.get("request")
@@ -134,6 +142,13 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        # A service refused the change (and changed nothing): that is bad input, never a 500.
+        exc = exceptions.ValidationError(
+            {_camel(key): value for key, value in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"nonFieldErrors": exc.messages}
+        )
     if not isinstance(exc, exceptions.APIException):
         return None  # a real bug: Django's 500 handling takes over
 

@@ -71,3 +71,16 @@ class EuroField(forms.DecimalField):
 
     def cents(self, value: Decimal | None) -> int | None:
         return None if value is None else int((value * 100).to_integral_value(ROUND_HALF_UP))
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it only accepts ISO dates (``2026-11-29``) as its value.
+
+    Django would render the localised ``29-11-2026`` for Dutch users, which a
+    ``type="date"`` input silently drops: the field would look empty.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

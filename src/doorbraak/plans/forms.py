@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation
 from doorbraak.assessments.models import LifeDomain
+from doorbraak.lib.forms import DateInput
 from doorbraak.plans.models import ActionOwner, ActionStatus
 
 
@@ -79,10 +80,7 @@ class ActionForm(forms.Form):
     )
     due_on = forms.DateField(
         label=_("Done by"),
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "utrecht-textbox utrecht-textbox--html-input"},
-            format="%Y-%m-%d",
-        ),
+        widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
     )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
