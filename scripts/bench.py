@@ -9,6 +9,7 @@ target is missed, so the figures are checked rather than admired.
 Targets (a neighbourhood-team professional on an ordinary laptop):
 - household list, first page and a search:  p95 < 250 ms, at most 20 queries
 - household page (the biggest household):  p95 < 250 ms, at most 30 queries
+- its assessments (charts) and plans:      p95 < 250 ms, at most 30 queries
 - its API twin:                            p95 < 250 ms
 - peak resident memory of the process:     < 400 MB
 """
@@ -131,6 +132,14 @@ def main() -> int:
         _measure(
             Target("household page (biggest)", 250, 30),
             lambda: client.get(detail).status_code,
+        ),
+        _measure(
+            Target("assessments (biggest)", 250, 30),
+            lambda: client.get(f"/zelfredzaamheid/huishouden/{biggest.public_id}/").status_code,
+        ),
+        _measure(
+            Target("plans (biggest)", 250, 30),
+            lambda: client.get(f"/plannen/huishouden/{biggest.public_id}/").status_code,
         ),
         _measure(
             Target("household API (biggest)", 250, None),

@@ -551,3 +551,52 @@ def test_a_household_with_many_members_still_loads_in_bounded_queries(
     with django_assert_max_num_queries(30):
         response = client.get(reverse("households:detail", args=[household_a.public_id]))
     assert response.status_code == 200
+
+
+def test_the_household_page_runs_the_same_number_of_queries_however_big_the_household(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(cast.alice)
+    url = reverse("households:detail", args=[household_a.public_id])
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = count()
+    for n in range(12):
+        member = MemberFactory(household=household_a)
+        services.professional_add(
+            actor=cast.alice,
+            household=household_a,
+            person_name=f"Hulpverlener {n}",
+            role="begeleider",
+            since=datetime.date(2026, 2, 1),
+            organisation=cast.uwv,
+            organisation_name="",
+            contact="",
+            yearly_cost_cents=50_000,
+        )
+        services.consent_give(
+            actor=cast.alice,
+            household=household_a,
+            given_by=member,
+            purpose=ConsentPurpose.FUND,
+            recipient=cast.uwv,
+            method=ConsentMethod.VERBAL,
+            given_on=datetime.date(2026, 3, 1),
+            valid_until=None,
+        )
+    for n in range(30):
+        services.coordinator_handover(
+            actor=cast.alice,
+            household=household_a,
+            to=cast.carol if n % 2 == 0 else cast.alice,
+            note=f"Overdracht {n}",
+        )
+    assert count() == small
