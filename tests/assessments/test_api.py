@@ -178,7 +178,7 @@ def test_list_shows_assessments_newest_first_and_logs_the_read(
         record(cast, household_a, 5, assessed_on=datetime.date(2026, 4, day))
     client = as_user(cast.alice)
     before = logs("households.household")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         response = client.get(list_url(household_a))
     assert response.status_code == 200
     body = response.json()
@@ -199,7 +199,7 @@ def test_detail_returns_the_scores_and_logs_the_read(
 ) -> None:
     assessment = record(cast, household_a, 8)
     client = as_user(cast.alice)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("api:assessment-detail", args=[assessment.pk]))
     assert response.status_code == 200
     body = response.json()

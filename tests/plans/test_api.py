@@ -103,7 +103,7 @@ def test_list_shows_every_version_and_logs_the_read(
     services.plan_start(actor=cast.alice, household=household_a)
     client = as_user(cast.alice)
     before = ProcessingLog.objects.filter(object_type="households.household").count()
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("api:plan-list", args=[household_a.public_id]))
     assert response.status_code == 200
     body = response.json()
@@ -120,7 +120,7 @@ def test_detail_returns_goals_and_actions_and_logs_the_read(
 ) -> None:
     plan = draft(cast, household_a)
     client = as_user(cast.alice)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("api:plan-detail", args=[plan.pk]))
     assert response.status_code == 200
     body = response.json()

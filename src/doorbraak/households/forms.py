@@ -35,7 +35,7 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "---------"), *[(value, label) for value, label in choices if value != ""]]
+    return [("", _("Choose…")), *[(value, label) for value, label in choices if value != ""]]
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -295,6 +296,9 @@ def _intake_page(
                 ),
             )
             return _detail(household)
+    if not duplicates and not form["duplicates_checked"].value():
+        # Only asked once possible duplicates are on screen.
+        form.fields["duplicates_checked"].widget = forms.HiddenInput()
     bsn_typed = request.method == "POST" and any(
         request.POST.get(f"leden-{i}-bsn") for i in range(formset.total_form_count())
     )
