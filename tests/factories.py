@@ -163,3 +163,33 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
     birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=80)
     role = MemberRole.OTHER_ADULT
     joined_on = datetime.date(2026, 1, 5)
+
+
+# --- cost catalogue and law library ------------------------------------------------------------
+from doorbraak.breakthroughs.models import Deviation, Regulation, RegulationKind  # noqa: E402
+from doorbraak.outcomes.models import CostItem, CostUnit, Payer  # noqa: E402
+
+
+class CostItemFactory(factory.django.DjangoModelFactory[CostItem]):
+    class Meta:
+        model = CostItem
+
+    code = factory.Sequence(lambda n: f"test-kosten-{n}")
+    name = factory.Sequence(lambda n: f"Testkosten {n}")
+    unit = CostUnit.EVENT
+    amount_cents = 100_000
+    payer = Payer.MUNICIPALITY
+    source = "Testbron (synthetisch), 2026"
+    valid_year = 2026
+
+
+class RegulationFactory(factory.django.DjangoModelFactory[Regulation]):
+    class Meta:
+        model = Regulation
+
+    law = "Testwet"
+    article = factory.Sequence(lambda n: str(n + 1))
+    citation = factory.Sequence(lambda n: f"Testwet art. {n + 1}")
+    kind = RegulationKind.LAW
+    description = "Een synthetisch wetsartikel voor de tests."
+    deviation = Deviation.HARDSHIP

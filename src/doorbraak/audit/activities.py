@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class ProcessingActivity(models.TextChoices):
     CASE_SUPPORT = "case_support", _("Support of a household by the neighbourhood team")
     BREAKTHROUGH_TABLE = "breakthrough_table", _("Breakthrough table (doorbraaktafel)")
+    PARTNER_REQUEST = "partner_request", _("Request to a partner organisation")
     FUND = "fund", _("Voorkom Erger Potje: payments to prevent worse")
     POLICY_RESEARCH = "policy_research", _("Policy signals and evaluation")
     PRIVACY_SUPERVISION = "privacy_supervision", _("Supervision of the processing of personal data")
@@ -41,6 +42,13 @@ REGISTER: dict[ProcessingActivity, ActivityBasis] = {
         purpose="Besluitvorming over een maatwerkoplossing aan de doorbraaktafel.",
         legal_basis="AVG art. 6 lid 1 sub a en sub e; toestemming van het huishouden per "
         "ontvangende organisatie.",
+    ),
+    ProcessingActivity.PARTNER_REQUEST: ActivityBasis(
+        purpose="Een partnerorganisatie vragen mee te werken aan een maatwerkoplossing "
+        "(doorbraak) voor een huishouden.",
+        legal_basis="AVG art. 6 lid 1 sub a: toestemming van het huishouden per doel en "
+        "ontvangende organisatie; zonder toestemming alleen met vastgelegde reden (art. 6 lid 1 "
+        "sub e).",
     ),
     ProcessingActivity.FUND: ActivityBasis(
         purpose="Toekennen en betalen van een bijdrage uit het Voorkom Erger Potje.",

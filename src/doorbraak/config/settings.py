@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "doorbraak.households",
     "doorbraak.assessments",
     "doorbraak.plans",
+    "doorbraak.outcomes",
+    "doorbraak.breakthroughs",
 ]
 
 MIDDLEWARE = [

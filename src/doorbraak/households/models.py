@@ -509,6 +509,10 @@ class EventKind(models.TextChoices):
     PLAN = "plan", _("Plan")
     CLOSED = "afgesloten", _("Closed")
     FOLLOW_UP = "nazorg", _("Follow-up")
+    BOTTLENECK = "knelpunt", _("Bottleneck")
+    BREAKTHROUGH = "doorbraak", _("Breakthrough")
+    ESCALATION = "escalatie", _("Escalation")
+    DECISION = "besluit", _("Decision")
 
 
 class HouseholdEvent(models.Model):

@@ -1,0 +1,400 @@
+"""Reads of bottlenecks, breakthroughs, partner requests, the table queue and the directory.
+
+Every function is scoped to what the user may see (404 otherwise) and writes the
+processing log when it shows personal data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from doorbraak.accounts.models import Membership, Organisation, Role
+from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.services import processing_log_read
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    Breakthrough,
+    BreakthroughStatus,
+    Disclosure,
+    EscalationLevel,
+    PartnerRequest,
+    Regulation,
+    RequestStatus,
+    ScenarioLine,
+)
+from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
+from doorbraak.households.models import Household, Member
+from doorbraak.households.services import household_subjects
+from doorbraak.lib.workdays import working_days_between
+from doorbraak.outcomes.models import CostItem
+
+
+def _log_household_read(
+    user: AnyUser,
+    household: Household,
+    *,
+    object_type: str,
+    object_id: int,
+    activity: ProcessingActivity = ProcessingActivity.CASE_SUPPORT,
+) -> None:
+    processing_log_read(
+        actor=user,
+        activity=activity,
+        object_type=object_type,
+        object_id=object_id,
+        subjects=household_subjects(household),
+        municipality=household.municipality,
+    )
+
+
+# --- law library and cost items (no personal data) --------------------------------------------
+def regulation_list(*, user: AnyUser, query: str = "", deviation: str = "") -> QuerySet[Regulation]:
+    regulations = Regulation.objects.visible_to(user)
+    if query:
+        regulations = regulations.filter(
+            Q(citation__icontains=query) | Q(law__icontains=query) | Q(description__icontains=query)
+        )
+    if deviation:
+        regulations = regulations.filter(deviation=deviation)
+    return regulations.order_by("law", "article", "pk")
+
+
+def regulation_get(*, user: AnyUser, pk: int) -> Regulation:
+    return get_object_or_404(Regulation.objects.visible_to(user), pk=pk)
+
+
+def cost_item_choices(*, user: AnyUser, household: Household) -> QuerySet[CostItem]:
+    """Cost items for a calculation about ``household``: national and its municipality's."""
+    return (
+        CostItem.objects.visible_to(user)
+        .filter(Q(municipality__isnull=True) | Q(municipality_id=household.municipality_id))
+        .order_by("name", "-valid_year", "pk")
+    )
+
+
+# --- bottlenecks and breakthroughs (the household's team) -------------------------------------
+def bottlenecks_of(*, household: Household) -> QuerySet[Bottleneck]:
+    """The household's bottlenecks with what the page shows; the caller opened the household."""
+    return (
+        Bottleneck.objects.filter(household=household)
+        .select_related("created_by")
+        .prefetch_related(
+            "regulations",
+            "organisations",
+            Prefetch("breakthroughs", queryset=Breakthrough.objects.order_by("-created_at")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def bottleneck_get(*, user: AnyUser, pk: int, log: bool = True) -> Bottleneck:
+    bottleneck = get_object_or_404(
+        Bottleneck.objects.visible_to(user).select_related(
+            "household__municipality", "household__team", "created_by"
+        ),
+        pk=pk,
+    )
+    if log:
+        _log_household_read(
+            user, bottleneck.household, object_type="breakthroughs.bottleneck", object_id=pk
+        )
+    return bottleneck
+
+
+def breakthrough_list(
+    *, user: AnyUser, status: str = "", level: int | None = None
+) -> QuerySet[Breakthrough]:
+    """The team's breakthroughs (no personal data beyond the household's name on the page)."""
+    breakthroughs = Breakthrough.objects.visible_to(user).select_related("household", "bottleneck")
+    if status:
+        breakthroughs = breakthroughs.filter(status=status)
+    if level:
+        breakthroughs = breakthroughs.filter(level=level)
+    return breakthroughs.order_by("level_deadline", "-created_at", "pk")
+
+
+def _with_everything(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthrough]:
+    return breakthroughs.select_related(
+        "household__municipality",
+        "household__team",
+        "household__district",
+        "bottleneck",
+        "regulation",
+        "created_by",
+    ).prefetch_related(
+        Prefetch(
+            "scenario_lines",
+            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
+        ),
+        "decisions__organisation",
+        "escalation_steps__by",
+        Prefetch(
+            "partner_requests",
+            queryset=PartnerRequest.objects.select_related(
+                "organisation", "asked_by", "answered_by"
+            ),
+        ),
+        "time_outs__organisation",
+        Prefetch(
+            "disclosures",
+            queryset=Disclosure.objects.select_related("organisation", "disclosed_by"),
+        ),
+        "bottleneck__regulations",
+        "bottleneck__organisations",
+    )
+
+
+def breakthrough_get(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
+    """The breakthrough with its triangle, route, requests and decisions; 404 outside the team."""
+    breakthrough = get_object_or_404(_with_everything(Breakthrough.objects.visible_to(user)), pk=pk)
+    if log:
+        _log_household_read(
+            user, breakthrough.household, object_type="breakthroughs.breakthrough", object_id=pk
+        )
+    return breakthrough
+
+
+def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
+    """The return calculation of the breakthrough's scenario lines (uses the prefetch)."""
+    lines = [
+        Line(
+            scenario=line.scenario,
+            amount_cents=line.cost_item.amount_cents,
+            payer=line.cost_item.payer,
+            quantity=line.quantity,
+            probability_pct=line.probability_pct,
+        )
+        for line in breakthrough.scenario_lines.all()
+    ]
+    return calculate_return(
+        lines,
+        direct_cost_cents=breakthrough.direct_cost_cents,
+        direct_cost_payer=breakthrough.direct_cost_payer,
+    )
+
+
+# --- partner contacts -------------------------------------------------------------------------
+def partner_inbox(*, user: AnyUser, status: str = "") -> QuerySet[PartnerRequest]:
+    """Requests addressed to the user's organisations; the list shows no personal data."""
+    requests = PartnerRequest.objects.for_partner(user).select_related(
+        "organisation", "breakthrough__household__district"
+    )
+    if status:
+        requests = requests.filter(status=status)
+    return requests.order_by("deadline", "pk")
+
+
+def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = None) -> bool:
+    """May the partner see the household's data now? Consent in force, or a recorded override.
+
+    A disclosure on consent lapses when the consent is withdrawn or expires: from then on
+    nothing more is shown to the partner.
+    """
+    moment = at or timezone.now()
+    day = timezone.localdate(moment)
+    disclosures = Disclosure.objects.filter(
+        breakthrough_id=request.breakthrough_id, organisation_id=request.organisation_id
+    ).select_related("consent")
+    for disclosure in disclosures:
+        if disclosure.consent is None:
+            return True  # shared on a recorded override
+        consent = disclosure.consent
+        withdrawn = consent.withdrawn_at is not None and consent.withdrawn_at <= moment
+        expired = consent.valid_until is not None and consent.valid_until < day
+        if not withdrawn and not expired:
+            return True
+    return False
+
+
+@dataclass
+class PartnerView:
+    request: PartnerRequest
+    shared: bool
+    members: list[Member] = field(default_factory=list)
+
+
+def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
+    """One request for a fixed contact person: 404 for other organisations; the household's
+    data only while sharing is allowed, and every such read is in the processing log."""
+    request = get_object_or_404(
+        PartnerRequest.objects.for_partner(user).select_related(
+            "organisation",
+            "asked_by",
+            "answered_by",
+            "breakthrough__household__municipality",
+            "breakthrough__household__district",
+            "breakthrough__bottleneck",
+            "breakthrough__regulation",
+        ),
+        pk=pk,
+    )
+    shared = sharing_allowed(request)
+    view = PartnerView(request=request, shared=shared)
+    if shared:
+        household = request.breakthrough.household
+        view.members = list(household.members.current().order_by("birth_date"))
+        _log_household_read(
+            user,
+            household,
+            object_type="breakthroughs.partnerrequest",
+            object_id=request.pk,
+            activity=ProcessingActivity.PARTNER_REQUEST,
+        )
+    return view
+
+
+def partner_breakthrough(*, user: AnyUser, request: PartnerRequest) -> Breakthrough:
+    """The breakthrough behind a request, with its lines, for the partner's view."""
+    breakthroughs = Breakthrough.objects.filter(pk=request.breakthrough_id).prefetch_related(
+        Prefetch(
+            "scenario_lines",
+            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
+        ),
+        "time_outs__organisation",
+    )
+    found = breakthroughs.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- breakthrough table queue (level 3) -------------------------------------------------------
+@dataclass(frozen=True)
+class QueueItem:
+    """A minimised summary: no name, address or BSN."""
+
+    breakthrough: Breakthrough
+    initials: str
+    district: str
+    age_band: str
+    return_calculation: ReturnCalculation
+
+
+def _age_band(age: int | None) -> str:
+    if age is None:
+        return "–"
+    if age < 18:
+        return "< 18"
+    if age >= 67:
+        return "67+"
+    low = 18 if age < 27 else (age // 10) * 10
+    high = 26 if low == 18 else low + 9
+    return f"{low}–{high}"
+
+
+def table_queue(*, user: AnyUser) -> list[QueueItem]:
+    """Breakthroughs that reached the breakthrough table in the chair's municipalities."""
+    municipalities = municipality_ids_of(user, role=Role.TABLE_CHAIR)
+    breakthroughs = list(
+        Breakthrough.objects.filter(
+            status=BreakthroughStatus.SUBMITTED,
+            level__gte=EscalationLevel.TABLE,
+            household__municipality_id__in=municipalities,
+        )
+        .select_related(
+            "household__district", "household__municipality", "bottleneck", "regulation"
+        )
+        .prefetch_related(
+            Prefetch(
+                "scenario_lines",
+                queryset=ScenarioLine.objects.select_related("cost_item"),
+            ),
+            Prefetch(
+                "household__members",
+                queryset=Member.objects.current().order_by("role", "birth_date"),
+                to_attr="current_members",
+            ),
+            "partner_requests__organisation",
+        )
+        .order_by("level_deadline", "submitted_at", "pk")
+    )
+    items = []
+    today = timezone.localdate()
+    for breakthrough in breakthroughs:
+        members: list[Member] = breakthrough.household.current_members  # type: ignore[attr-defined]
+        head = next((m for m in members if m.role == "hoofd"), members[0] if members else None)
+        initials = (
+            "".join(part[0].upper() + "." for part in f"{head.first_name} {head.last_name}".split())
+            if head
+            else "–"
+        )
+        items.append(
+            QueueItem(
+                breakthrough=breakthrough,
+                initials=initials,
+                district=breakthrough.household.district.name
+                if breakthrough.household.district
+                else "–",
+                age_band=_age_band(head.age_on(today) if head else None),
+                return_calculation=breakthrough_return(breakthrough),
+            )
+        )
+        processing_log_read(
+            actor=user,
+            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
+            object_type="breakthroughs.breakthrough",
+            object_id=breakthrough.pk,
+            subjects=[breakthrough.household.pseudonym],
+            municipality=breakthrough.household.municipality,
+        )
+    return items
+
+
+# --- partner directory ------------------------------------------------------------------------
+@dataclass
+class DirectoryEntry:
+    organisation: Organisation
+    contacts: list[Membership]
+    answered: int
+    median_working_days: float | None
+    on_time_pct: int | None
+
+
+def partner_directory(*, user: AnyUser) -> list[DirectoryEntry]:
+    """Per organisation: its fixed contact persons, their mandate and response-time figures."""
+    municipalities = municipality_ids_of(user)
+    contacts = list(
+        Membership.objects.active()
+        .filter(role=Role.PARTNER_CONTACT, municipality_id__in=municipalities, user__is_active=True)
+        .select_related("user", "organisation", "contact_profile")
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+    )
+    by_organisation: dict[int, DirectoryEntry] = {}
+    for membership in contacts:
+        entry = by_organisation.setdefault(
+            membership.organisation_id,
+            DirectoryEntry(membership.organisation, [], 0, None, None),
+        )
+        entry.contacts.append(membership)
+    answered = PartnerRequest.objects.filter(
+        organisation_id__in=list(by_organisation),
+        breakthrough__household__municipality_id__in=municipalities,
+        answered_at__isnull=False,
+    ).values_list("organisation_id", "asked_at", "answered_at", "deadline")
+    durations: dict[int, list[int]] = {}
+    on_time: dict[int, int] = {}
+    for organisation_id, asked_at, answered_at, deadline in answered:
+        answered_on = timezone.localdate(answered_at)
+        durations.setdefault(organisation_id, []).append(
+            working_days_between(timezone.localdate(asked_at), answered_on)
+        )
+        on_time[organisation_id] = on_time.get(organisation_id, 0) + (answered_on <= deadline)
+    for organisation_id, entry in by_organisation.items():
+        days = durations.get(organisation_id, [])
+        entry.answered = len(days)
+        if days:
+            entry.median_working_days = float(statistics.median(days))
+            entry.on_time_pct = round(100 * on_time.get(organisation_id, 0) / len(days))
+    return list(by_organisation.values())
+
+
+def open_requests_count(*, user: AnyUser) -> int:
+    return partner_inbox(user=user, status=RequestStatus.OPEN).count()

@@ -1,0 +1,421 @@
+"""Partner requests, disclosure to partner organisations and time-outs (escalation level 2).
+
+Nothing about a household leaves the team without a disclosure record: consent of the
+household for the purpose and recipient, or a team lead's recorded reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorbraak.accounts.models import Organisation, User
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.breakthroughs import policies
+from doorbraak.breakthroughs.models import (
+    Breakthrough,
+    BreakthroughStatus,
+    DecisionOutcome,
+    Disclosure,
+    EscalationLevel,
+    PartnerRequest,
+    RequestStatus,
+    TimeOut,
+    TimeOutStatus,
+)
+from doorbraak.breakthroughs.services.core import (
+    _coordinator_email,
+    _locked,
+    _log,
+    _notify,
+    _open_step,
+    _record_decision,
+    _require_team,
+    _required,
+)
+from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
+from doorbraak.households.services import record_event
+from doorbraak.lib.workdays import add_working_days
+
+
+# --- partner requests and disclosure ----------------------------------------------------------
+def active_consent(
+    *, household: Household, organisation: Organisation, purpose: str
+) -> Consent | None:
+    """The consent in force today for this purpose and recipient, if any."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    return (
+        Consent.objects.filter(
+            household=household, recipient=organisation, purpose=purpose, given_on__lte=today
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now))
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def disclosure_record(
+    *,
+    actor: User,
+    breakthrough: Breakthrough,
+    organisation: Organisation,
+    purpose: str,
+    legal_basis: str,
+    override_reason: str = "",
+) -> Disclosure:
+    """Make the household's data available to ``organisation``; consent or a recorded override.
+
+    Call inside the transaction of the step that shares (a request, a time-out).
+    """
+    household = breakthrough.household
+    errors: dict[str, str] = {}
+    if purpose not in ConsentPurpose.values:
+        errors["purpose"] = _("Choose the purpose of sharing.")
+    legal_basis = _required(
+        errors, "legal_basis", legal_basis, _("Name the legal basis for sharing.")
+    )
+    if errors:
+        raise ValidationError(errors)
+    consent = active_consent(household=household, organisation=organisation, purpose=purpose)
+    override_reason = override_reason.strip()
+    if consent is None:
+        if not override_reason:
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "The household has not given consent to share with %(organisation)s "
+                        "for this purpose. Record the household's consent first; only a team "
+                        "lead may share without it, with a reason."
+                    )
+                    % {"organisation": organisation.name}
+                }
+            )
+        if not policies.can_override_consent(actor, breakthrough):
+            raise ValidationError(
+                {"override_reason": _("Only a team lead may share without consent.")}
+            )
+    disclosure = Disclosure.objects.create(
+        household=household,
+        breakthrough=breakthrough,
+        organisation=organisation,
+        purpose=purpose,
+        legal_basis=legal_basis[:300],
+        consent=consent,
+        override_reason="" if consent is not None else override_reason,
+        disclosed_by=actor,
+        disclosed_at=timezone.now(),
+    )
+    _log(
+        actor=actor,
+        action=ProcessingAction.EXPORT,
+        household=household,
+        object_type="breakthroughs.disclosure",
+        object_id=disclosure.pk,
+        activity=ProcessingActivity.PARTNER_REQUEST,
+    )
+    return disclosure
+
+
+@transaction.atomic
+def partner_request_send(
+    *,
+    actor: User,
+    breakthrough: Breakthrough,
+    organisation: Organisation,
+    question: str,
+    legal_basis: str,
+    override_reason: str = "",
+) -> PartnerRequest:
+    """Ask a partner organisation's fixed contact persons to decide (escalation level 2)."""
+    breakthrough = _locked(breakthrough)
+    _require_team(actor, breakthrough)
+    if not breakthrough.is_open:
+        raise ValidationError(_("Submit the breakthrough before asking a partner organisation."))
+    if breakthrough.level > EscalationLevel.PARTNER:
+        raise ValidationError(
+            _("This breakthrough is already past the partner level; it is decided higher up.")
+        )
+    if organisation.municipality_id not in (None, breakthrough.household.municipality_id):
+        raise ValidationError({"organisation": _("Choose an organisation in your municipality.")})
+    if breakthrough.partner_requests.filter(
+        organisation=organisation,
+        status__in=[RequestStatus.OPEN, RequestStatus.MORE_INFORMATION],
+    ).exists():
+        raise ValidationError(
+            {"organisation": _("This organisation already has an open request for it.")}
+        )
+    errors: dict[str, str] = {}
+    question = _required(errors, "question", question, _("Write what you ask of the organisation."))
+    if errors:
+        raise ValidationError(errors)
+    disclosure_record(
+        actor=actor,
+        breakthrough=breakthrough,
+        organisation=organisation,
+        purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+        legal_basis=legal_basis,
+        override_reason=override_reason,
+    )
+    now = timezone.now()
+    if breakthrough.level == EscalationLevel.OWN_MANDATE:
+        _open_step(
+            breakthrough,
+            level=EscalationLevel.PARTNER,
+            reason=_("Request to %(organisation)s.") % {"organisation": organisation.name},
+            by=actor,
+            now=now,
+        )
+    request = PartnerRequest.objects.create(
+        breakthrough=breakthrough,
+        organisation=organisation,
+        question=question,
+        asked_by=actor,
+        asked_at=now,
+        deadline=breakthrough.level_deadline or add_working_days(timezone.localdate(now), 10),
+    )
+    record_event(
+        household=breakthrough.household,
+        kind=EventKind.ESCALATION,
+        actor=actor,
+        summary=_("Request sent to %(organisation)s.") % {"organisation": organisation.name},
+    )
+    from doorbraak.accounts.selectors import contact_persons
+
+    contacts = contact_persons(user=actor, organisation=organisation).filter(
+        municipality=breakthrough.household.municipality
+    )
+    _notify(
+        [m.user.email for m in contacts],
+        _("Doorbraak: a request for your organisation"),
+        _(
+            "A neighbourhood team asks your organisation to decide on a breakthrough for a "
+            "household, before %(deadline)s. Open Doorbraak to read and answer it."
+        )
+        % {"deadline": request.deadline.strftime("%d-%m-%Y")},
+    )
+    return request
+
+
+@transaction.atomic
+def partner_request_answer(
+    *, actor: User, request: PartnerRequest, status: str, answer: str
+) -> PartnerRequest:
+    """The contact person accepts, declines with a reason, or asks for more information.
+
+    Accepting decides the breakthrough (approved, by that organisation, under the contact's
+    mandate). Declining moves it to the breakthrough table at once.
+    """
+    request = (
+        PartnerRequest.objects.select_for_update()
+        .select_related("organisation", "breakthrough__household")
+        .get(pk=request.pk)
+    )
+    membership = policies.partner_membership(actor, request)
+    if membership is None:
+        raise PermissionDenied
+    if request.status not in (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION):
+        raise ValidationError(_("This request has already been answered."))
+    allowed = (RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.MORE_INFORMATION)
+    errors: dict[str, str] = {}
+    if status not in allowed:
+        errors["status"] = _("Choose accept, decline or more information needed.")
+    answer = answer.strip()
+    if status in (RequestStatus.DECLINED, RequestStatus.MORE_INFORMATION) and not answer:
+        errors["answer"] = (
+            _("Give the reason for declining.")
+            if status == RequestStatus.DECLINED
+            else _("Say which information you need.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    breakthrough = _locked(request.breakthrough)
+    now = timezone.now()
+    if status == RequestStatus.ACCEPTED and not breakthrough.is_open:
+        raise ValidationError(_("The breakthrough has already been decided elsewhere."))
+    request.status = status
+    request.answer = answer
+    request.answered_by = actor
+    request.answered_at = now
+    request.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    organisation = request.organisation
+    if status == RequestStatus.ACCEPTED:
+        profile = getattr(membership, "contact_profile", None)
+        mandate = (
+            profile.mandate
+            if profile is not None
+            else _("Fixed contact person of %(organisation)s") % {"organisation": organisation.name}
+        )
+        _record_decision(
+            actor=actor,
+            breakthrough=breakthrough,
+            outcome=DecisionOutcome.APPROVED,
+            organisation=organisation,
+            mandate=mandate,
+            reason=answer or _("Accepted by %(organisation)s.") % {"organisation": organisation},
+            now=now,
+        )
+    elif status == RequestStatus.DECLINED:
+        record_event(
+            household=breakthrough.household,
+            kind=EventKind.ESCALATION,
+            actor=actor,
+            summary=_("%(organisation)s declined: %(reason)s")
+            % {"organisation": organisation.name, "reason": answer[:150]},
+        )
+        if breakthrough.is_open and breakthrough.level == EscalationLevel.PARTNER:
+            _open_step(
+                breakthrough,
+                level=EscalationLevel.TABLE,
+                reason=_("Declined by %(organisation)s: %(reason)s")
+                % {"organisation": organisation.name, "reason": answer[:200]},
+                by=actor,
+                now=now,
+            )
+    else:
+        record_event(
+            household=breakthrough.household,
+            kind=EventKind.ESCALATION,
+            actor=actor,
+            summary=_("%(organisation)s asks for more information: %(question)s")
+            % {"organisation": organisation.name, "question": answer[:150]},
+        )
+    _notify(
+        [request.asked_by.email, _coordinator_email(breakthrough.household)],
+        _("Doorbraak: a partner organisation answered"),
+        _("A partner organisation answered your request. Open Doorbraak to read the answer."),
+    )
+    _log(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=breakthrough.household,
+        object_type="breakthroughs.partnerrequest",
+        object_id=request.pk,
+        activity=ProcessingActivity.PARTNER_REQUEST,
+    )
+    return request
+
+
+@transaction.atomic
+def partner_request_clarify(
+    *, actor: User, request: PartnerRequest, information: str
+) -> PartnerRequest:
+    """Give the information the contact person asked for; the request is open again."""
+    request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
+    _require_team(actor, request.breakthrough)
+    if request.status != RequestStatus.MORE_INFORMATION:
+        raise ValidationError(_("The organisation has not asked for more information."))
+    information = information.strip()
+    if not information:
+        raise ValidationError({"information": _("Write the information that was asked for.")})
+    stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    request.question = f"{request.question}\n\n[{stamp}] {information}"
+    request.status = RequestStatus.OPEN
+    request.save(update_fields=["question", "status"])
+    _log(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=request.breakthrough.household,
+        object_type="breakthroughs.partnerrequest",
+        object_id=request.pk,
+        activity=ProcessingActivity.PARTNER_REQUEST,
+    )
+    return request
+
+
+# --- time-out ----------------------------------------------------------------------------------
+@transaction.atomic
+def time_out_request(
+    *,
+    actor: User,
+    breakthrough: Breakthrough,
+    organisation: Organisation,
+    what: str,
+    until: datetime.date,
+    legal_basis: str,
+    override_reason: str = "",
+) -> TimeOut:
+    """Ask an organisation to pause enforcement (collection, eviction) while it is decided."""
+    breakthrough = _locked(breakthrough)
+    _require_team(actor, breakthrough)
+    if breakthrough.status not in (BreakthroughStatus.DRAFT, BreakthroughStatus.SUBMITTED):
+        raise ValidationError(_("A time-out is for a breakthrough that is not decided yet."))
+    errors: dict[str, str] = {}
+    what = _required(errors, "what", what, _("Say what should pause, e.g. the collection."))
+    today = timezone.localdate()
+    if until <= today:
+        errors["until"] = _("The time-out ends in the future.")
+    elif until > today + datetime.timedelta(days=366):
+        errors["until"] = _("A time-out lasts at most a year.")
+    if organisation.municipality_id not in (None, breakthrough.household.municipality_id):
+        errors["organisation"] = _("Choose an organisation in your municipality.")
+    if errors:
+        raise ValidationError(errors)
+    disclosure_record(
+        actor=actor,
+        breakthrough=breakthrough,
+        organisation=organisation,
+        purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+        legal_basis=legal_basis,
+        override_reason=override_reason,
+    )
+    time_out = TimeOut.objects.create(
+        breakthrough=breakthrough,
+        organisation=organisation,
+        what=what[:200],
+        until=until,
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    record_event(
+        household=breakthrough.household,
+        kind=EventKind.BREAKTHROUGH,
+        actor=actor,
+        summary=_("Time-out requested from %(organisation)s until %(until)s: %(what)s")
+        % {"organisation": organisation.name, "until": until.strftime("%d-%m-%Y"), "what": what},
+    )
+    return time_out
+
+
+@transaction.atomic
+def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: str) -> TimeOut:
+    time_out = (
+        TimeOut.objects.select_for_update()
+        .select_related("breakthrough__household")
+        .get(pk=time_out.pk)
+    )
+    if not policies.can_answer_time_out(actor, time_out):
+        if time_out.status != TimeOutStatus.REQUESTED:
+            raise ValidationError(_("This time-out has already been answered."))
+        raise PermissionDenied
+    answer = answer.strip()
+    if not granted and not answer:
+        raise ValidationError({"answer": _("Give the reason for refusing the time-out.")})
+    time_out.status = TimeOutStatus.GRANTED if granted else TimeOutStatus.REFUSED
+    time_out.answer = answer
+    time_out.answered_by = actor
+    time_out.answered_at = timezone.now()
+    time_out.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    record_event(
+        household=time_out.breakthrough.household,
+        kind=EventKind.BREAKTHROUGH,
+        actor=actor,
+        summary=_("Time-out %(status)s by %(organisation)s.")
+        % {"status": time_out.get_status_display().lower(), "organisation": time_out.organisation},
+    )
+    _log(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=time_out.breakthrough.household,
+        object_type="breakthroughs.timeout",
+        object_id=time_out.pk,
+        activity=ProcessingActivity.PARTNER_REQUEST,
+    )
+    return time_out

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutcomesConfig(AppConfig):
+    name = "doorbraak.outcomes"
+    label = "outcomes"
+    verbose_name = _("Outcomes and cost catalogue")
