@@ -525,23 +525,30 @@ def test_a_contact_of_the_same_organisation_in_another_municipality_sees_nothing
 
 
 # --- partner answers --------------------------------------------------------------------------
-def test_a_partner_that_declines_sends_the_case_to_the_breakthrough_table(
+def test_after_a_decline_the_deadline_takes_the_case_to_the_breakthrough_table(
     cast: Cast, household_a: Household
 ) -> None:
-    breakthrough = submitted(cast, household_a)
-    give_consent(cast, household_a, cast.uwv)
-    request = send(cast, breakthrough)
-    with pytest.raises(ValidationError) as caught:
+    with time_machine.travel(MONDAY, tick=False):
+        breakthrough = submitted(cast, household_a)
+        give_consent(cast, household_a, cast.uwv)
+        request = send(cast, breakthrough)
+        with pytest.raises(ValidationError) as caught:
+            services.partner_request_answer(
+                actor=cast.dave, request=request, status=RequestStatus.DECLINED, answer=""
+            )
+        assert "answer" in caught.value.message_dict
         services.partner_request_answer(
-            actor=cast.dave, request=request, status=RequestStatus.DECLINED, answer=""
+            actor=cast.dave,
+            request=request,
+            status=RequestStatus.DECLINED,
+            answer="De wet laat geen uitzondering toe.",
         )
-    assert "answer" in caught.value.message_dict
-    services.partner_request_answer(
-        actor=cast.dave,
-        request=request,
-        status=RequestStatus.DECLINED,
-        answer="De wet laat geen uitzondering toe.",
-    )
+    breakthrough.refresh_from_db()
+    # Declined, but still at the partner level: the team may ask another organisation.
+    assert breakthrough.level == EscalationLevel.PARTNER
+    assert selectors.table_queue(user=cast.erin) == []
+    day_after = add_working_days(breakthrough.level_deadline, 1)  # type: ignore[arg-type]
+    assert services.escalation_sweep(today=day_after)["escalated"] == 1
     breakthrough.refresh_from_db()
     assert breakthrough.level == EscalationLevel.TABLE
     step = EscalationStep.objects.get(breakthrough=breakthrough, ended_at__isnull=True)
@@ -557,6 +564,24 @@ def test_a_partner_that_declines_sends_the_case_to_the_breakthrough_table(
         reason="De tafel neemt het risico.",
     )
     assert decision.level == EscalationLevel.TABLE
+
+
+def test_the_team_may_escalate_at_once_after_a_decline(cast: Cast, household_a: Household) -> None:
+    breakthrough = submitted(cast, household_a)
+    give_consent(cast, household_a, cast.uwv)
+    request = send(cast, breakthrough)
+    services.partner_request_answer(
+        actor=cast.dave, request=request, status=RequestStatus.DECLINED, answer="Nee."
+    )
+    with pytest.raises(ValidationError):
+        services.breakthrough_escalate(actor=cast.alice, breakthrough=breakthrough, reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.breakthrough_escalate(actor=cast.bob, breakthrough=breakthrough, reason="x")
+    step = services.breakthrough_escalate(
+        actor=cast.alice, breakthrough=breakthrough, reason="UWV wees af; naar de tafel."
+    )
+    assert step.level == EscalationLevel.TABLE
+    assert step.by == cast.alice
 
 
 def test_a_partner_that_accepts_decides_under_its_own_mandate(

@@ -745,6 +745,15 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     "level": EscalationLevel(breakthrough.level).label,
                     "date": deadline.strftime("%d-%m-%Y"),
                 }
+                declined = list(
+                    breakthrough.partner_requests.filter(status=RequestStatus.DECLINED).values_list(
+                        "organisation__name", flat=True
+                    )
+                )
+                if breakthrough.level == EscalationLevel.PARTNER and declined:
+                    reason += " " + _("Declined by: %(organisations)s.") % {
+                        "organisations": ", ".join(declined)
+                    }
                 breakthrough_escalate(actor=None, breakthrough=breakthrough, reason=reason)
                 counts["escalated"] += 1
                 _notify(

@@ -211,7 +211,8 @@ def partner_request_answer(
     """The contact person accepts, declines with a reason, or asks for more information.
 
     Accepting decides the breakthrough (approved, by that organisation, under the contact's
-    mandate). Declining moves it to the breakthrough table at once.
+    mandate). Declining records the reason; the team escalates at once or the level's
+    deadline takes the breakthrough to the breakthrough table.
     """
     request = (
         PartnerRequest.objects.select_for_update()
@@ -270,15 +271,8 @@ def partner_request_answer(
             summary=_("%(organisation)s declined: %(reason)s")
             % {"organisation": organisation.name, "reason": answer[:150]},
         )
-        if breakthrough.is_open and breakthrough.level == EscalationLevel.PARTNER:
-            _open_step(
-                breakthrough,
-                level=EscalationLevel.TABLE,
-                reason=_("Declined by %(organisation)s: %(reason)s")
-                % {"organisation": organisation.name, "reason": answer[:200]},
-                by=actor,
-                now=now,
-            )
+        # The breakthrough stays at the partner level: the team may ask another organisation
+        # or escalate at once; otherwise the deadline takes it to the breakthrough table.
     else:
         record_event(
             household=breakthrough.household,
