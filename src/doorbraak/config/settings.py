@@ -116,6 +116,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "doorbraak.accounts.context_processors.navigation",
             ],
+            # lib is not an app (it has no models), so its template tags are named here.
+            "libraries": {"money": "doorbraak.lib.templatetags.money"},
         },
     },
 ]

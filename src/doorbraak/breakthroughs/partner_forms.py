@@ -1,0 +1,54 @@
+"""Forms of the partner pages: the inbox filter, the answer to a request and to a time-out."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.breakthroughs.models import RequestStatus
+
+ANSWER_CHOICES = [
+    (RequestStatus.ACCEPTED.value, _("Accept: we make the breakthrough happen")),
+    (RequestStatus.DECLINED.value, _("Decline, with the reason")),
+    (RequestStatus.MORE_INFORMATION.value, _("We need more information first")),
+]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All requests")), *RequestStatus.choices],
+    )
+
+
+class RequestAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Your answer"), choices=ANSWER_CHOICES, widget=forms.RadioSelect
+    )
+    answer = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required when you decline or need more information."),
+    )
+
+
+class TimeOutAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Time-out"),
+        choices=[("grant", _("Grant the time-out")), ("refuse", _("Refuse the time-out"))],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you refuse."),
+    )
+
+    @property
+    def granted(self) -> bool:
+        return bool(self.cleaned_data.get("decision") == "grant")
