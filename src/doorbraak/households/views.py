@@ -36,6 +36,7 @@ from doorbraak.accounts.selectors import (
     primary_membership,
 )
 from doorbraak.assessments.models import Classification
+from doorbraak.breakthroughs.selectors import bottlenecks_of
 from doorbraak.households import policies, selectors, services
 from doorbraak.households.forms import (
     CloseForm,
@@ -392,6 +393,7 @@ def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         "assessments_url": _optional_url("assessments:overview", household.public_id),
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
+        "bottlenecks": list(bottlenecks_of(household=household)),
         **_timeline_context(household, []),
     }
     return render(request, "households/household_detail.html", context)

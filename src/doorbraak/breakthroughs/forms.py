@@ -1,0 +1,255 @@
+"""Forms of the team's breakthrough pages: they only parse input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.accounts.models import Organisation
+from doorbraak.breakthroughs.models import (
+    BottleneckKind,
+    BreakthroughStatus,
+    DecisionOutcome,
+    EscalationLevel,
+    Regulation,
+    Scenario,
+    Theme,
+)
+from doorbraak.breakthroughs.services import parse_quantity
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.outcomes.models import CostItem, Payer
+
+#: The legal basis of sharing with a partner when the household consented.
+CONSENT_LEGAL_BASIS = "AVG art. 6 lid 1 sub a: toestemming van het huishouden"
+
+
+def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(key if key in form.fields else None, message)
+
+
+class BreakthroughFilterForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *BreakthroughStatus.choices],
+    )
+    level = forms.TypedChoiceField(
+        label=_("Escalation level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All levels")), *EscalationLevel.choices],
+    )
+
+
+class BottleneckForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("What is stuck"), max_length=200)
+    description = _text(_("Description"))
+    theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BottleneckKind.choices)
+    blocked_solution = _text(_("The solution it blocks"))
+    regulations = forms.ModelMultipleChoiceField(
+        label=_("Regulations"),
+        required=False,
+        queryset=Regulation.objects.none(),
+        help_text=_("The rules that cause it, from the law library. Hold Ctrl to choose more."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        help_text=_("The organisations involved. Hold Ctrl to choose more."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        regulations: QuerySet[Regulation],
+        organisations: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regulations"].queryset = regulations  # type: ignore[attr-defined]
+        self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class BreakthroughStartForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("The breakthrough in one line"), max_length=200)
+    proposal = _text(_("What exactly should happen"))
+
+
+class BreakthroughEditForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("The breakthrough in one line"), max_length=200)
+    proposal = _text(_("What exactly should happen"))
+    regulation = forms.ModelChoiceField(
+        label=_("Legal basis"),
+        required=False,
+        queryset=Regulation.objects.none(),
+        help_text=_("The regulation that allows the exception, from the law library."),
+    )
+    legal_reasoning = _text(_("Why this basis allows it"), required=False)
+    horizon_months = forms.IntegerField(
+        label=_("Horizon in months"), min_value=1, max_value=120, initial=12
+    )
+    direct_cost = EuroField(
+        label=_("Direct cost of the breakthrough (euros)"),
+        min_value=0,
+        max_value=1_000_000,
+        help_text=_("For example 250 or 1.250,50."),
+    )
+    direct_cost_payer = forms.ChoiceField(
+        label=_("Who pays the direct cost"), choices=Payer.choices
+    )
+    engagement = _text(_("How the household regains control"), required=False)
+    household_commitment = _text(_("The household's own commitment"), required=False)
+
+    def __init__(self, *args: Any, regulations: QuerySet[Regulation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regulation"].queryset = regulations  # type: ignore[attr-defined]
+
+
+class CostItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        from doorbraak.lib.templatetags.money import format_euros
+
+        return _("%(name)s (%(year)s) — %(amount)s per %(unit)s — %(payer)s") % {
+            "name": obj.name,
+            "year": obj.valid_year,
+            "amount": format_euros(obj.amount_cents),
+            "unit": obj.get_unit_display().lower(),
+            "payer": obj.get_payer_display(),
+        }
+
+
+class ScenarioLineForm(StyledFormMixin, forms.Form):
+    scenario = forms.ChoiceField(
+        label=_("Scenario"), choices=Scenario.choices, widget=forms.RadioSelect
+    )
+    cost_item = CostItemChoiceField(label=_("Cost item"), queryset=CostItem.objects.none())
+    quantity = forms.CharField(
+        label=_("Quantity"),
+        max_length=20,
+        help_text=_("In the item's unit, within the horizon. For example 1 or 1,5."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    probability_pct = forms.IntegerField(
+        label=_("Probability (%)"), min_value=1, max_value=100, initial=100
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, cost_items: QuerySet[CostItem], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"scenario": Scenario.STATUS_QUO, "probability_pct": 100})
+        super().__init__(*args, **kwargs)
+        self.fields["cost_item"].queryset = cost_items  # type: ignore[attr-defined]
+
+    def clean_quantity(self) -> Any:
+        try:
+            return parse_quantity(self.cleaned_data["quantity"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["quantity"]) from None
+
+
+class DecideForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
+    )
+    mandate = forms.CharField(
+        label=_("Mandate"),
+        max_length=300,
+        help_text=_("Under which mandate you decide, e.g. 'doe wat nodig is' of the team."),
+    )
+    reason = _text(_("Reason"))
+
+
+class EscalateForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why to the next level"), max_length=300)
+
+
+class _SharingForm(StyledFormMixin, forms.Form):
+    """Sharing with a partner: the legal basis, and the team lead's override if no consent."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis for sharing"), max_length=300, initial=CONSENT_LEGAL_BASIS
+    )
+    override_reason = _text(
+        _("Reason for sharing without consent"),
+        required=False,
+        help_text=_(
+            "Only for team leads, when the household has not consented and sharing is "
+            "necessary anyway. Leave empty when the household consented; the reason is on record."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        can_override: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if not can_override:
+            del self.fields["override_reason"]
+        self.order_fields(["organisation", *self.field_order_extra, "legal_basis"])
+
+    field_order_extra: tuple[str, ...] = ()
+
+
+class PartnerRequestForm(_SharingForm):
+    question = _text(_("What you ask of the organisation"))
+    field_order_extra = ("question",)
+
+
+class ClarifyForm(StyledFormMixin, forms.Form):
+    information = _text(_("The information that was asked for"))
+
+
+class TimeOutForm(_SharingForm):
+    what = forms.CharField(label=_("What should pause"), max_length=200)
+    until = forms.DateField(label=_("Until"), widget=DateInput())
+    field_order_extra = ("what", "until")
+
+
+class CarryOutForm(StyledFormMixin, forms.Form):
+    carried_out_on = forms.DateField(label=_("Carried out on"), widget=DateInput())
+    note = _text(_("How it was carried out"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"carried_out_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class EvaluateForm(StyledFormMixin, forms.Form):
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DateInput())
+    evaluation = _text(_("What did the breakthrough do?"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"evaluated_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,872 @@
+"""The team's pages for bottlenecks and breakthroughs, and the breakthrough table's queue.
+
+Objects are fetched through the selectors: 404 outside the household's team (and the read
+is in the processing log). Every change goes through a service; its ``ValidationError``
+is shown on the form with status 200 and nothing changes. Changes work as a plain POST
+with a redirect; the scenario lines also answer htmx with the refreshed return section.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from doorbraak.accounts.selectors import organisation_list
+from doorbraak.breakthroughs import policies, selectors, services
+from doorbraak.breakthroughs.forms import (
+    BottleneckForm,
+    BreakthroughEditForm,
+    BreakthroughFilterForm,
+    BreakthroughStartForm,
+    CarryOutForm,
+    ClarifyForm,
+    DecideForm,
+    EscalateForm,
+    EvaluateForm,
+    PartnerRequestForm,
+    ScenarioLineForm,
+    TimeOutForm,
+    add_service_errors,
+)
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    Breakthrough,
+    BreakthroughStatus,
+    EscalationLevel,
+    PartnerRequest,
+    RequestStatus,
+    Scenario,
+    ScenarioLine,
+)
+from doorbraak.breakthroughs.returns import Line
+from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.selectors import household_open
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.types import AuthenticatedHttpRequest
+
+PAGE_SIZE = 25
+_OPEN_REQUEST = (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION)
+_team_only = role_required(policies.can_work_on_breakthroughs)
+_chairs_only = role_required(policies.can_view_table_queue)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _breakthrough(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Breakthrough:
+    """The breakthrough for the household's own team; 404 for anyone else."""
+    breakthrough = selectors.breakthrough_get(user=request.user, pk=pk, log=log)
+    if not policies.works_on(request.user, breakthrough.household):
+        raise Http404
+    return breakthrough
+
+
+def _bottleneck(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Bottleneck:
+    bottleneck = selectors.bottleneck_get(user=request.user, pk=pk, log=log)
+    if not policies.works_on(request.user, bottleneck.household):
+        raise Http404
+    return bottleneck
+
+
+def _household(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, log: bool = True
+) -> Household:
+    household = household_open(user=request.user, public_id=public_id, log=log)
+    if not policies.works_on(request.user, household):
+        raise Http404
+    return household
+
+
+def _to_detail(breakthrough: Breakthrough) -> HttpResponse:
+    return redirect("breakthroughs:detail", pk=breakthrough.pk)
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: Any,
+    title: str,
+    submit: str,
+    back_url: str,
+    back_label: str,
+    intro: list[str] | None = None,
+    explanation: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "breakthroughs/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "back_url": back_url,
+            "back_label": back_label,
+            "intro": intro or [],
+            "explanation": explanation,
+        },
+    )
+
+
+def _back_to(breakthrough: Breakthrough) -> dict[str, Any]:
+    return {
+        "back_url": reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        "back_label": _("Back to the breakthrough"),
+    }
+
+
+def _line_rows(breakthrough: Breakthrough, scenario: str) -> list[dict[str, Any]]:
+    rows = []
+    for line in breakthrough.scenario_lines.all():
+        if line.scenario != scenario:
+            continue
+        cost = Line(
+            scenario=line.scenario,
+            amount_cents=line.cost_item.amount_cents,
+            payer=line.cost_item.payer,
+            quantity=line.quantity,
+            probability_pct=line.probability_pct,
+        ).cost_cents
+        rows.append({"line": line, "cost_cents": cost})
+    return rows
+
+
+def _return_context(
+    request: AuthenticatedHttpRequest,
+    breakthrough: Breakthrough,
+    line_form: ScenarioLineForm | None = None,
+) -> dict[str, Any]:
+    can_edit = policies.can_edit_breakthrough(request.user, breakthrough)
+    if can_edit and line_form is None:
+        line_form = ScenarioLineForm(
+            cost_items=selectors.cost_item_choices(
+                user=request.user, household=breakthrough.household
+            ),
+            auto_id="id_line_%s",
+        )
+    return {
+        "breakthrough": breakthrough,
+        "can_edit": can_edit,
+        "calculation": selectors.breakthrough_return(breakthrough),
+        "status_quo_rows": _line_rows(breakthrough, Scenario.STATUS_QUO),
+        "breakthrough_rows": _line_rows(breakthrough, Scenario.BREAKTHROUGH),
+        "line_form": line_form,
+    }
+
+
+def _route(breakthrough: Breakthrough) -> list[dict[str, Any]]:
+    steps = list(breakthrough.escalation_steps.all())
+    return [
+        {
+            "level": level,
+            "label": level.label,
+            "current": breakthrough.is_open and breakthrough.level == level,
+            "passed": breakthrough.level > level,
+            "steps": [step for step in steps if step.level == level],
+        }
+        for level in EscalationLevel
+    ]
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest,
+    breakthrough: Breakthrough,
+    **forms: Any,
+) -> HttpResponse:
+    """The breakthrough page; ``forms`` replaces an action's form with a bound one with errors."""
+    user = request.user
+    can_edit = policies.can_edit_breakthrough(user, breakthrough)
+    can_decide = policies.can_decide(user, breakthrough)
+    can_override = policies.can_override_consent(user, breakthrough)
+    household_open_now = breakthrough.household.status == HouseholdStatus.ACTIVE
+    is_open = breakthrough.is_open
+    can_request = is_open and breakthrough.level <= EscalationLevel.PARTNER
+    can_time_out = breakthrough.status in (BreakthroughStatus.DRAFT, BreakthroughStatus.SUBMITTED)
+    organisations = organisation_list(user=user)
+    requests = list(breakthrough.partner_requests.all())
+    context: dict[str, Any] = {
+        **_return_context(request, breakthrough, forms.get("line_form")),
+        "household": breakthrough.household,
+        "bottleneck": breakthrough.bottleneck,
+        "regulation": breakthrough.regulation,
+        "gaps": list(services.triangle_gaps(breakthrough).values())
+        if breakthrough.is_draft
+        else [],
+        "submit_errors": forms.get("submit_errors", []),
+        "route": _route(breakthrough),
+        "requests": [
+            {
+                "request": r,
+                "clarify_form": forms.get("clarify_form")
+                if forms.get("clarify_pk") == r.pk
+                else ClarifyForm(auto_id=f"id_clarify{r.pk}_%s"),
+            }
+            for r in requests
+        ],
+        "time_outs": list(breakthrough.time_outs.all()),
+        "disclosures": list(breakthrough.disclosures.all()),
+        "decisions": list(breakthrough.decisions.all()),
+        "can_edit": can_edit,
+        "can_submit": can_edit,
+        "can_decide": can_decide,
+        "can_escalate": is_open and breakthrough.level < EscalationLevel.ADMINISTRATIVE,
+        "can_request": can_request and household_open_now,
+        "can_time_out": can_time_out and household_open_now,
+        "can_override": can_override,
+        "can_carry_out": breakthrough.status == BreakthroughStatus.APPROVED,
+        "can_evaluate": breakthrough.status == BreakthroughStatus.CARRIED_OUT,
+        "today": timezone.localdate(),
+    }
+    # A bound form with errors is shown even when the step no longer fits (decided meanwhile).
+    context["can_decide"] = can_decide or "decide_form" in forms
+    context["can_escalate"] = context["can_escalate"] or "escalate_form" in forms
+    if context["can_decide"]:
+        context["decide_form"] = forms.get("decide_form") or DecideForm(auto_id="id_decide_%s")
+    if context["can_escalate"]:
+        context["escalate_form"] = forms.get("escalate_form") or EscalateForm(
+            auto_id="id_escalate_%s"
+        )
+    if context["can_request"]:
+        context["request_form"] = forms.get("request_form") or PartnerRequestForm(
+            organisations=organisations, can_override=can_override, auto_id="id_request_%s"
+        )
+    return render(request, "breakthroughs/breakthrough_detail.html", context)
+
+
+def _sharing_form_kwargs(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> Any:
+    return {
+        "organisations": organisation_list(user=request.user),
+        "can_override": policies.can_override_consent(request.user, breakthrough),
+    }
+
+
+# --- list -------------------------------------------------------------------------------------
+@require_GET
+@_team_only
+def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The team's breakthroughs; passed deadlines of open ones first."""
+    form = BreakthroughFilterForm(request.GET or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    breakthroughs = selectors.breakthrough_list(
+        user=request.user, status=filters.get("status") or "", level=filters.get("level")
+    ).order_by(
+        Case(
+            When(status=BreakthroughStatus.SUBMITTED, level_deadline__lt=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        F("level_deadline").asc(nulls_last=True),
+        "-created_at",
+        "-pk",
+    )
+    page_obj = Paginator(breakthroughs, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = urlencode(
+        [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
+    )
+    return render(
+        request,
+        "breakthroughs/breakthrough_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "today": today,
+            "querystring_without_page": querystring,
+        },
+    )
+
+
+# --- bottlenecks ------------------------------------------------------------------------------
+def _bottleneck_form(request: AuthenticatedHttpRequest, **kwargs: Any) -> BottleneckForm:
+    return BottleneckForm(
+        request.POST if request.method == "POST" else None,
+        regulations=selectors.regulation_list(user=request.user),
+        organisations=organisation_list(user=request.user),
+        **kwargs,
+    )
+
+
+@_team_only
+def bottleneck_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    form = _bottleneck_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bottleneck = services.bottleneck_register(
+                actor=request.user,
+                household=household,
+                title=data["title"],
+                description=data["description"],
+                theme=data["theme"],
+                kind=data["kind"],
+                blocked_solution=data["blocked_solution"],
+                regulations=list(data["regulations"]),
+                organisations=list(data["organisations"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("The bottleneck is registered."))
+            return redirect("breakthroughs:bottleneck-detail", pk=bottleneck.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Register a bottleneck"),
+        submit=_("Register bottleneck"),
+        back_url=reverse("households:detail", args=[household.public_id]),
+        back_label=_("Back to %(name)s") % {"name": household.name},
+        intro=[
+            _(
+                "Describe what is stuck for this household, and which rules or practices of "
+                "organisations cause it."
+            )
+        ],
+    )
+
+
+@require_GET
+@_team_only
+def bottleneck_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    bottleneck = _bottleneck(request, pk)
+    household = bottleneck.household
+    can_change = household.status == HouseholdStatus.ACTIVE
+    return render(
+        request,
+        "breakthroughs/bottleneck_detail.html",
+        {
+            "bottleneck": bottleneck,
+            "household": household,
+            "regulations": list(bottleneck.regulations.all()),
+            "organisations": list(bottleneck.organisations.all()),
+            "breakthroughs": list(bottleneck.breakthroughs.order_by("-created_at", "-pk")),
+            "can_change": can_change,
+            "start_form": BreakthroughStartForm() if can_change else None,
+        },
+    )
+
+
+@_team_only
+def bottleneck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    bottleneck = _bottleneck(request, pk, log=request.method != "POST")
+    initial = {
+        "title": bottleneck.title,
+        "description": bottleneck.description,
+        "theme": bottleneck.theme,
+        "kind": bottleneck.kind,
+        "blocked_solution": bottleneck.blocked_solution,
+        "regulations": list(bottleneck.regulations.all()),
+        "organisations": list(bottleneck.organisations.all()),
+    }
+    form = _bottleneck_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.bottleneck_update(
+                actor=request.user,
+                bottleneck=bottleneck,
+                title=data["title"],
+                description=data["description"],
+                theme=data["theme"],
+                kind=data["kind"],
+                blocked_solution=data["blocked_solution"],
+                regulations=list(data["regulations"]),
+                organisations=list(data["organisations"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The bottleneck is changed."))
+            return redirect("breakthroughs:bottleneck-detail", pk=bottleneck.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Change the bottleneck"),
+        submit=_("Save"),
+        back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
+        back_label=_("Back to the bottleneck"),
+    )
+
+
+# --- breakthrough: start, edit, lines, submit --------------------------------------------------
+@_team_only
+def breakthrough_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    bottleneck = _bottleneck(request, pk, log=request.method != "POST")
+    form = BreakthroughStartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breakthrough = services.breakthrough_start(
+                actor=request.user,
+                bottleneck=bottleneck,
+                title=form.cleaned_data["title"],
+                proposal=form.cleaned_data["proposal"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The breakthrough is started as a draft. Complete its value triangle."),
+            )
+            return _to_detail(breakthrough)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Propose a breakthrough"),
+        submit=_("Start the proposal"),
+        back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
+        back_label=_("Back to the bottleneck"),
+        intro=[_("Which exception would unblock: %(title)s?") % {"title": bottleneck.title}],
+    )
+
+
+@require_GET
+@_team_only
+def breakthrough_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _breakthrough(request, pk))
+
+
+@_team_only
+def breakthrough_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+    if not policies.can_edit_breakthrough(request.user, breakthrough):
+        messages.error(request, _("Only a draft of an open household can be changed."))
+        return _to_detail(breakthrough)
+    initial = {
+        "title": breakthrough.title,
+        "proposal": breakthrough.proposal,
+        "regulation": breakthrough.regulation,
+        "legal_reasoning": breakthrough.legal_reasoning,
+        "horizon_months": breakthrough.horizon_months,
+        "direct_cost": breakthrough.direct_cost_cents / 100,
+        "direct_cost_payer": breakthrough.direct_cost_payer,
+        "engagement": breakthrough.engagement,
+        "household_commitment": breakthrough.household_commitment,
+    }
+    form = BreakthroughEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        regulations=selectors.regulation_list(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cents = form.fields["direct_cost"].cents(data["direct_cost"])  # type: ignore[attr-defined]
+        try:
+            services.breakthrough_update(
+                actor=request.user,
+                breakthrough=breakthrough,
+                title=data["title"],
+                proposal=data["proposal"],
+                regulation=data["regulation"],
+                legal_reasoning=data["legal_reasoning"],
+                horizon_months=data["horizon_months"],
+                direct_cost_cents=cents or 0,
+                direct_cost_payer=data["direct_cost_payer"],
+                engagement=data["engagement"],
+                household_commitment=data["household_commitment"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "direct_cost_cents" in error.error_dict:
+                error.error_dict["direct_cost"] = error.error_dict.pop("direct_cost_cents")
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The breakthrough is saved."))
+            return _to_detail(breakthrough)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Change the breakthrough"),
+        submit=_("Save"),
+        intro=[
+            _(
+                "The value triangle may stay incomplete while you work on it; it must be "
+                "complete to submit."
+            )
+        ],
+        **_back_to(breakthrough),
+    )
+
+
+def _return_fragment(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough, line_form: Any = None
+) -> HttpResponse:
+    fresh = _breakthrough(request, breakthrough.pk, log=False)
+    return render(request, "breakthroughs/_return.html", _return_context(request, fresh, line_form))
+
+
+@_team_only
+def line_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+    if not policies.can_edit_breakthrough(request.user, breakthrough):
+        messages.error(request, _("Only a draft of an open household can be changed."))
+        return _to_detail(breakthrough)
+    form = ScenarioLineForm(
+        request.POST if request.method == "POST" else None,
+        cost_items=selectors.cost_item_choices(user=request.user, household=breakthrough.household),
+        auto_id="id_line_%s",
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.scenario_line_add(
+                actor=request.user,
+                breakthrough=breakthrough,
+                scenario=data["scenario"],
+                cost_item=data["cost_item"],
+                quantity=data["quantity"],
+                probability_pct=data["probability_pct"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if _is_htmx(request):
+                return _return_fragment(request, breakthrough)
+            messages.success(request, _("The line is added."))
+            return _to_detail(breakthrough)
+    if request.method == "POST" and _is_htmx(request):
+        return _return_fragment(request, breakthrough, form)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Add a line to the return calculation"),
+        submit=_("Add line"),
+        intro=[
+            _("Cost item × quantity × probability, in the status quo or with the breakthrough.")
+        ],
+        **_back_to(breakthrough),
+    )
+
+
+@require_POST
+@_team_only
+def line_remove(request: AuthenticatedHttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=False)
+    line: ScenarioLine | None = next(
+        (line for line in breakthrough.scenario_lines.all() if line.pk == line_pk), None
+    )
+    if line is None:
+        raise Http404
+    try:
+        services.scenario_line_remove(actor=request.user, line=line)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not _is_htmx(request):
+            messages.success(request, _("The line is removed."))
+    if _is_htmx(request):
+        return _return_fragment(request, breakthrough)
+    return _to_detail(breakthrough)
+
+
+@require_POST
+@_team_only
+def breakthrough_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=False)
+    try:
+        services.breakthrough_submit(actor=request.user, breakthrough=breakthrough)
+    except ValidationError as error:
+        return _detail_page(
+            request, _breakthrough(request, pk, log=False), submit_errors=error.messages
+        )
+    messages.success(
+        request, _("The breakthrough is submitted. It starts within the team's own mandate.")
+    )
+    return _to_detail(breakthrough)
+
+
+# --- deciding and escalating ------------------------------------------------------------------
+@require_POST
+@_team_only
+def breakthrough_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=False)
+    if not policies.can_decide(request.user, breakthrough):
+        raise PermissionDenied
+    form = DecideForm(request.POST, auto_id="id_decide_%s")
+    if form.is_valid():
+        try:
+            services.breakthrough_decide(
+                actor=request.user,
+                breakthrough=breakthrough,
+                outcome=form.cleaned_data["outcome"],
+                mandate=form.cleaned_data["mandate"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision is on record."))
+            return _to_detail(breakthrough)
+    return _detail_page(request, _breakthrough(request, pk, log=False), decide_form=form)
+
+
+@require_POST
+@_team_only
+def breakthrough_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=False)
+    form = EscalateForm(request.POST, auto_id="id_escalate_%s")
+    if form.is_valid():
+        try:
+            step = services.breakthrough_escalate(
+                actor=request.user, breakthrough=breakthrough, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The breakthrough went to: %(level)s.")
+                % {"level": EscalationLevel(step.level).label},
+            )
+            return _to_detail(breakthrough)
+    return _detail_page(request, _breakthrough(request, pk, log=False), escalate_form=form)
+
+
+# --- partners and time-outs -------------------------------------------------------------------
+@_team_only
+def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+    form = PartnerRequestForm(
+        request.POST if request.method == "POST" else None,
+        **_sharing_form_kwargs(request, breakthrough),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partner_request_send(
+                actor=request.user,
+                breakthrough=breakthrough,
+                organisation=data["organisation"],
+                question=data["question"],
+                legal_basis=data["legal_basis"],
+                override_reason=data.get("override_reason") or "",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The request is sent to %(organisation)s.")
+                % {"organisation": data["organisation"].name},
+            )
+            return _to_detail(breakthrough)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Ask a partner organisation to decide"),
+        submit=_("Send the request"),
+        intro=[
+            _(
+                "The organisation's fixed contact persons see the household's data only when "
+                "the household consented to sharing with that organisation."
+            )
+        ],
+        explanation=_override_explanation(request, breakthrough),
+        **_back_to(breakthrough),
+    )
+
+
+def _override_explanation(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> str:
+    if not policies.can_override_consent(request.user, breakthrough):
+        return ""
+    return _(
+        "As team lead you may share without the household's consent when it is necessary. "
+        "Write down why; the reason is recorded with the disclosure and visible to the "
+        "privacy officer."
+    )
+
+
+@require_POST
+@_team_only
+def request_clarify(request: AuthenticatedHttpRequest, request_pk: int) -> HttpResponse:
+    partner_request = (
+        PartnerRequest.objects.filter(
+            pk=request_pk,
+            breakthrough__in=Breakthrough.objects.visible_to(request.user),
+        )
+        .only("pk", "breakthrough_id")
+        .first()
+    )
+    if partner_request is None:
+        raise Http404
+    breakthrough = _breakthrough(request, partner_request.breakthrough_id, log=False)
+    form = ClarifyForm(request.POST, auto_id=f"id_clarify{request_pk}_%s")
+    if form.is_valid():
+        try:
+            services.partner_request_clarify(
+                actor=request.user,
+                request=partner_request,
+                information=form.cleaned_data["information"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The information is sent; the request is open again."))
+            return _to_detail(breakthrough)
+    return _detail_page(
+        request,
+        _breakthrough(request, breakthrough.pk, log=False),
+        clarify_form=form,
+        clarify_pk=request_pk,
+    )
+
+
+@_team_only
+def time_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+    form = TimeOutForm(
+        request.POST if request.method == "POST" else None,
+        **_sharing_form_kwargs(request, breakthrough),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.time_out_request(
+                actor=request.user,
+                breakthrough=breakthrough,
+                organisation=data["organisation"],
+                what=data["what"],
+                until=data["until"],
+                legal_basis=data["legal_basis"],
+                override_reason=data.get("override_reason") or "",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The time-out is requested."))
+            return _to_detail(breakthrough)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Request a time-out"),
+        submit=_("Request the time-out"),
+        intro=[
+            _(
+                "Ask an organisation to pause collection or eviction while the breakthrough "
+                "is decided."
+            )
+        ],
+        explanation=_override_explanation(request, breakthrough),
+        **_back_to(breakthrough),
+    )
+
+
+# --- after the decision -----------------------------------------------------------------------
+@_team_only
+def breakthrough_carry_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+    form = CarryOutForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breakthrough_carry_out(
+                actor=request.user,
+                breakthrough=breakthrough,
+                carried_out_on=form.cleaned_data["carried_out_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The breakthrough is carried out."))
+            return _to_detail(breakthrough)
+    return _form_page(
+        request,
+        form=form,
+        title=_("The breakthrough is carried out"),
+        submit=_("Save"),
+        **_back_to(breakthrough),
+    )
+
+
+@_team_only
+def breakthrough_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+    form = EvaluateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breakthrough_evaluate(
+                actor=request.user,
+                breakthrough=breakthrough,
+                evaluated_on=form.cleaned_data["evaluated_on"],
+                evaluation=form.cleaned_data["evaluation"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The evaluation is saved."))
+            return _to_detail(breakthrough)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Evaluate the breakthrough"),
+        submit=_("Save the evaluation"),
+        **_back_to(breakthrough),
+    )
+
+
+# --- breakthrough table -----------------------------------------------------------------------
+def _queue_card(item: selectors.QueueItem) -> dict[str, Any]:
+    asked = [r for r in item.breakthrough.partner_requests.all() if r.status in _OPEN_REQUEST]
+    return {"item": item, "asked": asked}
+
+
+@require_GET
+@_chairs_only
+def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Minimised cards of the breakthroughs at the table: no names, addresses or BSN."""
+    cards = [_queue_card(item) for item in selectors.table_queue(user=request.user)]
+    return render(
+        request,
+        "breakthroughs/table_queue.html",
+        {"cards": cards, "today": timezone.localdate()},
+    )
+
+
+@_chairs_only
+def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One card of the queue with the decision form; 404 unless it is in the chair's queue."""
+    item = next(
+        (i for i in selectors.table_queue(user=request.user) if i.breakthrough.pk == pk), None
+    )
+    if item is None:
+        raise Http404
+    form = DecideForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breakthrough_decide(
+                actor=request.user,
+                breakthrough=item.breakthrough,
+                outcome=form.cleaned_data["outcome"],
+                mandate=form.cleaned_data["mandate"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision is on record."))
+            return redirect("breakthroughs:table-queue")
+    return render(
+        request,
+        "breakthroughs/table_item.html",
+        {
+            "card": _queue_card(item),
+            "form": form,
+            "can_decide": policies.can_decide(request.user, item.breakthrough),
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,33 @@
+"""Template filters for money: amounts are integer cents, shown the Dutch way."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+def format_euros(cents: Any) -> str:
+    """``123456`` → ``€ 1.234,56``; ``-500`` → ``€ -5,00``; nothing or nonsense → ``–``."""
+    if cents is None or cents == "" or isinstance(cents, bool):
+        return "–"
+    try:
+        value = Decimal(str(cents))
+    except (InvalidOperation, ValueError):
+        return "–"
+    if not value.is_finite():
+        return "–"
+    whole_cents = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    sign = "-" if whole_cents < 0 else ""
+    euros, rest = divmod(abs(whole_cents), 100)
+    grouped = f"{euros:,}".replace(",", ".")
+    return f"€ {sign}{grouped},{rest:02d}"
+
+
+@register.filter
+def euros(cents: Any) -> str:
+    """Cents as Dutch euros: ``{{ line.cost_cents|euros }}`` → ``€ 1.234,56``."""
+    return format_euros(cents)
