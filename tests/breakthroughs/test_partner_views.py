@@ -155,8 +155,11 @@ def test_the_inbox_lists_requests_without_household_names(
     assert household_a.name not in body
     for member in household_a.members.all():
         assert member.last_name not in body
-    assert "Vraag nummer" in body
-    assert "met een tweede regel" not in body  # only the first line
+    # Not even the question: it is about the household, and consent is checked per request.
+    assert "Vraag nummer" not in body
+    newest = breakthrough.partner_requests.order_by("deadline", "pk").first()
+    assert newest is not None
+    assert reverse("partners:request-detail", args=[newest.pk]) in body
     assert "pt-overdue" in body
     assert len(response.context["rows"]) == 25
     assert ProcessingLog.objects.filter(object_type=LOG).count() == 0
@@ -189,7 +192,7 @@ def test_the_request_page_shows_the_household_and_the_triangle_and_logs_the_read
     assert _logs() > before
 
 
-def test_after_withdrawn_consent_only_the_question_is_shown_and_nothing_is_logged(
+def test_after_withdrawn_consent_only_the_status_is_shown_and_nothing_is_logged(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
     _breakthrough, request, consent = asked(cast, household_a)
@@ -204,9 +207,17 @@ def test_after_withdrawn_consent_only_the_question_is_shown_and_nothing_is_logge
     for member in household_a.members.all():
         assert member.last_name not in body
     assert "Zeer dringende redenen" not in body
-    assert "Kan de WW-uitkering doorlopen" in body
+    assert "Kan de WW-uitkering doorlopen" not in body
     assert "pt-notice" in body
+    assert not response.context["can_answer"]
     assert _logs() == before
+    response = client.post(
+        reverse("partners:request-answer", args=[request.pk]),
+        {"status": RequestStatus.ACCEPTED, "answer": ""},
+    )
+    assert response.status_code == 200
+    request.refresh_from_db()
+    assert request.status == RequestStatus.OPEN
 
 
 def test_declining_through_the_page_leaves_the_next_step_to_the_team(

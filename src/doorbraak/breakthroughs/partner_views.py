@@ -55,7 +55,6 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {
             "request": item,
-            "first_line": item.question.strip().splitlines()[0] if item.question.strip() else "",
             "overdue": item.status in waiting and item.deadline < today,
         }
         for item in shown
@@ -87,7 +86,8 @@ def _detail_page(
         "view": view,
         "partner_request": partner_request,
         "today": timezone.localdate(),
-        "can_answer": policies.can_answer(request.user, partner_request),
+        # Without consent in force there is nothing to read, and so nothing to answer.
+        "can_answer": view.shared and policies.can_answer(request.user, partner_request),
         "answer_form": answer_form or RequestAnswerForm(),
         "time_outs": [],
     }

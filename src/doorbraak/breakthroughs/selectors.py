@@ -185,7 +185,7 @@ def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
 def partner_inbox(*, user: AnyUser, status: str = "") -> QuerySet[PartnerRequest]:
     """Requests addressed to the user's organisations; the list shows no personal data."""
     requests = PartnerRequest.objects.for_partner(user).select_related(
-        "organisation", "breakthrough__household__district"
+        "organisation", "breakthrough__bottleneck", "breakthrough__household__district"
     )
     if status:
         requests = requests.filter(status=status)
@@ -290,16 +290,22 @@ def _age_band(age: int | None) -> str:
     return f"{low}–{high}"
 
 
-def table_queue(*, user: AnyUser) -> list[QueueItem]:
-    """Breakthroughs that reached the breakthrough table in the chair's municipalities."""
+def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
+    """Breakthroughs that reached the breakthrough table in the chair's municipalities.
+
+    With ``pk`` only that one (an empty list when it is not in the queue): opening one
+    card reads, and logs, one household.
+    """
     municipalities = municipality_ids_of(user, role=Role.TABLE_CHAIR)
+    queue = Breakthrough.objects.filter(
+        status=BreakthroughStatus.SUBMITTED,
+        level__gte=EscalationLevel.TABLE,
+        household__municipality_id__in=municipalities,
+    )
+    if pk is not None:
+        queue = queue.filter(pk=pk)
     breakthroughs = list(
-        Breakthrough.objects.filter(
-            status=BreakthroughStatus.SUBMITTED,
-            level__gte=EscalationLevel.TABLE,
-            household__municipality_id__in=municipalities,
-        )
-        .select_related(
+        queue.select_related(
             "household__district", "household__municipality", "bottleneck", "regulation"
         )
         .prefetch_related(

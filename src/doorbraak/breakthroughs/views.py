@@ -840,11 +840,10 @@ def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_chairs_only
 def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One card of the queue with the decision form; 404 unless it is in the chair's queue."""
-    item = next(
-        (i for i in selectors.table_queue(user=request.user) if i.breakthrough.pk == pk), None
-    )
-    if item is None:
+    found = selectors.table_queue(user=request.user, pk=pk)
+    if not found:
         raise Http404
+    item = found[0]
     form = DecideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

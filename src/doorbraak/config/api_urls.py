@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("doorbraak.households.api_urls")),
     path("", include("doorbraak.assessments.api_urls")),
     path("", include("doorbraak.plans.api_urls")),
+    path("", include("doorbraak.breakthroughs.api_urls")),
+    path("", include("doorbraak.outcomes.api_urls")),
 ]

@@ -224,6 +224,15 @@ def partner_request_answer(
         raise PermissionDenied
     if request.status not in (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION):
         raise ValidationError(_("This request has already been answered."))
+    from doorbraak.breakthroughs.selectors import sharing_allowed
+
+    if not sharing_allowed(request):
+        raise ValidationError(
+            _(
+                "The household's consent to share with your organisation is no longer in force, "
+                "so this request cannot be answered. The team has been informed by the deadline."
+            )
+        )
     allowed = (RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.MORE_INFORMATION)
     errors: dict[str, str] = {}
     if status not in allowed:

@@ -111,6 +111,14 @@ class Command(BaseCommand):
         created = self._seed_households(options["households"])
         if created:
             self.stdout.write(f"Created {created} demo households.")
+        from doorbraak.breakthroughs.demo import seed_breakthroughs
+
+        breakthroughs = seed_breakthroughs(
+            municipality=Municipality.objects.get(code=MUNICIPALITY[1]),
+            count=round(options["households"] * 60 / 235),  # about 60 bottlenecks by default
+        )
+        if breakthroughs:
+            self.stdout.write(f"Created {breakthroughs} demo breakthroughs.")
         if not options["quiet_logins"]:
             self._print_logins(users, options["password"])
 

@@ -1,0 +1,809 @@
+"""``/api/v1/``: bottlenecks, breakthroughs, partner requests, time-outs, the law library.
+
+Thin views: everything is reached through ``breakthroughs.selectors`` (404 outside the
+user's team or organisation, the read of personal data logged); every change goes through
+``breakthroughs.services``, whose Django ``ValidationError`` is answered as a 400 problem
+with ``invalidParams`` and changes nothing. Money is in integer cents; no BSN anywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doorbraak.accounts.models import Membership, Organisation, Role, User
+from doorbraak.accounts.selectors import municipality_ids_of, organisation_list
+from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
+from doorbraak.breakthroughs import policies, selectors, services
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    Breakthrough,
+    EscalationLevel,
+    PartnerRequest,
+    Regulation,
+    TimeOut,
+)
+from doorbraak.breakthroughs.serializers import (
+    BottleneckInputSerializer,
+    BottleneckSerializer,
+    BreakthroughListQuerySerializer,
+    BreakthroughListSerializer,
+    BreakthroughSerializer,
+    BreakthroughStartSerializer,
+    BreakthroughUpdateSerializer,
+    CarryOutSerializer,
+    ClarifySerializer,
+    DecisionInputSerializer,
+    DecisionSerializer,
+    DirectoryEntrySerializer,
+    EvaluateSerializer,
+    PartnerAnswerSerializer,
+    PartnerInboxQuerySerializer,
+    PartnerInboxSerializer,
+    PartnerRequestDetailSerializer,
+    PartnerRequestInputSerializer,
+    QueueItemSerializer,
+    ReasonSerializer,
+    RegulationListQuerySerializer,
+    RegulationSerializer,
+    ScenarioLineInputSerializer,
+    ScenarioLineSerializer,
+    TeamPartnerRequestSerializer,
+    TimeOutAnswerSerializer,
+    TimeOutInputSerializer,
+    TimeOutSerializer,
+    partner_request_data,
+)
+from doorbraak.lib.api import IsVerifiedUser
+
+TAGS = ["breakthroughs"]
+PARTNER_TAGS = ["partners"]
+LIBRARY_TAGS = ["library"]
+
+
+# --- permissions -------------------------------------------------------------------------------
+class CanWorkOnBreakthroughs(IsVerifiedUser):
+    """Professionals and team leads of a neighbourhood team."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return super().has_permission(request, view) and policies.can_work_on_breakthroughs(
+            request.user
+        )
+
+
+class CanAnswerPartnerRequests(IsVerifiedUser):
+    """Fixed contact persons of partner organisations."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return super().has_permission(request, view) and policies.can_answer_partner_requests(
+            request.user
+        )
+
+
+class CanViewTableQueue(IsVerifiedUser):
+    """Chairs of a breakthrough table."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return super().has_permission(request, view) and policies.can_view_table_queue(request.user)
+
+
+class CanDecide(IsVerifiedUser):
+    """The household's team (own mandate) or a table chair (levels 3 and 4)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return super().has_permission(request, view) and (
+            policies.can_work_on_breakthroughs(user) or policies.can_view_table_queue(user)
+        )
+
+
+class CanUseDirectory(IsVerifiedUser):
+    """Teams, table chairs and contact persons: who to call at which organisation."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return super().has_permission(request, view) and (
+            policies.can_work_on_breakthroughs(user)
+            or policies.can_view_table_queue(user)
+            or policies.can_answer_partner_requests(user)
+        )
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _user(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):  # the permission classes already demand a login
+        raise exceptions.NotAuthenticated
+    return user
+
+
+@contextmanager
+def _service() -> Iterator[None]:
+    """A service refused the change (and changed nothing): answer 400 in camelCase."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise drf_validation_error(error) from error
+
+
+def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise exceptions.ValidationError(serializer.errors)
+    return dict(serializer.validated_data)
+
+
+def _many(serializer_class: type[Any], objects: Any) -> Any:
+    """Serialise a list (the stubs type a serializer's instance as one object)."""
+    return serializer_class(objects, many=True).data
+
+
+def _invalid(field: str, message: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({field: [message]})
+
+
+def _breakthrough(request: Request, pk: int, *, log: bool = False) -> Breakthrough:
+    return selectors.breakthrough_get(user=request.user, pk=pk, log=log)
+
+
+def _detail(request: Request, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
+    """The breakthrough after a change; the service has already logged the processing."""
+    return Response(BreakthroughSerializer(_breakthrough(request, pk)).data, status=code)
+
+
+def _organisation(request: Request, pk: int) -> Organisation:
+    found = organisation_list(user=request.user).filter(pk=pk).first()
+    if found is None:
+        raise _invalid("organisation", _("Choose an organisation in your municipality."))
+    return found
+
+
+def _bottleneck_relations(
+    request: Request, data: dict[str, Any]
+) -> tuple[list[Regulation], list[Organisation]]:
+    regulation_ids = set(data["regulations"])
+    regulations = list(selectors.regulation_list(user=request.user).filter(pk__in=regulation_ids))
+    if len(regulations) != len(regulation_ids):
+        raise _invalid(
+            "regulations", _("Choose regulations from the law library of your municipality.")
+        )
+    organisation_ids = set(data["organisations"])
+    organisations = list(organisation_list(user=request.user).filter(pk__in=organisation_ids))
+    if len(organisations) != len(organisation_ids):
+        raise _invalid("organisations", _("Choose organisations that work in your municipality."))
+    return regulations, organisations
+
+
+def _bottleneck_data(bottleneck: Bottleneck) -> Any:
+    found = (
+        Bottleneck.objects.filter(pk=bottleneck.pk)
+        .select_related("household", "created_by")
+        .prefetch_related("regulations", "organisations", "breakthroughs")
+        .get()
+    )
+    return BottleneckSerializer(found).data
+
+
+# --- law library -------------------------------------------------------------------------------
+class RegulationListView(generics.GenericAPIView[Regulation]):
+    serializer_class = RegulationSerializer
+
+    @extend_schema(
+        tags=LIBRARY_TAGS,
+        operation_id="regulations_list",
+        parameters=[RegulationListQuerySerializer],
+        responses=RegulationSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """National laws and rules and those of your municipality, searchable."""
+        query = _valid(RegulationListQuerySerializer, request.query_params)
+        regulations = selectors.regulation_list(
+            user=request.user, query=query.get("q", ""), deviation=query.get("deviation", "")
+        ).select_related("municipality")
+        page = self.paginate_queryset(regulations)
+        return self.get_paginated_response(_many(RegulationSerializer, page))
+
+
+class RegulationDetailView(APIView):
+    @extend_schema(
+        tags=LIBRARY_TAGS, operation_id="regulations_retrieve", responses=RegulationSerializer
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """One article with what it says and whether it leaves room to deviate."""
+        return Response(
+            RegulationSerializer(selectors.regulation_get(user=request.user, pk=pk)).data
+        )
+
+
+# --- bottlenecks -------------------------------------------------------------------------------
+class HouseholdBottleneckListView(generics.GenericAPIView[Bottleneck]):
+    serializer_class = BottleneckSerializer
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="household_bottlenecks_list",
+        parameters=[HOUSEHOLD_PARAMETER],
+        responses=BottleneckSerializer(many=True),
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        """The household's bottlenecks with their breakthroughs, newest first."""
+        household = open_household(request, public_id)
+        bottlenecks = selectors.bottlenecks_of(household=household)
+        page = self.paginate_queryset(bottlenecks) or []
+        for found in page:
+            found.household = household  # already loaded: no query per bottleneck
+        return self.get_paginated_response(_many(BottleneckSerializer, page))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="household_bottlenecks_create",
+        parameters=[HOUSEHOLD_PARAMETER],
+        request=BottleneckInputSerializer,
+        responses={201: BottleneckSerializer},
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        """Register where rules or practices clash for this household."""
+        household = open_household(request, public_id, log=False)
+        data = _valid(BottleneckInputSerializer, request.data)
+        regulations, organisations = _bottleneck_relations(request, data)
+        with _service():
+            bottleneck = services.bottleneck_register(
+                actor=_user(request),
+                household=household,
+                title=data["title"],
+                description=data["description"],
+                theme=data["theme"],
+                kind=data["kind"],
+                blocked_solution=data["blockedSolution"],
+                regulations=regulations,
+                organisations=organisations,
+            )
+        return Response(_bottleneck_data(bottleneck), status=status.HTTP_201_CREATED)
+
+
+class BottleneckDetailView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(tags=TAGS, operation_id="bottlenecks_retrieve", responses=BottleneckSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        """One bottleneck (404 outside the household's team)."""
+        bottleneck = selectors.bottleneck_get(user=request.user, pk=pk)
+        return Response(_bottleneck_data(bottleneck))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="bottlenecks_update",
+        request=BottleneckInputSerializer,
+        responses=BottleneckSerializer,
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        """Change the bottleneck (every field; lists replace the current ones)."""
+        bottleneck = selectors.bottleneck_get(user=request.user, pk=pk, log=False)
+        data = _valid(BottleneckInputSerializer, request.data)
+        regulations, organisations = _bottleneck_relations(request, data)
+        with _service():
+            services.bottleneck_update(
+                actor=_user(request),
+                bottleneck=bottleneck,
+                title=data["title"],
+                description=data["description"],
+                theme=data["theme"],
+                kind=data["kind"],
+                blocked_solution=data["blockedSolution"],
+                regulations=regulations,
+                organisations=organisations,
+            )
+        return Response(_bottleneck_data(bottleneck))
+
+
+class BottleneckBreakthroughCreateView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="bottlenecks_breakthroughs_create",
+        request=BreakthroughStartSerializer,
+        responses={201: BreakthroughSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Start a draft proposal for the exception that unblocks the bottleneck."""
+        bottleneck = selectors.bottleneck_get(user=request.user, pk=pk, log=False)
+        data = _valid(BreakthroughStartSerializer, request.data)
+        with _service():
+            breakthrough = services.breakthrough_start(
+                actor=_user(request),
+                bottleneck=bottleneck,
+                title=data["title"],
+                proposal=data["proposal"],
+            )
+        return _detail(request, breakthrough.pk, code=status.HTTP_201_CREATED)
+
+
+# --- breakthroughs -----------------------------------------------------------------------------
+class BreakthroughListView(generics.GenericAPIView[Breakthrough]):
+    serializer_class = BreakthroughListSerializer
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_list",
+        parameters=[BreakthroughListQuerySerializer],
+        responses=BreakthroughListSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """Your team's breakthroughs, the nearest deadline first."""
+        query = _valid(BreakthroughListQuerySerializer, request.query_params)
+        breakthroughs = selectors.breakthrough_list(
+            user=request.user, status=query.get("status", ""), level=query.get("level")
+        )
+        page = self.paginate_queryset(breakthroughs)
+        return self.get_paginated_response(_many(BreakthroughListSerializer, page))
+
+
+class BreakthroughDetailView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS, operation_id="breakthroughs_retrieve", responses=BreakthroughSerializer
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """The breakthrough with its value triangle, return, route, requests and decisions."""
+        breakthrough = _breakthrough(request, pk, log=True)
+        return Response(BreakthroughSerializer(breakthrough).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_partial_update",
+        request=BreakthroughUpdateSerializer,
+        responses=BreakthroughSerializer,
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        """Change the draft's proposal and value triangle; fields left out keep their value."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(BreakthroughUpdateSerializer, request.data)
+        regulation = breakthrough.regulation
+        if "regulation" in data:
+            regulation = None
+            if data["regulation"] is not None:
+                regulation = (
+                    selectors.regulation_list(user=request.user)
+                    .filter(pk=data["regulation"])
+                    .first()
+                )
+                if regulation is None:
+                    raise _invalid(
+                        "regulation",
+                        _("Choose a regulation from the law library of your municipality."),
+                    )
+        with _service():
+            services.breakthrough_update(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                title=data.get("title", breakthrough.title),
+                proposal=data.get("proposal", breakthrough.proposal),
+                regulation=regulation,
+                legal_reasoning=data.get("legalReasoning", breakthrough.legal_reasoning),
+                horizon_months=data.get("horizonMonths", breakthrough.horizon_months),
+                direct_cost_cents=data.get("directCostCents", breakthrough.direct_cost_cents),
+                direct_cost_payer=data.get("directCostPayer", breakthrough.direct_cost_payer),
+                engagement=data.get("engagement", breakthrough.engagement),
+                household_commitment=data.get(
+                    "householdCommitment", breakthrough.household_commitment
+                ),
+            )
+        return _detail(request, pk)
+
+
+class ScenarioLineCreateView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_lines_create",
+        request=ScenarioLineInputSerializer,
+        responses={201: ScenarioLineSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Add cost item × quantity × probability to the status quo or breakthrough scenario."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(ScenarioLineInputSerializer, request.data)
+        cost_item = (
+            selectors.cost_item_choices(user=request.user, household=breakthrough.household)
+            .filter(pk=data["costItem"])
+            .first()
+        )
+        if cost_item is None:
+            raise _invalid(
+                "costItem", _("Choose a cost item from the catalogue of your municipality.")
+            )
+        with _service():
+            line = services.scenario_line_add(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                scenario=data["scenario"],
+                cost_item=cost_item,
+                quantity=data["quantity"],
+                probability_pct=data["probabilityPct"],
+                note=data["note"],
+            )
+        line.cost_item = cost_item
+        return Response(ScenarioLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+
+class ScenarioLineDeleteView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(tags=TAGS, operation_id="breakthroughs_lines_destroy", responses={204: None})
+    def delete(self, request: Request, pk: int, line_pk: int) -> Response:
+        """Remove a line from a draft's calculation."""
+        breakthrough = _breakthrough(request, pk)
+        line = next((x for x in breakthrough.scenario_lines.all() if x.pk == line_pk), None)
+        if line is None:
+            raise Http404
+        line.breakthrough = breakthrough
+        with _service():
+            services.scenario_line_remove(actor=_user(request), line=line)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BreakthroughSubmitView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_submit",
+        request=None,
+        responses=BreakthroughSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Submit the proposal: the value triangle must be complete; the route starts at 1."""
+        breakthrough = _breakthrough(request, pk)
+        with _service():
+            services.breakthrough_submit(actor=_user(request), breakthrough=breakthrough)
+        return _detail(request, pk)
+
+
+def _decidable(request: Request, pk: int) -> Breakthrough:
+    """The breakthrough for its team, or for a table chair once it reached the table."""
+    user = request.user
+    if policies.can_work_on_breakthroughs(user):
+        try:
+            return _breakthrough(request, pk)
+        except Http404:
+            if not policies.can_view_table_queue(user):
+                raise
+    chairs = municipality_ids_of(user, role=Role.TABLE_CHAIR)
+    return get_object_or_404(
+        Breakthrough.objects.select_related("household__municipality", "household__team"),
+        pk=pk,
+        level__gte=EscalationLevel.TABLE,
+        household__municipality_id__in=chairs,
+    )
+
+
+class BreakthroughDecisionView(APIView):
+    permission_classes = [CanDecide]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_decide",
+        request=DecisionInputSerializer,
+        responses={201: DecisionSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Decide at the current level, with mandate and reason: a record never edited."""
+        breakthrough = _decidable(request, pk)
+        data = _valid(DecisionInputSerializer, request.data)
+        with _service():
+            decision = services.breakthrough_decide(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                outcome=data["outcome"],
+                mandate=data["mandate"],
+                reason=data["reason"],
+            )
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class BreakthroughEscalateView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_escalate",
+        request=ReasonSerializer,
+        responses=BreakthroughSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Move the breakthrough one level up the escalation route, saying why."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(ReasonSerializer, request.data)
+        with _service():
+            services.breakthrough_escalate(
+                actor=_user(request), breakthrough=breakthrough, reason=data["reason"]
+            )
+        return _detail(request, pk)
+
+
+class BreakthroughPartnerRequestView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_partner_requests_create",
+        request=PartnerRequestInputSerializer,
+        responses={201: TeamPartnerRequestSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Ask a partner organisation's fixed contact persons to decide. Needs the
+        household's consent to share with that organisation (or a team lead's reason)."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(PartnerRequestInputSerializer, request.data)
+        organisation = _organisation(request, data["organisation"])
+        with _service():
+            sent = services.partner_request_send(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                organisation=organisation,
+                question=data["question"],
+                legal_basis=data["legalBasis"],
+                override_reason=data["overrideReason"],
+            )
+        sent = PartnerRequest.objects.select_related("organisation", "asked_by", "answered_by").get(
+            pk=sent.pk
+        )
+        return Response(TeamPartnerRequestSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+
+class PartnerRequestClarifyView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="partner_requests_clarify",
+        request=ClarifySerializer,
+        responses=TeamPartnerRequestSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Give the information the contact person asked for; the request is open again."""
+        found = get_object_or_404(
+            PartnerRequest.objects.filter(
+                breakthrough__in=Breakthrough.objects.visible_to(request.user)
+            ).select_related(
+                "breakthrough__household__municipality", "breakthrough__household__team"
+            ),
+            pk=pk,
+        )
+        data = _valid(ClarifySerializer, request.data)
+        with _service():
+            services.partner_request_clarify(
+                actor=_user(request), request=found, information=data["information"]
+            )
+        found = PartnerRequest.objects.select_related(
+            "organisation", "asked_by", "answered_by"
+        ).get(pk=pk)
+        return Response(TeamPartnerRequestSerializer(found).data)
+
+
+class BreakthroughTimeOutView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_time_outs_create",
+        request=TimeOutInputSerializer,
+        responses={201: TimeOutSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Ask an organisation to pause enforcement while the breakthrough is decided."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(TimeOutInputSerializer, request.data)
+        organisation = _organisation(request, data["organisation"])
+        with _service():
+            time_out = services.time_out_request(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                organisation=organisation,
+                what=data["what"],
+                until=data["until"],
+                legal_basis=data["legalBasis"],
+                override_reason=data["overrideReason"],
+            )
+        time_out.organisation = organisation
+        return Response(TimeOutSerializer(time_out).data, status=status.HTTP_201_CREATED)
+
+
+class BreakthroughCarryOutView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_carry_out",
+        request=CarryOutSerializer,
+        responses=BreakthroughSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Record that the approved breakthrough was carried out, and how."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(CarryOutSerializer, request.data)
+        with _service():
+            services.breakthrough_carry_out(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                carried_out_on=data.get("carriedOutOn") or timezone.localdate(),
+                note=data["note"],
+            )
+        return _detail(request, pk)
+
+
+class BreakthroughEvaluateView(APIView):
+    permission_classes = [CanWorkOnBreakthroughs]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="breakthroughs_evaluate",
+        request=EvaluateSerializer,
+        responses=BreakthroughSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Write down what the breakthrough did, after it was carried out."""
+        breakthrough = _breakthrough(request, pk)
+        data = _valid(EvaluateSerializer, request.data)
+        with _service():
+            services.breakthrough_evaluate(
+                actor=_user(request),
+                breakthrough=breakthrough,
+                evaluated_on=data.get("evaluatedOn") or timezone.localdate(),
+                evaluation=data["evaluation"],
+            )
+        return _detail(request, pk)
+
+
+# --- partner side ------------------------------------------------------------------------------
+class PartnerInboxView(generics.GenericAPIView[PartnerRequest]):
+    serializer_class = PartnerInboxSerializer
+    permission_classes = [CanAnswerPartnerRequests]
+
+    @extend_schema(
+        tags=PARTNER_TAGS,
+        operation_id="partner_requests_list",
+        parameters=[PartnerInboxQuerySerializer],
+        responses=PartnerInboxSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """Requests to your organisation, the nearest deadline first (no household data)."""
+        query = _valid(PartnerInboxQuerySerializer, request.query_params)
+        requests = selectors.partner_inbox(user=request.user, status=query.get("status", ""))
+        page = self.paginate_queryset(requests)
+        return self.get_paginated_response(_many(PartnerInboxSerializer, page))
+
+
+def _partner_detail(request: Request, pk: int) -> Any:
+    view = selectors.partner_request_open(user=request.user, pk=pk)
+    breakthrough = (
+        selectors.partner_breakthrough(user=request.user, request=view.request)
+        if view.shared
+        else None
+    )
+    return partner_request_data(
+        view,
+        can_answer=policies.can_answer(request.user, view.request),
+        breakthrough=breakthrough,
+    )
+
+
+class PartnerRequestDetailView(APIView):
+    permission_classes = [CanAnswerPartnerRequests]
+
+    @extend_schema(
+        tags=PARTNER_TAGS,
+        operation_id="partner_requests_retrieve",
+        responses=PartnerRequestDetailSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """One request to your organisation (404 for other organisations). The household's
+        data only while sharing is allowed; every such read is logged."""
+        return Response(_partner_detail(request, pk))
+
+
+class PartnerRequestAnswerView(APIView):
+    permission_classes = [CanAnswerPartnerRequests]
+
+    @extend_schema(
+        tags=PARTNER_TAGS,
+        operation_id="partner_requests_answer",
+        request=PartnerAnswerSerializer,
+        responses=PartnerRequestDetailSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Accept (decides the breakthrough under your mandate), decline with a reason (it
+        goes to the breakthrough table) or ask for more information."""
+        found = get_object_or_404(
+            PartnerRequest.objects.for_partner(request.user).select_related(
+                "organisation", "breakthrough__household"
+            ),
+            pk=pk,
+        )
+        data = _valid(PartnerAnswerSerializer, request.data)
+        with _service():
+            services.partner_request_answer(
+                actor=_user(request), request=found, status=data["status"], answer=data["answer"]
+            )
+        return Response(_partner_detail(request, pk))
+
+
+def _time_outs_for_partner(user: Any) -> Any:
+    """Time-outs asked of an organisation the user is a fixed contact person of."""
+    scopes = Q(pk__in=[])
+    memberships = Membership.objects.active().filter(user=user, role=Role.PARTNER_CONTACT)
+    for organisation_id, municipality_id in memberships.values_list(
+        "organisation_id", "municipality_id"
+    ):
+        scopes |= Q(
+            organisation_id=organisation_id,
+            breakthrough__household__municipality_id=municipality_id,
+        )
+    return TimeOut.objects.filter(scopes)
+
+
+class TimeOutAnswerView(APIView):
+    permission_classes = [CanAnswerPartnerRequests]
+
+    @extend_schema(
+        tags=PARTNER_TAGS,
+        operation_id="time_outs_answer",
+        request=TimeOutAnswerSerializer,
+        responses=TimeOutSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Grant or refuse (with a reason) a pause of enforcement."""
+        found = get_object_or_404(_time_outs_for_partner(request.user), pk=pk)
+        data = _valid(TimeOutAnswerSerializer, request.data)
+        with _service():
+            answered = services.time_out_answer(
+                actor=_user(request), time_out=found, granted=data["granted"], answer=data["answer"]
+            )
+        return Response(TimeOutSerializer(answered).data)
+
+
+# --- table queue and partner directory ---------------------------------------------------------
+class TableQueueView(APIView):
+    permission_classes = [CanViewTableQueue]
+
+    @extend_schema(
+        tags=TAGS, operation_id="table_queue_list", responses=QueueItemSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        """Breakthroughs that reached the breakthrough table: minimised (initials, district,
+        age band), the nearest deadline first. Not paginated; every item read is logged."""
+        items = selectors.table_queue(user=request.user)
+        return Response(_many(QueueItemSerializer, items))
+
+
+class PartnerDirectoryView(APIView):
+    permission_classes = [CanUseDirectory]
+
+    @extend_schema(
+        tags=PARTNER_TAGS,
+        operation_id="partner_directory_list",
+        responses=DirectoryEntrySerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """Per organisation: its fixed contact persons, their mandate and response times."""
+        entries = selectors.partner_directory(user=request.user)
+        return Response(_many(DirectoryEntrySerializer, entries))
