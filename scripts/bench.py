@@ -10,6 +10,7 @@ Targets (a neighbourhood-team professional on an ordinary laptop):
 - household list, first page and a search:  p95 < 250 ms, at most 20 queries
 - household page (the biggest household):  p95 < 250 ms, at most 30 queries
 - its assessments (charts) and plans:      p95 < 250 ms, at most 30 queries
+- breakthrough list / busiest breakthrough: p95 < 250 ms, at most 20 / 40 queries
 - its API twin:                            p95 < 250 ms
 - peak resident memory of the process:     < 400 MB
 """
@@ -120,6 +121,16 @@ def main() -> int:
         raise SystemExit("the demo professional sees no households")
     print(f"Households visible to the demo professional: {visible.count()}")
     detail = f"/huishoudens/{biggest.public_id}/"
+    from doorbraak.breakthroughs.models import Breakthrough
+
+    busiest = (
+        Breakthrough.objects.visible_to(user)
+        .annotate(size=Count("scenario_lines", distinct=True) + Count("escalation_steps"))
+        .order_by("-size")
+        .first()
+    )
+    if busiest is None:
+        raise SystemExit("the demo professional sees no breakthroughs")
     results = [
         _measure(
             Target("household list", 250, 20),
@@ -140,6 +151,14 @@ def main() -> int:
         _measure(
             Target("plans (biggest)", 250, 30),
             lambda: client.get(f"/plannen/huishouden/{biggest.public_id}/").status_code,
+        ),
+        _measure(
+            Target("breakthrough list", 250, 20),
+            lambda: client.get("/doorbraken/").status_code,
+        ),
+        _measure(
+            Target("breakthrough page (busiest)", 250, 40),
+            lambda: client.get(f"/doorbraken/{busiest.pk}/").status_code,
         ),
         _measure(
             Target("household API (biggest)", 250, None),

@@ -183,3 +183,14 @@ def test_a_follow_up_assessment_completes_the_follow_up(cast: Cast, household_a:
     )
     done = household_a.follow_ups.get(months_after_closing=3)
     assert (done.status, done.assessment) == (FollowUpStatus.DONE, assessment)
+
+
+def test_an_assessment_without_any_life_domain_is_refused(
+    cast: Cast, household_a: Household
+) -> None:
+    from doorbraak.assessments.models import LifeDomain
+
+    LifeDomain.objects.all().update(active=False)
+    with pytest.raises(ValidationError) as caught:
+        services.assessment_record(actor=cast.alice, household=household_a, scores=[])
+    assert "scores" in caught.value.message_dict

@@ -16,6 +16,11 @@ from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, roles_of, team_ids_of
 from doorbraak.audit.policies import can_view_processing_log
+from doorbraak.breakthroughs.policies import (
+    can_answer_partner_requests,
+    can_view_table_queue,
+    can_work_on_breakthroughs,
+)
 from doorbraak.households.policies import can_refer, can_work_on_households
 
 
@@ -60,6 +65,30 @@ ENTRIES: tuple[NavEntry, ...] = (
         "households:referral-mine",
         can_refer,
         _("The status of the referrals you made."),
+    ),
+    NavEntry(
+        _("Breakthroughs"),
+        "breakthroughs:list",
+        can_work_on_breakthroughs,
+        _("Bottlenecks where rules clash, the breakthroughs that unblock them, and their route."),
+    ),
+    NavEntry(
+        _("Requests to my organisation"),
+        "partners:inbox",
+        can_answer_partner_requests,
+        _("Breakthroughs that neighbourhood teams ask your organisation to decide on."),
+    ),
+    NavEntry(
+        _("Breakthrough table"),
+        "breakthroughs:table-queue",
+        can_view_table_queue,
+        _("Cases that reached the breakthrough table, minimised, with what is asked of whom."),
+    ),
+    NavEntry(
+        _("Laws and costs"),
+        "library:regulations",
+        can_view_organisations,
+        _("The law library with hardship clauses, and the cost catalogue with its sources."),
     ),
     NavEntry(
         _("My team"),

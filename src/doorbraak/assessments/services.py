@@ -74,6 +74,11 @@ def assessment_record(
         errors["member"] = _("This person is not a member of the household.")
     if day > timezone.localdate():
         errors["assessed_on"] = _("An assessment cannot be dated in the future.")
+    if not domains:
+        errors["scores"] = _(
+            "There are no life domains to score. Ask the functional administrator to set up "
+            "the catalogue."
+        )
     given = {s.domain_id: s for s in scores}
     for domain_id, domain in domains.items():
         item = given.get(domain_id)

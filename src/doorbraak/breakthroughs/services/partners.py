@@ -230,7 +230,7 @@ def partner_request_answer(
         raise ValidationError(
             _(
                 "The household's consent to share with your organisation is no longer in force, "
-                "so this request cannot be answered. The team has been informed by the deadline."
+                "so this request cannot be answered. The neighbourhood team will take it up."
             )
         )
     allowed = (RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.MORE_INFORMATION)
