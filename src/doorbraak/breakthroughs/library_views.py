@@ -19,6 +19,7 @@ from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.breakthroughs import selectors
 from doorbraak.breakthroughs.models import Deviation, Regulation
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.forms import StyledFormMixin
 from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.outcomes import selectors as outcome_selectors
 from doorbraak.outcomes import services as outcome_services
@@ -28,7 +29,7 @@ PAGE_SIZE = 25
 CSV_FILENAME = "kostenkengetallen.csv"
 
 
-class RegulationFilterForm(forms.Form):
+class RegulationFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     deviation = forms.ChoiceField(
         label=_("Room to deviate"),
@@ -42,7 +43,7 @@ class RegulationFilterForm(forms.Form):
     )
 
 
-class CostFilterForm(forms.Form):
+class CostFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 

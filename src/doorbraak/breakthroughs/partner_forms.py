@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import RequestStatus
+from doorbraak.lib.forms import StyledFormMixin
 
 ANSWER_CHOICES = [
     (RequestStatus.ACCEPTED.value, _("Accept: we make the breakthrough happen")),
@@ -14,7 +15,7 @@ ANSWER_CHOICES = [
 ]
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -22,7 +23,7 @@ class InboxFilterForm(forms.Form):
     )
 
 
-class RequestAnswerForm(forms.Form):
+class RequestAnswerForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Your answer"), choices=ANSWER_CHOICES, widget=forms.RadioSelect
     )
@@ -35,7 +36,7 @@ class RequestAnswerForm(forms.Form):
     )
 
 
-class TimeOutAnswerForm(forms.Form):
+class TimeOutAnswerForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Time-out"),
         choices=[("grant", _("Grant the time-out")), ("refuse", _("Refuse the time-out"))],
