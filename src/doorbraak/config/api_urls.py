@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("doorbraak.plans.api_urls")),
     path("", include("doorbraak.breakthroughs.api_urls")),
     path("", include("doorbraak.outcomes.api_urls")),
+    path("", include("doorbraak.tables.api_urls")),
+    path("", include("doorbraak.funds.api_urls")),
 ]

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "doorbraak.plans",
     "doorbraak.outcomes",
     "doorbraak.breakthroughs",
+    "doorbraak.tables",
+    "doorbraak.funds",
 ]
 
 MIDDLEWARE = [

@@ -513,6 +513,8 @@ class EventKind(models.TextChoices):
     BREAKTHROUGH = "doorbraak", _("Breakthrough")
     ESCALATION = "escalatie", _("Escalation")
     DECISION = "besluit", _("Decision")
+    TABLE = "doorbraaktafel", _("Breakthrough table")
+    FUND = "potje", _("Voorkom Erger Potje")
 
 
 class HouseholdEvent(models.Model):
