@@ -643,6 +643,49 @@ def breakthrough_escalate(
     return step
 
 
+@transaction.atomic
+def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: str) -> Breakthrough:
+    """A chair puts an open breakthrough on the table's agenda before its deadline brought it.
+
+    Below the table level the breakthrough moves up to it, recording why; at or above it
+    nothing changes.
+    """
+    from doorbraak.accounts.models import Role
+    from doorbraak.accounts.selectors import municipality_ids_of
+
+    breakthrough = _locked(breakthrough)
+    if breakthrough.household.municipality_id not in municipality_ids_of(
+        actor, role=Role.TABLE_CHAIR
+    ):
+        raise PermissionDenied
+    if not breakthrough.is_open:
+        raise ValidationError(
+            _("Only a submitted breakthrough that is not decided can be put on the agenda.")
+        )
+    if breakthrough.level >= EscalationLevel.TABLE:
+        return breakthrough
+    reason = reason.strip() or _("Put on the agenda of the breakthrough table by the chair.")
+    _open_step(
+        breakthrough, level=EscalationLevel.TABLE, reason=reason, by=actor, now=timezone.now()
+    )
+    record_event(
+        household=breakthrough.household,
+        kind=EventKind.ESCALATION,
+        actor=actor,
+        summary=_("Escalated to %(level)s: %(reason)s")
+        % {"level": EscalationLevel.TABLE.label, "reason": reason[:150]},
+    )
+    _log(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=breakthrough.household,
+        object_type="breakthroughs.breakthrough",
+        object_id=breakthrough.pk,
+        activity=ProcessingActivity.BREAKTHROUGH_TABLE,
+    )
+    return breakthrough
+
+
 # --- after the decision -----------------------------------------------------------------------
 @transaction.atomic
 def breakthrough_carry_out(
