@@ -170,7 +170,7 @@ def test_the_chair_reorders_adds_and_postpones(
 
 def test_bad_meeting_input_changes_nothing(cast: Cast, table: BreakthroughTable) -> None:
     start = timezone.now() + datetime.timedelta(days=3)
-    cases = [
+    cases: list[dict[str, Any]] = [
         {"ends_at": start - datetime.timedelta(hours=1)},
         {"location": "", "online_url": ""},
         {"online_url": "http://onveilig.example", "location": ""},
