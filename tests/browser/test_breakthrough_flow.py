@@ -153,7 +153,7 @@ def test_a_declined_breakthrough_reaches_the_breakthrough_table(
     # --- the chair finds it on the breakthrough table's queue -----------------------------------
     log_in(page, base, "erin", TOTPDevice.objects.get(user=cast.erin))
     page.wait_for_url(f"{base}/")
-    nav(page, "Doorbraaktafel")
+    nav(page, "Wacht op de tafel")
     body = page.content()
     assert "Geen uitkering zonder adres" in body
     assert household_a.name not in body

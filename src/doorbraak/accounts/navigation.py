@@ -22,6 +22,7 @@ from doorbraak.breakthroughs.policies import (
     can_work_on_breakthroughs,
 )
 from doorbraak.households.policies import can_refer, can_work_on_households
+from doorbraak.tables.policies import can_use_tables
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,13 @@ ENTRIES: tuple[NavEntry, ...] = (
         _("Breakthroughs that neighbourhood teams ask your organisation to decide on."),
     ),
     NavEntry(
-        _("Breakthrough table"),
+        _("Breakthrough tables"),
+        "tables:overview",
+        can_use_tables,
+        _("Your tables: meetings, the agenda, decisions, minutes and follow-up actions."),
+    ),
+    NavEntry(
+        _("Waiting for the table"),
         "breakthroughs:table-queue",
         can_view_table_queue,
         _("Cases that reached the breakthrough table, minimised, with what is asked of whom."),
