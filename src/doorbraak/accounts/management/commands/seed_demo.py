@@ -119,6 +119,11 @@ class Command(BaseCommand):
         )
         if breakthroughs:
             self.stdout.write(f"Created {breakthroughs} demo breakthroughs.")
+        from doorbraak.tables.demo import seed_tables
+
+        meetings = seed_tables(municipality=Municipality.objects.get(code=MUNICIPALITY[1]))
+        if meetings:
+            self.stdout.write(f"Created {meetings} demo breakthrough-table meetings.")
         if not options["quiet_logins"]:
             self._print_logins(users, options["password"])
 
