@@ -1,0 +1,251 @@
+"""Reads of funds, balances, requests and spending, scoped to the reader.
+
+Objects out of reach are 404 (``get_object_or_404`` on the ``visible_to`` queryset). Lists
+never carry the IBAN; a detail read of a request tied to a household is written to the
+processing log. Spending figures are aggregates without personal data.
+
+"Spend" is money paid out (gross, the request amounts of paid, repaid and written-off
+requests, by payment date); the balances come from the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+
+from doorbraak.accounts.selectors import AnyUser
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.services import processing_log_read
+from doorbraak.funds import ledger, policies
+from doorbraak.funds.models import (
+    PAID_STATUSES,
+    Fund,
+    FundPurpose,
+    FundRequest,
+    FundRequestStatus,
+    MandateRule,
+)
+from doorbraak.households.services import household_subjects
+
+
+# --- funds ------------------------------------------------------------------------------------
+def fund_list(*, user: AnyUser, year: int | None = None) -> QuerySet[Fund]:
+    funds = Fund.objects.visible_to(user).select_related("municipality", "district", "team")
+    if year is not None:
+        funds = funds.filter(year=year)
+    return funds.order_by("-year", "name")
+
+
+def fund_get(*, user: AnyUser, pk: int) -> Fund:
+    """The fund, or 404 when the user does not work with it."""
+    return get_object_or_404(fund_list(user=user), pk=pk)
+
+
+def fund_balances(*, fund: Fund) -> ledger.Balances:
+    """Budget, committed, paid (net of repayments), repaid and available, from the ledger."""
+    return ledger.balances(fund)
+
+
+def mandate_rule_list(*, fund: Fund) -> QuerySet[MandateRule]:
+    return fund.mandate_rules.order_by("min_amount_cents", "-valid_from", "-pk")
+
+
+# --- requests ---------------------------------------------------------------------------------
+def fund_request_list(
+    *,
+    user: AnyUser,
+    fund: Fund | None = None,
+    status: str = "",
+) -> QuerySet[FundRequest]:
+    """Requests the user may see, without the IBAN (lists never show it)."""
+    requests = (
+        FundRequest.objects.visible_to(user)
+        .select_related("fund", "team", "household")
+        .defer("iban")
+    )
+    if fund is not None:
+        requests = requests.filter(fund=fund)
+    if status in FundRequestStatus.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("-created_at", "-pk")
+
+
+def fund_request_get(*, user: AnyUser, pk: int) -> FundRequest:
+    """The request, or 404; a read of a request tied to a household is logged."""
+    fund_request = get_object_or_404(
+        FundRequest.objects.visible_to(user).select_related(
+            "fund__municipality",
+            "team",
+            "household__municipality",
+            "breakthrough",
+            "prevents_cost_item",
+            "requested_by",
+            "paid_by",
+        ),
+        pk=pk,
+    )
+    if fund_request.household is not None or fund_request.iban:
+        processing_log_read(
+            actor=user,
+            activity=ProcessingActivity.FUND,
+            object_type="funds.fundrequest",
+            object_id=fund_request.pk,
+            subjects=household_subjects(fund_request.household) if fund_request.household else (),
+            municipality=fund_request.fund.municipality,
+        )
+    return fund_request
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    """What a fund manager sees of a request to pay it: no household details."""
+
+    request_id: int
+    amount_cents: int
+    purpose: str
+    payee_kind: str
+    payee_name: str
+    iban: str
+    status: str
+
+
+def fund_request_payment_details(*, user: AnyUser, fund_request: FundRequest) -> PaymentDetails:
+    """The minimum personal data needed to pay; the IBAN only for the fund manager."""
+    show_iban = policies.is_fund_manager(user, fund_request.fund)
+    return PaymentDetails(
+        request_id=fund_request.pk,
+        amount_cents=fund_request.amount_cents,
+        purpose=str(fund_request.get_purpose_display()),
+        payee_kind=fund_request.payee_kind,
+        payee_name=fund_request.payee_name,
+        iban=fund_request.iban if show_iban else fund_request.masked_iban,
+        status=fund_request.status,
+    )
+
+
+def approvals_of(fund_request: FundRequest) -> list[str]:
+    """Names of those who approved, in order."""
+    return [
+        str(a.approver) for a in fund_request.approvals.select_related("approver").order_by("pk")
+    ]
+
+
+# --- spending (aggregates, no personal data) --------------------------------------------------
+def _paid(user: AnyUser, fund: Fund | None) -> QuerySet[FundRequest]:
+    requests = FundRequest.objects.filter(
+        fund__in=Fund.objects.visible_to(user), status__in=PAID_STATUSES
+    )
+    if fund is not None:
+        requests = requests.filter(fund=fund)
+    return requests
+
+
+@dataclass(frozen=True)
+class SpendLine:
+    key: str
+    label: str
+    total_cents: int
+    count: int
+
+
+def spend_by_purpose(*, user: AnyUser, fund: Fund | None = None) -> list[SpendLine]:
+    rows = (
+        _paid(user, fund)
+        .values("purpose")
+        .annotate(total=Sum("amount_cents"), count=Count("pk"))
+        .order_by("-total", "purpose")
+    )
+    labels = dict(FundPurpose.choices)
+    return [
+        SpendLine(
+            key=row["purpose"],
+            label=str(labels.get(row["purpose"], row["purpose"])),
+            total_cents=int(row["total"] or 0),
+            count=row["count"],
+        )
+        for row in rows
+    ]
+
+
+def spend_by_district(*, user: AnyUser, fund: Fund | None = None) -> list[SpendLine]:
+    rows = (
+        _paid(user, fund)
+        .values("household__district_id", "household__district__name")
+        .annotate(total=Sum("amount_cents"), count=Count("pk"))
+        .order_by("-total", "household__district__name")
+    )
+    return [
+        SpendLine(
+            key=str(row["household__district_id"] or ""),
+            label=row["household__district__name"] or "–",
+            total_cents=int(row["total"] or 0),
+            count=row["count"],
+        )
+        for row in rows
+    ]
+
+
+def spend_by_month(*, user: AnyUser, fund: Fund | None = None) -> list[SpendLine]:
+    rows = (
+        _paid(user, fund)
+        .annotate(month=TruncMonth("paid_on"))
+        .values("month")
+        .annotate(total=Sum("amount_cents"), count=Count("pk"))
+        .order_by("month")
+    )
+    lines = []
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        key = month.strftime("%Y-%m") if month else ""
+        lines.append(
+            SpendLine(key=key, label=key, total_cents=int(row["total"] or 0), count=row["count"])
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class HouseholdAverage:
+    households: int
+    total_cents: int
+
+    @property
+    def average_cents(self) -> int:
+        return round(self.total_cents / self.households) if self.households else 0
+
+
+def average_per_household(*, user: AnyUser, fund: Fund | None = None) -> HouseholdAverage:
+    result = _paid(user, fund).aggregate(
+        total=Sum("amount_cents"), households=Count("household", distinct=True)
+    )
+    return HouseholdAverage(
+        households=int(result["households"] or 0), total_cents=int(result["total"] or 0)
+    )
+
+
+@dataclass(frozen=True)
+class Prevented:
+    """What the paid requests were expected to prevent, by the cost catalogue's figures."""
+
+    requests: int
+    paid_cents: int
+    prevented_cents: int
+
+
+def prevented(*, user: AnyUser, fund: Fund | None = None) -> Prevented:
+    linked = _paid(user, fund).filter(prevents_cost_item__isnull=False)
+    result = linked.aggregate(
+        count=Count("pk"),
+        paid=Sum("amount_cents"),
+        prevented=Sum("prevents_cost_item__amount_cents"),
+    )
+    return Prevented(
+        requests=int(result["count"] or 0),
+        paid_cents=int(result["paid"] or 0),
+        prevented_cents=int(result["prevented"] or 0),
+    )
