@@ -386,12 +386,25 @@ def test_the_approver_must_have_the_role_of_the_rule(
     )
     big = submitted(fund=fund, by=cast.alice, household=household_a, amount_cents=40_000)
     assert big.approver_role == ApproverRole.TEAM_LEAD
-    for outsider in (dora, cast.bob, cast.frank, cast.mallory):
+    for outsider in (dora, cast.bob, cast.mallory):
         with pytest.raises(PermissionDenied):
             services.fund_request_approve(actor=outsider, fund_request=big)
     services.fund_request_approve(actor=cast.carol, fund_request=big)
     big.refresh_from_db()
     assert big.status == FundRequestStatus.APPROVED
+
+
+def test_the_budget_holder_may_give_the_second_approval(cast: Cast, household_a: Household) -> None:
+    """Mandates nest: a team lead first, then the fund manager who holds the budget."""
+    fund = FundFactory(municipality=cast.north)
+    MandateRuleFactory(fund=fund, approvals_required=2, approver_role=ApproverRole.TEAM_LEAD)
+    request = submitted(fund=fund, by=cast.alice, household=household_a, amount_cents=25_000)
+    services.fund_request_approve(actor=cast.carol, fund_request=request)
+    request.refresh_from_db()
+    assert request.status == FundRequestStatus.REQUESTED
+    services.fund_request_approve(actor=cast.frank, fund_request=request)
+    request.refresh_from_db()
+    assert request.status == FundRequestStatus.APPROVED
 
 
 def test_a_fund_manager_rule(cast: Cast, household_a: Household) -> None:

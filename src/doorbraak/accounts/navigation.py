@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
-from doorbraak.accounts.selectors import AnyUser, roles_of, team_ids_of
+from doorbraak.accounts.selectors import AnyUser, has_role, roles_of, team_ids_of
 from doorbraak.audit.policies import can_view_processing_log
 from doorbraak.breakthroughs.policies import (
     can_answer_partner_requests,
@@ -23,6 +23,14 @@ from doorbraak.breakthroughs.policies import (
 )
 from doorbraak.households.policies import can_refer, can_work_on_households
 from doorbraak.tables.policies import can_use_tables
+
+
+def _uses_funds(user: AnyUser) -> bool:
+    """Team members ask, fund managers approve and pay."""
+    return bool(
+        user.is_authenticated
+        and has_role(user, Role.PROFESSIONAL, Role.TEAM_LEAD, Role.FUND_MANAGER)
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "breakthroughs:table-queue",
         can_view_table_queue,
         _("Cases that reached the breakthrough table, minimised, with what is asked of whom."),
+    ),
+    NavEntry(
+        _("Voorkom Erger Potje"),
+        "funds:list",
+        _uses_funds,
+        _("Small amounts that prevent worse: requests, approvals, payments and the balance."),
     ),
     NavEntry(
         _("Laws and costs"),

@@ -65,19 +65,19 @@ def works_on_request(user: AnyUser, fund_request: FundRequest) -> bool:
 def approver_role_of(user: AnyUser, fund_request: FundRequest) -> ApproverRole | None:
     """The role in which ``user`` satisfies the request's (snapshot) approver role, if any.
 
-    A professional rule is satisfied by any professional or team lead of the asking team; a
-    team-lead rule only by a team lead of that team; a fund-manager rule by a fund manager
-    of the fund's municipality.
+    Mandates nest: a professional rule is satisfied by any professional or team lead of the
+    asking team; a team-lead rule by a team lead of that team; and the fund manager of the
+    fund's municipality, who holds the budget, may give any of the required approvals (so
+    "a team lead, then the budget holder" is two approvals under a team-lead rule).
     """
     wanted = fund_request.approver_role
     for m in active_memberships(user):
+        if m.role == Role.FUND_MANAGER and m.municipality_id == fund_request.fund.municipality_id:
+            return ApproverRole.FUND_MANAGER
+    for m in active_memberships(user):
         if wanted == ApproverRole.FUND_MANAGER:
-            if (
-                m.role == Role.FUND_MANAGER
-                and m.municipality_id == fund_request.fund.municipality_id
-            ):
-                return ApproverRole.FUND_MANAGER
-        elif m.team_id == fund_request.team_id:
+            continue
+        if m.team_id == fund_request.team_id:
             if m.role == Role.TEAM_LEAD:
                 return ApproverRole.TEAM_LEAD
             if wanted == ApproverRole.PROFESSIONAL and m.role == Role.PROFESSIONAL:

@@ -1,0 +1,767 @@
+"""Pages of the Voorkom Erger Potje (/potje/): funds, their figures, requests and payments.
+
+Objects are fetched through the selectors: 404 outside the user's scope, and the read of
+a request tied to a household is in the processing log. Every change goes through a
+service; its ``ValidationError`` is shown on the form with status 200 and nothing changes;
+``PermissionDenied`` becomes 403. The IBAN is shown only to the fund manager, never in lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from doorbraak.accounts.models import Role
+from doorbraak.accounts.selectors import AnyUser, active_memberships
+from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.funds import policies, selectors, services
+from doorbraak.funds.forms import (
+    ApproveForm,
+    AttachHouseholdForm,
+    CancelForm,
+    FundFilterForm,
+    FundRequestForm,
+    PayForm,
+    RejectForm,
+    RepayForm,
+    RequestFilterForm,
+    SepaForm,
+    WriteOffForm,
+    add_service_errors,
+)
+from doorbraak.funds.models import (
+    ApproverRole,
+    Fund,
+    FundPurpose,
+    FundRequest,
+    FundRequestStatus,
+    MandateRule,
+)
+from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.selectors import log_household_list
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.templatetags.money import format_euros
+from doorbraak.lib.types import AuthenticatedHttpRequest
+from doorbraak.outcomes.models import CostItem
+
+PAGE_SIZE = 25
+FUND_ROLES = (
+    Role.PROFESSIONAL,
+    Role.TEAM_LEAD,
+    Role.FUND_MANAGER,
+    Role.POLICY_ANALYST,
+    Role.ADMIN,
+)
+
+
+def can_use_funds(user: AnyUser) -> bool:
+    """Team members, fund managers, policy analysts and administrators work with funds."""
+    return user.is_authenticated and any(m.role in FUND_ROLES for m in active_memberships(user))
+
+
+def can_use_requests(user: AnyUser) -> bool:
+    """Professionals and team leads ask; fund managers pay."""
+    return user.is_authenticated and any(
+        m.role in (Role.PROFESSIONAL, Role.TEAM_LEAD, Role.FUND_MANAGER)
+        for m in active_memberships(user)
+    )
+
+
+_fund_users = role_required(can_use_funds)
+_request_users = role_required(can_use_requests)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _fund(request: AuthenticatedHttpRequest, pk: int) -> Fund:
+    return selectors.fund_get(user=request.user, pk=pk)
+
+
+def _fund_request(request: AuthenticatedHttpRequest, pk: int) -> FundRequest:
+    return selectors.fund_request_get(user=request.user, pk=pk)
+
+
+def _to_request(fund_request: FundRequest) -> HttpResponse:
+    return redirect("funds:request-detail", pk=fund_request.pk)
+
+
+def _team_ids(user: AnyUser) -> set[int]:
+    return {
+        m.team_id
+        for m in active_memberships(user)
+        if m.team_id is not None and m.role in policies.TEAM_ROLES
+    }
+
+
+def _households(user: AnyUser, team_id: int | None = None) -> QuerySet[Household]:
+    """The open households of the user's own team(s), by name."""
+    teams = _team_ids(user) if team_id is None else {team_id} & _team_ids(user)
+    return (
+        Household.objects.visible_to(user)
+        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
+        .select_related("municipality")
+        .order_by("name", "pk")
+    )
+
+
+def _breakthroughs(user: AnyUser) -> QuerySet[Breakthrough]:
+    return (
+        Breakthrough.objects.visible_to(user)
+        .filter(household__team_id__in=_team_ids(user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _cost_items(user: AnyUser) -> QuerySet[CostItem]:
+    return CostItem.objects.visible_to(user).order_by("name", "-valid_year", "pk")
+
+
+def _requestable_funds(user: AnyUser) -> QuerySet[Fund]:
+    funds = selectors.fund_list(user=user).filter(active=True)
+    allowed = [f.pk for f in funds if policies.can_request(user, f)]
+    return Fund.objects.filter(pk__in=allowed).order_by("-year", "name")
+
+
+def _log_choices(user: AnyUser, form: FundRequestForm | AttachHouseholdForm) -> None:
+    """Names of households offered in a select are personal data shown: log them."""
+    field = form.fields.get("household")
+    if field is not None:
+        households = list(field.queryset)  # type: ignore[attr-defined]
+        log_household_list(user=user, households=households, searched=False)
+
+
+def _percent_class(part: int, whole: int) -> int:
+    """A bar width in steps of 5 (a CSS class each: no inline styles)."""
+    if whole <= 0 or part <= 0:
+        return 0
+    return max(5, min(100, round(part * 20 / whole) * 5))
+
+
+def _bars(lines: list[selectors.SpendLine]) -> list[dict[str, Any]]:
+    biggest = max((line.total_cents for line in lines), default=0)
+    return [{"line": line, "width": _percent_class(line.total_cents, biggest)} for line in lines]
+
+
+def rule_in_words(rule: MandateRule) -> str:
+    """A mandate rule as a sentence: "From € 200,01: 2 approvals by the team lead."."""
+    who = {
+        ApproverRole.PROFESSIONAL: _("a professional of the team"),
+        ApproverRole.TEAM_LEAD: _("the team lead"),
+        ApproverRole.FUND_MANAGER: _("a fund manager"),
+    }.get(ApproverRole(rule.approver_role), rule.approver_role)
+    if rule.max_amount_cents is None:
+        amounts = _("From %(min)s") % {"min": format_euros(rule.min_amount_cents)}
+    else:
+        amounts = _("From %(min)s up to and including %(max)s") % {
+            "min": format_euros(rule.min_amount_cents),
+            "max": format_euros(rule.max_amount_cents),
+        }
+    if rule.approvals_required == 1:
+        approvals = _("one approval by %(who)s") % {"who": who}
+    else:
+        approvals = _("%(count)s approvals, each by %(who)s") % {
+            "count": rule.approvals_required,
+            "who": who,
+        }
+    text = f"{amounts}: {approvals}"
+    if rule.needs_table:
+        text += _(", after a decision of the breakthrough table")
+    return text + "."
+
+
+# --- funds ------------------------------------------------------------------------------------
+@require_GET
+@_fund_users
+def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    years = sorted(
+        set(selectors.fund_list(user=request.user).values_list("year", flat=True)), reverse=True
+    )
+    form = FundFilterForm(request.GET or None, years=years)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    funds = list(selectors.fund_list(user=request.user, year=year))
+    rows = [{"fund": f, "balances": selectors.fund_balances(fund=f)} for f in funds]
+    return render(
+        request,
+        "funds/fund_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "can_request": _requestable_funds(request.user).exists(),
+        },
+    )
+
+
+def _figures(user: AnyUser, fund: Fund) -> dict[str, Any]:
+    balances = selectors.fund_balances(fund=fund)
+    return {
+        "balances": balances,
+        "by_purpose": _bars(selectors.spend_by_purpose(user=user, fund=fund)),
+        "by_district": _bars(selectors.spend_by_district(user=user, fund=fund)),
+        "by_month": _bars(selectors.spend_by_month(user=user, fund=fund)),
+        "average": selectors.average_per_household(user=user, fund=fund),
+        "prevented": selectors.prevented(user=user, fund=fund),
+    }
+
+
+def _fund_page(
+    request: AuthenticatedHttpRequest, fund: Fund, sepa_form: SepaForm | None = None
+) -> HttpResponse:
+    user = request.user
+    is_manager = policies.is_fund_manager(user, fund)
+    if is_manager and sepa_form is None:
+        sepa_form = SepaForm(
+            initial={"debtor_name": fund.municipality.name[:70]}, auto_id="id_sepa_%s"
+        )
+    budget = max(fund.budget_cents, 1)
+    figures = _figures(user, fund)
+    balances = figures["balances"]
+    context: dict[str, Any] = {
+        "fund": fund,
+        **figures,
+        "rules": [
+            {"rule": r, "words": rule_in_words(r)} for r in selectors.mandate_rule_list(fund=fund)
+        ],
+        "requests": list(selectors.fund_request_list(user=user, fund=fund)[:50]),
+        "is_manager": is_manager,
+        "sepa_form": sepa_form if is_manager else None,
+        "can_request": policies.can_request(user, fund),
+        "width_committed": _percent_class(balances.committed, budget),
+        "width_paid": _percent_class(balances.paid, budget),
+        "width_available": _percent_class(balances.available, budget),
+        "purpose_labels": [
+            str(label) for value, label in FundPurpose.choices if value in fund.purposes
+        ],
+    }
+    return render(request, "funds/fund_detail.html", context)
+
+
+@require_GET
+@_fund_users
+def fund_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _fund_page(request, _fund(request, pk))
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@_fund_users
+def fund_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The fund's figures as CSV: balances and spending (aggregates, no personal data)."""
+    fund = _fund(request, pk)
+    figures = _figures(request.user, fund)
+    balances = figures["balances"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("section"), _("item"), _("amount (EUR)"), _("number")])
+
+    def euro(cents: int) -> str:
+        sign = "-" if cents < 0 else ""
+        return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+    for label, cents in (
+        (_("budget"), balances.budget),
+        (_("committed"), balances.committed),
+        (_("paid"), balances.paid),
+        (_("repaid"), balances.repaid),
+        (_("available"), balances.available),
+    ):
+        writer.writerow([_("balance"), label, euro(cents), ""])
+    for section, key in (
+        (_("by purpose"), "by_purpose"),
+        (_("by district"), "by_district"),
+        (_("by month"), "by_month"),
+    ):
+        for bar in figures[key]:
+            line = bar["line"]
+            writer.writerow([section, line.label, euro(line.total_cents), line.count])
+    average = figures["average"]
+    writer.writerow(
+        [_("average per household"), "", euro(average.average_cents), average.households]
+    )
+    prevented = figures["prevented"]
+    writer.writerow(
+        [_("expected to prevent"), "", euro(prevented.prevented_cents), prevented.requests]
+    )
+    return _csv_response(out.getvalue(), f"potje-{fund.pk}-{fund.year}.csv")
+
+
+@require_GET
+@_fund_users
+def fund_batch_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The payment batch for finance: approved (to pay) or paid requests."""
+    fund = _fund(request, pk)
+    status = request.GET.get("status") or FundRequestStatus.APPROVED
+    if status not in (FundRequestStatus.APPROVED, FundRequestStatus.PAID):
+        raise Http404
+    text = services.payment_batch_csv(actor=request.user, fund=fund, status=status)
+    return _csv_response(text, f"betaalbatch-{fund.pk}-{status}.csv")
+
+
+@require_POST
+@_fund_users
+def fund_batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The approved bank transfers as a SEPA credit-transfer file (pain.001)."""
+    fund = _fund(request, pk)
+    if not policies.is_fund_manager(request.user, fund):
+        raise PermissionDenied
+    form = SepaForm(request.POST, auto_id="id_sepa_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            xml = services.payment_batch_sepa(
+                actor=request.user,
+                fund=fund,
+                debtor_name=data["debtor_name"],
+                debtor_iban=data["debtor_iban"],
+                debtor_bic=data["debtor_bic"],
+                execution_date=data["execution_date"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            response = HttpResponse(xml, content_type="application/xml")
+            response["Content-Disposition"] = (
+                f'attachment; filename="sepa-{fund.pk}-{timezone.localdate().isoformat()}.xml"'
+            )
+            return response
+    return _fund_page(request, fund, sepa_form=form)
+
+
+# --- requests: list and create ----------------------------------------------------------------
+@require_GET
+@_request_users
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Own team's requests, or for a fund manager the submitted requests of their funds."""
+    form = RequestFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    requests = selectors.fund_request_list(user=request.user, status=status)
+    page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = urlencode(
+        [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
+    )
+    return render(
+        request,
+        "funds/request_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "querystring_without_page": querystring,
+            "can_request": bool(_team_ids(request.user)),
+        },
+    )
+
+
+def _request_form(
+    request: AuthenticatedHttpRequest, *, drafting: bool, **kwargs: Any
+) -> FundRequestForm:
+    user = request.user
+    return FundRequestForm(
+        request.POST if request.method == "POST" else None,
+        funds=_requestable_funds(user) if drafting else None,
+        households=_households(user) if drafting else None,
+        breakthroughs=_breakthroughs(user),
+        cost_items=_cost_items(user),
+        **kwargs,
+    )
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: Any,
+    title: str,
+    submit: str,
+    back_url: str,
+    back_label: str,
+    intro: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "funds/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "back_url": back_url,
+            "back_label": back_label,
+            "intro": intro,
+        },
+    )
+
+
+@role_required(lambda user: bool(_team_ids(user)))
+def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"payee_kind": "iban"}
+    fund_pk = request.GET.get("fonds", "")
+    if fund_pk.isdigit():
+        initial["fund"] = int(fund_pk)
+    try:
+        public_id = uuid.UUID(request.GET.get("huishouden", ""))
+    except ValueError:
+        public_id = None
+    if public_id is not None:
+        initial["household"] = _households(request.user).filter(public_id=public_id).first()
+    form = _request_form(request, drafting=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            fund_request = services.fund_request_draft(
+                actor=request.user,
+                fund=data["fund"],
+                summary=data["summary"],
+                amount_cents=form.amount_cents(),
+                purpose=data["purpose"],
+                payee_kind=data["payee_kind"],
+                payee_name=data["payee_name"],
+                iban=data["iban"],
+                household=data["household"],
+                breakthrough=data["breakthrough"],
+                prevents_cost_item=data["prevents_cost_item"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is saved as a draft."))
+            return _to_request(fund_request)
+    _log_choices(request.user, form)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Ask the fund for money"),
+        submit=_("Save as draft"),
+        back_url=reverse("funds:request-list"),
+        back_label=_("Back to the requests"),
+        intro=_(
+            "The request is saved as a draft. The team may discuss it without a name; tie it "
+            "to a household before you submit it."
+        ),
+    )
+
+
+# --- request detail and its steps -------------------------------------------------------------
+def _timeline(fund_request: FundRequest, approvals: list[Any]) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = [{"at": fund_request.created_at, "text": _("Drafted")}]
+    if fund_request.submitted_at:
+        steps.append({"at": fund_request.submitted_at, "text": _("Submitted for approval")})
+    for approval in approvals:
+        steps.append(
+            {
+                "at": approval.decided_at,
+                "text": _("Approved by %(name)s (%(role)s)")
+                % {
+                    "name": approval.approver.get_full_name() or approval.approver.username,
+                    "role": approval.get_role_display(),
+                },
+                "note": approval.note,
+            }
+        )
+    status = fund_request.status
+    if status == FundRequestStatus.REJECTED and fund_request.decided_at:
+        steps.append(
+            {
+                "at": fund_request.decided_at,
+                "text": _("Rejected"),
+                "note": fund_request.rejection_reason,
+            }
+        )
+    elif fund_request.decided_at and status != FundRequestStatus.REJECTED:
+        steps.append({"at": fund_request.decided_at, "text": _("Approved: the money is reserved")})
+    if fund_request.paid_on:
+        steps.append(
+            {
+                "at": fund_request.paid_on,
+                "text": _("Paid, reference %(reference)s")
+                % {"reference": fund_request.payment_reference},
+            }
+        )
+    if status == FundRequestStatus.REPAID:
+        steps.append(
+            {
+                "at": None,
+                "text": _("Repaid: %(amount)s")
+                % {"amount": format_euros(fund_request.repaid_cents)},
+                "note": fund_request.closed_note,
+            }
+        )
+    elif status == FundRequestStatus.WRITTEN_OFF:
+        steps.append({"at": None, "text": _("Written off"), "note": fund_request.closed_note})
+    elif status == FundRequestStatus.CANCELLED:
+        steps.append({"at": None, "text": _("Cancelled"), "note": fund_request.cancel_reason})
+    return steps
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest, fund_request: FundRequest, **forms: Any
+) -> HttpResponse:
+    """The request page; ``forms`` replaces an action's form with a bound one with errors."""
+    user = request.user
+    approvals = list(fund_request.approvals.select_related("approver").order_by("pk"))
+    is_draft = fund_request.status == FundRequestStatus.DRAFT
+    works_on = policies.works_on_request(user, fund_request)
+    is_manager = policies.is_fund_manager(user, fund_request.fund)
+    can = {
+        "edit": is_draft and works_on,
+        "attach": is_draft and works_on and fund_request.household_id is None,
+        "submit": is_draft and works_on,
+        "approve": policies.can_approve(user, fund_request),
+        "reject": policies.can_reject(user, fund_request),
+        "pay": policies.can_pay(user, fund_request),
+        "cancel": policies.can_cancel(user, fund_request),
+        "settle": policies.can_settle(user, fund_request),
+    }
+    for name in ("approve", "reject", "pay", "cancel", "attach"):
+        can[name] = can[name] or f"{name}_form" in forms
+    can["settle"] = can["settle"] or "repay_form" in forms or "write_off_form" in forms
+    context: dict[str, Any] = {
+        "fund_request": fund_request,
+        "fund": fund_request.fund,
+        "approvals": approvals,
+        "approvals_needed": fund_request.approvals_required,
+        "approvals_left": max((fund_request.approvals_required or 0) - len(approvals), 0),
+        "timeline": _timeline(fund_request, approvals),
+        "can": can,
+        "is_manager": is_manager,
+        "works_on": works_on,
+        "payment": selectors.fund_request_payment_details(user=user, fund_request=fund_request),
+        "submit_errors": forms.get("submit_errors", []),
+        "approve_form": forms.get("approve_form") or ApproveForm(auto_id="id_approve_%s"),
+        "reject_form": forms.get("reject_form") or RejectForm(auto_id="id_reject_%s"),
+        "pay_form": forms.get("pay_form") or PayForm(auto_id="id_pay_%s"),
+        "cancel_form": forms.get("cancel_form") or CancelForm(auto_id="id_cancel_%s"),
+        "repay_form": forms.get("repay_form") or RepayForm(auto_id="id_repay_%s"),
+        "write_off_form": forms.get("write_off_form") or WriteOffForm(auto_id="id_writeoff_%s"),
+    }
+    if can["attach"]:
+        attach_form = forms.get("attach_form") or AttachHouseholdForm(
+            households=_households(user, fund_request.team_id), auto_id="id_attach_%s"
+        )
+        _log_choices(user, attach_form)
+        context["attach_form"] = attach_form
+    return render(request, "funds/request_detail.html", context)
+
+
+@require_GET
+@_request_users
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _fund_request(request, pk))
+
+
+@_request_users
+def request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    if not policies.works_on_request(request.user, fund_request):
+        raise PermissionDenied
+    if fund_request.status != FundRequestStatus.DRAFT:
+        messages.error(
+            request, _("A submitted request cannot be changed; cancel it and draft a new one.")
+        )
+        return _to_request(fund_request)
+    initial = {
+        "summary": fund_request.summary,
+        "amount": fund_request.amount_cents / 100,
+        "purpose": fund_request.purpose,
+        "payee_kind": fund_request.payee_kind,
+        "payee_name": fund_request.payee_name,
+        "iban": fund_request.iban,
+        "breakthrough": fund_request.breakthrough_id,
+        "prevents_cost_item": fund_request.prevents_cost_item_id,
+    }
+    form = _request_form(request, drafting=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fund_request_update(
+                actor=request.user,
+                fund_request=fund_request,
+                summary=data["summary"],
+                amount_cents=form.amount_cents(),
+                purpose=data["purpose"],
+                payee_kind=data["payee_kind"],
+                payee_name=data["payee_name"],
+                iban=data["iban"],
+                breakthrough=data["breakthrough"],
+                prevents_cost_item=data["prevents_cost_item"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is saved."))
+            return _to_request(fund_request)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Change the request"),
+        submit=_("Save"),
+        back_url=reverse("funds:request-detail", args=[fund_request.pk]),
+        back_label=_("Back to the request"),
+    )
+
+
+@require_POST
+@_request_users
+def request_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = AttachHouseholdForm(
+        request.POST,
+        households=_households(request.user, fund_request.team_id),
+        auto_id="id_attach_%s",
+    )
+    if form.is_valid():
+        try:
+            services.fund_request_attach_household(
+                actor=request.user,
+                fund_request=fund_request,
+                household=form.cleaned_data["household"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is tied to the household."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, attach_form=form)
+
+
+@require_POST
+@_request_users
+def request_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    try:
+        services.fund_request_submit(actor=request.user, fund_request=fund_request)
+    except ValidationError as error:
+        return _detail_page(request, fund_request, submit_errors=error.messages)
+    messages.success(request, _("The request is submitted for approval."))
+    return _to_request(fund_request)
+
+
+@require_POST
+@_request_users
+def request_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = ApproveForm(request.POST, auto_id="id_approve_%s")
+    if form.is_valid():
+        try:
+            updated = services.fund_request_approve(
+                actor=request.user, fund_request=fund_request, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if updated.status == FundRequestStatus.APPROVED:
+                messages.success(request, _("The request is approved; the money is reserved."))
+            else:
+                messages.success(request, _("Your approval is recorded."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, approve_form=form)
+
+
+@require_POST
+@_request_users
+def request_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = RejectForm(request.POST, auto_id="id_reject_%s")
+    if form.is_valid():
+        try:
+            services.fund_request_reject(
+                actor=request.user, fund_request=fund_request, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is rejected."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, reject_form=form)
+
+
+@require_POST
+@_request_users
+def request_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = PayForm(request.POST, auto_id="id_pay_%s")
+    if form.is_valid():
+        try:
+            services.fund_request_pay(
+                actor=request.user,
+                fund_request=fund_request,
+                payment_reference=form.cleaned_data["payment_reference"],
+                paid_on=form.cleaned_data["paid_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The payment is recorded."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, pay_form=form)
+
+
+@require_POST
+@_request_users
+def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = CancelForm(request.POST, auto_id="id_cancel_%s")
+    if form.is_valid():
+        try:
+            services.fund_request_cancel(
+                actor=request.user, fund_request=fund_request, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is cancelled."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, cancel_form=form)
+
+
+@require_POST
+@_request_users
+def request_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = RepayForm(request.POST, auto_id="id_repay_%s")
+    if form.is_valid():
+        try:
+            services.fund_request_repay(
+                actor=request.user,
+                fund_request=fund_request,
+                amount_cents=form.amount_cents(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The repayment is recorded."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, repay_form=form)
+
+
+@require_POST
+@_request_users
+def request_write_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    fund_request = _fund_request(request, pk)
+    form = WriteOffForm(request.POST, auto_id="id_writeoff_%s")
+    if form.is_valid():
+        try:
+            services.fund_request_write_off(
+                actor=request.user, fund_request=fund_request, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The amount is written off."))
+            return _to_request(fund_request)
+    return _detail_page(request, fund_request, write_off_form=form)
