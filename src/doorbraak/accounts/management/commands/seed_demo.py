@@ -6,6 +6,7 @@ nothing the second time. Refuses to run in production, because its passwords are
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 from base64 import b32encode
@@ -82,6 +83,11 @@ DEMO_USERS = (
 DEFAULT_PASSWORD = "Doorbraak-demo-2026"
 
 
+#: Demo roles hold since two years ago, so the demo histories (replayed through the services at
+#: the dates they "happened") find the people in the roles they acted in.
+DEMO_SINCE = datetime.date.today() - datetime.timedelta(days=730)
+
+
 def demo_totp_key(username: str) -> str:
     """A stable TOTP key per demo user, so the printed setup stays valid across runs."""
     digest = hmac.new(settings.SECRET_KEY.encode(), f"demo-totp:{username}".encode(), hashlib.sha1)
@@ -124,6 +130,11 @@ class Command(BaseCommand):
         meetings = seed_tables(municipality=Municipality.objects.get(code=MUNICIPALITY[1]))
         if meetings:
             self.stdout.write(f"Created {meetings} demo breakthrough-table meetings.")
+        from doorbraak.funds.demo import seed_funds
+
+        fund_requests = seed_funds(municipality=Municipality.objects.get(code=MUNICIPALITY[1]))
+        if fund_requests:
+            self.stdout.write(f"Created {fund_requests} demo fund requests.")
         if not options["quiet_logins"]:
             self._print_logins(users, options["password"])
 
@@ -173,6 +184,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             services.membership_grant(
                 actor=None,
+                valid_from=DEMO_SINCE,
                 user=user,
                 role=demo.role,
                 organisation=organisations[demo.organisation],
@@ -212,6 +224,7 @@ class Command(BaseCommand):
                     user.save(update_fields=["password"])
                 services.membership_grant(
                     actor=None,
+                    valid_from=DEMO_SINCE,
                     user=user,
                     role=Role.PROFESSIONAL,
                     organisation=team.organisation,
