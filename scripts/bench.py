@@ -12,6 +12,7 @@ Targets (a neighbourhood-team professional on an ordinary laptop):
 - its assessments (charts) and plans:      p95 < 250 ms, at most 30 queries
 - breakthrough list / busiest breakthrough: p95 < 250 ms, at most 20 / 40 queries
 - the fullest meeting agenda (chair):      p95 < 250 ms, at most 60 queries (a log write per case)
+- the busiest fund and its requests:       p95 < 250 ms, at most 30 / 20 queries
 - its API twin:                            p95 < 250 ms
 - peak resident memory of the process:     < 400 MB
 """
@@ -116,6 +117,7 @@ def main() -> int:
 
     user, client = logged_in("professional")
     chair, chair_client = logged_in("voorzitter")
+    _manager, manager_client = logged_in("budgethouder")
 
     visible = Household.objects.visible_to(user)
     biggest = (
@@ -147,6 +149,11 @@ def main() -> int:
     )
     if meeting is None:
         raise SystemExit("the demo chair sees no meetings")
+    from doorbraak.funds.models import Fund
+
+    fund = Fund.objects.annotate(size=Count("requests")).order_by("-size").first()
+    if fund is None:
+        raise SystemExit("the demo has no funds")
     results = [
         _measure(
             Target("household list", 250, 20),
@@ -179,6 +186,14 @@ def main() -> int:
         _measure(
             Target("meeting agenda (fullest)", 250, 60),
             lambda: chair_client.get(f"/doorbraaktafels/overleg/{meeting.pk}/").status_code,
+        ),
+        _measure(
+            Target("fund page (budget holder)", 250, 30),
+            lambda: manager_client.get(f"/potje/{fund.pk}/").status_code,
+        ),
+        _measure(
+            Target("fund requests (budget holder)", 250, 20),
+            lambda: manager_client.get("/potje/aanvragen/").status_code,
         ),
         _measure(
             Target("household API (biggest)", 250, None),
