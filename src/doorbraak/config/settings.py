@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "doorbraak.breakthroughs",
     "doorbraak.tables",
     "doorbraak.funds",
+    "doorbraak.insights",
 ]
 
 MIDDLEWARE = [
