@@ -515,6 +515,7 @@ class EventKind(models.TextChoices):
     DECISION = "besluit", _("Decision")
     TABLE = "doorbraaktafel", _("Breakthrough table")
     FUND = "potje", _("Voorkom Erger Potje")
+    OUTCOME = "resultaat", _("Outcome")
 
 
 class HouseholdEvent(models.Model):

@@ -285,3 +285,157 @@ def cost_items_export_csv(*, items: Iterable[CostItem]) -> str:
             ]
         )
     return out.getvalue()
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+def _outcome_log(actor: Any, outcome: Any, action: Any) -> None:
+    from doorbraak.audit.activities import ProcessingActivity
+    from doorbraak.audit.services import processing_log_record
+    from doorbraak.households.services import household_subjects
+
+    processing_log_record(
+        actor=actor,
+        action=action,
+        activity=ProcessingActivity.CASE_SUPPORT,
+        object_type="outcomes.outcome",
+        object_id=outcome.pk,
+        subjects=household_subjects(outcome.household),
+        municipality=outcome.household.municipality,
+    )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    actor: Any,
+    household: Any,
+    outcome_type: str,
+    occurred_on: Any,
+    evidence: str,
+    breakthrough: Any = None,
+    debt_amount_cents: int | None = None,
+    cost_item: CostItem | None = None,
+    quantity: Decimal | str | None = None,
+) -> Any:
+    """Record what the work prevented or achieved, valued with the catalogue of that date."""
+    import datetime
+
+    from django.utils import timezone
+
+    from doorbraak.audit.models import ProcessingAction
+    from doorbraak.breakthroughs.policies import works_on
+    from doorbraak.households.models import EventKind
+    from doorbraak.households.services import record_event
+    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
+    from doorbraak.outcomes.valuation import value_outcome
+
+    if not works_on(actor, household):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if outcome_type not in OutcomeType.values:
+        errors["outcome_type"] = _("Choose what was prevented or achieved.")
+    evidence = (evidence or "").strip()
+    if not evidence:
+        errors["evidence"] = _("Write down how you know: the evidence for this outcome.")
+    if not isinstance(occurred_on, datetime.date):
+        errors["occurred_on"] = _("Give the date.")
+    elif occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("An outcome cannot be dated in the future.")
+    elif occurred_on < household.opened_on:
+        errors["occurred_on"] = _("The date is before the household was registered.")
+    if breakthrough is not None and breakthrough.household_id != household.pk:
+        errors["breakthrough"] = _("Choose a breakthrough of this household.")
+    if outcome_type == OutcomeType.DEBT_PREVENTED:
+        if not debt_amount_cents or debt_amount_cents <= 0:
+            errors["debt_amount_cents"] = _("Give the amount of debt that was prevented.")
+        elif debt_amount_cents > 100_000_000:
+            errors["debt_amount_cents"] = _("The amount is at most € 1,000,000.")
+    elif debt_amount_cents:
+        errors["debt_amount_cents"] = _("An amount of debt belongs to 'higher debt prevented'.")
+    amount = None
+    if outcome_type == OutcomeType.OTHER and cost_item is not None:
+        if cost_item.municipality_id not in (None, household.municipality_id):
+            errors["cost_item"] = _("Choose a cost item of your municipality's catalogue.")
+        try:
+            amount = (
+                Decimal(str(quantity).replace(",", ".")) if quantity not in (None, "") else None
+            )
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or not Decimal(0) < amount < 1000:
+            errors["quantity"] = _("Give a quantity above 0 and below 1000.")
+    elif cost_item is not None:
+        errors["cost_item"] = _("A cost item is only chosen for 'other'.")
+    if errors:
+        raise ValidationError(errors)
+    valuation = value_outcome(
+        outcome_type=outcome_type,
+        municipality=household.municipality,
+        on=occurred_on,
+        debt_amount_cents=debt_amount_cents,
+        cost_item=cost_item,
+        quantity=amount,
+    )
+    outcome = Outcome.objects.create(
+        household=household,
+        breakthrough=breakthrough,
+        outcome_type=outcome_type,
+        occurred_on=occurred_on,
+        evidence=evidence,
+        debt_amount_cents=debt_amount_cents,
+        cost_item=cost_item,
+        quantity=amount,
+        value_cents=valuation.value_cents,
+        value_note=(
+            _("No catalogue figure for: %(codes)s.") % {"codes": ", ".join(valuation.missing)}
+            if valuation.missing
+            else ""
+        )[:300],
+        recorded_by=actor,
+    )
+    OutcomeValue.objects.bulk_create(
+        OutcomeValue(
+            outcome=outcome,
+            description=line.description[:200],
+            cost_item=line.cost_item,
+            payer=line.payer,
+            unit_amount_cents=line.unit_amount_cents,
+            quantity=line.quantity,
+            weight_pct=line.weight_pct,
+            value_cents=line.value_cents,
+            low_cents=line.low_cents,
+            high_cents=line.high_cents,
+            source=line.source[:400],
+        )
+        for line in valuation.lines
+    )
+    record_event(
+        household=household,
+        kind=EventKind.OUTCOME,
+        actor=actor,
+        summary=_("Outcome: %(outcome)s") % {"outcome": outcome.get_outcome_type_display()},
+    )
+    _outcome_log(actor, outcome, ProcessingAction.CREATE)
+    return outcome
+
+
+@transaction.atomic
+def outcome_withdraw(*, actor: Any, outcome: Any, reason: str) -> Any:
+    """A mistaken outcome is withdrawn with a reason; it stays on record, out of the figures."""
+    from django.utils import timezone
+
+    from doorbraak.audit.models import ProcessingAction
+    from doorbraak.breakthroughs.policies import works_on
+
+    if not works_on(actor, outcome.household):
+        raise PermissionDenied
+    if outcome.withdrawn_at is not None:
+        raise ValidationError(_("This outcome was withdrawn already."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the outcome is withdrawn.")})
+    outcome.withdrawn_at = timezone.now()
+    outcome.withdrawn_reason = reason[:300]
+    outcome.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    _outcome_log(actor, outcome, ProcessingAction.UPDATE)
+    return outcome
