@@ -132,3 +132,52 @@ def test_only_the_team_records_and_withdraws(cast: Cast, household_a: Household)
     with pytest.raises(ValidationError):
         services.outcome_withdraw(actor=cast.alice, outcome=outcome, reason="Nog eens.")
     assert Decimal(0) == Decimal(Outcome.objects.in_force().count())
+
+
+def test_sustainably_helped_compares_each_follow_up_with_the_closing_assessment(
+    cast: Cast, household_a: Household
+) -> None:
+    import time_machine
+
+    from doorbraak.assessments import services as assessment_services
+    from doorbraak.assessments.models import AssessmentKind
+    from doorbraak.households import services as household_services
+    from doorbraak.households.models import CloseReason
+    from doorbraak.outcomes.selectors import sustainability
+
+    domains = assessment_services.domains_for(cast.north)
+
+    def assess(score: int, kind: str, day: datetime.date) -> None:
+        assessment_services.assessment_record(
+            actor=cast.alice,
+            household=household_a,
+            kind=AssessmentKind(kind),
+            assessed_on=day,
+            scores=[
+                assessment_services.ScoreData(domain_id=d.pk, score=score if i < 6 else 4)
+                for i, d in enumerate(domains)
+            ],
+        )
+
+    start = datetime.datetime(2026, 2, 2, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assess(1, "intake", datetime.date(2026, 2, 2))  # 6 problem domains
+        assess(3, "tussentijds", datetime.date(2026, 2, 2))  # 0 at closing
+        household_services.household_close(
+            actor=cast.alice, household=household_a, reason=CloseReason.GOALS_REACHED, note=""
+        )
+    with time_machine.travel(datetime.datetime(2026, 5, 4, 10, tzinfo=datetime.UTC), tick=False):
+        assess(3, "nazorg", datetime.date(2026, 5, 4))  # held at 3 months
+    with time_machine.travel(datetime.datetime(2026, 8, 3, 10, tzinfo=datetime.UTC), tick=False):
+        assess(2, "nazorg", datetime.date(2026, 8, 3))  # worse at 6 months
+    three, six, twelve = sustainability(
+        municipality_ids=[cast.north.pk],
+        closed_from=datetime.date(2026, 1, 1),
+        closed_to=datetime.date(2026, 12, 31),
+    )
+    assert (three.households, three.held, three.share_held) == (1, 1, 1.0)
+    assert (six.households, six.held, six.worse) == (1, 0, 1)
+    assert set(six.domain_change.values()) == {-1.0, 0.0}
+    assert twelve.households == 0
+    assert twelve.share_held is None
+    assert household_a.name not in repr((three, six, twelve))
