@@ -1,0 +1,616 @@
+"""Evaluation export: a pseudonymised dataset for researchers, with its data dictionary.
+
+**Unit**: one row per household whose case ran during the period (opened on or before
+its end, not closed before its start). The row describes the whole case up to the export.
+
+**What is in it** (the complete list is :data:`COLUMNS`): a keyed pseudonym, the age
+band of the head of the household, a household-size band, the four-digit postcode area,
+the district, opened/closed month, close reason, assessment counts and classifications,
+bottleneck themes, breakthroughs per status and the highest escalation level, outcomes
+per type (when the ``outcomes.Outcome`` model exists) and paid fund requests (when the
+funds app is installed). **Never** names, BSNs, street, house number, full postcode,
+dates of birth, teams, users or any free text: the columns are a fixed whitelist.
+
+**Pseudonyms**: HMAC-SHA256 with the application's pseudonym key, under a purpose of its
+own (``evaluation``), so a pseudonym in the export differs from the household's and its
+members' pseudonyms in the processing log and cannot be joined to it without the key.
+It is stable across exports, so researchers can follow a household over waves.
+
+**Uniqueness check**, before anything is written, on the quasi-identifiers age band,
+size band, postcode area, district and close month (:data:`QUASI_IDENTIFIERS`):
+
+1. rows whose combination occurs fewer than ``k`` times are *generalised*: postcode area
+   to its first two digits (``35xx``), opened and closed month to the quarter
+   (``2026-Q1``) and the age band to a twenty-year band (``30-49``);
+2. the combinations are counted again on the values as published; rows still in a
+   combination of fewer than ``k`` are *suppressed* (left out) and counted.
+
+``k`` defaults to :func:`~doorbraak.insights.aggregates.k_external`: the file leaves the
+municipality.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from doorbraak.accounts.models import Municipality, Role, User
+from doorbraak.accounts.selectors import municipality_ids_of
+from doorbraak.assessments.models import Assessment, Classification
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import processing_log_record
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    Breakthrough,
+    BreakthroughStatus,
+    EscalationLevel,
+    Theme,
+)
+from doorbraak.households.models import CloseReason, Household, Member, MemberRole
+from doorbraak.insights.aggregates import k_external
+from doorbraak.lib.crypto import pseudonym
+
+logger = logging.getLogger(__name__)
+
+#: The purpose under which export pseudonyms are derived; never reuse it elsewhere.
+PSEUDONYM_PURPOSE = "evaluation"
+
+QUASI_IDENTIFIERS = ("age_band_head", "household_size", "postcode4", "district", "closed_month")
+
+AGE_BANDS = ("0-19", "20-29", "30-39", "40-49", "50-59", "60-66", "67+")
+#: Twenty-year bands used when a row is generalised (67+ stays: the AOW age).
+AGE_BANDS_COARSE = {
+    "0-19": "0-29",
+    "20-29": "0-29",
+    "30-39": "30-49",
+    "40-49": "30-49",
+    "50-59": "50-66",
+    "60-66": "50-66",
+    "67+": "67+",
+    "": "",
+}
+SIZE_BANDS = ("1", "2", "3-4", "5+")
+FUND_AMOUNT_BANDS = ("0", "1-250", "251-500", "501-1000", "1001-2500", "2501+")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    csv: str
+    dictionary_csv: str
+    rows: int
+    suppressed: int
+    generalised: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: str  # Dutch: the dictionary belongs to the dataset, not to the UI language.
+    type: str
+    allowed: str
+
+
+def _codes(choices: Iterable[Any]) -> str:
+    return ", ".join(str(choice.value) for choice in choices)
+
+
+_BASE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "pseudonym",
+        "Gesleuteld pseudoniem van het huishouden (HMAC-SHA256), alleen geldig binnen "
+        "evaluatie-exports; niet te koppelen aan het verwerkingslogboek.",
+        "tekst",
+        "e- gevolgd door 20 hexadecimale tekens",
+    ),
+    Column(
+        "age_band_head",
+        "Leeftijdsklasse van het hoofd van het huishouden op de peildatum (sluitingsdatum, "
+        "of het einde van de periode als de casus toen nog liep). Bij generalisatie een "
+        "klasse van twintig jaar.",
+        "categorie",
+        ", ".join(AGE_BANDS) + "; gegeneraliseerd: 0-29, 30-49, 50-66, 67+; leeg = onbekend",
+    ),
+    Column(
+        "household_size",
+        "Aantal leden van het huishouden op de peildatum, in klassen.",
+        "categorie",
+        ", ".join(SIZE_BANDS) + "; leeg = onbekend",
+    ),
+    Column(
+        "postcode4",
+        "Postcodegebied (vier cijfers, zonder letters). Bij generalisatie alleen de eerste "
+        "twee cijfers.",
+        "tekst",
+        "1000-9999; gegeneraliseerd: 10xx-99xx; leeg = onbekend",
+    ),
+    Column("district", "Wijk van het huishouden.", "tekst", "wijknamen van de gemeente; leeg"),
+    Column(
+        "opened_month",
+        "Maand waarin de casus is geopend. Bij generalisatie het kwartaal.",
+        "jaar-maand",
+        "JJJJ-MM; gegeneraliseerd: JJJJ-Q1 t/m JJJJ-Q4",
+    ),
+    Column(
+        "closed_month",
+        "Maand waarin de casus is afgesloten; leeg als de casus nog loopt. Bij "
+        "generalisatie het kwartaal.",
+        "jaar-maand",
+        "JJJJ-MM; gegeneraliseerd: JJJJ-Q1 t/m JJJJ-Q4; leeg",
+    ),
+    Column(
+        "close_reason",
+        "Reden van afsluiten (code).",
+        "categorie",
+        _codes(CloseReason) + "; leeg = nog niet afgesloten",
+    ),
+    Column(
+        "assessments",
+        "Aantal zelfredzaamheidsmetingen (ZRM) van het huishouden en zijn leden.",
+        "geheel getal",
+        ">= 0",
+    ),
+    Column(
+        "classification_first",
+        "Classificatie bij de eerste meting.",
+        "categorie",
+        _codes(Classification) + "; leeg = geen meting",
+    ),
+    Column(
+        "classification_last",
+        "Classificatie bij de laatste (meest recente) meting.",
+        "categorie",
+        _codes(Classification) + "; leeg = geen meting",
+    ),
+    *(
+        Column(
+            f"bottlenecks_{theme.value}",
+            f"Aantal vastgelegde knelpunten met thema '{theme.value}'.",
+            "geheel getal",
+            ">= 0",
+        )
+        for theme in Theme
+    ),
+    *(
+        Column(
+            f"breakthroughs_{status.value}",
+            f"Aantal doorbraken met status '{status.value}'.",
+            "geheel getal",
+            ">= 0",
+        )
+        for status in BreakthroughStatus
+    ),
+    Column(
+        "max_escalation_level",
+        "Hoogste escalatieniveau dat een doorbraak van het huishouden bereikte "
+        "(1 eigen mandaat, 2 vaste contactpersoon, 3 doorbraaktafel, 4 bestuurlijk); "
+        "0 = geen doorbraak.",
+        "geheel getal",
+        "0, " + ", ".join(str(level.value) for level in EscalationLevel),
+    ),
+)
+
+_FUND_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "fund_requests_paid",
+        "Aantal uitbetaalde aanvragen uit het Voorkom Erger Potje.",
+        "geheel getal",
+        ">= 0",
+    ),
+    Column(
+        "fund_paid_amount_band",
+        "Totaal uitbetaald bedrag uit het Voorkom Erger Potje, in euro, in klassen.",
+        "categorie",
+        ", ".join(FUND_AMOUNT_BANDS),
+    ),
+)
+
+
+# --- banding ---------------------------------------------------------------------------------
+def age_band(age: int | None) -> str:
+    if age is None:
+        return ""
+    if age < 20:
+        return "0-19"
+    if age >= 67:
+        return "67+"
+    if age >= 60:
+        return "60-66"
+    low = age // 10 * 10
+    return f"{low}-{low + 9}"
+
+
+def size_band(size: int) -> str:
+    if size <= 0:
+        return ""
+    if size <= 2:
+        return str(size)
+    return "3-4" if size <= 4 else "5+"
+
+
+def fund_amount_band(cents: int) -> str:
+    euros = (cents + 99) // 100  # round up: 0.50 euro is not "0"
+    if euros <= 0:
+        return "0"
+    for band in FUND_AMOUNT_BANDS[1:-1]:
+        if euros <= int(band.split("-")[1]):
+            return band
+    return FUND_AMOUNT_BANDS[-1]
+
+
+def postcode4(postcode: str) -> str:
+    digits = "".join(c for c in postcode if c.isdigit())[:4]
+    return digits if len(digits) == 4 else ""
+
+
+def month(day: datetime.date | None) -> str:
+    return f"{day:%Y-%m}" if day else ""
+
+
+def _quarter(value: str) -> str:
+    if not value:
+        return ""
+    year, month_number = value.split("-")
+    if month_number.startswith("Q"):
+        return value
+    return f"{year}-Q{(int(month_number) - 1) // 3 + 1}"
+
+
+def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# --- access ----------------------------------------------------------------------------------
+def can_export(user: User | AnonymousUser, municipality: Municipality) -> bool:
+    """Only the municipality's own policy analysts may take data out for research."""
+    if not user.is_authenticated:
+        return False
+    return municipality.pk in municipality_ids_of(user, role=Role.POLICY_ANALYST)
+
+
+# --- optional sources ------------------------------------------------------------------------
+def _outcome_source() -> tuple[type[models.Model], str, list[str], Any] | None:
+    """The Outcome model, its type field, its type codes and a household expression.
+
+    The outcomes app may not have the model yet (or ever): then the export has no outcome
+    columns rather than failing.
+    """
+    try:
+        model = apps.get_model("outcomes", "Outcome")
+    except LookupError:
+        return None
+    opts = model._meta
+    type_field = None
+    for name in ("type", "kind", "outcome_type"):
+        try:
+            candidate = opts.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(candidate, "choices", None):
+            type_field = candidate
+            break
+    names = {f.name for f in opts.get_fields()}
+    if type_field is None or not names & {"household", "breakthrough"}:
+        logger.warning("evaluation_export_outcomes_skipped", extra={"model": opts.label})
+        return None
+    household: Any
+    if "household" in names and not opts.get_field("household").null:
+        household = models.F("household_id")
+    elif {"household", "breakthrough"} <= names:
+        household = Coalesce("household_id", "breakthrough__household_id")
+    elif "household" in names:
+        household = models.F("household_id")
+    else:
+        household = models.F("breakthrough__household_id")
+    codes = [str(value) for value, _label in type_field.flatchoices]
+    return model, type_field.name, codes, household
+
+
+def _fund_request_model() -> type[models.Model] | None:
+    if not apps.is_installed("doorbraak.funds"):
+        return None
+    try:
+        return apps.get_model("funds", "FundRequest")
+    except LookupError:
+        return None
+
+
+def columns() -> list[Column]:
+    """Every column of the export, in order: the whitelist the tests check."""
+    result = list(_BASE_COLUMNS)
+    outcome = _outcome_source()
+    if outcome is not None:
+        result.extend(
+            Column(
+                f"outcomes_{code}",
+                f"Aantal vastgelegde resultaten van het type '{code}'.",
+                "geheel getal",
+                ">= 0",
+            )
+            for code in outcome[2]
+        )
+    if _fund_request_model() is not None:
+        result.extend(_FUND_COLUMNS)
+    return result
+
+
+# --- building the rows -----------------------------------------------------------------------
+def _reference_day(household: Household, period_end: datetime.date) -> datetime.date:
+    if household.closed_on is not None and household.closed_on <= period_end:
+        return household.closed_on
+    return period_end
+
+
+def _households(
+    municipality: Municipality, period_start: datetime.date, period_end: datetime.date
+) -> models.QuerySet[Household]:
+    return (
+        Household.objects.filter(municipality=municipality, opened_on__lte=period_end)
+        .filter(models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=period_start))
+        .select_related("district")
+        .only(
+            "pk",
+            "public_id",
+            "district__name",
+            "postcode",
+            "opened_on",
+            "closed_on",
+            "close_reason",
+        )
+    )
+
+
+def _counts_by(queryset: models.QuerySet[Any], household: Any, key: str) -> dict[int, Counter[str]]:
+    result: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = (
+        queryset.annotate(_household=household)
+        .values("_household", key)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        result[row["_household"]][str(row[key])] += row["n"]
+    return result
+
+
+def _build_rows(
+    households: list[Household], scope: models.QuerySet[Household], period_end: datetime.date
+) -> tuple[list[dict[str, str]], dict[int, list[str]]]:
+    """One row per household (same order) and each household's processing-log subjects."""
+    ids = scope.values("pk")  # a subquery: no parameter list that grows with the data
+    members: dict[int, list[Member]] = defaultdict(list)
+    for member in Member.objects.filter(household_id__in=ids).only(
+        "household_id", "public_id", "role", "birth_date", "joined_on", "left_on"
+    ):
+        members[member.household_id].append(member)
+
+    assessments: dict[int, list[str]] = defaultdict(list)
+    for household_id, classification in (
+        Assessment.objects.filter(household_id__in=ids)
+        .order_by("assessed_on", "pk")
+        .values_list("household_id", "classification")
+    ):
+        assessments[household_id].append(classification)
+
+    themes = _counts_by(
+        Bottleneck.objects.filter(household_id__in=ids), models.F("household_id"), "theme"
+    )
+    statuses: dict[int, Counter[str]] = defaultdict(Counter)
+    max_levels: dict[int, int] = defaultdict(int)
+    for household_id, status, number, top in (
+        Breakthrough.objects.filter(household_id__in=ids)
+        .values("household_id", "status")
+        .annotate(n=Count("pk"), top=Max("level"))
+        .order_by()
+        .values_list("household_id", "status", "n", "top")
+    ):
+        statuses[household_id][status] += number
+        max_levels[household_id] = max(max_levels[household_id], top)
+    outcome = _outcome_source()
+    outcomes: dict[int, Counter[str]] = {}
+    if outcome is not None:
+        model, type_name, _codes_list, household_expr = outcome
+        source = model._default_manager.annotate(_hh=household_expr).filter(_hh__in=ids)
+        if "withdrawn_at" in {f.name for f in model._meta.get_fields()}:
+            source = source.filter(withdrawn_at__isnull=True)  # a mistake is not an outcome
+        outcomes = _counts_by(source, household_expr, type_name)
+
+    fund_model = _fund_request_model()
+    funds: dict[int, tuple[int, int]] = {}
+    if fund_model is not None:
+        for household_id, paid, total in (
+            fund_model._default_manager.filter(household_id__in=ids, paid_on__isnull=False)
+            .values("household_id")
+            .annotate(paid=Count("pk"), total=Sum("amount_cents"))
+            .order_by()
+            .values_list("household_id", "paid", "total")
+        ):
+            funds[household_id] = (paid, total or 0)
+
+    rows: list[dict[str, str]] = []
+    subjects: dict[int, list[str]] = {}
+    for household in households:
+        day = _reference_day(household, period_end)
+        present = [
+            m
+            for m in members[household.pk]
+            if m.joined_on <= day and (m.left_on is None or m.left_on > day)
+        ]
+        head = next((m for m in present if m.role == MemberRole.HEAD), None)
+        classifications = assessments[household.pk]
+        row: dict[str, str] = {
+            "pseudonym": pseudonym(PSEUDONYM_PURPOSE, household.public_id.hex),
+            "age_band_head": age_band(_age_on(head.birth_date, day) if head else None),
+            "household_size": size_band(len(present)),
+            "postcode4": postcode4(household.postcode),
+            "district": household.district.name if household.district else "",
+            "opened_month": month(household.opened_on),
+            "closed_month": month(household.closed_on),
+            "close_reason": household.close_reason,
+            "assessments": str(len(classifications)),
+            "classification_first": classifications[0] if classifications else "",
+            "classification_last": classifications[-1] if classifications else "",
+        }
+        for theme in Theme:
+            row[f"bottlenecks_{theme.value}"] = str(themes[household.pk][theme.value])
+        for status in BreakthroughStatus:
+            row[f"breakthroughs_{status.value}"] = str(statuses[household.pk][status.value])
+        row["max_escalation_level"] = str(max_levels.get(household.pk) or 0)
+        if outcome is not None:
+            for code in outcome[2]:
+                row[f"outcomes_{code}"] = str(outcomes.get(household.pk, Counter())[code])
+        if fund_model is not None:
+            paid, cents = funds.get(household.pk, (0, 0))
+            row["fund_requests_paid"] = str(paid)
+            row["fund_paid_amount_band"] = fund_amount_band(cents)
+        rows.append(row)
+        # The processing log knows persons by their own pseudonyms (as households.services
+        # household_subjects does), never by the export's.
+        subjects[household.pk] = [m.pseudonym for m in present] or [household.pseudonym]
+    return rows, subjects
+
+
+# --- uniqueness check ------------------------------------------------------------------------
+_GENERALISERS: dict[str, Callable[[str], str]] = {
+    "postcode4": lambda value: f"{value[:2]}xx" if value else "",
+    "opened_month": _quarter,
+    "closed_month": _quarter,
+    "age_band_head": lambda value: AGE_BANDS_COARSE.get(value, value),
+}
+
+
+def _key(row: dict[str, str]) -> tuple[str, ...]:
+    return tuple(row[name] for name in QUASI_IDENTIFIERS)
+
+
+def make_unique_safe(rows: list[dict[str, str]], *, k: int) -> tuple[list[bool], int, list[str]]:
+    """Generalise, then suppress rare quasi-identifier combinations (module docstring).
+
+    Changes ``rows`` in place; returns which rows to keep, how many were suppressed and
+    the columns that were generalised in at least one row.
+    """
+    counts = Counter(_key(row) for row in rows)
+    generalised: set[str] = set()
+    for row in rows:
+        if counts[_key(row)] >= k:
+            continue
+        for name, generalise in _GENERALISERS.items():
+            new = generalise(row[name])
+            if new != row[name]:
+                row[name] = new
+                generalised.add(name)
+    published = Counter(_key(row) for row in rows)
+    keep = [published[_key(row)] >= k for row in rows]
+    return keep, keep.count(False), [name for name in _GENERALISERS if name in generalised]
+
+
+# --- writing ---------------------------------------------------------------------------------
+def _cell(value: str) -> str:
+    """Neutralise a spreadsheet formula (a district named ``=HYPERLINK(…)``)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def dictionary_csv(export_columns: list[Column], *, k: int) -> str:
+    lines = [[c.name, c.meaning, c.type, c.allowed] for c in export_columns]
+    lines.append(
+        [
+            "(uniekheidscontrole)",
+            f"Combinaties van {', '.join(QUASI_IDENTIFIERS)} die minder dan {k} keer "
+            "voorkomen zijn eerst gegeneraliseerd (postcode naar twee cijfers, maanden naar "
+            "kwartaal, leeftijd naar twintig jaar); rijen die daarna nog minder dan "
+            f"{k} keer voorkomen zijn weggelaten.",
+            "",
+            "",
+        ]
+    )
+    return _csv(["kolom", "betekenis", "type", "toegestane_waarden"], lines)
+
+
+def evaluation_export(
+    *,
+    actor: User | AnonymousUser,
+    municipality: Municipality,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    k: int | None = None,
+) -> ExportResult:
+    """The pseudonymised evaluation dataset of ``municipality`` for the period.
+
+    Raises ``PermissionDenied`` unless ``actor`` is a policy analyst of the municipality,
+    ``ValidationError`` for an impossible period or k. Writes one ``EXPORT`` record per
+    person concerned in the processing log, in the same transaction.
+    """
+    if not can_export(actor, municipality):
+        raise PermissionDenied(_("Only policy analysts of the municipality may export data."))
+    assert isinstance(actor, User)
+    if period_end < period_start:
+        raise ValidationError(_("The end of the period lies before its start."), code="period")
+    k = k_external() if k is None else k
+    if k < 1:
+        raise ValidationError(_("k must be at least 1."), code="k")
+
+    scope = _households(municipality, period_start, period_end)
+    households = list(scope)
+    rows, subjects = _build_rows(households, scope, period_end)
+    keep, suppressed, generalised = make_unique_safe(rows, k=k)
+    export_columns = columns()
+    header = [c.name for c in export_columns]
+    included = sorted(
+        (row for row, kept in zip(rows, keep, strict=True) if kept),
+        key=lambda row: row["pseudonym"],  # no order that hints at the database
+    )
+    data = _csv(header, ([row[name] for name in header] for row in included))
+    log_subjects = [
+        subject
+        for household, kept in zip(households, keep, strict=True)
+        if kept
+        for subject in subjects[household.pk]
+    ]
+    # No file leaves without its record: a failing log write raises before we return.
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction.EXPORT,
+        activity=ProcessingActivity.POLICY_RESEARCH,
+        object_type="insights.evaluation_export",
+        object_id=f"{period_start.isoformat()}/{period_end.isoformat()}",
+        subjects=log_subjects,
+        municipality=municipality,
+    )
+    logger.info(
+        "evaluation_exported",
+        extra={
+            "municipality_id": municipality.pk,
+            "rows": len(included),
+            "suppressed": suppressed,
+            "k": k,
+        },
+    )
+    return ExportResult(
+        csv=data,
+        dictionary_csv=dictionary_csv(export_columns, k=k),
+        rows=len(included),
+        suppressed=suppressed,
+        generalised=generalised,
+    )

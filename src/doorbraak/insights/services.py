@@ -1,0 +1,363 @@
+"""Every change to policy signals: proposing, raising, answering, resolving, marking structural.
+
+Each function is one use case: keyword-only, transactional, and writes a ``SignalEvent``
+for the history. Bad input or a step the signal cannot take raises ``ValidationError``
+with a translatable message and changes nothing; a user who may not manage the
+municipality's signals gets ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doorbraak.accounts.models import Municipality, Organisation, OrganisationKind, User
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import processing_log_record
+from doorbraak.breakthroughs.models import Bottleneck, Regulation, Theme
+from doorbraak.insights import patterns, policies
+from doorbraak.insights.models import (
+    SIGNAL_TRANSITIONS,
+    OwnerKind,
+    Signal,
+    SignalCase,
+    SignalEvent,
+    SignalStatus,
+)
+from doorbraak.lib.crypto import pseudonym
+
+MAX_PERIOD_DAYS = 3 * 366
+#: Placeholder in ``_step`` changes for "the moment of this step".
+_NOW = object()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _require_manager(actor: User | None, municipality: Municipality | int) -> None:
+    if actor is not None and not policies.can_manage_signals(actor, municipality):
+        raise PermissionDenied
+
+
+def _check_period(period_start: datetime.date, period_end: datetime.date) -> patterns.Period:
+    if not isinstance(period_start, datetime.date) or not isinstance(period_end, datetime.date):
+        raise ValidationError(_("Give the period as two dates."))
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    if (period_end - period_start).days + 1 > MAX_PERIOD_DAYS:
+        raise ValidationError({"period_end": _("Choose a period of at most three years.")})
+    return patterns.Period(start=period_start, end=period_end)
+
+
+def case_pseudonym(public_id_hex: str) -> str:
+    """How an underlying case is named for analysts: the household's keyed pseudonym."""
+    return pseudonym("household", public_id_hex)
+
+
+def _suggested_owner(organisation: Organisation | None) -> str:
+    """Who probably owns the rule, from the kind of organisation (the analyst confirms it)."""
+    if organisation is None:
+        return ""
+    if organisation.kind == OrganisationKind.IMPLEMENTING_AGENCY:
+        return OwnerKind.NATIONAL_AGENCY
+    if organisation.kind == OrganisationKind.MUNICIPALITY:
+        return OwnerKind.MUNICIPAL_POLICY
+    return OwnerKind.PARTNER
+
+
+def _event(
+    signal: Signal, *, from_status: str, by: User | None, note: str, at: datetime.datetime
+) -> SignalEvent:
+    return SignalEvent.objects.create(
+        signal=signal, from_status=from_status, to_status=signal.status, by=by, at=at, note=note
+    )
+
+
+def _locked(signal: Signal) -> Signal:
+    """Re-read under a row lock: two analysts must not both move the same signal."""
+    return Signal.objects.select_for_update().get(pk=signal.pk)
+
+
+def _step(
+    *,
+    actor: User,
+    signal: Signal,
+    to_status: str,
+    note: str,
+    refused: str,
+    changes: dict[str, object],
+) -> Signal:
+    """Move ``signal`` to ``to_status`` with ``changes``, or refuse with ``refused``."""
+    _require_manager(actor, signal.municipality_id)
+    locked = _locked(signal)
+    if to_status not in SIGNAL_TRANSITIONS.get(locked.status, ()):
+        raise ValidationError(refused % {"status": locked.get_status_display()})
+    now = timezone.now()
+    from_status = locked.status
+    locked.status = to_status
+    for name, value in changes.items():
+        setattr(locked, name, now if value is _NOW else value)
+    locked.save(update_fields=["status", *changes])
+    _event(locked, from_status=from_status, by=actor, note=note, at=now)
+    # The caller's copy follows, so a view can show the new state without another query.
+    for name in ["status", *changes]:
+        setattr(signal, name, getattr(locked, name))
+    return signal
+
+
+def _text(errors: dict[str, str], name: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors[name] = message
+    return value
+
+
+# --- proposing --------------------------------------------------------------------------------
+@transaction.atomic
+def signals_propose(
+    *,
+    actor: User | None,
+    municipality: Municipality,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    min_count: int = patterns.DEFAULT_MIN_COUNT,
+) -> list[Signal]:
+    """Propose a signal for every recurring combination that has no open signal yet.
+
+    ``actor`` is None when the scheduled detection runs. Idempotent: running it again for
+    the same (or an overlapping) period proposes nothing new while the earlier signal for
+    that regulation and organisation is still open. Returns the signals it created.
+    """
+    _require_manager(actor, municipality)
+    period = _check_period(period_start, period_end)
+    if not isinstance(min_count, int) or min_count < 2:
+        raise ValidationError({"min_count": _("A pattern needs at least two bottlenecks.")})
+
+    candidates = patterns.find_candidates(
+        patterns.bottlenecks_in([municipality.pk], period), min_count=min_count
+    )
+    if not candidates:
+        return []
+    open_pairs = set(
+        Signal.objects.select_for_update()
+        .filter(municipality=municipality, regulation__isnull=False, organisation__isnull=False)
+        .open()
+        .values_list("regulation_id", "organisation_id")
+    )
+    fresh = [c for c in candidates if (c.regulation_id, c.organisation_id) not in open_pairs]
+    if not fresh:
+        return []
+    regulations = Regulation.objects.in_bulk({c.regulation_id for c in fresh})
+    organisations = Organisation.objects.in_bulk({c.organisation_id for c in fresh})
+    bottleneck_ids = {pk for c in fresh for pk in c.bottleneck_ids}
+    zone = timezone.get_current_timezone()
+    facts = {
+        pk: (public_id.hex, theme, timezone.localtime(created_at, zone).date().replace(day=1))
+        for pk, public_id, theme, created_at in Bottleneck.objects.filter(
+            pk__in=bottleneck_ids
+        ).values_list("pk", "household__public_id", "theme", "created_at")
+    }
+
+    now = timezone.now()
+    created: list[Signal] = []
+    subjects: list[str] = []
+    for candidate in fresh:
+        regulation = regulations[candidate.regulation_id]
+        organisation = organisations[candidate.organisation_id]
+        values = {
+            "regulation": regulation.citation,
+            "organisation": organisation.name,
+            "count": candidate.count,
+            "households": len(candidate.household_ids),
+            "start": period.start.strftime("%d-%m-%Y"),
+            "end": period.end.strftime("%d-%m-%Y"),
+        }
+        signal = Signal.objects.create(
+            municipality=municipality,
+            title=(_("%(regulation)s and %(organisation)s: %(count)s bottlenecks") % values)[:200],
+            description=_(
+                "Between %(start)s and %(end)s, %(regulation)s and %(organisation)s were "
+                "named together in %(count)s bottlenecks of %(households)s households."
+            )
+            % values,
+            regulation=regulation,
+            organisation=organisation,
+            theme=candidate.theme,
+            owner_kind=_suggested_owner(organisation),
+            status=SignalStatus.PROPOSED,
+            created_by=actor,
+            period_start=period.start,
+            period_end=period.end,
+            case_count=candidate.count,
+        )
+        cases = []
+        for pk in candidate.bottleneck_ids:
+            public_hex, theme, month = facts[pk]
+            cases.append(
+                SignalCase(
+                    signal=signal,
+                    bottleneck_id=pk,
+                    pseudonym=case_pseudonym(public_hex),
+                    theme=theme,
+                    month=month,
+                )
+            )
+        SignalCase.objects.bulk_create(cases)
+        subjects.extend(case.pseudonym for case in cases)
+        _event(
+            signal,
+            from_status="",
+            by=actor,
+            at=now,
+            note=_("Proposed by the pattern detection (at least %(n)s bottlenecks).")
+            % {"n": min_count},
+        )
+        created.append(signal)
+    # Keeping pseudonymised cases for policy research is processing of personal data.
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        activity=ProcessingActivity.POLICY_RESEARCH,
+        object_type="insights.signal",
+        object_id=",".join(str(s.pk) for s in created)[:200],
+        subjects=sorted(set(subjects)),
+        municipality=municipality,
+    )
+    return created
+
+
+@transaction.atomic
+def signal_create(
+    *,
+    actor: User,
+    municipality: Municipality,
+    title: str,
+    description: str,
+    theme: str = "",
+    regulation: Regulation | None = None,
+    organisation: Organisation | None = None,
+    owner_kind: str = "",
+    owner_name: str = "",
+) -> Signal:
+    """An analyst proposes a signal by hand (for example from the review meeting)."""
+    _require_manager(actor, municipality)
+    errors: dict[str, str] = {}
+    title = _text(errors, "title", title, _("Give the signal a title."))
+    description = _text(errors, "description", description, _("Describe what the cases show."))
+    if len(title) > 200:
+        errors["title"] = _("Keep the title under 200 characters.")
+    if theme and theme not in Theme.values:
+        errors["theme"] = _("Choose a theme from the list.")
+    if owner_kind and owner_kind not in OwnerKind.values:
+        errors["owner_kind"] = _("Choose who owns the rule from the list.")
+    if len((owner_name or "").strip()) > 200:
+        errors["owner_name"] = _("Keep the owner's name under 200 characters.")
+    if regulation is not None and regulation.municipality_id not in (None, municipality.pk):
+        errors["regulation"] = _("Choose a regulation from the law library of your municipality.")
+    if organisation is not None and organisation.municipality_id not in (None, municipality.pk):
+        errors["organisation"] = _("Choose an organisation that works in your municipality.")
+    if (
+        not errors
+        and regulation is not None
+        and organisation is not None
+        and Signal.objects.open()
+        .filter(municipality=municipality, regulation=regulation, organisation=organisation)
+        .exists()
+    ):
+        errors["regulation"] = _(
+            "There is already an open signal about this regulation and organisation."
+        )
+    if errors:
+        raise ValidationError(errors)
+    signal = Signal.objects.create(
+        municipality=municipality,
+        title=title,
+        description=description,
+        theme=theme,
+        regulation=regulation,
+        organisation=organisation,
+        owner_kind=owner_kind,
+        owner_name=(owner_name or "").strip(),
+        status=SignalStatus.PROPOSED,
+        created_by=actor,
+    )
+    _event(signal, from_status="", by=actor, at=signal.created_at, note="")
+    return signal
+
+
+# --- the lifecycle ----------------------------------------------------------------------------
+@transaction.atomic
+def signal_raise(
+    *, actor: User, signal: Signal, owner_kind: str, owner_name: str, note: str = ""
+) -> Signal:
+    """Proposed → raised: the signal goes to the owner of the rule."""
+    errors: dict[str, str] = {}
+    if owner_kind not in OwnerKind.values:
+        errors["owner_kind"] = _("Choose who owns the rule from the list.")
+    owner_name = _text(errors, "owner_name", owner_name, _("Name the owner of the rule."))
+    if len(owner_name) > 200:
+        errors["owner_name"] = _("Keep the owner's name under 200 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return _step(
+        actor=actor,
+        signal=signal,
+        to_status=SignalStatus.RAISED,
+        note=(note or "").strip(),
+        refused=_("This signal is %(status)s; only a proposed signal can be raised."),
+        changes={"owner_kind": owner_kind, "owner_name": owner_name, "raised_at": _NOW},
+    )
+
+
+@transaction.atomic
+def signal_answer(*, actor: User, signal: Signal, answer: str) -> Signal:
+    """Raised → answered: record what the owner of the rule replied."""
+    errors: dict[str, str] = {}
+    answer = _text(errors, "answer", answer, _("Write down the owner's answer."))
+    if errors:
+        raise ValidationError(errors)
+    return _step(
+        actor=actor,
+        signal=signal,
+        to_status=SignalStatus.ANSWERED,
+        note="",
+        refused=_("This signal is %(status)s; only a raised signal can be answered."),
+        changes={"answer": answer, "answered_at": _NOW},
+    )
+
+
+@transaction.atomic
+def signal_resolve(*, actor: User, signal: Signal, note: str) -> Signal:
+    """Answered → resolved: the rule or practice changed, the bottleneck is gone."""
+    errors: dict[str, str] = {}
+    note = _text(errors, "note", note, _("Say how the bottleneck was resolved."))
+    if errors:
+        raise ValidationError(errors)
+    return _step(
+        actor=actor,
+        signal=signal,
+        to_status=SignalStatus.RESOLVED,
+        note=note,
+        refused=_("This signal is %(status)s; only an answered signal can be resolved."),
+        changes={"closing_note": note, "closed_at": _NOW},
+    )
+
+
+@transaction.atomic
+def signal_mark_structural(*, actor: User, signal: Signal, note: str) -> Signal:
+    """Answered → structural: not solvable within the current rules."""
+    errors: dict[str, str] = {}
+    note = _text(errors, "note", note, _("Say why this cannot be solved within the current rules."))
+    if errors:
+        raise ValidationError(errors)
+    return _step(
+        actor=actor,
+        signal=signal,
+        to_status=SignalStatus.STRUCTURAL,
+        note=note,
+        refused=_("This signal is %(status)s; only an answered signal can be marked structural."),
+        changes={"closing_note": note, "closed_at": _NOW},
+    )
