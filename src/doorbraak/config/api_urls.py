@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("doorbraak.outcomes.api_urls")),
     path("", include("doorbraak.tables.api_urls")),
     path("", include("doorbraak.funds.api_urls")),
+    path("", include("doorbraak.insights.api_urls")),
 ]
