@@ -72,6 +72,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.types import AuthenticatedHttpRequest
+from doorbraak.outcomes.outcome_selectors import outcomes_of
 
 PAGE_SIZE = 25
 TIMELINE_SIZE = 50
@@ -394,6 +395,7 @@ def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
         "bottlenecks": list(bottlenecks_of(household=household)),
+        "outcomes": list(outcomes_of(household=household)),
         **_timeline_context(household, []),
     }
     return render(request, "households/household_detail.html", context)

@@ -1,0 +1,220 @@
+"""The team's pages for outcomes (/resultaten/): what the work prevented or achieved.
+
+Objects are fetched through the selectors: 404 outside the household's team (and the read
+is in the processing log). Changes go through ``outcomes.services``; their
+``ValidationError`` is shown on the form with status 200 and nothing changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from doorbraak.breakthroughs.policies import can_work_on_breakthroughs, works_on
+from doorbraak.households.models import Household
+from doorbraak.households.selectors import household_open
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.types import AuthenticatedHttpRequest
+from doorbraak.outcomes import services
+from doorbraak.outcomes.forms import OutcomeForm, WithdrawForm, add_service_errors
+from doorbraak.outcomes.models import Outcome, Payer
+from doorbraak.outcomes.outcome_selectors import (
+    breakthrough_choices,
+    cost_item_choices,
+    outcome_get,
+    outcomes_of,
+)
+
+_team_only = role_required(can_work_on_breakthroughs)
+
+
+@dataclass
+class Totals:
+    """The sum of the outcomes in force: value, range and per payer."""
+
+    count: int = 0
+    value_cents: int = 0
+    low_cents: int = 0
+    high_cents: int = 0
+    per_payer: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def payers(self) -> list[tuple[str, int]]:
+        labels = dict(Payer.choices)
+        return [
+            (str(labels.get(payer, payer)), cents)
+            for payer, cents in sorted(self.per_payer.items(), key=lambda item: -item[1])
+        ]
+
+
+def outcome_range(outcome: Outcome) -> tuple[int, int]:
+    """The low and high estimate of one outcome (uses the prefetched valuation lines)."""
+    lines = list(outcome.values.all())
+    return sum(line.low_cents for line in lines), sum(line.high_cents for line in lines)
+
+
+def outcome_totals(outcomes: Iterable[Outcome]) -> Totals:
+    totals = Totals()
+    for outcome in outcomes:
+        if outcome.withdrawn_at is not None:
+            continue
+        totals.count += 1
+        totals.value_cents += outcome.value_cents
+        for line in outcome.values.all():
+            totals.low_cents += line.low_cents
+            totals.high_cents += line.high_cents
+            totals.per_payer[line.payer] = totals.per_payer.get(line.payer, 0) + line.value_cents
+    return totals
+
+
+def _household(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, log: bool = True
+) -> Household:
+    household = household_open(user=request.user, public_id=public_id, log=log)
+    if not works_on(request.user, household):
+        raise Http404
+    return household
+
+
+def _outcome(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Outcome:
+    outcome = outcome_get(user=request.user, pk=pk, log=log)
+    if not works_on(request.user, outcome.household):
+        raise Http404
+    return outcome
+
+
+def _rows(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
+    rows = []
+    for outcome in outcomes:
+        low, high = outcome_range(outcome)
+        rows.append({"outcome": outcome, "low_cents": low, "high_cents": high})
+    return rows
+
+
+@require_http_methods(["GET"])
+@_team_only
+def household_outcomes(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The household's outcomes with their value, range, lines and sources; and the total."""
+    household = _household(request, public_id)
+    outcomes = list(outcomes_of(household=household))
+    for outcome in outcomes:
+        outcome.household = household  # already loaded: no query per outcome
+    return render(
+        request,
+        "outcomes/household_outcomes.html",
+        {"household": household, "rows": _rows(outcomes), "totals": outcome_totals(outcomes)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_team_only
+def outcome_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = _household(request, public_id, log=request.method != "POST")
+    choices: dict[str, Any] = {
+        "breakthroughs": breakthrough_choices(household=household),
+        "cost_items": cost_item_choices(household=household),
+    }
+    if request.method == "POST":
+        form = OutcomeForm(request.POST, **choices)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome = services.outcome_record(
+                    actor=request.user,
+                    household=household,
+                    outcome_type=data["outcome_type"],
+                    occurred_on=data["occurred_on"],
+                    evidence=data["evidence"],
+                    breakthrough=data.get("breakthrough"),
+                    debt_amount_cents=form.debt_amount_cents(),
+                    cost_item=data.get("cost_item"),
+                    quantity=data.get("quantity") or None,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The outcome has been recorded."))
+                return redirect("outcomes:detail", pk=outcome.pk)
+    else:
+        form = OutcomeForm(**choices)
+    back_url = reverse("outcomes:household", args=[household.public_id])
+    return render(
+        request,
+        "outcomes/form_page.html",
+        {
+            "household": household,
+            "form": form,
+            "title": _("Record an outcome"),
+            "intro": [
+                _(
+                    "What did the work prevent or achieve? The outcome is valued with the cost "
+                    "catalogue of its date, with a conservative probability weight."
+                )
+            ],
+            "submit": _("Record the outcome"),
+            "back_url": back_url,
+            "back_label": _("Back to the outcomes"),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@_team_only
+def outcome_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk)
+    low, high = outcome_range(outcome)
+    return render(
+        request,
+        "outcomes/outcome_detail.html",
+        {"outcome": outcome, "household": outcome.household, "low_cents": low, "high_cents": high},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_team_only
+def outcome_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk, log=request.method != "POST")
+    if outcome.withdrawn_at is not None:
+        messages.info(request, _("This outcome was withdrawn already."))
+        return redirect("outcomes:detail", pk=outcome.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_withdraw(
+                actor=request.user, outcome=outcome, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The outcome has been withdrawn."))
+            return redirect("outcomes:detail", pk=outcome.pk)
+    back_url = reverse("outcomes:detail", args=[outcome.pk])
+    return render(
+        request,
+        "outcomes/form_page.html",
+        {
+            "household": outcome.household,
+            "form": form,
+            "title": _("Withdraw the outcome"),
+            "intro": [
+                _(
+                    "A mistaken outcome is withdrawn, not deleted: it stays on record with "
+                    "your reason, and no longer counts in the figures."
+                ),
+                str(outcome),
+            ],
+            "submit": _("Withdraw the outcome"),
+            "back_url": back_url,
+            "back_label": _("Back to the outcome"),
+        },
+    )
