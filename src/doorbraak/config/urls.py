@@ -19,6 +19,7 @@ urlpatterns = [
     path("doorbraaktafels/", include("doorbraak.tables.urls")),
     path("potje/", include("doorbraak.funds.urls")),
     path("resultaten/", include("doorbraak.outcomes.urls")),
+    path("inzicht/rapporten/", include("doorbraak.insights.report_urls")),
     path("inzicht/", include("doorbraak.insights.urls")),
     path("beheer/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

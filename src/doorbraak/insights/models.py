@@ -245,3 +245,66 @@ class SignalCase(models.Model):
 
     def __str__(self) -> str:
         return self.pseudonym
+
+
+class ReportStatus(models.TextChoices):
+    WAITING = "wacht", _("Waiting")
+    RUNNING = "bezig", _("Being generated")
+    DONE = "klaar", _("Ready")
+    FAILED = "mislukt", _("Failed")
+
+
+class ReportAudience(models.TextChoices):
+    INTERNAL = "intern", _("Internal (within the municipality)")
+    EXTERNAL = "extern", _("External (leaves the municipality)")
+
+
+class ValueReport(models.Model):
+    """One run of the societal value report: asked for on a page, built by the task worker.
+
+    ``result`` holds the aggregated figures (no personal data), so the page, PDF and CSV
+    show exactly what was computed; ``progress`` tells the page how far the worker is.
+    """
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="value_reports"
+    )
+    district = models.ForeignKey(
+        "accounts.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    audience = models.CharField(
+        _("audience"), max_length=6, choices=ReportAudience.choices, default=ReportAudience.INTERNAL
+    )
+    k = models.PositiveSmallIntegerField(_("smallest number shown"))
+    status = models.CharField(
+        _("status"), max_length=7, choices=ReportStatus.choices, default=ReportStatus.WAITING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=100, blank=True)
+    result = models.JSONField(_("figures"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("value report")
+        verbose_name_plural = _("value reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="valuereport_period_in_order",
+            ),
+            models.CheckConstraint(condition=Q(k__gte=1), name="valuereport_k_positive"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="valuereport_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.period_start}–{self.period_end}"

@@ -1,0 +1,211 @@
+"""Pages of the societal value report: ask for one, watch it being built, read and download it.
+
+Policy analysts only, for their own municipalities; everything shown is aggregated and
+suppressed below k. The figures are built by the task worker (``db_worker``), not in the
+request; the page polls the progress with htmx, and without JavaScript it refreshes on a
+link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from doorbraak.accounts.models import District, Municipality
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import processing_log_record
+from doorbraak.insights import policies
+from doorbraak.insights.aggregates import k_external, k_internal
+from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
+from doorbraak.insights.report import default_period, report_csv
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.forms import DateInput, StyledFormMixin
+from doorbraak.lib.types import AuthenticatedHttpRequest
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_lazy("Municipality"), queryset=Municipality.objects.none()
+    )
+    district = forms.ModelChoiceField(
+        label=_lazy("District"),
+        queryset=District.objects.none(),
+        required=False,
+        help_text=_lazy("Empty for the whole municipality."),
+    )
+    period_start = forms.DateField(label=_lazy("From"), widget=DateInput())
+    period_end = forms.DateField(label=_lazy("Until"), widget=DateInput())
+    audience = forms.ChoiceField(
+        label=_lazy("Who will read it"),
+        choices=ReportAudience.choices,
+        widget=forms.RadioSelect,
+        help_text=_lazy(
+            "A report that leaves the municipality hides numbers below %(external)s; an "
+            "internal one below %(internal)s."
+        ),
+    )
+
+    def __init__(self, *args: Any, municipality_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
+            pk__in=municipality_ids
+        ).order_by("name")
+        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            municipality_id__in=municipality_ids
+        ).order_by("name")
+        self.fields["audience"].help_text = str(self.fields["audience"].help_text) % {
+            "external": k_external(),
+            "internal": k_internal(),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", _("The period ends after it starts."))
+            elif (end - start).days > 3 * 366:
+                self.add_error("period_end", _("A report covers at most three years."))
+            elif end > timezone.localdate():
+                self.add_error("period_end", _("The period cannot end in the future."))
+        district, municipality = cleaned.get("district"), cleaned.get("municipality")
+        if district and municipality and district.municipality_id != municipality.pk:
+            self.add_error("district", _("This district belongs to another municipality."))
+        return cleaned
+
+
+def _report(request: AuthenticatedHttpRequest, pk: int) -> ValueReport:
+    return get_object_or_404(
+        ValueReport.objects.filter(
+            municipality_id__in=policies.analyst_municipality_ids(request.user)
+        ).select_related("municipality", "district"),
+        pk=pk,
+    )
+
+
+@role_required(policies.can_view_insights)
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Earlier reports, and the form to ask for a new one (built in the background)."""
+    municipality_ids = policies.analyst_municipality_ids(request.user)
+    period = default_period(timezone.localdate())
+    form = ReportForm(
+        request.POST if request.method == "POST" else None,
+        municipality_ids=municipality_ids,
+        initial={
+            "period_start": period.start,
+            "period_end": period.end,
+            "audience": ReportAudience.INTERNAL,
+            "municipality": next(iter(sorted(municipality_ids)), None),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        audience = data["audience"]
+        with transaction.atomic():
+            report = ValueReport.objects.create(
+                municipality=data["municipality"],
+                district=data["district"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                audience=audience,
+                k=k_external() if audience == ReportAudience.EXTERNAL else k_internal(),
+                requested_by=request.user,
+            )
+            from doorbraak.insights.tasks import generate_value_report_task
+
+            transaction.on_commit(lambda: generate_value_report_task.enqueue(report.pk))
+        messages.success(request, _("The report is being generated."))
+        return redirect("reports:detail", pk=report.pk)
+    reports = ValueReport.objects.filter(municipality_id__in=municipality_ids).select_related(
+        "municipality", "district", "requested_by"
+    )[:50]
+    return render(request, "insights/report_list.html", {"form": form, "reports": reports})
+
+
+@require_GET
+@role_required(policies.can_view_insights)
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return render(request, "insights/report_detail.html", {"report": report, **_bars(report)})
+
+
+@require_GET
+@role_required(policies.can_view_insights)
+def report_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls; once ready it tells htmx to load the whole page."""
+    report = _report(request, pk)
+    response = render(request, "insights/_report_progress.html", {"report": report})
+    if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _bars(report: ValueReport) -> dict[str, Any]:
+    """Bar widths in steps of 5% as CSS classes (no inline styles under our CSP)."""
+    if not report.result:
+        return {"outcome_bars": []}
+    counts = [row["count"] or 0 for row in report.result["outcomes"]]
+    top = max(counts) or 1
+    return {
+        "outcome_bars": [
+            {**row, "width": 5 * round(20 * (row["count"] or 0) / top)}
+            for row in report.result["outcomes"]
+        ]
+    }
+
+
+def _ready(request: AuthenticatedHttpRequest, pk: int) -> ValueReport:
+    report = _report(request, pk)
+    if report.status != ReportStatus.DONE or not report.result:
+        raise Http404
+    processing_log_record(
+        actor=request.user,
+        action=ProcessingAction.EXPORT,
+        activity=ProcessingActivity.POLICY_RESEARCH,
+        object_type="insights.valuereport",
+        object_id=report.pk,
+        municipality=report.municipality,
+    )
+    return report
+
+
+@require_GET
+@role_required(policies.can_view_insights)
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    report = _ready(request, pk)
+    with translation.override("nl"):
+        html = render_to_string(
+            "insights/report_pdf.html",
+            {"report": report, "today": timezone.localdate(), **_bars(report)},
+        )
+    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="maatschappelijke-waarde-{report.period_start:%Y%m%d}-'
+        f'{report.period_end:%Y%m%d}.pdf"'
+    )
+    return response
+
+
+@require_GET
+@role_required(policies.can_view_insights)
+def report_csv_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _ready(request, pk)
+    assert report.result is not None
+    response = HttpResponse(report_csv(report.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="maatschappelijke-waarde-{report.period_start:%Y%m%d}.csv"'
+    )
+    return response

@@ -1,0 +1,54 @@
+"""Background work of the insights app: building the societal value report."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+def generate_value_report(report_id: int) -> str:
+    """Build the report's figures, telling the page how far it is; idempotent per run."""
+    from doorbraak.insights.models import ReportStatus, ValueReport
+    from doorbraak.insights.patterns import Period
+    from doorbraak.insights.report import build_value_report
+
+    with transaction.atomic():
+        report = ValueReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status != ReportStatus.WAITING:
+            return "skipped"
+        report.status = ReportStatus.RUNNING
+        report.save(update_fields=["status"])
+
+    def progress(percent: int, step: str) -> None:
+        ValueReport.objects.filter(pk=report_id).update(progress=percent, step=step[:100])
+
+    try:
+        with translation.override("nl"):
+            result = build_value_report(
+                municipality_ids=[report.municipality_id],
+                district_id=report.district_id,
+                period=Period(start=report.period_start, end=report.period_end),
+                k=report.k,
+                progress=progress,
+            )
+    except Exception as error:  # the page must say it failed, not spin forever
+        logger.exception("value_report_failed", extra={"report_id": report_id})
+        ValueReport.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, error=type(error).__name__, finished_at=timezone.now()
+        )
+        return "failed"
+    ValueReport.objects.filter(pk=report_id).update(
+        status=ReportStatus.DONE, progress=100, result=result, step="", finished_at=timezone.now()
+    )
+    logger.info("value_report_done", extra={"report_id": report_id})
+    return "done"
+
+
+@task()
+def generate_value_report_task(report_id: int) -> str:
+    return generate_value_report(report_id)
