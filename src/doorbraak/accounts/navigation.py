@@ -22,6 +22,7 @@ from doorbraak.breakthroughs.policies import (
     can_work_on_breakthroughs,
 )
 from doorbraak.households.policies import can_refer, can_work_on_households
+from doorbraak.insights.policies import can_view_insights
 from doorbraak.tables.policies import can_use_tables
 
 
@@ -104,6 +105,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "funds:list",
         _uses_funds,
         _("Small amounts that prevent worse: requests, approvals, payments and the balance."),
+    ),
+    NavEntry(
+        _("Societal value"),
+        "reports:list",
+        can_view_insights,
+        _("What the work prevented and what it cost, for the council: aggregated figures only."),
     ),
     NavEntry(
         _("Laws and costs"),

@@ -135,6 +135,25 @@ class Command(BaseCommand):
         fund_requests = seed_funds(municipality=Municipality.objects.get(code=MUNICIPALITY[1]))
         if fund_requests:
             self.stdout.write(f"Created {fund_requests} demo fund requests.")
+        from doorbraak.outcomes.demo import seed_outcomes
+
+        demostad = Municipality.objects.get(code=MUNICIPALITY[1])
+        outcomes = seed_outcomes(municipality=demostad)
+        if outcomes:
+            self.stdout.write(f"Created {outcomes} demo outcomes.")
+            from django.utils import timezone
+
+            from doorbraak.insights.services import signals_propose
+
+            today = timezone.localdate()
+            signals = signals_propose(
+                actor=None,
+                municipality=demostad,
+                period_start=today - datetime.timedelta(days=365),
+                period_end=today,
+                min_count=3,
+            )
+            self.stdout.write(f"Proposed {len(signals)} demo signals.")
         if not options["quiet_logins"]:
             self._print_logins(users, options["password"])
 
