@@ -107,6 +107,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         _("Small amounts that prevent worse: requests, approvals, payments and the balance."),
     ),
     NavEntry(
+        _("Spiegel and signals"),
+        "insights:spiegel",
+        can_view_insights,
+        _("Patterns in the bottlenecks, and the signals to whoever owns the rule."),
+    ),
+    NavEntry(
         _("Societal value"),
         "reports:list",
         can_view_insights,

@@ -58,8 +58,8 @@ def k_internal() -> int:
 def suppression_note(k: int) -> str:
     """The sentence every suppressed table carries, in the active language."""
     return gettext(
-        "Numbers smaller than %(k)d are not shown (—), so that no household can be "
-        "recognised; where a hidden number could be worked out from a total, another "
+        "Numbers smaller than %(k)d are not shown (“< %(k)d”), so that no household can "
+        "be recognised; where a hidden number could be worked out from a total, another "
         "number is hidden as well."
     ) % {"k": k}
 

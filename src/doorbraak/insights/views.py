@@ -1,0 +1,484 @@
+"""The policy analysts' pages: the spiegel, policy signals, the evaluation export, comparison.
+
+Only policy analysts open these pages (403 for everyone else); a municipality or signal
+outside the analyst's municipalities is a 404 (the selectors decide). Every count shown is
+passed through small-cell suppression with the internal k, and the page says so. Changes
+go through the services; their ``ValidationError`` is shown on the form and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from doorbraak.accounts.models import Municipality
+from doorbraak.breakthroughs.models import Theme
+from doorbraak.insights import policies, selectors, services
+from doorbraak.insights.aggregates import k_internal, suppress, suppression_note
+from doorbraak.insights.export import evaluation_export
+from doorbraak.insights.forms import (
+    AnswerForm,
+    CompareForm,
+    ExportForm,
+    NoteForm,
+    ProposeForm,
+    RaiseForm,
+    SignalCreateForm,
+    SignalFilterForm,
+    SpiegelForm,
+    add_service_errors,
+)
+from doorbraak.insights.models import Signal, SignalStatus
+from doorbraak.insights.patterns import CountRow, Period, Spiegel
+from doorbraak.lib.decorators import role_required
+from doorbraak.lib.types import AuthenticatedHttpRequest
+
+PAGE_SIZE = 25
+_analysts_only = role_required(policies.can_view_insights)
+_regional_only = role_required(policies.can_compare_municipalities)
+
+#: The transition forms of the signal page: step in the URL → (form, target status).
+STEPS: dict[str, tuple[type[Any], str]] = {
+    "raise": (RaiseForm, SignalStatus.RAISED),
+    "answer": (AnswerForm, SignalStatus.ANSWERED),
+    "resolve": (NoteForm, SignalStatus.RESOLVED),
+    "structural": (NoteForm, SignalStatus.STRUCTURAL),
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def default_period() -> Period:
+    return Period.bimonthly(timezone.localdate())
+
+
+def _period_initial(municipality: Municipality | None = None) -> dict[str, Any]:
+    period = default_period()
+    initial: dict[str, Any] = {"start": period.start, "end": period.end}
+    if municipality is not None:
+        initial["municipality"] = municipality.pk
+    return initial
+
+
+def _chosen_municipality(
+    form: SpiegelForm | ExportForm | ProposeForm, municipalities: Iterable[Municipality]
+) -> Municipality:
+    chosen = form.cleaned_data.get("municipality") if form.is_bound else None
+    if chosen is not None:
+        return chosen
+    first = next(iter(municipalities), None)
+    if first is None:
+        raise PermissionDenied
+    return first
+
+
+def count_table(rows: list[CountRow], *, k: int) -> list[dict[str, Any]]:
+    """Rows of the spiegel with every count suppressed below ``k`` (``None`` = hidden)."""
+    current = suppress({row.key: row.current for row in rows}, k=k)
+    previous = suppress({row.key: row.previous for row in rows}, k=k)
+    table = []
+    for row in rows:
+        now, before = current[row.key], previous[row.key]
+        table.append(
+            {
+                "key": row.key,
+                "label": row.label,
+                "current": now,
+                "previous": before,
+                "trend": row.trend if now is not None and before is not None else "",
+            }
+        )
+    return table
+
+
+def _single(count: int, k: int) -> int | None:
+    return count if count == 0 or count >= k else None
+
+
+def spiegel_tables(spiegel: Spiegel, *, k: int) -> dict[str, Any]:
+    """Everything of the spiegel a page or the API shows, after suppression."""
+    months = suppress({row.month: row.count for row in spiegel.by_month}, k=k)
+    combinations = suppress({index: c.count for index, c in enumerate(spiegel.combinations)}, k=k)
+    households = suppress(
+        {index: c.households for index, c in enumerate(spiegel.combinations)}, k=k
+    )
+    total, previous = _single(spiegel.total, k), _single(spiegel.previous_total, k)
+    return {
+        "k": k,
+        "note": suppression_note(k),
+        "period": spiegel.period,
+        "previous_period": spiegel.previous_period,
+        "total": total,
+        "previous_total": previous,
+        "total_trend": (
+            spiegel.total_row.trend if total is not None and previous is not None else ""
+        ),
+        "households": _single(spiegel.households, k),
+        "tables": [
+            ("theme", _("By theme"), count_table(spiegel.by_theme, k=k)),
+            ("kind", _("By kind of bottleneck"), count_table(spiegel.by_kind, k=k)),
+            ("regulation", _("By regulation"), count_table(spiegel.by_regulation, k=k)),
+            ("organisation", _("By organisation"), count_table(spiegel.by_organisation, k=k)),
+            ("district", _("By district"), count_table(spiegel.by_district, k=k)),
+        ],
+        "months": [{"month": month, "count": months[month]} for month in months],
+        "combinations": [
+            {
+                "combination": combination,
+                "count": combinations[index],
+                "households": households[index],
+            }
+            for index, combination in enumerate(spiegel.combinations)
+        ],
+        "min_count": spiegel.min_count,
+    }
+
+
+def _signal(request: AuthenticatedHttpRequest, pk: int) -> Signal:
+    return selectors.signal_get(user=request.user, pk=pk)
+
+
+def _transition_forms(
+    request: AuthenticatedHttpRequest, signal: Signal, bound: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The forms for the steps this signal can take now, for this user."""
+    if not policies.can_change_signal(request.user, signal):
+        return []
+    titles = {
+        "raise": (_("Raise with the owner of the rule"), _("Raise the signal")),
+        "answer": (_("Record the owner's answer"), _("Save the answer")),
+        "resolve": (_("Resolved"), _("Mark as resolved")),
+        "structural": (
+            _("Structural: not solvable within the current rules"),
+            _("Mark as structural"),
+        ),
+    }
+    found = []
+    for step, (form_class, status) in STEPS.items():
+        if not signal.can_move_to(status):
+            continue
+        form = (bound or {}).get(step)
+        if form is None:
+            initial = {}
+            if step == "raise":
+                initial = {"owner_kind": signal.owner_kind, "owner_name": signal.owner_name}
+            form = form_class(initial=initial, auto_id=f"id_{step}_%s")
+        title, submit = titles[step]
+        found.append({"step": step, "form": form, "title": title, "submit": submit})
+    return found
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest,
+    signal: Signal,
+    bound: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "insights/signal_detail.html",
+        {
+            "signal": signal,
+            "history": selectors.signal_history(signal=signal),
+            "cases": selectors.signal_cases(user=request.user, signal=signal),
+            "transitions": _transition_forms(request, signal, bound),
+        },
+    )
+
+
+# --- the spiegel ------------------------------------------------------------------------------
+@require_GET
+@_analysts_only
+def spiegel(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipalities = selectors.insight_municipalities(user=request.user)
+    form = (
+        SpiegelForm(request.GET, municipalities=municipalities)
+        if {"start", "end", "municipality"} & set(request.GET)
+        else SpiegelForm(initial=_period_initial(), municipalities=municipalities)
+    )
+    context: dict[str, Any] = {"form": form, "several": len(municipalities) > 1}
+    if form.is_bound and not form.is_valid():
+        return render(request, "insights/spiegel.html", context)
+    municipality = _chosen_municipality(form, municipalities)
+    if form.is_bound:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        period = default_period()
+        start, end = period.start, period.end
+    try:
+        mirror = selectors.spiegel(
+            user=request.user, municipality=municipality, period_start=start, period_end=end
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render(request, "insights/spiegel.html", context)
+    context.update(spiegel_tables(mirror, k=k_internal()))
+    context["municipality"] = municipality
+    context["propose_form"] = ProposeForm(
+        initial={"municipality": municipality.pk, "start": start, "end": end},
+        municipalities=municipalities,
+        auto_id="id_propose_%s",
+    )
+    context["can_propose"] = policies.can_manage_signals(request.user, municipality)
+    return render(request, "insights/spiegel.html", context)
+
+
+@require_POST
+@_analysts_only
+def propose(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Propose the recurring combinations of the period as signals."""
+    municipalities = selectors.insight_municipalities(user=request.user)
+    form = ProposeForm(request.POST, municipalities=municipalities)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("insights:spiegel")
+    municipality = _chosen_municipality(form, municipalities)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    back = (
+        reverse("insights:spiegel")
+        + "?"
+        + urlencode(
+            {"municipality": municipality.pk, "start": start.isoformat(), "end": end.isoformat()}
+        )
+    )
+    try:
+        created = services.signals_propose(
+            actor=request.user,
+            municipality=municipality,
+            period_start=start,
+            period_end=end,
+            min_count=form.cleaned_data.get("min_count") or 3,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    if created:
+        messages.success(
+            request,
+            ngettext("%(count)d signal proposed.", "%(count)d signals proposed.", len(created))
+            % {"count": len(created)},
+        )
+        return redirect(reverse("insights:signal-list") + "?status=voorgesteld")
+    messages.info(request, _("No new signals: every recurring combination already has one."))
+    return redirect(back)
+
+
+# --- signals ----------------------------------------------------------------------------------
+@require_GET
+@_analysts_only
+def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SignalFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    signals = selectors.signal_list(user=request.user, status=status)
+    page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insights/signal_list.html",
+        {"form": form, "page": page, "signals": page.object_list, "status": status},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_analysts_only
+def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipalities = selectors.insight_municipalities(user=request.user)
+    form = SignalCreateForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            signal = services.signal_create(
+                actor=request.user,
+                municipality=data["municipality"],
+                title=data["title"],
+                description=data["description"],
+                theme=data.get("theme") or "",
+                regulation=data.get("regulation"),
+                organisation=data.get("organisation"),
+                owner_kind=data.get("owner_kind") or "",
+                owner_name=data.get("owner_name") or "",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The signal has been proposed."))
+            return redirect("insights:signal-detail", pk=signal.pk)
+    return render(request, "insights/signal_form.html", {"form": form})
+
+
+@require_GET
+@_analysts_only
+def signal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, _signal(request, pk))
+
+
+@require_POST
+@_analysts_only
+def signal_transition(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    signal = _signal(request, pk)
+    form_class, _status = STEPS[step]
+    form = form_class(request.POST, auto_id=f"id_{step}_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if step == "raise":
+                services.signal_raise(
+                    actor=request.user,
+                    signal=signal,
+                    owner_kind=data["owner_kind"],
+                    owner_name=data["owner_name"],
+                    note=data.get("note") or "",
+                )
+            elif step == "answer":
+                services.signal_answer(actor=request.user, signal=signal, answer=data["answer"])
+            elif step == "resolve":
+                services.signal_resolve(actor=request.user, signal=signal, note=data["note"])
+            else:
+                services.signal_mark_structural(
+                    actor=request.user, signal=signal, note=data["note"]
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The signal has been updated."))
+            return redirect("insights:signal-detail", pk=signal.pk)
+    signal.refresh_from_db()
+    if not any(item["step"] == step for item in _transition_forms(request, signal)):
+        # The step is not possible (any more): say so instead of showing a stray form.
+        for message in form.non_field_errors() or [_("This step is not possible now.")]:
+            messages.error(request, message)
+        return _detail_page(request, signal)
+    return _detail_page(request, signal, {step: form})
+
+
+# --- evaluation export ------------------------------------------------------------------------
+def zip_export(csv: str, dictionary_csv: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("evaluatie.csv", csv)
+        archive.writestr("datawoordenboek.csv", dictionary_csv)
+    return buffer.getvalue()
+
+
+@require_http_methods(["GET", "POST"])
+@_analysts_only
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipalities = selectors.insight_municipalities(user=request.user)
+    if request.method != "POST":
+        form = ExportForm(initial=_period_initial(), municipalities=municipalities)
+        return render(request, "insights/export.html", {"form": form})
+    form = ExportForm(request.POST, municipalities=municipalities)
+    if form.is_valid():
+        municipality = _chosen_municipality(form, municipalities)
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        try:
+            result = evaluation_export(
+                actor=request.user,
+                municipality=municipality,
+                period_start=start,
+                period_end=end,
+                k=form.cleaned_data["k"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            response = HttpResponse(
+                zip_export(result.csv, result.dictionary_csv), content_type="application/zip"
+            )
+            name = f"evaluatie-{municipality.code or municipality.pk}-{start:%Y%m%d}-{end:%Y%m%d}"
+            response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+            response["X-Export-Rows"] = str(result.rows)
+            response["X-Export-Suppressed"] = str(result.suppressed)
+            return response
+    return render(request, "insights/export.html", {"form": form})
+
+
+# --- across municipalities --------------------------------------------------------------------
+def comparison_table(
+    figures: list[selectors.MunicipalityFigures], *, k: int
+) -> list[dict[str, Any]]:
+    """The figures per municipality, every household-based count suppressed below ``k``."""
+    totals = suppress({f.municipality_id: f.total for f in figures}, k=k)
+    previous = suppress({f.municipality_id: f.previous_total for f in figures}, k=k)
+    households = suppress({f.municipality_id: f.households for f in figures}, k=k)
+    themes = suppress(
+        {
+            (f.municipality_id, theme): f.by_theme.get(theme, 0)
+            for f in figures
+            for theme in Theme.values
+        },
+        k=k,
+    )
+    rows = []
+    for f in figures:
+        now, before = totals[f.municipality_id], previous[f.municipality_id]
+        trend = ""
+        if now is not None and before is not None:
+            trend = "up" if now > before else "down" if now < before else "flat"
+        rows.append(
+            {
+                "municipality_id": f.municipality_id,
+                "name": f.name,
+                "total": now,
+                "previous_total": before,
+                "trend": trend,
+                "households": households[f.municipality_id],
+                "themes": [themes[(f.municipality_id, theme)] for theme in Theme.values],
+                "open_signals": f.open_signals,
+                "structural_signals": f.structural_signals,
+            }
+        )
+    return rows
+
+
+@require_GET
+@_regional_only
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
+    period = default_period()
+    form = (
+        CompareForm(request.GET)
+        if {"start", "end"} & set(request.GET)
+        else CompareForm(initial={"start": period.start, "end": period.end})
+    )
+    context: dict[str, Any] = {"form": form, "themes": [label for _v, label in Theme.choices]}
+    if form.is_bound:
+        if not form.is_valid():
+            return render(request, "insights/compare.html", context)
+        start: datetime.date = form.cleaned_data["start"]
+        end: datetime.date = form.cleaned_data["end"]
+    else:
+        start, end = period.start, period.end
+    try:
+        figures = selectors.compare_municipalities(
+            user=request.user, period_start=start, period_end=end
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render(request, "insights/compare.html", context)
+    k = k_internal()
+    context.update(
+        {
+            "rows": comparison_table(figures, k=k),
+            "k": k,
+            "note": suppression_note(k),
+            "period": Period(start=start, end=end),
+        }
+    )
+    return render(request, "insights/compare.html", context)
