@@ -60,6 +60,7 @@ messages: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_report.py
 
 clean:
 	rm -rf $(VENV) node_modules $(DIST) var .pytest_cache .mypy_cache .ruff_cache

@@ -157,7 +157,7 @@ def test_the_spiegel_suppresses_small_cells_and_shows_no_personal_data(
     assert themes[Theme.WORK]["current"] is None
     assert "< 5" in content
     assert "Proefwet art. 12" in content  # the recurring combination
-    assert "Propose as signals" in content
+    assert "Stel voor als signalen" in content
     assert_no_personal_data(response.content.decode())
 
 

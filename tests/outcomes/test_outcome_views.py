@@ -72,7 +72,7 @@ def test_the_household_page_shows_value_range_payers_sources_and_total(
     response = as_user(cast.alice).get(reverse("outcomes:household", args=[household_a.public_id]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Eviction prevented" in body
+    assert "Huisuitzetting voorkomen" in body
     assert "€ 10.873,00" in body  # 873 + 10.000, the only outcome in force
     assert "€ 5.523,80 – € 26.396,80" in body  # the range: 523,80+5.000 / 1.396,80+25.000
     assert "corporati" in body.lower()  # the payer: housing corporation
