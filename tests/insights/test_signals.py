@@ -534,3 +534,20 @@ def test_administrators_see_their_municipalitys_signals_read_only(
     assert Signal.objects.filter(pk=signal.pk).exists()
     # Nobody else gets in.
     assert as_user(cast.grace).get("/beheer/insights/signal/").status_code in (302, 403, 404)
+
+
+def test_the_scheduled_detection_proposes_once(cast: Cast, regulation: Regulation) -> None:
+    """Run in May 2026: the last two complete months are March and April."""
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    plant_pattern(cast, regulation)
+    may = datetime.datetime(2026, 5, 4, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(may, tick=False):
+        out = StringIO()
+        call_command("propose_signals", stdout=out)
+        assert "Proposed 1 signals" in out.getvalue()
+        call_command("propose_signals", stdout=out)
+    assert Signal.objects.filter(municipality=cast.north).count() == 1

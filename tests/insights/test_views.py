@@ -312,3 +312,18 @@ def test_a_bad_export_request_is_a_form_error(cast: Cast, as_user: Any) -> None:
     assert response.context["form"].errors
     assert not ProcessingLog.objects.filter(action=ProcessingAction.EXPORT).exists()
     assert as_user(cast.heidi).post(reverse("insights:export"), PERIOD).status_code == 403
+
+
+def test_the_bimonthly_spiegel_report_is_a_pdf_without_personal_data(
+    as_user: Any, cast: Cast
+) -> None:
+    from django.urls import reverse
+
+    client = as_user(cast.grace)
+    page = client.get(reverse("insights:spiegel")).content.decode()
+    assert reverse("insights:spiegel-pdf") in page
+    response = client.get(reverse("insights:spiegel-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert as_user(cast.alice).get(reverse("insights:spiegel-pdf")).status_code == 403

@@ -187,6 +187,11 @@ OTP_TOTP_ISSUER = env_str("DOORBRAAK_OTP_ISSUER", "Doorbraak")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 SESSION_IDLE_MINUTES = env_int("DOORBRAAK_SESSION_IDLE_MINUTES", 30, minimum=1)
+
+# Aggregated figures hide counts below k (insights.aggregates): stricter for what leaves the
+# municipality (reports, evaluation exports) than for internal pages.
+DOORBRAAK_K_EXTERNAL = env_int("DOORBRAAK_K_EXTERNAL", 10, minimum=1)
+DOORBRAAK_K_INTERNAL = env_int("DOORBRAAK_K_INTERNAL", 5, minimum=1)
 # The session expires after this many idle seconds; every request renews it.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True

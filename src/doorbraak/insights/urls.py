@@ -8,6 +8,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.spiegel, name="spiegel"),
+    path("spiegel.pdf", views.spiegel_pdf, name="spiegel-pdf"),
     path("signalen/voorstellen/", views.propose, name="propose"),
     path("signalen/", views.signal_list, name="signal-list"),
     path("signalen/nieuw/", views.signal_create, name="signal-create"),

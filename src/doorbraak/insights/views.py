@@ -20,8 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -482,3 +483,44 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
     )
     return render(request, "insights/compare.html", context)
+
+
+@require_GET
+@_analysts_only
+def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The bimonthly spiegel report for the review meeting: the same tables, as a PDF."""
+    from weasyprint import HTML
+
+    municipalities = selectors.insight_municipalities(user=request.user)
+    form = SpiegelForm(
+        request.GET if {"start", "end", "municipality"} & set(request.GET) else None,
+        initial=_period_initial(),
+        municipalities=municipalities,
+    )
+    if form.is_bound and not form.is_valid():
+        return redirect("insights:spiegel")
+    municipality = _chosen_municipality(form, municipalities)
+    if form.is_bound:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        period = default_period()
+        start, end = period.start, period.end
+    try:
+        mirror = selectors.spiegel(
+            user=request.user, municipality=municipality, period_start=start, period_end=end
+        )
+    except ValidationError:
+        return redirect("insights:spiegel")
+    context = spiegel_tables(mirror, k=k_internal())
+    context["municipality"] = municipality
+    context["today"] = timezone.localdate()
+    context["signals"] = list(
+        selectors.signal_list(user=request.user, municipality=municipality, status="open")[:30]
+    )
+    with translation.override("nl"):
+        html = render_to_string("insights/spiegel_pdf.html", context)
+    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="spiegel-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+    )
+    return response
