@@ -130,6 +130,12 @@ def build_value_report(
                 "share_held": round(m.share_held * 100)
                 if m.share_held is not None and m.households >= k
                 else None,
+                # Mean change per life domain since closing: only with enough households.
+                "domain_change": (
+                    {domain: round(change, 1) for domain, change in m.domain_change.items()}
+                    if m.households >= k
+                    else {}
+                ),
             }
             for m in moments
         ],
