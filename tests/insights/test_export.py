@@ -503,7 +503,7 @@ def test_the_number_of_queries_does_not_grow_with_the_households(
     for _ in range(12):
         make_household(cast, district=west)
     cast.grace.refresh_from_db()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         run(cast.grace, cast, k=1)
 
 
