@@ -37,6 +37,7 @@ from doorbraak.audit.services import processing_log_read
 from doorbraak.households.models import Household, Member
 from doorbraak.households.selectors import household_open
 from doorbraak.households.services import household_subjects
+from doorbraak.lib.api import camel_case
 
 TAGS = ["assessments"]
 
@@ -55,11 +56,6 @@ MEMBER_PARAMETER = OpenApiParameter(
 # --- shared with plans/api.py --------------------------------------------------------------------
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def drf_validation_error(
     error: DjangoValidationError, rename: Mapping[str, str] | None = None
 ) -> exceptions.ValidationError:
@@ -71,7 +67,7 @@ def drf_validation_error(
         if field == NON_FIELD_ERRORS:
             name = "nonFieldErrors"
         else:
-            name = (rename or {}).get(field, _camel(field))
+            name = (rename or {}).get(field, camel_case(field))
         detail.setdefault(name, []).extend(errors)
     return exceptions.ValidationError(detail)
 

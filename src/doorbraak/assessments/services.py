@@ -23,7 +23,7 @@ from doorbraak.assessments.models import (
     LifeDomain,
 )
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.households.models import EventKind, Household, Member
+from doorbraak.households.models import EventKind, Household, HouseholdStatus, Member
 from doorbraak.households.services import household_subjects, log_processing, record_event
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -92,9 +92,9 @@ def assessment_record(
         errors["scores"] = _(
             "A score was given for a domain that is not in this municipality's catalogue."
         )
-    if kind == AssessmentKind.FOLLOW_UP and household.status != "afgesloten":
+    if kind == AssessmentKind.FOLLOW_UP and household.status != HouseholdStatus.CLOSED:
         errors["kind"] = _("A follow-up assessment is for a closed household.")
-    if kind != AssessmentKind.FOLLOW_UP and household.status != "actief":
+    if kind != AssessmentKind.FOLLOW_UP and household.status != HouseholdStatus.ACTIVE:
         errors["kind"] = _("This household is closed: record a follow-up assessment instead.")
     if errors:
         raise ValidationError(errors)

@@ -37,17 +37,6 @@ def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Ch
     )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)
-
-
 class BreakthroughFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),

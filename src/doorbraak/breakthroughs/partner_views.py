@@ -28,8 +28,8 @@ from doorbraak.breakthroughs.partner_forms import (
     RequestAnswerForm,
     TimeOutAnswerForm,
 )
-from doorbraak.households.forms import add_service_errors
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25

@@ -31,7 +31,7 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
 )
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
-from doorbraak.households.models import Household, Member
+from doorbraak.households.models import Household, Member, MemberRole
 from doorbraak.households.services import household_subjects
 from doorbraak.lib.workdays import working_days_between
 from doorbraak.outcomes.models import CostItem
@@ -290,6 +290,17 @@ def _age_band(age: int | None) -> str:
     return f"{low}–{high}"
 
 
+def minimised_head(members: list[Member], today: datetime.date) -> tuple[str, str]:
+    """Initials and age band of the household's head (or first member): all a table sees."""
+    head = next((m for m in members if m.role == MemberRole.HEAD), members[0] if members else None)
+    if head is None:
+        return "–", "–"
+    initials = "".join(
+        part[0].upper() + "." for part in f"{head.first_name} {head.last_name}".split()
+    )
+    return initials, _age_band(head.age_on(today))
+
+
 def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
     """Breakthroughs that reached the breakthrough table in the chair's municipalities.
 
@@ -326,12 +337,7 @@ def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
     today = timezone.localdate()
     for breakthrough in breakthroughs:
         members: list[Member] = breakthrough.household.current_members  # type: ignore[attr-defined]
-        head = next((m for m in members if m.role == "hoofd"), members[0] if members else None)
-        initials = (
-            "".join(part[0].upper() + "." for part in f"{head.first_name} {head.last_name}".split())
-            if head
-            else "–"
-        )
+        initials, age_band = minimised_head(members, today)
         items.append(
             QueueItem(
                 breakthrough=breakthrough,
@@ -339,7 +345,7 @@ def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
                 district=breakthrough.household.district.name
                 if breakthrough.household.district
                 else "–",
-                age_band=_age_band(head.age_on(today) if head else None),
+                age_band=age_band,
                 return_calculation=breakthrough_return(breakthrough),
             )
         )

@@ -44,6 +44,7 @@ from doorbraak.breakthroughs.selectors import (
 from doorbraak.breakthroughs.services import triangle_gaps
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
+from doorbraak.lib.api import camel_case
 from doorbraak.outcomes.models import CostUnit, Payer
 
 LEVEL_HELP = (
@@ -333,14 +334,9 @@ class BreakthroughSerializer(serializers.Serializer[Breakthrough]):
         if not breakthrough.is_draft:
             return []
         return [
-            {"field": _camel(name), "message": str(message)}
+            {"field": camel_case(name), "message": str(message)}
             for name, message in triangle_gaps(breakthrough).items()
         ]
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class BreakthroughStartSerializer(serializers.Serializer[dict[str, Any]]):

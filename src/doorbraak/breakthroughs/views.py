@@ -38,7 +38,6 @@ from doorbraak.breakthroughs.forms import (
     PartnerRequestForm,
     ScenarioLineForm,
     TimeOutForm,
-    add_service_errors,
 )
 from doorbraak.breakthroughs.models import (
     Bottleneck,
@@ -54,6 +53,7 @@ from doorbraak.breakthroughs.returns import Line
 from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25

@@ -14,6 +14,7 @@ from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.funds.models import Fund, FundPurpose, FundRequestStatus, PayeeKind
 from doorbraak.households.models import Household
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.outcomes.models import CostItem
 
 #: Service keys that are called differently on the forms.
@@ -21,15 +22,8 @@ FIELD_ALIASES = {"amount_cents": "amount"}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        name = FIELD_ALIASES.get(key, key)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+    """Put a service's ``ValidationError`` on the form, with this app's field names."""
+    put_service_errors(form, error, rename=FIELD_ALIASES)
 
 
 def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:

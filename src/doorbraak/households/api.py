@@ -71,7 +71,7 @@ from doorbraak.households.serializers import (
     ReferralSerializer,
     TimelineQuerySerializer,
 )
-from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, IsVerifiedUser, problem
+from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, IsVerifiedUser, camel_case, problem
 
 TAGS = ["households"]
 _TEAM_ROLES = {Role.PROFESSIONAL.value, Role.TEAM_LEAD.value}
@@ -117,15 +117,10 @@ def _user(request: Request) -> User:
     return user
 
 
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 def _param(key: str, *, prefix: str, member_prefix: str) -> str:
     if key == NON_FIELD_ERRORS:
         return f"{prefix}nonFieldErrors"
-    name = ".".join(_camel(part) for part in key.split("."))
+    name = ".".join(camel_case(part) for part in key.split("."))
     if member_prefix and key in _MEMBER_KEYS:
         name = f"{member_prefix}{name}"
     return f"{prefix}{name}"

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -347,18 +346,3 @@ class DeclineForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The referrer sees this reason."),
     )
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None
-) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        field = rename.get(key, key)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

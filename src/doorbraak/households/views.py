@@ -57,7 +57,6 @@ from doorbraak.households.forms import (
     ReferralStatusFilterForm,
     ReopenForm,
     TimelineFilterForm,
-    add_service_errors,
 )
 from doorbraak.households.models import (
     Consent,
@@ -71,6 +70,7 @@ from doorbraak.households.models import (
     Urgency,
 )
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.outcomes.outcome_selectors import outcomes_of
 

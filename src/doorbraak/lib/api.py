@@ -127,11 +127,12 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
-def _camel(name: str) -> str:
+def camel_case(name: str) -> str:
+    """A Python field name as the API spells it: ``birth_date`` → ``birthDate``."""
     if name == NON_FIELD_ERRORS:
         return "nonFieldErrors"
     head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -145,7 +146,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     elif isinstance(exc, DjangoValidationError):
         # A service refused the change (and changed nothing): that is bad input, never a 500.
         exc = exceptions.ValidationError(
-            {_camel(key): value for key, value in exc.message_dict.items()}
+            {camel_case(key): value for key, value in exc.message_dict.items()}
             if hasattr(exc, "error_dict")
             else {"nonFieldErrors": exc.messages}
         )

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
@@ -84,3 +85,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None
+) -> None:
+    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
+    rename = rename or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        field = rename.get(key, key)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

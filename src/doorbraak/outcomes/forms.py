@@ -11,20 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.outcomes.models import CostItem, OutcomeType
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
-    rename = {"debt_amount_cents": "debt_amount"}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        name = rename.get(key, key)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+    """Put a service's ``ValidationError`` on the form, with this app's field names."""
+    put_service_errors(form, error, rename={"debt_amount_cents": "debt_amount"})
 
 
 class BreakthroughChoiceField(forms.ModelChoiceField[Breakthrough]):

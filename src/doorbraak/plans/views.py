@@ -25,9 +25,9 @@ from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
 from doorbraak.households import selectors as household_selectors
-from doorbraak.households.forms import add_service_errors
 from doorbraak.households.services import household_subjects, log_processing
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.plans import selectors, services
 from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm

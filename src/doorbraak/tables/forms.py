@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.breakthroughs.models import Breakthrough, EscalationLevel
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.tables.models import TableMember, TableOutcome
 
 MAX_ACTIONS = 3
@@ -28,15 +29,8 @@ _FIELD_NAMES = {
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when the key matches."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        name = _FIELD_NAMES.get(key, key)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+    """Put a service's ``ValidationError`` on the form, with this app's field names."""
+    put_service_errors(form, error, rename=_FIELD_NAMES)
 
 
 class TimeInput(forms.TimeInput):

@@ -22,11 +22,12 @@ from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.services import processing_log_read
 from doorbraak.breakthroughs.models import (
     Breakthrough,
+    BreakthroughStatus,
     PartnerRequest,
     ScenarioLine,
 )
 from doorbraak.breakthroughs.returns import ReturnCalculation
-from doorbraak.breakthroughs.selectors import _age_band, breakthrough_return
+from doorbraak.breakthroughs.selectors import breakthrough_return, minimised_head
 from doorbraak.households.models import Consent, ConsentPurpose, Household, Member
 from doorbraak.tables import policies
 from doorbraak.tables.models import (
@@ -139,17 +140,12 @@ def _consented_households(
 def _summary(breakthrough: Breakthrough, *, identified: bool) -> CaseSummary:
     household = breakthrough.household
     members: list[Member] = household.current_members  # type: ignore[attr-defined]
-    head = next((m for m in members if m.role == "hoofd"), members[0] if members else None)
-    initials = (
-        "".join(part[0].upper() + "." for part in f"{head.first_name} {head.last_name}".split())
-        if head
-        else "–"
-    )
+    initials, age_band = minimised_head(members, timezone.localdate())
     return CaseSummary(
         breakthrough=breakthrough,
         initials=initials,
         district=household.district.name if household.district else "–",
-        age_band=_age_band(head.age_on() if head else None),
+        age_band=age_band,
         return_calculation=breakthrough_return(breakthrough),
         asks=[
             Ask(r.organisation.name, r.get_status_display())
@@ -248,7 +244,7 @@ def candidates_to_add(*, user: AnyUser, meeting: Meeting) -> QuerySet[Breakthrou
         return Breakthrough.objects.none()
     table = meeting.table
     candidates = Breakthrough.objects.filter(
-        status="ingediend", household__municipality_id=table.municipality_id
+        status=BreakthroughStatus.SUBMITTED, household__municipality_id=table.municipality_id
     ).exclude(agenda_items__meeting=meeting)
     if table.district_id is not None:
         candidates = candidates.filter(household__district_id=table.district_id)

@@ -32,6 +32,7 @@ from doorbraak.breakthroughs.models import (
     DecisionOutcome,
     EscalationLevel,
 )
+from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import EventKind, Household
 from doorbraak.households.services import household_subjects, record_event
 from doorbraak.tables import policies
@@ -64,16 +65,6 @@ def _log(
         subjects=household_subjects(household),
         municipality=household.municipality,
     )
-
-
-def _notify(recipients: Iterable[str], subject: str, message: str) -> None:
-    """E-mail after commit, through the task queue; messages carry no personal data."""
-    addresses = sorted({address for address in recipients if address})
-    if not addresses:
-        return
-    from doorbraak.breakthroughs.tasks import send_notification
-
-    transaction.on_commit(lambda: send_notification.enqueue(addresses, subject, message))
 
 
 def _url(name: str, *args: object) -> str:

@@ -41,6 +41,7 @@ from doorbraak.tables.forms import (
     add_service_errors,
 )
 from doorbraak.tables.models import (
+    AgendaItemStatus,
     Attendance,
     BreakthroughTable,
     Meeting,
@@ -409,7 +410,7 @@ def _row_index(rows: list[selectors.AgendaRow], item_pk: int | None) -> int:
         if row.item.pk == item_pk:
             return index
     for index, row in enumerate(rows):
-        if row.item.status == "open":
+        if row.item.status == AgendaItemStatus.OPEN:
             return index
     return 0
 

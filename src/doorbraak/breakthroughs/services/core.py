@@ -39,6 +39,7 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
     Theme,
 )
+from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import (
     EventKind,
     Household,
@@ -136,16 +137,6 @@ def _open_step(
     breakthrough.reminded_at = None
     breakthrough.save(update_fields=["level", "level_deadline", "reminded_at"])
     return step
-
-
-def _notify(recipients: Iterable[str], subject: str, message: str) -> None:
-    """Send e-mail after the transaction commits, through the task queue (no names inside)."""
-    addresses = sorted({address for address in recipients if address})
-    if not addresses:
-        return
-    from doorbraak.breakthroughs.tasks import send_notification
-
-    transaction.on_commit(lambda: send_notification.enqueue(addresses, subject, message))
 
 
 def _coordinator_email(household: Household) -> str:

@@ -33,12 +33,12 @@ from doorbraak.breakthroughs.services.core import (
     _coordinator_email,
     _locked,
     _log,
-    _notify,
     _open_step,
     _record_decision,
     _require_team,
     _required,
 )
+from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
 from doorbraak.households.services import record_event
 from doorbraak.lib.workdays import add_working_days
