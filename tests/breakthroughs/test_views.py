@@ -778,3 +778,18 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert "Stiller" in response.content.decode()
     assert len(large.captured_queries) <= len(small.captured_queries) + 5
+
+
+def test_the_list_shows_household_names_so_it_records_which_were_shown(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    submitted(cast, household_a)
+    client = as_user(cast.alice)
+    before = ProcessingLog.objects.filter(object_type="households.household").count()
+    for url in (reverse("breakthroughs:list"), reverse("api:breakthrough-list")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert household_a.name in response.content.decode()
+        after = ProcessingLog.objects.filter(object_type="households.household").count()
+        assert after > before
+        before = after

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,17 +24,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from doorbraak.accounts.models import Membership, Organisation, Role, User
+from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of, organisation_list
 from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
-from doorbraak.breakthroughs import policies, selectors, services
+from doorbraak.breakthroughs import partner_selectors, policies, selectors, services
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     EscalationLevel,
     PartnerRequest,
     Regulation,
-    TimeOut,
 )
 from doorbraak.breakthroughs.serializers import (
     BottleneckInputSerializer,
@@ -351,7 +349,8 @@ class BreakthroughListView(generics.GenericAPIView[Breakthrough]):
         breakthroughs = selectors.breakthrough_list(
             user=request.user, status=query.get("status", ""), level=query.get("level")
         )
-        page = self.paginate_queryset(breakthroughs)
+        page = list(self.paginate_queryset(breakthroughs) or [])
+        selectors.log_breakthrough_list(user=request.user, breakthroughs=page)
         return self.get_paginated_response(_many(BreakthroughListSerializer, page))
 
 
@@ -747,20 +746,6 @@ class PartnerRequestAnswerView(APIView):
         return Response(_partner_detail(request, pk))
 
 
-def _time_outs_for_partner(user: Any) -> Any:
-    """Time-outs asked of an organisation the user is a fixed contact person of."""
-    scopes = Q(pk__in=[])
-    memberships = Membership.objects.active().filter(user=user, role=Role.PARTNER_CONTACT)
-    for organisation_id, municipality_id in memberships.values_list(
-        "organisation_id", "municipality_id"
-    ):
-        scopes |= Q(
-            organisation_id=organisation_id,
-            breakthrough__household__municipality_id=municipality_id,
-        )
-    return TimeOut.objects.filter(scopes)
-
-
 class TimeOutAnswerView(APIView):
     permission_classes = [CanAnswerPartnerRequests]
 
@@ -772,7 +757,7 @@ class TimeOutAnswerView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Grant or refuse (with a reason) a pause of enforcement."""
-        found = get_object_or_404(_time_outs_for_partner(request.user), pk=pk)
+        found = partner_selectors.partner_time_out_get(user=request.user, pk=pk)
         data = _valid(TimeOutAnswerSerializer, request.data)
         with _service():
             answered = services.time_out_answer(

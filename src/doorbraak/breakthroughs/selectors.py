@@ -121,6 +121,14 @@ def breakthrough_list(
     return breakthroughs.order_by("level_deadline", "-created_at", "pk")
 
 
+def log_breakthrough_list(*, user: AnyUser, breakthroughs: list[Breakthrough]) -> None:
+    """Lists show the household's name: record which households were shown."""
+    from doorbraak.households.selectors import log_household_list
+
+    households = list({b.household_id: b.household for b in breakthroughs}.values())
+    log_household_list(user=user, households=households, searched=False)
+
+
 def _with_everything(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthrough]:
     return breakthroughs.select_related(
         "household__municipality",

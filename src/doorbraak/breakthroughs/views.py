@@ -274,6 +274,9 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "-pk",
     )
     page_obj = Paginator(breakthroughs, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown: list[Breakthrough] = list(page_obj.object_list)
+    page_obj.object_list = shown
+    selectors.log_breakthrough_list(user=request.user, breakthroughs=shown)
     querystring = urlencode(
         [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
     )
