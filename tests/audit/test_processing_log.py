@@ -1,4 +1,4 @@
-"""The processing log: written with the change, rolled back with it, append-only, chained."""
+"""The processing log: written with the change, rolled back with it, append-only, sealed."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.db import DatabaseError, connection, transaction
 from doorbraak.accounts import services as account_services
 from doorbraak.accounts.models import Membership, Role
 from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.chain import GENESIS_HASH, verify_chain
+from doorbraak.audit.chain import record_mac, verify_chain
 from doorbraak.audit.models import AppendOnlyError, ProcessingAction, ProcessingLog
+from doorbraak.audit.sealing import seal_processing_log
 from doorbraak.audit.services import processing_log_read, processing_log_record
 from doorbraak.lib.request_context import reset_request_id, set_request_id
 from tests.conftest import Cast
@@ -51,8 +52,10 @@ def test_it_writes_one_record_per_person_with_who_what_why(cast: Cast) -> None:
     assert "Wmo 2015" in first.legal_basis
     assert first.purpose.startswith("Ondersteuning")
     assert first.request_id == "req-1234567890"
-    assert first.previous_hash == GENESIS_HASH
-    assert rows[1].previous_hash == first.record_hash
+    # No chain link at write time: each record carries the MAC of its own content.
+    assert first.previous_hash == rows[1].previous_hash == ""
+    assert first.record_hash == record_mac(first)
+    assert first.occurred_at == rows[1].occurred_at
 
 
 def test_a_processing_without_persons_still_leaves_one_record(cast: Cast) -> None:
@@ -75,6 +78,38 @@ def test_a_bsn_is_never_accepted_as_person(cast: Cast) -> None:
 def test_the_system_can_be_the_actor(cast: Cast) -> None:
     [row] = record(cast, actor=None, municipality=cast.north, subjects=["p-aaa"])
     assert (row.actor, row.actor_name, row.actor_role) == (None, "Systeem", "system")
+
+
+def test_the_business_change_rolls_back_when_the_log_insert_fails_in_the_database(
+    cast: Cast,
+) -> None:
+    """A real failing INSERT (a trigger refuses it), not a mock: the grant rolls back."""
+    refuse = {
+        "postgresql": (
+            "CREATE FUNCTION test_refuse_log() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'log full'; END; $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER test_refuse_log BEFORE INSERT ON audit_processinglog "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse_log()",
+        ),
+        "sqlite": (
+            "CREATE TRIGGER test_refuse_log BEFORE INSERT ON audit_processinglog "
+            "BEGIN SELECT RAISE(ABORT, 'log full'); END",
+        ),
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        for statement in refuse:
+            cursor.execute(statement)
+    before = Membership.objects.count()
+    with pytest.raises(DatabaseError, match="log full"):
+        account_services.membership_grant(
+            actor=cast.ivan,
+            user=cast.grace,
+            role=Role.FUND_MANAGER,
+            organisation=cast.wi_north,
+            municipality=cast.north,
+        )
+    assert Membership.objects.count() == before
+    assert ProcessingLog.objects.count() == 0
 
 
 def test_the_business_change_rolls_back_when_the_log_cannot_be_written(cast: Cast) -> None:
@@ -165,23 +200,22 @@ def test_verification_detects_a_changed_row(cast: Cast) -> None:
         call_command("verify_processing_log", stdout=StringIO(), stderr=StringIO())
 
 
-def test_verification_detects_a_removed_row(cast: Cast) -> None:
+def test_verification_detects_a_removed_sealed_row(cast: Cast) -> None:
     rows = record(cast, subjects=["p-aaa", "p-bbb", "p-ccc"])
+    seal_processing_log()
     _tamper("DELETE FROM audit_processinglog WHERE id = %s", [rows[1].pk])
     result = verify_chain()
-    assert [b.record_id for b in result.breaks] == [rows[2].pk]
+    assert [b.record_id for b in result.breaks] == [rows[0].pk]
     assert "removed" in result.breaks[0].reason
 
 
 def test_verification_detects_a_recomputed_hash_without_the_key(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
     """Someone who rewrites a row and its hash, but lacks the key, is still caught."""
-    from doorbraak.audit.chain import record_hash
-
     rows = record(cast, subjects=["p-aaa", "p-bbb"])
     forged = rows[0]
     forged.subject_pseudonym = "p-zzz"
     settings.AUDIT_CHAIN_KEY = "a-guessed-key"
-    forged_hash = record_hash(forged, forged.previous_hash)
+    forged_hash = record_mac(forged)
     settings.AUDIT_CHAIN_KEY = "development-only-audit-chain-key"
     _tamper(
         "UPDATE audit_processinglog SET subject_pseudonym = %s, record_hash = %s WHERE id = %s",

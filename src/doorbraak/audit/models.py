@@ -3,8 +3,15 @@
 One ``ProcessingLog`` row records one processing of the personal data of one data subject:
 who (user, role, organisation), when, what (action, object), whom it concerned (a
 pseudonymous id, never a BSN), why (processing activity, purpose, legal basis) and in
-which request. Rows are chained: each stores the HMAC of its own content together with
-the previous row's HMAC, so a changed, inserted or removed row breaks the chain.
+which request.
+
+Tamper evidence (docs/adr/0001-processing-log-sealing.md): every row carries a keyed MAC of
+its own content, written in the same single INSERT as the rest of the row, with no lock.
+A sealer (``manage.py seal_processing_log``) later chains the committed rows, in id order,
+into ``ProcessingLogSeal`` checkpoints: each seal covers an id range, holds a digest of
+the (id, MAC) pairs in it and the HMAC of the previous seal. A changed row breaks its MAC;
+a removed or inserted row breaks its seal. Rows written before sealing existed carry the
+older per-row chain (``previous_hash``), which verification still checks.
 """
 
 from __future__ import annotations
@@ -89,8 +96,13 @@ class ProcessingLog(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    previous_hash = models.CharField(_("previous hash"), max_length=64)
-    record_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    previous_hash = models.CharField(
+        _("previous hash"),
+        max_length=64,
+        blank=True,
+        help_text=_("Only on records written before sealing existed (the old per-row chain)."),
+    )
+    record_hash = models.CharField(_("hash"), max_length=64)
 
     objects = ProcessingLogQuerySet.as_manager()
 
@@ -122,3 +134,44 @@ class ProcessingLog(models.Model):
         if self.actor_role in Role.values:
             return str(Role(self.actor_role).label)
         return str(_("System")) if self.actor_role == "system" else self.actor_role
+
+
+class ProcessingLogSealQuerySet(models.QuerySet["ProcessingLogSeal"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The processing-log seals are append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The processing-log seals are append-only.")
+
+
+class ProcessingLogSeal(models.Model):
+    """A signed checkpoint over the processing-log records with ids in
+    (the previous seal's ``last_record_id``, ``last_record_id``]."""
+
+    sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
+    first_record_id = models.BigIntegerField(
+        _("first record"), help_text=_("The lowest id in the range that exists.")
+    )
+    last_record_id = models.BigIntegerField(_("last record"), unique=True)
+    record_count = models.PositiveIntegerField(_("number of records"))
+    records_digest = models.CharField(_("digest of the records"), max_length=64)
+    previous_seal_hash = models.CharField(_("previous seal"), max_length=64)
+    seal_hash = models.CharField(_("seal"), max_length=64, unique=True)
+
+    objects = ProcessingLogSealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("processing log seal")
+        verbose_name_plural = _("processing log seals")
+        ordering = ["-last_record_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_record_id}–{self.last_record_id} ({self.record_count})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The processing-log seals are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The processing-log seals are append-only.")

@@ -11,27 +11,17 @@ import re
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from doorbraak.accounts.models import Membership, Municipality, User
 from doorbraak.accounts.selectors import AnyUser, primary_membership
 from doorbraak.audit.activities import ProcessingActivity, basis_of
-from doorbraak.audit.chain import GENESIS_HASH, record_hash
+from doorbraak.audit.chain import record_mac
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.lib.request_context import get_request_id
 
-# Any arbitrary application-wide number; it names the advisory lock that serialises
-# writers of the chain on PostgreSQL. SQLite serialises writers with BEGIN IMMEDIATE.
-_CHAIN_LOCK_ID = 7_311_2024
 _LOOKS_LIKE_BSN = re.compile(r"^\s*\d{8,9}\s*$")
 SYSTEM_ROLE = "system"
-
-
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
 
 
 def _unique(subjects: Iterable[str]) -> list[str]:
@@ -59,6 +49,10 @@ def processing_log_record(
     ``subjects`` are pseudonymous ids of the persons concerned. Without subjects one
     record is still written (for example a search that found nobody). Raises on failure;
     callers do not catch it, so the surrounding business change rolls back.
+
+    All records go in with one INSERT (``bulk_create``) and take no lock: each carries the
+    MAC of its own content, and the sealer chains committed records later
+    (docs/adr/0001-processing-log-sealing.md).
     """
     if isinstance(actor, AnonymousUser):
         raise ValueError("Only an authenticated user or the system can process personal data.")
@@ -71,34 +65,28 @@ def processing_log_record(
         actor_name = (actor.get_full_name() or actor.get_username()) if actor else "Systeem"
     subject_list = _unique(subjects) or [""]
 
-    with transaction.atomic():
-        _lock_chain()
-        previous = (
-            ProcessingLog.objects.order_by("-id").values_list("record_hash", flat=True).first()
-            or GENESIS_HASH
-        )
-        records: list[ProcessingLog] = []
-        for subject in subject_list:
-            record = ProcessingLog(
-                actor=actor,
-                actor_name=actor_name[:150],
-                actor_role=membership.role if membership else SYSTEM_ROLE,
-                actor_organisation=membership.organisation.name if membership else "",
-                municipality=municipality,
-                action=action,
-                object_type=object_type,
-                object_id=str(object_id),
-                subject_pseudonym=subject,
-                activity=activity,
-                purpose=basis.purpose,
-                legal_basis=basis.legal_basis,
-                request_id=get_request_id(),
-            )
-            record.previous_hash = previous
-            record.record_hash = record_hash(record, previous)
-            previous = record.record_hash
-            records.append(record)
-        ProcessingLog.objects.bulk_create(records)
+    occurred_at = timezone.now()
+    common: dict[str, object] = {
+        "occurred_at": occurred_at,
+        "actor": actor,
+        "actor_name": actor_name[:150],
+        "actor_role": membership.role if membership else SYSTEM_ROLE,
+        "actor_organisation": membership.organisation.name if membership else "",
+        "municipality": municipality,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "activity": activity,
+        "purpose": basis.purpose,
+        "legal_basis": basis.legal_basis,
+        "request_id": get_request_id(),
+    }
+    records: list[ProcessingLog] = []
+    for subject in subject_list:
+        record = ProcessingLog(subject_pseudonym=subject, **common)
+        record.record_hash = record_mac(record)
+        records.append(record)
+    ProcessingLog.objects.bulk_create(records)
     return records
 
 

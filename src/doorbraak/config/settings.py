@@ -270,6 +270,10 @@ if PRODUCTION:
 else:
     AUDIT_CHAIN_KEY = env_str("DOORBRAAK_AUDIT_CHAIN_KEY", "development-only-audit-chain-key")
 
+# The sealer (`manage.py seal_processing_log --follow`) chains committed records into seals;
+# verify_processing_log warns when the oldest unsealed record is older than this.
+AUDIT_SEAL_MAX_LAG_MINUTES = env_int("DOORBRAAK_AUDIT_SEAL_MAX_LAG_MINUTES", 10, minimum=1)
+
 # --- Personal data at rest -------------------------------------------------------------------
 # BSNs are stored encrypted (Fernet) and found through a keyed blind index (HMAC), so the
 # database alone reveals neither the number nor whether two rows share it.

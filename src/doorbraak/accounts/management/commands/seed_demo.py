@@ -154,6 +154,10 @@ class Command(BaseCommand):
                 min_count=3,
             )
             self.stdout.write(f"Proposed {len(signals)} demo signals.")
+        from doorbraak.audit.sealing import seal_processing_log
+
+        sealed = seal_processing_log()
+        self.stdout.write(f"Sealed {sealed.records} processing-log records.")
         if not options["quiet_logins"]:
             self._print_logins(users, options["password"])
 
