@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -654,6 +656,29 @@ def test_the_meeting_page_with_eight_items_uses_a_bounded_number_of_queries(
     client = as_user(cast.dave)
     with django_assert_max_num_queries(60):
         assert client.get(url("meeting-detail", meeting.pk)).status_code == 200
+
+
+def test_the_meeting_page_writes_the_records_of_all_its_cases_in_one_insert(
+    cast: Cast, as_user: Any, table: BreakthroughTable
+) -> None:
+    for number in range(8):
+        case_at_table(cast, household_of_team_a(cast, f"Huishouden {number}"))
+    meeting = schedule(cast, table)
+    client = as_user(cast.erin)
+    before = ProcessingLog.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("meeting-detail", meeting.pk)).status_code == 200
+    inserts = [q for q in queries if 'INSERT INTO "audit_processinglog"' in q["sql"]]
+    assert len(inserts) == 1
+    written = ProcessingLog.objects.count() - before
+    assert written >= 8
+    assert (
+        ProcessingLog.objects.filter(object_type="tables.agendaitem", actor=cast.erin)
+        .values("object_id")
+        .distinct()
+        .count()
+        == 8
+    )
 
 
 def test_the_follow_up_dashboard_uses_a_bounded_number_of_queries(

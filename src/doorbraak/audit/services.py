@@ -8,7 +8,8 @@ of the business change (so a failed log write rolls the change back), and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
@@ -33,6 +34,16 @@ def _unique(subjects: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One object shown or changed, and the persons it concerns (pseudonyms)."""
+
+    object_type: str
+    object_id: str | int = ""
+    subjects: Sequence[str] = ()
+    municipality: Municipality | None = None
+
+
 def processing_log_record(
     *,
     actor: User | AnonymousUser | None,
@@ -54,39 +65,62 @@ def processing_log_record(
     MAC of its own content, and the sealer chains committed records later
     (docs/adr/0001-processing-log-sealing.md).
     """
+    return processing_log_record_many(
+        actor=actor,
+        action=action,
+        activity=activity,
+        entries=[LogEntry(object_type, object_id, tuple(subjects), municipality)],
+        membership=membership,
+    )
+
+
+def processing_log_record_many(
+    *,
+    actor: User | AnonymousUser | None,
+    action: ProcessingAction,
+    activity: ProcessingActivity,
+    entries: Iterable[LogEntry],
+    membership: Membership | None = None,
+) -> list[ProcessingLog]:
+    """The records of several objects at once (a page that shows many), in one INSERT.
+
+    Each entry gets one record per data subject, at least one; an entry without a
+    municipality takes the actor's.
+    """
     if isinstance(actor, AnonymousUser):
         raise ValueError("Only an authenticated user or the system can process personal data.")
     if membership is None and actor is not None:
         membership = primary_membership(actor)
-    if municipality is None and membership is not None:
-        municipality = membership.municipality
     basis = basis_of(activity)
     with translation.override("nl"):
         actor_name = (actor.get_full_name() or actor.get_username()) if actor else "Systeem"
-    subject_list = _unique(subjects) or [""]
-
-    occurred_at = timezone.now()
     common: dict[str, object] = {
-        "occurred_at": occurred_at,
+        "occurred_at": timezone.now(),
         "actor": actor,
         "actor_name": actor_name[:150],
         "actor_role": membership.role if membership else SYSTEM_ROLE,
         "actor_organisation": membership.organisation.name if membership else "",
-        "municipality": municipality,
         "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id),
         "activity": activity,
         "purpose": basis.purpose,
         "legal_basis": basis.legal_basis,
         "request_id": get_request_id(),
     }
+    default_municipality = membership.municipality if membership is not None else None
     records: list[ProcessingLog] = []
-    for subject in subject_list:
-        record = ProcessingLog(subject_pseudonym=subject, **common)
-        record.record_hash = record_mac(record)
-        records.append(record)
-    ProcessingLog.objects.bulk_create(records)
+    for entry in entries:
+        for subject in _unique(entry.subjects) or [""]:
+            record = ProcessingLog(
+                municipality=entry.municipality or default_municipality,
+                object_type=entry.object_type,
+                object_id=str(entry.object_id),
+                subject_pseudonym=subject,
+                **common,
+            )
+            record.record_hash = record_mac(record)
+            records.append(record)
+    if records:
+        ProcessingLog.objects.bulk_create(records)
     return records
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from doorbraak.accounts.models import User
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
+from doorbraak.audit.services import LogEntry, processing_log_record_many
 from doorbraak.households.services import household_subjects
 from doorbraak.tables import selectors
 from doorbraak.tables.models import Attendance, Meeting
@@ -21,6 +21,7 @@ from doorbraak.tables.models import Attendance, Meeting
 
 def _log_export(meeting: Meeting, user: User, rows: list[selectors.AgendaRow]) -> None:
     seen: set[int] = set()
+    entries: list[LogEntry] = []
     for row in rows:
         if row.case is None:
             continue
@@ -28,14 +29,20 @@ def _log_export(meeting: Meeting, user: User, rows: list[selectors.AgendaRow]) -
         if household.pk in seen:
             continue
         seen.add(household.pk)
-        processing_log_record(
+        entries.append(
+            LogEntry(
+                object_type="tables.meeting",
+                object_id=meeting.pk,
+                subjects=household_subjects(household),
+                municipality=household.municipality,
+            )
+        )
+    if entries:
+        processing_log_record_many(
             actor=user,
             action=ProcessingAction.EXPORT,
             activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-            object_type="tables.meeting",
-            object_id=meeting.pk,
-            subjects=household_subjects(household),
-            municipality=household.municipality,
+            entries=entries,
         )
 
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from doorbraak.accounts.models import Organisation
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import LogEntry, processing_log_record_many
 from doorbraak.breakthroughs.models import (
     Breakthrough,
     BreakthroughStatus,
@@ -196,24 +197,33 @@ def agenda(*, user: AnyUser, meeting: Meeting) -> list[AgendaRow]:
     households = [i.breakthrough.household for i in items if i.breakthrough is not None]
     consented = _consented_households(households, organisation)
     rows = []
+    entries: list[LogEntry] = []
     for item in items:
         case = None
         if item.breakthrough is not None:
             household = item.breakthrough.household
             case = _summary(item.breakthrough, identified=household.pk in consented)
-            processing_log_read(
-                actor=user,
-                activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-                object_type="tables.agendaitem",
-                object_id=item.pk,
-                subjects=(
-                    [m.pseudonym for m in household.current_members]  # type: ignore[attr-defined]
-                    if household.pk in consented
-                    else [household.pseudonym]
-                ),
-                municipality=household.municipality,
+            entries.append(
+                LogEntry(
+                    object_type="tables.agendaitem",
+                    object_id=item.pk,
+                    subjects=(
+                        [m.pseudonym for m in household.current_members]  # type: ignore[attr-defined]
+                        if household.pk in consented
+                        else [household.pseudonym]
+                    ),
+                    municipality=household.municipality,
+                )
             )
         rows.append(AgendaRow(item=item, case=case, decisions=list(item.decisions.all())))
+    # One INSERT for the whole agenda, however many cases it shows.
+    if entries:
+        processing_log_record_many(
+            actor=user,
+            action=ProcessingAction.READ,
+            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
+            entries=entries,
+        )
     return rows
 
 
