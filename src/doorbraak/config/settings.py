@@ -128,9 +128,13 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL=postgres://… switches to PostgreSQL.
 _default_sqlite = REPO_DIR / "var" / "doorbraak.sqlite3"
+# Connections are kept for DOORBRAAK_DB_CONN_MAX_AGE seconds (one per server thread) and
+# checked before reuse, so a request does not pay for a new connection each time.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=0
+        env_str("DATABASE_URL", f"sqlite:///{_default_sqlite}"),
+        conn_max_age=env_int("DOORBRAAK_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
