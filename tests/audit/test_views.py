@@ -7,9 +7,11 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.audit.sealing import seal_processing_log
 from doorbraak.audit.services import processing_log_record
 from tests.conftest import Cast
 
@@ -144,3 +146,31 @@ def test_the_log_page_uses_a_fixed_number_of_queries(
         response = client.get(URL)
     assert rows_shown(response.content.decode()) == 50
     assert "Pagina 1 van 2" in response.content.decode()
+
+
+def test_the_privacy_officer_sees_how_far_the_log_is_sealed(cast: Cast, as_user) -> None:  # type: ignore[no-untyped-def]
+    def status() -> str:
+        page = as_user(cast.heidi).get(URL).content.decode()
+        start = page.index('data-testid="seal-status"')
+        return " ".join(page[start : page.index("</p>", start)].split())
+
+    assert "Er is nog geen record verzegeld." in status()
+    for index in range(3):
+        processing_log_record(
+            actor=cast.alice,
+            action=ProcessingAction.READ,
+            activity=ProcessingActivity.CASE_SUPPORT,
+            object_type="households.household",
+            object_id=index,
+            subjects=[f"p-{index}"],
+        )
+    seal_processing_log()
+    last = ProcessingLog.objects.order_by("-id").first()
+    assert last is not None
+    # Opening the page wrote a record after the seal.
+    shown = status()
+    assert f"Verzegeld tot en met record {last.pk}" in shown
+    assert "1 nieuwer record is nog niet verzegeld" in shown
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=30), tick=False):
+        page = as_user(cast.heidi).get(URL).content.decode()
+    assert "de verzegelaar lijkt niet te draaien" in page

@@ -10,7 +10,7 @@ from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.forms import ProcessingLogFilterForm
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.policies import can_view_processing_log
-from doorbraak.audit.selectors import processing_log_search
+from doorbraak.audit.selectors import processing_log_search, seal_status
 from doorbraak.audit.services import processing_log_read
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.types import AuthenticatedHttpRequest
@@ -47,5 +47,6 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page_obj,
             "querystring_without_page": urlencode(query),
+            "seal_status": seal_status(),
         },
     )
