@@ -430,7 +430,8 @@ class Decision(AppendOnly):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    decided_by_name = models.CharField(_("decided by"), max_length=150)
+    #: The decider's full name as it was: first name (150) + space + last name (150).
+    decided_by_name = models.CharField(_("decided by"), max_length=301)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )

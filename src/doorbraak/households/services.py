@@ -42,6 +42,7 @@ from doorbraak.households.models import (
     Urgency,
 )
 from doorbraak.lib.crypto import blind_index, encrypt, pseudonym
+from doorbraak.lib.text import shorten
 from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate_house_number
 
 
@@ -75,7 +76,7 @@ def record_event(
     *, household: Household, kind: EventKind, summary: str, actor: User | None
 ) -> HouseholdEvent:
     return HouseholdEvent.objects.create(
-        household=household, kind=kind, summary=summary[:300], actor=actor
+        household=household, kind=kind, summary=shorten(summary, 300), actor=actor
     )
 
 

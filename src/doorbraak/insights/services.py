@@ -30,6 +30,7 @@ from doorbraak.insights.models import (
     SignalStatus,
 )
 from doorbraak.lib.crypto import pseudonym
+from doorbraak.lib.text import shorten
 
 MAX_PERIOD_DAYS = 3 * 366
 #: Placeholder in ``_step`` changes for "the moment of this step".
@@ -163,7 +164,6 @@ def signals_propose(
 
     now = timezone.now()
     created: list[Signal] = []
-    subjects: list[str] = []
     for candidate in fresh:
         regulation = regulations[candidate.regulation_id]
         organisation = organisations[candidate.organisation_id]
@@ -177,7 +177,10 @@ def signals_propose(
         }
         signal = Signal.objects.create(
             municipality=municipality,
-            title=(_("%(regulation)s and %(organisation)s: %(count)s bottlenecks") % values)[:200],
+            title=shorten(
+                _("%(regulation)s and %(organisation)s: %(count)s bottlenecks") % values,
+                Signal._meta.get_field("title").max_length or 200,
+            ),
             description=_(
                 "Between %(start)s and %(end)s, %(regulation)s and %(organisation)s were "
                 "named together in %(count)s bottlenecks of %(households)s households."
@@ -206,7 +209,17 @@ def signals_propose(
                 )
             )
         SignalCase.objects.bulk_create(cases)
-        subjects.extend(case.pseudonym for case in cases)
+        # Keeping pseudonymised cases for policy research is processing of personal data:
+        # one record per case, naming the signal that keeps it.
+        processing_log_record(
+            actor=actor,
+            action=ProcessingAction.CREATE,
+            activity=ProcessingActivity.POLICY_RESEARCH,
+            object_type="insights.signal",
+            object_id=signal.pk,
+            subjects=sorted({case.pseudonym for case in cases}),
+            municipality=municipality,
+        )
         _event(
             signal,
             from_status="",
@@ -216,16 +229,6 @@ def signals_propose(
             % {"n": min_count},
         )
         created.append(signal)
-    # Keeping pseudonymised cases for policy research is processing of personal data.
-    processing_log_record(
-        actor=actor,
-        action=ProcessingAction.CREATE,
-        activity=ProcessingActivity.POLICY_RESEARCH,
-        object_type="insights.signal",
-        object_id=",".join(str(s.pk) for s in created)[:200],
-        subjects=sorted(set(subjects)),
-        municipality=municipality,
-    )
     return created
 
 

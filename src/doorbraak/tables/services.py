@@ -35,6 +35,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import EventKind, Household
 from doorbraak.households.services import household_subjects, record_event
+from doorbraak.lib.text import shorten
 from doorbraak.tables import policies
 from doorbraak.tables.models import (
     AgendaItem,
@@ -530,7 +531,7 @@ def _mandate(meeting: Meeting) -> str:
     text = _("Breakthrough table %(table)s") % {"table": meeting.table.name}
     if organisations:
         text += " (" + ", ".join(organisations) + ")"
-    return text[:300]
+    return shorten(text, 300)
 
 
 @transaction.atomic
