@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 DIST := src/doorbraak/static/dist
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/doorbraak
 
-.PHONY: setup assets demo serve test lint typecheck openapi openapi-check messages bench clean
+.PHONY: setup assets demo serve test lint typecheck openapi openapi-check messages bench loadtest \
+	loadtest-smoke clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +62,15 @@ messages: setup
 bench: setup
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_report.py
+
+# Locust against gunicorn (deploy/gunicorn.conf.py) on PostgreSQL and SQLite, 1/16/50 users,
+# with the floor view for comparison; options: LOADTEST_ARGS="--help". Needs POSTGRES_URL.
+loadtest: setup
+	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/loadtest/run.py $(LOADTEST_ARGS)
+
+# 8 users, 20 s, PostgreSQL: fails on any 5xx (run by .ci/run).
+loadtest-smoke: setup
+	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/loadtest/run.py --smoke $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(DIST) var .pytest_cache .mypy_cache .ruff_cache
