@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from doorbraak.accounts.models import Role, User
 from doorbraak.funds import ledger, services
-from doorbraak.funds.idempotency import run_idempotent
+from doorbraak.funds.idempotency import IdempotencyKey, KeyState, request_hash, run_idempotent
 from doorbraak.funds.models import (
     ApproverRole,
     Fund,
@@ -216,3 +216,46 @@ def test_twenty_concurrent_payments_with_one_idempotency_key_pay_once(
     fund_request.refresh_from_db()
     assert fund_request.status == FundRequestStatus.PAID
     assert ledger.balances(fund).paid == fund_request.amount_cents
+
+
+def test_twenty_requests_taking_over_a_dead_key_pay_once(
+    cast: Cast, dora: User, household_a: Household
+) -> None:
+    """A key left in progress by a dead process: of many takers exactly one runs the command."""
+    fund = FundFactory(municipality=cast.north, budget_cents=100_000)
+    MandateRuleFactory(fund=fund)
+    fund_request = approved(fund=fund, by=cast.alice, approver=dora, household=household_a)
+    body = {"payment_reference": "BATCH-2", "paid_on": "2026-03-02"}
+    endpoint = f"fund_request_pay:{fund_request.pk}"
+    IdempotencyKey.objects.create(
+        user=cast.frank,
+        key="dead-owner",
+        endpoint=endpoint,
+        request_hash=request_hash(endpoint, body),
+        claim_token="dead",
+        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+    def pay(index: int) -> str:
+        def command() -> tuple[int, dict[str, object]]:
+            paid = services.fund_request_pay(
+                actor=cast.frank,
+                fund_request=fund_request,
+                payment_reference="BATCH-2",
+                paid_on=datetime.date(2026, 3, 2),
+            )
+            return 200, {"id": paid.pk, "status": paid.status}
+
+        response = run_idempotent(
+            user=cast.frank, key="dead-owner", endpoint=endpoint, body=body, fn=command
+        )
+        return f"{response.status}{' replay' if response.replayed else ''}"
+
+    outcomes = Counter(run_in_threads(20, pay))
+    assert outcomes["200"] == 1, outcomes
+    assert set(outcomes) <= {"200", "200 replay", "409"}, outcomes
+    payments = LedgerTransaction.objects.filter(request=fund_request, kind=TransactionKind.PAYMENT)
+    assert payments.count() == 1
+    key = IdempotencyKey.objects.get(key="dead-owner")
+    assert (key.state, key.response_status) == (KeyState.DONE, 200)
+    assert key.claim_token != "dead"

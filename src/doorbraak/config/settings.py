@@ -343,6 +343,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "doorbraak.lib.schema.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Idempotency-Key (funds.idempotency): a key still "in progress" after this many minutes
+# lost its process and is taken over by the next request with the same key; keys that are
+# done are purged (purge_idempotency_keys, daily) after this many days.
+IDEMPOTENCY_TAKEOVER_MINUTES = env_int("DOORBRAAK_IDEMPOTENCY_TAKEOVER_MINUTES", 5, minimum=1)
+IDEMPOTENCY_RETENTION_DAYS = env_int("DOORBRAAK_IDEMPOTENCY_RETENTION_DAYS", 7, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Doorbraak API",
     "DESCRIPTION": (

@@ -3,6 +3,10 @@
 Budgets are booked in the ledger, so a fund's budget is changed through ``fund_update``
 (the fund pages), not here: the admin shows it read-only after creation. Ledger rows,
 requests and approvals are never edited in the admin.
+
+Idempotency keys are listed read-only, to see which commands ran and which are stuck in
+progress: endpoint, user, state, times and response status. The stored response is never
+shown, because it may hold personal data (a payee, a household).
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from doorbraak.accounts.admin import ScopedAdmin, admin_site
+from doorbraak.accounts.admin import ScopedAdmin, _administered, admin_site
+from doorbraak.accounts.models import Membership
 from doorbraak.funds import ledger
+from doorbraak.funds.idempotency import IdempotencyKey
 from doorbraak.funds.models import Fund, MandateRule
 
 
@@ -87,3 +94,41 @@ class MandateRuleAdmin(ScopedAdmin):
                 municipality__in=municipality_ids_of(request.user, role=Role.ADMIN)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+_KEY_FIELDS = (
+    "endpoint",
+    "user",
+    "state",
+    "response_status",
+    "created_at",
+    "claimed_at",
+    "completed_at",
+)
+
+
+@admin.register(IdempotencyKey, site=admin_site)
+class IdempotencyKeyAdmin(ScopedAdmin):
+    """Read-only; keys of users who work in the administrator's municipalities."""
+
+    list_display = list(_KEY_FIELDS)
+    list_filter = ["state"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    # Never the key's response body (personal data) nor the key itself (chosen by a client).
+    fields = readonly_fields = _KEY_FIELDS
+
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return queryset
+        users = Membership.objects.filter(municipality__in=_administered(request)).values("user")
+        return queryset.filter(user__in=users)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

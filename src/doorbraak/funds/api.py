@@ -8,12 +8,14 @@ IBAN; a request's detail shows it in full only to the fund manager.
 
 ``approve`` and ``pay`` move money and require an ``Idempotency-Key`` header: a replay
 returns the first result, a concurrent duplicate gets 409, the same key with another body
-422 (see ``funds.idempotency``). Their responses show the IBAN masked, because the
-response is stored with the key.
+422; a key left in progress by a dead process is taken over by a retry after
+``DOORBRAAK_IDEMPOTENCY_TAKEOVER_MINUTES`` (see ``funds.idempotency``). Their responses
+show the IBAN masked, because the response is stored with the key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -88,7 +90,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     required=True,
     description=(
         "1 to 255 characters, unique per command (e.g. a UUID). A replay returns the first "
-        "result; a concurrent duplicate gets 409; the same key with another body gets 422."
+        "result; a concurrent duplicate gets 409; the same key with another body gets 422. "
+        "A key whose first request never finished (its server process died) is taken over "
+        "by a retry after a few minutes; results are kept for a week."
     ),
 )
 PROBLEM = OpenApiResponse(description="A problem (application/problem+json).")
@@ -294,6 +298,18 @@ def _idempotent(
     if result.replayed:
         response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _ledger_key(command: str, user: User, key: str) -> str:
+    """The ledger's own guard against booking a command twice (at most 100 characters).
+
+    A long Idempotency-Key is hashed rather than cut: two keys with the same first
+    characters are different commands.
+    """
+    ledger_key = f"{command}:{user.pk}:{key}"
+    if len(ledger_key) <= 100:
+        return ledger_key
+    return f"{command}:{user.pk}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def _require_key(request: Request) -> Response | None:
@@ -680,7 +696,7 @@ class FundRequestPayView(APIView):
                 fund_request=fund_request,
                 payment_reference=data["paymentReference"],
                 paid_on=data["paidOn"] or timezone.localdate(),
-                idempotency_key=f"pay:{user.pk}:{key}"[:100],
+                idempotency_key=_ledger_key("pay", user, key),
             )
             found = FundRequest.objects.select_related(*_REQUEST_RELATIONS).get(pk=pk)
             return _request_data(user, found, full_iban=False)
