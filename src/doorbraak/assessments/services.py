@@ -1,4 +1,8 @@
-"""Recording assessments and scheduling follow-ups after a household is closed."""
+"""Recording assessments and scheduling follow-ups after a household is closed.
+
+Lock order (docs/locking.md): the household first (:func:`lock_household`), then rows of
+its own.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,13 @@ from doorbraak.assessments.models import (
 )
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import EventKind, Household, HouseholdStatus, Member
-from doorbraak.households.services import household_subjects, log_processing, record_event
+from doorbraak.households.services import (
+    household_subjects,
+    lock_household,
+    log_processing,
+    record_event,
+)
+from doorbraak.lib.retry import retry_on_deadlock
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
@@ -53,6 +63,7 @@ class ScoreData:
     note: str = ""
 
 
+@retry_on_deadlock
 @transaction.atomic
 def assessment_record(
     *,
@@ -66,7 +77,7 @@ def assessment_record(
 ) -> Assessment:
     """Score every domain of the catalogue 1–5 and classify green / orange / red."""
     # Re-read: the caller may hold a copy from before the household was closed or reopened.
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = lock_household(household)
     day = assessed_on or timezone.localdate()
     domains = {d.pk: d for d in domains_for(household.municipality)}
     errors: dict[str, str] = {}

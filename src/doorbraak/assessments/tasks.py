@@ -14,7 +14,7 @@ from django_tasks import task
 
 from doorbraak.assessments.models import FollowUp, FollowUpStatus
 from doorbraak.households.models import CoordinatorAssignment, EventKind
-from doorbraak.households.services import record_event
+from doorbraak.households.services import lock_household, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,16 @@ logger = logging.getLogger(__name__)
 def follow_up_remind(follow_up_id: int) -> str:
     """Send the coordinator a reminder; idempotent (a second run sends nothing)."""
     with transaction.atomic():
+        # Household first, then its follow-up (docs/locking.md): reopening the household
+        # cancels follow-ups under the same household lock.
+        household_id = (
+            FollowUp.objects.filter(pk=follow_up_id).values_list("household_id", flat=True).first()
+        )
+        if household_id is None:
+            return "skipped"
+        lock_household(household_id)
         follow_up = (
-            FollowUp.objects.select_for_update()
+            FollowUp.objects.select_for_update(no_key=True, of=("self",))
             .select_related("household")
             .filter(pk=follow_up_id)
             .first()

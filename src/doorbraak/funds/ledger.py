@@ -4,8 +4,9 @@ Only this module writes ledger rows. :func:`post` refuses a transaction whose en
 not sum to zero (a programming error, so ``LedgerError``, not a user message) and one
 that would leave the AVAILABLE account below zero. Callers that move money first take
 :func:`lock_fund`, so that reading the balance and posting happen under one lock:
-``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the whole write transaction already
-holds the database write lock (``transaction_mode = IMMEDIATE`` in the settings).
+``SELECT … FOR NO KEY UPDATE`` on PostgreSQL (the lock order is in docs/locking.md); on
+SQLite the whole write transaction already holds the database write lock
+(``transaction_mode = IMMEDIATE`` in the settings).
 """
 
 from __future__ import annotations
@@ -87,7 +88,10 @@ def lock_fund(fund: Fund | int) -> Fund:
     if not transaction.get_connection().in_atomic_block:
         raise LedgerError("lock_fund() outside a transaction would lock nothing.")
     pk = fund if isinstance(fund, int) else fund.pk
-    return Fund.objects.select_for_update().get(pk=pk)
+    # FOR NO KEY UPDATE: queues the services that move money, but not the transactions
+    # that only insert rows pointing at the fund (drafting a request, booking a ledger
+    # row), which take FOR KEY SHARE (docs/locking.md).
+    return Fund.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 @transaction.atomic

@@ -3,6 +3,11 @@
 Each function is one use case: keyword-only, transactional, writes the timeline and the
 processing log (activity: support of a household). Bad input raises ``ValidationError``
 with a Dutch message and changes nothing.
+
+Locking (docs/locking.md): the household row is the root lock of everything about a
+household. A service that checks the household (open or closed) and then writes locks it
+first, with :func:`lock_household` (``FOR NO KEY UPDATE``: it does not wait for, nor
+block, transactions that only insert rows pointing at the household).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from doorbraak.households.models import (
     Urgency,
 )
 from doorbraak.lib.crypto import blind_index, encrypt, pseudonym
+from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
 from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate_house_number
 
@@ -80,6 +86,17 @@ def record_event(
     )
 
 
+def lock_household(household: Household | int) -> Household:
+    """Re-read the household under its row lock: the first lock of every household service.
+
+    ``FOR NO KEY UPDATE`` serialises the services that change the same household, and
+    does not conflict with the ``FOR KEY SHARE`` that inserting a member, an event or any
+    other row pointing at the household takes (docs/locking.md).
+    """
+    pk = household if isinstance(household, int) else household.pk
+    return Household.objects.select_for_update(no_key=True).get(pk=pk)
+
+
 def _team_member(user: User, team: Team) -> bool:
     return (
         Membership.objects.active()
@@ -111,6 +128,7 @@ def route_postcode(
     return area, team
 
 
+@retry_on_deadlock
 @transaction.atomic
 def referral_submit(
     *,
@@ -187,9 +205,10 @@ def _decide(referral: Referral, actor: User) -> None:
         raise ValidationError(_("Only the team this referral was routed to can decide on it."))
 
 
+@retry_on_deadlock
 @transaction.atomic
 def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
     _decide(referral, actor)
     if not reason.strip():
         raise ValidationError(
@@ -212,10 +231,11 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     return referral
 
 
+@retry_on_deadlock
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral, household: Household) -> Referral:
     """Accept and link the referral to a household of the same team (new or existing)."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
     _decide(referral, actor)
     if household.team_id != referral.team_id:
         raise ValidationError(_("The household belongs to another team."))
@@ -353,6 +373,7 @@ def household_find_duplicates(
     return list(found.values())
 
 
+@retry_on_deadlock
 @transaction.atomic
 def household_register(
     *,
@@ -431,6 +452,7 @@ def household_register(
     return household
 
 
+@retry_on_deadlock
 @transaction.atomic
 def intake_from_referral(
     *, actor: User, referral: Referral, intake: IntakeData, duplicates_checked: bool = False
@@ -451,10 +473,12 @@ def _require_open(household: Household) -> None:
         raise ValidationError(_("This household is closed; reopen it before making changes."))
 
 
+@retry_on_deadlock
 @transaction.atomic
 def member_add(
     *, actor: User, household: Household, data: MemberData, joined_on: datetime.date | None = None
 ) -> Member:
+    household = lock_household(household)
     _require_open(household)
     errors = _validate_member(data)
     joined = joined_on or timezone.localdate()
@@ -495,6 +519,7 @@ def _demote_head(household: Household, actor: User) -> None:
         )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def member_update(
     *,
@@ -509,7 +534,7 @@ def member_update(
     bsn: str = "",
 ) -> Member:
     """Change a member's details; an empty ``bsn`` keeps the stored one."""
-    household = member.household
+    household = lock_household(member.household_id)
     _require_open(household)
     data = MemberData(first_name, last_name, birth_date, role, bsn, representation, representative)
     errors = _validate_member(data)
@@ -541,10 +566,11 @@ def member_update(
     return member
 
 
+@retry_on_deadlock
 @transaction.atomic
 def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: str = "") -> Member:
     """Someone moves out: the member stays in the history with a leaving date."""
-    household = member.household
+    household = lock_household(member.household_id)
     _require_open(household)
     if member.left_on is not None:
         raise ValidationError(_("This person has already left the household."))
@@ -575,11 +601,13 @@ def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: s
 
 
 # --- coordinator ------------------------------------------------------------------------------
+@retry_on_deadlock
 @transaction.atomic
 def coordinator_handover(
     *, actor: User, household: Household, to: User, note: str
 ) -> CoordinatorAssignment:
     """Hand the household to another coordinator of the same team, with a note."""
+    household = lock_household(household)
     _require_open(household)
     if not _team_member(to, household.team):
         raise ValidationError({"to": _("The new coordinator must work in the household's team.")})
@@ -587,7 +615,7 @@ def coordinator_handover(
         raise ValidationError({"note": _("Write a short handover note for your colleague.")})
     now = timezone.now()
     current = (
-        CoordinatorAssignment.objects.select_for_update()
+        CoordinatorAssignment.objects.select_for_update(no_key=True)
         .filter(household=household, ended_at__isnull=True)
         .first()
     )
@@ -622,6 +650,7 @@ def coordinator_handover(
 
 
 # --- involved professionals ----------------------------------------------------------------------
+@retry_on_deadlock
 @transaction.atomic
 def professional_add(
     *,
@@ -635,6 +664,7 @@ def professional_add(
     contact: str = "",
     yearly_cost_cents: int | None = None,
 ) -> InvolvedProfessional:
+    household = lock_household(household)
     _require_open(household)
     errors: dict[str, str] = {}
     if organisation is None and not organisation_name.strip():
@@ -681,11 +711,12 @@ def professional_add(
     return professional
 
 
+@retry_on_deadlock
 @transaction.atomic
 def professional_end(
     *, actor: User, professional: InvolvedProfessional, until: datetime.date
 ) -> InvolvedProfessional:
-    household = professional.household
+    household = lock_household(professional.household_id)
     _require_open(household)
     if until < professional.since:
         raise ValidationError({"until": _("The end date cannot be before the start date.")})
@@ -710,6 +741,7 @@ def professional_end(
 
 
 # --- consent -------------------------------------------------------------------------
+@retry_on_deadlock
 @transaction.atomic
 def consent_give(
     *,
@@ -722,6 +754,7 @@ def consent_give(
     given_on: datetime.date | None = None,
     valid_until: datetime.date | None = None,
 ) -> Consent:
+    household = lock_household(household)
     _require_open(household)
     given = given_on or timezone.localdate()
     errors: dict[str, str] = {}
@@ -772,10 +805,11 @@ def consent_give(
     return consent
 
 
+@retry_on_deadlock
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consent:
     """Withdrawal takes effect now: nothing is shared on this consent from this moment."""
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent = Consent.objects.select_for_update(no_key=True).get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
     consent.withdrawn_at = timezone.now()
@@ -804,6 +838,7 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consen
 
 
 # --- closing -------------------------------------------------------------------------
+@retry_on_deadlock
 @transaction.atomic
 def household_close(
     *,
@@ -816,7 +851,7 @@ def household_close(
     """Close the file; follow-up assessments are scheduled at 3, 6 and 12 months."""
     from doorbraak.assessments.services import follow_ups_schedule
 
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = lock_household(household)
     _require_open(household)
     day = closed_on or timezone.localdate()
     if day > timezone.localdate():
@@ -853,12 +888,13 @@ def household_close(
     return household
 
 
+@retry_on_deadlock
 @transaction.atomic
 def household_reopen(*, actor: User, household: Household, note: str) -> Household:
     """A closed household needs help again: reopen it; planned follow-ups are cancelled."""
     from doorbraak.assessments.models import FollowUp, FollowUpStatus
 
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = lock_household(household)
     if household.status != HouseholdStatus.CLOSED:
         raise ValidationError(_("This household is not closed."))
     if not note.strip():

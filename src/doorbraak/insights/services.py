@@ -79,7 +79,7 @@ def _event(
 
 def _locked(signal: Signal) -> Signal:
     """Re-read under a row lock: two analysts must not both move the same signal."""
-    return Signal.objects.select_for_update().get(pk=signal.pk)
+    return Signal.objects.select_for_update(no_key=True).get(pk=signal.pk)
 
 
 def _step(
@@ -143,7 +143,7 @@ def signals_propose(
     if not candidates:
         return []
     open_pairs = set(
-        Signal.objects.select_for_update()
+        Signal.objects.select_for_update(no_key=True)
         .filter(municipality=municipality, regulation__isnull=False, organisation__isnull=False)
         .open()
         .values_list("regulation_id", "organisation_id")

@@ -18,7 +18,7 @@ def generate_value_report(report_id: int) -> str:
     from doorbraak.insights.report import build_value_report
 
     with transaction.atomic():
-        report = ValueReport.objects.select_for_update().filter(pk=report_id).first()
+        report = ValueReport.objects.select_for_update(no_key=True).filter(pk=report_id).first()
         if report is None or report.status != ReportStatus.WAITING:
             return "skipped"
         report.status = ReportStatus.RUNNING

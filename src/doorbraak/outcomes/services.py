@@ -246,7 +246,7 @@ def cost_items_import_csv(
     with transaction.atomic():
         existing = {
             (item.code, item.valid_year): item
-            for item in CostItem.objects.select_for_update().filter(
+            for item in CostItem.objects.select_for_update(no_key=True).filter(
                 municipality=municipality,
                 code__in={row["code"] for row in cleaned_rows},
             )

@@ -1,4 +1,10 @@
-"""The plan: draft, goals and actions, agree, revise (new version), and progress on actions."""
+"""The plan: draft, goals and actions, agree, revise (new version), and progress on actions.
+
+Lock order (docs/locking.md): every plan service locks the household first
+(:func:`lock_household`), then the plan (``FOR NO KEY UPDATE``), then inserts goals and
+actions. Two services on one household therefore queue on the household row, and none of
+them waits for a transaction that only adds a member or an event to it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,13 @@ from doorbraak.assessments.models import LifeDomain
 from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import EventKind, Household, HouseholdStatus
-from doorbraak.households.services import household_subjects, log_processing, record_event
+from doorbraak.households.services import (
+    household_subjects,
+    lock_household,
+    log_processing,
+    record_event,
+)
+from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 
 
@@ -30,8 +42,15 @@ def _log(actor: User, plan: Plan, action: ProcessingAction) -> None:
 
 
 def _fresh(plan: Plan) -> Plan:
-    """Re-read and lock the plan: callers may hold a copy from before an earlier change."""
-    return Plan.objects.select_for_update().select_related("household").get(pk=plan.pk)
+    """Re-read and lock household and plan, in that order (docs/locking.md).
+
+    Callers may hold a copy from before an earlier change; the household is locked too,
+    because the services check that it is still open before they write.
+    """
+    household = lock_household(plan.household_id)
+    fresh = Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
+    fresh.household = household
+    return fresh
 
 
 def _require_draft(plan: Plan) -> None:
@@ -41,9 +60,11 @@ def _require_draft(plan: Plan) -> None:
         raise ValidationError(_("This household is closed; its plan cannot be changed."))
 
 
+@retry_on_deadlock
 @transaction.atomic
 def plan_start(*, actor: User, household: Household) -> Plan:
     """The first draft, or a new version copied from the agreed plan (the old one stays)."""
+    household = lock_household(household)
     if household.status != HouseholdStatus.ACTIVE:
         raise ValidationError(_("This household is closed; its plan cannot be changed."))
     if Plan.objects.filter(household=household, status=PlanStatus.DRAFT).exists():
@@ -93,6 +114,7 @@ def plan_start(*, actor: User, household: Household) -> Plan:
     return plan
 
 
+@retry_on_deadlock
 @transaction.atomic
 def plan_set_commitment(*, actor: User, plan: Plan, commitment: str) -> Plan:
     plan = _fresh(plan)
@@ -103,6 +125,7 @@ def plan_set_commitment(*, actor: User, plan: Plan, commitment: str) -> Plan:
     return plan
 
 
+@retry_on_deadlock
 @transaction.atomic
 def goal_add(*, actor: User, plan: Plan, domain: LifeDomain, description: str) -> Goal:
     plan = _fresh(plan)
@@ -121,6 +144,7 @@ def goal_add(*, actor: User, plan: Plan, domain: LifeDomain, description: str) -
     return goal
 
 
+@retry_on_deadlock
 @transaction.atomic
 def goal_remove(*, actor: User, goal: Goal) -> None:
     plan = _fresh(goal.plan)
@@ -129,6 +153,7 @@ def goal_remove(*, actor: User, goal: Goal) -> None:
     _log(actor, plan, ProcessingAction.UPDATE)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def action_add(
     *,
@@ -171,6 +196,7 @@ def action_add(
     return action
 
 
+@retry_on_deadlock
 @transaction.atomic
 def action_remove(*, actor: User, action: Action) -> None:
     plan = _fresh(action.plan)
@@ -179,6 +205,7 @@ def action_remove(*, actor: User, action: Action) -> None:
     _log(actor, plan, ProcessingAction.UPDATE)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def action_set_status(*, actor: User, action: Action, status: ActionStatus) -> Action:
     """Progress on an action is tracked on the plan in force; it does not change the plan."""
@@ -195,6 +222,7 @@ def action_set_status(*, actor: User, action: Action, status: ActionStatus) -> A
     return action
 
 
+@retry_on_deadlock
 @transaction.atomic
 def plan_agree(*, actor: User, plan: Plan, agreed_on: datetime.date | None = None) -> Plan:
     """Agree the draft with the household; the previous agreed version is superseded."""

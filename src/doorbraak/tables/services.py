@@ -82,7 +82,13 @@ def _require_chair(actor: User, meeting: Meeting) -> None:
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("table").get(pk=meeting.pk)
+    # Only the meeting row, FOR NO KEY UPDATE: meeting → agenda item → household →
+    # breakthrough is the lock order (docs/locking.md).
+    return (
+        Meeting.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("table")
+        .get(pk=meeting.pk)
+    )
 
 
 def _member_emails(table: BreakthroughTable) -> list[str]:
@@ -314,7 +320,7 @@ def agenda_postpone(*, actor: User, item: AgendaItem, note: str = "") -> AgendaI
     """Not this time: the item goes to the next planned meeting, or back to the pool."""
     meeting = _locked_meeting(item.meeting)
     _require_chair(actor, meeting)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     if item.status != AgendaItemStatus.OPEN:
         raise ValidationError(_("Only an item that is still to be discussed can be postponed."))
     item.status = AgendaItemStatus.POSTPONED
@@ -473,7 +479,7 @@ def decision_record(
     _require_chair(actor, meeting)
     if meeting.status != MeetingStatus.IN_PROGRESS:
         raise ValidationError(_("Open the meeting before recording decisions."))
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     if item.status == AgendaItemStatus.POSTPONED:
         raise ValidationError(_("This item was postponed."))
     action_list = list(actions)
@@ -683,7 +689,7 @@ def follow_up_done(
     *, actor: User, action: FollowUpAction, done_on: datetime.date, note: str = ""
 ) -> FollowUpAction:
     action = (
-        FollowUpAction.objects.select_for_update()
+        FollowUpAction.objects.select_for_update(no_key=True, of=("self",))
         .select_related("decision__item__meeting__table")
         .get(pk=action.pk)
     )
@@ -713,7 +719,7 @@ def follow_up_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     )
     for action in overdue:
         with transaction.atomic():
-            locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+            locked = FollowUpAction.objects.select_for_update(no_key=True).get(pk=action.pk)
             if locked.done_on is not None or locked.reminded_on == today:
                 continue
             locked.reminded_on = today

@@ -45,7 +45,7 @@ from doorbraak.households.models import (
     Household,
     HouseholdStatus,
 )
-from doorbraak.households.services import household_subjects, record_event
+from doorbraak.households.services import household_subjects, lock_household, record_event
 from doorbraak.lib.workdays import add_working_days
 from doorbraak.outcomes.models import CostItem, Payer
 
@@ -102,9 +102,21 @@ def _require_draft(actor: User, breakthrough: Breakthrough) -> None:
 
 
 def _locked(breakthrough: Breakthrough) -> Breakthrough:
-    """Re-read the breakthrough under a row lock: two deciders must not both succeed."""
+    """Re-read the breakthrough under a row lock: two deciders must not both succeed.
+
+    Household first, then the breakthrough, both ``FOR NO KEY UPDATE`` and only those two
+    rows (``of``): locking the joined municipality or team would make every processing-log
+    write of the municipality wait (docs/locking.md).
+    """
+    household_id = breakthrough.household_id or (
+        Breakthrough.objects.filter(pk=breakthrough.pk)
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    if household_id is not None:
+        lock_household(household_id)
     return (
-        Breakthrough.objects.select_for_update()
+        Breakthrough.objects.select_for_update(no_key=True, of=("self",))
         .select_related("household__municipality", "household__team")
         .get(pk=breakthrough.pk)
     )

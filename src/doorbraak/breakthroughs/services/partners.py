@@ -204,6 +204,16 @@ def partner_request_send(
     return request
 
 
+def _locked_request(request: PartnerRequest) -> PartnerRequest:
+    """Lock household, breakthrough, then the request (docs/locking.md), and re-read it."""
+    _locked(request.breakthrough)
+    return (
+        PartnerRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("organisation", "breakthrough__household")
+        .get(pk=request.pk)
+    )
+
+
 @transaction.atomic
 def partner_request_answer(
     *, actor: User, request: PartnerRequest, status: str, answer: str
@@ -214,11 +224,7 @@ def partner_request_answer(
     mandate). Declining records the reason; the team escalates at once or the level's
     deadline takes the breakthrough to the breakthrough table.
     """
-    request = (
-        PartnerRequest.objects.select_for_update()
-        .select_related("organisation", "breakthrough__household")
-        .get(pk=request.pk)
-    )
+    request = _locked_request(request)
     membership = policies.partner_membership(actor, request)
     if membership is None:
         raise PermissionDenied
@@ -311,7 +317,7 @@ def partner_request_clarify(
     *, actor: User, request: PartnerRequest, information: str
 ) -> PartnerRequest:
     """Give the information the contact person asked for; the request is open again."""
-    request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
+    request = _locked_request(request)
     _require_team(actor, request.breakthrough)
     if request.status != RequestStatus.MORE_INFORMATION:
         raise ValidationError(_("The organisation has not asked for more information."))
@@ -389,8 +395,9 @@ def time_out_request(
 
 @transaction.atomic
 def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: str) -> TimeOut:
+    _locked(time_out.breakthrough)  # household, breakthrough, then the time-out
     time_out = (
-        TimeOut.objects.select_for_update()
+        TimeOut.objects.select_for_update(no_key=True, of=("self",))
         .select_related("breakthrough__household")
         .get(pk=time_out.pk)
     )

@@ -102,10 +102,14 @@ def _check_payee(
 
 
 def _locked_request(fund_request: FundRequest) -> FundRequest:
-    """Lock the fund, then the request (always in this order, so no deadlocks)."""
+    """Lock the fund, then the request (always in this order, so no deadlocks).
+
+    Both ``FOR NO KEY UPDATE`` (docs/locking.md). The household of the request is not
+    locked: fund services only insert timeline events for it (``FOR KEY SHARE``).
+    """
     fund = ledger.lock_fund(fund_request.fund_id)
     locked = (
-        FundRequest.objects.select_for_update(of=("self",))
+        FundRequest.objects.select_for_update(no_key=True, of=("self",))
         .select_related("household__municipality", "team")
         .get(pk=fund_request.pk)
     )

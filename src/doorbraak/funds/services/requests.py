@@ -1,4 +1,10 @@
-"""The life of a fund request: draft, submit, approve, pay, repay, cancel."""
+"""The life of a fund request: draft, submit, approve, pay, repay, cancel.
+
+Lock order (docs/locking.md): fund, then request (``_locked_request``). Drafting locks
+nothing: inserting the request takes only ``FOR KEY SHARE`` on the fund, which does not
+conflict with the ``FOR NO KEY UPDATE`` of an approval; submitting checks again under the
+locks.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ from doorbraak.funds.services._common import (
 )
 from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
+from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.outcomes.models import CostItem
 
@@ -71,6 +78,7 @@ def _check_household(actor: User, fund_request: FundRequest, household: Househol
     _require_open_household(household)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_draft(
     *,
@@ -137,6 +145,7 @@ def fund_request_draft(
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_update(
     *,
@@ -190,6 +199,7 @@ def fund_request_update(
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_attach_household(
     *, actor: User, fund_request: FundRequest, household: Household
@@ -218,6 +228,7 @@ def fund_request_attach_household(
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_link_table_decision(
     *, actor: User, fund_request: FundRequest, table_decision_ref: str
@@ -244,6 +255,7 @@ def fund_request_link_table_decision(
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundRequest:
     """Ask for approval: caps are checked and the mandate rule in force is copied."""
@@ -301,6 +313,7 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = "") -> FundRequest:
     """Give one approval; the last one required approves the request and commits the money.
@@ -373,6 +386,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) -> FundRequest:
     """An approver or fund manager turns the request down, with a reason."""
@@ -399,6 +413,7 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_pay(
     *,
@@ -438,6 +453,7 @@ def fund_request_pay(
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) -> FundRequest:
     """Withdraw a request before payment; an approved one gets its commitment reversed."""
@@ -472,6 +488,7 @@ def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) 
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_repay(
     *,
@@ -512,6 +529,7 @@ def fund_request_repay(
     return fund_request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str) -> FundRequest:
     """An expected repayment will not come. No money moves (it was paid already), so no
