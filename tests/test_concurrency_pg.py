@@ -399,3 +399,38 @@ def test_adding_a_member_does_not_wait_for_someone_reading_the_household_page(
     )
     assert Member.objects.filter(household=household_a).count() == 3
     assert_clean([], retries)
+
+
+# --- 5. a partner answers while the household is worked on -----------------------------------
+def test_a_partner_answers_while_a_member_is_added_and_an_assessment_is_recorded(
+    cast: Cast, dora: User, household_a: Household, domains: list[LifeDomain], retries: RetryCounter
+) -> None:
+    """The breakthrough used to be locked with its household, municipality and team."""
+    from doorbraak.breakthroughs import services as breakthroughs
+    from doorbraak.breakthroughs.models import PartnerRequest, RequestStatus
+    from tests.breakthroughs.test_services import give_consent, send, submitted
+
+    give_consent(cast, household_a, cast.uwv)
+    request: PartnerRequest = send(cast, submitted(cast, household_a))
+    errors: list[str] = []
+    for index in range(REPETITIONS):
+        errors += side_by_side(
+            lambda: breakthroughs.partner_request_answer(
+                actor=cast.dave,
+                request=request,
+                status=RequestStatus.MORE_INFORMATION,
+                answer="Sinds wanneer staat mevrouw nergens ingeschreven?",
+            ),
+            lambda i=index: households.member_add(
+                actor=dora, household=household_a, data=newcomer(i)
+            ),
+            lambda: assessments.assessment_record(
+                actor=cast.alice, household=household_a, scores=scores(domains)
+            ),
+        )
+        breakthroughs.partner_request_clarify(
+            actor=cast.alice, request=request, information="Sinds 1 maart."
+        )
+    assert_clean(errors, retries)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.OPEN
