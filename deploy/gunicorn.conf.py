@@ -19,7 +19,7 @@ variable                          default                       meaning
 ``DOORBRAAK_WEB_GRACEFUL``        ``30``                        seconds to finish requests on
                                                                 restart or stop
 ``DOORBRAAK_WEB_MAX_REQUESTS``    ``2000``                      recycle a worker after this many
-                                                                requests (0: never), ± 10 %
+                                                                requests (0: never) + 0–10 %
 ``DOORBRAAK_FORWARDED_ALLOW_IPS`` ``127.0.0.1,::1``             proxies whose X-Forwarded-*
                                                                 headers are trusted
 ``DOORBRAAK_ACCESS_LOG``          ``-`` (stdout)                access log file; empty: none

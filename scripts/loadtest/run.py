@@ -299,6 +299,7 @@ def pages_of(result: dict[str, Any]) -> dict[str, dict[str, float]]:
             "count": len(ordered),
             "5xx": sum(n for code, n in statuses.items() if int(code) >= 500),
             "failures": result["failures"].get(name, 0),
+            "refused": result.get("refused", {}).get(name, 0),
         }
     return pages
 
@@ -334,11 +335,11 @@ def locust_step(
                 f"http://127.0.0.1:{port}",
                 "--users",
                 str(users),
-                "--spawn-rate",
-                str(min(users, 10)),
+                "--spawn-rate",  # log-ins hash a password (PBKDF2): not all at once
+                str(min(users, 4)),
                 "--run-time",
                 # an upper bound: the locustfile stops LOADTEST_SECONDS after the log-ins
-                f"{seconds + 60 + 2 * users}s",
+                f"{seconds + 120 + 3 * users}s",
                 "--stop-timeout",
                 "10",
                 "--exit-code-on-error",
@@ -349,7 +350,7 @@ def locust_step(
             stdout=output,
             stderr=subprocess.STDOUT,
             check=False,
-            timeout=seconds + 180 + 2 * users,
+            timeout=seconds + 240 + 3 * users,
         )
     if sampler:
         sampler.stopping.set()
@@ -357,10 +358,13 @@ def locust_step(
     if not result_file.exists():
         raise SystemExit(f"Locust wrote no result; see {VAR / f'{tag}.log'}")
     result = json.loads(result_file.read_text())
-    if not result["measured_seconds"]:
+    if not result["logged_in"] or not result["measured_seconds"]:
         raise SystemExit(
             f"{result['logged_in']} of {result['spawned']} users logged in; see {tag}.log"
         )
+    notes = []
+    if result["login_failed"]:
+        notes.append(f"{result['login_failed']} of {result['spawned']} users could not log in")
     return Step(
         database=database.label,
         mode=mode,
@@ -369,6 +373,7 @@ def locust_step(
         pages=pages_of(result),
         deadlocks=deadlocks_since(pg_log, offset, database.name) if sampler else None,
         lock_waits=sampler.summary() if sampler else None,
+        notes=notes,
     )
 
 
@@ -378,13 +383,15 @@ def print_step(step: Step) -> None:
     print(f"{step.database} · {step.mode} · {step.users} users · {step.seconds:.0f} s measured")
     print(
         f"  {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'count':>6}"
-        f" {'5xx':>4} {'fail':>5}"
+        f" {'5xx':>4} {'fail':>5} {'refused':>7}"
     )
     for name, page in step.pages.items():
         print(
             f"  {name:<28} {page['p50_ms']:>8.0f} {page['p95_ms']:>8.0f} {page['rps']:>7.2f}"
-            f" {page['count']:>6} {page['5xx']:>4} {page['failures']:>5}"
+            f" {page['count']:>6} {page['5xx']:>4} {page['failures']:>5} {page['refused']:>7}"
         )
+    for note in step.notes:
+        print(f"  note: {note}")
     if step.lock_waits is not None:
         waits = step.lock_waits
         print(
@@ -484,8 +491,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     print(
-        "Per page: p50/p95 response time, requests per second, count, 5xx responses and"
-        " other failures (a form that came back with errors, a lost connection)."
+        "Per page: p50/p95 response time, requests per second, count, 5xx responses, other"
+        " failures (4xx, lost connections) and forms refused with a message (e.g. a request"
+        " another user had just approved)."
     )
     steps: list[Step] = []
     for database in databases:
