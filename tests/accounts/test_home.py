@@ -62,3 +62,29 @@ def test_the_home_page_uses_a_fixed_number_of_queries(
     client = as_user(cast.alice)
     with django_assert_max_num_queries(7):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_menu_links_follow_the_script_prefix_and_mark_the_current_page(
+    cast: Cast,
+) -> None:
+    """The menu's addresses are reversed once and reused, per URLconf and script prefix."""
+    from django.urls import get_script_prefix, set_script_prefix
+    from django.utils import translation
+
+    from doorbraak.accounts.navigation import nav_items_for
+
+    def menu(path: str) -> dict[str, tuple[str, bool]]:
+        with translation.override("en"):
+            return {str(i.label): (i.url, i.active) for i in nav_items_for(cast.alice, path)}
+
+    items = menu(reverse("households:referral-inbox"))
+    assert items["Households"] == (reverse("households:list"), False)
+    assert items["Referrals"] == (reverse("households:referral-inbox"), True)
+    previous = get_script_prefix()
+    expected = "/doorbraak" + reverse("households:list")
+    set_script_prefix("/doorbraak/")
+    try:
+        assert menu("/")["Households"][0] == expected
+    finally:
+        set_script_prefix(previous)
+    assert menu("/")["Households"][0] == reverse("households:list")

@@ -176,6 +176,67 @@ def test_the_list_needs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
+def test_the_list_finds_a_household_once_by_its_members_name_and_filters_mine(
+    as_user: Any, cast: Cast
+) -> None:
+    mine = HouseholdFactory(team=cast.team_a, name="Huishouden Appel", coordinator=cast.alice)
+    for _ in range(2):  # two members with the name: still one row
+        MemberFactory(household=mine, last_name="Wijnberg")
+    HouseholdFactory(team=cast.team_a, name="Huishouden Peer", coordinator=cast.carol)
+    HouseholdFactory(team=cast.team_b, name="Huishouden Wijnberg", coordinator=cast.bob)
+    client = as_user(cast.alice)
+    body = client.get(reverse("households:list"), {"q": "wijnberg"}).content.decode()
+    assert body.count(reverse("households:detail", args=[mine.public_id])) == 1
+    assert "Huishouden Peer" not in body
+    assert "Huishouden Wijnberg" not in body  # another team's
+    body = client.get(reverse("households:list"), {"mine": "on"}).content.decode()
+    assert "Huishouden Appel" in body
+    assert "Huishouden Peer" not in body
+
+
+def test_the_list_pages_by_name_with_the_current_members_counted(as_user: Any, cast: Cast) -> None:
+    households = [
+        HouseholdFactory(team=cast.team_a, name=f"Huishouden {n:02d}", coordinator=cast.alice)
+        for n in range(30)
+    ]
+    last = households[-1]
+    MemberFactory(household=last)
+    MemberFactory(household=last, left_on=datetime.date(2026, 2, 1))
+    client = as_user(cast.alice)
+    first = client.get(reverse("households:list")).content.decode()
+    assert "Huishouden 24" in first
+    assert "Huishouden 25" not in first
+    response = client.get(reverse("households:list"), {"page": "2"})
+    rows = response.context["rows"]
+    assert [r["household"].name for r in rows] == [f"Huishouden {n}" for n in range(25, 30)]
+    assert rows[-1]["household"].current_member_count == 2  # the head and one who stayed
+    assert rows[-1]["coordinator"] == cast.alice
+    assert rows[-1]["url"] == reverse("households:detail", args=[last.public_id])
+    assert response.context["page_obj"].paginator.count == 30
+
+
+def test_the_list_runs_the_same_number_of_queries_however_many_households(
+    as_user: Any, cast: Cast
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(cast.alice)
+    url = reverse("households:list")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    HouseholdFactory(team=cast.team_a, coordinator=cast.alice)
+    small = count()
+    for _ in range(40):
+        HouseholdFactory(team=cast.team_a, coordinator=cast.carol)
+    assert count() == small
+
+
 # --- detail -----------------------------------------------------------------------------------
 def test_the_household_page_shows_the_status_quo_without_bsn_and_logs_the_read(
     as_user: Any, cast: Cast, household_a: Household, django_assert_max_num_queries: Any

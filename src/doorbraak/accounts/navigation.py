@@ -5,10 +5,13 @@ Each later app adds its own entries here, so the menu stays one list you can gre
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -199,10 +202,21 @@ class NavItem:
     description: str | Promise
 
 
+@functools.lru_cache(maxsize=256)
+def _reverse(url_name: str, urlconf: Any, script_prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
+def _url(url_name: str) -> str:
+    """``reverse(url_name)`` once per URLconf and script prefix: the menu is on every page."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(url_name, urlconf, get_script_prefix())
+
+
 def nav_items_for(user: AnyUser, current_path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    allowed = [(entry, reverse(entry.url_name)) for entry in ENTRIES if entry.allowed(user)]
+    allowed = [(entry, _url(entry.url_name)) for entry in ENTRIES if entry.allowed(user)]
     # The entry whose address is the longest prefix of the current page is the active one:
     # /huishoudens/aanmeldingen/ marks "Referrals", not "Households".
     matches = [url for _entry, url in allowed if current_path.startswith(url)]

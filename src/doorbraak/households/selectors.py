@@ -10,7 +10,17 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -54,8 +64,8 @@ def _log_read(
     )
 
 
-def household_queryset(*, user: AnyUser) -> QuerySet[Household]:
-    """Visible households with what every page shows: coordinator and latest classification."""
+def _with_details(households: QuerySet[Household]) -> QuerySet[Household]:
+    """What every page shows of a household: coordinator, latest classification, size."""
     from doorbraak.assessments.models import Assessment
 
     latest = Assessment.objects.filter(household=OuterRef("pk"), member__isnull=True).order_by(
@@ -64,20 +74,63 @@ def household_queryset(*, user: AnyUser) -> QuerySet[Household]:
     coordinator = CoordinatorAssignment.objects.filter(
         household=OuterRef("pk"), ended_at__isnull=True
     )
-    return (
-        Household.objects.visible_to(user)
-        .select_related("team", "district", "municipality")
-        .annotate(
-            latest_classification=Subquery(latest.values("classification")[:1]),
-            current_coordinator_id=Subquery(coordinator.values("coordinator_id")[:1]),
-            current_member_count=Count(
-                "members",
-                filter=Q(members__left_on__isnull=True)
-                | Q(members__left_on__gt=timezone.localdate()),
-                distinct=True,
-            ),
-        )
+    # A correlated count rather than Count("members"): no join and no GROUP BY over every
+    # visible household, so counting and paging a list stay as cheap as on the bare table.
+    current_members = (
+        Member.objects.filter(household=OuterRef("pk"))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return households.select_related("team", "district", "municipality").annotate(
+        latest_classification=Subquery(latest.values("classification")[:1]),
+        current_coordinator_id=Subquery(coordinator.values("coordinator_id")[:1]),
+        current_member_count=Coalesce(Subquery(current_members, output_field=IntegerField()), 0),
+    )
+
+
+def household_queryset(*, user: AnyUser) -> QuerySet[Household]:
+    """Visible households with what every page shows: coordinator and latest classification."""
+    return _with_details(Household.objects.visible_to(user))
+
+
+def household_search(
+    *,
+    user: AnyUser,
+    query: str = "",
+    status: str = "",
+    district_id: int | None = None,
+    coordinator_is: User | None = None,
+) -> QuerySet[Household]:
+    """The team's households, optionally searched and filtered, ordered by name: the bare
+    rows, cheap to count and to page (``household_list_rows`` adds what a page shows).
+
+    The search never matches on BSN: BSNs are only looked up for duplicates at intake.
+    """
+    households = Household.objects.visible_to(user)
+    if query.strip():
+        q = query.strip()
+        # A member's name through a subquery, not a join: no duplicates, so no DISTINCT.
+        households = households.filter(
+            Q(name__icontains=q)
+            | Q(street__icontains=q)
+            | Q(postcode__icontains=q.upper())
+            | Q(pk__in=Member.objects.filter(last_name__icontains=q).values("household"))
+        )
+    if status:
+        households = households.filter(status=status)
+    if district_id:
+        households = households.filter(district_id=district_id)
+    if coordinator_is is not None:
+        # A household has at most one active assignment (a unique constraint).
+        households = households.filter(
+            pk__in=CoordinatorAssignment.objects.filter(
+                coordinator=coordinator_is, ended_at__isnull=True
+            ).values("household")
+        )
+    return households.order_by("name", "pk")
 
 
 def household_list(
@@ -89,29 +142,35 @@ def household_list(
     coordinator_is: User | None = None,
     log: bool = True,
 ) -> QuerySet[Household]:
-    """The team's households, optionally searched by name, street or postcode.
+    """``household_search`` with what a list shows on every row (for the API).
 
-    The search never matches on BSN: BSNs are only looked up for duplicates at intake.
     Call ``log_household_list`` with the page actually shown.
     """
-    households = household_queryset(user=user)
-    if query.strip():
-        q = query.strip()
-        households = households.filter(
-            Q(name__icontains=q)
-            | Q(street__icontains=q)
-            | Q(postcode__icontains=q.upper())
-            | Q(members__last_name__icontains=q)
-        ).distinct()
-    if status:
-        households = households.filter(status=status)
-    if district_id:
-        households = households.filter(district_id=district_id)
-    if coordinator_is is not None:
-        households = households.filter(  # type: ignore[misc]  # an annotation
-            current_coordinator_id=coordinator_is.pk
+    return _with_details(
+        household_search(
+            user=user,
+            query=query,
+            status=status,
+            district_id=district_id,
+            coordinator_is=coordinator_is,
         )
-    return households.order_by("name", "pk")
+    )
+
+
+def household_list_rows(*, user: AnyUser, households: QuerySet[Household]) -> list[Household]:
+    """One page of ``household_search`` (a slice of it), in its order, with what the list
+    shows on every row, in one query.
+
+    The page is chosen on the bare rows (as cheap as a plain paginated view); only the
+    rows shown get their coordinator, latest classification and member count.
+    """
+    return list(
+        household_queryset(user=user)
+        .select_related(None)
+        .select_related("district", "municipality")  # the list does not show the team
+        .filter(pk__in=households.values("pk"))
+        .order_by(*households.query.order_by)
+    )
 
 
 def log_household_list(*, user: AnyUser, households: list[Household], searched: bool) -> None:

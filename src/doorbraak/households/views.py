@@ -9,9 +9,10 @@ through the services; their ``ValidationError`` is shown on the form and nothing
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -19,11 +20,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -60,7 +62,9 @@ from doorbraak.households.forms import (
 )
 from doorbraak.households.models import (
     Consent,
+    EventKind,
     Household,
+    HouseholdStatus,
     InvolvedProfessional,
     Member,
     MemberRole,
@@ -75,6 +79,7 @@ from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.outcomes.outcome_selectors import outcomes_of
 
 PAGE_SIZE = 25
+_URL_PLACEHOLDER = uuid.UUID(int=0)
 TIMELINE_SIZE = 50
 _TEAM_ROLES = {Role.PROFESSIONAL.value, Role.TEAM_LEAD.value}
 _REFERRER_ROLES = {*_TEAM_ROLES, Role.PARTNER_CONTACT.value}
@@ -162,6 +167,18 @@ def _form_page(
 
 
 # --- list ---------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
+def _empty_filter_form_html(language: str, districts: tuple[tuple[int, str], ...]) -> str:
+    """The list's filter form before anyone filters: the same HTML for everyone who sees
+    these districts in this language, and otherwise the costliest part of the page to
+    render (a template per widget and per option)."""
+    form = HouseholdFilterForm(
+        districts=District.objects.filter(pk__in=[pk for pk, _name in districts]).order_by("name")
+    )
+    with translation.override(language):
+        return render_to_string("includes/form.html", {"form": form})
+
+
 @require_GET
 @role_required(policies.can_work_on_households)
 def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -170,10 +187,17 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         municipality_id__in=municipality_ids_of(request.user)
     ).order_by("name")
     form = HouseholdFilterForm(request.GET or None, districts=districts)
+    empty_form_html = (
+        None
+        if form.is_bound
+        else _empty_filter_form_html(
+            translation.get_language(), tuple(districts.values_list("pk", "name"))
+        )
+    )
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q") or ""
     district = filters.get("district")
-    households = selectors.household_list(
+    households = selectors.household_search(
         user=request.user,
         query=query,
         status=filters.get("status") or "",
@@ -181,13 +205,20 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         coordinator_is=request.user if filters.get("mine") else None,
     )
     page_obj = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown: list[Household] = list(page_obj.object_list)
+    shown = selectors.household_list_rows(
+        user=request.user, households=cast("QuerySet[Household]", page_obj.object_list)
+    )
     page_obj.object_list = shown
     coordinator_ids = {h.current_coordinator_id for h in shown}  # type: ignore[attr-defined]
     coordinators = {u.pk: u for u in User.objects.filter(pk__in=coordinator_ids - {None})}
+    # One reverse() for the page instead of one {% url %} per row.
+    detail_url = reverse("households:detail", args=[_URL_PLACEHOLDER])
+    statuses = dict(HouseholdStatus.choices)
     rows = [
         {
             "household": h,
+            "url": detail_url.replace(str(_URL_PLACEHOLDER), str(h.public_id)),
+            "status": statuses.get(h.status, h.status),
             "coordinator": coordinators.get(h.current_coordinator_id),  # type: ignore[attr-defined]
             "classification": _classification(h.latest_classification),  # type: ignore[attr-defined]
         }
@@ -202,6 +233,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "households/household_list.html",
         {
             "form": form,
+            "empty_form_html": empty_form_html,
             "page_obj": page_obj,
             "rows": rows,
             "querystring_without_page": querystring,
@@ -350,6 +382,10 @@ def _timeline_context(
     events = list(
         selectors.timeline(household=household, kinds=kinds, limit=limit + 1 if limit else None)
     )
+    # get_kind_display() rebuilds (and translates) the whole choice list on every call.
+    labels = dict(EventKind.choices)
+    for event in events:
+        event.kind_label = labels.get(event.kind, event.kind)  # type: ignore[attr-defined]
     url = reverse("households:timeline", args=[household.public_id])
     return {
         "events": events[:limit] if limit else events,
