@@ -11,8 +11,10 @@ The key is *claimed* in its own short transaction before the command runs, so a 
 duplicate either waits on the unique index (PostgreSQL) or on the write lock (SQLite,
 ``BEGIN IMMEDIATE``) and then sees the claim. The command and the marking of the key as
 done run in **one** transaction: a payment is never committed while its key still says "in
-progress", so a replay always finds the committed result. If the command raises, the claim
-is removed so that the client may retry with the same key.
+progress", so a replay always finds the committed result. If PostgreSQL breaks a deadlock
+in that transaction, both run once more in a fresh one (``lib.retry``; not inside an outer
+transaction). If the command raises, the claim is removed so that the client may retry with
+the same key.
 
 A claim carries a random token and the time it was made (``claimed_at``). A process that
 dies mid-command leaves its claim in progress; once the claim is older than
@@ -45,6 +47,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from doorbraak.lib.retry import retry_on_deadlock
 
 if TYPE_CHECKING:
     from doorbraak.accounts.models import User
@@ -210,18 +214,24 @@ def run_idempotent(
     if isinstance(claimed, IdempotentResponse):
         return claimed
     mine = IdempotencyKey.objects.filter(pk=claimed, state=KeyState.IN_PROGRESS, claim_token=token)
+
+    @retry_on_deadlock  # a fresh transaction once more if PostgreSQL broke a deadlock
+    @transaction.atomic
+    def run_and_mark_done() -> tuple[int, dict[str, Any]]:
+        status, response_body = fn()
+        # Done in the command's own transaction: both commit, or neither does.
+        marked = mine.update(
+            state=KeyState.DONE,
+            response_status=status,
+            response_body=response_body,
+            completed_at=timezone.now(),
+        )
+        if marked != 1:
+            raise _ClaimLost
+        return status, response_body
+
     try:
-        with transaction.atomic():
-            status, response_body = fn()
-            # Done in the command's own transaction: both commit, or neither does.
-            marked = mine.update(
-                state=KeyState.DONE,
-                response_status=status,
-                response_body=response_body,
-                completed_at=timezone.now(),
-            )
-            if marked != 1:
-                raise _ClaimLost
+        status, response_body = run_and_mark_done()
     except _ClaimLost:
         return _answer_existing(IdempotencyKey.objects.filter(pk=claimed).first(), digest)
     except BaseException:
