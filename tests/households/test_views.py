@@ -171,7 +171,9 @@ def test_the_list_needs_a_fixed_number_of_queries(
     for _ in range(30):
         HouseholdFactory(team=cast.team_a, coordinator=cast.alice)
     client = as_user(cast.alice)
-    with django_assert_max_num_queries(20):
+    # The first request after log-in also renews the session (3 with its savepoint) and
+    # may render the empty filter form (its districts); later ones need 9.
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("households:list"))
     assert response.status_code == 200
 
@@ -262,7 +264,7 @@ def test_the_household_page_shows_the_status_quo_without_bsn_and_logs_the_read(
         )
     client = as_user(cast.alice)
     before = ProcessingLog.objects.filter(action=ProcessingAction.READ).count()
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(16):  # 13, and 3 to renew the session after log-in
         response = client.get(reverse("households:detail", args=[household_a.public_id]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -609,7 +611,7 @@ def test_a_household_with_many_members_still_loads_in_bounded_queries(
     for _ in range(15):
         MemberFactory(household=household_a)
     client = as_user(cast.alice)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(16):  # 13, and 3 to renew the session after log-in
         response = client.get(reverse("households:detail", args=[household_a.public_id]))
     assert response.status_code == 200
 

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "doorbraak.lib.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "doorbraak.lib.middleware.SessionRefreshMiddleware",
     "doorbraak.lib.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -196,9 +197,12 @@ SESSION_IDLE_MINUTES = env_int("DOORBRAAK_SESSION_IDLE_MINUTES", 30, minimum=1)
 # municipality (reports, evaluation exports) than for internal pages.
 DOORBRAAK_K_EXTERNAL = env_int("DOORBRAAK_K_EXTERNAL", 10, minimum=1)
 DOORBRAAK_K_INTERNAL = env_int("DOORBRAAK_K_INTERNAL", 5, minimum=1)
-# The session expires after this many idle seconds; every request renews it.
+# The session expires after this many idle seconds; activity renews it.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: SessionRefreshMiddleware renews the expiry (a write) at most once
+# per SESSION_REFRESH_SECONDS, so an idle session ends up to that much earlier, never later.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
