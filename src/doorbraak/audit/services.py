@@ -96,7 +96,7 @@ def processing_log_record_many(
         actor_name = (actor.get_full_name() or actor.get_username()) if actor else "Systeem"
     common: dict[str, object] = {
         "occurred_at": timezone.now(),
-        "actor": actor,
+        "actor_id": actor.pk if actor is not None else None,
         "actor_name": actor_name[:150],
         "actor_role": membership.role if membership else SYSTEM_ROLE,
         "actor_organisation": membership.organisation.name if membership else "",
@@ -110,8 +110,9 @@ def processing_log_record_many(
     records: list[ProcessingLog] = []
     for entry in entries:
         for subject in _unique(entry.subjects) or [""]:
+            municipality = entry.municipality or default_municipality
             record = ProcessingLog(
-                municipality=entry.municipality or default_municipality,
+                municipality_id=municipality.pk if municipality is not None else None,
                 object_type=entry.object_type,
                 object_id=str(entry.object_id),
                 subject_pseudonym=subject,
