@@ -159,18 +159,24 @@ def household_list(
 
 def household_list_rows(*, user: AnyUser, households: QuerySet[Household]) -> list[Household]:
     """One page of ``household_search`` (a slice of it), in its order, with what the list
-    shows on every row, in one query.
+    shows on every row.
 
-    The page is chosen on the bare rows (as cheap as a plain paginated view); only the
-    rows shown get their coordinator, latest classification and member count.
+    The page is chosen on the bare rows (as cheap as a plain paginated view); then only
+    the rows shown get their coordinator, latest classification and member count, looked
+    up by primary key, so the detail subqueries never meet the sort over the whole team.
     """
-    return list(
-        household_queryset(user=user)
+    ids = list(households.values_list("pk", flat=True))
+    if not ids:
+        return []
+    by_id = {
+        h.pk: h
+        for h in household_queryset(user=user)
         .select_related(None)
         .select_related("district", "municipality")  # the list does not show the team
-        .filter(pk__in=households.values("pk"))
-        .order_by(*households.query.order_by)
-    )
+        .filter(pk__in=ids)
+        .order_by()
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def log_household_list(*, user: AnyUser, households: list[Household], searched: bool) -> None:
