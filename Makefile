@@ -32,7 +32,10 @@ demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Doorbraak draait op http://127.0.0.1:8000 — stop met Ctrl+C"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@# The processing-log sealer runs beside the server, as in production; it stops with it.
+	@$(PY) manage.py seal_processing_log --follow --interval 5 & sealer=$$!; \
+	  trap 'kill $$sealer 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 serve: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
