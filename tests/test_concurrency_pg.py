@@ -14,11 +14,13 @@ IMMEDIATE`` and has no row locks to get wrong.
 from __future__ import annotations
 
 import datetime
+import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -27,12 +29,10 @@ from django.utils import translation
 
 from doorbraak.accounts.models import Role, User
 from doorbraak.assessments import services as assessments
-from doorbraak.assessments.catalogue import DEFAULT_DOMAINS
 from doorbraak.assessments.models import Assessment, LifeDomain
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.funds import services as funds
 from doorbraak.funds.models import (
-    ApproverRole,
     Fund,
     FundPurpose,
     FundRequest,
@@ -46,7 +46,13 @@ from doorbraak.plans import services as plans
 from doorbraak.plans.models import ActionOwner, Goal, Plan
 from tests.conftest import Cast, login_verified
 from tests.factories import MembershipFactory
-from tests.funds.factories import IBAN, FundFactory, MandateRuleFactory, draft
+from tests.funds.factories import (
+    IBAN,
+    FundFactory,
+    MandateRuleFactory,
+    draft,
+    submitted_in_bulk,
+)
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -110,17 +116,11 @@ def assert_clean(errors: list[str], retries: RetryCounter) -> None:
 # --- data ----------------------------------------------------------------------------------
 @pytest.fixture
 def domains(cast: Cast) -> list[LifeDomain]:
-    """The default catalogue: a transactional test starts from a flushed database."""
-    for position, (code, name, levels) in enumerate(DEFAULT_DOMAINS, start=1):
-        LifeDomain.objects.update_or_create(
-            municipality=None,
-            code=code,
-            defaults={
-                "name": name,
-                "position": position,
-                **{f"level_{n}": text for n, text in enumerate(levels, start=1)},
-            },
-        )
+    """The default catalogue: a transactional test starts from a flushed database, so the
+    data migration that installs it runs again."""
+    importlib.import_module("doorbraak.assessments.migrations.0003_default_life_domains").load(
+        django_apps, None
+    )
     return assessments.domains_for(cast.north)
 
 
@@ -201,24 +201,8 @@ def test_adding_a_goal_while_a_member_is_added(
 
 # --- 3. a fund request is drafted while another one is approved or edited ---------------------
 def _submitted(fund: Fund, *, by: User, household: Household, count: int) -> list[FundRequest]:
-    """Submitted requests, created directly: setup, not the behaviour under test."""
-    return FundRequest.objects.bulk_create(
-        FundRequest(
-            fund=fund,
-            team=household.team,
-            household=household,
-            summary="Huurachterstand",
-            amount_cents=AMOUNT,
-            purpose=FundPurpose.RENT,
-            payee_kind=PayeeKind.IBAN,
-            payee_name="Woonstichting Noord",
-            iban=IBAN,
-            status=FundRequestStatus.REQUESTED,
-            approvals_required=1,
-            approver_role=ApproverRole.PROFESSIONAL,
-            requested_by=by,
-        )
-        for _ in range(count)
+    return submitted_in_bulk(
+        fund=fund, by=by, household=household, count=count, amount_cents=AMOUNT
     )
 
 

@@ -16,6 +16,7 @@ from doorbraak.funds.models import (
     Fund,
     FundPurpose,
     FundRequest,
+    FundRequestStatus,
     MandateRule,
     PayeeKind,
 )
@@ -90,6 +91,31 @@ def draft(
 def submitted(*, fund: Fund, by: User, household: Household, **kwargs: Any) -> FundRequest:
     return services.fund_request_submit(
         actor=by, fund_request=draft(fund=fund, by=by, household=household, **kwargs)
+    )
+
+
+def submitted_in_bulk(
+    *, fund: Fund, by: User, household: Household, count: int, amount_cents: int
+) -> list[FundRequest]:
+    """Submitted requests created directly, for tests whose subject is what comes after
+    (approvals racing each other): setup, not the behaviour under test."""
+    return FundRequest.objects.bulk_create(
+        FundRequest(
+            fund=fund,
+            team=household.team,
+            household=household,
+            summary="Huurachterstand",
+            amount_cents=amount_cents,
+            purpose=FundPurpose.RENT,
+            payee_kind=PayeeKind.IBAN,
+            payee_name="Woonstichting Noord",
+            iban=IBAN,
+            status=FundRequestStatus.REQUESTED,
+            approvals_required=1,
+            approver_role=ApproverRole.PROFESSIONAL,
+            requested_by=by,
+        )
+        for _ in range(count)
     )
 
 

@@ -25,19 +25,21 @@ from doorbraak.accounts.models import Role, User
 from doorbraak.funds import ledger, services
 from doorbraak.funds.idempotency import IdempotencyKey, KeyState, request_hash, run_idempotent
 from doorbraak.funds.models import (
-    ApproverRole,
     Fund,
-    FundPurpose,
     FundRequest,
     FundRequestStatus,
     LedgerTransaction,
-    PayeeKind,
     TransactionKind,
 )
 from doorbraak.households.models import Household
 from tests.conftest import Cast
 from tests.factories import MembershipFactory
-from tests.funds.factories import IBAN, FundFactory, MandateRuleFactory, approved
+from tests.funds.factories import (
+    FundFactory,
+    MandateRuleFactory,
+    approved,
+    submitted_in_bulk,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -73,24 +75,8 @@ def run_in_threads(count: int, work: Callable[[int], str]) -> list[str]:
 
 
 def _requests(fund: Fund, *, by: User, household: Household, count: int) -> list[FundRequest]:
-    """Submitted requests, created directly: setup, not the behaviour under test."""
-    return FundRequest.objects.bulk_create(
-        FundRequest(
-            fund=fund,
-            team=household.team,
-            household=household,
-            summary="Huurachterstand",
-            amount_cents=AMOUNT,
-            purpose=FundPurpose.RENT,
-            payee_kind=PayeeKind.IBAN,
-            payee_name="Woonstichting Noord",
-            iban=IBAN,
-            status=FundRequestStatus.REQUESTED,
-            approvals_required=1,
-            approver_role=ApproverRole.PROFESSIONAL,
-            requested_by=by,
-        )
-        for _ in range(count)
+    return submitted_in_bulk(
+        fund=fund, by=by, household=household, count=count, amount_cents=AMOUNT
     )
 
 

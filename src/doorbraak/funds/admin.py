@@ -17,8 +17,9 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from doorbraak.accounts.admin import ScopedAdmin, _administered, admin_site
-from doorbraak.accounts.models import Membership
+from doorbraak.accounts.admin import ScopedAdmin, admin_site
+from doorbraak.accounts.models import Membership, Role
+from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.funds import ledger
 from doorbraak.funds.idempotency import IdempotencyKey
 from doorbraak.funds.models import Fund, MandateRule
@@ -121,7 +122,8 @@ class IdempotencyKeyAdmin(ScopedAdmin):
     def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if request.user.is_superuser:
             return queryset
-        users = Membership.objects.filter(municipality__in=_administered(request)).values("user")
+        administered = municipality_ids_of(request.user, role=Role.ADMIN)
+        users = Membership.objects.filter(municipality__in=administered).values("user")
         return queryset.filter(user__in=users)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
