@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from doorbraak.accounts.models import Municipality, Organisation, OrganisationKind, User
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
+from doorbraak.audit.services import LogEntry, processing_log_record_many
 from doorbraak.breakthroughs.models import Bottleneck, Regulation, Theme
 from doorbraak.insights import patterns, policies
 from doorbraak.insights.models import (
@@ -164,6 +164,7 @@ def signals_propose(
 
     now = timezone.now()
     created: list[Signal] = []
+    log_entries: list[LogEntry] = []
     for candidate in fresh:
         regulation = regulations[candidate.regulation_id]
         organisation = organisations[candidate.organisation_id]
@@ -210,15 +211,14 @@ def signals_propose(
             )
         SignalCase.objects.bulk_create(cases)
         # Keeping pseudonymised cases for policy research is processing of personal data:
-        # one record per case, naming the signal that keeps it.
-        processing_log_record(
-            actor=actor,
-            action=ProcessingAction.CREATE,
-            activity=ProcessingActivity.POLICY_RESEARCH,
-            object_type="insights.signal",
-            object_id=signal.pk,
-            subjects=sorted({case.pseudonym for case in cases}),
-            municipality=municipality,
+        # one record per case, naming the signal that keeps it (written below, at once).
+        log_entries.append(
+            LogEntry(
+                object_type="insights.signal",
+                object_id=signal.pk,
+                subjects=sorted({case.pseudonym for case in cases}),
+                municipality=municipality,
+            )
         )
         _event(
             signal,
@@ -229,6 +229,12 @@ def signals_propose(
             % {"n": min_count},
         )
         created.append(signal)
+    processing_log_record_many(
+        actor=actor,
+        action=ProcessingAction.CREATE,
+        activity=ProcessingActivity.POLICY_RESEARCH,
+        entries=log_entries,
+    )
     return created
 
 
