@@ -115,9 +115,7 @@ def test_the_business_change_rolls_back_when_the_log_insert_fails_in_the_databas
 def test_the_business_change_rolls_back_when_the_log_cannot_be_written(cast: Cast) -> None:
     before = Membership.objects.count()
     with (
-        mock.patch.object(
-            ProcessingLog.objects, "bulk_create", side_effect=DatabaseError("disk full")
-        ),
+        mock.patch("doorbraak.audit.services._insert", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         account_services.membership_grant(

@@ -156,6 +156,16 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-assessed_on", "-pk"]
+        indexes = [
+            # The latest classification of a household, on every list row and page.
+            models.Index(
+                "household",
+                models.F("assessed_on").desc(),
+                models.F("id").desc(),
+                condition=Q(member__isnull=True),
+                name="assessment_household_latest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessed_on} {self.get_classification_display()}"

@@ -59,10 +59,17 @@ class ProcessingLogQuerySet(models.QuerySet["ProcessingLog"]):
 class ProcessingLog(models.Model):
     """One processing of one data subject's personal data (append-only)."""
 
-    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # Every page view inserts records, so the table carries only the indexes its readers
+    # need (the privacy officer's search by municipality, user and person) and no foreign
+    # key constraints: a constraint check locks the user's and the municipality's row on
+    # every insert. PROTECT still applies in the application, and users, municipalities
+    # are deactivated, never deleted.
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # the (actor, occurred_at) index serves
         null=True,
         blank=True,
         related_name="+",
@@ -75,6 +82,8 @@ class ProcessingLog(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality",
         on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # the (municipality, occurred_at) index serves
         null=True,
         blank=True,
         related_name="+",
@@ -87,7 +96,6 @@ class ProcessingLog(models.Model):
         _("person concerned"),
         max_length=64,
         blank=True,
-        db_index=True,
         help_text=_("Pseudonymous id of the data subject; never a BSN or a name."),
     )
     activity = models.CharField(
@@ -113,6 +121,8 @@ class ProcessingLog(models.Model):
         indexes = [
             models.Index(fields=["municipality", "-occurred_at"], name="processinglog_muni_time"),
             models.Index(fields=["actor", "-occurred_at"], name="processinglog_actor_time"),
+            # Exact matches only: no second (LIKE) index as db_index=True makes on PostgreSQL.
+            models.Index(fields=["subject_pseudonym"], name="processinglog_subject"),
         ]
 
     def __str__(self) -> str:

@@ -168,15 +168,31 @@ def household_list_rows(*, user: AnyUser, households: QuerySet[Household]) -> li
     ids = list(households.values_list("pk", flat=True))
     if not ids:
         return []
+    # The ids come from the user's scoped query just now, so the rows are looked up by
+    # primary key alone; only the columns the list shows.
     by_id = {
         h.pk: h
-        for h in household_queryset(user=user)
+        for h in _with_details(Household.objects.filter(pk__in=ids))
         .select_related(None)
-        .select_related("district", "municipality")  # the list does not show the team
-        .filter(pk__in=ids)
+        .select_related("district")  # the list does not show the team or municipality
+        .only(*_LIST_COLUMNS)
         .order_by()
     }
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+_LIST_COLUMNS = (
+    "public_id",
+    "municipality_id",
+    "name",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "status",
+    "district__name",
+)
 
 
 def log_household_list(*, user: AnyUser, households: list[Household], searched: bool) -> None:
@@ -189,7 +205,7 @@ def log_household_list(*, user: AnyUser, households: list[Household], searched: 
         action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
         object_type="households.household",
         subjects=[h.pseudonym for h in households],
-        municipality=households[0].municipality if households else None,
+        municipality=households[0].municipality_id if households else None,
     )
 
 
