@@ -25,16 +25,21 @@ if TYPE_CHECKING:
     from doorbraak.accounts.models import User
 
 
-def _team_scope(user: User | AnonymousUser) -> models.QuerySet[Any]:
-    """Teams whose households the user may see: professionals and team leads, own team."""
-    from doorbraak.accounts.models import Membership
+def _team_scope(user: User | AnonymousUser) -> list[int]:
+    """Teams whose households the user may see: professionals and team leads, own team.
 
-    if not user.is_authenticated:
-        return Team.objects.none()
-    return (
-        Membership.objects.active()
-        .filter(user=user, role__in=[Role.PROFESSIONAL, Role.TEAM_LEAD], team__isnull=False)
-        .values("team")
+    Taken from the memberships in force that the request has already read (one query per
+    request, ``active_memberships``), so every scoped query filters on a short list of
+    team ids instead of repeating the membership subquery.
+    """
+    from doorbraak.accounts.selectors import active_memberships
+
+    return sorted(
+        {
+            m.team_id
+            for m in active_memberships(user)
+            if m.team_id is not None and m.role in (Role.PROFESSIONAL, Role.TEAM_LEAD)
+        }
     )
 
 

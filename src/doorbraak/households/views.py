@@ -210,16 +210,25 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page_obj.object_list = shown
     coordinator_ids = {h.current_coordinator_id for h in shown}  # type: ignore[attr-defined]
-    coordinators = {u.pk: u for u in User.objects.filter(pk__in=coordinator_ids - {None})}
-    # One reverse() for the page instead of one {% url %} per row.
+    coordinators = {
+        u.pk: u.get_full_name() or u.username
+        for u in User.objects.filter(pk__in=coordinator_ids - {None}).only(
+            "first_name", "last_name", "username"
+        )
+    }
+    # One reverse() for the page instead of one {% url %} per row; every cell already a
+    # string, so the template only looks keys up in plain dictionaries.
     detail_url = reverse("households:detail", args=[_URL_PLACEHOLDER])
     statuses = dict(HouseholdStatus.choices)
     rows = [
         {
-            "household": h,
+            "name": h.name,
+            "address": h.address,
             "url": detail_url.replace(str(_URL_PLACEHOLDER), str(h.public_id)),
+            "district": h.district.name if h.district else "",
+            "members": h.current_member_count,  # type: ignore[attr-defined]
             "status": statuses.get(h.status, h.status),
-            "coordinator": coordinators.get(h.current_coordinator_id),  # type: ignore[attr-defined]
+            "coordinator": coordinators.get(h.current_coordinator_id, ""),  # type: ignore[attr-defined]
             "classification": _classification(h.latest_classification),  # type: ignore[attr-defined]
         }
         for h in shown
