@@ -7,6 +7,7 @@ household: they answer 404 outside the user's team and record the read.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -64,8 +65,11 @@ def _log_read(
     )
 
 
-def _with_details(households: QuerySet[Household]) -> QuerySet[Household]:
-    """What every page shows of a household: coordinator, latest classification, size."""
+def _with_details(
+    households: QuerySet[Household], today: datetime.date | None = None
+) -> QuerySet[Household]:
+    """What every page shows of a household: coordinator, latest classification, size
+    (members who have not left by ``today``, by default today)."""
     from doorbraak.assessments.models import Assessment
 
     latest = Assessment.objects.filter(household=OuterRef("pk"), member__isnull=True).order_by(
@@ -78,7 +82,7 @@ def _with_details(households: QuerySet[Household]) -> QuerySet[Household]:
     # visible household, so counting and paging a list stay as cheap as on the bare table.
     current_members = (
         Member.objects.filter(household=OuterRef("pk"))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today or timezone.localdate()))
         .order_by()
         .values("household")
         .annotate(n=Count("pk"))
@@ -169,15 +173,9 @@ def household_list_rows(*, user: AnyUser, households: QuerySet[Household]) -> li
     if not ids:
         return []
     # The ids come from the user's scoped query just now, so the rows are looked up by
-    # primary key alone; only the columns the list shows.
-    by_id = {
-        h.pk: h
-        for h in _with_details(Household.objects.filter(pk__in=ids))
-        .select_related(None)
-        .select_related("district")  # the list does not show the team or municipality
-        .only(*_LIST_COLUMNS)
-        .order_by()
-    }
+    # primary key alone.
+    rows = _list_rows_query(timezone.localdate()).filter(pk__in=ids)
+    by_id = {h.pk: h for h in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -193,6 +191,21 @@ _LIST_COLUMNS = (
     "status",
     "district__name",
 )
+
+
+@functools.lru_cache(maxsize=2)
+def _list_rows_query(today: datetime.date) -> QuerySet[Household]:
+    """The list rows' query without its ids: only the columns the list shows, and the
+    details. Built once a day per process (never evaluated itself, only filtered, which
+    copies it): building the three detail subqueries costs more than running them.
+    """
+    return (
+        _with_details(Household.objects.all(), today)
+        .select_related(None)
+        .select_related("district")  # the list does not show the team or municipality
+        .only(*_LIST_COLUMNS)
+        .order_by()
+    )
 
 
 def log_household_list(*, user: AnyUser, households: list[Household], searched: bool) -> None:
