@@ -182,3 +182,79 @@ def test_weak_passwords_are_refused(password: str, fragment: str, db: None) -> N
     with translation.override("nl"), pytest.raises(ValidationError) as error:
         validate_password(password, User(username="iemand"))
     assert any(fragment in message for message in error.value.messages)
+
+
+# --- who can lock whom out, and the session id -------------------------------------------
+def test_somebody_elsewhere_cannot_lock_the_owner_out(cast: Cast) -> None:
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    outsider = Client(REMOTE_ADDR="203.0.113.7")
+    with time_machine.travel(start, tick=False):
+        for _ in range(5):
+            password_step(outsider, "alice", "Verkeerd-wachtwoord-1")
+        assert password_step(outsider, "alice").status_code == 429  # locked at that address
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    # Elsewhere the owner waits at most the first step of the delay (one second).
+    with time_machine.travel(start + datetime.timedelta(seconds=2), tick=False):
+        owner.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
+        response = owner.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:verify"))  # the password was accepted
+
+
+def test_guessing_from_many_addresses_meets_a_doubling_delay(cast: Cast) -> None:
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        for n in range(5):  # one wrong password from each of five addresses
+            password_step(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "alice", "Fout-wachtwoord-9")
+        # A sixth try is refused before the password is looked at, so it is not counted.
+        response = password_step(Client(REMOTE_ADDR="203.0.113.99"), "alice")
+        assert response.status_code == 200
+        assert "Te veel mislukte pogingen voor deze gebruikersnaam" in response.content.decode()
+    with time_machine.travel(start + datetime.timedelta(seconds=2), tick=False):
+        # After the delay (2⁰ = 1 s) a try is allowed again; a wrong one doubles the delay.
+        password_step(Client(REMOTE_ADDR="203.0.113.6"), "alice", "Fout-wachtwoord-9")
+        assert password_step(Client(REMOTE_ADDR="203.0.113.7"), "alice").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(seconds=5), tick=False):
+        assert password_step(Client(REMOTE_ADDR="203.0.113.7"), "alice").status_code == 302
+
+
+def test_an_address_the_owner_logged_in_from_before_does_not_wait(cast: Cast) -> None:
+    office = Client(REMOTE_ADDR="198.51.100.20")
+    assert password_step(office, "alice").status_code == 302
+    office.post(reverse("accounts:logout"))
+    for n in range(6):
+        password_step(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "alice", "Fout-wachtwoord-9")
+    assert password_step(Client(REMOTE_ADDR="203.0.113.50"), "alice").status_code == 200
+    assert password_step(Client(REMOTE_ADDR="198.51.100.20"), "alice").status_code == 302
+
+
+def test_the_address_behind_a_trusted_proxy_is_the_one_the_proxy_saw(settings: object) -> None:
+    from django.test import RequestFactory
+
+    from doorbraak.accounts.throttle import client_ip
+
+    factory = RequestFactory()
+    request = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.2"  # no proxy configured: the header is ignored
+    settings.LOGIN_PROXY_COUNT = 1  # type: ignore[attr-defined]
+    # The client wrote 1.2.3.4 itself; the proxy appended the address it saw.
+    assert client_ip(request) == "203.0.113.9"
+
+
+def test_the_session_gets_a_new_id_after_the_second_factor(client: Client, cast: Cast) -> None:
+    password_step(client, "alice")
+    half = client.session.session_key
+    device = TOTPDevice.objects.get(user=cast.alice)
+    client.post(reverse("accounts:verify"), {"token": current_code(device)})
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session.session_key != half
+    # The half-logged-in id opens nothing any more.
+    stale = Client()
+    stale.cookies["sessionid"] = half or ""
+    assert stale.get(reverse("home")).status_code == 302
+
+
+def test_every_page_refuses_device_features(client: Client, db: None) -> None:
+    policy = client.get(reverse("accounts:login")).headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy

@@ -47,6 +47,13 @@ def _after_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("accounts:verify" if has_device else "accounts:setup")
 
 
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified and give it a new id: the id a half-logged-in session had
+    (after the password only) must not be the one that opens everything."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def _finish_login(request: HttpRequest) -> HttpResponse:
     target = request.session.pop(_NEXT_SESSION_KEY, None) or settings.LOGIN_REDIRECT_URL
     return redirect(target)
@@ -116,7 +123,7 @@ def verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             for device in allowed:
                 if device.verify_token(form.cleaned_data["token"]):
-                    otp_login(request, device)
+                    _second_factor_passed(request, device)
                     return _finish_login(request)
             # A wrong code counts towards the same lock-out as a wrong password.
             user_login_failed.send(
@@ -143,7 +150,7 @@ def setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Two-step verification is set up."))
             return _finish_login(request)
         form.add_error("token", _("This code is not correct. Scan the QR code again and retry."))
