@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from typing import Any
 
 import pytest
@@ -474,6 +476,24 @@ def test_the_figures_export_as_csv(
     assert "available;10000.00" not in text
     assert "available;9750.00" in text
     assert IBAN not in text
+
+
+def test_a_formula_in_a_district_name_is_neutralised_in_the_figures(
+    english: Any, cast: Cast, fund: Fund, household_a: Household
+) -> None:
+    from tests.factories import DistrictFactory
+
+    district = DistrictFactory(municipality=cast.north, name='=HYPERLINK("http://x")')
+    Household.objects.filter(pk=household_a.pk).update(district=district)
+    paid(fund=fund, by=cast.alice, approver=cast.carol, payer=cast.frank, household=household_a)
+    text = (
+        english(cast.alice)
+        .get(reverse("funds:fund-export", args=[fund.pk]))
+        .content.decode("utf-8-sig")
+    )
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["by district", '\'=HYPERLINK("http://x")', "250.00", "1"] in rows
+    assert "available;9750.00" in text  # numbers stay numbers
 
 
 def test_the_fund_manager_downloads_the_payment_batch_and_a_sepa_file(

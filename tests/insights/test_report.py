@@ -66,6 +66,9 @@ def test_counts_below_k_are_suppressed_and_values_add_up(cast: Cast) -> None:
     csv_text = report_csv(report)
     assert "Eviction prevented;5" in csv_text
     assert "Work found;\r\n" in csv_text  # the suppressed cell stays empty
+    # A source typed into the cost catalogue cannot become a formula in a spreadsheet.
+    planted = dict(report, sources=["=cmd|' /C calc'!A0"])
+    assert "source;'=cmd|' /C calc'!A0;" in report_csv(planted)
     progress: list[int] = []
     build_value_report(
         municipality_ids=[cast.north.pk],

@@ -8,8 +8,6 @@ service; its ``ValidationError`` is shown on the form with status 200 and nothin
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -54,6 +52,7 @@ from doorbraak.funds.models import (
 from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.outcomes.models import CostItem
@@ -267,9 +266,7 @@ def fund_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = _fund(request, pk)
     figures = _figures(request.user, fund)
     balances = figures["balances"]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("section"), _("item"), _("amount (EUR)"), _("number")])
+    rows: list[list[object]] = []
 
     def euro(cents: int) -> str:
         sign = "-" if cents < 0 else ""
@@ -282,7 +279,7 @@ def fund_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         (_("repaid"), balances.repaid),
         (_("available"), balances.available),
     ):
-        writer.writerow([_("balance"), label, euro(cents), ""])
+        rows.append([_("balance"), label, euro(cents), ""])
     for section, key in (
         (_("by purpose"), "by_purpose"),
         (_("by district"), "by_district"),
@@ -290,16 +287,13 @@ def fund_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ):
         for bar in figures[key]:
             line = bar["line"]
-            writer.writerow([section, line.label, euro(line.total_cents), line.count])
+            rows.append([section, line.label, euro(line.total_cents), line.count])
     average = figures["average"]
-    writer.writerow(
-        [_("average per household"), "", euro(average.average_cents), average.households]
-    )
+    rows.append([_("average per household"), "", euro(average.average_cents), average.households])
     prevented = figures["prevented"]
-    writer.writerow(
-        [_("expected to prevent"), "", euro(prevented.prevented_cents), prevented.requests]
-    )
-    return _csv_response(out.getvalue(), f"potje-{fund.pk}-{fund.year}.csv")
+    rows.append([_("expected to prevent"), "", euro(prevented.prevented_cents), prevented.requests])
+    header = [_("section"), _("item"), _("amount (EUR)"), _("number")]
+    return _csv_response(csv_text(header, rows), f"potje-{fund.pk}-{fund.year}.csv")
 
 
 @require_GET

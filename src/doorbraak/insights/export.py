@@ -31,9 +31,7 @@ municipality.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -64,6 +62,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.households.models import CloseReason, Household, Member, MemberRole
 from doorbraak.insights.aggregates import k_external
 from doorbraak.lib.crypto import pseudonym
+from doorbraak.lib.spreadsheet import csv_text
 
 logger = logging.getLogger(__name__)
 
@@ -519,17 +518,10 @@ def make_unique_safe(rows: list[dict[str, str]], *, k: int) -> tuple[list[bool],
 
 
 # --- writing ---------------------------------------------------------------------------------
-def _cell(value: str) -> str:
-    """Neutralise a spreadsheet formula (a district named ``=HYPERLINK(…)``)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
+    """Comma-separated, for analysis tools; cells neutralised (a district named
+    ``=HYPERLINK(…)``)."""
+    return csv_text(header, rows, delimiter=",")
 
 
 def dictionary_csv(export_columns: list[Column], *, k: int) -> str:

@@ -11,9 +11,7 @@ the PDF and the CSV all show the same figures.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from doorbraak.insights.aggregates import suppress, suppression_note
 from doorbraak.insights.patterns import Period
+from doorbraak.lib.spreadsheet import csv_text
 
 Progress = Callable[[int, str], None]
 
@@ -144,24 +143,22 @@ def build_value_report(
 
 def report_csv(report: dict[str, Any]) -> str:
     """The same figures as rows: section, item, value (suppressed cells stay empty)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("section"), _("item"), _("value")])
-    writer.writerow([_("period"), report["period"]["start"], report["period"]["end"]])
+    rows: list[list[Any]] = []
+    rows.append([_("period"), report["period"]["start"], report["period"]["end"]])
     for row in report["outcomes"]:
-        writer.writerow([_("outcomes"), row["label"], "" if row["count"] is None else row["count"]])
-    writer.writerow([_("value"), _("estimated costs avoided (cents)"), report["value_cents"]])
-    writer.writerow([_("value"), _("low estimate (cents)"), report["low_cents"]])
-    writer.writerow([_("value"), _("high estimate (cents)"), report["high_cents"]])
+        rows.append([_("outcomes"), row["label"], "" if row["count"] is None else row["count"]])
+    rows.append([_("value"), _("estimated costs avoided (cents)"), report["value_cents"]])
+    rows.append([_("value"), _("low estimate (cents)"), report["low_cents"]])
+    rows.append([_("value"), _("high estimate (cents)"), report["high_cents"]])
     for row in report["by_payer"]:
-        writer.writerow([_("value per payer (cents)"), row["label"], row["value_cents"]])
-    writer.writerow([_("fund"), _("paid (cents)"), report["fund_paid_cents"]])
+        rows.append([_("value per payer (cents)"), row["label"], row["value_cents"]])
+    rows.append([_("fund"), _("paid (cents)"), report["fund_paid_cents"]])
     for row in report["themes"]:
-        writer.writerow(
+        rows.append(
             [_("bottleneck themes"), row["label"], "" if row["count"] is None else row["count"]]
         )
     for row in report["sustainability"]:
-        writer.writerow(
+        rows.append(
             [
                 _("sustainably helped (%)"),
                 _("%(months)d months after closing") % {"months": row["months"]},
@@ -169,9 +166,9 @@ def report_csv(report: dict[str, Any]) -> str:
             ]
         )
     for source in report["sources"]:
-        writer.writerow([_("source"), source, ""])
-    writer.writerow([_("note"), report["note"], ""])
-    return out.getvalue()
+        rows.append([_("source"), source, ""])
+    rows.append([_("note"), report["note"], ""])
+    return csv_text([_("section"), _("item"), _("value")], rows)
 
 
 def default_period(today: datetime.date) -> Period:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +24,7 @@ from doorbraak.funds.services._common import (
     normalise_iban,
 )
 from doorbraak.households.services import household_subjects
+from doorbraak.lib.spreadsheet import csv_text
 
 
 # --- payment batches --------------------------------------------------------------------------
@@ -99,9 +98,7 @@ def _euro_amount(cents: int) -> str:
 def payment_batch_csv(*, actor: User, fund: Fund, status: str = FundRequestStatus.APPROVED) -> str:
     """The batch as CSV (semicolon-separated, as Dutch spreadsheets expect)."""
     rows = payment_batch_rows(actor=actor, fund=fund, status=status)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
+    return csv_text(
         [
             _("request"),
             _("end-to-end id"),
@@ -113,29 +110,23 @@ def payment_batch_csv(*, actor: User, fund: Fund, status: str = FundRequestStatu
             _("status"),
             _("payment reference"),
             _("paid on"),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
+        ],
+        (
             [
                 row.request_id,
                 row.end_to_end_id,
                 row.payee_kind,
-                _safe_cell(row.payee_name),
+                row.payee_name,
                 row.iban,
                 _euro_amount(row.amount_cents),
-                _safe_cell(row.description),
+                row.description,
                 row.status,
-                _safe_cell(row.payment_reference),
+                row.payment_reference,
                 row.paid_on.isoformat() if row.paid_on else "",
             ]
-        )
-    return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in free text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+            for row in rows
+        ),
+    )
 
 
 def payment_batch_sepa(
