@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
     "doorbraak.accounts",
     "doorbraak.audit",
     "doorbraak.households",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "doorbraak.tables",
     "doorbraak.funds",
     "doorbraak.insights",
+    "doorbraak.operations",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +229,8 @@ HTTPS = env_bool("DOORBRAAK_HTTPS", default=PRODUCTION)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer probes the health page over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/"]
 SECURE_HSTS_SECONDS = env_int("DOORBRAAK_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -317,6 +321,10 @@ else:
 # The sealer (`manage.py seal_processing_log --follow`) chains committed records into seals;
 # verify_processing_log warns when the oldest unsealed record is older than this.
 AUDIT_SEAL_MAX_LAG_MINUTES = env_int("DOORBRAAK_AUDIT_SEAL_MAX_LAG_MINUTES", 10, minimum=1)
+# The health page (/gezondheid/alles/): the task worker counts as gone after this many
+# seconds without a heartbeat; a due task must be picked up within this many minutes.
+WORKER_HEARTBEAT_MAX_SECONDS = env_int("DOORBRAAK_WORKER_HEARTBEAT_MAX_SECONDS", 120, minimum=10)
+TASK_QUEUE_MAX_WAIT_MINUTES = env_int("DOORBRAAK_TASK_QUEUE_MAX_WAIT_MINUTES", 10, minimum=1)
 
 # --- Personal data at rest -------------------------------------------------------------------
 # BSNs are stored encrypted (Fernet) and found through a keyed blind index (HMAC), so the

@@ -23,6 +23,7 @@ urlpatterns = [
     path("inzicht/", include("doorbraak.insights.urls")),
     path("beheer/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("gezondheid/", include("doorbraak.operations.urls")),
     path(".well-known/security.txt", accounts_views.security_txt, name="security-txt"),
     path("api/v1/", include(("doorbraak.config.api_urls", "api"), namespace="api")),
 ]
