@@ -37,5 +37,7 @@ urlpatterns = [
     path("__floor__/households", households, name="floor-households"),
     path("", include(project_urls)),
 ]
+handler400 = project_urls.handler400
+handler403 = project_urls.handler403
 handler404 = project_urls.handler404
 handler500 = project_urls.handler500

@@ -229,6 +229,7 @@ HTTPS = env_bool("DOORBRAAK_HTTPS", default=PRODUCTION)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+CSRF_FAILURE_VIEW = "doorbraak.lib.failures.csrf_failure"
 # A load balancer probes the health page over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^gezondheid/"]
 SECURE_HSTS_SECONDS = env_int("DOORBRAAK_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)

@@ -4,6 +4,7 @@ from django.views import defaults
 
 from doorbraak.accounts import views as accounts_views
 from doorbraak.accounts.admin import admin_site
+from doorbraak.lib import failures
 from doorbraak.lib.api import API_PREFIX, problem_response
 
 urlpatterns = [
@@ -35,7 +36,6 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-def handler500(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith(API_PREFIX):
-        return problem_response(request, 500)
-    return defaults.server_error(request)
+handler400 = failures.bad_request
+handler403 = failures.permission_denied
+handler500 = failures.server_error

@@ -76,10 +76,12 @@ def _titles() -> dict[int, str]:
         405: _("This method is not allowed here."),
         406: _("This response format is not available."),
         409: _("The request conflicts with the current state."),
+        413: _("The request is too big."),
         415: _("This content type is not supported."),
         422: _("The request cannot be processed."),
         429: _("Too many requests. Try again later."),
         500: _("Something went wrong on our side."),
+        503: _("The service is temporarily unavailable."),
     }
 
 
@@ -178,9 +180,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return response
 
 
-def problem_response(request: HttpRequest, status_code: int) -> JsonResponse:
-    """A plain-Django problem response, for 404/500 under ``/api/`` outside DRF views."""
-    body = problem(status_code=status_code, instance=request.path)
+def problem_response(
+    request: HttpRequest, status_code: int, *, detail: str | None = None
+) -> JsonResponse:
+    """A plain-Django problem response, for errors under ``/api/`` outside DRF views."""
+    body = problem(status_code=status_code, instance=request.path, detail=detail)
     response = JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
     response["API-Version"] = settings.API_VERSION
     return response
