@@ -8,7 +8,7 @@ DIST := src/doorbraak/static/dist
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/doorbraak
 
 .PHONY: setup assets demo serve test lint typecheck openapi openapi-check messages bench loadtest \
-	loadtest-smoke clean
+	loadtest-smoke restore-drill clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ openapi-check: setup
 messages: setup
 	cd src/doorbraak && ../../$(PY) ../../manage.py makemessages --locale nl --locale en --no-obsolete --no-location
 	cd src/doorbraak && ../../$(PY) ../../manage.py compilemessages --locale nl --locale en
+
+restore-drill: setup
+	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/restore_drill.py $(DRILL_ARGS)
 
 bench: setup
 	$(PY) scripts/bench.py
