@@ -26,6 +26,7 @@ from doorbraak.assessments.models import (
     LifeDomain,
 )
 from doorbraak.assessments.selectors import DomainHistory
+from doorbraak.lib.bounds import id_field
 
 
 def user_name(user: User | None) -> str:
@@ -103,7 +104,7 @@ class AssessmentSerializer(serializers.Serializer[Assessment]):
 
 
 class ScoreInputSerializer(serializers.Serializer[dict[str, Any]]):
-    domain = serializers.IntegerField(help_text="The id of a life domain of the catalogue.")
+    domain = id_field(help_text="The id of a life domain of the catalogue.")
     score = serializers.IntegerField(min_value=1, max_value=5)
     selfScore = serializers.IntegerField(
         min_value=1, max_value=5, allow_null=True, required=False, default=None

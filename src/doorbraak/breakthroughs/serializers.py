@@ -45,6 +45,7 @@ from doorbraak.breakthroughs.services import triangle_gaps
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib.api import camel_case
+from doorbraak.lib.bounds import MAX_CENTS, bounded_int, id_field
 from doorbraak.outcomes.models import CostUnit, Payer
 
 LEVEL_HELP = (
@@ -121,14 +122,14 @@ class BottleneckInputSerializer(serializers.Serializer[dict[str, Any]]):
         allow_blank=True, help_text="The solution this bottleneck blocks."
     )
     regulations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=id_field(),
         required=False,
         default=list,
         max_length=50,
         help_text="Ids of regulations of the law library.",
     )
     organisations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=id_field(),
         required=False,
         default=list,
         max_length=50,
@@ -173,11 +174,11 @@ class ScenarioLineSerializer(serializers.Serializer[ScenarioLine]):
 
 class ScenarioLineInputSerializer(serializers.Serializer[dict[str, Any]]):
     scenario = EnumField(Scenario)
-    costItem = serializers.IntegerField(help_text="The id of a cost item of the catalogue.")
+    costItem = id_field(help_text="The id of a cost item of the catalogue.")
     quantity = serializers.CharField(
         max_length=20, help_text='In the item\'s unit, e.g. "1" or "1,5".'
     )
-    probabilityPct = serializers.IntegerField(help_text="1 to 100.")
+    probabilityPct = bounded_int(1, 100, help_text="1 to 100.")
     note = serializers.CharField(allow_blank=True, max_length=200, required=False, default="")
 
 
@@ -349,12 +350,12 @@ class BreakthroughUpdateSerializer(serializers.Serializer[dict[str, Any]]):
 
     title = serializers.CharField(allow_blank=True, max_length=200, required=False)
     proposal = serializers.CharField(allow_blank=True, required=False)
-    regulation = serializers.IntegerField(
+    regulation = id_field(
         allow_null=True, required=False, help_text="The id of the legal basis in the library."
     )
     legalReasoning = serializers.CharField(allow_blank=True, required=False)
-    horizonMonths = serializers.IntegerField(required=False, help_text="1 to 120.")
-    directCostCents = serializers.IntegerField(required=False)
+    horizonMonths = bounded_int(1, 120, required=False, help_text="1 to 120.")
+    directCostCents = bounded_int(0, MAX_CENTS, required=False)
     directCostPayer = EnumField(Payer, required=False)
     engagement = serializers.CharField(allow_blank=True, required=False)
     householdCommitment = serializers.CharField(allow_blank=True, required=False)
@@ -371,7 +372,7 @@ class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PartnerRequestInputSerializer(serializers.Serializer[dict[str, Any]]):
-    organisation = serializers.IntegerField(help_text="The id of the partner organisation.")
+    organisation = id_field(help_text="The id of the partner organisation.")
     question = serializers.CharField(allow_blank=True)
     legalBasis = serializers.CharField(allow_blank=True, max_length=300)
     overrideReason = serializers.CharField(
@@ -387,7 +388,7 @@ class ClarifySerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class TimeOutInputSerializer(serializers.Serializer[dict[str, Any]]):
-    organisation = serializers.IntegerField(help_text="The id of the organisation that pauses.")
+    organisation = id_field(help_text="The id of the organisation that pauses.")
     what = serializers.CharField(allow_blank=True, max_length=200)
     until = serializers.DateField()
     legalBasis = serializers.CharField(allow_blank=True, max_length=300)

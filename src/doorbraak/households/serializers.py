@@ -38,6 +38,7 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
+from doorbraak.lib.bounds import MAX_CENTS, MAX_ID, bounded_int, id_field
 
 # --- shared ------------------------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
         return component.ref
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class OrganisationField(serializers.PrimaryKeyRelatedField[Organisation]):
     """An organisation the user may see (national ones and those of their municipalities)."""
 
@@ -156,7 +157,7 @@ class ReferralListQuerySerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
-    municipality = serializers.IntegerField(
+    municipality = id_field(
         required=False, help_text=_("Required when you refer for more than one municipality.")
     )
     source = serializers.ChoiceField(choices=ReferralSource.choices)  # type: ignore[assignment]
@@ -167,7 +168,7 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(allow_blank=True)
     residentName = serializers.CharField(allow_blank=True)
     postcode = serializers.CharField(allow_blank=True, max_length=20)
-    houseNumber = serializers.IntegerField()
+    houseNumber = bounded_int(1, 99999)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
@@ -219,7 +220,7 @@ class MemberLeaveSerializer(serializers.Serializer[dict[str, Any]]):
 class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField(allow_blank=True, max_length=150)
     postcode = serializers.CharField(allow_blank=True, max_length=20)
-    houseNumber = serializers.IntegerField()
+    houseNumber = bounded_int(1, 99999)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
     street = serializers.CharField(required=False, allow_blank=True, max_length=150)
     city = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -231,9 +232,7 @@ class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class HouseholdCreateSerializer(IntakeInputSerializer):
-    team = serializers.IntegerField(
-        required=False, help_text=_("Required when you work in more than one team.")
-    )
+    team = id_field(required=False, help_text=_("Required when you work in more than one team."))
 
 
 class ReferralAcceptSerializer(serializers.Serializer[dict[str, Any]]):
@@ -290,9 +289,7 @@ class CoordinatorSerializer(serializers.Serializer[Any]):
 
 
 class HandoverInputSerializer(serializers.Serializer[dict[str, Any]]):
-    to = serializers.IntegerField(
-        help_text=_("The id of the new coordinator (a colleague in the team).")
-    )
+    to = id_field(help_text=_("The id of the new coordinator (a colleague in the team)."))
     note = serializers.CharField(allow_blank=True)
 
 
@@ -329,7 +326,7 @@ class ProfessionalInputSerializer(serializers.Serializer[dict[str, Any]]):
     role = serializers.CharField(allow_blank=True, max_length=150)
     contact = serializers.CharField(required=False, allow_blank=True, max_length=150)
     since = serializers.DateField()
-    yearlyCostCents = serializers.IntegerField(required=False, allow_null=True)
+    yearlyCostCents = bounded_int(0, MAX_CENTS, required=False, allow_null=True)
 
 
 class ProfessionalEndSerializer(serializers.Serializer[dict[str, Any]]):
@@ -375,7 +372,7 @@ class HouseholdListQuerySerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(
         choices=HouseholdStatus.choices, required=False, allow_blank=True
     )
-    district = serializers.IntegerField(required=False, min_value=1)
+    district = id_field(required=False)
     mine = serializers.BooleanField(
         required=False, default=False, help_text=_("Only households you coordinate.")
     )

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.insights.models import OwnerKind, Signal, SignalEvent, SignalStatus
+from doorbraak.lib.bounds import id_field
 
 TREND_CHOICES = [("up", "up"), ("down", "down"), ("flat", "flat"), ("", "not shown")]
 STEP_CHOICES = [
@@ -27,7 +28,7 @@ STEP_CHOICES = [
 
 # --- queries ------------------------------------------------------------------------------------
 class SpiegelQuerySerializer(serializers.Serializer[Any]):
-    municipality = serializers.IntegerField(
+    municipality = id_field(
         required=False, help_text="Municipality id; default: the first of yours."
     )
     start = serializers.DateField(required=False, help_text="Default: two months ago.")
@@ -45,7 +46,7 @@ class SignalListQuerySerializer(serializers.Serializer[Any]):
         choices=[("open", "open"), *SignalStatus.choices],
         help_text="A status, or `open` for every signal still being worked on.",
     )
-    municipality = serializers.IntegerField(required=False)
+    municipality = id_field(required=False)
 
 
 # --- the spiegel --------------------------------------------------------------------------------
@@ -156,14 +157,14 @@ class SignalSerializer(SignalListSerializer):
 
 
 class SignalCreateSerializer(serializers.Serializer[Any]):
-    municipality = serializers.IntegerField(
+    municipality = id_field(
         required=False, help_text="Municipality id; default: the first of yours."
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()
     theme = serializers.ChoiceField(choices=Theme.choices, required=False, allow_blank=True)
-    regulation = serializers.IntegerField(required=False, allow_null=True)
-    organisation = serializers.IntegerField(required=False, allow_null=True)
+    regulation = id_field(required=False, allow_null=True)
+    organisation = id_field(required=False, allow_null=True)
     ownerKind = serializers.ChoiceField(choices=OwnerKind.choices, required=False, allow_blank=True)
     ownerName = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from doorbraak.assessments.serializers import AssessorSerializer, DomainRefSerializer
+from doorbraak.lib.bounds import id_field
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 
 
@@ -72,7 +73,7 @@ class CommitmentSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class GoalCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    domain = serializers.IntegerField(help_text="The id of a life domain of the catalogue.")
+    domain = id_field(help_text="The id of a life domain of the catalogue.")
     description = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
@@ -80,7 +81,7 @@ class ActionCreateSerializer(serializers.Serializer[dict[str, Any]]):
     description = serializers.CharField(allow_blank=True, trim_whitespace=False)
     owner = serializers.ChoiceField(choices=ActionOwner.choices)
     ownerName = serializers.CharField(allow_blank=True, max_length=150, required=False, default="")
-    ownerOrganisation = serializers.IntegerField(
+    ownerOrganisation = id_field(
         allow_null=True,
         required=False,
         default=None,
