@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import random
+import subprocess
+import sys
 from io import StringIO
 from typing import Any
 
@@ -30,6 +32,7 @@ from doorbraak.operations.key_rotation import (
 )
 from tests.conftest import Cast
 from tests.factories import MemberFactory
+from tests.lib.test_security import REPO, _production_env
 
 OLD_FIELD_KEY = Fernet.generate_key().decode()
 NEW_FIELD_KEY = Fernet.generate_key().decode()
@@ -228,3 +231,35 @@ def test_the_blind_index_dry_run_changes_nothing(
     rotate_config(old_keys)
     assert "Dry run: 2 value(s) would be re-indexed" in run("rotate_blind_index", "--dry-run")
     assert {pk: stored(pk) for pk in bsns} == before
+
+
+# --- configuration ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS",
+            "not-a-fernet-key",
+            "DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS must hold Fernet keys",
+        ),
+        (
+            "DOORBRAAK_BLIND_INDEX_OLD_KEYS",
+            "an-older-key-of-sufficient-length,test-blind-index-key-of-sufficient-length",
+            "DOORBRAAK_BLIND_INDEX_OLD_KEYS holds the current DOORBRAAK_BLIND_INDEX_KEY",
+        ),
+    ],
+)
+def test_a_malformed_old_key_list_stops_start_up(variable: str, value: str, message: str) -> None:
+    env = _production_env()
+    env[variable] = value
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
