@@ -167,6 +167,24 @@ def test_an_interrupted_rotation_reads_everything_and_goes_on_where_it_stopped(
     assert all(decrypt(stored(pk)[0]) == bsn for pk, bsn in bsns.items())
 
 
+def test_a_rotation_stopped_by_ctrl_c_keeps_its_finished_batches(
+    cast: Cast, household_a: Household, old_keys: Any
+) -> None:
+    bsns = members_with_bsn(household_a, 4)
+    rotate_config(old_keys)
+
+    def interrupt(progress: Any) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rotate_field_encryption(batch_size=3, report=interrupt)
+    assert values_on_old_keys() == {"households.Member.bsn_encrypted": 1}
+    assert all(decrypt(stored(pk)[0]) == bsn for pk, bsn in bsns.items())
+    assert "DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS can be removed" in run(
+        "rotate_field_encryption_key"
+    )
+
+
 def test_a_value_no_configured_key_decrypts_is_named_and_the_rest_is_rotated(
     cast: Cast, household_a: Household, old_keys: Any
 ) -> None:

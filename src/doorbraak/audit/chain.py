@@ -217,6 +217,7 @@ class _Verifier:
         self.unsealed = 0
         self.oldest_unsealed_at: datetime.datetime | None = None
         self.keys = chain_keys()
+        self.current_key_id = current_key_id()
         self.segments: list[Segment] = []
         self.named_key_seen = False
         self._open_next_seal(lower=0)
@@ -226,7 +227,7 @@ class _Verifier:
         """The key a record is expected under: its seal's segment's, else the current key."""
         if self.open is not None and self.segments:
             return self.segments[-1].key_id
-        return current_key_id()
+        return self.current_key_id
 
     def record_matches(self, compute: Callable[..., str], stored: str) -> bool:
         """Whether a record's MAC is right under its segment's key or another configured key.
@@ -294,7 +295,7 @@ class _Verifier:
         self.named_key_seen = self.named_key_seen or bool(seal.key_id)
         # A seal that cannot be checked still counts under the key it names, so its
         # successors are checked against their own segment.
-        self._enter_segment(seal, signer or seal.key_id or current_key_id())
+        self._enter_segment(seal, signer or seal.key_id or self.current_key_id)
         self.previous_seal_hash = seal.seal_hash
         self.open = _OpenSeal(seal=seal, lower=lower)
 

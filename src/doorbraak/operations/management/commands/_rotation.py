@@ -67,7 +67,7 @@ class RotationCommand(BaseCommand):
         elif dry_run:
             would = sum(p.changed for p in results)
             self.stdout.write(f"Dry run: {would} value(s) would be {self.verb}; nothing changed.")
-        else:
+        elif not unreadable:  # values no key decrypts are reported above and below
             left = sum(self.remaining().values())
             if left:
                 self.stdout.write(
