@@ -318,6 +318,9 @@ if PRODUCTION:
         raise ImproperlyConfiguredEnv("DOORBRAAK_AUDIT_CHAIN_KEY must be at least 32 characters.")
 else:
     AUDIT_CHAIN_KEY = env_str("DOORBRAAK_AUDIT_CHAIN_KEY", "development-only-audit-chain-key")
+# Chain keys of earlier segments, only to verify them: the sealer signs with the current
+# key alone (docs/operations.md, "Rotating the keys").
+AUDIT_CHAIN_OLD_KEYS = env_list("DOORBRAAK_AUDIT_CHAIN_OLD_KEYS", [])
 
 # The sealer (`manage.py seal_processing_log --follow`) chains committed records into seals;
 # verify_processing_log warns when the oldest unsealed record is older than this.
@@ -352,6 +355,33 @@ else:
     )
     BLIND_INDEX_KEY = env_str("DOORBRAAK_BLIND_INDEX_KEY", "development-only-blind-index-key")
     PSEUDONYM_KEY = env_str("DOORBRAAK_PSEUDONYM_KEY", "development-only-pseudonym-key")
+
+# Key rotation (docs/operations.md): values written with an old key stay readable (field
+# encryption) and findable (blind index) until `rotate_field_encryption_key` and
+# `rotate_blind_index` have rewritten them with the current key. New values always use the
+# current key.
+FIELD_ENCRYPTION_OLD_KEYS = env_list("DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS", [])
+BLIND_INDEX_OLD_KEYS = env_list("DOORBRAAK_BLIND_INDEX_OLD_KEYS", [])
+for _fernet_key in FIELD_ENCRYPTION_OLD_KEYS:
+    try:
+        from cryptography.fernet import Fernet as _Fernet
+
+        _Fernet(_fernet_key.encode())
+    except ValueError:
+        raise ImproperlyConfiguredEnv(
+            "DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS must hold Fernet keys "
+            "(32 url-safe base64-encoded bytes), separated by commas."
+        ) from None
+for _name, _current, _old in (
+    ("FIELD_ENCRYPTION", FIELD_ENCRYPTION_KEY, FIELD_ENCRYPTION_OLD_KEYS),
+    ("BLIND_INDEX", BLIND_INDEX_KEY, BLIND_INDEX_OLD_KEYS),
+    ("AUDIT_CHAIN", AUDIT_CHAIN_KEY, AUDIT_CHAIN_OLD_KEYS),
+):
+    if _current in _old:
+        raise ImproperlyConfiguredEnv(
+            f"DOORBRAAK_{_name}_OLD_KEYS holds the current DOORBRAAK_{_name}_KEY; "
+            "list only the keys it replaced."
+        )
 
 # --- Background tasks --------------------------------------------------------------------------
 # django-tasks with its database backend; `manage.py db_worker` runs the queue.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -314,6 +314,13 @@ class Member(models.Model):
     left_on = models.DateField(_("left the household on"), null=True, blank=True)
 
     objects = MemberQuerySet.as_manager()
+
+    #: Columns holding Fernet tokens (``doorbraak.lib.crypto.encrypt``):
+    #: ``manage.py rotate_field_encryption_key`` re-encrypts them.
+    ENCRYPTED_FIELDS: ClassVar[tuple[str, ...]] = ("bsn_encrypted",)
+    #: Blind-index column -> the encrypted column whose value it indexes:
+    #: ``manage.py rotate_blind_index`` recomputes them.
+    BLIND_INDEXES: ClassVar[dict[str, str]] = {"bsn_index": "bsn_encrypted"}
 
     class Meta:
         verbose_name = _("member")

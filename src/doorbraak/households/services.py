@@ -46,7 +46,7 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
-from doorbraak.lib.crypto import blind_index, encrypt, pseudonym
+from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
 from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate_house_number
@@ -347,7 +347,8 @@ def household_find_duplicates(
     for data in members:
         if data.bsn:
             with suppress(ValidationError):  # an invalid BSN cannot match anyone
-                condition |= Q(bsn_index=blind_index(normalise_bsn(data.bsn)))
+                # Every configured key's index: found also while rotate_blind_index runs.
+                condition |= Q(bsn_index__in=blind_indexes(normalise_bsn(data.bsn)))
         condition |= Q(last_name__iexact=data.last_name.strip(), birth_date=data.birth_date)
     if not condition:
         return []
@@ -363,7 +364,7 @@ def household_find_duplicates(
         if member.household_id in found:
             continue
         same_bsn = any(
-            d.bsn and member.bsn_index and member.bsn_index == blind_index(d.bsn) for d in members
+            d.bsn and member.bsn_index and member.bsn_index in blind_indexes(d.bsn) for d in members
         )
         reason = _("same BSN") if same_bsn else _("same last name and date of birth")
         household = member.household if member.household_id in visible_ids else None
