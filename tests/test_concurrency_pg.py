@@ -392,7 +392,7 @@ def test_a_partner_answers_while_a_member_is_added_and_an_assessment_is_recorded
     """The breakthrough used to be locked with its household, municipality and team."""
     from doorbraak.breakthroughs import services as breakthroughs
     from doorbraak.breakthroughs.models import PartnerRequest, RequestStatus
-    from tests.breakthroughs.test_services import give_consent, send, submitted
+    from tests.breakthroughs.builders import give_consent, send, submitted
 
     give_consent(cast, household_a, cast.uwv)
     request: PartnerRequest = send(cast, submitted(cast, household_a))
