@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
 from doorbraak.households.models import Household, MemberRole
@@ -30,6 +33,12 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+
+# Hypothesis's default deadline (200 ms an example) is a wall-clock assertion: on a busy
+# machine or beside another xdist worker a slow example failed a correct test. The examples
+# themselves stay random; a failing one is printed so that it can be reproduced.
+hypothesis_settings.register_profile("doorbraak", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("doorbraak")
 
 
 @dataclass
@@ -187,10 +196,28 @@ def household_z(cast: Cast) -> Household:
     return HouseholdFactory(team=cast.team_z, name="Huishouden Smit", coordinator=cast.mallory)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Real hashers cost ~0.3 s per persona; the tests are about behaviour, not strength.
+
+    Session-wide, so that the seeded demo of ``tests/demo/`` (built before any
+    function-scoped fixture runs) hashes its passwords quickly too.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Real hashers cost ~0.3 s per persona; the tests are about behaviour, not strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _default_language() -> Iterator[None]:
+    """Every test starts, and leaves, in the default language (Dutch).
+
+    A request through the test client activates the language of the request in this thread
+    and leaves it active; without this the next test (in random order: any test) would
+    compare its Dutch messages with English ones.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
