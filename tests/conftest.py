@@ -166,6 +166,18 @@ def _dummy_task_backend(settings: Any) -> None:
 
 
 @pytest.fixture
+def dora(cast: Cast) -> User:
+    """A second professional of Buurtteam A, beside Alice (approvals need someone else)."""
+    return _member(
+        {"username": "dora"},
+        role=Role.PROFESSIONAL,
+        team=cast.team_a,
+        organisation=cast.team_a.organisation,
+        municipality=cast.north,
+    )
+
+
+@pytest.fixture
 def household_a(cast: Cast) -> Household:
     """A household of Buurtteam A, coordinated by Alice, with a head and a child."""
     from tests.factories import HouseholdFactory, MemberFactory

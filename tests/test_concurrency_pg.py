@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from doorbraak.accounts.models import Role, User
+from doorbraak.accounts.models import User
 from doorbraak.assessments import services as assessments
 from doorbraak.assessments.models import Assessment, LifeDomain
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
@@ -45,7 +45,6 @@ from doorbraak.households.selectors import household_open
 from doorbraak.plans import services as plans
 from doorbraak.plans.models import ActionOwner, Goal, Plan
 from tests.conftest import Cast, login_verified
-from tests.factories import MembershipFactory
 from tests.funds.factories import (
     IBAN,
     FundFactory,
@@ -54,7 +53,12 @@ from tests.funds.factories import (
     submitted_in_bulk,
 )
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    # With the other many-thread tests on one xdist worker (see tests/funds/test_concurrency.py).
+    pytest.mark.xdist_group("concurrency"),
+]
 
 REPETITIONS = 20
 AMOUNT = 10_000
@@ -122,17 +126,6 @@ def domains(cast: Cast) -> list[LifeDomain]:
         django_apps, None
     )
     return assessments.domains_for(cast.north)
-
-
-@pytest.fixture
-def dora(cast: Cast) -> User:
-    """A second professional of Buurtteam A, beside Alice."""
-    return MembershipFactory(
-        role=Role.PROFESSIONAL,
-        team=cast.team_a,
-        organisation=cast.team_a.organisation,
-        municipality=cast.north,
-    ).user
 
 
 def newcomer(index: int, role: MemberRole = MemberRole.OTHER_ADULT) -> households.MemberData:
