@@ -120,6 +120,25 @@ def cast(db: None) -> Cast:
     )
 
 
+def load_reference_data() -> None:
+    """Load again what the data migrations seed: life domains, law library, cost catalogue.
+
+    A transactional test (``transaction=True``, ``live_server``) flushes every table
+    afterwards, these too, so a later transactional test on the same worker finds them
+    empty. The loaders are the migrations' own functions, and are idempotent.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("doorbraak.assessments.migrations.0003_default_life_domains", "load"),
+        ("doorbraak.breakthroughs.migrations.0004_seed_law_library", "load"),
+        ("doorbraak.outcomes.migrations.0002_seed_cost_catalogue", "seed"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 def login_verified(client: Client, user: User) -> Client:
     """Log ``user`` in with both factors done, as the real two-step flow leaves it."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
