@@ -53,12 +53,8 @@ from tests.funds.factories import (
     submitted_in_bulk,
 )
 
-pytestmark = [
-    pytest.mark.postgresql,
-    pytest.mark.django_db(transaction=True),
-    # With the other many-thread tests on one xdist worker (see tests/funds/test_concurrency.py).
-    pytest.mark.xdist_group("concurrency"),
-]
+# With the other many-thread tests on one xdist worker: SHARED_WORKER_FILES in tests/conftest.py.
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 REPETITIONS = 20
 AMOUNT = 10_000

@@ -3,7 +3,8 @@
 Seeding runs the whole method through the real services (intake, assessments, plans,
 bottlenecks, breakthroughs with escalation, the table, the fund, outcomes, signals), so it
 is by far the slowest thing the suite does. One seeded demo serves every test here; it is
-rolled back afterwards. The module is one xdist group, so that one worker seeds it once.
+rolled back afterwards. Under xdist the module runs on one worker (SHARED_WORKER_FILES in
+``tests/conftest.py``), which seeds it once.
 
 The size is the smallest that still shows everything: every state of a breakthrough, of a
 fund request and of a table decision.
@@ -79,7 +80,7 @@ from tests.lengths import overlong_values
 HOUSEHOLDS = 157
 BOTTLENECKS = round(HOUSEHOLDS * 60 / 235)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,10 @@ from tests.funds.factories import (
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("database_file_on_sqlite"),
-    # Fifty connections at once: on one xdist worker with the other thread tests, so that
-    # two such tests never run side by side against PostgreSQL's max_connections (100).
-    pytest.mark.xdist_group("concurrency"),
 ]
 
+# Fifty connections at once: this file is in SHARED_WORKER_FILES (tests/conftest.py), so
+# under xdist two such tests never run side by side against max_connections (100).
 AMOUNT = 10_000
 CAN_PAY = 7
 THREADS = 50
