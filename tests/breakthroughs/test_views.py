@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import typing
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from doorbraak.breakthroughs.models import (
     Disclosure,
     EscalationLevel,
     PartnerRequest,
+    Regulation,
     RequestStatus,
     Scenario,
     ScenarioLine,
@@ -69,7 +71,7 @@ def test_the_team_takes_a_breakthrough_from_bottleneck_to_decision(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
     client: Client = as_user(cast.alice)
-    regulation = RegulationFactory(citation="Proefwet art. 7a")
+    regulation = typing.cast(Regulation, RegulationFactory(citation="Proefwet art. 7a"))
     household_page = client.get(reverse("households:detail", args=[household_a.public_id]))
     assert reverse("breakthroughs:bottleneck-create", args=[household_a.public_id]) in (
         household_page.content.decode()
