@@ -1,0 +1,57 @@
+"""Helpers for the tests of the limits on free text (``doorbraak.lib.limits``).
+
+A free-text case is the real entry point of one field (a service, a page or an API call)
+given a text, and a way to read back what was stored. :func:`check_text_limit` gives it a
+text one character too long — refused with the Dutch message, and nothing in the database
+changes — and then a text of exactly the limit, which is kept whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+
+def text(length: int) -> str:
+    """Synthetic Dutch-looking text of exactly ``length`` characters, without edge spaces."""
+    words = ("huurachterstand regiehouder maatwerk doorbraak " * (length // 40 + 1))[:length]
+    return words[:-1] + "." if length else ""
+
+
+def database_counts() -> dict[str, int]:
+    """The number of rows of every table of Doorbraak, the processing log included."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("doorbraak.")
+    }
+
+
+def too_long_message(limit: int) -> str:
+    return f"Gebruik maximaal {limit} tekens; u gebruikte er {limit + 1}."
+
+
+@dataclass
+class TextCase:
+    """``run(text)`` through the real entry point; ``stored()`` the text as it is stored now."""
+
+    run: Callable[[str], object]
+    stored: Callable[[], str]
+
+
+def check_text_limit(case: TextCase, limit: int) -> None:
+    """Over the limit: refused in Dutch, nothing stored. At the limit: stored whole."""
+    before, stored = database_counts(), case.stored()
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        case.run(text(limit + 1))
+    assert too_long_message(limit) in refused.value.messages, refused.value.messages
+    assert database_counts() == before
+    assert case.stored() == stored
+    with translation.override("nl"):
+        case.run(text(limit))
+    assert text(limit) in case.stored()
