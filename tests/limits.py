@@ -23,13 +23,24 @@ def text(length: int) -> str:
     return words[:-1] + "." if length else ""
 
 
-def database_counts() -> dict[str, int]:
-    """The number of rows of every table of Doorbraak, the processing log included."""
-    return {
+def database_counts(*, reads: bool = True) -> dict[str, int]:
+    """The number of rows of every table of Doorbraak, the processing log included.
+
+    ``reads=False`` leaves out the processing log's records of reads and searches: a page
+    that shows the form again with its error reads the household again, and says so.
+    """
+    from doorbraak.audit.models import ProcessingAction, ProcessingLog
+
+    counts = {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
         if model.__module__.startswith("doorbraak.")
     }
+    if not reads:
+        counts["audit.ProcessingLog"] = ProcessingLog.objects.exclude(
+            action__in=[ProcessingAction.READ, ProcessingAction.SEARCH]
+        ).count()
+    return counts
 
 
 def too_long_message(limit: int) -> str:
