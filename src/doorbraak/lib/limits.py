@@ -101,6 +101,11 @@ class LimitedTextField(models.TextField):  # type: ignore[type-arg]
         kwargs["max_length"] = max_length
         super().__init__(*args, **kwargs)
 
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        """In a model form (the admin): the same Dutch message as the other forms."""
+        kwargs["error_messages"] = {"max_length": TOO_LONG, **(kwargs.get("error_messages") or {})}
+        return super().formfield(**kwargs)
+
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = super().pre_save(model_instance, add)
         if isinstance(value, str) and self.max_length is not None:
