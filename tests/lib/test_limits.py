@@ -176,15 +176,6 @@ def test_the_message_states_both_numbers(limit: int, length: int, expected: str)
         assert limits.too_long_message(limit=limit, length=length) == expected
 
 
-def test_check_lengths_names_every_text_that_is_too_long() -> None:
-    with translation.override("nl"), pytest.raises(ValidationError) as refused:
-        limits.check_lengths(note=("abc", 2), reason=("ab", 2), answer=("abcd", 3))
-    assert refused.value.message_dict == {
-        "note": ["Gebruik maximaal 2 tekens; u gebruikte er 3."],
-        "answer": ["Gebruik maximaal 3 tekens; u gebruikte er 4."],
-    }
-
-
 class NoteForm(StyledFormMixin, forms.Form):
     note = text_area("Notitie", limit=20, help_text="Alleen voor het team.")
 

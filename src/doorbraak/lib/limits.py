@@ -64,20 +64,6 @@ def check_length(value: str | None, *, limit: int, field: str | None = None) -> 
     raise ValidationError({field: ValidationError(message, code="max_length")})
 
 
-def check_lengths(**texts: tuple[str | None, int]) -> None:
-    """Check several texts at once: ``check_lengths(note=(note, SHORT_TEXT), …)``.
-
-    Raises one ``ValidationError`` keyed by name with every text that is too long.
-    """
-    errors: dict[str, str] = {}
-    for name, (value, limit) in texts.items():
-        length = len(value or "")
-        if length > limit:
-            errors[name] = too_long_message(limit=limit, length=length)
-    if errors:
-        raise ValidationError(errors)
-
-
 def length_check(field: str, limit: int) -> models.CheckConstraint:
     """The database constraint ``LENGTH(field) <= limit``, named after the model and field."""
     return models.CheckConstraint(
@@ -93,6 +79,10 @@ class LimitedTextField(models.TextField):  # type: ignore[type-arg]
     field does, in ``pre_save`` (called for every insert and update through the ORM,
     ``bulk_create`` included), with the Dutch message of the forms, keyed by the field's
     name. ``QuerySet.update`` and raw SQL skip it: the database constraint catches those.
+
+    The refusal comes from inside ``save()``, so Django marks the surrounding transaction
+    for rollback: every service runs in its own ``transaction.atomic``, which undoes
+    whatever it wrote before and hands the ``ValidationError`` to the view or the API.
     """
 
     def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
