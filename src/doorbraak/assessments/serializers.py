@@ -26,6 +26,7 @@ from doorbraak.assessments.models import (
     LifeDomain,
 )
 from doorbraak.assessments.selectors import DomainHistory
+from doorbraak.lib import limits
 from doorbraak.lib.bounds import id_field
 
 
@@ -131,7 +132,9 @@ class AssessmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
         default=None,
         help_text="The publicId of the member assessed; null for the household as a whole.",
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.SHORT_TEXT
+    )
     scores = ScoreInputSerializer(many=True, help_text="One score for every domain.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

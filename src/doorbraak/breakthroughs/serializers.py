@@ -44,6 +44,7 @@ from doorbraak.breakthroughs.selectors import (
 from doorbraak.breakthroughs.services import triangle_gaps
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
+from doorbraak.lib import limits
 from doorbraak.lib.api import camel_case
 from doorbraak.lib.bounds import MAX_CENTS, bounded_int, id_field
 from doorbraak.outcomes.models import CostUnit, Payer
@@ -115,11 +116,11 @@ class BottleneckSerializer(serializers.Serializer[Bottleneck]):
 
 class BottleneckInputSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(allow_blank=True, max_length=200)
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     theme = EnumField(Theme)
     kind = EnumField(BottleneckKind)
     blockedSolution = serializers.CharField(
-        allow_blank=True, help_text="The solution this bottleneck blocks."
+        allow_blank=True, max_length=limits.TEXT, help_text="The solution this bottleneck blocks."
     )
     regulations = serializers.ListField(
         child=id_field(),
@@ -342,29 +343,33 @@ class BreakthroughSerializer(serializers.Serializer[Breakthrough]):
 
 class BreakthroughStartSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(allow_blank=True, max_length=200)
-    proposal = serializers.CharField(allow_blank=True)
+    proposal = serializers.CharField(allow_blank=True, max_length=limits.LONG_TEXT)
 
 
 class BreakthroughUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     """Change a draft; fields left out keep their value."""
 
     title = serializers.CharField(allow_blank=True, max_length=200, required=False)
-    proposal = serializers.CharField(allow_blank=True, required=False)
+    proposal = serializers.CharField(allow_blank=True, required=False, max_length=limits.LONG_TEXT)
     regulation = id_field(
         allow_null=True, required=False, help_text="The id of the legal basis in the library."
     )
-    legalReasoning = serializers.CharField(allow_blank=True, required=False)
+    legalReasoning = serializers.CharField(
+        allow_blank=True, required=False, max_length=limits.LONG_TEXT
+    )
     horizonMonths = bounded_int(1, 120, required=False, help_text="1 to 120.")
     directCostCents = bounded_int(0, MAX_CENTS, required=False)
     directCostPayer = EnumField(Payer, required=False)
-    engagement = serializers.CharField(allow_blank=True, required=False)
-    householdCommitment = serializers.CharField(allow_blank=True, required=False)
+    engagement = serializers.CharField(allow_blank=True, required=False, max_length=limits.TEXT)
+    householdCommitment = serializers.CharField(
+        allow_blank=True, required=False, max_length=limits.TEXT
+    )
 
 
 class DecisionInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcome = EnumField(DecisionOutcome)
     mandate = serializers.CharField(allow_blank=True, max_length=300)
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
 
 
 class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
@@ -373,18 +378,19 @@ class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
 
 class PartnerRequestInputSerializer(serializers.Serializer[dict[str, Any]]):
     organisation = id_field(help_text="The id of the partner organisation.")
-    question = serializers.CharField(allow_blank=True)
+    question = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     legalBasis = serializers.CharField(allow_blank=True, max_length=300)
     overrideReason = serializers.CharField(
         allow_blank=True,
         required=False,
         default="",
+        max_length=limits.SHORT_TEXT,
         help_text="Team leads only: why the data is shared without the household's consent.",
     )
 
 
 class ClarifySerializer(serializers.Serializer[dict[str, Any]]):
-    information = serializers.CharField(allow_blank=True)
+    information = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class TimeOutInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -392,17 +398,19 @@ class TimeOutInputSerializer(serializers.Serializer[dict[str, Any]]):
     what = serializers.CharField(allow_blank=True, max_length=200)
     until = serializers.DateField()
     legalBasis = serializers.CharField(allow_blank=True, max_length=300)
-    overrideReason = serializers.CharField(allow_blank=True, required=False, default="")
+    overrideReason = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.SHORT_TEXT
+    )
 
 
 class CarryOutSerializer(serializers.Serializer[dict[str, Any]]):
     carriedOutOn = serializers.DateField(required=False, help_text="Defaults to today.")
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
 
 
 class EvaluateSerializer(serializers.Serializer[dict[str, Any]]):
     evaluatedOn = serializers.DateField(required=False, help_text="Defaults to today.")
-    evaluation = serializers.CharField(allow_blank=True)
+    evaluation = serializers.CharField(allow_blank=True, max_length=limits.LONG_TEXT)
 
 
 # --- partner side ------------------------------------------------------------------------------
@@ -527,12 +535,16 @@ class PartnerAnswerSerializer(serializers.Serializer[dict[str, Any]]):
         ],
         help_text="Accept, decline (with a reason) or ask for more information.",
     )
-    answer = serializers.CharField(allow_blank=True, required=False, default="")
+    answer = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
 
 
 class TimeOutAnswerSerializer(serializers.Serializer[dict[str, Any]]):
     granted = serializers.BooleanField()
-    answer = serializers.CharField(allow_blank=True, required=False, default="")
+    answer = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
 
 
 # --- table queue and partner directory ---------------------------------------------------------

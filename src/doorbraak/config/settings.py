@@ -267,6 +267,24 @@ if env_bool("DOORBRAAK_BEHIND_PROXY", default=False):
 
 SECURITY_CONTACT = env_str("DOORBRAAK_SECURITY_CONTACT", "mailto:security@doorbraak.example")
 
+# --- Request limits ----------------------------------------------------------------------------
+# What one request may carry. Free text has its own limits per field (doorbraak.lib.limits:
+# at most 10,000 characters); these bound the request as a whole, before any view runs.
+# Too much is a 413 or 400 (problem+json under /api/, doorbraak.lib.failures).
+#
+# The body without files: the biggest form (a breakthrough with proposal, reasoning,
+# engagement and commitment) holds 30,000 characters, at most ~360 KB when every character
+# is a percent-encoded accented letter. 1 MiB leaves room for that and stops bulk data early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Fields per request: the intake of a household with 20 members (the formset's maximum) is
+# about 220 fields; more than 500 is not a form of this application.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Files per request: the only upload is the cost catalogue's CSV import, one file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Files up to this size stay in memory instead of a temporary file on disk: the CSV import
+# accepts at most 2 MB (outcomes.admin), so an accepted file never touches the disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -38,6 +38,7 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
+from doorbraak.lib import limits
 from doorbraak.lib.bounds import MAX_CENTS, MAX_ID, bounded_int, id_field
 
 # --- shared ------------------------------------------------------------------------------------
@@ -165,8 +166,8 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
         required=False, help_text=_("By default the organisation of the referrer.")
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    reason = serializers.CharField(allow_blank=True)
-    residentName = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
+    residentName = serializers.CharField(allow_blank=True, max_length=150)
     postcode = serializers.CharField(allow_blank=True, max_length=20)
     houseNumber = bounded_int(1, 99999)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
@@ -174,7 +175,7 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ReasonInputSerializer(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 # --- members and intake --------------------------------------------------------------------
@@ -214,7 +215,7 @@ class MemberUpdateSerializer(serializers.Serializer[dict[str, Any]]):
 
 class MemberLeaveSerializer(serializers.Serializer[dict[str, Any]]):
     leftOn = serializers.DateField(required=False, help_text=_("Today when left out."))
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
 
 
 class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -290,21 +291,21 @@ class CoordinatorSerializer(serializers.Serializer[Any]):
 
 class HandoverInputSerializer(serializers.Serializer[dict[str, Any]]):
     to = id_field(help_text=_("The id of the new coordinator (a colleague in the team)."))
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class CloseInputSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.ChoiceField(choices=CloseReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=limits.SHORT_TEXT)
     closedOn = serializers.DateField(required=False, help_text=_("Today when left out."))
 
 
 class NoteInputSerializer(serializers.Serializer[dict[str, Any]]):
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class OptionalNoteInputSerializer(serializers.Serializer[dict[str, Any]]):
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class ProfessionalSerializer(serializers.Serializer[InvolvedProfessional]):

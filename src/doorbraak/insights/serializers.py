@@ -15,6 +15,7 @@ from rest_framework import serializers
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.insights.models import OwnerKind, Signal, SignalEvent, SignalStatus
+from doorbraak.lib import limits
 from doorbraak.lib.bounds import id_field
 
 TREND_CHOICES = [("up", "up"), ("down", "down"), ("flat", "flat"), ("", "not shown")]
@@ -161,7 +162,7 @@ class SignalCreateSerializer(serializers.Serializer[Any]):
         required=False, help_text="Municipality id; default: the first of yours."
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=limits.LONG_TEXT)
     theme = serializers.ChoiceField(choices=Theme.choices, required=False, allow_blank=True)
     regulation = id_field(required=False, allow_null=True)
     organisation = id_field(required=False, allow_null=True)
@@ -175,8 +176,8 @@ class SignalStepSerializer(serializers.Serializer[Any]):
 
     ownerKind = serializers.ChoiceField(choices=OwnerKind.choices, required=False)
     ownerName = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    answer = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    answer = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 # --- comparison -------------------------------------------------------------------------------

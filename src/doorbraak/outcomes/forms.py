@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import Breakthrough
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.outcomes.models import CostItem, OutcomeType
 
@@ -37,11 +38,10 @@ class OutcomeForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
-    evidence = forms.CharField(
-        label=_("Evidence"),
-        max_length=4000,
+    evidence = text_area(
+        _("Evidence"),
+        limit=limits.TEXT,
         help_text=_("How do you know? For example a letter from the creditor or the landlord."),
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     breakthrough = BreakthroughChoiceField(
         label=_("Breakthrough"),

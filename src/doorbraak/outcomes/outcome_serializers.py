@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from doorbraak.breakthroughs.serializers import BreakthroughRefSerializer
 from doorbraak.households.serializers import EnumField, UserRefSerializer
+from doorbraak.lib import limits
 from doorbraak.lib.bounds import MAX_CENTS, bounded_int, id_field
 from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue, Payer
 
@@ -74,7 +75,7 @@ class OutcomeSerializer(serializers.Serializer[Outcome]):
 class OutcomeInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcomeType = EnumField(OutcomeType)
     occurredOn = serializers.DateField()
-    evidence = serializers.CharField(allow_blank=True, max_length=4000)
+    evidence = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     breakthrough = id_field(
         required=False, allow_null=True, default=None, help_text="A breakthrough of the household."
     )

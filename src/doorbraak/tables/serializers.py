@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from doorbraak.breakthroughs.serializers import LEVEL_HELP, ReturnSerializer
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
+from doorbraak.lib import limits
 from doorbraak.lib.bounds import MAX_CENTS, MAX_INT, bounded_int, id_field
 from doorbraak.tables.models import (
     AgendaItem,
@@ -322,7 +323,7 @@ class FollowUpActionInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 class TableCorrectionInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcome = EnumField(TableOutcome)
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     responsibleOrganisation = id_field(required=False, allow_null=True, default=None)
     responsibleUser = id_field(required=False, allow_null=True, default=None)
     fundAmountCents = bounded_int(
