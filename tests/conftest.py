@@ -290,3 +290,27 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return SHARED_WORKER_FILES.get(nodeid.split("::", 1)[0], nodeid)
 
     return SharedWorkerScheduling(config, log)
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a transactional test's flush, load the reference data again at once.
+
+    Every test on the worker after it, in whatever order the scheduler and pytest-randomly
+    chose, then finds the life domains, the law library and the cost catalogue as the
+    migrations left them.
+    """
+    yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
