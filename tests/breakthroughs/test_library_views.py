@@ -1,4 +1,4 @@
-"""The law library and the cost catalogue pages, and the CSV download."""
+"""The law library pages."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.audit.models import ProcessingLog
 from doorbraak.breakthroughs.models import Deviation, Regulation
 from tests.conftest import Cast
-from tests.factories import CostItemFactory, RegulationFactory
-
-SEED_CODE = "huisuitzetting-corporatie"  # seeded by outcomes/migrations/0002
+from tests.factories import RegulationFactory
 
 
 def _urls() -> list[str]:
@@ -23,8 +21,6 @@ def _urls() -> list[str]:
     return [
         reverse("library:regulations"),
         reverse("library:regulation-detail", args=[regulation.pk]),
-        reverse("library:costs"),
-        reverse("library:costs-csv"),
     ]
 
 
@@ -97,52 +93,8 @@ def test_a_regulation_page_links_to_the_official_text(as_user: Any, cast: Cast) 
     )
 
 
-# --- costs ------------------------------------------------------------------------------------
-def test_the_cost_catalogue_shows_euros_sources_and_filters_by_year(
-    as_user: Any, cast: Cast, django_assert_max_num_queries: Any
-) -> None:
-    CostItemFactory(
-        name="Schuldhulp per traject",
-        amount_cents=123_456,
-        valid_year=2031,
-        source="Testbron met link",
-        source_url="https://example.org/bron",
-        note="Een toelichting",
-    )
-    for _ in range(20):
-        CostItemFactory(valid_year=2030)
-    client = as_user(cast.alice)
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("library:costs"))
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "€ 1.234,56" in body
-    assert 'href="https://example.org/bron"' in body
-    assert "Een toelichting" in body
-    response = client.get(reverse("library:costs"), {"year": "2031"})
-    assert [item.name for item in response.context["items"]] == ["Schuldhulp per traject"]
-    assert "year=2031" in response.content.decode()  # the CSV link keeps the filter
-    response = client.get(reverse("library:costs"), {"q": "schuldhulp per traject"})
-    assert [item.name for item in response.context["items"]] == ["Schuldhulp per traject"]
-    response = client.get(reverse("library:costs"), {"year": "twintig"})
-    assert response.status_code == 200
-
-
-def test_the_costs_download_as_csv(as_user: Any, cast: Cast) -> None:
-    client = as_user(cast.dave)
-    response = client.get(reverse("library:costs-csv"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == 'attachment; filename="kostenkengetallen.csv"'
-    content = response.content.decode()
-    assert SEED_CODE in content
-    filtered = client.get(reverse("library:costs-csv"), {"year": "2099"}).content.decode()
-    assert SEED_CODE not in filtered
-    assert len(filtered.splitlines()) == 1  # only the header
-
-
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_the_library_is_read_only(as_user: Any, cast: Cast, method: str) -> None:
     client = as_user(cast.alice)
-    response = getattr(client, method)(reverse("library:costs"))
+    response = getattr(client, method)(reverse("library:regulations"))
     assert response.status_code == 405

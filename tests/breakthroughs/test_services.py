@@ -33,6 +33,7 @@ from doorbraak.breakthroughs.models import (
     Theme,
     TimeOutStatus,
 )
+from doorbraak.catalogue.models import Payer
 from doorbraak.households import services as household_services
 from doorbraak.households.models import (
     CloseReason,
@@ -43,7 +44,6 @@ from doorbraak.households.models import (
     HouseholdEvent,
 )
 from doorbraak.lib.workdays import add_working_days
-from doorbraak.outcomes.models import Payer
 from tests.conftest import Cast
 from tests.factories import (
     CostItemFactory,

@@ -31,8 +31,8 @@ from doorbraak.breakthroughs.models import (
     Scenario,
     Theme,
 )
+from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import EventKind, Household, HouseholdEvent, MemberRole
-from doorbraak.outcomes.models import CostUnit, Payer
 from doorbraak.tables.models import (
     Attendance,
     BreakthroughTable,

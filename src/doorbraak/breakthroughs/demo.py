@@ -56,6 +56,7 @@ from doorbraak.breakthroughs.models import (
     Scenario,
     TimeOut,
 )
+from doorbraak.catalogue.selectors import cost_item_for
 from doorbraak.households import services as household_services
 from doorbraak.households.models import (
     ConsentMethod,
@@ -66,7 +67,6 @@ from doorbraak.households.models import (
     MemberRole,
 )
 from doorbraak.lib.workdays import add_working_days, is_working_day
-from doorbraak.outcomes.selectors import cost_item_for
 
 
 def _working_days_back(day: datetime.date, days: int) -> datetime.date:

@@ -7,6 +7,4 @@ app_name = "library"
 urlpatterns = [
     path("wetten/", views.regulation_list, name="regulations"),
     path("wetten/<int:pk>/", views.regulation_detail, name="regulation-detail"),
-    path("kosten/", views.cost_list, name="costs"),
-    path("kosten/csv/", views.cost_csv, name="costs-csv"),
 ]

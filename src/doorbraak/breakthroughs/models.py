@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
+from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import ConsentPurpose, Household
-from doorbraak.outcomes.models import CostItem, Payer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -31,10 +31,10 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
 )
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
+from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household, Member, MemberRole
 from doorbraak.households.services import household_subjects
 from doorbraak.lib.workdays import working_days_between
-from doorbraak.outcomes.models import CostItem
 
 
 def _log_household_read(

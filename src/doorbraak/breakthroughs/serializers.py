@@ -42,10 +42,10 @@ from doorbraak.breakthroughs.selectors import (
     breakthrough_return,
 )
 from doorbraak.breakthroughs.services import triangle_gaps
+from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib.api import camel_case
-from doorbraak.outcomes.models import CostUnit, Payer
 
 LEVEL_HELP = (
     "Escalation level: 1 own mandate, 2 partner organisation, 3 breakthrough table, "

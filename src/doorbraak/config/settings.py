@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "doorbraak.households",
     "doorbraak.assessments",
     "doorbraak.plans",
+    "doorbraak.catalogue",
     "doorbraak.outcomes",
     "doorbraak.breakthroughs",
     "doorbraak.tables",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("plannen/", include("doorbraak.plans.urls")),
     path("doorbraken/", include("doorbraak.breakthroughs.urls")),
     path("partners/", include("doorbraak.breakthroughs.partner_urls")),
+    path("bibliotheek/kosten/", include("doorbraak.catalogue.urls")),
     path("bibliotheek/", include("doorbraak.breakthroughs.library_urls")),
     path("doorbraaktafels/", include("doorbraak.tables.urls")),
     path("potje/", include("doorbraak.funds.urls")),

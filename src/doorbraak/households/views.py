@@ -76,7 +76,7 @@ from doorbraak.households.models import (
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.types import AuthenticatedHttpRequest
-from doorbraak.outcomes.outcome_selectors import outcomes_of
+from doorbraak.outcomes.selectors import outcomes_of
 
 PAGE_SIZE = 25
 _URL_PLACEHOLDER = uuid.UUID(int=0)

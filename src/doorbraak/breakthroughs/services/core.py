@@ -40,6 +40,7 @@ from doorbraak.breakthroughs.models import (
     Theme,
 )
 from doorbraak.breakthroughs.tasks import notify as _notify
+from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import (
     EventKind,
     Household,
@@ -47,7 +48,6 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.services import household_subjects, lock_household, record_event
 from doorbraak.lib.workdays import add_working_days
-from doorbraak.outcomes.models import CostItem, Payer
 
 MAX_DIRECT_COST_CENTS = 100_000_000  # one million euros: anything above is a typing error
 

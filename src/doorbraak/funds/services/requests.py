@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from doorbraak.accounts.models import User
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import ledger, policies
 from doorbraak.funds.models import (
     COUNTING_STATUSES,
@@ -43,7 +44,6 @@ from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.templatetags.money import format_euros
-from doorbraak.outcomes.models import CostItem
 
 
 # --- requests ---------------------------------------------------------------------------------

@@ -26,10 +26,22 @@ from doorbraak.accounts.admin import ScopedAdmin, admin_site
 from doorbraak.accounts.models import Municipality, Role
 from doorbraak.accounts.policies import can_administer
 from doorbraak.accounts.selectors import municipality_ids_of
-from doorbraak.outcomes import services
-from doorbraak.outcomes.models import CostItem, CostUnit, Payer
+from doorbraak.catalogue import services
+from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # the catalogue is a few hundred rows: 2 MB is plenty
+# What browsers send for a .csv file (Excel on Windows says vnd.ms-excel; some say nothing).
+CSV_CONTENT_TYPES = frozenset(
+    {
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/vnd.ms-excel",
+        "application/octet-stream",
+        "",
+    }
+)
+CSV_EXTENSIONS = (".csv", ".txt")
 
 
 def format_euros(cents: int) -> str:
@@ -61,11 +73,32 @@ class CostItemImportForm(forms.Form):
             field.required = True
             field.empty_label = None
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> str:
+        """The upload as text: at most 2 MB, a CSV file, UTF-8, with the expected header."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is too large (at most 2 MB)."))
-        return upload
+        name = (upload.name or "").lower()
+        content_type = (upload.content_type or "").split(";")[0].strip().lower()
+        if not name.endswith(CSV_EXTENSIONS) or content_type not in CSV_CONTENT_TYPES:
+            raise ValidationError(_("Upload a CSV file (.csv), as the export writes it."))
+        raw = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(raw) > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is too large (at most 2 MB)."))
+        try:
+            text: str = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file is not UTF-8 text.")) from None
+        if "\x00" in text:
+            raise ValidationError(_("The file is not UTF-8 text."))
+        first_line = text.split("\n", 1)[0].strip()
+        header = [column.strip() for column in first_line.split(services.CSV_DELIMITER)]
+        if header[: len(services.CSV_COLUMNS)] != list(services.CSV_COLUMNS):
+            raise ValidationError(
+                _("The first line must be the header %(columns)s.")
+                % {"columns": services.CSV_DELIMITER.join(services.CSV_COLUMNS)}
+            )
+        return text
 
 
 @admin.register(CostItem, site=admin_site)
@@ -76,8 +109,8 @@ class CostItemAdmin(ScopedAdmin):
     search_fields = ["name", "code", "source"]
     ordering = ["name", "-valid_year"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    change_list_template = "admin/outcomes/costitem/change_list.html"
-    import_template = "admin/outcomes/costitem/import.html"
+    change_list_template = "admin/catalogue/costitem/change_list.html"
+    import_template = "admin/catalogue/costitem/import.html"
     fields = [
         "code",
         "name",
@@ -153,37 +186,31 @@ class CostItemAdmin(ScopedAdmin):
             raise PermissionDenied
         form = CostItemImportForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["file"]
             try:
-                text = form.cleaned_data["file"].read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.add_error("file", gettext("The file is not UTF-8 text."))
+                result = services.cost_items_import_csv(
+                    actor=request.user,
+                    municipality=form.cleaned_data["municipality"],
+                    file=io.StringIO(text),
+                )
+            except PermissionDenied:
+                form.add_error(
+                    "municipality",
+                    gettext("You may not import cost items for this municipality."),
+                )
+            except ValidationError as error:
+                messages.error(request, gettext("Nothing was imported."))
+                for message in error.messages:
+                    messages.error(request, message)
             else:
-                try:
-                    result = services.cost_items_import_csv(
-                        actor=request.user,
-                        municipality=form.cleaned_data["municipality"],
-                        file=io.StringIO(text),
-                    )
-                except PermissionDenied:
-                    form.add_error(
-                        "municipality",
-                        gettext("You may not import cost items for this municipality."),
-                    )
-                except ValidationError as error:
-                    messages.error(request, gettext("Nothing was imported."))
-                    for message in error.messages:
-                        messages.error(request, message)
-                else:
-                    messages.success(
-                        request,
-                        gettext("%(created)s cost items added, %(updated)s updated.")
-                        % {"created": result.created, "updated": result.updated},
-                    )
-                    return HttpResponseRedirect(
-                        reverse(
-                            "admin:outcomes_costitem_changelist", current_app=self.admin_site.name
-                        )
-                    )
+                messages.success(
+                    request,
+                    gettext("%(created)s cost items added, %(updated)s updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:catalogue_costitem_changelist", current_app=self.admin_site.name)
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import importlib
 import io
@@ -9,15 +10,20 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
+from django.utils import translation
 
 from doorbraak.accounts.models import Municipality
-from doorbraak.outcomes import services
-from doorbraak.outcomes.catalogue import NATIONAL_SEED
-from doorbraak.outcomes.models import CostItem, CostUnit, Payer
-from doorbraak.outcomes.selectors import cost_item_for, cost_item_list
+from doorbraak.catalogue import services
+from doorbraak.catalogue.models import CostItem, CostUnit, Payer
+from doorbraak.catalogue.seed import NATIONAL_SEED
+from doorbraak.catalogue.selectors import cost_item_for, cost_item_list
 from tests.conftest import Cast
 from tests.factories import UserFactory
 
@@ -90,10 +96,12 @@ def test_the_migration_holds_a_copy_of_the_catalogue_by_value() -> None:
 def test_reversing_the_seed_deletes_exactly_the_seeded_rows(cast: Cast) -> None:
     own = item("huisuitzetting-corporatie", municipality=cast.north, valid_year=2023)
     extra = item("eigen-post")
-    seed_migration.unseed(apps, None)
+    # The seed ran when the catalogue still lived in the outcomes app: run it in that state.
+    state = MigrationLoader(connection).project_state(("outcomes", "0002_seed_cost_catalogue"))
+    seed_migration.unseed(state.apps, None)
     assert not CostItem.objects.filter(code="bijstand-alleenstaande").exists()
     assert CostItem.objects.filter(pk__in=[own.pk, extra.pk]).count() == 2
-    seed_migration.seed(apps, None)
+    seed_migration.seed(state.apps, None)
     assert CostItem.objects.filter(municipality__isnull=True).count() == len(NATIONAL_SEED) + 1
 
 
@@ -315,7 +323,7 @@ def test_the_admin_sees_national_and_own_rows_but_not_another_municipality(
     own = item("eigen", municipality=cast.north, name="Eigen post Noord")
     other = item("ander", municipality=cast.south, name="Geheime post Zuid")
     client = as_user(cast.ivan)
-    url = reverse("admin:outcomes_costitem_changelist")
+    url = reverse("admin:catalogue_costitem_changelist")
     with django_assert_max_num_queries(20):
         response = client.get(url)
     assert response.status_code == 200
@@ -324,21 +332,21 @@ def test_the_admin_sees_national_and_own_rows_but_not_another_municipality(
     assert "Huisuitzetting" in body
     assert "Geheime post Zuid" not in body
     assert "€ 16.145,40" in body
-    assert reverse("admin:outcomes_costitem_import") in body
-    assert reverse("admin:outcomes_costitem_export") in body
-    assert client.get(reverse("admin:outcomes_costitem_change", args=[own.pk])).status_code == 200
-    response = client.get(reverse("admin:outcomes_costitem_change", args=[other.pk]))
+    assert reverse("admin:catalogue_costitem_import") in body
+    assert reverse("admin:catalogue_costitem_export") in body
+    assert client.get(reverse("admin:catalogue_costitem_change", args=[own.pk])).status_code == 200
+    response = client.get(reverse("admin:catalogue_costitem_change", args=[other.pk]))
     assert response.status_code in (302, 404)
     assert client.get(url, {"q": "Geheime"}).content.decode().count("Geheime post Zuid") == 0
     filtered = client.get(url, {"valid_year": "2025"}).content.decode()
-    assert reverse("admin:outcomes_costitem_export") + "?valid_year=2025" in filtered
+    assert reverse("admin:catalogue_costitem_export") + "?valid_year=2025" in filtered
 
 
 @pytest.mark.django_db
 def test_national_rows_are_read_only_for_a_functional_admin(as_user: Any, cast: Cast) -> None:
     national = CostItem.objects.get(code="bijstand-alleenstaande", valid_year=2025)
     client = as_user(cast.ivan)
-    url = reverse("admin:outcomes_costitem_change", args=[national.pk])
+    url = reverse("admin:catalogue_costitem_change", args=[national.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert 'name="amount_cents"' not in response.content.decode()  # shown, not editable
@@ -347,7 +355,7 @@ def test_national_rows_are_read_only_for_a_functional_admin(as_user: Any, cast: 
     national.refresh_from_db()
     assert national.amount_cents == 1_614_540
     delete = client.post(
-        reverse("admin:outcomes_costitem_delete", args=[national.pk]), {"post": "yes"}
+        reverse("admin:catalogue_costitem_delete", args=[national.pk]), {"post": "yes"}
     )
     assert delete.status_code == 403
     assert CostItem.objects.filter(pk=national.pk).exists()
@@ -368,7 +376,7 @@ def test_a_functional_admin_cannot_add_a_national_row(as_user: Any, cast: Cast) 
         "source_url": "",
         "note": "",
     }
-    url = reverse("admin:outcomes_costitem_add")
+    url = reverse("admin:catalogue_costitem_add")
     assert client.post(url, data).status_code == 200
     assert not CostItem.objects.filter(code="nieuw").exists()
     assert client.post(url, {**data, "municipality": cast.south.pk}).status_code == 200
@@ -382,12 +390,12 @@ def test_other_roles_do_not_get_into_the_cost_admin(as_user: Any, cast: Cast) ->
     for persona in (cast.alice, cast.heidi, cast.dave, cast.mallory):
         client = as_user(persona)
         for name in ("changelist", "import", "export"):
-            response = client.get(reverse(f"admin:outcomes_costitem_{name}"))
+            response = client.get(reverse(f"admin:catalogue_costitem_{name}"))
             assert response.status_code in (302, 403), (persona, name)
     before = CostItem.objects.count()
     upload = SimpleUploadedFile("k.csv", (HEADER + GOOD_ROW).encode(), "text/csv")
     response = as_user(cast.alice).post(
-        reverse("admin:outcomes_costitem_import"), {"municipality": cast.north.pk, "file": upload}
+        reverse("admin:catalogue_costitem_import"), {"municipality": cast.north.pk, "file": upload}
     )
     assert response.status_code in (302, 403)
     assert CostItem.objects.count() == before
@@ -396,20 +404,20 @@ def test_other_roles_do_not_get_into_the_cost_admin(as_user: Any, cast: Cast) ->
 @pytest.mark.django_db
 def test_the_admin_imports_a_csv_upload(as_user: Any, cast: Cast) -> None:
     client = as_user(cast.ivan)
-    url = reverse("admin:outcomes_costitem_import")
+    url = reverse("admin:catalogue_costitem_import")
     page = client.get(url)
     assert page.status_code == 200
     assert "amount_eur" in page.content.decode()
     upload = SimpleUploadedFile("k.csv", ("\ufeff" + HEADER + GOOD_ROW).encode("utf-8"), "text/csv")
     response = client.post(url, {"municipality": cast.north.pk, "file": upload}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("admin:outcomes_costitem_changelist")
+    assert response.redirect_chain[-1][0] == reverse("admin:catalogue_costitem_changelist")
     assert CostItem.objects.get(code="test-opvang").municipality == cast.north
 
 
 @pytest.mark.django_db
 def test_admin_import_errors_are_shown_and_nothing_is_saved(as_user: Any, cast: Cast) -> None:
     client = as_user(cast.ivan)
-    url = reverse("admin:outcomes_costitem_import")
+    url = reverse("admin:catalogue_costitem_import")
     before = CostItem.objects.count()
     bad = SimpleUploadedFile(
         "k.csv", (HEADER + GOOD_ROW + "x;X;jaar;-5;gemeente;Bron;;2024;\n").encode(), "text/csv"
@@ -443,7 +451,7 @@ def test_the_admin_exports_what_it_may_see(as_user: Any, cast: Cast) -> None:
     item("eigen", municipality=cast.north, name="Eigen post Noord", valid_year=2025)
     item("ander", municipality=cast.south, name="Geheime post Zuid", valid_year=2025)
     client = as_user(cast.ivan)
-    response = client.get(reverse("admin:outcomes_costitem_export"))
+    response = client.get(reverse("admin:catalogue_costitem_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode("utf-8-sig")
@@ -451,7 +459,126 @@ def test_the_admin_exports_what_it_may_see(as_user: Any, cast: Cast) -> None:
     assert "Eigen post Noord" in body
     assert "Huisuitzetting" in body
     assert "Geheime post Zuid" not in body
-    only_2025 = client.get(reverse("admin:outcomes_costitem_export"), {"valid_year": "2025"})
+    only_2025 = client.get(reverse("admin:catalogue_costitem_export"), {"valid_year": "2025"})
     lines = only_2025.content.decode("utf-8-sig").strip().splitlines()[1:]
     assert lines
     assert all(";2025;" in line for line in lines)
+
+
+# --- formulas in the CSV ---------------------------------------------------------------
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+@pytest.mark.django_db
+def test_a_planted_formula_is_exported_as_text_and_imported_back_unchanged(cast: Cast) -> None:
+    item(
+        "geplant",
+        municipality=cast.north,
+        name=FORMULA,
+        source='=HYPERLINK("https://example.org/x","bron")',
+        note="@SUM(A1:A9)",
+    )
+    items = CostItem.objects.filter(municipality=cast.north)
+    exported = services.cost_items_export_csv(items=items)
+    row = next(csv.DictReader(io.StringIO(exported), delimiter=";"))
+    assert row["name"] == "'" + FORMULA
+    assert row["source"].startswith("'=HYPERLINK(")
+    assert row["note"] == "'@SUM(A1:A9)"
+    assert row["amount_eur"] == "100,00"  # numbers stay numbers
+    result = services.cost_items_import_csv(
+        actor=cast.ivan, municipality=cast.north, file=io.StringIO(exported)
+    )
+    assert (result.created, result.updated) == (0, 1)
+    again = CostItem.objects.get(code="geplant", municipality=cast.north)
+    assert (again.name, again.source, again.note) == (
+        FORMULA,
+        '=HYPERLINK("https://example.org/x","bron")',
+        "@SUM(A1:A9)",
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_export_writes_a_planted_formula_as_text(as_user: Any, cast: Cast) -> None:
+    item("geplant", municipality=cast.north, name=FORMULA, valid_year=2025)
+    response = as_user(cast.ivan).get(
+        reverse("admin:catalogue_costitem_export"), {"valid_year": "2025"}
+    )
+    body = response.content.decode("utf-8-sig")
+    assert "'" + FORMULA in body
+    assert ";" + FORMULA not in body
+
+
+# --- what the admin upload accepts -------------------------------------------------------
+def _post_upload(as_user: Any, cast: Cast, upload: SimpleUploadedFile) -> Any:
+    return as_user(cast.ivan).post(
+        reverse("admin:catalogue_costitem_import"),
+        {"municipality": cast.north.pk, "file": upload},
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content_type", "content", "message"),
+    [
+        ("k.csv", "text/csv", b"", "leeg"),
+        ("k.xlsx", "application/vnd.ms-excel", (HEADER + GOOD_ROW).encode(), "CSV-bestand"),
+        ("k.csv", "image/png", b"\x89PNG\r\n\x1a\n" + GOOD_ROW.encode(), "CSV-bestand"),
+        ("k.csv", "text/csv", (HEADER + "é;É").encode("latin-1"), "UTF-8"),
+        ("k.csv", "text/csv", b"code\x00;name\n", "UTF-8"),
+        ("k.csv", "text/csv", ("naam;bedrag\n" + GOOD_ROW).encode(), "kopregel"),
+    ],
+)
+def test_an_upload_that_is_not_our_csv_is_refused_in_dutch_and_changes_nothing(
+    as_user: Any, cast: Cast, name: str, content_type: str, content: bytes, message: str
+) -> None:
+    before = list(CostItem.objects.values_list("pk", "code", "amount_cents").order_by("pk"))
+    with translation.override("nl"):
+        response = _post_upload(as_user, cast, SimpleUploadedFile(name, content, content_type))
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["file"])
+    assert message in errors
+    assert list(CostItem.objects.values_list("pk", "code", "amount_cents").order_by("pk")) == before
+
+
+@pytest.mark.django_db
+def test_an_upload_over_two_megabytes_is_refused(as_user: Any, cast: Cast) -> None:
+    filler = "x;" * (1024 * 1024) + "\n"  # header, then 2 MB of nonsense
+    upload = SimpleUploadedFile("k.csv", (HEADER + GOOD_ROW + filler).encode(), "text/csv")
+    with translation.override("nl"):
+        response = _post_upload(as_user, cast, upload)
+    assert response.status_code == 200
+    assert "2 MB" in " ".join(response.context["form"].errors["file"])
+    assert not CostItem.objects.filter(code="test-opvang").exists()
+
+
+# --- the move from the outcomes app ------------------------------------------------------
+@pytest.mark.django_db
+def test_the_catalogue_kept_its_table_and_its_permissions_follow_the_model(
+    as_user: Any, cast: Cast
+) -> None:
+    assert CostItem._meta.db_table == "outcomes_costitem"
+    content_type = ContentType.objects.get_for_model(CostItem)
+    assert content_type.app_label == "catalogue"
+    assert not ContentType.objects.filter(app_label="outcomes", model="costitem").exists()
+    clerk = UserFactory()
+    clerk.user_permissions.add(
+        Permission.objects.get(content_type=content_type, codename="view_costitem")
+    )
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    assert clerk.has_perm("catalogue.view_costitem")
+
+
+@pytest.mark.django_db
+def test_the_content_type_migration_relabels_both_ways() -> None:
+    relabel = importlib.import_module(
+        "doorbraak.catalogue.migrations.0002_content_type_from_outcomes"
+    )
+    ContentType.objects.filter(app_label="catalogue", model="costitem").update(app_label="outcomes")
+    pk = ContentType.objects.get(app_label="outcomes", model="costitem").pk
+    relabel.forwards(apps, None)
+    assert ContentType.objects.get(pk=pk).app_label == "catalogue"
+    relabel.backwards(apps, None)
+    assert ContentType.objects.get(pk=pk).app_label == "outcomes"
+    relabel.forwards(apps, None)
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(CostItem).pk == pk

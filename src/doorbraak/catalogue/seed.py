@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from doorbraak.outcomes.models import CostUnit, Payer
+from doorbraak.catalogue.models import CostUnit, Payer
 
 
 @dataclass(frozen=True)
