@@ -22,7 +22,6 @@ from doorbraak.breakthroughs.models import (
     Disclosure,
     EscalationLevel,
     PartnerRequest,
-    Regulation,
     RequestStatus,
     Scenario,
     ScenarioLine,
@@ -31,6 +30,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.catalogue.models import Payer
 from doorbraak.households import services as household_services
 from doorbraak.households.models import ConsentMethod, ConsentPurpose, Household
+from doorbraak.library.models import Regulation
 from tests.conftest import Cast
 from tests.factories import CostItemFactory, RegulationFactory
 

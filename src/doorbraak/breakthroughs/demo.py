@@ -51,7 +51,6 @@ from doorbraak.breakthroughs.models import (
     DecisionOutcome,
     EscalationSettings,
     PartnerRequest,
-    Regulation,
     RequestStatus,
     Scenario,
     TimeOut,
@@ -67,6 +66,7 @@ from doorbraak.households.models import (
     MemberRole,
 )
 from doorbraak.lib.workdays import add_working_days, is_working_day
+from doorbraak.library.models import Regulation
 
 
 def _working_days_back(day: datetime.date, days: int) -> datetime.date:

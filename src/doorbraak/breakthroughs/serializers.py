@@ -21,12 +21,9 @@ from doorbraak.breakthroughs.models import (
     BreakthroughStatus,
     Decision,
     DecisionOutcome,
-    Deviation,
     Disclosure,
     EscalationStep,
     PartnerRequest,
-    Regulation,
-    RegulationKind,
     RequestStatus,
     Scenario,
     ScenarioLine,
@@ -46,40 +43,12 @@ from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
 from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib.api import camel_case
+from doorbraak.library.serializers import RegulationRefSerializer
 
 LEVEL_HELP = (
     "Escalation level: 1 own mandate, 2 partner organisation, 3 breakthrough table, "
     "4 administrative escalation."
 )
-
-
-# --- law library -------------------------------------------------------------------------------
-class RegulationSerializer(serializers.Serializer[Regulation]):
-    """One article of a law or policy rule, in our own words."""
-
-    id = serializers.IntegerField()
-    law = serializers.CharField()
-    article = serializers.CharField()
-    citation = serializers.CharField()
-    kind = EnumField(RegulationKind)
-    description = serializers.CharField()
-    deviation = EnumField(Deviation, help_text="Does the article leave room to deviate?")
-    allowsDeviation = serializers.BooleanField(source="allows_deviation")
-    url = serializers.CharField()
-    municipality = NameRefSerializer(allow_null=True, help_text="Empty for national rules.")
-
-
-class RegulationRefSerializer(serializers.Serializer[Regulation]):
-    id = serializers.IntegerField()
-    citation = serializers.CharField()
-    deviation = EnumField(Deviation)
-
-
-class RegulationListQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Search citation, law, text."
-    )
-    deviation = EnumField(Deviation, required=False, help_text="Only this room to deviate.")
 
 
 # --- bottlenecks -------------------------------------------------------------------------------

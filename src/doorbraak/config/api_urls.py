@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("doorbraak.plans.api_urls")),
     path("", include("doorbraak.breakthroughs.api_urls")),
     path("", include("doorbraak.catalogue.api_urls")),
+    path("", include("doorbraak.library.api_urls")),
     path("", include("doorbraak.outcomes.api_urls")),
     path("", include("doorbraak.tables.api_urls")),
     path("", include("doorbraak.funds.api_urls")),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "doorbraak.assessments",
     "doorbraak.plans",
     "doorbraak.catalogue",
+    "doorbraak.library",
     "doorbraak.outcomes",
     "doorbraak.breakthroughs",
     "doorbraak.tables",

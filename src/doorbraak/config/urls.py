@@ -17,7 +17,7 @@ urlpatterns = [
     path("doorbraken/", include("doorbraak.breakthroughs.urls")),
     path("partners/", include("doorbraak.breakthroughs.partner_urls")),
     path("bibliotheek/kosten/", include("doorbraak.catalogue.urls")),
-    path("bibliotheek/", include("doorbraak.breakthroughs.library_urls")),
+    path("bibliotheek/", include("doorbraak.library.urls")),
     path("doorbraaktafels/", include("doorbraak.tables.urls")),
     path("potje/", include("doorbraak.funds.urls")),
     path("resultaten/", include("doorbraak.outcomes.urls")),

@@ -14,11 +14,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
-from doorbraak.breakthroughs.models import Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Theme,
+)
 from doorbraak.insights.aggregates import k_external
 from doorbraak.insights.models import OwnerKind, SignalStatus
 from doorbraak.insights.patterns import DEFAULT_MIN_COUNT
 from doorbraak.lib.forms import DateInput, StyledFormMixin, add_service_errors
+from doorbraak.library.models import Regulation
 
 __all__ = [
     "AnswerForm",

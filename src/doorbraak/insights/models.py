@@ -17,7 +17,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
-from doorbraak.breakthroughs.models import Bottleneck, Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    Theme,
+)
+from doorbraak.library.models import Regulation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -33,7 +33,6 @@ from doorbraak.breakthroughs.models import (
     EscalationLevel,
     EscalationSettings,
     EscalationStep,
-    Regulation,
     RequestStatus,
     Scenario,
     ScenarioLine,
@@ -48,6 +47,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.services import household_subjects, lock_household, record_event
 from doorbraak.lib.workdays import add_working_days
+from doorbraak.library.models import Regulation
 
 MAX_DIRECT_COST_CENTS = 100_000_000  # one million euros: anything above is a typing error
 

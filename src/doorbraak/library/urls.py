@@ -1,6 +1,8 @@
+"""The law library pages (/bibliotheek/)."""
+
 from django.urls import path
 
-from doorbraak.breakthroughs import library_views as views
+from doorbraak.library import views
 
 app_name = "library"
 

@@ -7,35 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.policies import can_view_organisations
-from doorbraak.breakthroughs import selectors
-from doorbraak.breakthroughs.models import Deviation, Regulation
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.forms import StyledFormMixin, filter_querystring
+from doorbraak.lib.forms import filter_querystring
 from doorbraak.lib.types import AuthenticatedHttpRequest
+from doorbraak.library import selectors
+from doorbraak.library.forms import RegulationFilterForm
+from doorbraak.library.models import Regulation
 
 PAGE_SIZE = 25
-
-
-class RegulationFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    deviation = forms.ChoiceField(
-        label=_("Room to deviate"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            (Deviation.HARDSHIP.value, Deviation.HARDSHIP.label),
-            (Deviation.DISCRETION.value, Deviation.DISCRETION.label),
-            (Deviation.NONE.value, Deviation.NONE.label),
-        ],
-    )
 
 
 @require_GET

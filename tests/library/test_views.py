@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.audit.models import ProcessingLog
-from doorbraak.breakthroughs.models import Deviation, Regulation
+from doorbraak.library.models import Deviation, Regulation
 from tests.conftest import Cast
 from tests.factories import RegulationFactory
 
