@@ -50,7 +50,7 @@ class DoorbraakAdminSite(admin.AdminSite):
 admin_site = DoorbraakAdminSite(name="admin")
 
 
-def _administered(request: HttpRequest) -> set[int]:
+def administered_municipality_ids(request: HttpRequest) -> set[int]:
     return municipality_ids_of(request.user, role=Role.ADMIN)
 
 
@@ -85,14 +85,16 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.municipality_lookup}__in": _administered(request)})
+        return queryset.filter(
+            **{f"{self.municipality_lookup}__in": administered_municipality_ids(request)}
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.scope(request, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if not request.user.is_superuser:
-            ids = _administered(request)
+            ids = administered_municipality_ids(request)
             model = db_field.related_model
             if model is Municipality:
                 kwargs["queryset"] = Municipality.objects.filter(pk__in=ids)
@@ -133,7 +135,8 @@ class OrganisationAdmin(ScopedAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(
-            Q(municipality__isnull=True) | Q(municipality__in=_administered(request))
+            Q(municipality__isnull=True)
+            | Q(municipality__in=administered_municipality_ids(request))
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -154,7 +157,9 @@ class TeamAdmin(ScopedAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "districts" and not request.user.is_superuser:
-            kwargs["queryset"] = District.objects.filter(municipality__in=_administered(request))
+            kwargs["queryset"] = District.objects.filter(
+                municipality__in=administered_municipality_ids(request)
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -255,7 +260,8 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
             return queryset
         # New accounts have no membership yet; they stay visible until they get one.
         return queryset.filter(
-            Q(memberships__municipality__in=_administered(request)) | Q(memberships__isnull=True)
+            Q(memberships__municipality__in=administered_municipality_ids(request))
+            | Q(memberships__isnull=True)
         ).distinct()
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:

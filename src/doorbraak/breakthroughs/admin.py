@@ -12,14 +12,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.admin import ScopedAdmin, admin_site
+from doorbraak.accounts.admin import ScopedAdmin, admin_site, administered_municipality_ids
 from doorbraak.accounts.models import Membership, Role
-from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.breakthroughs.models import ContactProfile, EscalationSettings
-
-
-def _administered(request: HttpRequest) -> set[int]:
-    return municipality_ids_of(request.user, role=Role.ADMIN)
 
 
 class EscalationSettingsForm(forms.ModelForm[EscalationSettings]):
@@ -100,6 +95,8 @@ class ContactProfileAdmin(ScopedAdmin):
         if db_field.name == "membership":
             memberships = Membership.objects.select_related("user", "organisation")
             if not request.user.is_superuser:
-                memberships = memberships.filter(municipality__in=_administered(request))
+                memberships = memberships.filter(
+                    municipality__in=administered_municipality_ids(request)
+                )
             kwargs["queryset"] = memberships
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -27,13 +27,14 @@ from rest_framework.views import APIView
 from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of, organisation_list
 from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
-from doorbraak.breakthroughs import partner_selectors, policies, selectors, services
+from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     EscalationLevel,
     PartnerRequest,
 )
+from doorbraak.breakthroughs.partner import selectors as partner_selectors
 from doorbraak.breakthroughs.serializers import (
     BottleneckInputSerializer,
     BottleneckSerializer,

@@ -15,7 +15,7 @@ urlpatterns = [
     path("zelfredzaamheid/", include("doorbraak.assessments.urls")),
     path("plannen/", include("doorbraak.plans.urls")),
     path("doorbraken/", include("doorbraak.breakthroughs.urls")),
-    path("partners/", include("doorbraak.breakthroughs.partner_urls")),
+    path("partners/", include("doorbraak.breakthroughs.partner.urls")),
     path("bibliotheek/kosten/", include("doorbraak.catalogue.urls")),
     path("bibliotheek/", include("doorbraak.library.urls")),
     path("doorbraaktafels/", include("doorbraak.tables.urls")),

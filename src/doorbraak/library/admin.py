@@ -13,14 +13,8 @@ from django.db import models
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
-from doorbraak.accounts.admin import ScopedAdmin, admin_site
-from doorbraak.accounts.models import Role
-from doorbraak.accounts.selectors import municipality_ids_of
+from doorbraak.accounts.admin import ScopedAdmin, admin_site, administered_municipality_ids
 from doorbraak.library.models import Regulation
-
-
-def _administered(request: HttpRequest) -> set[int]:
-    return municipality_ids_of(request.user, role=Role.ADMIN)
 
 
 @admin.register(Regulation, site=admin_site)
@@ -47,7 +41,8 @@ class RegulationAdmin(ScopedAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(
-            Q(municipality__isnull=True) | Q(municipality__in=_administered(request))
+            Q(municipality__isnull=True)
+            | Q(municipality__in=administered_municipality_ids(request))
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

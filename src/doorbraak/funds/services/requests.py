@@ -1,6 +1,6 @@
 """The life of a fund request: draft, submit, approve, pay, repay, cancel.
 
-Lock order (docs/locking.md): fund, then request (``_locked_request``). Drafting locks
+Lock order (docs/locking.md): fund, then request (``lock_request``). Drafting locks
 nothing: inserting the request takes only ``FOR KEY SHARE`` on the fund, which does not
 conflict with the ``FOR NO KEY UPDATE`` of an approval; submitting checks again under the
 locks.
@@ -29,16 +29,16 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     PayeeKind,
 )
-from doorbraak.funds.services._common import (
-    _check_amount,
-    _check_household_cap,
-    _check_payee,
-    _label,
-    _locked_request,
-    _log,
-    _require_open_household,
-    _require_status,
-    _timeline,
+from doorbraak.funds.services.common import (
+    check_amount,
+    check_household_cap,
+    check_payee,
+    lock_request,
+    record_processing,
+    record_timeline,
+    request_label,
+    require_open_household,
+    require_status,
 )
 from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
@@ -75,7 +75,7 @@ def _check_household(actor: User, fund_request: FundRequest, household: Househol
         raise ValidationError(
             {"household": _("This fund is not for this household's municipality.")}
         )
-    _require_open_household(household)
+    require_open_household(household)
 
 
 @retry_on_deadlock
@@ -103,10 +103,10 @@ def fund_request_draft(
     summary = (summary or "").strip()
     if not summary:
         errors["summary"] = _("Describe what the money is for, without names.")
-    _check_amount(errors, "amount_cents", amount_cents)
+    check_amount(errors, "amount_cents", amount_cents)
     if purpose not in FundPurpose.values:
         errors["purpose"] = _("Choose a purpose from the list.")
-    payee_name, iban = _check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
+    payee_name, iban = check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
     _check_links(
         errors,
         actor=actor,
@@ -136,11 +136,11 @@ def fund_request_draft(
         _check_household(actor, fund_request, household)
         fund_request.household = household
     fund_request.save()
-    _log(actor=actor, action=ProcessingAction.CREATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.CREATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request drafted: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request drafted: %(amount)s for %(purpose)s") % request_label(fund_request),
     )
     return fund_request
 
@@ -163,8 +163,8 @@ def fund_request_update(
     """The team changes a draft; once submitted a request is not edited but cancelled."""
     if not policies.works_on_request(actor, fund_request):
         raise PermissionDenied
-    fund_request = _locked_request(fund_request)
-    _require_status(
+    fund_request = lock_request(fund_request)
+    require_status(
         fund_request,
         FundRequestStatus.DRAFT,
         message=_("A submitted request cannot be changed; cancel it and draft a new one."),
@@ -173,10 +173,10 @@ def fund_request_update(
     summary = (summary or "").strip()
     if not summary:
         errors["summary"] = _("Describe what the money is for, without names.")
-    _check_amount(errors, "amount_cents", amount_cents)
+    check_amount(errors, "amount_cents", amount_cents)
     if purpose not in FundPurpose.values:
         errors["purpose"] = _("Choose a purpose from the list.")
-    payee_name, iban = _check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
+    payee_name, iban = check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
     _check_links(
         errors,
         actor=actor,
@@ -195,7 +195,7 @@ def fund_request_update(
     fund_request.breakthrough = breakthrough
     fund_request.prevents_cost_item = prevents_cost_item
     fund_request.save()
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     return fund_request
 
 
@@ -207,8 +207,8 @@ def fund_request_attach_household(
     """Tie an anonymously discussed draft to a household of the team."""
     if not policies.works_on_request(actor, fund_request):
         raise PermissionDenied
-    fund_request = _locked_request(fund_request)
-    _require_status(
+    fund_request = lock_request(fund_request)
+    require_status(
         fund_request,
         FundRequestStatus.DRAFT,
         message=_("Only a draft request can be tied to a household."),
@@ -218,12 +218,12 @@ def fund_request_attach_household(
     _check_household(actor, fund_request, household)
     fund_request.household = household
     fund_request.save(update_fields=["household"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
         summary=_("Fund request tied to this household: %(amount)s for %(purpose)s")
-        % _label(fund_request),
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -242,8 +242,8 @@ def fund_request_link_table_decision(
     ref = (table_decision_ref or "").strip()
     if not ref or len(ref) > 64:
         raise ValidationError({"table_decision_ref": _("Enter the reference of the decision.")})
-    fund_request = _locked_request(fund_request)
-    _require_status(
+    fund_request = lock_request(fund_request)
+    require_status(
         fund_request,
         FundRequestStatus.DRAFT,
         FundRequestStatus.REQUESTED,
@@ -251,7 +251,7 @@ def fund_request_link_table_decision(
     )
     fund_request.table_decision_ref = ref
     fund_request.save(update_fields=["table_decision_ref"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     return fund_request
 
 
@@ -261,9 +261,9 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     """Ask for approval: caps are checked and the mandate rule in force is copied."""
     if not policies.works_on_request(actor, fund_request):
         raise PermissionDenied
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     fund = fund_request.fund
-    _require_status(
+    require_status(
         fund_request, FundRequestStatus.DRAFT, message=_("This request has already been submitted.")
     )
     errors: dict[str, str] = {}
@@ -286,8 +286,8 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     if errors:
         raise ValidationError(errors)
     assert fund_request.household is not None
-    _require_open_household(fund_request.household)
-    _check_household_cap(fund_request, statuses=COUNTING_STATUSES)
+    require_open_household(fund_request.household)
+    check_household_cap(fund_request, statuses=COUNTING_STATUSES)
     rule = mandate_rule_in_force(fund=fund, amount_cents=fund_request.amount_cents)
     if rule is None:
         raise ValidationError(
@@ -304,11 +304,12 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     fund_request.status = FundRequestStatus.REQUESTED
     fund_request.submitted_at = timezone.now()
     fund_request.save()
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request submitted: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request submitted: %(amount)s for %(purpose)s")
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -321,9 +322,9 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
     The fund row is locked first, so concurrent approvals queue and each sees the
     commitments of those before it: the available balance never goes below zero.
     """
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     fund = fund_request.fund
-    _require_status(
+    require_status(
         fund_request,
         FundRequestStatus.REQUESTED,
         message=_("This request is not waiting for approval."),
@@ -356,7 +357,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
                 }
             )
         # Requests submitted side by side may together pass the cap: check the committed ones.
-        _check_household_cap(
+        check_household_cap(
             fund_request,
             statuses=[s for s in COUNTING_STATUSES if s != FundRequestStatus.REQUESTED],
         )
@@ -372,8 +373,8 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
         fund_request.status = FundRequestStatus.APPROVED
         fund_request.decided_at = now
         fund_request.save(update_fields=["status", "decided_at"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
         summary=(
@@ -381,7 +382,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
             if final
             else _("Fund request: one more approval given for %(amount)s")
         )
-        % _label(fund_request),
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -393,7 +394,7 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the request is rejected.")})
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.can_reject(actor, fund_request):
         if fund_request.status != FundRequestStatus.REQUESTED:
             raise ValidationError(_("This request is not waiting for approval."))
@@ -404,11 +405,12 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     fund_request.rejection_reason = reason
     fund_request.decided_at = timezone.now()
     fund_request.save(update_fields=["status", "rejection_reason", "decided_at"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request rejected: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request rejected: %(amount)s for %(purpose)s")
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -432,10 +434,10 @@ def fund_request_pay(
         errors["paid_on"] = _("Enter the date of payment; it cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
-    _require_status(
+    require_status(
         fund_request, FundRequestStatus.APPROVED, message=_("Only an approved request can be paid.")
     )
     ledger.pay(request=fund_request, created_by=actor, idempotency_key=idempotency_key)
@@ -444,11 +446,11 @@ def fund_request_pay(
     fund_request.paid_on = paid_on
     fund_request.paid_by = actor
     fund_request.save(update_fields=["status", "payment_reference", "paid_on", "paid_by"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request paid: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request paid: %(amount)s for %(purpose)s") % request_label(fund_request),
     )
     return fund_request
 
@@ -457,7 +459,7 @@ def fund_request_pay(
 @transaction.atomic
 def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) -> FundRequest:
     """Withdraw a request before payment; an approved one gets its commitment reversed."""
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.can_cancel(actor, fund_request):
         if fund_request.status not in (
             FundRequestStatus.DRAFT,
@@ -479,11 +481,12 @@ def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) 
     fund_request.status = FundRequestStatus.CANCELLED
     fund_request.cancel_reason = reason
     fund_request.save(update_fields=["status", "cancel_reason"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request cancelled: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request cancelled: %(amount)s for %(purpose)s")
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -498,17 +501,17 @@ def fund_request_repay(
     note: str = "",
 ) -> FundRequest:
     """Money came back (all of it, or ``amount_cents``): it is available again."""
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
-    _require_status(
+    require_status(
         fund_request,
         FundRequestStatus.PAID,
         message=_("Only a paid request can be repaid or written off."),
     )
     amount = fund_request.amount_cents if amount_cents is None else amount_cents
     errors: dict[str, str] = {}
-    _check_amount(errors, "amount_cents", amount)
+    check_amount(errors, "amount_cents", amount)
     if not errors and amount > fund_request.amount_cents:
         errors["amount_cents"] = _("More cannot be repaid than was paid (%(amount)s).") % {
             "amount": format_euros(fund_request.amount_cents)
@@ -520,8 +523,8 @@ def fund_request_repay(
     fund_request.repaid_cents = amount
     fund_request.closed_note = (note or "").strip()
     fund_request.save(update_fields=["status", "repaid_cents", "closed_note"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
         summary=_("Fund request repaid: %(amount)s") % {"amount": format_euros(amount)},
@@ -537,10 +540,10 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why the amount is written off.")})
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
-    _require_status(
+    require_status(
         fund_request,
         FundRequestStatus.PAID,
         message=_("Only a paid request can be repaid or written off."),
@@ -548,10 +551,10 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     fund_request.status = FundRequestStatus.WRITTEN_OFF
     fund_request.closed_note = note
     fund_request.save(update_fields=["status", "closed_note"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request written off: %(amount)s") % _label(fund_request),
+        summary=_("Fund request written off: %(amount)s") % request_label(fund_request),
     )
     return fund_request

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doorbraak.accounts.policies import can_view_organisations
-from doorbraak.breakthroughs import partner_selectors, policies, selectors, services
+from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.models import PartnerRequest, RequestStatus, TimeOut
-from doorbraak.breakthroughs.partner_forms import (
+from doorbraak.breakthroughs.partner import selectors as partner_selectors
+from doorbraak.breakthroughs.partner.forms import (
     InboxFilterForm,
     RequestAnswerForm,
     TimeOutAnswerForm,

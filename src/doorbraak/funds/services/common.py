@@ -29,7 +29,7 @@ OBJECT_TYPE = "funds.fundrequest"
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _log(*, actor: User, action: ProcessingAction, fund_request: FundRequest) -> None:
+def record_processing(*, actor: User, action: ProcessingAction, fund_request: FundRequest) -> None:
     """Log processing of the request's personal data (its household or the IBAN)."""
     if fund_request.household_id is None and not fund_request.iban:
         return  # an anonymous discussion holds no personal data
@@ -45,14 +45,14 @@ def _log(*, actor: User, action: ProcessingAction, fund_request: FundRequest) ->
     )
 
 
-def _timeline(*, actor: User, fund_request: FundRequest, summary: str) -> None:
+def record_timeline(*, actor: User, fund_request: FundRequest, summary: str) -> None:
     if fund_request.household is not None:
         record_event(
             household=fund_request.household, kind=EventKind.FUND, summary=summary, actor=actor
         )
 
 
-def _label(fund_request: FundRequest) -> dict[str, str]:
+def request_label(fund_request: FundRequest) -> dict[str, str]:
     return {
         "amount": format_euros(fund_request.amount_cents),
         "purpose": str(fund_request.get_purpose_display()),
@@ -60,14 +60,14 @@ def _label(fund_request: FundRequest) -> dict[str, str]:
     }
 
 
-def _check_amount(errors: dict[str, str], name: str, amount_cents: int | None) -> None:
+def check_amount(errors: dict[str, str], name: str, amount_cents: int | None) -> None:
     if amount_cents is None or isinstance(amount_cents, bool) or amount_cents <= 0:
         errors[name] = _("Enter an amount greater than zero.")
     elif amount_cents > MAX_AMOUNT_CENTS:
         errors[name] = _("This amount is too large; check the number.")
 
 
-def _check_optional_cap(errors: dict[str, str], name: str, cents: int | None) -> None:
+def check_optional_cap(errors: dict[str, str], name: str, cents: int | None) -> None:
     if cents is not None and (isinstance(cents, bool) or cents <= 0):
         errors[name] = _("Leave the maximum empty or enter an amount greater than zero.")
 
@@ -82,7 +82,7 @@ def normalise_iban(value: str) -> str:
         ) from error
 
 
-def _check_payee(
+def check_payee(
     errors: dict[str, str], *, payee_kind: str, payee_name: str, iban: str
 ) -> tuple[str, str]:
     payee_name = (payee_name or "").strip()
@@ -101,7 +101,7 @@ def _check_payee(
     return payee_name, iban
 
 
-def _locked_request(fund_request: FundRequest) -> FundRequest:
+def lock_request(fund_request: FundRequest) -> FundRequest:
     """Lock the fund, then the request (always in this order, so no deadlocks).
 
     Both ``FOR NO KEY UPDATE`` (docs/locking.md). The household of the request is not
@@ -117,12 +117,12 @@ def _locked_request(fund_request: FundRequest) -> FundRequest:
     return locked
 
 
-def _require_status(fund_request: FundRequest, *statuses: str, message: str) -> None:
+def require_status(fund_request: FundRequest, *statuses: str, message: str) -> None:
     if fund_request.status not in statuses:
         raise ValidationError(message)
 
 
-def _household_total(fund_request: FundRequest, *, statuses: Sequence[str]) -> int:
+def household_total(fund_request: FundRequest, *, statuses: Sequence[str]) -> int:
     if fund_request.household_id is None:
         return 0
     total = (
@@ -137,11 +137,11 @@ def _household_total(fund_request: FundRequest, *, statuses: Sequence[str]) -> i
     return int(total or 0)
 
 
-def _check_household_cap(fund_request: FundRequest, *, statuses: Sequence[str]) -> None:
+def check_household_cap(fund_request: FundRequest, *, statuses: Sequence[str]) -> None:
     cap = fund_request.fund.cap_per_household_year_cents
     if cap is None or fund_request.household_id is None:
         return
-    earlier = _household_total(fund_request, statuses=statuses)
+    earlier = household_total(fund_request, statuses=statuses)
     if earlier + fund_request.amount_cents > cap:
         raise ValidationError(
             {
@@ -154,7 +154,7 @@ def _check_household_cap(fund_request: FundRequest, *, statuses: Sequence[str]) 
         )
 
 
-def _require_open_household(household: Household) -> None:
+def require_open_household(household: Household) -> None:
     status = Household.objects.filter(pk=household.pk).values_list("status", flat=True).first()
     if status != HouseholdStatus.ACTIVE:
         raise ValidationError(_("This household is closed; reopen it before asking for money."))

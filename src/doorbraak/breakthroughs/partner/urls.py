@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doorbraak.breakthroughs import partner_views as views
+from doorbraak.breakthroughs.partner import views
 
 app_name = "partners"
 
