@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from doorbraak.accounts.management.commands.seed_demo import Command
 from doorbraak.accounts.models import Municipality
 from doorbraak.audit.chain import verify_chain
 from doorbraak.audit.models import ProcessingLog
@@ -30,6 +29,7 @@ from doorbraak.breakthroughs.models import (
     TimeOut,
     TimeOutStatus,
 )
+from doorbraak.home.management.commands.seed_demo import Command
 from doorbraak.households.models import EventKind, HouseholdEvent
 
 COUNT = 24  # 18 breakthroughs: the first plans cover every state

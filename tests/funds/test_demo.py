@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.db import transaction
 from stdnum import iban as stdnum_iban
 
-from doorbraak.accounts.management.commands.seed_demo import Command
 from doorbraak.accounts.models import Municipality
 from doorbraak.breakthroughs.demo import seed_breakthroughs
 from doorbraak.funds import ledger
@@ -22,6 +21,7 @@ from doorbraak.funds.models import (
     LedgerTransaction,
     MandateRule,
 )
+from doorbraak.home.management.commands.seed_demo import Command
 from doorbraak.tables.demo import seed_tables
 
 

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from doorbraak.accounts.management.commands.seed_demo import Command
 from doorbraak.accounts.models import Municipality
 from doorbraak.audit.chain import verify_chain
 from doorbraak.breakthroughs.demo import seed_breakthroughs
 from doorbraak.breakthroughs.models import Decision, DecisionOutcome, EscalationLevel
+from doorbraak.home.management.commands.seed_demo import Command
 from doorbraak.households.models import Consent, ConsentPurpose
 from doorbraak.tables.demo import seed_tables
 from doorbraak.tables.models import (

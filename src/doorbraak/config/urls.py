@@ -4,11 +4,12 @@ from django.views import defaults
 
 from doorbraak.accounts import views as accounts_views
 from doorbraak.accounts.admin import admin_site
+from doorbraak.home import views as home_views
 from doorbraak.lib import failures
 from doorbraak.lib.api import API_PREFIX, problem_response
 
 urlpatterns = [
-    path("", accounts_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("", include("doorbraak.accounts.urls")),
     path("privacy/", include("doorbraak.audit.urls")),
     path("huishoudens/", include("doorbraak.households.urls")),

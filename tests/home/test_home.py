@@ -71,7 +71,7 @@ def test_the_menu_links_follow_the_script_prefix_and_mark_the_current_page(
     from django.urls import get_script_prefix, set_script_prefix
     from django.utils import translation
 
-    from doorbraak.accounts.navigation import nav_items_for
+    from doorbraak.home.navigation import nav_items_for
 
     def menu(path: str) -> dict[str, tuple[str, bool]]:
         with translation.override("en"):

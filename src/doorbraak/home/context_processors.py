@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from doorbraak.accounts.navigation import nav_items_for
+from doorbraak.home.navigation import nav_items_for
 from doorbraak.lib.otp import is_verified
 
 
