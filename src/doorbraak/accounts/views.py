@@ -25,10 +25,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from doorbraak.accounts import selectors, services
 from doorbraak.accounts.forms import LoginForm, TokenForm
 from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.otp import is_verified
 from doorbraak.lib.qrcode import qr_data_uri
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 _NEXT_SESSION_KEY = "doorbraak_next"
 

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     BottleneckKind,
@@ -41,8 +42,8 @@ from doorbraak.breakthroughs.selectors import (
 from doorbraak.breakthroughs.services import triangle_gaps
 from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
-from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib.api import camel_case
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 from doorbraak.library.serializers import RegulationRefSerializer
 
 LEVEL_HELP = (

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import organisation_list
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.forms import (
     BottleneckForm,
@@ -54,7 +55,6 @@ from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.library import selectors as library_selectors
 
 PAGE_SIZE = 25

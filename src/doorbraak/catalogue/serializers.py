@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
-from doorbraak.households.serializers import EnumField, NameRefSerializer
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 
 class CostItemSerializer(serializers.Serializer[CostItem]):

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.catalogue import selectors, services
 from doorbraak.catalogue.forms import CostFilterForm
 from doorbraak.catalogue.models import CostItem
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import filter_querystring
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 CSV_FILENAME = "kostenkengetallen.csv"
 

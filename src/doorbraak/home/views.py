@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts import selectors
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.home.navigation import nav_items_for, role_cards_for
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 
 @login_required

@@ -37,6 +37,7 @@ from doorbraak.accounts.selectors import (
     organisation_list,
     primary_membership,
 )
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments.models import Classification
 from doorbraak.breakthroughs.selectors import bottlenecks_of
 from doorbraak.households import policies, selectors, services
@@ -75,7 +76,6 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.outcomes.selectors import outcomes_of
 
 PAGE_SIZE = 25

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from doorbraak.households.serializers import EnumField, NameRefSerializer
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 from doorbraak.library.models import Deviation, Regulation, RegulationKind
 
 

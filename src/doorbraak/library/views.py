@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import filter_querystring
-from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.library import selectors
 from doorbraak.library.forms import RegulationFilterForm
 from doorbraak.library.models import Regulation

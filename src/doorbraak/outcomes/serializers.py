@@ -8,9 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.serializers import BreakthroughRefSerializer
 from doorbraak.catalogue.models import Payer
-from doorbraak.households.serializers import EnumField, UserRefSerializer
+from doorbraak.lib.serializers import EnumField
 from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 
 

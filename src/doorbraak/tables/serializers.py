@@ -17,8 +17,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.serializers import LEVEL_HELP, ReturnSerializer
-from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 from doorbraak.tables.models import (
     AgendaItem,
     AgendaItemStatus,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.models import PartnerRequest, RequestStatus, TimeOut
 from doorbraak.breakthroughs.partner import selectors as partner_selectors
@@ -31,7 +32,6 @@ from doorbraak.breakthroughs.partner.forms import (
 )
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 

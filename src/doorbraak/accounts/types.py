@@ -1,4 +1,4 @@
-"""Request types for views that only run for a logged-in user."""
+"""Request types for views that only run for a logged-in user (they name the user model)."""
 
 from __future__ import annotations
 
