@@ -23,9 +23,6 @@ TESTS = Path(__file__).resolve().parent
 KNOWN_BACK_EDGES: dict[tuple[str, str], str] = {
     ("accounts", "audit"): "account services and the user admin write the processing log",
     ("households", "assessments"): "closing schedules follow-ups; lists show the classification",
-    ("households", "plans"): "the demo households get a plan",
-    ("households", "breakthroughs"): "the household page shows the bottlenecks section",
-    ("households", "outcomes"): "the household page shows the outcomes section",
 }
 
 

@@ -39,7 +39,6 @@ from doorbraak.accounts.selectors import (
 )
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments.models import Classification
-from doorbraak.breakthroughs.selectors import bottlenecks_of
 from doorbraak.households import policies, selectors, services
 from doorbraak.households.forms import (
     CloseForm,
@@ -76,7 +75,6 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.outcomes.selectors import outcomes_of
 
 PAGE_SIZE = 25
 _URL_PLACEHOLDER = uuid.UUID(int=0)
@@ -439,8 +437,6 @@ def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         "assessments_url": _optional_url("assessments:overview", household.public_id),
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
-        "bottlenecks": list(bottlenecks_of(household=household)),
-        "outcomes": list(outcomes_of(household=household)),
         **_timeline_context(household, []),
     }
     return render(request, "households/household_detail.html", context)

@@ -38,7 +38,6 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
     Theme,
 )
-from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import (
     EventKind,
@@ -46,6 +45,7 @@ from doorbraak.households.models import (
     HouseholdStatus,
 )
 from doorbraak.households.services import household_subjects, lock_household, record_event
+from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
 from doorbraak.library.models import Regulation
 
@@ -566,7 +566,7 @@ def record_decision(
             "reason": reason[:150],
         },
     )
-    _notify(
+    notify(
         [coordinator_email(breakthrough.household)],
         _("Doorbraak: a breakthrough was decided"),
         _("A breakthrough for a household you coordinate was decided. Open Doorbraak to read why."),
@@ -812,7 +812,7 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     }
                 breakthrough_escalate(actor=None, breakthrough=breakthrough, reason=reason)
                 counts["escalated"] += 1
-                _notify(
+                notify(
                     [coordinator_email(breakthrough.household)],
                     _("Doorbraak: a breakthrough went to the next level"),
                     _(
@@ -842,7 +842,7 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                         )
                         .values_list("user__email", flat=True)
                     )
-                _notify(
+                notify(
                     recipients,
                     _("Doorbraak: a deadline is near"),
                     _(

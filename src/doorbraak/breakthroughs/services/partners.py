@@ -38,9 +38,9 @@ from doorbraak.breakthroughs.services.core import (
     require_team,
     required_text,
 )
-from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
 from doorbraak.households.services import record_event
+from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
 
 
@@ -194,7 +194,7 @@ def partner_request_send(
     contacts = contact_persons(user=actor, organisation=organisation).filter(
         municipality=breakthrough.household.municipality
     )
-    _notify(
+    notify(
         [m.user.email for m in contacts],
         _("Doorbraak: a request for your organisation"),
         _(
@@ -298,7 +298,7 @@ def partner_request_answer(
             summary=_("%(organisation)s asks for more information: %(question)s")
             % {"organisation": organisation.name, "question": answer[:150]},
         )
-    _notify(
+    notify(
         [request.asked_by.email, coordinator_email(breakthrough.household)],
         _("Doorbraak: a partner organisation answered"),
         _("A partner organisation answered your request. Open Doorbraak to read the answer."),

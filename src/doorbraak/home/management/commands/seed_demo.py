@@ -224,7 +224,7 @@ class Command(BaseCommand):
 
     def _seed_households(self, count: int) -> int:
         """Synthetic colleagues per team (no password: they never log in) and households."""
-        from doorbraak.households.demo import seed_households
+        from doorbraak.home.demo_households import seed_households
 
         municipality = Municipality.objects.get(code=MUNICIPALITY[1])
         fake = Faker("nl_NL")
