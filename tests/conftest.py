@@ -13,11 +13,15 @@ Municipality "Gemeente Zuid" (the other tenant):
 from __future__ import annotations
 
 import datetime
+import functools
+import importlib
 import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -204,3 +208,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Reload what the data migrations seed (life domains, law library, cost catalogue).
+
+    Transactional tests flush every table afterwards, so the next transactional test (a
+    browser test, the logging test that runs seed_demo) would find these empty. Django's
+    serialized rollback cannot help here: the Playwright event loop gives the test a
+    different database connection object than the one that holds the serialized copy. The
+    loaders are the migrations' own functions, and are idempotent.
+    """
+    for module, function, state in _REFERENCE_LOADERS:
+        getattr(importlib.import_module(module), function)(_state_apps(state), None)
+
+
+#: The data migrations that seed reference data, and the migration whose state they ran in
+#: (the law library and the cost catalogue have moved apps since: their models are found
+#: under the old labels only in that state).
+_REFERENCE_LOADERS = (
+    (
+        "doorbraak.assessments.migrations.0003_default_life_domains",
+        "load",
+        ("assessments", "0003_default_life_domains"),
+    ),
+    (
+        "doorbraak.breakthroughs.migrations.0004_seed_law_library",
+        "load",
+        ("breakthroughs", "0004_seed_law_library"),
+    ),
+    (
+        "doorbraak.outcomes.migrations.0002_seed_cost_catalogue",
+        "seed",
+        ("outcomes", "0002_seed_cost_catalogue"),
+    ),
+)
+
+
+@functools.cache
+def _state_apps(node: tuple[str, str]) -> Any:
+    """The models as they were right after migration ``node`` (computed once per run)."""
+    return MigrationLoader(connection).project_state(node).apps

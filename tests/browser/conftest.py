@@ -66,24 +66,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db: None) -> None:
-    """Reload what the data migrations seed (life domains, law library, cost catalogue).
-
-    Transactional tests flush every table afterwards, so the next browser test would find
-    these empty. Django's serialized rollback cannot help here: the Playwright event loop
-    gives the test a different database connection object than the one that holds the
-    serialized copy. The loaders are the migrations' own functions, and are idempotent.
-    """
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in (
-        ("doorbraak.assessments.migrations.0003_default_life_domains", "load"),
-        ("doorbraak.breakthroughs.migrations.0004_seed_law_library", "load"),
-        ("doorbraak.outcomes.migrations.0002_seed_cost_catalogue", "seed"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def _reference_data(reference_data: None) -> None:
+    """Every browser test starts with the reference data (see ``reference_data``)."""
 
 
 def axe_violations(

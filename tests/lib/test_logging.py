@@ -65,7 +65,7 @@ def _personal_data() -> set[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_main_flows_log_no_personal_data(json_log: io.StringIO) -> None:
+def test_the_main_flows_log_no_personal_data(json_log: io.StringIO, reference_data: None) -> None:
     # seed_demo runs the whole method through the real services: intake, assessments,
     # plans, bottlenecks, breakthroughs with escalation, tables, fund requests and
     # payments, outcomes, signals; then a professional works through the pages.

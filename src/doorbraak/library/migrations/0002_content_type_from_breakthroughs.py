@@ -3,6 +3,7 @@
 Permissions hang on the content type, so whoever could change the law library keeps that
 right, and admin log entries keep pointing at their objects. A fresh database has no
 content types yet at this point; they are created after migrating, under the new label.
+Reversible: backwards the label goes back.
 """
 
 from typing import Any
@@ -12,9 +13,14 @@ from django.db import migrations
 
 def _relabel(apps: Any, old: str, new: str) -> None:
     content_type = apps.get_model("contenttypes", "ContentType")
-    if content_type.objects.filter(app_label=new, model="regulation").exists():
-        return
-    content_type.objects.filter(app_label=old, model="regulation").update(app_label=new)
+    before = content_type.objects.filter(app_label=old, model="regulation").first()
+    if before is None:
+        return  # a fresh database: the content type is created after migrating
+    # Migrating step by step, Django may already have created an empty content type under
+    # the new label (with unassigned permissions): the one with the history wins.
+    content_type.objects.filter(app_label=new, model="regulation").delete()
+    before.app_label = new
+    before.save(update_fields=["app_label"])
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
