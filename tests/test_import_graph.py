@@ -115,6 +115,13 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
 
 
+def _is_module(dotted: str) -> bool:
+    """Whether ``doorbraak.x.y`` / ``tests.x.y`` names a module or package of ours."""
+    root = SRC.parent if dotted.startswith("doorbraak") else TESTS.parent
+    path = root.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
 def _private_imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     ours = ("doorbraak", "tests")
@@ -125,7 +132,8 @@ def _private_imports(path: Path) -> list[str]:
             for alias in node.names:
                 if alias.name.startswith("_"):
                     found.append(f"{path}:{node.lineno} imports {node.module}.{alias.name}")
-                module_names.add(alias.asname or alias.name)
+                if _is_module(f"{node.module}.{alias.name}"):
+                    module_names.add(alias.asname or alias.name)
             if any(part.startswith("_") for part in node.module.split(".")):
                 found.append(f"{path}:{node.lineno} imports from private {node.module}")
         elif isinstance(node, ast.Import):
@@ -139,7 +147,6 @@ def _private_imports(path: Path) -> list[str]:
             and node.value.id in module_names
             and node.attr.startswith("_")
             and not node.attr.startswith("__")
-            and node.attr != "_meta"  # Django's documented model options
         ):
             found.append(f"{path}:{node.lineno} uses {node.value.id}.{node.attr}")
     return found
@@ -149,3 +156,19 @@ def test_no_module_imports_another_module_s_private_names() -> None:
     paths = [*sorted(SRC.rglob("*.py")), *sorted(TESTS.rglob("*.py"))]
     found = [line for path in paths for line in _private_imports(path)]
     assert found == []
+
+
+def test_the_private_name_check_finds_planted_ones(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "from doorbraak.breakthroughs import policies\n"
+        "from doorbraak.lib.spreadsheet import _FORMULA_START\n"
+        "policies._hidden(1)\n"
+        "from doorbraak.accounts.admin import admin_site\n"
+        "admin_site._registry  # an object's attribute, not a module's name\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ", 1)[1] for line in _private_imports(planted)] == [
+        "imports doorbraak.lib.spreadsheet._FORMULA_START",
+        "uses policies._hidden",
+    ]

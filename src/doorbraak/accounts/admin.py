@@ -7,11 +7,15 @@ is written to the processing log.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Model, Q, QuerySet
+from django.db import router
+from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +58,87 @@ def administered_municipality_ids(request: HttpRequest) -> set[int]:
     return municipality_ids_of(request.user, role=Role.ADMIN)
 
 
+#: Apps whose rows are configuration or bookkeeping of accounts, never case content.
+_CONFIGURATION_APPS = frozenset(
+    {"admin", "auth", "contenttypes", "sessions", "axes", "otp_totp", "otp_static", "django_otp"}
+)
+
+
+def is_configuration(model: type[Model]) -> bool:
+    """Whether rows of ``model`` are configuration, which an administrator may see.
+
+    Everything the admin site registers is configuration, and so are the accounts' own
+    bookkeeping tables; every other model (households, plans, breakthroughs, fund
+    requests, the processing log, …) is case content. A many-to-many table is
+    configuration only when both its sides are.
+    """
+    if model._meta.auto_created:
+        targets = [
+            f.related_model
+            for f in model._meta.fields
+            if isinstance(f, ForeignKey) and not isinstance(f.related_model, str)
+        ]
+        return all(is_configuration(target) for target in targets)
+    return (
+        model in admin_site._registry
+        or model is Membership
+        or model._meta.app_label in _CONFIGURATION_APPS
+    )
+
+
+def _counted(counts: Counter[type[Model]]) -> list[str]:
+    """'65 huishoudens' per model, never the rows themselves (their names are case content)."""
+    return [
+        f"{count} "
+        + str(model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural)
+        for model, count in sorted(counts.items(), key=lambda item: str(item[0]._meta.verbose_name))
+    ]
+
+
+def deletion_summary(
+    objs: Iterable[Model], using: str
+) -> tuple[Counter[type[Model]], Counter[type[Model]]]:
+    """What deleting ``objs`` would touch: (configuration rows, case-content rows), counted.
+
+    Case content counts rows that would be deleted with the objects, rows that protect
+    them, and rows that would lose their reference to them (SET_NULL): a team, user,
+    district or organisation that dossiers refer to is deactivated, not deleted.
+    """
+    collector = NestedObjects(using=using)
+    collector.collect(list(objs))
+    counts: Counter[type[Model]] = Counter()
+    model_objs: dict[Any, set[Model]] = collector.model_objs
+    for collected, instances in model_objs.items():
+        counts[collected] += len(instances)
+    for protected in collector.protected:
+        counts[type(protected)] += 1
+    field_updates: dict[tuple[Any, Any], list[Any]] = collector.field_updates
+    for (field, _value), batches in field_updates.items():
+        for batch in batches:
+            counts[field.model] += batch.count() if isinstance(batch, QuerySet) else len(batch)
+    configuration: Counter[type[Model]] = Counter()
+    case: Counter[type[Model]] = Counter()
+    for model, count in counts.items():
+        (configuration if is_configuration(model) else case)[model] += count
+    return configuration, case
+
+
+def scoped_choices(model: Any, request: HttpRequest) -> QuerySet[Any] | None:
+    """The rows of a configuration model an administrator may choose, or None."""
+    if request.user.is_superuser:
+        return None
+    ids = administered_municipality_ids(request)
+    if model is Municipality:
+        return Municipality.objects.filter(pk__in=ids)
+    if model in (District, Team):
+        return model.objects.filter(municipality__in=ids)
+    if model is Organisation:
+        return Organisation.objects.filter(Q(municipality__isnull=True) | Q(municipality__in=ids))
+    if model is User:
+        return User.objects.filter(memberships__municipality__in=ids).distinct()
+    return None
+
+
 class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Only administrators, only their own municipalities (superusers see everything)."""
 
@@ -92,19 +177,58 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.scope(request, super().get_queryset(request))
 
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        """A filter on a relation offers only values of the administrator's own rows."""
+        filters: list[Any] = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if not request.user.is_superuser:
-            ids = administered_municipality_ids(request)
-            model = db_field.related_model
-            if model is Municipality:
-                kwargs["queryset"] = Municipality.objects.filter(pk__in=ids)
-            elif model in (District, Team):
-                kwargs["queryset"] = model.objects.filter(municipality__in=ids)
-            elif model is Organisation:
-                kwargs["queryset"] = Organisation.objects.filter(
-                    Q(municipality__isnull=True) | Q(municipality__in=ids)
-                )
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """The delete confirmation shows counts, never rows, and refuses case content.
+
+        Django lists every row a deletion would take with it, by name: for a team that is
+        every household of the team. An administrator sees configuration, not case content,
+        so the page counts ("3 lidmaatschappen") and a deletion that would touch a dossier is
+        refused, with what depends on the object counted.
+        """
+        using = router.db_for_write(self.model)
+        configuration, case = deletion_summary(objs, using)
+        model_count = {
+            str(model._meta.verbose_name_plural): count for model, count in configuration.items()
+        }
+        perms_needed = {
+            str(model._meta.verbose_name)
+            for model in configuration
+            if model in self.admin_site._registry
+            and not self.admin_site._registry[model].has_delete_permission(request)
+        }
+        if case:
+            protected = [*_counted(case), str(self.deletion_refused_hint)]
+            return _counted(configuration), model_count, perms_needed, protected
+        return _counted(configuration), model_count, perms_needed, []
+
+    #: Shown under the counted dossiers when a deletion is refused.
+    deletion_refused_hint = _(
+        "Dossiers depend on this, so it cannot be deleted. End its use instead "
+        "(end the memberships, or make the account inactive)."
+    )
 
 
 @admin.register(Municipality, site=admin_site)
@@ -155,13 +279,6 @@ class TeamAdmin(ScopedAdmin):
     search_fields = ["name"]
     filter_horizontal = ["districts"]
 
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "districts" and not request.user.is_superuser:
-            kwargs["queryset"] = District.objects.filter(
-                municipality__in=administered_municipality_ids(request)
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
 
 class MembershipForm(ModelForm[Membership]):
     """Refuses impossible combinations (a professional without a team, …) with a message."""
@@ -198,6 +315,12 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     fields = ["role", "organisation", "municipality", "team", "valid_from", "valid_until"]
     fk_name = "user"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return can_administer(request.user)
