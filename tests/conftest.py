@@ -16,14 +16,17 @@ import datetime
 import functools
 import importlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.test import Client
+from django.test import Client, override_settings
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
 from doorbraak.households.models import Household, MemberRole
@@ -34,6 +37,12 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+
+# Hypothesis's default deadline (200 ms an example) is a wall-clock assertion: on a busy
+# machine or beside another xdist worker a slow example failed a correct test. The examples
+# themselves stay random; a failing one is printed so that it can be reproduced.
+hypothesis_settings.register_profile("doorbraak", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("doorbraak")
 
 
 @dataclass
@@ -115,6 +124,19 @@ def cast(db: None) -> Cast:
     )
 
 
+def load_reference_data() -> None:
+    """Load again what the data migrations seed: life domains, law library, cost catalogue.
+
+    A transactional test (``transaction=True``, ``live_server``) flushes every table
+    afterwards, these too, so a later transactional test on the same worker finds them
+    empty. The loaders are the migrations' own functions, and are idempotent; each runs in
+    the migration state it was written for (the law library and the cost catalogue have
+    moved apps since: their models are found under the old labels only in that state).
+    """
+    for module, function, state in _REFERENCE_LOADERS:
+        getattr(importlib.import_module(module), function)(_state_apps(state), None)
+
+
 def login_verified(client: Client, user: User) -> Client:
     """Log ``user`` in with both factors done, as the real two-step flow leaves it."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -161,6 +183,18 @@ def _dummy_task_backend(settings: Any) -> None:
 
 
 @pytest.fixture
+def dora(cast: Cast) -> User:
+    """A second professional of Buurtteam A, beside Alice (approvals need someone else)."""
+    return _member(
+        {"username": "dora"},
+        role=Role.PROFESSIONAL,
+        team=cast.team_a,
+        organisation=cast.team_a.organisation,
+        municipality=cast.north,
+    )
+
+
+@pytest.fixture
 def household_a(cast: Cast) -> Household:
     """A household of Buurtteam A, coordinated by Alice, with a head and a child."""
     from tests.factories import HouseholdFactory, MemberFactory
@@ -191,10 +225,28 @@ def household_z(cast: Cast) -> Household:
     return HouseholdFactory(team=cast.team_z, name="Huishouden Smit", coordinator=cast.mallory)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Real hashers cost ~0.3 s per persona; the tests are about behaviour, not strength.
+
+    Session-wide, so that the seeded demo of ``tests/demo/`` (built before any
+    function-scoped fixture runs) hashes its passwords quickly too.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Real hashers cost ~0.3 s per persona; the tests are about behaviour, not strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _default_language() -> Iterator[None]:
+    """Every test starts, and leaves, in the default language (Dutch).
+
+    A request through the test client activates the language of the request in this thread
+    and leaves it active; without this the next test (in random order: any test) would
+    compare its Dutch messages with English ones.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -212,16 +264,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
-    """Reload what the data migrations seed (life domains, law library, cost catalogue).
+    """Reload what the data migrations seed (see ``load_reference_data``).
 
-    Transactional tests flush every table afterwards, so the next transactional test (a
-    browser test, the logging test that runs seed_demo) would find these empty. Django's
-    serialized rollback cannot help here: the Playwright event loop gives the test a
-    different database connection object than the one that holds the serialized copy. The
-    loaders are the migrations' own functions, and are idempotent.
+    Django's serialized rollback cannot help here: the Playwright event loop gives the test
+    a different database connection object than the one that holds the serialized copy.
     """
-    for module, function, state in _REFERENCE_LOADERS:
-        getattr(importlib.import_module(module), function)(_state_apps(state), None)
+    load_reference_data()
 
 
 #: The data migrations that seed reference data, and the migration whose state they ran in
@@ -250,3 +298,31 @@ _REFERENCE_LOADERS = (
 def _state_apps(node: tuple[str, str]) -> Any:
     """The models as they were right after migration ``node`` (computed once per run)."""
     return MigrationLoader(connection).project_state(node).apps
+
+
+# --- xdist: which tests share a worker ------------------------------------------------------
+#: Files whose tests must run on one xdist worker, by group: the seeded demo is seeded once
+#: per worker that runs it, and the many-thread tests must not run side by side against
+#: PostgreSQL's max_connections (100). Every other test is scheduled on its own.
+SHARED_WORKER_FILES = {
+    "tests/demo/test_demo.py": "demo",
+    "tests/funds/test_concurrency.py": "concurrency",
+    "tests/test_concurrency_pg.py": "concurrency",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` by file, because loadgroup itself ignores ``xdist_group`` marks
+    with pytest 9.2 (pytest-xdist issue 1386: it writes the group into the old node id).
+
+    Tests keep the order of the collection on each worker, as with ``--dist load``: the
+    database tests before the transactional ones, whose flush empties the reference data.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedWorkerScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return SHARED_WORKER_FILES.get(nodeid.split("::", 1)[0], nodeid)
+
+    return SharedWorkerScheduling(config, log)

@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from doorbraak.accounts.models import Role, User
+from doorbraak.accounts.models import User
 from doorbraak.assessments import services as assessments
 from doorbraak.assessments.models import Assessment, LifeDomain
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
@@ -45,7 +45,6 @@ from doorbraak.households.selectors import household_open
 from doorbraak.plans import services as plans
 from doorbraak.plans.models import ActionOwner, Goal, Plan
 from tests.conftest import Cast, login_verified
-from tests.factories import MembershipFactory
 from tests.funds.factories import (
     IBAN,
     FundFactory,
@@ -54,6 +53,7 @@ from tests.funds.factories import (
     submitted_in_bulk,
 )
 
+# With the other many-thread tests on one xdist worker: SHARED_WORKER_FILES in tests/conftest.py.
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 REPETITIONS = 20
@@ -122,17 +122,6 @@ def domains(cast: Cast) -> list[LifeDomain]:
         django_apps, None
     )
     return assessments.domains_for(cast.north)
-
-
-@pytest.fixture
-def dora(cast: Cast) -> User:
-    """A second professional of Buurtteam A, beside Alice."""
-    return MembershipFactory(
-        role=Role.PROFESSIONAL,
-        team=cast.team_a,
-        organisation=cast.team_a.organisation,
-        municipality=cast.north,
-    ).user
 
 
 def newcomer(index: int, role: MemberRole = MemberRole.OTHER_ADULT) -> households.MemberData:
@@ -392,7 +381,7 @@ def test_a_partner_answers_while_a_member_is_added_and_an_assessment_is_recorded
     """The breakthrough used to be locked with its household, municipality and team."""
     from doorbraak.breakthroughs import services as breakthroughs
     from doorbraak.breakthroughs.models import PartnerRequest, RequestStatus
-    from tests.breakthroughs.test_services import give_consent, send, submitted
+    from tests.breakthroughs.builders import give_consent, send, submitted
 
     give_consent(cast, household_a, cast.uwv)
     request: PartnerRequest = send(cast, submitted(cast, household_a))

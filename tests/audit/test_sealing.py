@@ -31,7 +31,7 @@ from tests.audit.test_processing_log import record, tamper
 from tests.conftest import Cast
 
 
-def _tamper_seal(sql: str, params: list[object]) -> None:
+def tamper_seal(sql: str, params: list[object]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -176,11 +176,11 @@ def test_a_changed_or_removed_seal_is_detected(cast: Cast) -> None:
     record(cast, subjects=["p-1", "p-2", "p-3", "p-4"])
     seal_processing_log(batch_size=1)
     first, second, third, _fourth = ProcessingLogSeal.objects.order_by("last_record_id")
-    _tamper_seal("UPDATE audit_processinglogseal SET record_count = 7 WHERE id = %s", [first.pk])
+    tamper_seal("UPDATE audit_processinglogseal SET record_count = 7 WHERE id = %s", [first.pk])
     assert any("signature" in b.reason and b.seal_id == first.pk for b in verify_chain().breaks)
-    _tamper_seal("UPDATE audit_processinglogseal SET record_count = 1 WHERE id = %s", [first.pk])
+    tamper_seal("UPDATE audit_processinglogseal SET record_count = 1 WHERE id = %s", [first.pk])
     assert verify_chain().intact
-    _tamper_seal("DELETE FROM audit_processinglogseal WHERE id = %s", [second.pk])
+    tamper_seal("DELETE FROM audit_processinglogseal WHERE id = %s", [second.pk])
     breaks = verify_chain().breaks
     assert any(b.seal_id == third.pk and "seal was removed" in b.reason for b in breaks)
 

@@ -35,7 +35,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.households import services as household_services
 from doorbraak.households.models import Household
 from doorbraak.library.models import Deviation
-from tests.breakthroughs.test_services import (
+from tests.breakthroughs.builders import (
     bottleneck,
     complete,
     draft,

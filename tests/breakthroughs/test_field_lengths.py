@@ -5,7 +5,7 @@ from __future__ import annotations
 from doorbraak.breakthroughs import services
 from doorbraak.breakthroughs.models import DecisionOutcome
 from doorbraak.households.models import Household
-from tests.breakthroughs.test_services import submitted
+from tests.breakthroughs.builders import submitted
 from tests.conftest import Cast
 from tests.lengths import overlong_values
 

@@ -16,8 +16,6 @@ from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.breakthroughs import selectors, services
 from doorbraak.breakthroughs.models import (
     Bottleneck,
-    BottleneckKind,
-    Breakthrough,
     BreakthroughStatus,
     ContactProfile,
     Decision,
@@ -30,20 +28,25 @@ from doorbraak.breakthroughs.models import (
     PartnerRequest,
     RequestStatus,
     Scenario,
-    Theme,
     TimeOutStatus,
 )
-from doorbraak.catalogue.models import Payer
 from doorbraak.households import services as household_services
 from doorbraak.households.models import (
     CloseReason,
-    ConsentMethod,
     ConsentPurpose,
     EventKind,
     Household,
     HouseholdEvent,
 )
 from doorbraak.lib.workdays import add_working_days
+from tests.breakthroughs.builders import (
+    bottleneck,
+    complete,
+    draft,
+    give_consent,
+    send,
+    submitted,
+)
 from tests.conftest import Cast
 from tests.factories import (
     CostItemFactory,
@@ -77,77 +80,6 @@ def piet(cast: Cast, cjib: Organisation) -> User:
         user=user, role=Role.PARTNER_CONTACT, organisation=cjib, municipality=cast.north
     )
     return user
-
-
-def bottleneck(cast: Cast, household: Household, **overrides: Any) -> Bottleneck:
-    arguments: dict[str, Any] = {
-        "actor": cast.alice,
-        "household": household,
-        "title": "Geen uitkering zonder adres, geen huis zonder inkomen",
-        "description": "Mevrouw slaapt bij vrienden; zonder adres geen bijstand.",
-        "theme": Theme.INCOME,
-        "kind": BottleneckKind.RULES_CLASH,
-        "blocked_solution": "Een briefadres en bijstand, zodat zij kan huren.",
-        "regulations": [RegulationFactory()],
-        "organisations": [cast.uwv],
-    }
-    arguments.update(overrides)
-    return services.bottleneck_register(**arguments)
-
-
-def draft(cast: Cast, household: Household) -> Breakthrough:
-    return services.breakthrough_start(
-        actor=cast.alice,
-        bottleneck=bottleneck(cast, household),
-        title="Briefadres en bijstand vóór de huurwoning",
-        proposal="De gemeente verstrekt een briefadres en start de bijstand direct.",
-    )
-
-
-def complete(cast: Cast, breakthrough: Breakthrough) -> Breakthrough:
-    services.breakthrough_update(
-        actor=cast.alice,
-        breakthrough=breakthrough,
-        title=breakthrough.title,
-        proposal=breakthrough.proposal,
-        regulation=RegulationFactory(),
-        legal_reasoning="Zeer dringende redenen: zonder adres raakt zij dakloos.",
-        horizon_months=12,
-        direct_cost_cents=25_000,
-        direct_cost_payer=Payer.MUNICIPALITY,
-        engagement="Mevrouw regelt zelf de inschrijving en houdt haar afspraken bij.",
-        household_commitment="Ik ga elke week naar het inloopspreekuur.",
-    )
-    services.scenario_line_add(
-        actor=cast.alice,
-        breakthrough=breakthrough,
-        scenario=Scenario.STATUS_QUO,
-        cost_item=CostItemFactory(amount_cents=3_000_000, unit="jaar", name="Opvang per jaar"),
-        quantity="0,5",
-        probability_pct=60,
-    )
-    breakthrough.refresh_from_db()
-    return breakthrough
-
-
-def submitted(cast: Cast, household: Household) -> Breakthrough:
-    breakthrough = complete(cast, draft(cast, household))
-    return services.breakthrough_submit(actor=cast.alice, breakthrough=breakthrough)
-
-
-def give_consent(cast: Cast, household: Household, organisation: Organisation, **kw: Any) -> Any:
-    arguments: dict[str, Any] = {
-        "actor": cast.alice,
-        "household": household,
-        "given_by": household.members.first(),
-        "purpose": ConsentPurpose.SHARE_WITH_PARTNER,
-        "recipient": organisation,
-        "method": ConsentMethod.WRITTEN,
-        "given_on": timezone.localdate(),
-        "valid_until": None,
-    }
-    arguments.update(kw)
-    return household_services.consent_give(**arguments)
 
 
 # --- bottleneck -------------------------------------------------------------------------------
@@ -389,18 +321,6 @@ def test_carrying_out_and_evaluating_follow_the_decision(
 
 
 # --- consent and disclosure -------------------------------------------------------------------
-def send(cast: Cast, breakthrough: Breakthrough, actor: User | None = None, **kw: Any) -> Any:
-    arguments: dict[str, Any] = {
-        "actor": actor or cast.alice,
-        "breakthrough": breakthrough,
-        "organisation": cast.uwv,
-        "question": "Kan de WW-uitkering doorlopen op een briefadres?",
-        "legal_basis": "AVG art. 6 lid 1 sub a (toestemming)",
-    }
-    arguments.update(kw)
-    return services.partner_request_send(**arguments)
-
-
 @pytest.mark.parametrize(
     ("consent", "actor", "override", "allowed"),
     [

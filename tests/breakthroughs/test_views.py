@@ -28,9 +28,16 @@ from doorbraak.breakthroughs.models import (
     Theme,
 )
 from doorbraak.catalogue.models import Payer
-from doorbraak.households import services as household_services
-from doorbraak.households.models import ConsentMethod, ConsentPurpose, Household
+from doorbraak.households.models import Household
 from doorbraak.library.models import Regulation
+from tests.breakthroughs.builders import (
+    TITLE,
+    at_table,
+    complete,
+    draft,
+    give_consent,
+    submitted,
+)
 from tests.conftest import Cast
 from tests.factories import CostItemFactory, RegulationFactory
 
@@ -53,94 +60,6 @@ def _money_filter(settings: Any) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def cast_regulation(**kwargs: Any) -> Regulation:
-    return typing.cast(Regulation, RegulationFactory(**kwargs))
-
-
-def bottleneck(cast: Cast, household: Household) -> Bottleneck:
-    return services.bottleneck_register(
-        actor=cast.alice,
-        household=household,
-        title="Geen uitkering zonder adres",
-        description="Zonder adres geen bijstand.",
-        theme=Theme.INCOME,
-        kind=BottleneckKind.RULES_CLASH,
-        blocked_solution="Een briefadres en bijstand.",
-        regulations=[cast_regulation()],
-        organisations=[cast.uwv],
-    )
-
-
-def draft(cast: Cast, household: Household) -> Breakthrough:
-    return services.breakthrough_start(
-        actor=cast.alice,
-        bottleneck=bottleneck(cast, household),
-        title="Briefadres vóór de huurwoning",
-        proposal="De gemeente verstrekt een briefadres.",
-    )
-
-
-def complete(cast: Cast, breakthrough: Breakthrough, *, lines: int = 1) -> Breakthrough:
-    services.breakthrough_update(
-        actor=cast.alice,
-        breakthrough=breakthrough,
-        title=breakthrough.title,
-        proposal=breakthrough.proposal,
-        regulation=cast_regulation(),
-        legal_reasoning="Zeer dringende redenen.",
-        horizon_months=12,
-        direct_cost_cents=25_000,
-        direct_cost_payer=Payer.MUNICIPALITY,
-        engagement="Mevrouw regelt zelf de inschrijving.",
-        household_commitment="Ik ga elke week naar het spreekuur.",
-    )
-    for n in range(lines):
-        services.scenario_line_add(
-            actor=cast.alice,
-            breakthrough=breakthrough,
-            scenario=Scenario.STATUS_QUO if n % 2 == 0 else Scenario.BREAKTHROUGH,
-            cost_item=CostItemFactory(amount_cents=3_000_000, payer=Payer.HEALTH_INSURER)
-            if n % 3 == 0
-            else CostItemFactory(),
-            quantity="0,5",
-            probability_pct=60,
-        )
-    breakthrough.refresh_from_db()
-    return breakthrough
-
-
-def submitted(cast: Cast, household: Household, **kw: Any) -> Breakthrough:
-    return services.breakthrough_submit(
-        actor=cast.alice, breakthrough=complete(cast, draft(cast, household), **kw)
-    )
-
-
-def give_consent(cast: Cast, household: Household, organisation: Any) -> Any:
-    return household_services.consent_give(
-        actor=cast.alice,
-        household=household,
-        given_by=household.members.first(),
-        purpose=ConsentPurpose.SHARE_WITH_PARTNER,
-        recipient=organisation,
-        method=ConsentMethod.WRITTEN,
-        given_on=timezone.localdate(),
-        valid_until=None,
-    )
-
-
-def at_table(cast: Cast, household: Household) -> Breakthrough:
-    breakthrough = submitted(cast, household)
-    services.breakthrough_escalate(
-        actor=cast.alice, breakthrough=breakthrough, reason="Geen mandaat"
-    )
-    services.breakthrough_escalate(
-        actor=cast.alice, breakthrough=breakthrough, reason="Geen reactie"
-    )
-    breakthrough.refresh_from_db()
-    assert breakthrough.level == EscalationLevel.TABLE
-    return breakthrough
-
-
 def errors_of(response: Any) -> str:
     body: str = response.content.decode()
     assert "utrecht-form-field-error-message" in body or "utrecht-alert--error" in body
@@ -152,7 +71,7 @@ def test_the_team_takes_a_breakthrough_from_bottleneck_to_decision(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
     client: Client = as_user(cast.alice)
-    regulation = cast_regulation(citation="Proefwet art. 7a")
+    regulation = typing.cast(Regulation, RegulationFactory(citation="Proefwet art. 7a"))
     household_page = client.get(reverse("households:detail", args=[household_a.public_id]))
     assert reverse("breakthroughs:bottleneck-create", args=[household_a.public_id]) in (
         household_page.content.decode()
@@ -653,7 +572,7 @@ def test_a_bad_edit_is_refused_and_changes_nothing(
     assert response.status_code == 200
     errors_of(response)
     breakthrough.refresh_from_db()
-    assert breakthrough.title == "Briefadres vóór de huurwoning"
+    assert breakthrough.title == TITLE
     assert breakthrough.direct_cost_cents == 0
 
 
@@ -738,7 +657,7 @@ def test_the_list_shows_passed_deadlines_first_and_filters(
         response = client.get(reverse("breakthroughs:list"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.index("Te laat") < body.index("Briefadres vóór de huurwoning")
+    assert body.index("Te laat") < body.index(TITLE)
     assert "bt-overdue" in body
     filtered = client.get(reverse("breakthroughs:list"), {"status": "concept"})
     assert "Te laat" not in filtered.content.decode()

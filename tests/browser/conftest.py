@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import load_reference_data
+
 CHROMIUM = Path(os.environ.get("DOORBRAAK_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_FLAGS = [
@@ -66,8 +68,13 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(reference_data: None) -> None:
-    """Every browser test starts with the reference data (see ``reference_data``)."""
+def _reference_data(transactional_db: None) -> None:
+    """Reload what the data migrations seed (see ``tests.conftest.load_reference_data``).
+
+    Django's serialized rollback cannot help here: the Playwright event loop gives the test
+    a different database connection object than the one that holds the serialized copy.
+    """
+    load_reference_data()
 
 
 def axe_violations(

@@ -63,6 +63,19 @@ class MandateRuleFactory(factory.django.DjangoModelFactory[MandateRule]):
     valid_from = datetime.date(2020, 1, 1)
 
 
+def north_fund(cast: Any, **overrides: Any) -> Fund:
+    """€ 1.000 for Gemeente Noord; any amount needs one professional's approval."""
+    arguments: dict[str, Any] = {
+        "municipality": cast.north,
+        "budget_cents": 100_000,
+        "name": "Potje Noord",
+    }
+    arguments.update(overrides)
+    fund = FundFactory(**arguments)
+    MandateRuleFactory(fund=fund)
+    return fund
+
+
 def draft(
     *,
     fund: Fund,

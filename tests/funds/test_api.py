@@ -63,14 +63,6 @@ def problem_names(response: Any) -> list[str]:
 
 
 @pytest.fixture
-def fund(cast: Cast) -> Fund:
-    """€ 1.000 for Gemeente Noord; any amount needs one professional's approval."""
-    fund = FundFactory(municipality=cast.north, budget_cents=100_000, name="Potje Noord")
-    MandateRuleFactory(fund=fund)
-    return fund
-
-
-@pytest.fixture
 def two_approvals(cast: Cast) -> Fund:
     fund = FundFactory(municipality=cast.north, budget_cents=100_000, name="Potje Twee")
     MandateRuleFactory(fund=fund, approvals_required=2)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import sqlite3
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-from doorbraak.accounts.models import Role, User
+from doorbraak.accounts.models import User
 from doorbraak.funds import ledger, services
 from doorbraak.funds.idempotency import IdempotencyKey, KeyState, request_hash, run_idempotent
 from doorbraak.funds.models import (
@@ -33,7 +32,6 @@ from doorbraak.funds.models import (
 )
 from doorbraak.households.models import Household
 from tests.conftest import Cast
-from tests.factories import MembershipFactory
 from tests.funds.factories import (
     FundFactory,
     MandateRuleFactory,
@@ -46,6 +44,8 @@ pytestmark = [
     pytest.mark.usefixtures("database_file_on_sqlite"),
 ]
 
+# Fifty connections at once: this file is in SHARED_WORKER_FILES (tests/conftest.py), so
+# under xdist two such tests never run side by side against max_connections (100).
 AMOUNT = 10_000
 CAN_PAY = 7
 THREADS = 50
@@ -111,23 +111,12 @@ def database_file_on_sqlite(cast: Cast, tmp_path: Path) -> Iterator[None]:
         connection.connection = in_memory
 
 
-@pytest.fixture
-def dora(cast: Cast) -> User:
-    return MembershipFactory(
-        role=Role.PROFESSIONAL,
-        team=cast.team_a,
-        organisation=cast.team_a.organisation,
-        municipality=cast.north,
-    ).user
-
-
 def test_fifty_simultaneous_approvals_against_a_fund_that_can_pay_seven(
     cast: Cast, dora: User, household_a: Household
 ) -> None:
     fund = FundFactory(municipality=cast.north, budget_cents=CAN_PAY * AMOUNT)
     MandateRuleFactory(fund=fund)
     pool = _requests(fund, by=cast.alice, household=household_a, count=THREADS)
-    started = time.monotonic()
     for repetition in range(REPETITIONS):
 
         def approve(index: int, requests: list[FundRequest] = pool) -> str:
@@ -158,8 +147,6 @@ def test_fifty_simultaneous_approvals_against_a_fund_that_can_pay_seven(
             fund, by=cast.alice, household=household_a, count=CAN_PAY
         )
         assert len(pool) == THREADS
-    elapsed = time.monotonic() - started
-    print(f"\n{REPETITIONS} × {THREADS} approvals on {connection.vendor}: {elapsed:.1f} s")
     commits = LedgerTransaction.objects.filter(fund=fund, kind=TransactionKind.COMMIT).count()
     assert commits == REPETITIONS * CAN_PAY
 
@@ -191,10 +178,7 @@ def test_twenty_concurrent_payments_with_one_idempotency_key_pay_once(
         )
         return f"{response.status}{' replay' if response.replayed else ''}"
 
-    started = time.monotonic()
     outcomes = Counter(run_in_threads(20, pay))
-    elapsed = time.monotonic() - started
-    print(f"\n20 concurrent idempotent payments on {connection.vendor}: {elapsed:.2f} s {outcomes}")
     assert outcomes["200"] == 1
     assert set(outcomes) <= {"200", "200 replay", "409"}, outcomes
     payments = LedgerTransaction.objects.filter(request=fund_request, kind=TransactionKind.PAYMENT)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
-import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
@@ -37,7 +36,7 @@ from doorbraak.funds.tasks import purge_idempotency_keys_task
 from doorbraak.households.models import Household
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, UserFactory
-from tests.funds.factories import FundFactory, MandateRuleFactory, approved, submitted
+from tests.funds.factories import approved, submitted
 
 JSON = "application/json"
 AsUser = Callable[[User], Client]
@@ -68,13 +67,6 @@ def left_in_progress(user: User, key: str, endpoint: str, body: Any) -> Idempote
         claim_token="dead" * 8,
         claimed_at=timezone.now(),
     )
-
-
-@pytest.fixture
-def fund(cast: Cast) -> Fund:
-    fund = FundFactory(municipality=cast.north, budget_cents=100_000, name="Potje Noord")
-    MandateRuleFactory(fund=fund)
-    return fund
 
 
 # --- takeover -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from doorbraak.accounts.models import Role, User
+from doorbraak.accounts.models import User
 from doorbraak.funds import ledger, services
 from doorbraak.funds.models import (
     Account,
@@ -30,7 +30,6 @@ from doorbraak.funds.models import (
 )
 from doorbraak.households.models import Household
 from tests.conftest import Cast
-from tests.factories import MembershipFactory
 from tests.funds.factories import FundFactory, MandateRuleFactory, draft
 
 pytestmark = pytest.mark.django_db
@@ -153,16 +152,6 @@ LIFECYCLES: list[list[str]] = [
     ["approve", "cancel"],
     ["reject"],
 ]
-
-
-@pytest.fixture
-def dora(cast: Cast) -> User:
-    return MembershipFactory(
-        role=Role.PROFESSIONAL,
-        team=cast.team_a,
-        organisation=cast.team_a.organisation,
-        municipality=cast.north,
-    ).user
 
 
 def _apply(

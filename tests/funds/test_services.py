@@ -44,26 +44,6 @@ from tests.funds.factories import (
 )
 
 
-@pytest.fixture
-def fund(cast: Cast) -> Fund:
-    """€ 1.000 for Gemeente Noord; any amount needs one professional's approval."""
-    fund = FundFactory(municipality=cast.north, budget_cents=100_000)
-    MandateRuleFactory(fund=fund)
-    return fund
-
-
-@pytest.fixture
-def dora(cast: Cast) -> User:
-    """A second professional of Buurtteam A."""
-    return MembershipFactory(
-        role=Role.PROFESSIONAL,
-        team=cast.team_a,
-        organisation=cast.team_a.organisation,
-        municipality=cast.north,
-        user__username="dora",
-    ).user
-
-
 def assert_balanced(fund: Fund) -> None:
     for booked in LedgerTransaction.objects.filter(fund=fund):
         assert sum(e.amount_cents for e in booked.entries.all()) == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
@@ -10,43 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.breakthroughs import services as bt_services
-from doorbraak.breakthroughs.models import BottleneckKind, Theme
 from doorbraak.households.models import Household
-from doorbraak.outcomes import services
 from doorbraak.outcomes.models import Outcome, OutcomeType
 from tests.conftest import Cast
 from tests.factories import CostItemFactory, HouseholdFactory
+from tests.outcomes.builders import breakthrough_for, record
 
 JSON = "application/json"
-JUNE = datetime.date(2026, 6, 1)
-
-
-def record(cast: Cast, household: Household, **overrides: Any) -> Outcome:
-    arguments: dict[str, Any] = {
-        "actor": cast.alice,
-        "household": household,
-        "outcome_type": OutcomeType.EVICTION_PREVENTED,
-        "occurred_on": JUNE,
-        "evidence": "De corporatie trok de ontruimingsaanvraag in.",
-    }
-    arguments.update(overrides)
-    return services.outcome_record(**arguments)
-
-
-def breakthrough_for(cast: Cast, household: Household) -> Any:
-    bottleneck = bt_services.bottleneck_register(
-        actor=cast.alice,
-        household=household,
-        title="Toeslag en huur botsen",
-        description="Terugvordering blokkeert betalingsregeling.",
-        theme=Theme.HOUSING,
-        kind=BottleneckKind.RULES_CLASH,
-        blocked_solution="Betalingsregeling",
-    )
-    return bt_services.breakthrough_start(
-        actor=cast.alice, bottleneck=bottleneck, title="Opschorten", proposal="Opschorten."
-    )
 
 
 def list_url(household: Household) -> str:

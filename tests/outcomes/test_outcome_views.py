@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
@@ -12,48 +11,19 @@ from django.utils import translation
 from django.utils.html import escape
 
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.breakthroughs import services as bt_services
-from doorbraak.breakthroughs.models import BottleneckKind, Breakthrough, Theme
+from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.households.models import Household
 from doorbraak.outcomes import services
 from doorbraak.outcomes.models import Outcome, OutcomeType
 from tests.conftest import Cast
 from tests.factories import CostItemFactory
-
-JUNE = datetime.date(2026, 6, 1)
+from tests.outcomes.builders import breakthrough_for, record
 
 
 @pytest.fixture(autouse=True)
 def _english() -> Any:
     with translation.override("en"):
         yield
-
-
-def record(cast: Cast, household: Household, **overrides: Any) -> Outcome:
-    arguments: dict[str, Any] = {
-        "actor": cast.alice,
-        "household": household,
-        "outcome_type": OutcomeType.EVICTION_PREVENTED,
-        "occurred_on": JUNE,
-        "evidence": "De corporatie trok de ontruimingsaanvraag in.",
-    }
-    arguments.update(overrides)
-    return services.outcome_record(**arguments)
-
-
-def breakthrough_for(cast: Cast, household: Household, title: str = "Huur opschorten") -> Any:
-    bottleneck = bt_services.bottleneck_register(
-        actor=cast.alice,
-        household=household,
-        title="Toeslag en huur botsen",
-        description="Terugvordering blokkeert betalingsregeling.",
-        theme=Theme.HOUSING,
-        kind=BottleneckKind.RULES_CLASH,
-        blocked_solution="Betalingsregeling",
-    )
-    return bt_services.breakthrough_start(
-        actor=cast.alice, bottleneck=bottleneck, title=title, proposal="Ontruiming opschorten."
-    )
 
 
 def reads(object_type: str) -> int:

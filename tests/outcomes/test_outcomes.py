@@ -17,26 +17,13 @@ from doorbraak.outcomes.models import Outcome, OutcomeType
 from doorbraak.outcomes.valuation import value_outcome
 from tests.conftest import Cast
 from tests.factories import CostItemFactory
-
-JUNE = datetime.date(2026, 6, 1)
+from tests.outcomes.builders import JUNE, record
 
 
 @pytest.fixture(autouse=True)
 def _english() -> Any:
     with translation.override("en"):
         yield
-
-
-def record(cast: Cast, household: Household, **overrides: Any) -> Outcome:
-    arguments: dict[str, Any] = {
-        "actor": cast.alice,
-        "household": household,
-        "outcome_type": OutcomeType.EVICTION_PREVENTED,
-        "occurred_on": JUNE,
-        "evidence": "De corporatie trok de ontruimingsaanvraag in na de betalingsregeling.",
-    }
-    arguments.update(overrides)
-    return services.outcome_record(**arguments)
 
 
 def test_an_eviction_prevented_is_worth_the_weighted_catalogue_costs(

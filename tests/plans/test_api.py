@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -11,42 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from doorbraak.accounts.models import User
-from doorbraak.assessments.models import LifeDomain
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.households.models import Household
 from doorbraak.plans import services
-from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
+from doorbraak.plans.models import Action, ActionStatus, Goal, Plan, PlanStatus
 from tests.conftest import Cast
+from tests.plans.builders import agreed, draft, housing
 
 JSON = "application/json"
 AsUser = Callable[[User], Client]
-
-
-def housing() -> LifeDomain:
-    return LifeDomain.objects.get(code="huisvesting", municipality=None)
-
-
-def draft(cast: Cast, household: Household, *, commitment: str = "") -> Plan:
-    plan = services.plan_start(actor=cast.alice, household=household)
-    goal = services.goal_add(
-        actor=cast.alice, plan=plan, domain=housing(), description="De woning behouden"
-    )
-    services.action_add(
-        actor=cast.alice,
-        plan=plan,
-        goal=goal,
-        description="Elke maand de huur betalen",
-        owner=ActionOwner.HOUSEHOLD,
-        due_on=datetime.date(2026, 12, 1),
-    )
-    if commitment:
-        services.plan_set_commitment(actor=cast.alice, plan=plan, commitment=commitment)
-    return plan
-
-
-def agreed(cast: Cast, household: Household) -> Plan:
-    plan = draft(cast, household, commitment="Wij betalen elke maand de huur.")
-    return services.plan_agree(actor=cast.alice, plan=plan)
 
 
 def problem_names(response: Any) -> list[str]:
@@ -129,7 +101,7 @@ def test_detail_returns_goals_and_actions_and_logs_the_read(
     assert action["goal"] == body["goals"][0]["id"]
     assert (action["status"], action["dueOn"], action["ownerOrganisation"]) == (
         "open",
-        "2026-12-01",
+        plan.actions.get().due_on.isoformat(),
         None,
     )
     rows = ProcessingLog.objects.filter(object_type="plans.plan", action=ProcessingAction.READ)

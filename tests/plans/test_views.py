@@ -16,6 +16,7 @@ from doorbraak.households.models import Household
 from doorbraak.plans import services
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from tests.conftest import Cast
+from tests.plans.builders import draft, started
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -38,25 +39,6 @@ def _domain(code: str = "huisvesting") -> LifeDomain:
 
 def _due() -> str:
     return (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-
-
-def draft(cast: Cast, household: Household, *, complete: bool = False) -> Plan:
-    plan = services.plan_start(actor=cast.alice, household=household)
-    if complete:
-        goal = services.goal_add(
-            actor=cast.alice, plan=plan, domain=_domain(), description="De woning behouden"
-        )
-        services.action_add(
-            actor=cast.alice,
-            plan=plan,
-            goal=goal,
-            description="Elke maand de huur betalen",
-            owner=ActionOwner.HOUSEHOLD,
-            due_on=timezone.localdate() + datetime.timedelta(days=30),
-        )
-        services.plan_set_commitment(actor=cast.alice, plan=plan, commitment="Ik betaal op tijd.")
-    plan.refresh_from_db()
-    return plan
 
 
 def goal_of(plan: Plan) -> Goal:
@@ -91,7 +73,7 @@ def test_it_offers_to_start_a_plan_and_starts_one(
 def test_starting_twice_is_refused_with_a_message(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    draft(cast, household_a)
+    started(cast, household_a)
     client = as_user(cast.alice)
     response = client.post(reverse("plans:start", args=[household_a.public_id]), follow=True)
     assert "There is already a draft version of this plan." in response.content.decode()
@@ -101,7 +83,7 @@ def test_starting_twice_is_refused_with_a_message(
 def test_the_household_page_lists_current_and_earlier_versions(
     as_user: Any, cast: Cast, household_a: Household, django_assert_max_num_queries: Any
 ) -> None:
-    first = draft(cast, household_a, complete=True)
+    first = draft(cast, household_a, commitment="Ik betaal op tijd.")
     services.plan_agree(actor=cast.alice, plan=first)
     second = services.plan_start(actor=cast.alice, household=household_a)
     services.plan_agree(actor=cast.alice, plan=second)
@@ -123,7 +105,7 @@ def test_the_household_page_lists_current_and_earlier_versions(
 def test_the_detail_shows_the_plan_and_logs_the_read(
     as_user: Any, cast: Cast, household_a: Household, django_assert_max_num_queries: Any
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     for n in range(5):
         goal = services.goal_add(
             actor=cast.alice, plan=plan, domain=_domain("financien"), description=f"Doel {n}"
@@ -159,7 +141,7 @@ def test_the_detail_shows_the_plan_and_logs_the_read(
 
 # --- changes ------------------------------------------------------------------------------------
 def test_it_saves_the_commitment(as_user: Any, cast: Cast, household_a: Household) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     client = as_user(cast.alice)
     response = client.post(
         reverse("plans:commitment", args=[plan.pk]), {"commitment": "  Ik zoek werk.  "}
@@ -173,7 +155,7 @@ def test_it_saves_the_commitment(as_user: Any, cast: Cast, household_a: Househol
 
 
 def test_it_adds_and_removes_a_goal(as_user: Any, cast: Cast, household_a: Household) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     client = as_user(cast.alice)
     response = client.post(
         reverse("plans:goal-add", args=[plan.pk]),
@@ -189,7 +171,7 @@ def test_it_adds_and_removes_a_goal(as_user: Any, cast: Cast, household_a: House
 
 
 def test_it_adds_and_removes_an_action(as_user: Any, cast: Cast, household_a: Household) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     goal = services.goal_add(actor=cast.alice, plan=plan, domain=_domain(), description="Wonen")
     client = as_user(cast.alice)
     response = client.post(
@@ -218,7 +200,7 @@ def test_it_adds_and_removes_an_action(as_user: Any, cast: Cast, household_a: Ho
 def test_the_status_of_an_action_changes_also_on_an_agreed_plan(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     services.plan_agree(actor=cast.alice, plan=plan)
     action = action_of(plan)
     client = as_user(cast.alice)
@@ -233,7 +215,7 @@ def test_the_status_of_an_action_changes_also_on_an_agreed_plan(
 def test_an_agreed_plan_shows_no_edit_forms_and_refuses_changes(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     services.plan_agree(actor=cast.alice, plan=plan)
     client = as_user(cast.alice)
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
@@ -248,7 +230,7 @@ def test_an_agreed_plan_shows_no_edit_forms_and_refuses_changes(
 
 
 def test_it_agrees_a_complete_plan(as_user: Any, cast: Cast, household_a: Household) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     client = as_user(cast.alice)
     response = client.post(reverse("plans:agree", args=[plan.pk]), follow=True)
     plan.refresh_from_db()
@@ -259,7 +241,7 @@ def test_it_agrees_a_complete_plan(as_user: Any, cast: Cast, household_a: Househ
 def test_agreeing_an_incomplete_plan_is_refused_and_changes_nothing(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     client = as_user(cast.alice)
     response = client.post(reverse("plans:agree", args=[plan.pk]))
     body = response.content.decode()
@@ -273,7 +255,7 @@ def test_agreeing_an_incomplete_plan_is_refused_and_changes_nothing(
 
 # --- htmx ---------------------------------------------------------------------------------------
 def test_htmx_gets_the_plan_body_back(as_user: Any, cast: Cast, household_a: Household) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     client = as_user(cast.alice)
     response = client.post(
         reverse("plans:goal-add", args=[plan.pk]),
@@ -291,7 +273,7 @@ def test_htmx_gets_the_plan_body_back(as_user: Any, cast: Cast, household_a: Hou
 def test_htmx_gets_the_errors_in_the_plan_body(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     client = as_user(cast.alice)
     response = client.post(reverse("plans:agree", args=[plan.pk]), **HTMX)
     body = response.content.decode()
@@ -313,7 +295,7 @@ def test_htmx_gets_the_errors_in_the_plan_body(
 def test_a_bad_goal_is_refused_with_a_clear_error(
     as_user: Any, cast: Cast, household_a: Household, data: dict[str, str], message: str
 ) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     if data.get("domain") == "__domain__":
         data["domain"] = str(_domain().pk)
     client = as_user(cast.alice)
@@ -326,7 +308,7 @@ def test_a_bad_goal_is_refused_with_a_clear_error(
 def test_a_bad_action_is_refused_with_a_clear_error(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     goal = services.goal_add(actor=cast.alice, plan=plan, domain=_domain(), description="Wonen")
     client = as_user(cast.alice)
     url = reverse("plans:action-add", args=[plan.pk, goal.pk])
@@ -351,7 +333,7 @@ def test_a_bad_action_is_refused_with_a_clear_error(
 
 
 def test_a_bad_status_is_refused(as_user: Any, cast: Cast, household_a: Household) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     action = action_of(plan)
     client = as_user(cast.alice)
     response = client.post(
@@ -365,7 +347,7 @@ def test_a_bad_status_is_refused(as_user: Any, cast: Cast, household_a: Househol
 def test_goals_and_actions_of_another_plan_are_not_found(
     as_user: Any, cast: Cast, household_a: Household, household_b: Household
 ) -> None:
-    plan = draft(cast, household_a)
+    plan = started(cast, household_a)
     other = services.plan_start(actor=cast.bob, household=household_b)
     goal = services.goal_add(actor=cast.bob, plan=other, domain=_domain(), description="Wonen")
     action = services.action_add(
@@ -397,7 +379,7 @@ def test_goals_and_actions_of_another_plan_are_not_found(
 def test_the_pdf_is_a_download_and_the_export_is_logged(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     client = as_user(cast.alice)
     response = client.get(reverse("plans:pdf", args=[plan.pk]))
     assert response.status_code == 200
@@ -415,7 +397,7 @@ def test_the_pdf_is_a_download_and_the_export_is_logged(
 def test_the_pdf_document_speaks_to_the_household(cast: Cast, household_a: Household) -> None:
     from django.template.loader import render_to_string
 
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     html = render_to_string(
         "plans/plan_pdf.html",
         {
@@ -461,7 +443,7 @@ def _request(client: Client, method: str, url: str) -> int:
 def test_other_teams_get_404_everywhere(
     as_user: Any, cast: Cast, household_a: Household, persona: str, expected: set[int]
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     client = as_user(getattr(cast, persona))
     before = ProcessingLog.objects.count()
     for method, url in _all_urls(plan, household_a):
@@ -477,7 +459,7 @@ def test_other_teams_get_404_everywhere(
 def test_people_outside_the_teams_are_refused_everywhere(
     as_user: Any, cast: Cast, household_a: Household, persona: str
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     client = as_user(getattr(cast, persona))
     for method, url in _all_urls(plan, household_a):
         assert _request(client, method, url) in {403, 404}, url
@@ -487,6 +469,6 @@ def test_people_outside_the_teams_are_refused_everywhere(
 def test_anonymous_users_are_sent_to_log_in(
     client: Client, cast: Cast, household_a: Household
 ) -> None:
-    plan = draft(cast, household_a, complete=True)
+    plan = draft(cast, household_a, commitment="Ik betaal op tijd.")
     response = client.get(reverse("plans:detail", args=[plan.pk]))
     assert response.status_code == 302

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.breakthroughs import services as breakthrough_services
 from doorbraak.breakthroughs.models import Breakthrough, Decision, EscalationLevel
 from doorbraak.households.models import ConsentPurpose, Household
 from doorbraak.tables import services
@@ -29,9 +28,10 @@ from doorbraak.tables.models import (
     TableMember,
     TableOutcome,
 )
-from tests.breakthroughs.test_services import give_consent, submitted
+from tests.breakthroughs.builders import give_consent, submitted
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.tables.builders import at_table, north_table, schedule
 
 JSON = "application/json"
 AsUser = Callable[[User], Client]
@@ -54,17 +54,6 @@ def reads(object_type: str) -> int:
     ).count()
 
 
-def at_table(cast: Cast, household: Household) -> Breakthrough:
-    breakthrough = submitted(cast, household)
-    for reason in ("Buiten ons mandaat", "Geen antwoord van de partner"):
-        breakthrough_services.breakthrough_escalate(
-            actor=cast.alice, breakthrough=breakthrough, reason=reason
-        )
-    breakthrough.refresh_from_db()
-    assert breakthrough.level == EscalationLevel.TABLE
-    return breakthrough
-
-
 @pytest.fixture
 def piet(cast: Cast) -> User:
     """A contact person of CJIB in Gemeente Noord who does not sit at the table."""
@@ -80,33 +69,12 @@ def piet(cast: Cast) -> User:
 
 @pytest.fixture
 def table(cast: Cast) -> BreakthroughTable:
-    table = BreakthroughTable.objects.create(
-        municipality=cast.north, name="Doorbraaktafel Noord", chair=cast.erin
-    )
-    TableMember.objects.create(
-        table=table,
-        user=cast.dave,
-        organisation=cast.uwv,
-        may_decide="Een terugvordering zes maanden stilzetten.",
-        max_amount_cents=50_000,
-    )
-    return table
+    return north_table(cast, max_amount_cents=50_000)
 
 
 @pytest.fixture
 def case(cast: Cast, household_a: Household) -> Breakthrough:
     return at_table(cast, household_a)
-
-
-def schedule(cast: Cast, table: BreakthroughTable) -> Meeting:
-    starts = timezone.now() + datetime.timedelta(days=7)
-    return services.meeting_schedule(
-        actor=cast.erin,
-        table=table,
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2),
-        location="Stadhuis, zaal 3",
-    )
 
 
 @pytest.fixture
@@ -331,12 +299,13 @@ def test_bad_meeting_input_is_400_and_changes_nothing(
         response = client.post(url("table-meeting-list", table.pk), body, content_type=JSON)
         assert field in problem_names(response), body
     assert Meeting.objects.count() == 1
+    location = meeting.location
     response = client.patch(
         url("meeting-detail", meeting.pk), {"location": "", "onlineUrl": ""}, content_type=JSON
     )
     assert "location" in problem_names(response)
     meeting.refresh_from_db()
-    assert meeting.location == "Stadhuis, zaal 3"
+    assert meeting.location == location == "Stadskantoor, zaal 3"
 
 
 def test_meeting_detail_is_minimised_and_logged(

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingLog
-from doorbraak.breakthroughs import services as breakthrough_services
 from doorbraak.breakthroughs.models import (
     Breakthrough,
     BreakthroughStatus,
@@ -40,9 +39,10 @@ from doorbraak.tables.models import (
     TableMember,
     TableOutcome,
 )
-from tests.breakthroughs.test_services import submitted
+from tests.breakthroughs.builders import submitted
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory
+from tests.tables.builders import at_table, decide, schedule
 
 pytestmark = pytest.mark.usefixtures("_dutch")
 
@@ -51,58 +51,6 @@ pytestmark = pytest.mark.usefixtures("_dutch")
 def _dutch() -> Any:
     with translation.override("nl"):
         yield
-
-
-@pytest.fixture
-def table(cast: Cast) -> BreakthroughTable:
-    table = BreakthroughTable.objects.create(
-        municipality=cast.north, name="Doorbraaktafel Noord", chair=cast.erin
-    )
-    TableMember.objects.create(
-        table=table,
-        user=cast.dave,
-        organisation=cast.uwv,
-        may_decide="Terugvordering opschorten tot zes maanden",
-        max_amount_cents=500_000,
-    )
-    return table
-
-
-def at_table(cast: Cast, household: Household) -> Breakthrough:
-    breakthrough = submitted(cast, household)
-    breakthrough_services.breakthrough_escalate(
-        actor=cast.alice, breakthrough=breakthrough, reason="Eigen mandaat schiet tekort."
-    )
-    breakthrough_services.breakthrough_escalate(
-        actor=cast.alice, breakthrough=breakthrough, reason="Naar de tafel."
-    )
-    breakthrough.refresh_from_db()
-    assert breakthrough.level == EscalationLevel.TABLE
-    return breakthrough
-
-
-def schedule(cast: Cast, table: BreakthroughTable, days: int = 7) -> Meeting:
-    start = timezone.now() + datetime.timedelta(days=days)
-    return services.meeting_schedule(
-        actor=cast.erin,
-        table=table,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-        location="Stadskantoor, zaal 3",
-    )
-
-
-def decide(cast: Cast, item: Any, outcome: str = TableOutcome.APPROVED, **kw: Any) -> TableDecision:
-    arguments: dict[str, Any] = {
-        "actor": cast.erin,
-        "item": item,
-        "outcome": outcome,
-        "reason": "De tafel ziet dat dit erger voorkomt.",
-        "responsible_organisation": cast.uwv,
-        "responsible_user": cast.dave,
-    }
-    arguments.update(kw)
-    return services.decision_record(**arguments)
 
 
 # --- meetings and the agenda ----------------------------------------------------------------------

@@ -30,8 +30,9 @@ from doorbraak.tables.models import (
     TableDecision,
     TableOutcome,
 )
+from tests.breakthroughs.builders import submitted
 from tests.conftest import Cast
-from tests.tables.conftest import case_at_table, household_of_team_a, schedule, table_consent
+from tests.tables.builders import at_table, household_of_team_a, schedule, table_consent
 
 IN_A_WEEK = datetime.timedelta(days=7)
 
@@ -227,8 +228,8 @@ def test_the_chair_moves_and_cancels_a_meeting(cast: Cast, as_user: Any, meeting
 def test_the_agenda_shows_its_order_and_the_chair_reorders_postpones_and_adds(
     cast: Cast, as_user: Any, table: BreakthroughTable, household_a: Household
 ) -> None:
-    first = case_at_table(cast, household_a)
-    second = case_at_table(cast, household_of_team_a(cast))
+    first = at_table(cast, household_a)
+    second = at_table(cast, household_of_team_a(cast))
     meeting = schedule(cast, table)
     items = list(meeting.items.order_by("position"))
     assert [i.breakthrough_id for i in items] == [first.pk, second.pk]
@@ -265,8 +266,6 @@ def test_the_agenda_shows_its_order_and_the_chair_reorders_postpones_and_adds(
 
 
 def submitted_below_table(cast: Cast) -> Breakthrough:
-    from tests.breakthroughs.test_services import submitted
-
     return submitted(cast, household_of_team_a(cast, "Huishouden de Vries"))
 
 
@@ -645,7 +644,7 @@ def test_the_meeting_page_with_eight_items_uses_a_bounded_number_of_queries(
     cast: Cast, as_user: Any, table: BreakthroughTable, django_assert_max_num_queries: Any
 ) -> None:
     for number in range(8):
-        case_at_table(cast, household_of_team_a(cast, f"Huishouden {number}"))
+        at_table(cast, household_of_team_a(cast, f"Huishouden {number}"))
     meeting = schedule(cast, table)
     assert meeting.items.count() == 8
     client = as_user(cast.erin)
@@ -662,7 +661,7 @@ def test_the_meeting_page_writes_the_records_of_all_its_cases_in_one_insert(
     cast: Cast, as_user: Any, table: BreakthroughTable
 ) -> None:
     for number in range(8):
-        case_at_table(cast, household_of_team_a(cast, f"Huishouden {number}"))
+        at_table(cast, household_of_team_a(cast, f"Huishouden {number}"))
     meeting = schedule(cast, table)
     client = as_user(cast.erin)
     before = ProcessingLog.objects.count()

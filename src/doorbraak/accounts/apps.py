@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "doorbraak.accounts"
     label = "accounts"
     verbose_name = _("Organisations and users")
+
+    def ready(self) -> None:
+        # Project-wide: integer lookups skip values no column can hold (doorbraak.lib.bounds).
+        from doorbraak.lib.bounds import register_lookups
+
+        register_lookups()

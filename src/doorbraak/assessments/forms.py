@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.assessments.models import AssessmentKind, LifeDomain
 from doorbraak.households.models import Member
-from doorbraak.lib.forms import DateInput
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, text_area
 
 SCORES = range(1, 6)
 NOT_ASKED = ""
@@ -34,11 +35,12 @@ class AssessmentForm(forms.Form):
         help_text=_("The household as a whole, or one of its current members."),
         widget=forms.Select(attrs={"class": "utrecht-select"}),
     )
-    note = forms.CharField(
-        label=_("Note on the whole assessment"),
+    note = text_area(
+        _("Note on the whole assessment"),
+        limit=limits.SHORT_TEXT,
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "utrecht-textarea"}),
+        rows=3,
+        attrs={"class": "utrecht-textarea"},
     )
 
     def __init__(

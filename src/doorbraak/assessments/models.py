@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality
 from doorbraak.households.models import Household, Member
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -148,7 +150,7 @@ class Assessment(models.Model):
     classification = models.CharField(
         _("classification"), max_length=8, choices=Classification.choices
     )
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=limits.SHORT_TEXT)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -165,6 +167,9 @@ class Assessment(models.Model):
                 condition=Q(member__isnull=True),
                 name="assessment_household_latest",
             ),
+        ]
+        constraints = [
+            limits.length_check("note", limits.SHORT_TEXT),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,8 @@ from doorbraak.assessments.models import (
     LifeDomain,
 )
 from doorbraak.assessments.selectors import DomainHistory
+from doorbraak.lib import limits
+from doorbraak.lib.bounds import id_field
 
 
 def user_name(user: User | None) -> str:
@@ -103,7 +105,7 @@ class AssessmentSerializer(serializers.Serializer[Assessment]):
 
 
 class ScoreInputSerializer(serializers.Serializer[dict[str, Any]]):
-    domain = serializers.IntegerField(help_text="The id of a life domain of the catalogue.")
+    domain = id_field(help_text="The id of a life domain of the catalogue.")
     score = serializers.IntegerField(min_value=1, max_value=5)
     selfScore = serializers.IntegerField(
         min_value=1, max_value=5, allow_null=True, required=False, default=None
@@ -130,7 +132,9 @@ class AssessmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
         default=None,
         help_text="The publicId of the member assessed; null for the household as a whole.",
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.SHORT_TEXT
+    )
     scores = ScoreInputSerializer(many=True, help_text="One score for every domain.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

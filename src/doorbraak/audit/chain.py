@@ -11,6 +11,12 @@ Two kinds of proof, see docs/adr/0001-processing-log-sealing.md:
 
 Records written before sealing existed carry the older per-row chain: their MAC covers
 ``previous_hash`` too, and ``previous_hash`` must equal the previous such record's MAC.
+
+The chain key rotates by starting a new *segment*: every seal names the key that signed
+it (``key_id``, a fingerprint), and the first seal under a new key links to the last seal
+under the old one like any other seal. Verification checks each seal with the key it
+names, which must be the current key or one of ``AUDIT_CHAIN_OLD_KEYS``; a seal may never
+return to the key of an earlier segment.
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ import datetime
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 
 from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
+from doorbraak.lib.crypto import key_id
 
 GENESIS_HASH = "0" * 64
 _MAC_VERSION = "v2"
@@ -56,9 +64,19 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _mac(message: str) -> str:
-    key = settings.AUDIT_CHAIN_KEY.encode()
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+def current_key_id() -> str:
+    return key_id(settings.AUDIT_CHAIN_KEY)
+
+
+def chain_keys() -> dict[str, str]:
+    """Every configured chain key by its id: the current key first, then the old ones."""
+    keys = (settings.AUDIT_CHAIN_KEY, *settings.AUDIT_CHAIN_OLD_KEYS)
+    return {key_id(key): key for key in keys}
+
+
+def _mac(message: str, key: str | None = None) -> str:
+    secret = (key if key is not None else settings.AUDIT_CHAIN_KEY).encode()
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
 
 
 def _content(record: ProcessingLog) -> str:
@@ -66,14 +84,14 @@ def _content(record: ProcessingLog) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def record_mac(record: ProcessingLog) -> str:
+def record_mac(record: ProcessingLog, *, key: str | None = None) -> str:
     """The MAC of a record's own content (records written since sealing exists)."""
-    return _mac(_MAC_VERSION + _content(record))
+    return _mac(_MAC_VERSION + _content(record), key)
 
 
-def legacy_record_hash(record: ProcessingLog, previous_hash: str) -> str:
+def legacy_record_hash(record: ProcessingLog, previous_hash: str, *, key: str | None = None) -> str:
     """The MAC of the older per-row chain: the previous record's MAC and this content."""
-    return _mac(previous_hash + _content(record))
+    return _mac(previous_hash + _content(record), key)
 
 
 def records_digest(pairs: Iterator[tuple[int, str]] | list[tuple[int, str]]) -> tuple[str, int]:
@@ -94,20 +112,51 @@ def seal_hash(
     record_count: int,
     records_digest: str,
     sealed_at: datetime.datetime,
+    key_id: str = "",
+    key: str | None = None,
 ) -> str:
-    """The HMAC that links a seal to its predecessor and to the records it covers."""
-    content = json.dumps(
-        {
-            "first": first_record_id,
-            "last": last_record_id,
-            "count": record_count,
-            "digest": records_digest,
-            "sealed_at": _canonical(sealed_at),
-        },
-        sort_keys=True,
-        separators=(",", ":"),
+    """The HMAC that links a seal to its predecessor and to the records it covers.
+
+    ``key_id`` is signed too (seals made before segments existed have none), so a seal
+    cannot be moved to another segment; ``key`` defaults to the current chain key."""
+    fields: dict[str, Any] = {
+        "first": first_record_id,
+        "last": last_record_id,
+        "count": record_count,
+        "digest": records_digest,
+        "sealed_at": _canonical(sealed_at),
+    }
+    if key_id:
+        fields["key"] = key_id
+    content = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return _mac("seal:" + previous_seal_hash + content, key)
+
+
+def _seal_hash_of(seal: ProcessingLogSeal, key: str) -> str:
+    return seal_hash(
+        previous_seal_hash=seal.previous_seal_hash,
+        first_record_id=seal.first_record_id,
+        last_record_id=seal.last_record_id,
+        record_count=seal.record_count,
+        records_digest=seal.records_digest,
+        sealed_at=seal.sealed_at,
+        key_id=seal.key_id,
+        key=key,
     )
-    return _mac("seal:" + previous_seal_hash + content)
+
+
+def signing_key_id(seal: ProcessingLogSeal) -> str | None:
+    """The id of the configured key that signed the seal, or None if none did.
+
+    A seal names its key; on a seal made before segments existed each configured key is
+    tried."""
+    keys = chain_keys()
+    candidates = [seal.key_id] if seal.key_id else list(keys)
+    for candidate in candidates:
+        key = keys.get(candidate)
+        if key is not None and hmac.compare_digest(_seal_hash_of(seal, key), seal.seal_hash):
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)
@@ -115,6 +164,16 @@ class ChainBreak:
     record_id: int
     reason: str
     seal_id: int | None = None
+
+
+@dataclass
+class Segment:
+    """The consecutive seals signed with one chain key."""
+
+    key_id: str
+    first_record_id: int
+    last_record_id: int
+    seals: int = 1
 
 
 @dataclass(frozen=True)
@@ -126,6 +185,7 @@ class VerificationResult:
     unsealed: int = 0
     oldest_unsealed_at: datetime.datetime | None = None
     last_seal_hash: str = GENESIS_HASH
+    segments: tuple[Segment, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -156,7 +216,42 @@ class _Verifier:
         self.sealed = 0
         self.unsealed = 0
         self.oldest_unsealed_at: datetime.datetime | None = None
+        self.keys = chain_keys()
+        self.current_key_id = current_key_id()
+        self.segments: list[Segment] = []
+        self.named_key_seen = False
         self._open_next_seal(lower=0)
+
+    @property
+    def record_key_id(self) -> str:
+        """The key a record is expected under: its seal's segment's, else the current key."""
+        if self.open is not None and self.segments:
+            return self.segments[-1].key_id
+        return self.current_key_id
+
+    def record_matches(self, compute: Callable[..., str], stored: str) -> bool:
+        """Whether a record's MAC is right under its segment's key or another configured key.
+
+        Processes that still run with the old key write records after a rotation; what
+        binds a record to its segment is the seal that covers it."""
+        preferred = self.record_key_id
+        ordered = [preferred, *(k for k in self.keys if k != preferred)]
+        keys = [self.keys[k] for k in ordered if k in self.keys]
+        return any(hmac.compare_digest(compute(key=key), stored) for key in keys)
+
+    def _enter_segment(self, seal: ProcessingLogSeal, signer: str) -> None:
+        current = self.segments[-1] if self.segments else None
+        if current is not None and current.key_id == signer:
+            current.seals += 1
+            current.last_record_id = seal.last_record_id
+            return
+        if any(segment.key_id == signer for segment in self.segments):
+            self._break(
+                seal.first_record_id,
+                "seal returns to the chain key of an earlier segment: a retired key was used",
+                seal.pk,
+            )
+        self.segments.append(Segment(signer, seal.first_record_id, seal.last_record_id))
 
     @property
     def full(self) -> bool:
@@ -172,24 +267,35 @@ class _Verifier:
             return
         seal = self.seals[self.seal_index]
         self.seal_index += 1
-        expected = seal_hash(
-            previous_seal_hash=seal.previous_seal_hash,
-            first_record_id=seal.first_record_id,
-            last_record_id=seal.last_record_id,
-            record_count=seal.record_count,
-            records_digest=seal.records_digest,
-            sealed_at=seal.sealed_at,
-        )
+        signer = signing_key_id(seal)
         if seal.previous_seal_hash != self.previous_seal_hash:
             self._break(
                 seal.first_record_id,
                 "seal does not follow the previous seal: a seal was removed or inserted",
                 seal.pk,
             )
-        elif not hmac.compare_digest(expected, seal.seal_hash):
+        elif seal.key_id and seal.key_id not in self.keys:
             self._break(
-                seal.first_record_id, "seal does not match its signature: it was changed", seal.pk
+                seal.first_record_id,
+                f"seal is signed with chain key {seal.key_id}, which is not configured: add it "
+                "to DOORBRAAK_AUDIT_CHAIN_OLD_KEYS to verify its segment",
+                seal.pk,
             )
+        elif signer is None:
+            reason = "seal does not match its signature: it was changed"
+            if not seal.key_id:
+                reason += " (or its chain key is missing from DOORBRAAK_AUDIT_CHAIN_OLD_KEYS)"
+            self._break(seal.first_record_id, reason, seal.pk)
+        elif not seal.key_id and self.named_key_seen:
+            self._break(
+                seal.first_record_id,
+                "seal names no chain key, yet follows seals that do: it was inserted",
+                seal.pk,
+            )
+        self.named_key_seen = self.named_key_seen or bool(seal.key_id)
+        # A seal that cannot be checked still counts under the key it names, so its
+        # successors are checked against their own segment.
+        self._enter_segment(seal, signer or seal.key_id or self.current_key_id)
         self.previous_seal_hash = seal.seal_hash
         self.open = _OpenSeal(seal=seal, lower=lower)
 
@@ -238,22 +344,24 @@ def verify_chain(*, max_breaks: int = 20) -> VerificationResult:
     checked = 0
     for record in _records():
         checked += 1
+        # Feed first: it moves to the seal covering this record, whose key is expected.
+        verifier.feed(record)
         if record.previous_hash:
-            if record.previous_hash != legacy_previous:
+            previous = legacy_previous
+            if record.previous_hash != previous:
                 verifier._break(
                     record.pk, "previous hash does not match: a record was removed or inserted"
                 )
-            elif not hmac.compare_digest(
-                legacy_record_hash(record, legacy_previous), record.record_hash
+            elif not verifier.record_matches(
+                partial(legacy_record_hash, record, previous), record.record_hash
             ):
                 verifier._break(
                     record.pk, "content does not match its hash: the record was changed"
                 )
             # Continue from the stored hash so one changed row is reported once.
             legacy_previous = record.record_hash
-        elif not hmac.compare_digest(record_mac(record), record.record_hash):
+        elif not verifier.record_matches(partial(record_mac, record), record.record_hash):
             verifier._break(record.pk, "content does not match its hash: the record was changed")
-        verifier.feed(record)
         if verifier.full:
             break
     if not verifier.full:
@@ -266,4 +374,5 @@ def verify_chain(*, max_breaks: int = 20) -> VerificationResult:
         unsealed=verifier.unsealed,
         oldest_unsealed_at=verifier.oldest_unsealed_at,
         last_seal_hash=verifier.previous_seal_hash,
+        segments=tuple(verifier.segments),
     )

@@ -156,7 +156,11 @@ class ProcessingLogSealQuerySet(models.QuerySet["ProcessingLogSeal"]):
 
 class ProcessingLogSeal(models.Model):
     """A signed checkpoint over the processing-log records with ids in
-    (the previous seal's ``last_record_id``, ``last_record_id``]."""
+    (the previous seal's ``last_record_id``, ``last_record_id``].
+
+    The seals signed with one chain key form a *segment*; the first seal of the next
+    segment, signed with the new key, links to the last seal of the previous one
+    (docs/adr/0001-processing-log-sealing.md, "Key rotation: segments")."""
 
     sealed_at = models.DateTimeField(_("sealed at"), default=timezone.now)
     first_record_id = models.BigIntegerField(
@@ -167,6 +171,16 @@ class ProcessingLogSeal(models.Model):
     records_digest = models.CharField(_("digest of the records"), max_length=64)
     previous_seal_hash = models.CharField(_("previous seal"), max_length=64)
     seal_hash = models.CharField(_("seal"), max_length=64, unique=True)
+    key_id = models.CharField(
+        _("chain key"),
+        max_length=16,
+        blank=True,
+        default="",
+        help_text=_(
+            "Fingerprint of the chain key that signed this seal (never the key); a new key "
+            "starts a new segment of the chain. Empty on seals made before segments existed."
+        ),
+    )
 
     objects = ProcessingLogSealQuerySet.as_manager()
 

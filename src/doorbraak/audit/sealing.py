@@ -15,6 +15,11 @@ seals every id up to a *horizon*: an id below which no record can still appear.
 Each seal is logged (``doorbraak.audit.sealing``) with its hash, so the head of the chain
 also exists outside the database, where an intruder with only database access cannot
 rewrite it.
+
+Each seal names the chain key that signed it. After the key was rotated, the next seal
+starts a new segment: signed with the new key, linked to the last seal of the old one. A
+sealer refuses to continue a chain whose last seal names a key it does not know: that is
+a sealer still running with a retired key after the others moved on.
 """
 
 from __future__ import annotations
@@ -27,7 +32,15 @@ from dataclasses import dataclass
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from doorbraak.audit.chain import GENESIS_HASH, record_mac, records_digest, seal_hash
+from doorbraak.audit.chain import (
+    GENESIS_HASH,
+    chain_keys,
+    current_key_id,
+    record_mac,
+    records_digest,
+    seal_hash,
+    signing_key_id,
+)
 from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
 
 logger = logging.getLogger(__name__)
@@ -36,6 +49,10 @@ logger = logging.getLogger(__name__)
 #: never take it.
 _SEAL_LOCK_ID = 7_311_2025
 DEFAULT_BATCH = 10_000
+
+
+class ChainKeyError(RuntimeError):
+    """The last seal was signed with a chain key this process does not know."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,7 @@ class SealOutcome:
     records: int
     last_record_id: int
     waiting_for_pid: int | None = None
+    new_segment: bool = False
 
     @property
     def waiting(self) -> bool:
@@ -126,6 +144,8 @@ def seal_up_to(horizon: Horizon | None, *, batch_size: int = DEFAULT_BATCH) -> S
         last = ProcessingLogSeal.objects.order_by("-last_record_id").first()
         lower = last.last_record_id if last else 0
         previous = last.seal_hash if last else GENESIS_HASH
+        key_id = current_key_id()
+        previous_key_id = _check_chain_key(last)
         if horizon is None:
             newest = ProcessingLog.objects.order_by("-id").values_list("id", flat=True).first()
             horizon = Horizon(last_id=newest or 0)
@@ -154,6 +174,7 @@ def seal_up_to(horizon: Horizon | None, *, batch_size: int = DEFAULT_BATCH) -> S
                 record_count=count,
                 records_digest=digest,
                 previous_seal_hash=previous,
+                key_id=key_id,
             )
             seal.seal_hash = seal_hash(
                 previous_seal_hash=previous,
@@ -162,12 +183,21 @@ def seal_up_to(horizon: Horizon | None, *, batch_size: int = DEFAULT_BATCH) -> S
                 record_count=count,
                 records_digest=digest,
                 sealed_at=sealed_at,
+                key_id=key_id,
             )
             seals.append(seal)
             previous = seal.seal_hash
             lower = upper
             sealed_records += count
         ProcessingLogSeal.objects.bulk_create(seals)
+    new_segment = bool(seals) and last is not None and previous_key_id != key_id
+    if new_segment:
+        logger.info(
+            "started a new processing-log chain segment with key %s after seal %s (key %s)",
+            key_id,
+            seals[0].previous_seal_hash,
+            previous_key_id,
+        )
     for seal in seals:
         logger.info(
             "sealed processing-log records %s-%s (%s records): %s",
@@ -176,7 +206,25 @@ def seal_up_to(horizon: Horizon | None, *, batch_size: int = DEFAULT_BATCH) -> S
             seal.record_count,
             seal.seal_hash,
         )
-    return SealOutcome(seals=len(seals), records=sealed_records, last_record_id=lower)
+    return SealOutcome(
+        seals=len(seals), records=sealed_records, last_record_id=lower, new_segment=new_segment
+    )
+
+
+def _check_chain_key(last: ProcessingLogSeal | None) -> str | None:
+    """The key id of the last seal, after checking this process may continue from it."""
+    if last is None:
+        return None
+    if not last.key_id:
+        # Made before seals named their key: whichever configured key signed it.
+        return signing_key_id(last)
+    if last.key_id not in chain_keys():
+        raise ChainKeyError(
+            f"The last seal (up to record {last.last_record_id}) was signed with chain key "
+            f"{last.key_id}, which this process does not know: it runs with an outdated "
+            "DOORBRAAK_AUDIT_CHAIN_KEY. Restart it with the current configuration."
+        )
+    return last.key_id
 
 
 def seal_processing_log(
@@ -205,7 +253,8 @@ def follow(
     """Seal continuously, every ``interval`` seconds; returns the number of seals made.
 
     On PostgreSQL a horizon is kept until it holds, so a long transaction delays sealing
-    but never stops it: newer records wait for the next horizon.
+    but never stops it: newer records wait for the next horizon. A ``ChainKeyError`` ends
+    the loop: the process must be restarted with the current key.
     """
     started = time.monotonic()
     made = 0

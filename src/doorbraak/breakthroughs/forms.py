@@ -21,20 +21,16 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.breakthroughs.services import parse_quantity
 from doorbraak.catalogue.models import CostItem, Payer
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.library.models import Regulation
 
 #: The legal basis of sharing with a partner when the household consented.
 CONSENT_LEGAL_BASIS = "AVG art. 6 lid 1 sub a: toestemming van het huishouden"
 
 
-def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+def _text(label: Any, *, limit: int, required: bool = True, help_text: Any = "") -> forms.CharField:
+    return text_area(label, limit=limit, required=required, help_text=help_text, rows=4)
 
 
 class BreakthroughFilterForm(StyledFormMixin, forms.Form):
@@ -54,10 +50,10 @@ class BreakthroughFilterForm(StyledFormMixin, forms.Form):
 
 class BottleneckForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("What is stuck"), max_length=200)
-    description = _text(_("Description"))
+    description = _text(_("Description"), limit=limits.TEXT)
     theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=BottleneckKind.choices)
-    blocked_solution = _text(_("The solution it blocks"))
+    blocked_solution = _text(_("The solution it blocks"), limit=limits.TEXT)
     regulations = forms.ModelMultipleChoiceField(
         label=_("Regulations"),
         required=False,
@@ -87,19 +83,19 @@ class BottleneckForm(StyledFormMixin, forms.Form):
 
 class BreakthroughStartForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("The breakthrough in one line"), max_length=200)
-    proposal = _text(_("What exactly should happen"))
+    proposal = _text(_("What exactly should happen"), limit=limits.LONG_TEXT)
 
 
 class BreakthroughEditForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("The breakthrough in one line"), max_length=200)
-    proposal = _text(_("What exactly should happen"))
+    proposal = _text(_("What exactly should happen"), limit=limits.LONG_TEXT)
     regulation = forms.ModelChoiceField(
         label=_("Legal basis"),
         required=False,
         queryset=Regulation.objects.none(),
         help_text=_("The regulation that allows the exception, from the law library."),
     )
-    legal_reasoning = _text(_("Why this basis allows it"), required=False)
+    legal_reasoning = _text(_("Why this basis allows it"), limit=limits.LONG_TEXT, required=False)
     horizon_months = forms.IntegerField(
         label=_("Horizon in months"), min_value=1, max_value=120, initial=12
     )
@@ -112,8 +108,10 @@ class BreakthroughEditForm(StyledFormMixin, forms.Form):
     direct_cost_payer = forms.ChoiceField(
         label=_("Who pays the direct cost"), choices=Payer.choices
     )
-    engagement = _text(_("How the household regains control"), required=False)
-    household_commitment = _text(_("The household's own commitment"), required=False)
+    engagement = _text(_("How the household regains control"), limit=limits.TEXT, required=False)
+    household_commitment = _text(
+        _("The household's own commitment"), limit=limits.TEXT, required=False
+    )
 
     def __init__(self, *args: Any, regulations: QuerySet[Regulation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +168,7 @@ class DecideForm(StyledFormMixin, forms.Form):
         max_length=300,
         help_text=_("Under which mandate you decide, e.g. 'doe wat nodig is' of the team."),
     )
-    reason = _text(_("Reason"))
+    reason = _text(_("Reason"), limit=limits.TEXT)
 
 
 class EscalateForm(StyledFormMixin, forms.Form):
@@ -188,6 +186,7 @@ class _SharingForm(StyledFormMixin, forms.Form):
     )
     override_reason = _text(
         _("Reason for sharing without consent"),
+        limit=limits.SHORT_TEXT,
         required=False,
         help_text=_(
             "Only for team leads, when the household has not consented and sharing is "
@@ -212,12 +211,12 @@ class _SharingForm(StyledFormMixin, forms.Form):
 
 
 class PartnerRequestForm(_SharingForm):
-    question = _text(_("What you ask of the organisation"))
+    question = _text(_("What you ask of the organisation"), limit=limits.TEXT)
     field_order_extra = ("question",)
 
 
 class ClarifyForm(StyledFormMixin, forms.Form):
-    information = _text(_("The information that was asked for"))
+    information = _text(_("The information that was asked for"), limit=limits.SHORT_TEXT)
 
 
 class TimeOutForm(_SharingForm):
@@ -228,7 +227,7 @@ class TimeOutForm(_SharingForm):
 
 class CarryOutForm(StyledFormMixin, forms.Form):
     carried_out_on = forms.DateField(label=_("Carried out on"), widget=DateInput())
-    note = _text(_("How it was carried out"))
+    note = _text(_("How it was carried out"), limit=limits.TEXT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"carried_out_on": timezone.localdate()})
@@ -237,7 +236,7 @@ class CarryOutForm(StyledFormMixin, forms.Form):
 
 class EvaluateForm(StyledFormMixin, forms.Form):
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DateInput())
-    evaluation = _text(_("What did the breakthrough do?"))
+    evaluation = _text(_("What did the breakthrough do?"), limit=limits.LONG_TEXT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"evaluated_on": timezone.localdate()})

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import Municipality, Organisation
 from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import ConsentPurpose, Household
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 from doorbraak.library.models import Regulation
 
 if TYPE_CHECKING:
@@ -97,8 +99,10 @@ class ContactProfile(models.Model):
     membership = models.OneToOneField(
         "accounts.Membership", on_delete=models.CASCADE, related_name="contact_profile"
     )
-    mandate = models.TextField(
-        _("may decide"), help_text=_("For example: stop collection for up to 6 months.")
+    mandate = LimitedTextField(
+        _("may decide"),
+        help_text=_("For example: stop collection for up to 6 months."),
+        max_length=limits.SHORT_TEXT,
     )
     max_amount_cents = models.PositiveBigIntegerField(
         _("maximum amount in cents"), null=True, blank=True
@@ -108,6 +112,9 @@ class ContactProfile(models.Model):
     class Meta:
         verbose_name = _("contact person's mandate")
         verbose_name_plural = _("contact persons' mandates")
+        constraints = [
+            limits.length_check("mandate", limits.SHORT_TEXT),
+        ]
 
     def __str__(self) -> str:
         return str(self.membership)
@@ -145,10 +152,10 @@ class Bottleneck(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="bottlenecks")
     title = models.CharField(_("what is stuck"), max_length=200)
-    description = models.TextField(_("description"))
+    description = LimitedTextField(_("description"), max_length=limits.TEXT)
     theme = models.CharField(_("theme"), max_length=15, choices=Theme.choices)
     kind = models.CharField(_("kind"), max_length=15, choices=BottleneckKind.choices)
-    blocked_solution = models.TextField(_("the solution it blocks"))
+    blocked_solution = LimitedTextField(_("the solution it blocks"), max_length=limits.TEXT)
     regulations = models.ManyToManyField(
         Regulation, blank=True, related_name="bottlenecks", verbose_name=_("regulations")
     )
@@ -166,7 +173,11 @@ class Bottleneck(models.Model):
         verbose_name = _("bottleneck")
         verbose_name_plural = _("bottlenecks")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="bottleneck_has_title")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="bottleneck_has_title"),
+            limits.length_check("description", limits.TEXT),
+            limits.length_check("blocked_solution", limits.TEXT),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -201,7 +212,7 @@ class Breakthrough(models.Model):
         Household, on_delete=models.CASCADE, related_name="breakthroughs", editable=False
     )
     title = models.CharField(_("proposal"), max_length=200)
-    proposal = models.TextField(_("what exactly should happen"))
+    proposal = LimitedTextField(_("what exactly should happen"), max_length=limits.LONG_TEXT)
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -217,7 +228,9 @@ class Breakthrough(models.Model):
         related_name="breakthroughs",
         verbose_name=_("legal basis"),
     )
-    legal_reasoning = models.TextField(_("why this basis allows it"), blank=True)
+    legal_reasoning = LimitedTextField(
+        _("why this basis allows it"), blank=True, max_length=limits.LONG_TEXT
+    )
     # Return.
     horizon_months = models.PositiveSmallIntegerField(_("horizon in months"), default=12)
     direct_cost_cents = models.PositiveBigIntegerField(_("direct cost in cents"), default=0)
@@ -228,8 +241,12 @@ class Breakthrough(models.Model):
         default=Payer.MUNICIPALITY,
     )
     # Engagement.
-    engagement = models.TextField(_("how the household regains control"), blank=True)
-    household_commitment = models.TextField(_("the household's own commitment"), blank=True)
+    engagement = LimitedTextField(
+        _("how the household regains control"), blank=True, max_length=limits.TEXT
+    )
+    household_commitment = LimitedTextField(
+        _("the household's own commitment"), blank=True, max_length=limits.TEXT
+    )
     # Escalation.
     level = models.PositiveSmallIntegerField(
         _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.OWN_MANDATE
@@ -242,9 +259,11 @@ class Breakthrough(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     carried_out_on = models.DateField(_("carried out on"), null=True, blank=True)
-    carried_out_note = models.TextField(_("how it was carried out"), blank=True)
+    carried_out_note = LimitedTextField(
+        _("how it was carried out"), blank=True, max_length=limits.TEXT
+    )
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
-    evaluation = models.TextField(_("evaluation"), blank=True)
+    evaluation = LimitedTextField(_("evaluation"), blank=True, max_length=limits.LONG_TEXT)
 
     objects = BreakthroughQuerySet.as_manager()
 
@@ -254,6 +273,12 @@ class Breakthrough(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "level_deadline"])]
         constraints = [
+            limits.length_check("proposal", limits.LONG_TEXT),
+            limits.length_check("legal_reasoning", limits.LONG_TEXT),
+            limits.length_check("engagement", limits.TEXT),
+            limits.length_check("household_commitment", limits.TEXT),
+            limits.length_check("carried_out_note", limits.TEXT),
+            limits.length_check("evaluation", limits.LONG_TEXT),
             models.CheckConstraint(
                 condition=Q(horizon_months__gte=1) & Q(horizon_months__lte=120),
                 name="breakthrough_horizon_1_to_120_months",
@@ -359,7 +384,7 @@ class Decision(AppendOnly):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     mandate = models.CharField(_("mandate"), max_length=300)
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=limits.TEXT)
     decided_at = models.DateTimeField(_("decided at"))
 
     class Meta:
@@ -367,6 +392,7 @@ class Decision(AppendOnly):
         verbose_name_plural = _("decisions")
         ordering = ["decided_at", "pk"]
         constraints = [
+            limits.length_check("reason", limits.TEXT),
             models.CheckConstraint(condition=~Q(reason=""), name="decision_has_reason"),
             models.CheckConstraint(condition=~Q(mandate=""), name="decision_has_mandate"),
         ]
@@ -447,7 +473,9 @@ class PartnerRequest(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="breakthrough_requests"
     )
-    question = models.TextField(_("what is asked"))
+    #: The question and the information added to it later (``partner_request_clarify``),
+    #: so it holds more than the form's first question.
+    question = LimitedTextField(_("what is asked"), max_length=limits.LONG_TEXT)
     status = models.CharField(
         _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN
     )
@@ -464,7 +492,7 @@ class PartnerRequest(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = LimitedTextField(_("answer"), blank=True, max_length=limits.TEXT)
 
     objects = PartnerRequestQuerySet.as_manager()
 
@@ -473,10 +501,12 @@ class PartnerRequest(models.Model):
         verbose_name_plural = _("requests to partners")
         ordering = ["-asked_at", "-pk"]
         constraints = [
+            limits.length_check("question", limits.LONG_TEXT),
+            limits.length_check("answer", limits.TEXT),
             models.CheckConstraint(
                 condition=Q(status="open") | Q(status="ingetrokken") | Q(answered_at__isnull=False),
                 name="partnerrequest_answer_has_time",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -511,12 +541,15 @@ class TimeOut(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = LimitedTextField(_("answer"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         verbose_name = _("time-out")
         verbose_name_plural = _("time-outs")
         ordering = ["-requested_at", "-pk"]
+        constraints = [
+            limits.length_check("answer", limits.TEXT),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.what}"
@@ -539,7 +572,9 @@ class Disclosure(AppendOnly):
     consent = models.ForeignKey(
         "households.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    override_reason = models.TextField(_("reason for sharing without consent"), blank=True)
+    override_reason = LimitedTextField(
+        _("reason for sharing without consent"), blank=True, max_length=limits.SHORT_TEXT
+    )
     disclosed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -550,6 +585,7 @@ class Disclosure(AppendOnly):
         verbose_name_plural = _("disclosures")
         ordering = ["-disclosed_at", "-pk"]
         constraints = [
+            limits.length_check("override_reason", limits.SHORT_TEXT),
             models.CheckConstraint(condition=~Q(purpose=""), name="disclosure_has_purpose"),
             models.CheckConstraint(condition=~Q(legal_basis=""), name="disclosure_has_basis"),
             models.CheckConstraint(

@@ -42,7 +42,9 @@ from doorbraak.breakthroughs.selectors import (
 from doorbraak.breakthroughs.services import triangle_gaps
 from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
+from doorbraak.lib import limits
 from doorbraak.lib.api import camel_case
+from doorbraak.lib.bounds import MAX_CENTS, bounded_int, id_field
 from doorbraak.lib.serializers import EnumField, NameRefSerializer
 from doorbraak.library.serializers import RegulationRefSerializer
 
@@ -84,21 +86,21 @@ class BottleneckSerializer(serializers.Serializer[Bottleneck]):
 
 class BottleneckInputSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(allow_blank=True, max_length=200)
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     theme = EnumField(Theme)
     kind = EnumField(BottleneckKind)
     blockedSolution = serializers.CharField(
-        allow_blank=True, help_text="The solution this bottleneck blocks."
+        allow_blank=True, max_length=limits.TEXT, help_text="The solution this bottleneck blocks."
     )
     regulations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=id_field(),
         required=False,
         default=list,
         max_length=50,
         help_text="Ids of regulations of the law library.",
     )
     organisations = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=id_field(),
         required=False,
         default=list,
         max_length=50,
@@ -143,11 +145,11 @@ class ScenarioLineSerializer(serializers.Serializer[ScenarioLine]):
 
 class ScenarioLineInputSerializer(serializers.Serializer[dict[str, Any]]):
     scenario = EnumField(Scenario)
-    costItem = serializers.IntegerField(help_text="The id of a cost item of the catalogue.")
+    costItem = id_field(help_text="The id of a cost item of the catalogue.")
     quantity = serializers.CharField(
         max_length=20, help_text='In the item\'s unit, e.g. "1" or "1,5".'
     )
-    probabilityPct = serializers.IntegerField(help_text="1 to 100.")
+    probabilityPct = bounded_int(1, 100, help_text="1 to 100.")
     note = serializers.CharField(allow_blank=True, max_length=200, required=False, default="")
 
 
@@ -311,29 +313,33 @@ class BreakthroughSerializer(serializers.Serializer[Breakthrough]):
 
 class BreakthroughStartSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(allow_blank=True, max_length=200)
-    proposal = serializers.CharField(allow_blank=True)
+    proposal = serializers.CharField(allow_blank=True, max_length=limits.LONG_TEXT)
 
 
 class BreakthroughUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     """Change a draft; fields left out keep their value."""
 
     title = serializers.CharField(allow_blank=True, max_length=200, required=False)
-    proposal = serializers.CharField(allow_blank=True, required=False)
-    regulation = serializers.IntegerField(
+    proposal = serializers.CharField(allow_blank=True, required=False, max_length=limits.LONG_TEXT)
+    regulation = id_field(
         allow_null=True, required=False, help_text="The id of the legal basis in the library."
     )
-    legalReasoning = serializers.CharField(allow_blank=True, required=False)
-    horizonMonths = serializers.IntegerField(required=False, help_text="1 to 120.")
-    directCostCents = serializers.IntegerField(required=False)
+    legalReasoning = serializers.CharField(
+        allow_blank=True, required=False, max_length=limits.LONG_TEXT
+    )
+    horizonMonths = bounded_int(1, 120, required=False, help_text="1 to 120.")
+    directCostCents = bounded_int(0, MAX_CENTS, required=False)
     directCostPayer = EnumField(Payer, required=False)
-    engagement = serializers.CharField(allow_blank=True, required=False)
-    householdCommitment = serializers.CharField(allow_blank=True, required=False)
+    engagement = serializers.CharField(allow_blank=True, required=False, max_length=limits.TEXT)
+    householdCommitment = serializers.CharField(
+        allow_blank=True, required=False, max_length=limits.TEXT
+    )
 
 
 class DecisionInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcome = EnumField(DecisionOutcome)
     mandate = serializers.CharField(allow_blank=True, max_length=300)
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
 
 
 class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
@@ -341,37 +347,40 @@ class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PartnerRequestInputSerializer(serializers.Serializer[dict[str, Any]]):
-    organisation = serializers.IntegerField(help_text="The id of the partner organisation.")
-    question = serializers.CharField(allow_blank=True)
+    organisation = id_field(help_text="The id of the partner organisation.")
+    question = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     legalBasis = serializers.CharField(allow_blank=True, max_length=300)
     overrideReason = serializers.CharField(
         allow_blank=True,
         required=False,
         default="",
+        max_length=limits.SHORT_TEXT,
         help_text="Team leads only: why the data is shared without the household's consent.",
     )
 
 
 class ClarifySerializer(serializers.Serializer[dict[str, Any]]):
-    information = serializers.CharField(allow_blank=True)
+    information = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class TimeOutInputSerializer(serializers.Serializer[dict[str, Any]]):
-    organisation = serializers.IntegerField(help_text="The id of the organisation that pauses.")
+    organisation = id_field(help_text="The id of the organisation that pauses.")
     what = serializers.CharField(allow_blank=True, max_length=200)
     until = serializers.DateField()
     legalBasis = serializers.CharField(allow_blank=True, max_length=300)
-    overrideReason = serializers.CharField(allow_blank=True, required=False, default="")
+    overrideReason = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.SHORT_TEXT
+    )
 
 
 class CarryOutSerializer(serializers.Serializer[dict[str, Any]]):
     carriedOutOn = serializers.DateField(required=False, help_text="Defaults to today.")
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
 
 
 class EvaluateSerializer(serializers.Serializer[dict[str, Any]]):
     evaluatedOn = serializers.DateField(required=False, help_text="Defaults to today.")
-    evaluation = serializers.CharField(allow_blank=True)
+    evaluation = serializers.CharField(allow_blank=True, max_length=limits.LONG_TEXT)
 
 
 # --- partner side ------------------------------------------------------------------------------
@@ -496,12 +505,16 @@ class PartnerAnswerSerializer(serializers.Serializer[dict[str, Any]]):
         ],
         help_text="Accept, decline (with a reason) or ask for more information.",
     )
-    answer = serializers.CharField(allow_blank=True, required=False, default="")
+    answer = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
 
 
 class TimeOutAnswerSerializer(serializers.Serializer[dict[str, Any]]):
     granted = serializers.BooleanField()
-    answer = serializers.CharField(allow_blank=True, required=False, default="")
+    answer = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.TEXT
+    )
 
 
 # --- table queue and partner directory ---------------------------------------------------------

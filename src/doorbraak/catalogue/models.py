@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -79,7 +81,7 @@ class CostItem(models.Model):
         verbose_name=_("municipality"),
         help_text=_("Empty for the national figure."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=limits.SHORT_TEXT)
 
     objects = CostItemQuerySet.as_manager()
 
@@ -89,6 +91,7 @@ class CostItem(models.Model):
         db_table = "outcomes_costitem"
         ordering = ["name", "-valid_year"]
         constraints = [
+            limits.length_check("note", limits.SHORT_TEXT),
             models.UniqueConstraint(
                 fields=["code", "valid_year"],
                 condition=Q(municipality__isnull=True),

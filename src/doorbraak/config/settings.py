@@ -270,6 +270,24 @@ if env_bool("DOORBRAAK_BEHIND_PROXY", default=False):
 
 SECURITY_CONTACT = env_str("DOORBRAAK_SECURITY_CONTACT", "mailto:security@doorbraak.example")
 
+# --- Request limits ----------------------------------------------------------------------------
+# What one request may carry. Free text has its own limits per field (doorbraak.lib.limits:
+# at most 10,000 characters); these bound the request as a whole, before any view runs.
+# Too much is a 413 or 400 (problem+json under /api/, doorbraak.lib.failures).
+#
+# The body without files: the biggest form (a breakthrough with proposal, reasoning,
+# engagement and commitment) holds 30,000 characters, at most ~360 KB when every character
+# is a percent-encoded accented letter. 1 MiB leaves room for that and stops bulk data early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Fields per request: the intake of a household with 20 members (the formset's maximum) is
+# about 220 fields; more than 500 is not a form of this application.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Files per request: the only upload is the cost catalogue's CSV import, one file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Files up to this size stay in memory instead of a temporary file on disk: the CSV import
+# accepts at most 2 MB (outcomes.admin), so an accepted file never touches the disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -321,6 +339,9 @@ if PRODUCTION:
         raise ImproperlyConfiguredEnv("DOORBRAAK_AUDIT_CHAIN_KEY must be at least 32 characters.")
 else:
     AUDIT_CHAIN_KEY = env_str("DOORBRAAK_AUDIT_CHAIN_KEY", "development-only-audit-chain-key")
+# Chain keys of earlier segments, only to verify them: the sealer signs with the current
+# key alone (docs/operations.md, "Rotating the keys").
+AUDIT_CHAIN_OLD_KEYS = env_list("DOORBRAAK_AUDIT_CHAIN_OLD_KEYS", [])
 
 # The sealer (`manage.py seal_processing_log --follow`) chains committed records into seals;
 # verify_processing_log warns when the oldest unsealed record is older than this.
@@ -355,6 +376,33 @@ else:
     )
     BLIND_INDEX_KEY = env_str("DOORBRAAK_BLIND_INDEX_KEY", "development-only-blind-index-key")
     PSEUDONYM_KEY = env_str("DOORBRAAK_PSEUDONYM_KEY", "development-only-pseudonym-key")
+
+# Key rotation (docs/operations.md): values written with an old key stay readable (field
+# encryption) and findable (blind index) until `rotate_field_encryption_key` and
+# `rotate_blind_index` have rewritten them with the current key. New values always use the
+# current key.
+FIELD_ENCRYPTION_OLD_KEYS = env_list("DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS", [])
+BLIND_INDEX_OLD_KEYS = env_list("DOORBRAAK_BLIND_INDEX_OLD_KEYS", [])
+for _fernet_key in FIELD_ENCRYPTION_OLD_KEYS:
+    try:
+        from cryptography.fernet import Fernet as _Fernet
+
+        _Fernet(_fernet_key.encode())
+    except ValueError:
+        raise ImproperlyConfiguredEnv(
+            "DOORBRAAK_FIELD_ENCRYPTION_OLD_KEYS must hold Fernet keys "
+            "(32 url-safe base64-encoded bytes), separated by commas."
+        ) from None
+for _name, _current, _old in (
+    ("FIELD_ENCRYPTION", FIELD_ENCRYPTION_KEY, FIELD_ENCRYPTION_OLD_KEYS),
+    ("BLIND_INDEX", BLIND_INDEX_KEY, BLIND_INDEX_OLD_KEYS),
+    ("AUDIT_CHAIN", AUDIT_CHAIN_KEY, AUDIT_CHAIN_OLD_KEYS),
+):
+    if _current in _old:
+        raise ImproperlyConfiguredEnv(
+            f"DOORBRAAK_{_name}_OLD_KEYS holds the current DOORBRAAK_{_name}_KEY; "
+            "list only the keys it replaced."
+        )
 
 # --- Background tasks --------------------------------------------------------------------------
 # django-tasks with its database backend; `manage.py db_worker` runs the queue.

@@ -332,7 +332,11 @@ class FundListView(generics.GenericAPIView[Fund]):
         tags=TAGS,
         operation_id="funds_list",
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, description="Only funds of this year.")
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                description="Only funds of this year.",
+            )
         ],
         responses=FundSerializer(many=True),
     )

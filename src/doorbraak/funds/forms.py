@@ -14,7 +14,8 @@ from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
 from doorbraak.funds.models import Fund, FundPurpose, FundRequestStatus, PayeeKind
 from doorbraak.households.models import Household
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.forms import add_service_errors as put_service_errors
 
 #: Service keys that are called differently on the forms.
@@ -27,12 +28,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    # Every free text of a fund request (summary, reasons, notes) is short: SHORT_TEXT.
+    return text_area(label, limit=limits.SHORT_TEXT, required=required, help_text=help_text, rows=3)
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -35,6 +35,8 @@ from doorbraak.accounts.models import District, Municipality, Role, Team
 from doorbraak.breakthroughs.models import AppendOnly, Breakthrough, ImmutableError
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -312,8 +314,10 @@ class FundRequest(models.Model):
         related_name="fund_requests",
         verbose_name=_("household"),
     )
-    summary = models.TextField(
-        _("what the money is for"), help_text=_("No names or other personal data.")
+    summary = LimitedTextField(
+        _("what the money is for"),
+        help_text=_("No names or other personal data."),
+        max_length=limits.SHORT_TEXT,
     )
     amount_cents = models.PositiveBigIntegerField(_("amount in cents"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=FundPurpose.choices)
@@ -367,15 +371,21 @@ class FundRequest(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    rejection_reason = LimitedTextField(
+        _("reason for rejection"), blank=True, max_length=limits.SHORT_TEXT
+    )
+    cancel_reason = LimitedTextField(
+        _("reason for cancelling"), blank=True, max_length=limits.SHORT_TEXT
+    )
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     repaid_cents = models.PositiveBigIntegerField(_("repaid in cents"), default=0)
-    closed_note = models.TextField(_("note on repayment or write-off"), blank=True)
+    closed_note = LimitedTextField(
+        _("note on repayment or write-off"), blank=True, max_length=limits.SHORT_TEXT
+    )
 
     objects = FundRequestQuerySet.as_manager()
 
@@ -384,6 +394,10 @@ class FundRequest(models.Model):
         verbose_name_plural = _("fund requests")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            limits.length_check("summary", limits.SHORT_TEXT),
+            limits.length_check("rejection_reason", limits.SHORT_TEXT),
+            limits.length_check("cancel_reason", limits.SHORT_TEXT),
+            limits.length_check("closed_note", limits.SHORT_TEXT),
             models.CheckConstraint(
                 condition=Q(amount_cents__gt=0), name="fundrequest_amount_positive"
             ),
@@ -429,14 +443,15 @@ class Approval(AppendOnly):
     )
     role = models.CharField(_("approved as"), max_length=20, choices=ApproverRole.choices)
     decided_at = models.DateTimeField(_("approved at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=limits.SHORT_TEXT)
 
     class Meta:
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
         ordering = ["decided_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "approver"], name="approval_once_each")
+            limits.length_check("note", limits.SHORT_TEXT),
+            models.UniqueConstraint(fields=["request", "approver"], name="approval_once_each"),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ from doorbraak.funds.models import (
     MandateRule,
     PayeeKind,
 )
+from doorbraak.lib import limits
 from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 #: Large enough for any real amount, small enough for a 64-bit column (the services check
@@ -227,7 +228,7 @@ class FundRequestListQuerySerializer(serializers.Serializer[dict[str, Any]]):
 class FundRequestDraftSerializer(serializers.Serializer[dict[str, Any]]):
     fund = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     summary = serializers.CharField(
-        max_length=4000, allow_blank=True, help_text="What the money is for; no names."
+        max_length=limits.SHORT_TEXT, allow_blank=True, help_text="What the money is for; no names."
     )
     amountCents = _amount()
     purpose = EnumField(FundPurpose)
@@ -251,7 +252,7 @@ class FundRequestDraftSerializer(serializers.Serializer[dict[str, Any]]):
 class FundRequestUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     """Change a draft; fields left out keep their value."""
 
-    summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=limits.SHORT_TEXT, required=False, allow_blank=True)
     amountCents = _amount(required=False)
     purpose = EnumField(FundPurpose, required=False)
     payeeKind = EnumField(PayeeKind, required=False)
@@ -270,15 +271,19 @@ class FundHouseholdInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class FundApproveSerializer(serializers.Serializer[dict[str, Any]]):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=limits.SHORT_TEXT, required=False, allow_blank=True, default=""
+    )
 
 
 class FundRejectSerializer(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=limits.SHORT_TEXT, allow_blank=True)
 
 
 class FundCancelSerializer(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=limits.SHORT_TEXT, required=False, allow_blank=True, default=""
+    )
 
 
 class FundPaySerializer(serializers.Serializer[dict[str, Any]]):
@@ -292,11 +297,13 @@ class FundRepaySerializer(serializers.Serializer[dict[str, Any]]):
     amountCents = _amount(
         required=False, allow_null=True, default=None, help_text="Everything when left out."
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=limits.SHORT_TEXT, required=False, allow_blank=True, default=""
+    )
 
 
 class FundWriteOffSerializer(serializers.Serializer[dict[str, Any]]):
-    note = serializers.CharField(max_length=2000, allow_blank=True)
+    note = serializers.CharField(max_length=limits.SHORT_TEXT, allow_blank=True)
 
 
 class PaymentBatchQuerySerializer(serializers.Serializer[dict[str, Any]]):

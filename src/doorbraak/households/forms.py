@@ -27,7 +27,8 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 
 # Browsers send ISO dates from <input type="date">; people type Dutch dates elsewhere.
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -174,17 +175,16 @@ MemberFormSet = forms.formset_factory(
 
 class MemberLeaveForm(StyledFormMixin, forms.Form):
     left_on = date_field(_("Left the household on"))
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=250, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    # The note goes into the timeline entry (300 characters with its sentence).
+    note = text_area(_("Note"), limit=250, required=False, rows=3)
 
 
 # --- coordinator ------------------------------------------------------------------------------
 class HandoverForm(StyledFormMixin, forms.Form):
     to = forms.ModelChoiceField(label=_("New coordinator"), queryset=User.objects.none())
-    note = forms.CharField(
-        label=_("Handover note"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    note = text_area(
+        _("Handover note"),
+        limit=limits.SHORT_TEXT,
         help_text=_("What your colleague needs to know to take over."),
     )
 
@@ -257,26 +257,18 @@ class ConsentForm(StyledFormMixin, forms.Form):
 
 
 class ConsentWithdrawForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Note on withdrawal"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = text_area(_("Note on withdrawal"), limit=limits.SHORT_TEXT, required=False, rows=3)
 
 
 # --- closing ---------------------------------------------------------------------------
 class CloseForm(StyledFormMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=_blank(CloseReason.choices))
-    note = forms.CharField(
-        label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    note = text_area(_("Closing note"), limit=limits.SHORT_TEXT, required=False)
     closed_on = date_field(_("Closed on"))
 
 
 class ReopenForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Why is the household reopened?"), widget=forms.Textarea(attrs={"rows": 4})
-    )
+    note = text_area(_("Why is the household reopened?"), limit=limits.SHORT_TEXT)
 
 
 # --- referrals ---------------------------------------------------------------------------
@@ -294,9 +286,10 @@ class ReferralForm(StyledFormMixin, forms.Form):
         initial=Urgency.NORMAL,
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+    reason = text_area(
+        _("Reason"),
+        limit=limits.TEXT,
+        rows=5,
         help_text=_("Why does the household need help? The team reads this first."),
     )
     resident_name = forms.CharField(label=_("Name of the resident"), max_length=150)
@@ -341,8 +334,8 @@ class ReferralStatusFilterForm(StyledFormMixin, forms.Form):
 
 
 class DeclineForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for declining"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_area(
+        _("Reason for declining"),
+        limit=limits.SHORT_TEXT,
         help_text=_("The referrer sees this reason."),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Organisation, Role, Team
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -131,7 +133,7 @@ class Referral(models.Model):
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=limits.TEXT)
     resident_name = models.CharField(_("name of the resident"), max_length=150)
     postcode = models.CharField(_("postcode"), max_length=7)
     house_number = models.PositiveIntegerField(_("house number"))
@@ -148,7 +150,9 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = LimitedTextField(
+        _("reason for declining"), blank=True, max_length=limits.SHORT_TEXT
+    )
     household = models.ForeignKey(
         "Household", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
@@ -160,6 +164,8 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
         ordering = ["-referred_at"]
         constraints = [
+            limits.length_check("reason", limits.TEXT),
+            limits.length_check("decline_reason", limits.SHORT_TEXT),
             models.CheckConstraint(
                 condition=~Q(status="afgewezen") | ~Q(decline_reason=""),
                 name="referral_decline_needs_reason",
@@ -230,7 +236,7 @@ class Household(models.Model):
     close_reason = models.CharField(
         _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
     )
-    close_note = models.TextField(_("closing note"), blank=True)
+    close_note = LimitedTextField(_("closing note"), blank=True, max_length=limits.SHORT_TEXT)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -245,11 +251,12 @@ class Household(models.Model):
             models.Index(fields=["team", "name", "id"], name="household_team_name"),
         ]
         constraints = [
+            limits.length_check("close_note", limits.SHORT_TEXT),
             models.CheckConstraint(
                 condition=Q(status="actief", closed_on__isnull=True)
                 | Q(status="afgesloten", closed_on__isnull=False) & ~Q(close_reason=""),
                 name="household_closed_has_date_and_reason",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,7 +311,9 @@ class Member(models.Model):
     last_name = models.CharField(_("last name"), max_length=150)
     birth_date = models.DateField(_("date of birth"))
     role = models.CharField(_("role in the household"), max_length=12, choices=MemberRole.choices)
-    bsn_encrypted = models.TextField(_("BSN (encrypted)"), blank=True, editable=False)
+    bsn_encrypted = LimitedTextField(
+        _("BSN (encrypted)"), blank=True, editable=False, max_length=limits.ENCRYPTED_BSN
+    )
     bsn_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     representation = models.CharField(
         _("legal representation"), max_length=15, choices=Representation.choices, blank=True
@@ -315,12 +324,20 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
 
+    #: Columns holding Fernet tokens (``doorbraak.lib.crypto.encrypt``):
+    #: ``manage.py rotate_field_encryption_key`` re-encrypts them.
+    ENCRYPTED_FIELDS: ClassVar[tuple[str, ...]] = ("bsn_encrypted",)
+    #: Blind-index column -> the encrypted column whose value it indexes:
+    #: ``manage.py rotate_blind_index`` recomputes them.
+    BLIND_INDEXES: ClassVar[dict[str, str]] = {"bsn_index": "bsn_encrypted"}
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["joined_on", "birth_date", "pk"]
         indexes = [models.Index(fields=["last_name", "birth_date"], name="member_name_birth")]
         constraints = [
+            limits.length_check("bsn_encrypted", limits.ENCRYPTED_BSN),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="member_left_after_joined",
@@ -371,19 +388,20 @@ class CoordinatorAssignment(models.Model):
     )
     started_at = models.DateTimeField(_("since"), default=timezone.now)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
-    handover_note = models.TextField(_("handover note"), blank=True)
+    handover_note = LimitedTextField(_("handover note"), blank=True, max_length=limits.SHORT_TEXT)
 
     class Meta:
         verbose_name = _("coordinator assignment")
         verbose_name_plural = _("coordinator assignments")
         ordering = ["-started_at"]
         constraints = [
+            limits.length_check("handover_note", limits.SHORT_TEXT),
             models.UniqueConstraint(
                 fields=["household"],
                 condition=Q(ended_at__isnull=True),
                 name="household_one_active_coordinator",
                 violation_error_message=_("A household has exactly one active coordinator."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -479,7 +497,9 @@ class Consent(models.Model):
     given_on = models.DateField(_("given on"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawal_note = models.TextField(_("note on withdrawal"), blank=True)
+    withdrawal_note = LimitedTextField(
+        _("note on withdrawal"), blank=True, max_length=limits.SHORT_TEXT
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -489,10 +509,11 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         ordering = ["-given_on", "-pk"]
         constraints = [
+            limits.length_check("withdrawal_note", limits.SHORT_TEXT),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
                 name="consent_valid_period",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

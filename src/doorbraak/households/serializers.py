@@ -36,10 +36,12 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
+from doorbraak.lib import limits
+from doorbraak.lib.bounds import MAX_CENTS, MAX_ID, bounded_int, id_field
 from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class OrganisationField(serializers.PrimaryKeyRelatedField[Organisation]):
     """An organisation the user may see (national ones and those of their municipalities)."""
 
@@ -98,7 +100,7 @@ class ReferralListQuerySerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
-    municipality = serializers.IntegerField(
+    municipality = id_field(
         required=False, help_text=_("Required when you refer for more than one municipality.")
     )
     source = serializers.ChoiceField(choices=ReferralSource.choices)  # type: ignore[assignment]
@@ -106,16 +108,16 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
         required=False, help_text=_("By default the organisation of the referrer.")
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    reason = serializers.CharField(allow_blank=True)
-    residentName = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
+    residentName = serializers.CharField(allow_blank=True, max_length=150)
     postcode = serializers.CharField(allow_blank=True, max_length=20)
-    houseNumber = serializers.IntegerField()
+    houseNumber = bounded_int(1, 99999)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
 class ReasonInputSerializer(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 # --- members and intake --------------------------------------------------------------------
@@ -155,13 +157,13 @@ class MemberUpdateSerializer(serializers.Serializer[dict[str, Any]]):
 
 class MemberLeaveSerializer(serializers.Serializer[dict[str, Any]]):
     leftOn = serializers.DateField(required=False, help_text=_("Today when left out."))
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
 
 
 class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField(allow_blank=True, max_length=150)
     postcode = serializers.CharField(allow_blank=True, max_length=20)
-    houseNumber = serializers.IntegerField()
+    houseNumber = bounded_int(1, 99999)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
     street = serializers.CharField(required=False, allow_blank=True, max_length=150)
     city = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -173,9 +175,7 @@ class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class HouseholdCreateSerializer(IntakeInputSerializer):
-    team = serializers.IntegerField(
-        required=False, help_text=_("Required when you work in more than one team.")
-    )
+    team = id_field(required=False, help_text=_("Required when you work in more than one team."))
 
 
 class ReferralAcceptSerializer(serializers.Serializer[dict[str, Any]]):
@@ -232,24 +232,22 @@ class CoordinatorSerializer(serializers.Serializer[Any]):
 
 
 class HandoverInputSerializer(serializers.Serializer[dict[str, Any]]):
-    to = serializers.IntegerField(
-        help_text=_("The id of the new coordinator (a colleague in the team).")
-    )
-    note = serializers.CharField(allow_blank=True)
+    to = id_field(help_text=_("The id of the new coordinator (a colleague in the team)."))
+    note = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class CloseInputSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.ChoiceField(choices=CloseReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=limits.SHORT_TEXT)
     closedOn = serializers.DateField(required=False, help_text=_("Today when left out."))
 
 
 class NoteInputSerializer(serializers.Serializer[dict[str, Any]]):
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class OptionalNoteInputSerializer(serializers.Serializer[dict[str, Any]]):
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 class ProfessionalSerializer(serializers.Serializer[InvolvedProfessional]):
@@ -271,7 +269,7 @@ class ProfessionalInputSerializer(serializers.Serializer[dict[str, Any]]):
     role = serializers.CharField(allow_blank=True, max_length=150)
     contact = serializers.CharField(required=False, allow_blank=True, max_length=150)
     since = serializers.DateField()
-    yearlyCostCents = serializers.IntegerField(required=False, allow_null=True)
+    yearlyCostCents = bounded_int(0, MAX_CENTS, required=False, allow_null=True)
 
 
 class ProfessionalEndSerializer(serializers.Serializer[dict[str, Any]]):
@@ -317,7 +315,7 @@ class HouseholdListQuerySerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(
         choices=HouseholdStatus.choices, required=False, allow_blank=True
     )
-    district = serializers.IntegerField(required=False, min_value=1)
+    district = id_field(required=False)
     mine = serializers.BooleanField(
         required=False, default=False, help_text=_("Only households you coordinate.")
     )

@@ -46,7 +46,8 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
-from doorbraak.lib.crypto import blind_index, encrypt, pseudonym
+from doorbraak.lib import limits
+from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
 from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate_house_number
@@ -156,6 +157,8 @@ def referral_submit(
         errors["house_number"] = error.messages[0]
     if not reason.strip():
         errors["reason"] = _("Describe why the household needs help.")
+    elif len(reason.strip()) > limits.TEXT:
+        errors["reason"] = limits.too_long_message(limit=limits.TEXT, length=len(reason.strip()))
     if not resident_name.strip():
         errors["resident_name"] = _("Enter the name of the resident.")
     if errors:
@@ -208,6 +211,7 @@ def _decide(referral: Referral, actor: User) -> None:
 @retry_on_deadlock
 @transaction.atomic
 def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+    limits.check_length(reason.strip(), limit=limits.SHORT_TEXT, field="reason")
     referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
     _decide(referral, actor)
     if not reason.strip():
@@ -347,7 +351,8 @@ def household_find_duplicates(
     for data in members:
         if data.bsn:
             with suppress(ValidationError):  # an invalid BSN cannot match anyone
-                condition |= Q(bsn_index=blind_index(normalise_bsn(data.bsn)))
+                # Every configured key's index: found also while rotate_blind_index runs.
+                condition |= Q(bsn_index__in=blind_indexes(normalise_bsn(data.bsn)))
         condition |= Q(last_name__iexact=data.last_name.strip(), birth_date=data.birth_date)
     if not condition:
         return []
@@ -363,7 +368,7 @@ def household_find_duplicates(
         if member.household_id in found:
             continue
         same_bsn = any(
-            d.bsn and member.bsn_index and member.bsn_index == blind_index(d.bsn) for d in members
+            d.bsn and member.bsn_index and member.bsn_index in blind_indexes(d.bsn) for d in members
         )
         reason = _("same BSN") if same_bsn else _("same last name and date of birth")
         household = member.household if member.household_id in visible_ids else None
@@ -607,6 +612,7 @@ def coordinator_handover(
     *, actor: User, household: Household, to: User, note: str
 ) -> CoordinatorAssignment:
     """Hand the household to another coordinator of the same team, with a note."""
+    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
     household = lock_household(household)
     _require_open(household)
     if not _team_member(to, household.team):
@@ -809,6 +815,7 @@ def consent_give(
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consent:
     """Withdrawal takes effect now: nothing is shared on this consent from this moment."""
+    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
     consent = Consent.objects.select_for_update(no_key=True).get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
@@ -851,6 +858,7 @@ def household_close(
     """Close the file; follow-up assessments are scheduled at 3, 6 and 12 months."""
     from doorbraak.assessments.services import follow_ups_schedule
 
+    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
     household = lock_household(household)
     _require_open(household)
     day = closed_on or timezone.localdate()
@@ -894,6 +902,7 @@ def household_reopen(*, actor: User, household: Household, note: str) -> Househo
     """A closed household needs help again: reopen it; planned follow-ups are cancelled."""
     from doorbraak.assessments.models import FollowUp, FollowUpStatus
 
+    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
     household = lock_household(household)
     if household.status != HouseholdStatus.CLOSED:
         raise ValidationError(_("This household is not closed."))

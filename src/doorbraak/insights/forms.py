@@ -20,7 +20,8 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.insights.aggregates import k_external
 from doorbraak.insights.models import OwnerKind, SignalStatus
 from doorbraak.insights.patterns import DEFAULT_MIN_COUNT
-from doorbraak.lib.forms import DateInput, StyledFormMixin, add_service_errors
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, StyledFormMixin, add_service_errors, text_area
 from doorbraak.library.models import Regulation
 
 __all__ = [
@@ -124,7 +125,7 @@ class SignalCreateForm(StyledFormMixin, forms.Form):
         label=_("Municipality"), queryset=Municipality.objects.none()
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("What the cases show"), widget=forms.Textarea)
+    description = text_area(_("What the cases show"), limit=limits.LONG_TEXT, rows=8)
     theme = forms.ChoiceField(
         label=_("Theme"), required=False, choices=[("", "---------"), *Theme.choices]
     )
@@ -168,16 +169,12 @@ class SignalCreateForm(StyledFormMixin, forms.Form):
 class RaiseForm(StyledFormMixin, forms.Form):
     owner_kind = forms.ChoiceField(label=_("Owner of the rule"), choices=OwnerKind.choices)
     owner_name = forms.CharField(label=_("Name of the owner"), max_length=200)
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    note = text_area(_("Note"), limit=limits.SHORT_TEXT, required=False, rows=3)
 
 
 class AnswerForm(StyledFormMixin, forms.Form):
-    answer = forms.CharField(
-        label=_("Answer of the owner"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    answer = text_area(_("Answer of the owner"), limit=limits.TEXT, rows=3)
 
 
 class NoteForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = text_area(_("Note"), limit=limits.SHORT_TEXT, rows=3)

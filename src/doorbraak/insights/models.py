@@ -17,10 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
-from doorbraak.breakthroughs.models import (
-    Bottleneck,
-    Theme,
-)
+from doorbraak.breakthroughs.models import Bottleneck, Theme
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 from doorbraak.library.models import Regulation
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ class Signal(models.Model):
         verbose_name=_("municipality"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("what the cases show"))
+    description = LimitedTextField(_("what the cases show"), max_length=limits.LONG_TEXT)
     regulation = models.ForeignKey(
         Regulation,
         on_delete=models.PROTECT,
@@ -129,9 +128,9 @@ class Signal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     raised_at = models.DateTimeField(_("raised at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("answer of the owner"), blank=True)
+    answer = LimitedTextField(_("answer of the owner"), blank=True, max_length=limits.TEXT)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = LimitedTextField(_("closing note"), blank=True, max_length=limits.SHORT_TEXT)
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period until"), null=True, blank=True)
     case_count = models.PositiveIntegerField(_("number of bottlenecks"), default=0)
@@ -146,6 +145,9 @@ class Signal(models.Model):
             models.Index(fields=["municipality", "status"], name="signal_municipality_status")
         ]
         constraints = [
+            limits.length_check("description", limits.LONG_TEXT),
+            limits.length_check("answer", limits.TEXT),
+            limits.length_check("closing_note", limits.SHORT_TEXT),
             models.CheckConstraint(condition=~Q(title=""), name="signal_has_title"),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
@@ -208,12 +210,15 @@ class SignalEvent(models.Model):
         help_text=_("Empty for a step taken automatically."),
     )
     at = models.DateTimeField(_("at"))
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), blank=True, max_length=limits.SHORT_TEXT)
 
     class Meta:
         verbose_name = _("signal step")
         verbose_name_plural = _("signal history")
         ordering = ["at", "pk"]
+        constraints = [
+            limits.length_check("note", limits.SHORT_TEXT),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"

@@ -15,6 +15,8 @@ from rest_framework import serializers
 from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.insights.models import OwnerKind, Signal, SignalEvent, SignalStatus
+from doorbraak.lib import limits
+from doorbraak.lib.bounds import id_field
 from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 TREND_CHOICES = [("up", "up"), ("down", "down"), ("flat", "flat"), ("", "not shown")]
@@ -28,7 +30,7 @@ STEP_CHOICES = [
 
 # --- queries ------------------------------------------------------------------------------------
 class SpiegelQuerySerializer(serializers.Serializer[Any]):
-    municipality = serializers.IntegerField(
+    municipality = id_field(
         required=False, help_text="Municipality id; default: the first of yours."
     )
     start = serializers.DateField(required=False, help_text="Default: two months ago.")
@@ -46,7 +48,7 @@ class SignalListQuerySerializer(serializers.Serializer[Any]):
         choices=[("open", "open"), *SignalStatus.choices],
         help_text="A status, or `open` for every signal still being worked on.",
     )
-    municipality = serializers.IntegerField(required=False)
+    municipality = id_field(required=False)
 
 
 # --- the spiegel --------------------------------------------------------------------------------
@@ -157,14 +159,14 @@ class SignalSerializer(SignalListSerializer):
 
 
 class SignalCreateSerializer(serializers.Serializer[Any]):
-    municipality = serializers.IntegerField(
+    municipality = id_field(
         required=False, help_text="Municipality id; default: the first of yours."
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=limits.LONG_TEXT)
     theme = serializers.ChoiceField(choices=Theme.choices, required=False, allow_blank=True)
-    regulation = serializers.IntegerField(required=False, allow_null=True)
-    organisation = serializers.IntegerField(required=False, allow_null=True)
+    regulation = id_field(required=False, allow_null=True)
+    organisation = id_field(required=False, allow_null=True)
     ownerKind = serializers.ChoiceField(choices=OwnerKind.choices, required=False, allow_blank=True)
     ownerName = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -175,8 +177,8 @@ class SignalStepSerializer(serializers.Serializer[Any]):
 
     ownerKind = serializers.ChoiceField(choices=OwnerKind.choices, required=False)
     ownerName = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    answer = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    answer = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=limits.SHORT_TEXT)
 
 
 # --- comparison -------------------------------------------------------------------------------

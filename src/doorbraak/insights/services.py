@@ -32,6 +32,7 @@ from doorbraak.insights.models import (
     SignalEvent,
     SignalStatus,
 )
+from doorbraak.lib import limits
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.text import shorten
 from doorbraak.library.models import Regulation
@@ -113,10 +114,15 @@ def _step(
     return signal
 
 
-def _text(errors: dict[str, str], name: str, value: str, message: str) -> str:
+def _text(
+    errors: dict[str, str], name: str, value: str, message: str, *, limit: int = limits.SHORT_TEXT
+) -> str:
+    """``value`` stripped; ``message`` in ``errors`` when it is empty, the limit when too long."""
     value = (value or "").strip()
     if not value:
         errors[name] = message
+    elif len(value) > limit:
+        errors[name] = limits.too_long_message(limit=limit, length=len(value))
     return value
 
 
@@ -259,7 +265,13 @@ def signal_create(
     _require_manager(actor, municipality)
     errors: dict[str, str] = {}
     title = _text(errors, "title", title, _("Give the signal a title."))
-    description = _text(errors, "description", description, _("Describe what the cases show."))
+    description = _text(
+        errors,
+        "description",
+        description,
+        _("Describe what the cases show."),
+        limit=limits.LONG_TEXT,
+    )
     if len(title) > 200:
         errors["title"] = _("Keep the title under 200 characters.")
     if theme and theme not in Theme.values:
@@ -313,13 +325,16 @@ def signal_raise(
     owner_name = _text(errors, "owner_name", owner_name, _("Name the owner of the rule."))
     if len(owner_name) > 200:
         errors["owner_name"] = _("Keep the owner's name under 200 characters.")
+    note = (note or "").strip()
+    if len(note) > limits.SHORT_TEXT:
+        errors["note"] = limits.too_long_message(limit=limits.SHORT_TEXT, length=len(note))
     if errors:
         raise ValidationError(errors)
     return _step(
         actor=actor,
         signal=signal,
         to_status=SignalStatus.RAISED,
-        note=(note or "").strip(),
+        note=note,
         refused=_("This signal is %(status)s; only a proposed signal can be raised."),
         changes={"owner_kind": owner_kind, "owner_name": owner_name, "raised_at": _NOW},
     )
@@ -329,7 +344,7 @@ def signal_raise(
 def signal_answer(*, actor: User, signal: Signal, answer: str) -> Signal:
     """Raised → answered: record what the owner of the rule replied."""
     errors: dict[str, str] = {}
-    answer = _text(errors, "answer", answer, _("Write down the owner's answer."))
+    answer = _text(errors, "answer", answer, _("Write down the owner's answer."), limit=limits.TEXT)
     if errors:
         raise ValidationError(errors)
     return _step(

@@ -23,6 +23,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from doorbraak.lib.bounds import MAX_INT
+
 if TYPE_CHECKING:  # importing views here would be circular: DRF settings import this module
     from rest_framework.views import APIView
 
@@ -65,6 +67,17 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "pageSize"
     max_page_size = 200
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """``page`` and ``pageSize`` with their ranges (a page past the last one is a 404)."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        ranges = {
+            self.page_query_param: {"minimum": 1, "maximum": MAX_INT},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **ranges.get(parameter["name"], {})}
+        return parameters
 
 
 def _titles() -> dict[int, str]:

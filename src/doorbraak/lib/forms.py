@@ -10,6 +10,9 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.text import format_lazy
+
+from doorbraak.lib import limits
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
@@ -74,6 +77,33 @@ class EuroField(forms.DecimalField):
 
     def cents(self, value: Decimal | None) -> int | None:
         return None if value is None else int((value * 100).to_integral_value(ROUND_HALF_UP))
+
+
+def text_area(
+    label: Any,
+    *,
+    limit: int,
+    required: bool = True,
+    help_text: Any = "",
+    rows: int = 4,
+    attrs: dict[str, Any] | None = None,
+    error_messages: dict[str, Any] | None = None,
+) -> forms.CharField:
+    """A free-text field with its maximum length (``doorbraak.lib.limits``).
+
+    The browser gets ``maxlength``; the hint "Maximaal 2000 tekens." joins the help text
+    (so it is read out through the field's ``aria-describedby``); a longer text that gets
+    through anyway is refused with the Dutch message that says both numbers.
+    """
+    hint = limits.hint(limit)
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=format_lazy("{} {}", help_text, hint) if help_text else hint,
+        widget=forms.Textarea(attrs={"rows": rows, **(attrs or {})}),
+        error_messages={"max_length": limits.TOO_LONG, **(error_messages or {})},
+    )
 
 
 class DateInput(forms.DateInput):

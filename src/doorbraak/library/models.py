@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -56,7 +58,7 @@ class Regulation(models.Model):
         _("official citation"), max_length=200, help_text=_("For example: Awb art. 4:84.")
     )
     kind = models.CharField(_("kind"), max_length=15, choices=RegulationKind.choices)
-    description = models.TextField(_("what it says, in our own words"))
+    description = LimitedTextField(_("what it says, in our own words"), max_length=limits.TEXT)
     deviation = models.CharField(
         _("room to deviate"), max_length=15, choices=Deviation.choices, default=Deviation.NONE
     )
@@ -79,6 +81,7 @@ class Regulation(models.Model):
         db_table = "breakthroughs_regulation"
         ordering = ["law", "article"]
         constraints = [
+            limits.length_check("description", limits.TEXT),
             models.UniqueConstraint(
                 fields=["citation"],
                 condition=Q(municipality__isnull=True),

@@ -4,7 +4,9 @@ An archive is a directory with
 
 * ``manifest.json``: when, which database kind, the applied migrations, the number of rows
   of every table *in the same snapshot as the data*, and fingerprints of the keys (a keyed
-  hash of a fixed text, never a key itself), so a restore can say which key is missing;
+  hash of a fixed text, never a key itself), so a restore can say which key is missing.
+  Old keys still configured during a rotation are fingerprinted too: data in the backup
+  may still be under them, so a restore needs them as well (as current or old keys);
 * ``database.sqlite3`` — SQLite's online backup API, a consistent copy while others write
   (a plain file copy of a database in use can be corrupt) — or ``database.dump`` —
   ``pg_dump --format=custom`` of the snapshot the row counts were taken in.
@@ -22,7 +24,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,9 @@ from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Versions this release restores: 1 had no fingerprints of old keys.
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.dump"
@@ -43,6 +47,13 @@ KEYS = {
     "PSEUDONYM_KEY": "the persons in the processing log and the exports",
     "AUDIT_CHAIN_KEY": "the tamper evidence of the processing log",
     "SECRET_KEY": "sessions, password-reset links and signed values",
+}
+
+#: The keys that rotate, and the setting that lists their old keys (docs/operations.md).
+OLD_KEYS = {
+    "FIELD_ENCRYPTION_KEY": "FIELD_ENCRYPTION_OLD_KEYS",
+    "BLIND_INDEX_KEY": "BLIND_INDEX_OLD_KEYS",
+    "AUDIT_CHAIN_KEY": "AUDIT_CHAIN_OLD_KEYS",
 }
 
 
@@ -58,6 +69,7 @@ class Manifest:
     row_counts: dict[str, int]
     key_fingerprints: dict[str, str]
     format_version: int = FORMAT_VERSION
+    old_key_fingerprints: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True)
@@ -68,18 +80,25 @@ class Manifest:
         if not path.is_file():
             raise BackupError(f"{archive} is not a Doorbraak backup: {MANIFEST} is missing.")
         data: dict[str, Any] = json.loads(path.read_text())
-        if data.get("format_version") != FORMAT_VERSION:
+        if data.get("format_version") not in READABLE_VERSIONS:
             raise BackupError(f"Unknown backup format {data.get('format_version')!r}.")
         return cls(**data)
 
 
+def _fingerprint(key: str) -> str:
+    return hmac.new(key.encode(), b"doorbraak-backup", hashlib.sha256).hexdigest()[:16]
+
+
 def key_fingerprints() -> dict[str, str]:
     """A keyed hash of a fixed text per key: equal when the same key is configured."""
+    return {name: _fingerprint(str(getattr(settings, name))) for name in KEYS}
+
+
+def old_key_fingerprints() -> dict[str, list[str]]:
+    """The fingerprints of the old keys configured for each key that rotates."""
     return {
-        name: hmac.new(
-            str(getattr(settings, name)).encode(), b"doorbraak-backup", hashlib.sha256
-        ).hexdigest()[:16]
-        for name in KEYS
+        name: [_fingerprint(key) for key in getattr(settings, setting)]
+        for name, setting in OLD_KEYS.items()
     }
 
 
@@ -112,6 +131,7 @@ def _manifest(vendor: str, counts: dict[str, int], migrations: dict[str, str]) -
         migrations=migrations,
         row_counts=counts,
         key_fingerprints=key_fingerprints(),
+        old_key_fingerprints=old_key_fingerprints(),
     )
 
 
@@ -223,14 +243,47 @@ def _backup_postgresql(archive: Path) -> Manifest:
 
 
 # --- restore ---------------------------------------------------------------------------------
+def _configured(name: str) -> set[str]:
+    """Fingerprints of the configured current key and, for a key that rotates, its old keys."""
+    return {key_fingerprints()[name], *old_key_fingerprints().get(name, [])}
+
+
 def missing_keys(manifest: Manifest) -> list[str]:
-    """The keys whose configured value differs from the one the backup was made with."""
+    """The keys of the backup that are not configured, as current or as old key.
+
+    A key the backup was made with may since have become an old key (a rotation after the
+    backup): its data is still readable, so that is no reason to refuse. A backup made
+    during a rotation also needs the old keys it had: some values may still be under them.
+    Names are settings: ``FIELD_ENCRYPTION_KEY`` or ``FIELD_ENCRYPTION_OLD_KEYS``."""
+    missing: list[str] = []
+    for name, fingerprint in manifest.key_fingerprints.items():
+        configured = _configured(name) if name in KEYS else set()
+        if fingerprint not in configured:
+            missing.append(name)
+        old = manifest.old_key_fingerprints.get(name, [])
+        if any(item not in configured for item in old):
+            missing.append(OLD_KEYS[name])
+    return missing
+
+
+def keys_to_rotate(manifest: Manifest) -> list[str]:
+    """Keys the backup was made with that are configured only as old keys now: after the
+    restore, run the rotation again (docs/operations.md)."""
     current = key_fingerprints()
     return [
         name
-        for name, fingerprint in manifest.key_fingerprints.items()
-        if current.get(name) != fingerprint
+        for name in OLD_KEYS
+        if name in manifest.key_fingerprints
+        and manifest.key_fingerprints[name] != current[name]
+        and manifest.key_fingerprints[name] in _configured(name)
     ]
+
+
+def _describe(name: str) -> str:
+    current = next((key for key, old in OLD_KEYS.items() if old == name), None)
+    if current is not None:
+        return f"{name} (an old key the backup still used: {KEYS[current]})"
+    return f"{name} ({KEYS.get(name, 'unknown key')})"
 
 
 def database_is_empty() -> bool:
@@ -256,7 +309,7 @@ def restore(archive: Path, *, force: bool = False, allow_other_keys: bool = Fals
     if wrong and not allow_other_keys:
         raise BackupError(
             "The configured keys are not the keys of this backup: "
-            + ", ".join(f"{name} ({KEYS[name]})" for name in wrong)
+            + ", ".join(_describe(name) for name in wrong)
             + ". Configure the keys kept with the backup and try again."
         )
     if not force and not database_is_empty():

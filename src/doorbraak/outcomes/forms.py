@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.outcomes.models import OutcomeType
 
@@ -38,11 +39,10 @@ class OutcomeForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
-    evidence = forms.CharField(
-        label=_("Evidence"),
-        max_length=4000,
+    evidence = text_area(
+        _("Evidence"),
+        limit=limits.TEXT,
         help_text=_("How do you know? For example a letter from the creditor or the landlord."),
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     breakthrough = BreakthroughChoiceField(
         label=_("Breakthrough"),

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -60,7 +62,7 @@ class Outcome(models.Model):
     )
     outcome_type = models.CharField(_("outcome"), max_length=30, choices=OutcomeType.choices)
     occurred_on = models.DateField(_("date"))
-    evidence = models.TextField(_("evidence"))
+    evidence = LimitedTextField(_("evidence"), max_length=limits.TEXT)
     debt_amount_cents = models.PositiveBigIntegerField(
         _("debt prevented in cents"), null=True, blank=True
     )
@@ -90,6 +92,7 @@ class Outcome(models.Model):
         verbose_name_plural = _("outcomes")
         ordering = ["-occurred_on", "-pk"]
         constraints = [
+            limits.length_check("evidence", limits.TEXT),
             models.CheckConstraint(condition=~Q(evidence=""), name="outcome_has_evidence"),
             models.CheckConstraint(
                 condition=~Q(outcome_type="schuld_voorkomen") | Q(debt_amount_cents__gt=0),

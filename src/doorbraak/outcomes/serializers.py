@@ -11,6 +11,8 @@ from rest_framework import serializers
 from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.serializers import BreakthroughRefSerializer
 from doorbraak.catalogue.models import Payer
+from doorbraak.lib import limits
+from doorbraak.lib.bounds import MAX_CENTS, bounded_int, id_field
 from doorbraak.lib.serializers import EnumField
 from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 
@@ -75,18 +77,19 @@ class OutcomeSerializer(serializers.Serializer[Outcome]):
 class OutcomeInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcomeType = EnumField(OutcomeType)
     occurredOn = serializers.DateField()
-    evidence = serializers.CharField(allow_blank=True, max_length=4000)
-    breakthrough = serializers.IntegerField(
+    evidence = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
+    breakthrough = id_field(
         required=False, allow_null=True, default=None, help_text="A breakthrough of the household."
     )
-    debtAmountCents = serializers.IntegerField(
+    debtAmountCents = bounded_int(
+        0,
+        MAX_CENTS,
         required=False,
         allow_null=True,
         default=None,
-        min_value=0,
         help_text="Only for 'schuld_voorkomen': the debt that did not arise, in cents.",
     )
-    costItem = serializers.IntegerField(
+    costItem = id_field(
         required=False,
         allow_null=True,
         default=None,

@@ -9,15 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation
 from doorbraak.assessments.models import LifeDomain
-from doorbraak.lib.forms import DateInput
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, text_area
 from doorbraak.plans.models import ActionOwner, ActionStatus
 
 
 class CommitmentForm(forms.Form):
-    commitment = forms.CharField(
-        label=_("The household's own commitment"),
+    commitment = text_area(
+        _("The household's own commitment"),
+        limit=limits.TEXT,
         help_text=_("In their own words: if we make this exception for you, what will you do?"),
-        widget=forms.Textarea(attrs={"rows": 4, "class": "utrecht-textarea"}),
+        attrs={"class": "utrecht-textarea"},
         required=False,
     )
 
@@ -32,12 +34,13 @@ class GoalForm(forms.Form):
         },
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
     )
-    description = forms.CharField(
-        label=_("Goal"),
+    description = text_area(
+        _("Goal"),
+        limit=limits.SHORT_TEXT,
         help_text=_("In words the household understands."),
-        max_length=1000,
         error_messages={"required": _("Describe the goal.")},
-        widget=forms.Textarea(attrs={"rows": 2, "class": "utrecht-textarea"}),
+        rows=2,
+        attrs={"class": "utrecht-textarea"},
     )
 
     def __init__(self, *args: Any, domains: list[LifeDomain], **kwargs: Any) -> None:
@@ -54,8 +57,8 @@ class GoalForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(
         label=_("What"),
-        max_length=1000,
-        error_messages={"required": _("Describe the action.")},
+        max_length=limits.SHORT_TEXT,
+        error_messages={"required": _("Describe the action."), "max_length": limits.TOO_LONG},
         widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
     )
     owner = forms.ChoiceField(

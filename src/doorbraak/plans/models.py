@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import Organisation
 from doorbraak.assessments.models import LifeDomain
 from doorbraak.households.models import Household
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,10 +44,11 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
-    commitment = models.TextField(
+    commitment = LimitedTextField(
         _("the household's own commitment"),
         blank=True,
         help_text=_("In their own words: if we make this exception for you, what will you do?"),
+        max_length=limits.TEXT,
     )
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -63,6 +66,7 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-version"]
         constraints = [
+            limits.length_check("commitment", limits.TEXT),
             models.UniqueConstraint(fields=["household", "version"], name="plan_unique_version"),
             models.UniqueConstraint(
                 fields=["household"], condition=Q(status="concept"), name="plan_one_draft"
@@ -87,13 +91,16 @@ class Goal(models.Model):
     domain = models.ForeignKey(
         LifeDomain, on_delete=models.PROTECT, related_name="+", verbose_name=_("life domain")
     )
-    description = models.TextField(_("goal"))
+    description = LimitedTextField(_("goal"), max_length=limits.SHORT_TEXT)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["position", "pk"]
+        constraints = [
+            limits.length_check("description", limits.SHORT_TEXT),
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -120,7 +127,7 @@ class Action(models.Model):
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
     )
-    description = models.TextField(_("action"))
+    description = LimitedTextField(_("action"), max_length=limits.SHORT_TEXT)
     owner = models.CharField(_("who"), max_length=15, choices=ActionOwner.choices)
     owner_name = models.CharField(_("name"), max_length=150, blank=True)
     owner_organisation = models.ForeignKey(
@@ -142,10 +149,11 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = ["due_on", "position", "pk"]
         constraints = [
+            limits.length_check("description", limits.SHORT_TEXT),
             models.CheckConstraint(
                 condition=~Q(owner="partner") | Q(owner_organisation__isnull=False),
                 name="action_partner_needs_organisation",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

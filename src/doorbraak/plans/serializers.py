@@ -13,6 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from doorbraak.assessments.serializers import AssessorSerializer, DomainRefSerializer
+from doorbraak.lib import limits
+from doorbraak.lib.bounds import id_field
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 
 
@@ -67,20 +69,25 @@ class CommitmentSerializer(serializers.Serializer[dict[str, Any]]):
     commitment = serializers.CharField(
         allow_blank=True,
         trim_whitespace=False,
+        max_length=limits.TEXT,
         help_text="In the household's own words: what will they do themselves?",
     )
 
 
 class GoalCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    domain = serializers.IntegerField(help_text="The id of a life domain of the catalogue.")
-    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    domain = id_field(help_text="The id of a life domain of the catalogue.")
+    description = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=limits.SHORT_TEXT
+    )
 
 
 class ActionCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    description = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    description = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=limits.SHORT_TEXT
+    )
     owner = serializers.ChoiceField(choices=ActionOwner.choices)
     ownerName = serializers.CharField(allow_blank=True, max_length=150, required=False, default="")
-    ownerOrganisation = serializers.IntegerField(
+    ownerOrganisation = id_field(
         allow_null=True,
         required=False,
         default=None,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.breakthroughs.models import Breakthrough, EscalationLevel
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.tables.models import TableMember, TableOutcome
 
@@ -150,9 +151,10 @@ class DecisionForm(StyledFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=TableOutcome.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_area(
+        _("Reason"),
+        limit=limits.TEXT,
+        rows=3,
         help_text=_("Why the table decided this, in plain words."),
     )
     responsible_organisation = forms.ModelChoiceField(

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Organisation
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.lib import limits
+from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -85,8 +87,10 @@ class TableMember(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    may_decide = models.TextField(
-        _("may decide"), help_text=_("For example: stop collection for six months.")
+    may_decide = LimitedTextField(
+        _("may decide"),
+        help_text=_("For example: stop collection for six months."),
+        max_length=limits.SHORT_TEXT,
     )
     max_amount_cents = models.PositiveBigIntegerField(
         _("maximum amount in cents"), null=True, blank=True
@@ -98,7 +102,8 @@ class TableMember(models.Model):
         verbose_name_plural = _("table members")
         ordering = ["organisation__name", "user__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["table", "user"], name="tablemember_once_per_table")
+            limits.length_check("may_decide", limits.SHORT_TEXT),
+            models.UniqueConstraint(fields=["table", "user"], name="tablemember_once_per_table"),
         ]
 
     def __str__(self) -> str:
@@ -256,7 +261,7 @@ class TableDecision(models.Model):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(_("decision"), max_length=16, choices=TableOutcome.choices)
-    reason = models.TextField(_("reason"))
+    reason = LimitedTextField(_("reason"), max_length=limits.TEXT)
     responsible_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -295,6 +300,7 @@ class TableDecision(models.Model):
         verbose_name_plural = _("table decisions")
         ordering = ["decided_at", "pk"]
         constraints = [
+            limits.length_check("reason", limits.TEXT),
             models.CheckConstraint(condition=~Q(reason=""), name="tabledecision_has_reason"),
             models.CheckConstraint(
                 condition=Q(fund_amount_cents__isnull=True) | Q(fund_amount_cents__gt=0),

@@ -19,6 +19,8 @@ from rest_framework import serializers
 
 from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.serializers import LEVEL_HELP, ReturnSerializer
+from doorbraak.lib import limits
+from doorbraak.lib.bounds import MAX_CENTS, MAX_INT, bounded_int, id_field
 from doorbraak.lib.serializers import EnumField, NameRefSerializer
 from doorbraak.tables.models import (
     AgendaItem,
@@ -294,12 +296,12 @@ class AgendaItemSerializer(serializers.Serializer[AgendaItem]):
 
 
 class AgendaAddSerializer(serializers.Serializer[dict[str, Any]]):
-    breakthrough = serializers.IntegerField(help_text="An open breakthrough of the table's area.")
+    breakthrough = id_field(help_text="An open breakthrough of the table's area.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 class AgendaMoveSerializer(serializers.Serializer[dict[str, Any]]):
-    position = serializers.IntegerField(min_value=1, help_text="The new place, from 1.")
+    position = bounded_int(1, MAX_INT, help_text="The new place, from 1.")
 
 
 class AgendaNoteSerializer(serializers.Serializer[dict[str, Any]]):
@@ -307,7 +309,7 @@ class AgendaNoteSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class AttendanceInputSerializer(serializers.Serializer[dict[str, Any]]):
-    member = serializers.IntegerField(help_text="A table member's id.")
+    member = id_field(help_text="A table member's id.")
     present = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
@@ -315,19 +317,19 @@ class AttendanceInputSerializer(serializers.Serializer[dict[str, Any]]):
 # --- decisions -----------------------------------------------------------------------------
 class FollowUpActionInputSerializer(serializers.Serializer[dict[str, Any]]):
     description = serializers.CharField(allow_blank=True, max_length=300)
-    organisation = serializers.IntegerField()
+    organisation = id_field()
     dueOn = serializers.DateField()
-    responsibleUser = serializers.IntegerField(required=False, allow_null=True, default=None)
+    responsibleUser = id_field(required=False, allow_null=True, default=None)
 
 
 class TableCorrectionInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcome = EnumField(TableOutcome)
-    reason = serializers.CharField(allow_blank=True)
-    responsibleOrganisation = serializers.IntegerField(
-        required=False, allow_null=True, default=None
-    )
-    responsibleUser = serializers.IntegerField(required=False, allow_null=True, default=None)
-    fundAmountCents = serializers.IntegerField(
+    reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
+    responsibleOrganisation = id_field(required=False, allow_null=True, default=None)
+    responsibleUser = id_field(required=False, allow_null=True, default=None)
+    fundAmountCents = bounded_int(
+        0,
+        MAX_CENTS,
         required=False,
         allow_null=True,
         default=None,

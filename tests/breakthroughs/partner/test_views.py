@@ -26,7 +26,7 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.households import services as household_services
 from doorbraak.households.models import Household
-from tests.breakthroughs.test_services import give_consent, send, submitted
+from tests.breakthroughs.builders import give_consent, send, submitted
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

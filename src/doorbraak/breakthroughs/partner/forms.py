@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import RequestStatus
-from doorbraak.lib.forms import StyledFormMixin
+from doorbraak.lib import limits
+from doorbraak.lib.forms import StyledFormMixin, text_area
 
 ANSWER_CHOICES = [
     (RequestStatus.ACCEPTED.value, _("Accept: we make the breakthrough happen")),
@@ -27,11 +28,11 @@ class RequestAnswerForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Your answer"), choices=ANSWER_CHOICES, widget=forms.RadioSelect
     )
-    answer = forms.CharField(
-        label=_("Explanation"),
+    answer = text_area(
+        _("Explanation"),
+        limit=limits.TEXT,
         required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         help_text=_("Required when you decline or need more information."),
     )
 
@@ -42,11 +43,11 @@ class TimeOutAnswerForm(StyledFormMixin, forms.Form):
         choices=[("grant", _("Grant the time-out")), ("refuse", _("Refuse the time-out"))],
         widget=forms.RadioSelect,
     )
-    answer = forms.CharField(
-        label=_("Explanation"),
+    answer = text_area(
+        _("Explanation"),
+        limit=limits.TEXT,
         required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text=_("Required when you refuse."),
     )
 

@@ -40,6 +40,7 @@ from doorbraak.breakthroughs.services.core import (
 )
 from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
 from doorbraak.households.services import record_event
+from doorbraak.lib import limits
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
 
@@ -326,8 +327,20 @@ def partner_request_clarify(
     information = information.strip()
     if not information:
         raise ValidationError({"information": _("Write the information that was asked for.")})
+    limits.check_length(information, limit=limits.SHORT_TEXT, field="information")
     stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
-    request.question = f"{request.question}\n\n[{stamp}] {information}"
+    question = f"{request.question}\n\n[{stamp}] {information}"
+    if len(question) > limits.LONG_TEXT:
+        raise ValidationError(
+            {
+                "information": _(
+                    "The request cannot hold more information: together with the question it "
+                    "would be %(length)d characters, at most %(limit)d fit. Send a new request."
+                )
+                % {"length": len(question), "limit": limits.LONG_TEXT}
+            }
+        )
+    request.question = question
     request.status = RequestStatus.OPEN
     request.save(update_fields=["question", "status"])
     record_processing(

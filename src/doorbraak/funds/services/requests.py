@@ -42,6 +42,7 @@ from doorbraak.funds.services.common import (
 )
 from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
+from doorbraak.lib import limits
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.templatetags.money import format_euros
 
@@ -103,6 +104,8 @@ def fund_request_draft(
     summary = (summary or "").strip()
     if not summary:
         errors["summary"] = _("Describe what the money is for, without names.")
+    elif len(summary) > limits.SHORT_TEXT:
+        errors["summary"] = limits.too_long_message(limit=limits.SHORT_TEXT, length=len(summary))
     check_amount(errors, "amount_cents", amount_cents)
     if purpose not in FundPurpose.values:
         errors["purpose"] = _("Choose a purpose from the list.")
@@ -173,6 +176,8 @@ def fund_request_update(
     summary = (summary or "").strip()
     if not summary:
         errors["summary"] = _("Describe what the money is for, without names.")
+    elif len(summary) > limits.SHORT_TEXT:
+        errors["summary"] = limits.too_long_message(limit=limits.SHORT_TEXT, length=len(summary))
     check_amount(errors, "amount_cents", amount_cents)
     if purpose not in FundPurpose.values:
         errors["purpose"] = _("Choose a purpose from the list.")
@@ -322,6 +327,8 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
     The fund row is locked first, so concurrent approvals queue and each sees the
     commitments of those before it: the available balance never goes below zero.
     """
+    note = (note or "").strip()
+    limits.check_length(note, limit=limits.SHORT_TEXT, field="note")
     fund_request = lock_request(fund_request)
     fund = fund_request.fund
     require_status(
@@ -363,7 +370,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
         )
     now = timezone.now()
     Approval.objects.create(
-        request=fund_request, approver=actor, role=role, decided_at=now, note=(note or "").strip()
+        request=fund_request, approver=actor, role=role, decided_at=now, note=note
     )
     if final:
         try:
@@ -394,6 +401,7 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the request is rejected.")})
+    limits.check_length(reason, limit=limits.SHORT_TEXT, field="reason")
     fund_request = lock_request(fund_request)
     if not policies.can_reject(actor, fund_request):
         if fund_request.status != FundRequestStatus.REQUESTED:
@@ -459,6 +467,7 @@ def fund_request_pay(
 @transaction.atomic
 def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) -> FundRequest:
     """Withdraw a request before payment; an approved one gets its commitment reversed."""
+    limits.check_length((reason or "").strip(), limit=limits.SHORT_TEXT, field="reason")
     fund_request = lock_request(fund_request)
     if not policies.can_cancel(actor, fund_request):
         if fund_request.status not in (
@@ -501,6 +510,7 @@ def fund_request_repay(
     note: str = "",
 ) -> FundRequest:
     """Money came back (all of it, or ``amount_cents``): it is available again."""
+    limits.check_length((note or "").strip(), limit=limits.SHORT_TEXT, field="note")
     fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
@@ -540,6 +550,7 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why the amount is written off.")})
+    limits.check_length(note, limit=limits.SHORT_TEXT, field="note")
     fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('breakthroughs', '0006_cost_item_moved_to_catalogue'),
+        ('breakthroughs', '0007_cost_item_moved_to_catalogue'),
     ]
 
     operations = [

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from doorbraak.audit import sealing
+from doorbraak.audit.chain import current_key_id
 
 
 class Command(BaseCommand):
@@ -44,21 +45,29 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch_size"] < 1 or options["interval"] <= 0:
             raise CommandError("--batch-size and --interval must be positive.")
-        if options["follow"]:
-            made = sealing.follow(
-                interval=options["interval"],
-                batch_size=options["batch_size"],
-                stop_after=options["stop_after"],
+        try:
+            if options["follow"]:
+                made = sealing.follow(
+                    interval=options["interval"],
+                    batch_size=options["batch_size"],
+                    stop_after=options["stop_after"],
+                )
+                self.stdout.write(f"Stopped after {made} seal(s).")
+                return
+            outcome = sealing.seal_processing_log(
+                batch_size=options["batch_size"], wait_timeout=options["wait"]
             )
-            self.stdout.write(f"Stopped after {made} seal(s).")
-            return
-        outcome = sealing.seal_processing_log(
-            batch_size=options["batch_size"], wait_timeout=options["wait"]
-        )
+        except sealing.ChainKeyError as exc:
+            raise CommandError(str(exc)) from exc
         if outcome.waiting:
             raise CommandError(
                 "Nothing sealed: a transaction that began earlier is still open "
                 f"(process {outcome.waiting_for_pid}). Try again later."
+            )
+        if outcome.new_segment:
+            self.stdout.write(
+                f"Started a new chain segment with chain key {current_key_id()}, linked to "
+                "the last seal of the previous key."
             )
         self.stdout.write(
             self.style.SUCCESS(

@@ -45,6 +45,13 @@ class Command(BaseCommand):
                 f"{result.last_seal_hash}."
             )
         )
+        if len(result.segments) > 1:
+            self.stdout.write(f"{len(result.segments)} chain segments, each under its own key:")
+            for number, segment in enumerate(result.segments, start=1):
+                self.stdout.write(
+                    f"  {number}. chain key {segment.key_id}: {segment.seals} seal(s), records "
+                    f"{segment.first_record_id}–{segment.last_record_id}"
+                )
         if not result.unsealed or result.oldest_unsealed_at is None:
             return
         lag = timezone.now() - result.oldest_unsealed_at

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from doorbraak.operations.backup import BackupError, restore
+from doorbraak.operations.backup import BackupError, keys_to_rotate, restore
 
 
 class Command(BaseCommand):
@@ -43,3 +43,11 @@ class Command(BaseCommand):
             f"Restored the backup of {manifest.created_at}: {len(manifest.row_counts)} tables, "
             f"{rows} rows, every count as in the backup."
         )
+        rotate = keys_to_rotate(manifest)
+        if rotate:
+            self.stdout.write(
+                "The backup was made with keys that are old keys now ("
+                + ", ".join(rotate)
+                + "): run rotate_field_encryption_key and rotate_blind_index again; "
+                "the chain key needs nothing (docs/operations.md, 'Rotating the keys')."
+            )

@@ -1,4 +1,4 @@
-"""The cost item a fund request prevents is now ``catalogue.CostItem`` (same table): state only."""
+"""A scenario line's cost item is now ``catalogue.CostItem`` (same table): state only."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -6,23 +6,21 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("breakthroughs", "0006_text_limits"),
         ("catalogue", "0001_initial"),
-        ("funds", "0004_idempotency_key_purge_index"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="fundrequest",
-                    name="prevents_cost_item",
+                    model_name="scenarioline",
+                    name="cost_item",
                     field=models.ForeignKey(
-                        blank=True,
-                        null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="catalogue.costitem",
-                        verbose_name="expected to prevent",
+                        verbose_name="cost item",
                     ),
                 ),
             ],

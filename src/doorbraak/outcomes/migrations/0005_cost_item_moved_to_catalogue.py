@@ -10,10 +10,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("breakthroughs", "0006_cost_item_moved_to_catalogue"),
+        ("breakthroughs", "0007_cost_item_moved_to_catalogue"),
         ("catalogue", "0001_initial"),
-        ("funds", "0005_cost_item_moved_to_catalogue"),
-        ("outcomes", "0003_outcomes"),
+        ("funds", "0006_cost_item_moved_to_catalogue"),
+        ("outcomes", "0004_text_limits"),
     ]
 
     operations = [

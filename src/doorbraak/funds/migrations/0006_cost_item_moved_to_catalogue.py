@@ -1,4 +1,4 @@
-"""A scenario line's cost item is now ``catalogue.CostItem`` (same table): state only."""
+"""The cost item a fund request prevents is now ``catalogue.CostItem`` (same table): state only."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -6,21 +6,23 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("breakthroughs", "0005_decided_by_name_holds_a_full_name"),
         ("catalogue", "0001_initial"),
+        ("funds", "0005_text_limits"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="scenarioline",
-                    name="cost_item",
+                    model_name="fundrequest",
+                    name="prevents_cost_item",
                     field=models.ForeignKey(
+                        blank=True,
+                        null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="catalogue.costitem",
-                        verbose_name="cost item",
+                        verbose_name="expected to prevent",
                     ),
                 ),
             ],

@@ -12,8 +12,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('breakthroughs', '0006_cost_item_moved_to_catalogue'),
-        ('insights', '0003_regulation_moved_to_library'),
+        ('breakthroughs', '0007_cost_item_moved_to_catalogue'),
+        ('insights', '0004_regulation_moved_to_library'),
         ('library', '0001_initial'),
     ]
 

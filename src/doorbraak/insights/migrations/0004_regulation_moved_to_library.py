@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insights', '0002_value_report'),
+        ('insights', '0003_text_limits'),
         ('library', '0001_initial'),
     ]
 
