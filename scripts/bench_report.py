@@ -56,10 +56,11 @@ def main() -> int:
 
     from doorbraak.accounts.models import District, Municipality, Organisation, Team, User
     from doorbraak.breakthroughs.models import Bottleneck, BottleneckKind, Theme
+    from doorbraak.catalogue.models import Payer
     from doorbraak.households.models import Household
     from doorbraak.insights.patterns import Period, build_spiegel
     from doorbraak.insights.report import build_value_report
-    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue, Payer
+    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -13,12 +13,16 @@ Municipality "Gemeente Zuid" (the other tenant):
 from __future__ import annotations
 
 import datetime
+import functools
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client, override_settings
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -125,18 +129,12 @@ def load_reference_data() -> None:
 
     A transactional test (``transaction=True``, ``live_server``) flushes every table
     afterwards, these too, so a later transactional test on the same worker finds them
-    empty. The loaders are the migrations' own functions, and are idempotent.
+    empty. The loaders are the migrations' own functions, and are idempotent; each runs in
+    the migration state it was written for (the law library and the cost catalogue have
+    moved apps since: their models are found under the old labels only in that state).
     """
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in (
-        ("doorbraak.assessments.migrations.0003_default_life_domains", "load"),
-        ("doorbraak.breakthroughs.migrations.0004_seed_law_library", "load"),
-        ("doorbraak.outcomes.migrations.0002_seed_cost_catalogue", "seed"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+    for module, function, state in _REFERENCE_LOADERS:
+        getattr(importlib.import_module(module), function)(_state_apps(state), None)
 
 
 def login_verified(client: Client, user: User) -> Client:
@@ -262,6 +260,44 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Reload what the data migrations seed (see ``load_reference_data``).
+
+    Django's serialized rollback cannot help here: the Playwright event loop gives the test
+    a different database connection object than the one that holds the serialized copy.
+    """
+    load_reference_data()
+
+
+#: The data migrations that seed reference data, and the migration whose state they ran in
+#: (the law library and the cost catalogue have moved apps since: their models are found
+#: under the old labels only in that state).
+_REFERENCE_LOADERS = (
+    (
+        "doorbraak.assessments.migrations.0003_default_life_domains",
+        "load",
+        ("assessments", "0003_default_life_domains"),
+    ),
+    (
+        "doorbraak.breakthroughs.migrations.0004_seed_law_library",
+        "load",
+        ("breakthroughs", "0004_seed_law_library"),
+    ),
+    (
+        "doorbraak.outcomes.migrations.0002_seed_cost_catalogue",
+        "seed",
+        ("outcomes", "0002_seed_cost_catalogue"),
+    ),
+)
+
+
+@functools.cache
+def _state_apps(node: tuple[str, str]) -> Any:
+    """The models as they were right after migration ``node`` (computed once per run)."""
+    return MigrationLoader(connection).project_state(node).apps
 
 
 # --- xdist: which tests share a worker ------------------------------------------------------

@@ -166,8 +166,8 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
 
 
 # --- cost catalogue and law library ------------------------------------------------------------
-from doorbraak.breakthroughs.models import Deviation, Regulation, RegulationKind  # noqa: E402
-from doorbraak.outcomes.models import CostItem, CostUnit, Payer  # noqa: E402
+from doorbraak.catalogue.models import CostItem, CostUnit, Payer  # noqa: E402
+from doorbraak.library.models import Deviation, Regulation, RegulationKind  # noqa: E402
 
 
 class CostItemFactory(factory.django.DjangoModelFactory[CostItem]):

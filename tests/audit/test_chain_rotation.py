@@ -21,8 +21,8 @@ from doorbraak.audit.chain import (
 from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
 from doorbraak.audit.sealing import ChainKeyError, seal_processing_log
 from doorbraak.lib.crypto import key_id
-from tests.audit.test_processing_log import _tamper, record
-from tests.audit.test_sealing import _tamper_seal
+from tests.audit.test_processing_log import record, tamper
+from tests.audit.test_sealing import tamper_seal
 from tests.conftest import Cast
 
 OLD = "the-chain-key-of-the-first-segment-0123456789"
@@ -113,7 +113,7 @@ def test_a_changed_record_is_detected_in_the_old_and_in_the_new_segment(
 ) -> None:
     before, after = two_segments(cast, chain)
     for row in (before[1], after[2]):
-        _tamper(
+        tamper(
             "UPDATE audit_processinglog SET subject_pseudonym = %s WHERE id = %s", ["p-x", row.pk]
         )
     breaks = verify_chain().breaks
@@ -127,7 +127,7 @@ def test_the_retired_key_cannot_rewrite_the_old_segment(cast: Cast, chain: Any) 
     before, _after = two_segments(cast, chain)
     forged = before[3]
     forged.subject_pseudonym = "p-forged"
-    _tamper(
+    tamper(
         "UPDATE audit_processinglog SET subject_pseudonym = %s, record_hash = %s WHERE id = %s",
         ["p-forged", record_mac(forged, key=OLD), forged.pk],
     )
@@ -144,7 +144,7 @@ def test_the_retired_key_cannot_rewrite_the_old_segment(cast: Cast, chain: Any) 
         key_id=second.key_id,
         key=OLD,
     )
-    _tamper_seal(
+    tamper_seal(
         "UPDATE audit_processinglogseal SET records_digest = %s, seal_hash = %s WHERE id = %s",
         [digest, resigned, second.pk],
     )
@@ -158,7 +158,7 @@ def test_a_changed_seal_is_detected_in_either_segment(cast: Cast, chain: Any) ->
     two_segments(cast, chain)
     first, _second, third, _fourth = seals()
     for seal in (first, third):
-        _tamper_seal("UPDATE audit_processinglogseal SET record_count = 9 WHERE id = %s", [seal.pk])
+        tamper_seal("UPDATE audit_processinglogseal SET record_count = 9 WHERE id = %s", [seal.pk])
     signature_breaks = [b.seal_id for b in verify_chain().breaks if "signature" in b.reason]
     assert signature_breaks == [first.pk, third.pk]
 
@@ -168,14 +168,14 @@ def test_a_cut_between_the_segments_is_detected(cast: Cast, chain: Any, removed:
     two_segments(cast, chain)
     _first, second, third, fourth = seals()
     gone, follower = (second, third) if removed == "last of the old segment" else (third, fourth)
-    _tamper(
+    tamper(
         "DELETE FROM audit_processinglog WHERE id > %s AND id <= %s",
         [
             gone.first_record_id - 1,
             gone.last_record_id,
         ],
     )
-    _tamper_seal("DELETE FROM audit_processinglogseal WHERE id = %s", [gone.pk])
+    tamper_seal("DELETE FROM audit_processinglogseal WHERE id = %s", [gone.pk])
     breaks = verify_chain().breaks
     assert any(
         b.seal_id == follower.pk and "seal was removed or inserted" in b.reason for b in breaks

@@ -168,7 +168,7 @@ def test_an_intact_chain_verifies(cast: Cast) -> None:
     assert "3 records verified" in out.getvalue()
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def tamper(sql: str, params: list[object]) -> None:
     """Change the table behind the application's back, as an intruder with SQL access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -187,7 +187,7 @@ def _tamper(sql: str, params: list[object]) -> None:
 
 def test_verification_detects_a_changed_row(cast: Cast) -> None:
     rows = record(cast, subjects=["p-aaa", "p-bbb", "p-ccc"])
-    _tamper(
+    tamper(
         "UPDATE audit_processinglog SET subject_pseudonym = %s WHERE id = %s", ["p-zzz", rows[1].pk]
     )
     result = verify_chain()
@@ -201,7 +201,7 @@ def test_verification_detects_a_changed_row(cast: Cast) -> None:
 def test_verification_detects_a_removed_sealed_row(cast: Cast) -> None:
     rows = record(cast, subjects=["p-aaa", "p-bbb", "p-ccc"])
     seal_processing_log()
-    _tamper("DELETE FROM audit_processinglog WHERE id = %s", [rows[1].pk])
+    tamper("DELETE FROM audit_processinglog WHERE id = %s", [rows[1].pk])
     result = verify_chain()
     assert [b.record_id for b in result.breaks] == [rows[0].pk]
     assert "removed" in result.breaks[0].reason
@@ -215,7 +215,7 @@ def test_verification_detects_a_recomputed_hash_without_the_key(cast: Cast, sett
     settings.AUDIT_CHAIN_KEY = "a-guessed-key"
     forged_hash = record_mac(forged)
     settings.AUDIT_CHAIN_KEY = "development-only-audit-chain-key"
-    _tamper(
+    tamper(
         "UPDATE audit_processinglog SET subject_pseudonym = %s, record_hash = %s WHERE id = %s",
         ["p-zzz", forged_hash, forged.pk],
     )

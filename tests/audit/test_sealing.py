@@ -27,11 +27,11 @@ from doorbraak.audit.models import (
 )
 from doorbraak.audit.sealing import follow, seal_processing_log
 from doorbraak.audit.services import processing_log_record
-from tests.audit.test_processing_log import _tamper, record
+from tests.audit.test_processing_log import record, tamper
 from tests.conftest import Cast
 
 
-def _tamper_seal(sql: str, params: list[object]) -> None:
+def tamper_seal(sql: str, params: list[object]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -96,7 +96,7 @@ def test_the_unsealed_tail_is_reported_and_its_content_still_checked(cast: Cast)
     assert "2 record(s) not yet sealed" in out.getvalue()
     assert "cannot be detected until they are sealed" in out.getvalue()
 
-    _tamper("UPDATE audit_processinglog SET object_id = %s WHERE id = %s", ["99", tail[1].pk])
+    tamper("UPDATE audit_processinglog SET object_id = %s WHERE id = %s", ["99", tail[1].pk])
     result = verify_chain()
     assert [(b.record_id, "changed" in b.reason) for b in result.breaks] == [(tail[1].pk, True)]
 
@@ -104,7 +104,7 @@ def test_the_unsealed_tail_is_reported_and_its_content_still_checked(cast: Cast)
 def test_a_removal_in_the_unsealed_tail_is_not_provable_which_the_adr_states(cast: Cast) -> None:
     """The limit of the design, pinned: an unsealed record's removal leaves no break."""
     tail = record(cast, subjects=["p-aaa", "p-bbb"])
-    _tamper("DELETE FROM audit_processinglog WHERE id = %s", [tail[1].pk])
+    tamper("DELETE FROM audit_processinglog WHERE id = %s", [tail[1].pk])
     result = verify_chain()
     assert result.intact
     assert result.unsealed == 1
@@ -126,7 +126,7 @@ def test_a_stale_unsealed_tail_warns_and_fails_when_sealing_is_required(cast: Ca
 def test_a_changed_sealed_record_is_detected(cast: Cast) -> None:
     rows = record(cast, subjects=["p-aaa", "p-bbb", "p-ccc"])
     seal_processing_log()
-    _tamper(
+    tamper(
         "UPDATE audit_processinglog SET subject_pseudonym = %s WHERE id = %s",
         ["p-zzz", rows[1].pk],
     )
@@ -143,7 +143,7 @@ def test_a_sealed_record_with_a_new_mac_breaks_its_seal(cast: Cast, settings) ->
     seal_processing_log()
     forged = rows[0]
     forged.subject_pseudonym = "p-zzz"
-    _tamper(
+    tamper(
         "UPDATE audit_processinglog SET subject_pseudonym = %s, record_hash = %s WHERE id = %s",
         ["p-zzz", record_mac(forged), forged.pk],
     )
@@ -156,10 +156,10 @@ def test_a_record_inserted_into_a_sealed_range_is_detected(cast: Cast) -> None:
     rows = record(cast, subjects=["p-aaa", "p-bbb", "p-ccc"])
     seal_processing_log()
     row = rows[1]
-    _tamper("DELETE FROM audit_processinglog WHERE id = %s", [row.pk])
+    tamper("DELETE FROM audit_processinglog WHERE id = %s", [row.pk])
     # Put a copy back under the same id: count and digest match again only if the copy
     # is exact; an intruder's own record (other content, other MAC) is caught.
-    _tamper(
+    tamper(
         "INSERT INTO audit_processinglog (id, occurred_at, actor_name, actor_role, "
         "actor_organisation, action, object_type, object_id, subject_pseudonym, activity, "
         "purpose, legal_basis, request_id, previous_hash, record_hash) "
@@ -176,11 +176,11 @@ def test_a_changed_or_removed_seal_is_detected(cast: Cast) -> None:
     record(cast, subjects=["p-1", "p-2", "p-3", "p-4"])
     seal_processing_log(batch_size=1)
     first, second, third, _fourth = ProcessingLogSeal.objects.order_by("last_record_id")
-    _tamper_seal("UPDATE audit_processinglogseal SET record_count = 7 WHERE id = %s", [first.pk])
+    tamper_seal("UPDATE audit_processinglogseal SET record_count = 7 WHERE id = %s", [first.pk])
     assert any("signature" in b.reason and b.seal_id == first.pk for b in verify_chain().breaks)
-    _tamper_seal("UPDATE audit_processinglogseal SET record_count = 1 WHERE id = %s", [first.pk])
+    tamper_seal("UPDATE audit_processinglogseal SET record_count = 1 WHERE id = %s", [first.pk])
     assert verify_chain().intact
-    _tamper_seal("DELETE FROM audit_processinglogseal WHERE id = %s", [second.pk])
+    tamper_seal("DELETE FROM audit_processinglogseal WHERE id = %s", [second.pk])
     breaks = verify_chain().breaks
     assert any(b.seal_id == third.pk and "seal was removed" in b.reason for b in breaks)
 
@@ -211,7 +211,7 @@ def test_the_older_per_row_chain_still_verifies_and_can_be_sealed(cast: Cast) ->
     assert verify_chain().intact
     seal_processing_log()
     assert verify_chain().sealed == 3
-    _tamper("UPDATE audit_processinglog SET object_id = '2' WHERE id = %s", [legacy[0].pk])
+    tamper("UPDATE audit_processinglog SET object_id = '2' WHERE id = %s", [legacy[0].pk])
     assert [b.record_id for b in verify_chain().breaks] == [legacy[0].pk]
 
 

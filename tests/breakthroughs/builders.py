@@ -23,9 +23,9 @@ from doorbraak.breakthroughs.models import (
     Scenario,
     Theme,
 )
+from doorbraak.catalogue.models import Payer
 from doorbraak.households import services as household_services
 from doorbraak.households.models import Consent, ConsentMethod, ConsentPurpose, Household
-from doorbraak.outcomes.models import Payer
 from tests.conftest import Cast
 from tests.factories import CostItemFactory, RegulationFactory
 

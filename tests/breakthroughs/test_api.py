@@ -24,7 +24,6 @@ from doorbraak.breakthroughs.models import (
     Breakthrough,
     BreakthroughStatus,
     Decision,
-    Deviation,
     Disclosure,
     EscalationLevel,
     PartnerRequest,
@@ -35,6 +34,7 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.households import services as household_services
 from doorbraak.households.models import Household
+from doorbraak.library.models import Deviation
 from tests.breakthroughs.builders import (
     bottleneck,
     complete,

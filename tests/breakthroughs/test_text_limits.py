@@ -27,13 +27,13 @@ from doorbraak.breakthroughs.models import (
     DecisionOutcome,
     Disclosure,
     PartnerRequest,
-    Regulation,
     RequestStatus,
     Theme,
     TimeOut,
 )
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
+from doorbraak.library.models import Regulation
 from tests.breakthroughs.test_services import bottleneck, complete, draft, give_consent, submitted
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, OrganisationFactory, RegulationFactory, UserFactory

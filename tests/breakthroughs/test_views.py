@@ -22,14 +22,14 @@ from doorbraak.breakthroughs.models import (
     Disclosure,
     EscalationLevel,
     PartnerRequest,
-    Regulation,
     RequestStatus,
     Scenario,
     ScenarioLine,
     Theme,
 )
+from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import Household
-from doorbraak.outcomes.models import Payer
+from doorbraak.library.models import Regulation
 from tests.breakthroughs.builders import (
     TITLE,
     at_table,

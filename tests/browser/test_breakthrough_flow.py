@@ -19,16 +19,16 @@ from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     BreakthroughStatus,
-    Deviation,
     EscalationLevel,
     PartnerRequest,
     RequestStatus,
 )
 from doorbraak.breakthroughs.services import escalation_sweep
+from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households import services as household_services
 from doorbraak.households.models import ConsentMethod, ConsentPurpose, Household
 from doorbraak.lib.workdays import add_working_days
-from doorbraak.outcomes.models import CostUnit, Payer
+from doorbraak.library.models import Deviation
 from tests.browser.test_household_flow import assert_accessible, submit
 from tests.browser.test_login_flow import log_in
 from tests.conftest import Cast

@@ -25,14 +25,13 @@ from doorbraak.breakthroughs.models import (
     BreakthroughStatus,
     Decision,
     DecisionOutcome,
-    Deviation,
     EscalationLevel,
-    Regulation,
     Scenario,
     Theme,
 )
+from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import EventKind, Household, HouseholdEvent, MemberRole
-from doorbraak.outcomes.models import CostUnit, Payer
+from doorbraak.library.models import Deviation, Regulation
 from doorbraak.tables.models import (
     Attendance,
     BreakthroughTable,

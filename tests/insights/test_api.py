@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from doorbraak.accounts.models import Role
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.breakthroughs.models import Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Theme,
+)
 from doorbraak.insights.models import OwnerKind, Signal, SignalStatus
+from doorbraak.library.models import Regulation
 from tests.conftest import Cast
 from tests.factories import MembershipFactory
 from tests.insights.test_views import PERIOD, PLANTED, planted, regulation, signal, south_analyst

@@ -473,17 +473,18 @@ def test_an_empty_export_still_leaves_a_record(cast: Cast) -> None:
 
 
 # --- optional sources and queries ------------------------------------------------------------
-def test_without_an_outcome_model_there_are_no_outcome_columns(
-    cast: Cast, west: District, monkeypatch: pytest.MonkeyPatch
+def test_there_is_an_outcome_column_per_outcome_type_and_the_fund_columns(
+    cast: Cast, west: District
 ) -> None:
-    def missing(app_label: str, model_name: str) -> None:
-        raise LookupError(model_name)
+    from doorbraak.outcomes.models import OutcomeType
 
-    monkeypatch.setattr(export.apps, "get_model", missing)
     make_household(cast, district=west)
     result = run(cast.grace, cast, k=1)
     header = next(csv.reader(io.StringIO(result.csv)))
-    assert not [column for column in header if column.startswith(("outcomes_", "fund_"))]
+    assert [c for c in header if c.startswith("outcomes_")] == [
+        f"outcomes_{code}" for code in OutcomeType.values
+    ]
+    assert {"fund_requests_paid", "fund_paid_amount_band"} <= set(header)
     assert result.rows == 1
 
 

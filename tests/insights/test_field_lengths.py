@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from doorbraak.audit.models import ProcessingLog
-from doorbraak.breakthroughs.models import Regulation
+from doorbraak.library.models import Regulation
 from tests.conftest import Cast
 from tests.factories import RegulationFactory
 from tests.insights.test_signals import plant_pattern, propose

@@ -10,10 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from doorbraak.accounts.models import District, Organisation
-from doorbraak.breakthroughs.models import Bottleneck, BottleneckKind, Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    BottleneckKind,
+    Theme,
+)
 from doorbraak.households.models import Household
 from doorbraak.insights import patterns
 from doorbraak.insights.patterns import Period
+from doorbraak.library.models import Regulation
 from tests.conftest import Cast
 from tests.factories import DistrictFactory, HouseholdFactory, RegulationFactory
 

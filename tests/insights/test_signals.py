@@ -14,7 +14,9 @@ from django.http import Http404
 from doorbraak.accounts.models import Role, User
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.breakthroughs.models import Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Theme,
+)
 from doorbraak.households.models import Household, MemberRole
 from doorbraak.insights import selectors, services
 from doorbraak.insights.models import (
@@ -25,6 +27,7 @@ from doorbraak.insights.models import (
     SignalStatus,
 )
 from doorbraak.lib.crypto import blind_index, encrypt
+from doorbraak.library.models import Regulation
 from tests.conftest import Cast
 from tests.factories import (
     HouseholdFactory,

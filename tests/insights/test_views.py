@@ -13,11 +13,14 @@ from django.urls import reverse
 
 from doorbraak.accounts.models import Role
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.breakthroughs.models import Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Theme,
+)
 from doorbraak.households.models import Household
 from doorbraak.insights import services
 from doorbraak.insights.models import OwnerKind, Signal, SignalStatus
 from doorbraak.lib.crypto import blind_index, encrypt
+from doorbraak.library.models import Regulation
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory, MemberFactory, MembershipFactory, RegulationFactory
 from tests.insights.test_patterns import at, make_bottleneck

@@ -21,14 +21,6 @@ from tests.conftest import Cast
 from tests.factories import MemberFactory
 from tests.limits import text, too_long_message
 
-#: TextFields that do not have their limit yet. TEMPORARY: CostItem and Regulation are being
-#: moved to apps of their own; they get their limits right after the move. Remove these
-#: lines then — nothing else may be added here.
-NOT_YET_LIMITED = {
-    "outcomes.CostItem.note",
-    "breakthroughs.Regulation.description",
-}
-
 
 def text_fields() -> list[tuple[type[models.Model], models.TextField[Any, Any]]]:
     return [
@@ -37,7 +29,6 @@ def text_fields() -> list[tuple[type[models.Model], models.TextField[Any, Any]]]
         if model.__module__.startswith("doorbraak.")
         for field in model._meta.concrete_fields
         if isinstance(field, models.TextField)
-        and f"{model._meta.label}.{field.name}" not in NOT_YET_LIMITED
     ]
 
 
@@ -78,15 +69,15 @@ def test_the_database_has_every_length_constraint(db: None) -> None:
     assert missing == []
 
 
-def test_the_exceptions_are_only_the_two_models_being_moved() -> None:
-    labels = {
+def test_no_text_field_is_left_without_a_limit() -> None:
+    unlimited = {
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
         if model.__module__.startswith("doorbraak.")
         for field in model._meta.concrete_fields
         if isinstance(field, models.TextField) and not isinstance(field, limits.LimitedTextField)
     }
-    assert labels <= NOT_YET_LIMITED
+    assert unlimited == set()
 
 
 # --- the database refuses what the application would refuse ----------------------------------

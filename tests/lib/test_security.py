@@ -46,7 +46,7 @@ def test_the_session_cookie_is_http_only_and_short_lived(client: Client, cast: C
     assert cookie["samesite"] == "Lax"
 
 
-def _production_env() -> dict[str, str]:
+def production_env() -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -68,7 +68,7 @@ def test_check_deploy_is_clean_on_production_settings() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
-        env=_production_env(),
+        env=production_env(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -79,7 +79,7 @@ def test_check_deploy_is_clean_on_production_settings() -> None:
 
 
 def test_production_refuses_to_start_without_its_secrets() -> None:
-    env = _production_env()
+    env = production_env()
     del env["DOORBRAAK_SECRET_KEY"]
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

@@ -15,8 +15,8 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
+from doorbraak.home.demo_households import elfproef_bsn
 from doorbraak.households import services
-from doorbraak.households.demo import elfproef_bsn
 from doorbraak.households.models import Household, Member, MemberRole
 from doorbraak.lib.crypto import (
     InvalidToken,
@@ -32,7 +32,7 @@ from doorbraak.operations.key_rotation import (
 )
 from tests.conftest import Cast
 from tests.factories import MemberFactory
-from tests.lib.test_security import REPO, _production_env
+from tests.lib.test_security import REPO, production_env
 
 OLD_FIELD_KEY = Fernet.generate_key().decode()
 NEW_FIELD_KEY = Fernet.generate_key().decode()
@@ -268,7 +268,7 @@ def test_the_blind_index_dry_run_changes_nothing(
     ],
 )
 def test_a_malformed_old_key_list_stops_start_up(variable: str, value: str, message: str) -> None:
-    env = _production_env()
+    env = production_env()
     env[variable] = value
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

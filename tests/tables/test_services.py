@@ -416,7 +416,7 @@ def test_the_agenda_e_mail_reaches_a_real_smtp_server(
         cast.dave.save()
         at_table(cast, household_a)
         meeting = schedule(cast, table)
-        from doorbraak.breakthroughs.tasks import send_notification
+        from doorbraak.lib.notifications import send_notification
 
         services.agenda_publish(actor=cast.erin, meeting=meeting)
         # In production the worker runs the task; here it is called directly.

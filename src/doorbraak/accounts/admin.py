@@ -54,7 +54,7 @@ class DoorbraakAdminSite(admin.AdminSite):
 admin_site = DoorbraakAdminSite(name="admin")
 
 
-def _administered(request: HttpRequest) -> set[int]:
+def administered_municipality_ids(request: HttpRequest) -> set[int]:
     return municipality_ids_of(request.user, role=Role.ADMIN)
 
 
@@ -127,7 +127,7 @@ def scoped_choices(model: Any, request: HttpRequest) -> QuerySet[Any] | None:
     """The rows of a configuration model an administrator may choose, or None."""
     if request.user.is_superuser:
         return None
-    ids = _administered(request)
+    ids = administered_municipality_ids(request)
     if model is Municipality:
         return Municipality.objects.filter(pk__in=ids)
     if model in (District, Team):
@@ -170,7 +170,9 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.municipality_lookup}__in": _administered(request)})
+        return queryset.filter(
+            **{f"{self.municipality_lookup}__in": administered_municipality_ids(request)}
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.scope(request, super().get_queryset(request))
@@ -257,7 +259,8 @@ class OrganisationAdmin(ScopedAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(
-            Q(municipality__isnull=True) | Q(municipality__in=_administered(request))
+            Q(municipality__isnull=True)
+            | Q(municipality__in=administered_municipality_ids(request))
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -380,7 +383,8 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
             return queryset
         # New accounts have no membership yet; they stay visible until they get one.
         return queryset.filter(
-            Q(memberships__municipality__in=_administered(request)) | Q(memberships__isnull=True)
+            Q(memberships__municipality__in=administered_municipality_ids(request))
+            | Q(memberships__isnull=True)
         ).distinct()
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:

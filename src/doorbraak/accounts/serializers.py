@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from doorbraak.accounts.models import District, Membership, Municipality, Organisation, Team
+from doorbraak.accounts.models import District, Membership, Municipality, Organisation, Team, User
 
 
 class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
@@ -64,3 +66,20 @@ class MeSerializer(serializers.Serializer[dict[str, object]]):
     lastName = serializers.CharField()
     email = serializers.EmailField()
     memberships = MembershipSerializer(many=True)
+
+
+def user_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+class UserRefSerializer(serializers.Serializer[User]):
+    """A colleague: id and display name, nothing else."""
+
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name(self, user: User) -> str:
+        return user_name(user)

@@ -24,12 +24,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.accounts import selectors, services
 from doorbraak.accounts.forms import LoginForm, TokenForm
-from doorbraak.accounts.navigation import nav_items_for, role_cards_for
 from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.otp import is_verified
 from doorbraak.lib.qrcode import qr_data_uri
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 _NEXT_SESSION_KEY = "doorbraak_next"
 
@@ -192,21 +191,6 @@ def lockout(
         "accounts/lockout.html",
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes, "until": until},
         status=429,
-    )
-
-
-@login_required
-@require_GET
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """What this user, in each of their roles, can do here."""
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "role_cards": role_cards_for(request.user),
-            "tasks": [item for item in nav_items_for(request.user, "") if item.url != request.path],
-            "memberships": selectors.active_memberships(request.user),
-        },
     )
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments import selectors, services
 from doorbraak.assessments.forms import AssessmentForm, DomainScoresForm, add_errors
 from doorbraak.assessments.models import (
@@ -36,7 +37,6 @@ from doorbraak.households import policies
 from doorbraak.households.models import Household, HouseholdStatus, Member
 from doorbraak.households.selectors import household_open
 from doorbraak.households.services import household_subjects
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 _BADGE = {
     Classification.GREEN: "db-badge--ok",

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.forms import ProcessingLogFilterForm
 from doorbraak.audit.models import ProcessingAction
@@ -13,7 +14,6 @@ from doorbraak.audit.policies import can_view_processing_log
 from doorbraak.audit.selectors import processing_log_search, seal_status
 from doorbraak.audit.services import processing_log_read
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 

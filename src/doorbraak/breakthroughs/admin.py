@@ -1,8 +1,6 @@
 """Configuration of the breakthroughs app for functional administrators.
 
-The law library holds national articles (shared by every municipality, kept by the operator)
-and local by-laws and policy rules of one municipality (kept by its administrators). The
-escalation deadlines and the partner directory are configured per municipality.
+The escalation deadlines and the partner directory are configured per municipality.
 """
 
 from __future__ import annotations
@@ -11,60 +9,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import models
-from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.admin import ScopedAdmin, admin_site
+from doorbraak.accounts.admin import ScopedAdmin, admin_site, administered_municipality_ids
 from doorbraak.accounts.models import Membership, Role
-from doorbraak.accounts.selectors import municipality_ids_of
-from doorbraak.breakthroughs.models import ContactProfile, EscalationSettings, Regulation
-
-
-def _administered(request: HttpRequest) -> set[int]:
-    return municipality_ids_of(request.user, role=Role.ADMIN)
-
-
-@admin.register(Regulation, site=admin_site)
-class RegulationAdmin(ScopedAdmin):
-    """National articles are read-only for municipal administrators; local ones are theirs."""
-
-    list_display = ["citation", "law", "deviation", "municipality"]
-    list_filter = ["kind", "deviation"]
-    list_select_related = ["municipality"]
-    search_fields = ["citation", "law", "article", "description"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = [
-        "law",
-        "article",
-        "citation",
-        "kind",
-        "description",
-        "deviation",
-        "url",
-        "municipality",
-    ]
-
-    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            Q(municipality__isnull=True) | Q(municipality__in=_administered(request))
-        )
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        if isinstance(obj, Regulation) and obj.municipality_id is None:
-            return bool(request.user.is_superuser)
-        return super().has_change_permission(request, obj)
-
-    has_delete_permission = has_change_permission
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            # A municipal administrator adds local rules only: national ones are the operator's.
-            kwargs["required"] = True
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+from doorbraak.breakthroughs.models import ContactProfile, EscalationSettings
 
 
 class EscalationSettingsForm(forms.ModelForm[EscalationSettings]):
@@ -145,6 +95,8 @@ class ContactProfileAdmin(ScopedAdmin):
         if db_field.name == "membership":
             memberships = Membership.objects.select_related("user", "organisation")
             if not request.user.is_superuser:
-                memberships = memberships.filter(municipality__in=_administered(request))
+                memberships = memberships.filter(
+                    municipality__in=administered_municipality_ids(request)
+                )
             kwargs["queryset"] = memberships
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

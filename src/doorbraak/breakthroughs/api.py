@@ -27,14 +27,14 @@ from rest_framework.views import APIView
 from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of, organisation_list
 from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
-from doorbraak.breakthroughs import partner_selectors, policies, selectors, services
+from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     EscalationLevel,
     PartnerRequest,
-    Regulation,
 )
+from doorbraak.breakthroughs.partner import selectors as partner_selectors
 from doorbraak.breakthroughs.serializers import (
     BottleneckInputSerializer,
     BottleneckSerializer,
@@ -56,8 +56,6 @@ from doorbraak.breakthroughs.serializers import (
     PartnerRequestInputSerializer,
     QueueItemSerializer,
     ReasonSerializer,
-    RegulationListQuerySerializer,
-    RegulationSerializer,
     ScenarioLineInputSerializer,
     ScenarioLineSerializer,
     TeamPartnerRequestSerializer,
@@ -67,6 +65,8 @@ from doorbraak.breakthroughs.serializers import (
     partner_request_data,
 )
 from doorbraak.lib.api import IsVerifiedUser
+from doorbraak.library import selectors as library_selectors
+from doorbraak.library.models import Regulation
 
 TAGS = ["breakthroughs"]
 PARTNER_TAGS = ["partners"]
@@ -174,7 +174,9 @@ def _bottleneck_relations(
     request: Request, data: dict[str, Any]
 ) -> tuple[list[Regulation], list[Organisation]]:
     regulation_ids = set(data["regulations"])
-    regulations = list(selectors.regulation_list(user=request.user).filter(pk__in=regulation_ids))
+    regulations = list(
+        library_selectors.regulation_list(user=request.user).filter(pk__in=regulation_ids)
+    )
     if len(regulations) != len(regulation_ids):
         raise _invalid(
             "regulations", _("Choose regulations from the law library of your municipality.")
@@ -194,37 +196,6 @@ def _bottleneck_data(bottleneck: Bottleneck) -> Any:
         .get()
     )
     return BottleneckSerializer(found).data
-
-
-# --- law library -------------------------------------------------------------------------------
-class RegulationListView(generics.GenericAPIView[Regulation]):
-    serializer_class = RegulationSerializer
-
-    @extend_schema(
-        tags=LIBRARY_TAGS,
-        operation_id="regulations_list",
-        parameters=[RegulationListQuerySerializer],
-        responses=RegulationSerializer(many=True),
-    )
-    def get(self, request: Request) -> Response:
-        """National laws and rules and those of your municipality, searchable."""
-        query = _valid(RegulationListQuerySerializer, request.query_params)
-        regulations = selectors.regulation_list(
-            user=request.user, query=query.get("q", ""), deviation=query.get("deviation", "")
-        ).select_related("municipality")
-        page = self.paginate_queryset(regulations)
-        return self.get_paginated_response(_many(RegulationSerializer, page))
-
-
-class RegulationDetailView(APIView):
-    @extend_schema(
-        tags=LIBRARY_TAGS, operation_id="regulations_retrieve", responses=RegulationSerializer
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        """One article with what it says and whether it leaves room to deviate."""
-        return Response(
-            RegulationSerializer(selectors.regulation_get(user=request.user, pk=pk)).data
-        )
 
 
 # --- bottlenecks -------------------------------------------------------------------------------
@@ -380,7 +351,7 @@ class BreakthroughDetailView(APIView):
             regulation = None
             if data["regulation"] is not None:
                 regulation = (
-                    selectors.regulation_list(user=request.user)
+                    library_selectors.regulation_list(user=request.user)
                     .filter(pk=data["regulation"])
                     .first()
                 )

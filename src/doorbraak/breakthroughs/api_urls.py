@@ -6,8 +6,6 @@ from doorbraak.breakthroughs import api
 
 urlpatterns = [
     # Law library.
-    path("regulations", api.RegulationListView.as_view(), name="regulation-list"),
-    path("regulations/<int:pk>", api.RegulationDetailView.as_view(), name="regulation-detail"),
     # Bottlenecks.
     path(
         "households/<uuid:public_id>/bottlenecks",

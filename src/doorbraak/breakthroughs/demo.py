@@ -51,11 +51,11 @@ from doorbraak.breakthroughs.models import (
     DecisionOutcome,
     EscalationSettings,
     PartnerRequest,
-    Regulation,
     RequestStatus,
     Scenario,
     TimeOut,
 )
+from doorbraak.catalogue.selectors import cost_item_for
 from doorbraak.households import services as household_services
 from doorbraak.households.models import (
     ConsentMethod,
@@ -66,7 +66,7 @@ from doorbraak.households.models import (
     MemberRole,
 )
 from doorbraak.lib.workdays import add_working_days, is_working_day
-from doorbraak.outcomes.selectors import cost_item_for
+from doorbraak.library.models import Regulation
 
 
 def _working_days_back(day: datetime.date, days: int) -> datetime.date:

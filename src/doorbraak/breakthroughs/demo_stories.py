@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from doorbraak.breakthroughs.models import BottleneckKind, RequestStatus, Theme
-from doorbraak.outcomes.models import Payer
+from doorbraak.catalogue.models import Payer
 
 #: Bottlenecks per 60; about three in four get a breakthrough.
 BREAKTHROUGH_SHARE = 0.75

@@ -16,14 +16,14 @@ from doorbraak.breakthroughs.models import (
     BreakthroughStatus,
     DecisionOutcome,
     EscalationLevel,
-    Regulation,
     Scenario,
     Theme,
 )
 from doorbraak.breakthroughs.services import parse_quantity
+from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
-from doorbraak.outcomes.models import CostItem, Payer
+from doorbraak.library.models import Regulation
 
 #: The legal basis of sharing with a partner when the household consented.
 CONSENT_LEGAL_BASIS = "AVG art. 6 lid 1 sub a: toestemming van het huishouden"

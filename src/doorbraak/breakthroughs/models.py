@@ -18,10 +18,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
+from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import ConsentPurpose, Household
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
-from doorbraak.outcomes.models import CostItem, Payer
+from doorbraak.library.models import Regulation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -31,84 +32,6 @@ if TYPE_CHECKING:
 
 class ImmutableError(RuntimeError):
     """A decision or disclosure record was about to be changed or deleted."""
-
-
-# --- law library ----------------------------------------------------------------------------
-class RegulationKind(models.TextChoices):
-    LAW = "wet", _("Law")
-    REGULATION = "regeling", _("Regulation or decree")
-    POLICY = "beleidsregel", _("Policy rule")
-    LOCAL = "verordening", _("Municipal by-law")
-
-
-class Deviation(models.TextChoices):
-    """Does the article itself leave room for a tailored solution?"""
-
-    NONE = "geen", _("No room to deviate")
-    HARDSHIP = "hardheid", _("Hardship clause")
-    DISCRETION = "beleidsruimte", _("Discretion")
-
-
-class RegulationQuerySet(models.QuerySet["Regulation"]):
-    def visible_to(self, user: User | AnonymousUser) -> RegulationQuerySet:
-        from doorbraak.accounts.selectors import municipality_ids_of
-
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(municipality__isnull=True) | Q(municipality_id__in=municipality_ids_of(user))
-        )
-
-
-class Regulation(models.Model):
-    """Regeling/wetsartikel: one article of a law or policy rule, in our own words."""
-
-    law = models.CharField(_("law or rule"), max_length=150)
-    article = models.CharField(_("article"), max_length=60)
-    citation = models.CharField(
-        _("official citation"), max_length=200, help_text=_("For example: Awb art. 4:84.")
-    )
-    kind = models.CharField(_("kind"), max_length=15, choices=RegulationKind.choices)
-    description = models.TextField(_("what it says, in our own words"))
-    deviation = models.CharField(
-        _("room to deviate"), max_length=15, choices=Deviation.choices, default=Deviation.NONE
-    )
-    url = models.URLField(_("address of the official text"), blank=True)
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="regulations",
-        verbose_name=_("municipality"),
-        help_text=_("Empty for national laws and rules."),
-    )
-
-    objects = RegulationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("regulation")
-        verbose_name_plural = _("law library")
-        ordering = ["law", "article"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["citation"],
-                condition=Q(municipality__isnull=True),
-                name="regulation_unique_national_citation",
-            ),
-            models.UniqueConstraint(
-                fields=["citation", "municipality"],
-                condition=Q(municipality__isnull=False),
-                name="regulation_unique_local_citation",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.citation
-
-    @property
-    def allows_deviation(self) -> bool:
-        return self.deviation != Deviation.NONE
 
 
 # --- escalation configuration ---------------------------------------------------------------

@@ -32,7 +32,7 @@ def can_view_table_queue(user: AnyUser) -> bool:
     return bool(user.is_authenticated and has_role(user, Role.TABLE_CHAIR))
 
 
-def _team_membership(user: AnyUser, breakthrough: Breakthrough) -> Membership | None:
+def team_membership(user: AnyUser, breakthrough: Breakthrough) -> Membership | None:
     team_id = breakthrough.household.team_id
     for membership in active_memberships(user):
         if membership.team_id == team_id and membership.role in (
@@ -56,13 +56,13 @@ def can_edit_breakthrough(user: AnyUser, breakthrough: Breakthrough) -> bool:
     return (
         breakthrough.is_draft
         and breakthrough.household.status == HouseholdStatus.ACTIVE
-        and _team_membership(user, breakthrough) is not None
+        and team_membership(user, breakthrough) is not None
     )
 
 
 def can_override_consent(user: AnyUser, breakthrough: Breakthrough) -> bool:
     """Sharing without consent is for team leads of the household's team only, with a reason."""
-    membership = _team_membership(user, breakthrough)
+    membership = team_membership(user, breakthrough)
     return membership is not None and membership.role == Role.TEAM_LEAD
 
 
@@ -79,7 +79,7 @@ def decision_membership(user: AnyUser, breakthrough: Breakthrough) -> Membership
     level = breakthrough.level
     municipality_id = breakthrough.household.municipality_id
     if level == EscalationLevel.OWN_MANDATE:
-        return _team_membership(user, breakthrough)
+        return team_membership(user, breakthrough)
     if level == EscalationLevel.PARTNER:
         asked = set(
             breakthrough.partner_requests.filter(
@@ -98,7 +98,7 @@ def decision_membership(user: AnyUser, breakthrough: Breakthrough) -> Membership
         if membership.role == Role.TABLE_CHAIR and membership.municipality_id == municipality_id:
             return membership
     if level == EscalationLevel.ADMINISTRATIVE:
-        team = _team_membership(user, breakthrough)
+        team = team_membership(user, breakthrough)
         if team is not None and team.role == Role.TEAM_LEAD:
             return team
     return None

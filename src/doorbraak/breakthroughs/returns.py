@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from doorbraak.outcomes.models import Payer
+from doorbraak.catalogue.models import Payer
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,14 @@ from doorbraak.breakthroughs.models import (
     Disclosure,
     EscalationLevel,
     PartnerRequest,
-    Regulation,
     RequestStatus,
     ScenarioLine,
 )
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
+from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household, Member, MemberRole
 from doorbraak.households.services import household_subjects
 from doorbraak.lib.workdays import working_days_between
-from doorbraak.outcomes.models import CostItem
 
 
 def _log_household_read(
@@ -56,21 +55,6 @@ def _log_household_read(
 
 
 # --- law library and cost items (no personal data) --------------------------------------------
-def regulation_list(*, user: AnyUser, query: str = "", deviation: str = "") -> QuerySet[Regulation]:
-    regulations = Regulation.objects.visible_to(user)
-    if query:
-        regulations = regulations.filter(
-            Q(citation__icontains=query) | Q(law__icontains=query) | Q(description__icontains=query)
-        )
-    if deviation:
-        regulations = regulations.filter(deviation=deviation)
-    return regulations.order_by("law", "article", "pk")
-
-
-def regulation_get(*, user: AnyUser, pk: int) -> Regulation:
-    return get_object_or_404(Regulation.objects.visible_to(user), pk=pk)
-
-
 def cost_item_choices(*, user: AnyUser, household: Household) -> QuerySet[CostItem]:
     """Cost items for a calculation about ``household``: national and its municipality's."""
     return (

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     BottleneckKind,
@@ -21,12 +22,9 @@ from doorbraak.breakthroughs.models import (
     BreakthroughStatus,
     Decision,
     DecisionOutcome,
-    Deviation,
     Disclosure,
     EscalationStep,
     PartnerRequest,
-    Regulation,
-    RegulationKind,
     RequestStatus,
     Scenario,
     ScenarioLine,
@@ -42,46 +40,18 @@ from doorbraak.breakthroughs.selectors import (
     breakthrough_return,
 )
 from doorbraak.breakthroughs.services import triangle_gaps
+from doorbraak.catalogue.models import CostUnit, Payer
 from doorbraak.households.models import ConsentPurpose, Member, MemberRole
-from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib import limits
 from doorbraak.lib.api import camel_case
 from doorbraak.lib.bounds import MAX_CENTS, bounded_int, id_field
-from doorbraak.outcomes.models import CostUnit, Payer
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
+from doorbraak.library.serializers import RegulationRefSerializer
 
 LEVEL_HELP = (
     "Escalation level: 1 own mandate, 2 partner organisation, 3 breakthrough table, "
     "4 administrative escalation."
 )
-
-
-# --- law library -------------------------------------------------------------------------------
-class RegulationSerializer(serializers.Serializer[Regulation]):
-    """One article of a law or policy rule, in our own words."""
-
-    id = serializers.IntegerField()
-    law = serializers.CharField()
-    article = serializers.CharField()
-    citation = serializers.CharField()
-    kind = EnumField(RegulationKind)
-    description = serializers.CharField()
-    deviation = EnumField(Deviation, help_text="Does the article leave room to deviate?")
-    allowsDeviation = serializers.BooleanField(source="allows_deviation")
-    url = serializers.CharField()
-    municipality = NameRefSerializer(allow_null=True, help_text="Empty for national rules.")
-
-
-class RegulationRefSerializer(serializers.Serializer[Regulation]):
-    id = serializers.IntegerField()
-    citation = serializers.CharField()
-    deviation = EnumField(Deviation)
-
-
-class RegulationListQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Search citation, law, text."
-    )
-    deviation = EnumField(Deviation, required=False, help_text="Only this room to deviate.")
 
 
 # --- bottlenecks -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import organisation_list
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.forms import (
     BottleneckForm,
@@ -54,7 +55,7 @@ from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.types import AuthenticatedHttpRequest
+from doorbraak.library import selectors as library_selectors
 
 PAGE_SIZE = 25
 _OPEN_REQUEST = (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION)
@@ -296,7 +297,7 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _bottleneck_form(request: AuthenticatedHttpRequest, **kwargs: Any) -> BottleneckForm:
     return BottleneckForm(
         request.POST if request.method == "POST" else None,
-        regulations=selectors.regulation_list(user=request.user),
+        regulations=library_selectors.regulation_list(user=request.user),
         organisations=organisation_list(user=request.user),
         **kwargs,
     )
@@ -464,7 +465,7 @@ def breakthrough_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = BreakthroughEditForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        regulations=selectors.regulation_list(user=request.user),
+        regulations=library_selectors.regulation_list(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

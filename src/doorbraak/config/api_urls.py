@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("doorbraak.assessments.api_urls")),
     path("", include("doorbraak.plans.api_urls")),
     path("", include("doorbraak.breakthroughs.api_urls")),
+    path("", include("doorbraak.catalogue.api_urls")),
+    path("", include("doorbraak.library.api_urls")),
     path("", include("doorbraak.outcomes.api_urls")),
     path("", include("doorbraak.tables.api_urls")),
     path("", include("doorbraak.funds.api_urls")),

@@ -71,12 +71,15 @@ INSTALLED_APPS = [
     "doorbraak.households",
     "doorbraak.assessments",
     "doorbraak.plans",
+    "doorbraak.catalogue",
+    "doorbraak.library",
     "doorbraak.outcomes",
     "doorbraak.breakthroughs",
     "doorbraak.tables",
     "doorbraak.funds",
     "doorbraak.insights",
     "doorbraak.operations",
+    "doorbraak.home",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "doorbraak.accounts.context_processors.navigation",
+                "doorbraak.home.context_processors.navigation",
             ],
             # lib is not an app (it has no models), so its template tags are named here.
             "libraries": {"money": "doorbraak.lib.templatetags.money"},

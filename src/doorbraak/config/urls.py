@@ -4,19 +4,21 @@ from django.views import defaults
 
 from doorbraak.accounts import views as accounts_views
 from doorbraak.accounts.admin import admin_site
+from doorbraak.home import views as home_views
 from doorbraak.lib import failures
 from doorbraak.lib.api import API_PREFIX, problem_response
 
 urlpatterns = [
-    path("", accounts_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("", include("doorbraak.accounts.urls")),
     path("privacy/", include("doorbraak.audit.urls")),
     path("huishoudens/", include("doorbraak.households.urls")),
     path("zelfredzaamheid/", include("doorbraak.assessments.urls")),
     path("plannen/", include("doorbraak.plans.urls")),
     path("doorbraken/", include("doorbraak.breakthroughs.urls")),
-    path("partners/", include("doorbraak.breakthroughs.partner_urls")),
-    path("bibliotheek/", include("doorbraak.breakthroughs.library_urls")),
+    path("partners/", include("doorbraak.breakthroughs.partner.urls")),
+    path("bibliotheek/kosten/", include("doorbraak.catalogue.urls")),
+    path("bibliotheek/", include("doorbraak.library.urls")),
     path("doorbraaktafels/", include("doorbraak.tables.urls")),
     path("potje/", include("doorbraak.funds.urls")),
     path("resultaten/", include("doorbraak.outcomes.urls")),

@@ -39,6 +39,7 @@ from doorbraak.accounts.models import Role, User
 from doorbraak.accounts.selectors import roles_of
 from doorbraak.assessments.api import drf_validation_error
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import ledger, policies, selectors, services
 from doorbraak.funds.idempotency import run_idempotent
 from doorbraak.funds.models import (
@@ -73,7 +74,6 @@ from doorbraak.funds.serializers import (
 )
 from doorbraak.households.models import Household
 from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, IsVerifiedUser, problem
-from doorbraak.outcomes.models import CostItem
 
 TAGS = ["funds"]
 FUND_ROLES = {

@@ -31,6 +31,7 @@ from stdnum import iban as stdnum_iban
 from doorbraak.accounts.models import District, Municipality, Role, User
 from doorbraak.accounts.selectors import active_memberships
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import services
 from doorbraak.funds.models import (
     ApproverRole,
@@ -41,7 +42,6 @@ from doorbraak.funds.models import (
     PayeeKind,
 )
 from doorbraak.households.models import Household, HouseholdStatus
-from doorbraak.outcomes.models import CostItem
 from doorbraak.tables.models import TableDecision, TableOutcome
 
 FUND_NAME = "Voorkom Erger Potje"

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds.models import Fund, FundPurpose, FundRequestStatus, PayeeKind
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.forms import add_service_errors as put_service_errors
-from doorbraak.outcomes.models import CostItem
 
 #: Service keys that are called differently on the forms.
 FIELD_ALIASES = {"amount_cents": "amount"}

@@ -33,10 +33,10 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Role, Team
 from doorbraak.breakthroughs.models import AppendOnly, Breakthrough, ImmutableError
+from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
-from doorbraak.outcomes.models import CostItem
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.funds.models import (
     Approval,
     ApproverRole,
@@ -25,8 +26,8 @@ from doorbraak.funds.models import (
     MandateRule,
     PayeeKind,
 )
-from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib import limits
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 #: Large enough for any real amount, small enough for a 64-bit column (the services check
 #: the real maximum and answer with a clear message).

@@ -25,7 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.models import Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import policies, selectors, services
 from doorbraak.funds.forms import (
     ApproveForm,
@@ -54,8 +56,6 @@ from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.templatetags.money import format_euros
-from doorbraak.lib.types import AuthenticatedHttpRequest
-from doorbraak.outcomes.models import CostItem
 
 PAGE_SIZE = 25
 FUND_ROLES = (

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from doorbraak.accounts.models import Organisation, User
+from doorbraak.accounts.models import Organisation
+from doorbraak.accounts.serializers import UserRefSerializer, user_name
 from doorbraak.households import selectors
 from doorbraak.households.models import (
     CloseReason,
@@ -40,63 +38,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib import limits
 from doorbraak.lib.bounds import MAX_CENTS, MAX_ID, bounded_int, id_field
-
-# --- shared ------------------------------------------------------------------------------------
-
-
-def user_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-class UserRefSerializer(serializers.Serializer[User]):
-    """A colleague: id and display name, nothing else."""
-
-    id = serializers.IntegerField()
-    name = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_name(self, user: User) -> str:
-        return user_name(user)
-
-
-class NameRefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class EnumField(serializers.ChoiceField):
-    """A choice field documented as one named enum component, e.g. ``HouseholdStatusEnum``.
-
-    Several apps have fields named ``status``, ``role`` or ``kind`` with different choices;
-    naming the enum after its ``TextChoices`` keeps the schema free of hashed enum names.
-    """
-
-    def __init__(self, enum: type[models.TextChoices], **kwargs: Any) -> None:
-        self.enum_name = f"{enum.__name__}Enum"
-        super().__init__(choices=enum.choices, **kwargs)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        field: EnumField = self.target
-        choices = [(value, label) for value, label in field.choices.items() if value != ""]
-        schema = {
-            "type": "string",
-            "enum": [value for value, _label in choices],
-            "description": "\n".join(f"* `{value}` - {label}" for value, label in choices),
-        }
-        component = ResolvedComponent(
-            name=field.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            object=field.enum_name,
-            schema=schema,
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

@@ -37,8 +37,8 @@ from doorbraak.accounts.selectors import (
     organisation_list,
     primary_membership,
 )
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments.models import Classification
-from doorbraak.breakthroughs.selectors import bottlenecks_of
 from doorbraak.households import policies, selectors, services
 from doorbraak.households.forms import (
     CloseForm,
@@ -75,8 +75,6 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.types import AuthenticatedHttpRequest
-from doorbraak.outcomes.outcome_selectors import outcomes_of
 
 PAGE_SIZE = 25
 _URL_PLACEHOLDER = uuid.UUID(int=0)
@@ -439,8 +437,6 @@ def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         "assessments_url": _optional_url("assessments:overview", household.public_id),
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
-        "bottlenecks": list(bottlenecks_of(household=household)),
-        "outcomes": list(outcomes_of(household=household)),
         **_timeline_context(household, []),
     }
     return render(request, "households/household_detail.html", context)

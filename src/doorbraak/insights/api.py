@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 
 from doorbraak.accounts.models import Municipality, Organisation
 from doorbraak.assessments.api import drf_validation_error
-from doorbraak.breakthroughs.models import Regulation
 from doorbraak.insights import policies, selectors, services
 from doorbraak.insights.aggregates import k_internal, suppression_note
 from doorbraak.insights.models import Signal
@@ -39,6 +38,7 @@ from doorbraak.insights.serializers import (
 )
 from doorbraak.insights.views import STEPS, comparison_table, default_period, spiegel_tables
 from doorbraak.lib.api import IsVerifiedUser
+from doorbraak.library.models import Regulation
 
 TAGS = ["insights"]
 RENAME = {"owner_kind": "ownerKind", "owner_name": "ownerName", "period_end": "end"}

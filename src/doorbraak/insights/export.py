@@ -7,8 +7,8 @@ its end, not closed before its start). The row describes the whole case up to th
 band of the head of the household, a household-size band, the four-digit postcode area,
 the district, opened/closed month, close reason, assessment counts and classifications,
 bottleneck themes, breakthroughs per status and the highest escalation level, outcomes
-per type (when the ``outcomes.Outcome`` model exists) and paid fund requests (when the
-funds app is installed). **Never** names, BSNs, street, house number, full postcode,
+per type (``outcomes.Outcome``, withdrawn ones left out) and paid fund requests.
+**Never** names, BSNs, street, house number, full postcode,
 dates of birth, teams, users or any free text: the columns are a fixed whitelist.
 
 **Pseudonyms**: HMAC-SHA256 with the application's pseudonym key, under a purpose of its
@@ -38,12 +38,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Max, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Municipality, Role, User
@@ -59,10 +57,12 @@ from doorbraak.breakthroughs.models import (
     EscalationLevel,
     Theme,
 )
+from doorbraak.funds.models import FundRequest
 from doorbraak.households.models import CloseReason, Household, Member, MemberRole
 from doorbraak.insights.aggregates import k_external
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.spreadsheet import csv_text
+from doorbraak.outcomes.models import Outcome, OutcomeType
 
 logger = logging.getLogger(__name__)
 
@@ -281,70 +281,21 @@ def can_export(user: User | AnonymousUser, municipality: Municipality) -> bool:
     return municipality.pk in municipality_ids_of(user, role=Role.POLICY_ANALYST)
 
 
-# --- optional sources ------------------------------------------------------------------------
-def _outcome_source() -> tuple[type[models.Model], str, list[str], Any] | None:
-    """The Outcome model, its type field, its type codes and a household expression.
-
-    The outcomes app may not have the model yet (or ever): then the export has no outcome
-    columns rather than failing.
-    """
-    try:
-        model = apps.get_model("outcomes", "Outcome")
-    except LookupError:
-        return None
-    opts = model._meta
-    type_field = None
-    for name in ("type", "kind", "outcome_type"):
-        try:
-            candidate = opts.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if getattr(candidate, "choices", None):
-            type_field = candidate
-            break
-    names = {f.name for f in opts.get_fields()}
-    if type_field is None or not names & {"household", "breakthrough"}:
-        logger.warning("evaluation_export_outcomes_skipped", extra={"model": opts.label})
-        return None
-    household: Any
-    if "household" in names and not opts.get_field("household").null:
-        household = models.F("household_id")
-    elif {"household", "breakthrough"} <= names:
-        household = Coalesce("household_id", "breakthrough__household_id")
-    elif "household" in names:
-        household = models.F("household_id")
-    else:
-        household = models.F("breakthrough__household_id")
-    codes = [str(value) for value, _label in type_field.flatchoices]
-    return model, type_field.name, codes, household
-
-
-def _fund_request_model() -> type[models.Model] | None:
-    if not apps.is_installed("doorbraak.funds"):
-        return None
-    try:
-        return apps.get_model("funds", "FundRequest")
-    except LookupError:
-        return None
-
-
 def columns() -> list[Column]:
     """Every column of the export, in order: the whitelist the tests check."""
-    result = list(_BASE_COLUMNS)
-    outcome = _outcome_source()
-    if outcome is not None:
-        result.extend(
+    return [
+        *_BASE_COLUMNS,
+        *(
             Column(
                 f"outcomes_{code}",
                 f"Aantal vastgelegde resultaten van het type '{code}'.",
                 "geheel getal",
                 ">= 0",
             )
-            for code in outcome[2]
-        )
-    if _fund_request_model() is not None:
-        result.extend(_FUND_COLUMNS)
-    return result
+            for code in OutcomeType.values
+        ),
+        *_FUND_COLUMNS,
+    ]
 
 
 # --- building the rows -----------------------------------------------------------------------
@@ -419,26 +370,21 @@ def _build_rows(
     ):
         statuses[household_id][status] += number
         max_levels[household_id] = max(max_levels[household_id], top)
-    outcome = _outcome_source()
-    outcomes: dict[int, Counter[str]] = {}
-    if outcome is not None:
-        model, type_name, _codes_list, household_expr = outcome
-        source = model._default_manager.annotate(_hh=household_expr).filter(_hh__in=ids)
-        if "withdrawn_at" in {f.name for f in model._meta.get_fields()}:
-            source = source.filter(withdrawn_at__isnull=True)  # a mistake is not an outcome
-        outcomes = _counts_by(source, household_expr, type_name)
-
-    fund_model = _fund_request_model()
+    # Withdrawn outcomes were mistakes: they are not counted.
+    outcomes = _counts_by(
+        Outcome.objects.in_force().filter(household_id__in=ids),
+        models.F("household_id"),
+        "outcome_type",
+    )
     funds: dict[int, tuple[int, int]] = {}
-    if fund_model is not None:
-        for household_id, paid, total in (
-            fund_model._default_manager.filter(household_id__in=ids, paid_on__isnull=False)
-            .values("household_id")
-            .annotate(paid=Count("pk"), total=Sum("amount_cents"))
-            .order_by()
-            .values_list("household_id", "paid", "total")
-        ):
-            funds[household_id] = (paid, total or 0)
+    for household_id, paid, total in (
+        FundRequest.objects.filter(household_id__in=ids, paid_on__isnull=False)
+        .values("household_id")
+        .annotate(paid=Count("pk"), total=Sum("amount_cents"))
+        .order_by()
+        .values_list("household_id", "paid", "total")
+    ):
+        funds[household_id] = (paid, total or 0)
 
     rows: list[dict[str, str]] = []
     subjects: dict[int, list[str]] = {}
@@ -469,13 +415,11 @@ def _build_rows(
         for status in BreakthroughStatus:
             row[f"breakthroughs_{status.value}"] = str(statuses[household.pk][status.value])
         row["max_escalation_level"] = str(max_levels.get(household.pk) or 0)
-        if outcome is not None:
-            for code in outcome[2]:
-                row[f"outcomes_{code}"] = str(outcomes.get(household.pk, Counter())[code])
-        if fund_model is not None:
-            paid, cents = funds.get(household.pk, (0, 0))
-            row["fund_requests_paid"] = str(paid)
-            row["fund_paid_amount_band"] = fund_amount_band(cents)
+        for code in OutcomeType.values:
+            row[f"outcomes_{code}"] = str(outcomes.get(household.pk, Counter())[code])
+        paid, cents = funds.get(household.pk, (0, 0))
+        row["fund_requests_paid"] = str(paid)
+        row["fund_paid_amount_band"] = fund_amount_band(cents)
         rows.append(row)
         # The processing log knows persons by their own pseudonyms (as households.services
         # household_subjects does), never by the export's.

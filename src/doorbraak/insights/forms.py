@@ -14,12 +14,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
-from doorbraak.breakthroughs.models import Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Theme,
+)
 from doorbraak.insights.aggregates import k_external
 from doorbraak.insights.models import OwnerKind, SignalStatus
 from doorbraak.insights.patterns import DEFAULT_MIN_COUNT
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, StyledFormMixin, add_service_errors, text_area
+from doorbraak.library.models import Regulation
 
 __all__ = [
     "AnswerForm",

@@ -17,9 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation
-from doorbraak.breakthroughs.models import Bottleneck, Regulation, Theme
+from doorbraak.breakthroughs.models import Bottleneck, Theme
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
+from doorbraak.library.models import Regulation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

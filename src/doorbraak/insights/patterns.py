@@ -24,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import District, Organisation
-from doorbraak.breakthroughs.models import Bottleneck, BottleneckKind, Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    BottleneckKind,
+    Theme,
+)
+from doorbraak.library.models import Regulation
 
 #: Default N: a combination is a candidate when it occurs in at least this many bottlenecks.
 DEFAULT_MIN_COUNT = 3

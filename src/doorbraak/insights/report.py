@@ -40,8 +40,9 @@ def build_value_report(
 ) -> dict[str, Any]:
     """Compute the report; ``progress(percent, step)`` is told how far it is."""
     from doorbraak.breakthroughs.models import Bottleneck, Theme
+    from doorbraak.catalogue.models import Payer
     from doorbraak.funds.models import FundRequest
-    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue, Payer
+    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
     from doorbraak.outcomes.selectors import sustainability
 
     municipalities = list(municipality_ids)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.models import District, Municipality
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import processing_log_record
@@ -31,7 +32,6 @@ from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
 from doorbraak.insights.report import default_period, report_csv
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import DateInput, StyledFormMixin
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 
 class ReportForm(StyledFormMixin, forms.Form):

@@ -12,11 +12,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.models import Theme
-from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.insights.models import OwnerKind, Signal, SignalEvent, SignalStatus
 from doorbraak.lib import limits
 from doorbraak.lib.bounds import id_field
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 
 TREND_CHOICES = [("up", "up"), ("down", "down"), ("flat", "flat"), ("", "not shown")]
 STEP_CHOICES = [

@@ -19,7 +19,10 @@ from doorbraak.accounts.models import Municipality, Organisation, OrganisationKi
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import LogEntry, processing_log_record_many
-from doorbraak.breakthroughs.models import Bottleneck, Regulation, Theme
+from doorbraak.breakthroughs.models import (
+    Bottleneck,
+    Theme,
+)
 from doorbraak.insights import patterns, policies
 from doorbraak.insights.models import (
     SIGNAL_TRANSITIONS,
@@ -32,6 +35,7 @@ from doorbraak.insights.models import (
 from doorbraak.lib import limits
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.text import shorten
+from doorbraak.library.models import Regulation
 
 MAX_PERIOD_DAYS = 3 * 366
 #: Placeholder in ``_step`` changes for "the moment of this step".

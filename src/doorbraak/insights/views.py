@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doorbraak.accounts.models import Municipality
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.insights import policies, selectors, services
 from doorbraak.insights.aggregates import k_internal, suppress, suppression_note
@@ -47,7 +48,6 @@ from doorbraak.insights.forms import (
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 _analysts_only = role_required(policies.can_view_insights)

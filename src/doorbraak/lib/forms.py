@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.text import format_lazy
 
 from doorbraak.lib import limits
@@ -130,3 +132,8 @@ def add_service_errors(
         field = rename.get(key, key)
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def filter_querystring(request: HttpRequest, *keys: str) -> str:
+    """The given filter parameters of the request, as a query string for links and downloads."""
+    return urlencode([(key, request.GET[key]) for key in keys if request.GET.get(key)])

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OutcomesConfig(AppConfig):
     name = "doorbraak.outcomes"
     label = "outcomes"
-    verbose_name = _("Outcomes and cost catalogue")
+    verbose_name = _("Outcomes")

@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.forms import add_service_errors as put_service_errors
-from doorbraak.outcomes.models import CostItem, OutcomeType
+from doorbraak.outcomes.models import OutcomeType
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -1,59 +1,84 @@
-"""Reads from the cost catalogue. Cost figures are not personal data: no processing log."""
+"""Reads of outcomes, scoped to the household's team, with the processing log written.
+
+``outcomes_of`` serves a household the caller has already opened (and logged) through
+``household_open``; ``outcome_get`` answers 404 outside the household's team and records
+the read of the household's personal data. ``sustainability`` gives aggregates only.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from doorbraak.outcomes.models import CostItem
-
-if TYPE_CHECKING:
-    from doorbraak.accounts.models import Municipality
-    from doorbraak.accounts.selectors import AnyUser
-
-
-def cost_item_list(
-    *, user: AnyUser, year: int | None = None, query: str = ""
-) -> QuerySet[CostItem]:
-    """National figures and those of the user's municipalities, optionally for one year."""
-    items = CostItem.objects.visible_to(user).select_related("municipality")
-    if year is not None:
-        items = items.filter(valid_year=year)
-    query = query.strip()
-    if query:
-        items = items.filter(
-            Q(name__icontains=query) | Q(code__icontains=query) | Q(source__icontains=query)
-        )
-    return items.order_by("name", "-valid_year", "municipality_id")
+from doorbraak.accounts.selectors import AnyUser
+from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.audit.services import processing_log_read
+from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
+from doorbraak.households.models import Household
+from doorbraak.households.services import household_subjects
+from doorbraak.outcomes.models import Outcome, OutcomeValue
 
 
-def cost_item_for(
-    *, code: str, municipality: Municipality | None, on: datetime.date
-) -> CostItem | None:
-    """The figure that counts for ``code`` in ``municipality`` on date ``on``.
+def _values() -> Prefetch[str]:
+    return Prefetch("values", queryset=OutcomeValue.objects.order_by("pk"))
 
-    The figure valid for the year of ``on`` is the newest one with ``valid_year <=
-    on.year``. The municipality's own figure wins over the national one; when neither has
-    a figure that old, the oldest available one is used (own before national). One query.
+
+def outcomes_of(*, household: Household) -> QuerySet[Outcome]:
+    """The household's outcomes (withdrawn ones too), newest first, valuation lines prefetched.
+
+    The caller opened the household (access checked, read logged). A fixed number of
+    queries however many outcomes there are.
     """
-    scope = Q(municipality__isnull=True)
-    if municipality is not None:
-        scope |= Q(municipality=municipality)
-    candidates = list(CostItem.objects.filter(scope, code=code))
-    own = [item for item in candidates if item.municipality_id is not None]
-    national = [item for item in candidates if item.municipality_id is None]
-    for group in (own, national):
-        valid = [item for item in group if item.valid_year <= on.year]
-        if valid:
-            return max(valid, key=lambda item: item.valid_year)
-    for group in (own, national):
-        if group:
-            return min(group, key=lambda item: item.valid_year)
-    return None
+    return (
+        Outcome.objects.filter(household=household)
+        .select_related("breakthrough", "cost_item", "recorded_by")
+        .prefetch_related(_values())
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+def outcome_get(*, user: AnyUser, pk: int, log: bool = True) -> Outcome:
+    """One outcome with its valuation lines; 404 outside the household's team."""
+    outcome = get_object_or_404(
+        Outcome.objects.visible_to(user)
+        .select_related(
+            "household__municipality",
+            "household__team",
+            "breakthrough",
+            "cost_item",
+            "recorded_by",
+        )
+        .prefetch_related(_values()),
+        pk=pk,
+    )
+    if log:
+        household = outcome.household
+        processing_log_read(
+            actor=user,
+            activity=ProcessingActivity.CASE_SUPPORT,
+            object_type="outcomes.outcome",
+            object_id=outcome.pk,
+            subjects=household_subjects(household),
+            municipality=household.municipality,
+        )
+    return outcome
+
+
+def breakthrough_choices(*, household: Household) -> QuerySet[Breakthrough]:
+    """The household's own breakthroughs, to link an outcome to."""
+    return Breakthrough.objects.filter(household=household).order_by("-created_at", "-pk")
+
+
+def cost_item_choices(*, household: Household) -> QuerySet[CostItem]:
+    """National cost figures and those of the household's municipality (for 'other')."""
+    return CostItem.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality_id=household.municipality_id)
+    ).order_by("name", "-valid_year", "pk")
 
 
 # --- sustainably helped? -------------------------------------------------------------------------

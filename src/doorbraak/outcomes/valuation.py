@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from doorbraak.accounts.models import Municipality
-from doorbraak.outcomes.models import CostItem, OutcomeType, Payer
+from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.outcomes.models import OutcomeType
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def value_outcome(
     quantity: Decimal | None = None,
 ) -> Valuation:
     """The valuation lines for an outcome, with the figures valid on ``on``."""
-    from doorbraak.outcomes.selectors import cost_item_for
+    from doorbraak.catalogue.selectors import cost_item_for
 
     lines: list[Line] = []
     missing: list[str] = []

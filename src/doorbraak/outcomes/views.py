@@ -20,15 +20,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.policies import can_work_on_breakthroughs, works_on
+from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import Household
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.outcomes import services
 from doorbraak.outcomes.forms import OutcomeForm, WithdrawForm, add_service_errors
-from doorbraak.outcomes.models import Outcome, Payer
-from doorbraak.outcomes.outcome_selectors import (
+from doorbraak.outcomes.models import Outcome
+from doorbraak.outcomes.selectors import (
     breakthrough_choices,
     cost_item_choices,
     outcome_get,

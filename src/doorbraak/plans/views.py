@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import organisation_list
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
@@ -28,7 +29,6 @@ from doorbraak.households import selectors as household_selectors
 from doorbraak.households.services import household_subjects, log_processing
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.plans import selectors, services
 from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus

@@ -16,7 +16,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.admin import ScopedAdmin, _administered, admin_site
+from doorbraak.accounts.admin import ScopedAdmin, admin_site, administered_municipality_ids
 from doorbraak.accounts.models import Membership, Organisation, Role, Team, User
 from doorbraak.accounts.policies import can_administer
 from doorbraak.tables.models import BreakthroughTable, TableMember
@@ -116,11 +116,14 @@ class TableMemberInline(admin.TabularInline):  # type: ignore[type-arg]
         if db_field.name == "user":
             users = User.objects.filter(is_active=True)
             if not request.user.is_superuser:
-                users = users.filter(memberships__municipality__in=_administered(request))
+                users = users.filter(
+                    memberships__municipality__in=administered_municipality_ids(request)
+                )
             kwargs["queryset"] = users.distinct().order_by("last_name", "first_name")
         elif db_field.name == "organisation" and not request.user.is_superuser:
             kwargs["queryset"] = Organisation.objects.filter(
-                Q(municipality__isnull=True) | Q(municipality__in=_administered(request))
+                Q(municipality__isnull=True)
+                | Q(municipality__in=administered_municipality_ids(request))
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -139,7 +142,7 @@ class BreakthroughTableAdmin(ScopedAdmin):
         if db_field.name == "chair":
             chairs = Membership.objects.active().filter(role=Role.TABLE_CHAIR)
             if not request.user.is_superuser:
-                chairs = chairs.filter(municipality__in=_administered(request))
+                chairs = chairs.filter(municipality__in=administered_municipality_ids(request))
             kwargs["queryset"] = User.objects.filter(
                 pk__in=chairs.values("user_id"), is_active=True
             ).order_by("last_name", "first_name")

@@ -17,10 +17,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from doorbraak.accounts.serializers import UserRefSerializer
 from doorbraak.breakthroughs.serializers import LEVEL_HELP, ReturnSerializer
-from doorbraak.households.serializers import EnumField, NameRefSerializer, UserRefSerializer
 from doorbraak.lib import limits
 from doorbraak.lib.bounds import MAX_CENTS, MAX_INT, bounded_int, id_field
+from doorbraak.lib.serializers import EnumField, NameRefSerializer
 from doorbraak.tables.models import (
     AgendaItem,
     AgendaItemStatus,

@@ -32,9 +32,9 @@ from doorbraak.breakthroughs.models import (
     DecisionOutcome,
     EscalationLevel,
 )
-from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import EventKind, Household
 from doorbraak.households.services import household_subjects, record_event
+from doorbraak.lib.notifications import notify
 from doorbraak.lib.text import shorten
 from doorbraak.tables import policies
 from doorbraak.tables.models import (
@@ -176,7 +176,7 @@ def meeting_reschedule(
     meeting.online_url = online_url.strip()
     meeting.save(update_fields=["starts_at", "ends_at", "location", "online_url"])
     if meeting.agenda_published_at:
-        _notify(
+        notify(
             _member_emails(meeting.table),
             _("Doorbraak: a meeting of your breakthrough table moved"),
             _("The meeting of %(table)s moved to %(when)s. %(url)s")
@@ -359,7 +359,7 @@ def agenda_publish(*, actor: User, meeting: Meeting) -> Meeting:
         raise ValidationError(_("The agenda is empty."))
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at"])
-    _notify(
+    notify(
         _member_emails(meeting.table),
         _("Doorbraak: the agenda of your breakthrough table is ready"),
         _("The agenda for %(table)s on %(when)s is ready: %(url)s")
@@ -591,7 +591,7 @@ def _flow_back(*, actor: User, decision: TableDecision, mandate: str) -> None:
         for a in decision.follow_up_actions.select_related("responsible_user")
         if a.responsible_user
     ]
-    _notify(
+    notify(
         recipients,
         _("Doorbraak: a decision of the breakthrough table is assigned to you"),
         _("The breakthrough table gave you a decision or follow-up action to carry out: %(url)s")
@@ -670,7 +670,7 @@ def minutes_send(*, actor: User, meeting: Meeting) -> Meeting:
         raise ValidationError(_("Close the meeting before sending the minutes."))
     meeting.minutes_sent_at = timezone.now()
     meeting.save(update_fields=["minutes_sent_at"])
-    _notify(
+    notify(
         _member_emails(meeting.table),
         _("Doorbraak: the minutes of your breakthrough table"),
         _("The minutes of %(table)s of %(date)s are ready: %(url)s")
@@ -739,7 +739,7 @@ def follow_up_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     )
                     .values_list("user__email", flat=True)
                 )
-            _notify(
+            notify(
                 recipients,
                 _("Doorbraak: a follow-up action is overdue"),
                 _("A follow-up action of the breakthrough table was due on %(date)s: %(url)s")

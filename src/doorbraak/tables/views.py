@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.models import Organisation, User
+from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.types import AuthenticatedHttpRequest
 from doorbraak.tables import policies, selectors, services
 from doorbraak.tables.forms import (
     MAX_ACTIONS,

@@ -5,7 +5,7 @@ from typing import Any
 from django.apps.registry import Apps
 from django.db import migrations
 
-from doorbraak.breakthroughs.library import NATIONAL_ARTICLES
+from doorbraak.library.seed import NATIONAL_ARTICLES
 
 
 def load(apps: Apps, schema_editor: Any) -> None:

@@ -33,27 +33,27 @@ from doorbraak.breakthroughs.models import (
     EscalationLevel,
     EscalationSettings,
     EscalationStep,
-    Regulation,
     RequestStatus,
     Scenario,
     ScenarioLine,
     Theme,
 )
-from doorbraak.breakthroughs.tasks import notify as _notify
+from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import (
     EventKind,
     Household,
     HouseholdStatus,
 )
 from doorbraak.households.services import household_subjects, lock_household, record_event
+from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
-from doorbraak.outcomes.models import CostItem, Payer
+from doorbraak.library.models import Regulation
 
 MAX_DIRECT_COST_CENTS = 100_000_000  # one million euros: anything above is a typing error
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _log(
+def record_processing(
     *,
     actor: User | None,
     action: ProcessingAction,
@@ -73,7 +73,7 @@ def _log(
     )
 
 
-def _required(errors: dict[str, str], name: str, value: str, message: str) -> str:
+def required_text(errors: dict[str, str], name: str, value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         errors[name] = message
@@ -87,13 +87,13 @@ def _require_open_household(household: Household) -> None:
         raise ValidationError(_("This household is closed; reopen it before making changes."))
 
 
-def _require_team(actor: User, breakthrough: Breakthrough) -> None:
-    if policies._team_membership(actor, breakthrough) is None:
+def require_team(actor: User, breakthrough: Breakthrough) -> None:
+    if policies.team_membership(actor, breakthrough) is None:
         raise PermissionDenied
 
 
 def _require_draft(actor: User, breakthrough: Breakthrough) -> None:
-    _require_team(actor, breakthrough)
+    require_team(actor, breakthrough)
     if not breakthrough.is_draft:
         raise ValidationError(
             _("A submitted breakthrough cannot be changed; its value triangle is on record.")
@@ -101,7 +101,7 @@ def _require_draft(actor: User, breakthrough: Breakthrough) -> None:
     _require_open_household(breakthrough.household)
 
 
-def _locked(breakthrough: Breakthrough) -> Breakthrough:
+def lock_breakthrough(breakthrough: Breakthrough) -> Breakthrough:
     """Re-read the breakthrough under a row lock: two deciders must not both succeed.
 
     Household first, then the breakthrough, both ``FOR NO KEY UPDATE`` and only those two
@@ -127,7 +127,7 @@ def deadline_days(municipality_id: int, level: int) -> int:
     return found.days_for(level) if found else DEFAULT_DEADLINE_DAYS[level]
 
 
-def _open_step(
+def open_escalation_step(
     breakthrough: Breakthrough, *, level: int, reason: str, by: User | None, now: datetime.datetime
 ) -> EscalationStep:
     deadline = add_working_days(
@@ -151,7 +151,7 @@ def _open_step(
     return step
 
 
-def _coordinator_email(household: Household) -> str:
+def coordinator_email(household: Household) -> str:
     assignment = household.coordinator_assignments.filter(ended_at__isnull=True).first()
     return assignment.coordinator.email if assignment else ""
 
@@ -169,11 +169,11 @@ def _check_bottleneck(
     organisations: Iterable[Organisation],
 ) -> tuple[str, str, str, list[Regulation], list[Organisation]]:
     errors: dict[str, str] = {}
-    title = _required(errors, "title", title, _("Say in one line what is stuck."))
-    description = _required(
+    title = required_text(errors, "title", title, _("Say in one line what is stuck."))
+    description = required_text(
         errors, "description", description, _("Describe what is stuck and why.")
     )
-    blocked_solution = _required(
+    blocked_solution = required_text(
         errors,
         "blocked_solution",
         blocked_solution,
@@ -239,7 +239,7 @@ def bottleneck_register(
         actor=actor,
         summary=_("Bottleneck registered: %(title)s") % {"title": title},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.CREATE,
         household=household,
@@ -284,7 +284,7 @@ def bottleneck_update(
     bottleneck.save()
     bottleneck.regulations.set(regulation_list)
     bottleneck.organisations.set(organisation_list)
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=household,
@@ -305,8 +305,10 @@ def breakthrough_start(
     if not policies.works_on(actor, household):
         raise PermissionDenied
     errors: dict[str, str] = {}
-    title = _required(errors, "title", title, _("Name the breakthrough in one line."))
-    proposal = _required(errors, "proposal", proposal, _("Describe what exactly should happen."))
+    title = required_text(errors, "title", title, _("Name the breakthrough in one line."))
+    proposal = required_text(
+        errors, "proposal", proposal, _("Describe what exactly should happen.")
+    )
     if errors:
         raise ValidationError(errors)
     breakthrough = Breakthrough.objects.create(
@@ -322,7 +324,7 @@ def breakthrough_start(
         actor=actor,
         summary=_("Breakthrough proposed: %(title)s") % {"title": title},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.CREATE,
         household=household,
@@ -348,11 +350,13 @@ def breakthrough_update(
     household_commitment: str,
 ) -> Breakthrough:
     """Change the draft. The value triangle may be incomplete until submission."""
-    breakthrough = _locked(breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
     _require_draft(actor, breakthrough)
     errors: dict[str, str] = {}
-    title = _required(errors, "title", title, _("Name the breakthrough in one line."))
-    proposal = _required(errors, "proposal", proposal, _("Describe what exactly should happen."))
+    title = required_text(errors, "title", title, _("Name the breakthrough in one line."))
+    proposal = required_text(
+        errors, "proposal", proposal, _("Describe what exactly should happen.")
+    )
     if regulation is not None and regulation.municipality_id not in (
         None,
         breakthrough.household.municipality_id,
@@ -376,7 +380,7 @@ def breakthrough_update(
     breakthrough.engagement = engagement.strip()
     breakthrough.household_commitment = household_commitment.strip()
     breakthrough.save()
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -411,7 +415,7 @@ def scenario_line_add(
     note: str = "",
 ) -> ScenarioLine:
     """Add cost item × quantity × probability to the status quo or the breakthrough scenario."""
-    breakthrough = _locked(breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
     _require_draft(actor, breakthrough)
     errors: dict[str, str] = {}
     if scenario not in Scenario.values:
@@ -435,7 +439,7 @@ def scenario_line_add(
         probability_pct=probability_pct,
         note=note.strip()[:200],
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -447,10 +451,10 @@ def scenario_line_add(
 
 @transaction.atomic
 def scenario_line_remove(*, actor: User, line: ScenarioLine) -> None:
-    breakthrough = _locked(line.breakthrough)
+    breakthrough = lock_breakthrough(line.breakthrough)
     _require_draft(actor, breakthrough)
     line.delete()
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -487,7 +491,7 @@ def triangle_gaps(breakthrough: Breakthrough) -> dict[str, str]:
 @transaction.atomic
 def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthrough:
     """Submit the proposal: the value triangle is complete, the route starts at level 1."""
-    breakthrough = _locked(breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
     _require_draft(actor, breakthrough)
     gaps = triangle_gaps(breakthrough)
     if gaps:
@@ -496,7 +500,7 @@ def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthro
     breakthrough.status = BreakthroughStatus.SUBMITTED
     breakthrough.submitted_at = now
     breakthrough.save(update_fields=["status", "submitted_at"])
-    _open_step(
+    open_escalation_step(
         breakthrough,
         level=EscalationLevel.OWN_MANDATE,
         reason=_("Submitted: first within the team's own mandate."),
@@ -509,7 +513,7 @@ def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthro
         actor=actor,
         summary=_("Breakthrough submitted: %(title)s") % {"title": breakthrough.title},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -520,7 +524,7 @@ def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthro
 
 
 # --- deciding and escalating ------------------------------------------------------------------
-def _record_decision(
+def record_decision(
     *,
     actor: User,
     breakthrough: Breakthrough,
@@ -562,8 +566,8 @@ def _record_decision(
             "reason": reason[:150],
         },
     )
-    _notify(
-        [_coordinator_email(breakthrough.household)],
+    notify(
+        [coordinator_email(breakthrough.household)],
         _("Doorbraak: a breakthrough was decided"),
         _("A breakthrough for a household you coordinate was decided. Open Doorbraak to read why."),
     )
@@ -580,7 +584,7 @@ def breakthrough_decide(
     reason: str,
 ) -> Decision:
     """Decide at the current level: an accountable record that is never edited afterwards."""
-    breakthrough = _locked(breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
     if not breakthrough.is_open:
         raise ValidationError(_("This breakthrough has already been decided."))
     membership = policies.decision_membership(actor, breakthrough)
@@ -589,11 +593,13 @@ def breakthrough_decide(
     errors: dict[str, str] = {}
     if outcome not in DecisionOutcome.values:
         errors["outcome"] = _("Choose approve or reject.")
-    mandate = _required(errors, "mandate", mandate, _("Name the mandate under which you decide."))
-    reason = _required(errors, "reason", reason, _("Give the reason for the decision."))
+    mandate = required_text(
+        errors, "mandate", mandate, _("Name the mandate under which you decide.")
+    )
+    reason = required_text(errors, "reason", reason, _("Give the reason for the decision."))
     if errors:
         raise ValidationError(errors)
-    decision = _record_decision(
+    decision = record_decision(
         actor=actor,
         breakthrough=breakthrough,
         outcome=outcome,
@@ -602,7 +608,7 @@ def breakthrough_decide(
         reason=reason,
         now=timezone.now(),
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.CREATE,
         household=breakthrough.household,
@@ -617,18 +623,20 @@ def breakthrough_escalate(
     *, actor: User | None, breakthrough: Breakthrough, reason: str
 ) -> EscalationStep:
     """Move the breakthrough one level up, recording why (``actor`` None: the deadline did it)."""
-    breakthrough = _locked(breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
     if not breakthrough.is_open:
         raise ValidationError(_("Only a submitted breakthrough that is not decided can escalate."))
     if actor is not None:
-        _require_team(actor, breakthrough)
+        require_team(actor, breakthrough)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the breakthrough goes to the next level.")})
     if breakthrough.level >= EscalationLevel.ADMINISTRATIVE:
         raise ValidationError(_("This breakthrough is already at the highest level."))
     now = timezone.now()
-    step = _open_step(breakthrough, level=breakthrough.level + 1, reason=reason, by=actor, now=now)
+    step = open_escalation_step(
+        breakthrough, level=breakthrough.level + 1, reason=reason, by=actor, now=now
+    )
     record_event(
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
@@ -636,7 +644,7 @@ def breakthrough_escalate(
         summary=_("Escalated to %(level)s: %(reason)s")
         % {"level": EscalationLevel(step.level).label, "reason": reason[:150]},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -656,7 +664,7 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
     from doorbraak.accounts.models import Role
     from doorbraak.accounts.selectors import municipality_ids_of
 
-    breakthrough = _locked(breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
     if breakthrough.household.municipality_id not in municipality_ids_of(
         actor, role=Role.TABLE_CHAIR
     ):
@@ -668,7 +676,7 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
     if breakthrough.level >= EscalationLevel.TABLE:
         return breakthrough
     reason = reason.strip() or _("Put on the agenda of the breakthrough table by the chair.")
-    _open_step(
+    open_escalation_step(
         breakthrough, level=EscalationLevel.TABLE, reason=reason, by=actor, now=timezone.now()
     )
     record_event(
@@ -678,7 +686,7 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
         summary=_("Escalated to %(level)s: %(reason)s")
         % {"level": EscalationLevel.TABLE.label, "reason": reason[:150]},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -694,12 +702,12 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
 def breakthrough_carry_out(
     *, actor: User, breakthrough: Breakthrough, carried_out_on: datetime.date, note: str
 ) -> Breakthrough:
-    breakthrough = _locked(breakthrough)
-    _require_team(actor, breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
+    require_team(actor, breakthrough)
     if breakthrough.status != BreakthroughStatus.APPROVED:
         raise ValidationError(_("Only an approved breakthrough can be carried out."))
     errors: dict[str, str] = {}
-    note = _required(errors, "note", note, _("Say briefly how it was carried out."))
+    note = required_text(errors, "note", note, _("Say briefly how it was carried out."))
     if carried_out_on > timezone.localdate():
         errors["carried_out_on"] = _("The date cannot be in the future.")
     if errors:
@@ -714,7 +722,7 @@ def breakthrough_carry_out(
         actor=actor,
         summary=_("Breakthrough carried out: %(note)s") % {"note": note[:200]},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -728,12 +736,14 @@ def breakthrough_carry_out(
 def breakthrough_evaluate(
     *, actor: User, breakthrough: Breakthrough, evaluated_on: datetime.date, evaluation: str
 ) -> Breakthrough:
-    breakthrough = _locked(breakthrough)
-    _require_team(actor, breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
+    require_team(actor, breakthrough)
     if breakthrough.status != BreakthroughStatus.CARRIED_OUT:
         raise ValidationError(_("Evaluate a breakthrough after it has been carried out."))
     errors: dict[str, str] = {}
-    evaluation = _required(errors, "evaluation", evaluation, _("Write what the breakthrough did."))
+    evaluation = required_text(
+        errors, "evaluation", evaluation, _("Write what the breakthrough did.")
+    )
     if evaluated_on > timezone.localdate():
         errors["evaluated_on"] = _("The date cannot be in the future.")
     elif breakthrough.carried_out_on and evaluated_on < breakthrough.carried_out_on:
@@ -750,7 +760,7 @@ def breakthrough_evaluate(
         actor=actor,
         summary=_("Breakthrough evaluated: %(evaluation)s") % {"evaluation": evaluation[:200]},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -778,7 +788,7 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     )
     for pk in open_ids:
         with transaction.atomic():
-            breakthrough = _locked(Breakthrough(pk=pk))
+            breakthrough = lock_breakthrough(Breakthrough(pk=pk))
             if not breakthrough.is_open or breakthrough.level_deadline is None:
                 continue
             deadline = breakthrough.level_deadline
@@ -802,8 +812,8 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     }
                 breakthrough_escalate(actor=None, breakthrough=breakthrough, reason=reason)
                 counts["escalated"] += 1
-                _notify(
-                    [_coordinator_email(breakthrough.household)],
+                notify(
+                    [coordinator_email(breakthrough.household)],
                     _("Doorbraak: a breakthrough went to the next level"),
                     _(
                         "The deadline passed without a decision, so a breakthrough of a household "
@@ -816,7 +826,7 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                 breakthrough.reminded_at = timezone.now()
                 breakthrough.save(update_fields=["reminded_at"])
                 counts["reminded"] += 1
-                recipients = [_coordinator_email(breakthrough.household)]
+                recipients = [coordinator_email(breakthrough.household)]
                 if breakthrough.level == EscalationLevel.PARTNER:
                     from doorbraak.accounts.models import Membership, Role
 
@@ -832,7 +842,7 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                         )
                         .values_list("user__email", flat=True)
                     )
-                _notify(
+                notify(
                     recipients,
                     _("Doorbraak: a deadline is near"),
                     _(

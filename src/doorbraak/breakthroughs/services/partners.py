@@ -30,18 +30,18 @@ from doorbraak.breakthroughs.models import (
     TimeOutStatus,
 )
 from doorbraak.breakthroughs.services.core import (
-    _coordinator_email,
-    _locked,
-    _log,
-    _open_step,
-    _record_decision,
-    _require_team,
-    _required,
+    coordinator_email,
+    lock_breakthrough,
+    open_escalation_step,
+    record_decision,
+    record_processing,
+    require_team,
+    required_text,
 )
-from doorbraak.breakthroughs.tasks import notify as _notify
 from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
 from doorbraak.households.services import record_event
 from doorbraak.lib import limits
+from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
 
 
@@ -80,7 +80,7 @@ def disclosure_record(
     errors: dict[str, str] = {}
     if purpose not in ConsentPurpose.values:
         errors["purpose"] = _("Choose the purpose of sharing.")
-    legal_basis = _required(
+    legal_basis = required_text(
         errors, "legal_basis", legal_basis, _("Name the legal basis for sharing.")
     )
     if errors:
@@ -114,7 +114,7 @@ def disclosure_record(
         disclosed_by=actor,
         disclosed_at=timezone.now(),
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.EXPORT,
         household=household,
@@ -136,8 +136,8 @@ def partner_request_send(
     override_reason: str = "",
 ) -> PartnerRequest:
     """Ask a partner organisation's fixed contact persons to decide (escalation level 2)."""
-    breakthrough = _locked(breakthrough)
-    _require_team(actor, breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
+    require_team(actor, breakthrough)
     if not breakthrough.is_open:
         raise ValidationError(_("Submit the breakthrough before asking a partner organisation."))
     if breakthrough.level > EscalationLevel.PARTNER:
@@ -154,7 +154,9 @@ def partner_request_send(
             {"organisation": _("This organisation already has an open request for it.")}
         )
     errors: dict[str, str] = {}
-    question = _required(errors, "question", question, _("Write what you ask of the organisation."))
+    question = required_text(
+        errors, "question", question, _("Write what you ask of the organisation.")
+    )
     if errors:
         raise ValidationError(errors)
     disclosure_record(
@@ -167,7 +169,7 @@ def partner_request_send(
     )
     now = timezone.now()
     if breakthrough.level == EscalationLevel.OWN_MANDATE:
-        _open_step(
+        open_escalation_step(
             breakthrough,
             level=EscalationLevel.PARTNER,
             reason=_("Request to %(organisation)s.") % {"organisation": organisation.name},
@@ -193,7 +195,7 @@ def partner_request_send(
     contacts = contact_persons(user=actor, organisation=organisation).filter(
         municipality=breakthrough.household.municipality
     )
-    _notify(
+    notify(
         [m.user.email for m in contacts],
         _("Doorbraak: a request for your organisation"),
         _(
@@ -207,7 +209,7 @@ def partner_request_send(
 
 def _locked_request(request: PartnerRequest) -> PartnerRequest:
     """Lock household, breakthrough, then the request (docs/locking.md), and re-read it."""
-    _locked(request.breakthrough)
+    lock_breakthrough(request.breakthrough)
     return (
         PartnerRequest.objects.select_for_update(no_key=True, of=("self",))
         .select_related("organisation", "breakthrough__household")
@@ -253,7 +255,7 @@ def partner_request_answer(
         )
     if errors:
         raise ValidationError(errors)
-    breakthrough = _locked(request.breakthrough)
+    breakthrough = lock_breakthrough(request.breakthrough)
     now = timezone.now()
     if status == RequestStatus.ACCEPTED and not breakthrough.is_open:
         raise ValidationError(_("The breakthrough has already been decided elsewhere."))
@@ -270,7 +272,7 @@ def partner_request_answer(
             if profile is not None
             else _("Fixed contact person of %(organisation)s") % {"organisation": organisation.name}
         )
-        _record_decision(
+        record_decision(
             actor=actor,
             breakthrough=breakthrough,
             outcome=DecisionOutcome.APPROVED,
@@ -297,12 +299,12 @@ def partner_request_answer(
             summary=_("%(organisation)s asks for more information: %(question)s")
             % {"organisation": organisation.name, "question": answer[:150]},
         )
-    _notify(
-        [request.asked_by.email, _coordinator_email(breakthrough.household)],
+    notify(
+        [request.asked_by.email, coordinator_email(breakthrough.household)],
         _("Doorbraak: a partner organisation answered"),
         _("A partner organisation answered your request. Open Doorbraak to read the answer."),
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -319,7 +321,7 @@ def partner_request_clarify(
 ) -> PartnerRequest:
     """Give the information the contact person asked for; the request is open again."""
     request = _locked_request(request)
-    _require_team(actor, request.breakthrough)
+    require_team(actor, request.breakthrough)
     if request.status != RequestStatus.MORE_INFORMATION:
         raise ValidationError(_("The organisation has not asked for more information."))
     information = information.strip()
@@ -341,7 +343,7 @@ def partner_request_clarify(
     request.question = question
     request.status = RequestStatus.OPEN
     request.save(update_fields=["question", "status"])
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=request.breakthrough.household,
@@ -365,12 +367,12 @@ def time_out_request(
     override_reason: str = "",
 ) -> TimeOut:
     """Ask an organisation to pause enforcement (collection, eviction) while it is decided."""
-    breakthrough = _locked(breakthrough)
-    _require_team(actor, breakthrough)
+    breakthrough = lock_breakthrough(breakthrough)
+    require_team(actor, breakthrough)
     if breakthrough.status not in (BreakthroughStatus.DRAFT, BreakthroughStatus.SUBMITTED):
         raise ValidationError(_("A time-out is for a breakthrough that is not decided yet."))
     errors: dict[str, str] = {}
-    what = _required(errors, "what", what, _("Say what should pause, e.g. the collection."))
+    what = required_text(errors, "what", what, _("Say what should pause, e.g. the collection."))
     today = timezone.localdate()
     if until <= today:
         errors["until"] = _("The time-out ends in the future.")
@@ -408,7 +410,7 @@ def time_out_request(
 
 @transaction.atomic
 def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: str) -> TimeOut:
-    _locked(time_out.breakthrough)  # household, breakthrough, then the time-out
+    lock_breakthrough(time_out.breakthrough)  # household, breakthrough, then the time-out
     time_out = (
         TimeOut.objects.select_for_update(no_key=True, of=("self",))
         .select_related("breakthrough__household")
@@ -433,7 +435,7 @@ def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: st
         summary=_("Time-out %(status)s by %(organisation)s.")
         % {"status": time_out.get_status_display().lower(), "organisation": time_out.organisation},
     )
-    _log(
+    record_processing(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=time_out.breakthrough.household,

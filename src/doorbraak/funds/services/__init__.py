@@ -10,13 +10,13 @@ The use cases live in ``funds`` (funds and mandate rules), ``requests`` (the lif
 request) and ``batches`` (exports for finance); import them from here.
 """
 
-from doorbraak.funds.services._common import MAX_AMOUNT_CENTS, normalise_iban
 from doorbraak.funds.services.batches import (
     PaymentRow,
     payment_batch_csv,
     payment_batch_rows,
     payment_batch_sepa,
 )
+from doorbraak.funds.services.common import MAX_AMOUNT_CENTS, normalise_iban
 from doorbraak.funds.services.funds import (
     fund_create,
     fund_update,

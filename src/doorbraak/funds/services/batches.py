@@ -20,7 +20,7 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     PayeeKind,
 )
-from doorbraak.funds.services._common import (
+from doorbraak.funds.services.common import (
     normalise_iban,
 )
 from doorbraak.households.services import household_subjects

@@ -18,9 +18,9 @@ from doorbraak.funds.models import (
     FundPurpose,
     MandateRule,
 )
-from doorbraak.funds.services._common import (
-    _check_amount,
-    _check_optional_cap,
+from doorbraak.funds.services.common import (
+    check_amount,
+    check_optional_cap,
 )
 from doorbraak.lib.templatetags.money import format_euros
 
@@ -44,9 +44,9 @@ def _check_fund(
         errors["name"] = _("Give the fund a name.")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = _("Enter the year the budget is for.")
-    _check_amount(errors, "budget_cents", budget_cents)
-    _check_optional_cap(errors, "cap_per_request_cents", cap_per_request_cents)
-    _check_optional_cap(errors, "cap_per_household_year_cents", cap_per_household_year_cents)
+    check_amount(errors, "budget_cents", budget_cents)
+    check_optional_cap(errors, "cap_per_request_cents", cap_per_request_cents)
+    check_optional_cap(errors, "cap_per_household_year_cents", cap_per_household_year_cents)
     if district is not None and district.municipality_id != municipality_id:
         errors["district"] = _("Choose a district of the fund's municipality.")
     if team is not None and team.municipality_id != municipality_id:

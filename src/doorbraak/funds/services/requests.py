@@ -1,6 +1,6 @@
 """The life of a fund request: draft, submit, approve, pay, repay, cancel.
 
-Lock order (docs/locking.md): fund, then request (``_locked_request``). Drafting locks
+Lock order (docs/locking.md): fund, then request (``lock_request``). Drafting locks
 nothing: inserting the request takes only ``FOR KEY SHARE`` on the fund, which does not
 conflict with the ``FOR NO KEY UPDATE`` of an approval; submitting checks again under the
 locks.
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from doorbraak.accounts.models import User
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import ledger, policies
 from doorbraak.funds.models import (
     COUNTING_STATUSES,
@@ -28,23 +29,22 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     PayeeKind,
 )
-from doorbraak.funds.services._common import (
-    _check_amount,
-    _check_household_cap,
-    _check_payee,
-    _label,
-    _locked_request,
-    _log,
-    _require_open_household,
-    _require_status,
-    _timeline,
+from doorbraak.funds.services.common import (
+    check_amount,
+    check_household_cap,
+    check_payee,
+    lock_request,
+    record_processing,
+    record_timeline,
+    request_label,
+    require_open_household,
+    require_status,
 )
 from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.templatetags.money import format_euros
-from doorbraak.outcomes.models import CostItem
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _check_household(actor: User, fund_request: FundRequest, household: Househol
         raise ValidationError(
             {"household": _("This fund is not for this household's municipality.")}
         )
-    _require_open_household(household)
+    require_open_household(household)
 
 
 @retry_on_deadlock
@@ -106,10 +106,10 @@ def fund_request_draft(
         errors["summary"] = _("Describe what the money is for, without names.")
     elif len(summary) > limits.SHORT_TEXT:
         errors["summary"] = limits.too_long_message(limit=limits.SHORT_TEXT, length=len(summary))
-    _check_amount(errors, "amount_cents", amount_cents)
+    check_amount(errors, "amount_cents", amount_cents)
     if purpose not in FundPurpose.values:
         errors["purpose"] = _("Choose a purpose from the list.")
-    payee_name, iban = _check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
+    payee_name, iban = check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
     _check_links(
         errors,
         actor=actor,
@@ -139,11 +139,11 @@ def fund_request_draft(
         _check_household(actor, fund_request, household)
         fund_request.household = household
     fund_request.save()
-    _log(actor=actor, action=ProcessingAction.CREATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.CREATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request drafted: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request drafted: %(amount)s for %(purpose)s") % request_label(fund_request),
     )
     return fund_request
 
@@ -166,8 +166,8 @@ def fund_request_update(
     """The team changes a draft; once submitted a request is not edited but cancelled."""
     if not policies.works_on_request(actor, fund_request):
         raise PermissionDenied
-    fund_request = _locked_request(fund_request)
-    _require_status(
+    fund_request = lock_request(fund_request)
+    require_status(
         fund_request,
         FundRequestStatus.DRAFT,
         message=_("A submitted request cannot be changed; cancel it and draft a new one."),
@@ -178,10 +178,10 @@ def fund_request_update(
         errors["summary"] = _("Describe what the money is for, without names.")
     elif len(summary) > limits.SHORT_TEXT:
         errors["summary"] = limits.too_long_message(limit=limits.SHORT_TEXT, length=len(summary))
-    _check_amount(errors, "amount_cents", amount_cents)
+    check_amount(errors, "amount_cents", amount_cents)
     if purpose not in FundPurpose.values:
         errors["purpose"] = _("Choose a purpose from the list.")
-    payee_name, iban = _check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
+    payee_name, iban = check_payee(errors, payee_kind=payee_kind, payee_name=payee_name, iban=iban)
     _check_links(
         errors,
         actor=actor,
@@ -200,7 +200,7 @@ def fund_request_update(
     fund_request.breakthrough = breakthrough
     fund_request.prevents_cost_item = prevents_cost_item
     fund_request.save()
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     return fund_request
 
 
@@ -212,8 +212,8 @@ def fund_request_attach_household(
     """Tie an anonymously discussed draft to a household of the team."""
     if not policies.works_on_request(actor, fund_request):
         raise PermissionDenied
-    fund_request = _locked_request(fund_request)
-    _require_status(
+    fund_request = lock_request(fund_request)
+    require_status(
         fund_request,
         FundRequestStatus.DRAFT,
         message=_("Only a draft request can be tied to a household."),
@@ -223,12 +223,12 @@ def fund_request_attach_household(
     _check_household(actor, fund_request, household)
     fund_request.household = household
     fund_request.save(update_fields=["household"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
         summary=_("Fund request tied to this household: %(amount)s for %(purpose)s")
-        % _label(fund_request),
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -247,8 +247,8 @@ def fund_request_link_table_decision(
     ref = (table_decision_ref or "").strip()
     if not ref or len(ref) > 64:
         raise ValidationError({"table_decision_ref": _("Enter the reference of the decision.")})
-    fund_request = _locked_request(fund_request)
-    _require_status(
+    fund_request = lock_request(fund_request)
+    require_status(
         fund_request,
         FundRequestStatus.DRAFT,
         FundRequestStatus.REQUESTED,
@@ -256,7 +256,7 @@ def fund_request_link_table_decision(
     )
     fund_request.table_decision_ref = ref
     fund_request.save(update_fields=["table_decision_ref"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     return fund_request
 
 
@@ -266,9 +266,9 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     """Ask for approval: caps are checked and the mandate rule in force is copied."""
     if not policies.works_on_request(actor, fund_request):
         raise PermissionDenied
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     fund = fund_request.fund
-    _require_status(
+    require_status(
         fund_request, FundRequestStatus.DRAFT, message=_("This request has already been submitted.")
     )
     errors: dict[str, str] = {}
@@ -291,8 +291,8 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     if errors:
         raise ValidationError(errors)
     assert fund_request.household is not None
-    _require_open_household(fund_request.household)
-    _check_household_cap(fund_request, statuses=COUNTING_STATUSES)
+    require_open_household(fund_request.household)
+    check_household_cap(fund_request, statuses=COUNTING_STATUSES)
     rule = mandate_rule_in_force(fund=fund, amount_cents=fund_request.amount_cents)
     if rule is None:
         raise ValidationError(
@@ -309,11 +309,12 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     fund_request.status = FundRequestStatus.REQUESTED
     fund_request.submitted_at = timezone.now()
     fund_request.save()
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request submitted: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request submitted: %(amount)s for %(purpose)s")
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -328,9 +329,9 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
     """
     note = (note or "").strip()
     limits.check_length(note, limit=limits.SHORT_TEXT, field="note")
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     fund = fund_request.fund
-    _require_status(
+    require_status(
         fund_request,
         FundRequestStatus.REQUESTED,
         message=_("This request is not waiting for approval."),
@@ -363,7 +364,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
                 }
             )
         # Requests submitted side by side may together pass the cap: check the committed ones.
-        _check_household_cap(
+        check_household_cap(
             fund_request,
             statuses=[s for s in COUNTING_STATUSES if s != FundRequestStatus.REQUESTED],
         )
@@ -379,8 +380,8 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
         fund_request.status = FundRequestStatus.APPROVED
         fund_request.decided_at = now
         fund_request.save(update_fields=["status", "decided_at"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
         summary=(
@@ -388,7 +389,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
             if final
             else _("Fund request: one more approval given for %(amount)s")
         )
-        % _label(fund_request),
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -401,7 +402,7 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     if not reason:
         raise ValidationError({"reason": _("Say why the request is rejected.")})
     limits.check_length(reason, limit=limits.SHORT_TEXT, field="reason")
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.can_reject(actor, fund_request):
         if fund_request.status != FundRequestStatus.REQUESTED:
             raise ValidationError(_("This request is not waiting for approval."))
@@ -412,11 +413,12 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     fund_request.rejection_reason = reason
     fund_request.decided_at = timezone.now()
     fund_request.save(update_fields=["status", "rejection_reason", "decided_at"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request rejected: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request rejected: %(amount)s for %(purpose)s")
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -440,10 +442,10 @@ def fund_request_pay(
         errors["paid_on"] = _("Enter the date of payment; it cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
-    _require_status(
+    require_status(
         fund_request, FundRequestStatus.APPROVED, message=_("Only an approved request can be paid.")
     )
     ledger.pay(request=fund_request, created_by=actor, idempotency_key=idempotency_key)
@@ -452,11 +454,11 @@ def fund_request_pay(
     fund_request.paid_on = paid_on
     fund_request.paid_by = actor
     fund_request.save(update_fields=["status", "payment_reference", "paid_on", "paid_by"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request paid: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request paid: %(amount)s for %(purpose)s") % request_label(fund_request),
     )
     return fund_request
 
@@ -466,7 +468,7 @@ def fund_request_pay(
 def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) -> FundRequest:
     """Withdraw a request before payment; an approved one gets its commitment reversed."""
     limits.check_length((reason or "").strip(), limit=limits.SHORT_TEXT, field="reason")
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.can_cancel(actor, fund_request):
         if fund_request.status not in (
             FundRequestStatus.DRAFT,
@@ -488,11 +490,12 @@ def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) 
     fund_request.status = FundRequestStatus.CANCELLED
     fund_request.cancel_reason = reason
     fund_request.save(update_fields=["status", "cancel_reason"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request cancelled: %(amount)s for %(purpose)s") % _label(fund_request),
+        summary=_("Fund request cancelled: %(amount)s for %(purpose)s")
+        % request_label(fund_request),
     )
     return fund_request
 
@@ -508,17 +511,17 @@ def fund_request_repay(
 ) -> FundRequest:
     """Money came back (all of it, or ``amount_cents``): it is available again."""
     limits.check_length((note or "").strip(), limit=limits.SHORT_TEXT, field="note")
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
-    _require_status(
+    require_status(
         fund_request,
         FundRequestStatus.PAID,
         message=_("Only a paid request can be repaid or written off."),
     )
     amount = fund_request.amount_cents if amount_cents is None else amount_cents
     errors: dict[str, str] = {}
-    _check_amount(errors, "amount_cents", amount)
+    check_amount(errors, "amount_cents", amount)
     if not errors and amount > fund_request.amount_cents:
         errors["amount_cents"] = _("More cannot be repaid than was paid (%(amount)s).") % {
             "amount": format_euros(fund_request.amount_cents)
@@ -530,8 +533,8 @@ def fund_request_repay(
     fund_request.repaid_cents = amount
     fund_request.closed_note = (note or "").strip()
     fund_request.save(update_fields=["status", "repaid_cents", "closed_note"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
         summary=_("Fund request repaid: %(amount)s") % {"amount": format_euros(amount)},
@@ -548,10 +551,10 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     if not note:
         raise ValidationError({"note": _("Say why the amount is written off.")})
     limits.check_length(note, limit=limits.SHORT_TEXT, field="note")
-    fund_request = _locked_request(fund_request)
+    fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
         raise PermissionDenied
-    _require_status(
+    require_status(
         fund_request,
         FundRequestStatus.PAID,
         message=_("Only a paid request can be repaid or written off."),
@@ -559,10 +562,10 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     fund_request.status = FundRequestStatus.WRITTEN_OFF
     fund_request.closed_note = note
     fund_request.save(update_fields=["status", "closed_note"])
-    _log(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
-    _timeline(
+    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request written off: %(amount)s") % _label(fund_request),
+        summary=_("Fund request written off: %(amount)s") % request_label(fund_request),
     )
     return fund_request

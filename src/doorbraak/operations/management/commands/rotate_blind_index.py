@@ -7,7 +7,7 @@ from typing import Any
 
 from doorbraak.operations import key_rotation
 from doorbraak.operations.key_rotation import Progress
-from doorbraak.operations.management.commands._rotation import RotationCommand
+from doorbraak.operations.rotation_command import RotationCommand
 
 
 class Command(RotationCommand):

@@ -1,0 +1,51 @@
+"""``/api/v1/cost-items``: the cost catalogue (not personal data, so nothing is logged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doorbraak.catalogue.models import CostItem
+from doorbraak.catalogue.selectors import cost_item_list
+from doorbraak.catalogue.serializers import CostItemListQuerySerializer, CostItemSerializer
+
+TAGS = ["library"]
+
+
+def _many(items: Any) -> Any:
+    """Serialise a list (the stubs type a serializer's instance as one object)."""
+    return CostItemSerializer(items, many=True).data
+
+
+class CostItemListView(generics.GenericAPIView[CostItem]):
+    serializer_class = CostItemSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="cost_items_list",
+        parameters=[CostItemListQuerySerializer],
+        responses=CostItemSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """National cost figures and those of your municipality, optionally for one year."""
+        query = CostItemListQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise exceptions.ValidationError(query.errors)
+        data = query.validated_data
+        items = cost_item_list(user=request.user, year=data.get("year"), query=data.get("q", ""))
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(_many(page))
+
+
+class CostItemDetailView(APIView):
+    @extend_schema(tags=TAGS, operation_id="cost_items_retrieve", responses=CostItemSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        """One cost figure with its source."""
+        item = get_object_or_404(cost_item_list(user=request.user), pk=pk)
+        return Response(CostItemSerializer(item).data)

@@ -1,0 +1,27 @@
+"""The home page: what this user, in each of their roles, can do here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from doorbraak.accounts import selectors
+from doorbraak.accounts.types import AuthenticatedHttpRequest
+from doorbraak.home.navigation import nav_items_for, role_cards_for
+
+
+@login_required
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What this user, in each of their roles, can do here."""
+    return render(
+        request,
+        "home/home.html",
+        {
+            "role_cards": role_cards_for(request.user),
+            "tasks": [item for item in nav_items_for(request.user, "") if item.url != request.path],
+            "memberships": selectors.active_memberships(request.user),
+        },
+    )

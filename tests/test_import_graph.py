@@ -1,0 +1,174 @@
+"""The apps of src/doorbraak import each other without cycles, and nobody's private names.
+
+The graph is read from the source with ``ast``: every ``import`` and ``from … import`` of a
+``doorbraak.<app>`` module, wherever it stands (top level, inside a function, under
+``TYPE_CHECKING``), counts as an edge from the importing app to the imported one. Migrations
+are history and do not count. ``lib`` is the bottom: it imports no app. The layers are drawn
+in docs/architecture.md ("How the apps depend on each other").
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections import defaultdict
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "doorbraak"
+TESTS = Path(__file__).resolve().parent
+
+#: Edges that still close a cycle, each with what closes it. Remove an edge here when the
+#: code stops needing it (the test below fails while a listed edge no longer exists); never
+#: add one: compose in ``home``, move shared helpers to ``lib`` or invert the dependency.
+KNOWN_BACK_EDGES: dict[tuple[str, str], str] = {
+    ("accounts", "audit"): "account services and the user admin write the processing log",
+    ("households", "assessments"): "closing schedules follow-ups; lists show the classification",
+}
+
+
+def _app_of(path: Path) -> str | None:
+    parts = path.relative_to(SRC).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def _imported_modules(tree: ast.AST) -> list[str]:
+    modules: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.append(node.module)
+            # ``from doorbraak.x import services`` names the module doorbraak.x.services
+            modules += [f"{node.module}.{alias.name}" for alias in node.names]
+    return modules
+
+
+def app_graph() -> dict[str, dict[str, set[str]]]:
+    """``{app: {imported app: {importing files}}}`` for the apps of src/doorbraak."""
+    graph: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for path in sorted(SRC.rglob("*.py")):
+        app = _app_of(path)
+        if app is None or "migrations" in path.parts:
+            continue
+        graph[app]  # every app is a node, even one that imports nothing
+        for module in _imported_modules(ast.parse(path.read_text(encoding="utf-8"))):
+            parts = module.split(".")
+            if (
+                parts[0] == "doorbraak"
+                and len(parts) > 1
+                and parts[1] != app
+                and (SRC / parts[1]).is_dir()
+            ):
+                graph[app][parts[1]].add(str(path.relative_to(SRC)))
+    return graph
+
+
+def _cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph as a list of apps, or None."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(app: str) -> list[str] | None:
+        state[app] = 1
+        path.append(app)
+        for other in sorted(edges.get(app, ())):
+            if state.get(other) == 1:
+                return [*path[path.index(other) :], other]
+            if other not in state and (found := visit(other)):
+                return found
+        path.pop()
+        state[app] = 2
+        return None
+
+    for app in sorted(edges):
+        if app not in state and (found := visit(app)):
+            return found
+    return None
+
+
+def test_lib_imports_no_app() -> None:
+    assert dict(app_graph()["lib"]) == {}
+
+
+def test_the_apps_import_each_other_without_cycles() -> None:
+    graph = app_graph()
+    edges = {
+        app: {other for other in imported if (app, other) not in KNOWN_BACK_EDGES}
+        for app, imported in graph.items()
+    }
+    cycle = _cycle(edges)
+    if cycle:
+        steps = [
+            f"{a} -> {b} ({', '.join(sorted(graph[a][b]))})" for a, b in itertools.pairwise(cycle)
+        ]
+        raise AssertionError("The apps import each other in a cycle:\n" + "\n".join(steps))
+
+
+def test_every_known_back_edge_still_exists() -> None:
+    graph = app_graph()
+    gone = [edge for edge in KNOWN_BACK_EDGES if edge[1] not in graph[edge[0]]]
+    assert gone == [], f"remove these from KNOWN_BACK_EDGES, they are fixed: {gone}"
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def _is_module(dotted: str) -> bool:
+    """Whether ``doorbraak.x.y`` / ``tests.x.y`` names a module or package of ours."""
+    root = SRC.parent if dotted.startswith("doorbraak") else TESTS.parent
+    path = root.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _private_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    ours = ("doorbraak", "tests")
+    found: list[str] = []
+    module_names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(ours):
+            for alias in node.names:
+                if alias.name.startswith("_"):
+                    found.append(f"{path}:{node.lineno} imports {node.module}.{alias.name}")
+                if _is_module(f"{node.module}.{alias.name}"):
+                    module_names.add(alias.asname or alias.name)
+            if any(part.startswith("_") for part in node.module.split(".")):
+                found.append(f"{path}:{node.lineno} imports from private {node.module}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(ours):
+                    module_names.add(alias.asname or alias.name.split(".")[0])
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in module_names
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            found.append(f"{path}:{node.lineno} uses {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_imports_another_module_s_private_names() -> None:
+    paths = [*sorted(SRC.rglob("*.py")), *sorted(TESTS.rglob("*.py"))]
+    found = [line for path in paths for line in _private_imports(path)]
+    assert found == []
+
+
+def test_the_private_name_check_finds_planted_ones(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "from doorbraak.breakthroughs import policies\n"
+        "from doorbraak.lib.spreadsheet import _FORMULA_START\n"
+        "policies._hidden(1)\n"
+        "from doorbraak.accounts.admin import admin_site\n"
+        "admin_site._registry  # an object's attribute, not a module's name\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ", 1)[1] for line in _private_imports(planted)] == [
+        "imports doorbraak.lib.spreadsheet._FORMULA_START",
+        "uses policies._hidden",
+    ]
