@@ -83,6 +83,9 @@ def axe_violations(
     """Run axe-core in the page (evaluate is not subject to the page's CSP)."""
     if not AXE.exists():
         pytest.fail(f"axe-core not found at {AXE}: run `make setup`")
+    # Only a page at rest: axe walking a document that an htmx swap or a navigation is
+    # replacing fails inside axe ("reading 'documentElement'" of a detached node).
+    page.wait_for_load_state("networkidle")
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
