@@ -251,10 +251,11 @@ def test_the_agenda_shows_its_order_and_the_chair_reorders_postpones_and_adds(
     assert items[0].status == AgendaItemStatus.POSTPONED
     assert items[0].note == "Wacht op UWV"
 
-    # The picker shows id, bottleneck title and level only; adding moves the case up.
+    # Below the table the picker shows id, theme, level and deadline, not what is stuck
+    # (docs/need-to-know.md, tested in test_need_to_know.py); adding moves the case up.
     third = submitted_below_table(cast)
     page = client.get(url("meeting-detail", meeting.pk)).content.decode()
-    assert f"#{third.pk} — {third.bottleneck.title}" in page
+    assert f"#{third.pk} — {third.bottleneck.get_theme_display()}" in page
     response = client.post(url("agenda-add", meeting.pk), {"breakthrough": third.pk})
     assert response.status_code == 302
     third.refresh_from_db()

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation, User
@@ -53,13 +54,31 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class BreakthroughChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """Only the id, the bottleneck's title and the level: no personal data in the picker."""
+    """The chair's picker: no personal data, and no free text of a case not at the table.
+
+    A case that reached the table (level 3 or higher) is named by its id, the bottleneck's
+    title and its level, as in the table queue the chair already sees. A case still at
+    level 1 or 2 is the team's and the partner's: the chair sees only its id, the theme of
+    the bottleneck, its level and the deadline of that level — enough to call up a case
+    whose deadline is running out, not what is stuck (docs/need-to-know.md).
+    """
 
     def label_from_instance(self, obj: Any) -> str:
         breakthrough: Breakthrough = obj
-        return f"#{breakthrough.pk} — {breakthrough.bottleneck.title} — " + str(
-            EscalationLevel(breakthrough.level).label
+        level = str(EscalationLevel(breakthrough.level).label)
+        if breakthrough.level >= EscalationLevel.TABLE:
+            return f"#{breakthrough.pk} — {breakthrough.bottleneck.title} — {level}"
+        deadline = (
+            date_format(breakthrough.level_deadline, "SHORT_DATE_FORMAT")
+            if breakthrough.level_deadline
+            else "–"
         )
+        return _("#%(id)s — %(theme)s — %(level)s, deadline %(deadline)s") % {
+            "id": breakthrough.pk,
+            "theme": breakthrough.bottleneck.get_theme_display(),
+            "level": level,
+            "deadline": deadline,
+        }
 
 
 # --- meetings ------------------------------------------------------------------------------------
