@@ -376,3 +376,14 @@ def verify_chain(*, max_breaks: int = 20) -> VerificationResult:
         last_seal_hash=verifier.previous_seal_hash,
         segments=tuple(verifier.segments),
     )
+
+
+def content_mac(values: dict[str, Any], *, key: str | None = None) -> str:
+    """``record_mac`` from the field values themselves (every name of ``CHAINED_FIELDS``).
+
+    For bulk writers that build rows without model instances (``seed_scale``): the same
+    canonical content, so ``verify_processing_log`` checks these rows like any other.
+    """
+    content = {name: _canonical(values[name]) for name in CHAINED_FIELDS}
+    message = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _mac(_MAC_VERSION + message, key)
