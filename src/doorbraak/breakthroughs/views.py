@@ -8,6 +8,7 @@ with a redirect; the scenario lines also answer htmx with the refreshed return s
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -55,6 +56,7 @@ from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
 
 PAGE_SIZE = 25
@@ -307,40 +309,38 @@ def _bottleneck_form(request: AuthenticatedHttpRequest, **kwargs: Any) -> Bottle
 def bottleneck_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     household = _household(request, public_id, log=request.method != "POST")
     form = _bottleneck_form(request)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            bottleneck = services.bottleneck_register(
-                actor=request.user,
-                household=household,
-                title=data["title"],
-                description=data["description"],
-                theme=data["theme"],
-                kind=data["kind"],
-                blocked_solution=data["blocked_solution"],
-                regulations=list(data["regulations"]),
-                organisations=list(data["organisations"]),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PermissionDenied:
-            raise
-        else:
-            messages.success(request, _("The bottleneck is registered."))
-            return redirect("breakthroughs:bottleneck-detail", pk=bottleneck.pk)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Register a bottleneck"),
-        submit=_("Register bottleneck"),
-        back_url=reverse("households:detail", args=[household.public_id]),
-        back_label=_("Back to %(name)s") % {"name": household.name},
-        intro=[
-            _(
-                "Describe what is stuck for this household, and which rules or practices of "
-                "organisations cause it."
-            )
-        ],
+        form,
+        action=lambda data: services.bottleneck_register(
+            actor=request.user,
+            household=household,
+            title=data["title"],
+            description=data["description"],
+            theme=data["theme"],
+            kind=data["kind"],
+            blocked_solution=data["blocked_solution"],
+            regulations=list(data["regulations"]),
+            organisations=list(data["organisations"]),
+        ),
+        success=_("The bottleneck is registered."),
+        redirect_to=lambda bottleneck: reverse(
+            "breakthroughs:bottleneck-detail", args=[bottleneck.pk]
+        ),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Register a bottleneck"),
+            submit=_("Register bottleneck"),
+            back_url=reverse("households:detail", args=[household.public_id]),
+            back_label=_("Back to %(name)s") % {"name": household.name},
+            intro=[
+                _(
+                    "Describe what is stuck for this household, and which rules or practices "
+                    "of organisations cause it."
+                )
+            ],
+        ),
     )
 
 
@@ -378,32 +378,30 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "organisations": list(bottleneck.organisations.all()),
     }
     form = _bottleneck_form(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.bottleneck_update(
-                actor=request.user,
-                bottleneck=bottleneck,
-                title=data["title"],
-                description=data["description"],
-                theme=data["theme"],
-                kind=data["kind"],
-                blocked_solution=data["blocked_solution"],
-                regulations=list(data["regulations"]),
-                organisations=list(data["organisations"]),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The bottleneck is changed."))
-            return redirect("breakthroughs:bottleneck-detail", pk=bottleneck.pk)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Change the bottleneck"),
-        submit=_("Save"),
-        back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
-        back_label=_("Back to the bottleneck"),
+        form,
+        action=lambda data: services.bottleneck_update(
+            actor=request.user,
+            bottleneck=bottleneck,
+            title=data["title"],
+            description=data["description"],
+            theme=data["theme"],
+            kind=data["kind"],
+            blocked_solution=data["blocked_solution"],
+            regulations=list(data["regulations"]),
+            organisations=list(data["organisations"]),
+        ),
+        success=_("The bottleneck is changed."),
+        redirect_to=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Change the bottleneck"),
+            submit=_("Save"),
+            back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
+            back_label=_("Back to the bottleneck"),
+        ),
     )
 
 
@@ -412,30 +410,26 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def breakthrough_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     bottleneck = _bottleneck(request, pk, log=request.method != "POST")
     form = BreakthroughStartForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            breakthrough = services.breakthrough_start(
-                actor=request.user,
-                bottleneck=bottleneck,
-                title=form.cleaned_data["title"],
-                proposal=form.cleaned_data["proposal"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The breakthrough is started as a draft. Complete its value triangle."),
-            )
-            return _to_detail(breakthrough)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Propose a breakthrough"),
-        submit=_("Start the proposal"),
-        back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
-        back_label=_("Back to the bottleneck"),
-        intro=[_("Which exception would unblock: %(title)s?") % {"title": bottleneck.title}],
+        form,
+        action=lambda data: services.breakthrough_start(
+            actor=request.user,
+            bottleneck=bottleneck,
+            title=data["title"],
+            proposal=data["proposal"],
+        ),
+        success=_("The breakthrough is started as a draft. Complete its value triangle."),
+        redirect_to=lambda breakthrough: reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Propose a breakthrough"),
+            submit=_("Start the proposal"),
+            back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
+            back_label=_("Back to the bottleneck"),
+            intro=[_("Which exception would unblock: %(title)s?") % {"title": bottleneck.title}],
+        ),
     )
 
 
@@ -467,42 +461,41 @@ def breakthrough_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         initial=initial,
         regulations=library_selectors.regulation_list(user=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        cents = form.fields["direct_cost"].cents(data["direct_cost"])  # type: ignore[attr-defined]
-        try:
-            services.breakthrough_update(
-                actor=request.user,
-                breakthrough=breakthrough,
-                title=data["title"],
-                proposal=data["proposal"],
-                regulation=data["regulation"],
-                legal_reasoning=data["legal_reasoning"],
-                horizon_months=data["horizon_months"],
-                direct_cost_cents=cents or 0,
-                direct_cost_payer=data["direct_cost_payer"],
-                engagement=data["engagement"],
-                household_commitment=data["household_commitment"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict") and "direct_cost_cents" in error.error_dict:
-                error.error_dict["direct_cost"] = error.error_dict.pop("direct_cost_cents")
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The breakthrough is saved."))
-            return _to_detail(breakthrough)
-    return _form_page(
+    direct_cost = form.fields["direct_cost"]
+    return submit(
         request,
-        form=form,
-        title=_("Change the breakthrough"),
-        submit=_("Save"),
-        intro=[
-            _(
-                "The value triangle may stay incomplete while you work on it; it must be "
-                "complete to submit."
-            )
-        ],
-        **_back_to(breakthrough),
+        form,
+        action=lambda data: services.breakthrough_update(
+            actor=request.user,
+            breakthrough=breakthrough,
+            title=data["title"],
+            proposal=data["proposal"],
+            regulation=data["regulation"],
+            legal_reasoning=data["legal_reasoning"],
+            horizon_months=data["horizon_months"],
+            direct_cost_cents=direct_cost.cents(data["direct_cost"]) or 0,  # type: ignore[attr-defined]
+            direct_cost_payer=data["direct_cost_payer"],
+            engagement=data["engagement"],
+            household_commitment=data["household_commitment"],
+        ),
+        put_errors=functools.partial(
+            add_service_errors, rename={"direct_cost_cents": "direct_cost"}
+        ),
+        success=_("The breakthrough is saved."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Change the breakthrough"),
+            submit=_("Save"),
+            intro=[
+                _(
+                    "The value triangle may stay incomplete while you work on it; it must be "
+                    "complete to submit."
+                )
+            ],
+            **_back_to(breakthrough),
+        ),
     )
 
 
@@ -524,36 +517,32 @@ def line_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         cost_items=selectors.cost_item_choices(user=request.user, household=breakthrough.household),
         auto_id="id_line_%s",
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.scenario_line_add(
-                actor=request.user,
-                breakthrough=breakthrough,
-                scenario=data["scenario"],
-                cost_item=data["cost_item"],
-                quantity=data["quantity"],
-                probability_pct=data["probability_pct"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if _is_htmx(request):
-                return _return_fragment(request, breakthrough)
-            messages.success(request, _("The line is added."))
-            return _to_detail(breakthrough)
-    if request.method == "POST" and _is_htmx(request):
-        return _return_fragment(request, breakthrough, form)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Add a line to the return calculation"),
-        submit=_("Add line"),
-        intro=[
-            _("Cost item × quantity × probability, in the status quo or with the breakthrough.")
-        ],
-        **_back_to(breakthrough),
+        form,
+        action=lambda data: services.scenario_line_add(
+            actor=request.user,
+            breakthrough=breakthrough,
+            scenario=data["scenario"],
+            cost_item=data["cost_item"],
+            quantity=data["quantity"],
+            probability_pct=data["probability_pct"],
+            note=data["note"],
+        ),
+        success=_("The line is added."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        htmx=lambda _line: _return_fragment(request, breakthrough),
+        htmx_page=lambda: _return_fragment(request, breakthrough, form),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Add a line to the return calculation"),
+            submit=_("Add line"),
+            intro=[
+                _("Cost item × quantity × probability, in the status quo or with the breakthrough.")
+            ],
+            **_back_to(breakthrough),
+        ),
     )
 
 
@@ -602,21 +591,20 @@ def breakthrough_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     if not policies.can_decide(request.user, breakthrough):
         raise PermissionDenied
     form = DecideForm(request.POST, auto_id="id_decide_%s")
-    if form.is_valid():
-        try:
-            services.breakthrough_decide(
-                actor=request.user,
-                breakthrough=breakthrough,
-                outcome=form.cleaned_data["outcome"],
-                mandate=form.cleaned_data["mandate"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The decision is on record."))
-            return _to_detail(breakthrough)
-    return _detail_page(request, _breakthrough(request, pk, log=False), decide_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.breakthrough_decide(
+            actor=request.user,
+            breakthrough=breakthrough,
+            outcome=data["outcome"],
+            mandate=data["mandate"],
+            reason=data["reason"],
+        ),
+        success=_("The decision is on record."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _detail_page(request, _breakthrough(request, pk, log=False), decide_form=form),
+    )
 
 
 @require_POST
@@ -624,21 +612,20 @@ def breakthrough_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def breakthrough_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     breakthrough = _breakthrough(request, pk, log=False)
     form = EscalateForm(request.POST, auto_id="id_escalate_%s")
-    if form.is_valid():
-        try:
-            step = services.breakthrough_escalate(
-                actor=request.user, breakthrough=breakthrough, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The breakthrough went to: %(level)s.")
-                % {"level": EscalationLevel(step.level).label},
-            )
-            return _to_detail(breakthrough)
-    return _detail_page(request, _breakthrough(request, pk, log=False), escalate_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.breakthrough_escalate(
+            actor=request.user, breakthrough=breakthrough, reason=data["reason"]
+        ),
+        success=lambda step: (
+            _("The breakthrough went to: %(level)s.") % {"level": EscalationLevel(step.level).label}
+        ),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _detail_page(
+            request, _breakthrough(request, pk, log=False), escalate_form=form
+        ),
+    )
 
 
 # --- partners and time-outs -------------------------------------------------------------------
@@ -649,39 +636,36 @@ def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         **_sharing_form_kwargs(request, breakthrough),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.partner_request_send(
-                actor=request.user,
-                breakthrough=breakthrough,
-                organisation=data["organisation"],
-                question=data["question"],
-                legal_basis=data["legal_basis"],
-                override_reason=data.get("override_reason") or "",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The request is sent to %(organisation)s.")
-                % {"organisation": data["organisation"].name},
-            )
-            return _to_detail(breakthrough)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Ask a partner organisation to decide"),
-        submit=_("Send the request"),
-        intro=[
-            _(
-                "The organisation's fixed contact persons see the household's data only when "
-                "the household consented to sharing with that organisation."
-            )
-        ],
-        explanation=_override_explanation(request, breakthrough),
-        **_back_to(breakthrough),
+        form,
+        action=lambda data: services.partner_request_send(
+            actor=request.user,
+            breakthrough=breakthrough,
+            organisation=data["organisation"],
+            question=data["question"],
+            legal_basis=data["legal_basis"],
+            override_reason=data.get("override_reason") or "",
+        ),
+        success=lambda _sent: (
+            _("The request is sent to %(organisation)s.")
+            % {"organisation": form.cleaned_data["organisation"].name}
+        ),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Ask a partner organisation to decide"),
+            submit=_("Send the request"),
+            intro=[
+                _(
+                    "The organisation's fixed contact persons see the household's data only "
+                    "when the household consented to sharing with that organisation."
+                )
+            ],
+            explanation=_override_explanation(request, breakthrough),
+            **_back_to(breakthrough),
+        ),
     )
 
 
@@ -710,23 +694,20 @@ def request_clarify(request: AuthenticatedHttpRequest, request_pk: int) -> HttpR
         raise Http404
     breakthrough = _breakthrough(request, partner_request.breakthrough_id, log=False)
     form = ClarifyForm(request.POST, auto_id=f"id_clarify{request_pk}_%s")
-    if form.is_valid():
-        try:
-            services.partner_request_clarify(
-                actor=request.user,
-                request=partner_request,
-                information=form.cleaned_data["information"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The information is sent; the request is open again."))
-            return _to_detail(breakthrough)
-    return _detail_page(
+    return submit(
         request,
-        _breakthrough(request, breakthrough.pk, log=False),
-        clarify_form=form,
-        clarify_pk=request_pk,
+        form,
+        action=lambda data: services.partner_request_clarify(
+            actor=request.user, request=partner_request, information=data["information"]
+        ),
+        success=_("The information is sent; the request is open again."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _detail_page(
+            request,
+            _breakthrough(request, breakthrough.pk, log=False),
+            clarify_form=form,
+            clarify_pk=request_pk,
+        ),
     )
 
 
@@ -737,36 +718,34 @@ def time_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         **_sharing_form_kwargs(request, breakthrough),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.time_out_request(
-                actor=request.user,
-                breakthrough=breakthrough,
-                organisation=data["organisation"],
-                what=data["what"],
-                until=data["until"],
-                legal_basis=data["legal_basis"],
-                override_reason=data.get("override_reason") or "",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The time-out is requested."))
-            return _to_detail(breakthrough)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Request a time-out"),
-        submit=_("Request the time-out"),
-        intro=[
-            _(
-                "Ask an organisation to pause collection or eviction while the breakthrough "
-                "is decided."
-            )
-        ],
-        explanation=_override_explanation(request, breakthrough),
-        **_back_to(breakthrough),
+        form,
+        action=lambda data: services.time_out_request(
+            actor=request.user,
+            breakthrough=breakthrough,
+            organisation=data["organisation"],
+            what=data["what"],
+            until=data["until"],
+            legal_basis=data["legal_basis"],
+            override_reason=data.get("override_reason") or "",
+        ),
+        success=_("The time-out is requested."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Request a time-out"),
+            submit=_("Request the time-out"),
+            intro=[
+                _(
+                    "Ask an organisation to pause collection or eviction while the "
+                    "breakthrough is decided."
+                )
+            ],
+            explanation=_override_explanation(request, breakthrough),
+            **_back_to(breakthrough),
+        ),
     )
 
 
@@ -775,25 +754,24 @@ def time_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def breakthrough_carry_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     breakthrough = _breakthrough(request, pk, log=request.method != "POST")
     form = CarryOutForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.breakthrough_carry_out(
-                actor=request.user,
-                breakthrough=breakthrough,
-                carried_out_on=form.cleaned_data["carried_out_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The breakthrough is carried out."))
-            return _to_detail(breakthrough)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("The breakthrough is carried out"),
-        submit=_("Save"),
-        **_back_to(breakthrough),
+        form,
+        action=lambda data: services.breakthrough_carry_out(
+            actor=request.user,
+            breakthrough=breakthrough,
+            carried_out_on=data["carried_out_on"],
+            note=data["note"],
+        ),
+        success=_("The breakthrough is carried out."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("The breakthrough is carried out"),
+            submit=_("Save"),
+            **_back_to(breakthrough),
+        ),
     )
 
 
@@ -801,25 +779,24 @@ def breakthrough_carry_out(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def breakthrough_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     breakthrough = _breakthrough(request, pk, log=request.method != "POST")
     form = EvaluateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.breakthrough_evaluate(
-                actor=request.user,
-                breakthrough=breakthrough,
-                evaluated_on=form.cleaned_data["evaluated_on"],
-                evaluation=form.cleaned_data["evaluation"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The evaluation is saved."))
-            return _to_detail(breakthrough)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Evaluate the breakthrough"),
-        submit=_("Save the evaluation"),
-        **_back_to(breakthrough),
+        form,
+        action=lambda data: services.breakthrough_evaluate(
+            actor=request.user,
+            breakthrough=breakthrough,
+            evaluated_on=data["evaluated_on"],
+            evaluation=data["evaluation"],
+        ),
+        success=_("The evaluation is saved."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Evaluate the breakthrough"),
+            submit=_("Save the evaluation"),
+            **_back_to(breakthrough),
+        ),
     )
 
 
@@ -849,27 +826,26 @@ def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     item = found[0]
     form = DecideForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.breakthrough_decide(
-                actor=request.user,
-                breakthrough=item.breakthrough,
-                outcome=form.cleaned_data["outcome"],
-                mandate=form.cleaned_data["mandate"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The decision is on record."))
-            return redirect("breakthroughs:table-queue")
-    return render(
+    return submit(
         request,
-        "breakthroughs/table_item.html",
-        {
-            "card": _queue_card(item),
-            "form": form,
-            "can_decide": policies.can_decide(request.user, item.breakthrough),
-            "today": timezone.localdate(),
-        },
+        form,
+        action=lambda data: services.breakthrough_decide(
+            actor=request.user,
+            breakthrough=item.breakthrough,
+            outcome=data["outcome"],
+            mandate=data["mandate"],
+            reason=data["reason"],
+        ),
+        success=_("The decision is on record."),
+        redirect_to="breakthroughs:table-queue",
+        page=lambda: render(
+            request,
+            "breakthroughs/table_item.html",
+            {
+                "card": _queue_card(item),
+                "form": form,
+                "can_decide": policies.can_decide(request.user, item.breakthrough),
+                "today": timezone.localdate(),
+            },
+        ),
     )

@@ -56,6 +56,7 @@ from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.templatetags.money import format_euros
+from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
 FUND_ROLES = (
@@ -316,26 +317,29 @@ def fund_batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.is_fund_manager(request.user, fund):
         raise PermissionDenied
     form = SepaForm(request.POST, auto_id="id_sepa_%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            xml = services.payment_batch_sepa(
-                actor=request.user,
-                fund=fund,
-                debtor_name=data["debtor_name"],
-                debtor_iban=data["debtor_iban"],
-                debtor_bic=data["debtor_bic"],
-                execution_date=data["execution_date"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            response = HttpResponse(xml, content_type="application/xml")
-            response["Content-Disposition"] = (
-                f'attachment; filename="sepa-{fund.pk}-{timezone.localdate().isoformat()}.xml"'
-            )
-            return response
-    return _fund_page(request, fund, sepa_form=form)
+
+    def sepa_file(xml: bytes) -> HttpResponse:
+        response = HttpResponse(xml, content_type="application/xml")
+        response["Content-Disposition"] = (
+            f'attachment; filename="sepa-{fund.pk}-{timezone.localdate().isoformat()}.xml"'
+        )
+        return response
+
+    return submit(
+        request,
+        form,
+        action=lambda data: services.payment_batch_sepa(
+            actor=request.user,
+            fund=fund,
+            debtor_name=data["debtor_name"],
+            debtor_iban=data["debtor_iban"],
+            debtor_bic=data["debtor_bic"],
+            execution_date=data["execution_date"],
+        ),
+        put_errors=add_service_errors,
+        respond=sepa_file,
+        page=lambda: _fund_page(request, fund, sepa_form=form),
+    )
 
 
 # --- requests: list and create ----------------------------------------------------------------
@@ -413,39 +417,42 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if public_id is not None:
         initial["household"] = _households(request.user).filter(public_id=public_id).first()
     form = _request_form(request, drafting=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            fund_request = services.fund_request_draft(
-                actor=request.user,
-                fund=data["fund"],
-                summary=data["summary"],
-                amount_cents=form.amount_cents(),
-                purpose=data["purpose"],
-                payee_kind=data["payee_kind"],
-                payee_name=data["payee_name"],
-                iban=data["iban"],
-                household=data["household"],
-                breakthrough=data["breakthrough"],
-                prevents_cost_item=data["prevents_cost_item"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The request is saved as a draft."))
-            return _to_request(fund_request)
-    _log_choices(request.user, form)
-    return _form_page(
+
+    def request_page() -> HttpResponse:
+        _log_choices(request.user, form)
+        return _form_page(
+            request,
+            form=form,
+            title=_("Ask the fund for money"),
+            submit=_("Save as draft"),
+            back_url=reverse("funds:request-list"),
+            back_label=_("Back to the requests"),
+            intro=_(
+                "The request is saved as a draft. The team may discuss it without a name; tie "
+                "it to a household before you submit it."
+            ),
+        )
+
+    return submit(
         request,
-        form=form,
-        title=_("Ask the fund for money"),
-        submit=_("Save as draft"),
-        back_url=reverse("funds:request-list"),
-        back_label=_("Back to the requests"),
-        intro=_(
-            "The request is saved as a draft. The team may discuss it without a name; tie it "
-            "to a household before you submit it."
+        form,
+        action=lambda data: services.fund_request_draft(
+            actor=request.user,
+            fund=data["fund"],
+            summary=data["summary"],
+            amount_cents=form.amount_cents(),
+            purpose=data["purpose"],
+            payee_kind=data["payee_kind"],
+            payee_name=data["payee_name"],
+            iban=data["iban"],
+            household=data["household"],
+            breakthrough=data["breakthrough"],
+            prevents_cost_item=data["prevents_cost_item"],
         ),
+        put_errors=add_service_errors,
+        success=_("The request is saved as a draft."),
+        redirect_to=lambda fund_request: reverse("funds:request-detail", args=[fund_request.pk]),
+        page=request_page,
     )
 
 
@@ -578,33 +585,32 @@ def request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "prevents_cost_item": fund_request.prevents_cost_item_id,
     }
     form = _request_form(request, drafting=False, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.fund_request_update(
-                actor=request.user,
-                fund_request=fund_request,
-                summary=data["summary"],
-                amount_cents=form.amount_cents(),
-                purpose=data["purpose"],
-                payee_kind=data["payee_kind"],
-                payee_name=data["payee_name"],
-                iban=data["iban"],
-                breakthrough=data["breakthrough"],
-                prevents_cost_item=data["prevents_cost_item"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The request is saved."))
-            return _to_request(fund_request)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Change the request"),
-        submit=_("Save"),
-        back_url=reverse("funds:request-detail", args=[fund_request.pk]),
-        back_label=_("Back to the request"),
+        form,
+        action=lambda data: services.fund_request_update(
+            actor=request.user,
+            fund_request=fund_request,
+            summary=data["summary"],
+            amount_cents=form.amount_cents(),
+            purpose=data["purpose"],
+            payee_kind=data["payee_kind"],
+            payee_name=data["payee_name"],
+            iban=data["iban"],
+            breakthrough=data["breakthrough"],
+            prevents_cost_item=data["prevents_cost_item"],
+        ),
+        put_errors=add_service_errors,
+        success=_("The request is saved."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Change the request"),
+            submit=_("Save"),
+            back_url=reverse("funds:request-detail", args=[fund_request.pk]),
+            back_label=_("Back to the request"),
+        ),
     )
 
 
@@ -617,19 +623,17 @@ def request_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         households=_households(request.user, fund_request.team_id),
         auto_id="id_attach_%s",
     )
-    if form.is_valid():
-        try:
-            services.fund_request_attach_household(
-                actor=request.user,
-                fund_request=fund_request,
-                household=form.cleaned_data["household"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The request is tied to the household."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, attach_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_attach_household(
+            actor=request.user, fund_request=fund_request, household=data["household"]
+        ),
+        put_errors=add_service_errors,
+        success=_("The request is tied to the household."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, attach_form=form),
+    )
 
 
 @require_POST
@@ -649,20 +653,21 @@ def request_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund_request = _fund_request(request, pk)
     form = ApproveForm(request.POST, auto_id="id_approve_%s")
-    if form.is_valid():
-        try:
-            updated = services.fund_request_approve(
-                actor=request.user, fund_request=fund_request, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if updated.status == FundRequestStatus.APPROVED:
-                messages.success(request, _("The request is approved; the money is reserved."))
-            else:
-                messages.success(request, _("Your approval is recorded."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, approve_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_approve(
+            actor=request.user, fund_request=fund_request, note=data["note"]
+        ),
+        put_errors=add_service_errors,
+        success=lambda updated: (
+            _("The request is approved; the money is reserved.")
+            if updated.status == FundRequestStatus.APPROVED
+            else _("Your approval is recorded.")
+        ),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, approve_form=form),
+    )
 
 
 @require_POST
@@ -670,17 +675,17 @@ def request_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund_request = _fund_request(request, pk)
     form = RejectForm(request.POST, auto_id="id_reject_%s")
-    if form.is_valid():
-        try:
-            services.fund_request_reject(
-                actor=request.user, fund_request=fund_request, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The request is rejected."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, reject_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_reject(
+            actor=request.user, fund_request=fund_request, reason=data["reason"]
+        ),
+        put_errors=add_service_errors,
+        success=_("The request is rejected."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, reject_form=form),
+    )
 
 
 @require_POST
@@ -688,20 +693,20 @@ def request_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund_request = _fund_request(request, pk)
     form = PayForm(request.POST, auto_id="id_pay_%s")
-    if form.is_valid():
-        try:
-            services.fund_request_pay(
-                actor=request.user,
-                fund_request=fund_request,
-                payment_reference=form.cleaned_data["payment_reference"],
-                paid_on=form.cleaned_data["paid_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The payment is recorded."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, pay_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_pay(
+            actor=request.user,
+            fund_request=fund_request,
+            payment_reference=data["payment_reference"],
+            paid_on=data["paid_on"],
+        ),
+        put_errors=add_service_errors,
+        success=_("The payment is recorded."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, pay_form=form),
+    )
 
 
 @require_POST
@@ -709,17 +714,17 @@ def request_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund_request = _fund_request(request, pk)
     form = CancelForm(request.POST, auto_id="id_cancel_%s")
-    if form.is_valid():
-        try:
-            services.fund_request_cancel(
-                actor=request.user, fund_request=fund_request, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The request is cancelled."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, cancel_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_cancel(
+            actor=request.user, fund_request=fund_request, reason=data["reason"]
+        ),
+        put_errors=add_service_errors,
+        success=_("The request is cancelled."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, cancel_form=form),
+    )
 
 
 @require_POST
@@ -727,20 +732,20 @@ def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund_request = _fund_request(request, pk)
     form = RepayForm(request.POST, auto_id="id_repay_%s")
-    if form.is_valid():
-        try:
-            services.fund_request_repay(
-                actor=request.user,
-                fund_request=fund_request,
-                amount_cents=form.amount_cents(),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The repayment is recorded."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, repay_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_repay(
+            actor=request.user,
+            fund_request=fund_request,
+            amount_cents=form.amount_cents(),
+            note=data["note"],
+        ),
+        put_errors=add_service_errors,
+        success=_("The repayment is recorded."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, repay_form=form),
+    )
 
 
 @require_POST
@@ -748,14 +753,14 @@ def request_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_write_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund_request = _fund_request(request, pk)
     form = WriteOffForm(request.POST, auto_id="id_writeoff_%s")
-    if form.is_valid():
-        try:
-            services.fund_request_write_off(
-                actor=request.user, fund_request=fund_request, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The amount is written off."))
-            return _to_request(fund_request)
-    return _detail_page(request, fund_request, write_off_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.fund_request_write_off(
+            actor=request.user, fund_request=fund_request, note=data["note"]
+        ),
+        put_errors=add_service_errors,
+        success=_("The amount is written off."),
+        redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
+        page=lambda: _detail_page(request, fund_request, write_off_form=form),
+    )

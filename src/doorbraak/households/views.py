@@ -75,6 +75,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
 _URL_PLACEHOLDER = uuid.UUID(int=0)
@@ -475,28 +476,25 @@ def member_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
     if (refused := _closed(request, household)) is not None:
         return refused
     form = MemberAddForm(request.POST or None, initial={"joined_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_add(
-                actor=request.user,
-                household=household,
-                data=_member_data(form.cleaned_data),
-                joined_on=form.cleaned_data.get("joined_on"),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s is now a member of the household.") % {"name": member}
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Add a member"),
-        submit=_("Add member"),
-        intro=[_("Someone moves in or was not registered yet. The history is kept.")],
+        form,
+        action=lambda data: services.member_add(
+            actor=request.user,
+            household=household,
+            data=_member_data(data),
+            joined_on=data.get("joined_on"),
+        ),
+        success=lambda member: _("%(name)s is now a member of the household.") % {"name": member},
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Add a member"),
+            submit=_("Add member"),
+            intro=[_("Someone moves in or was not registered yet. The history is kept.")],
+        ),
     )
 
 
@@ -518,31 +516,29 @@ def member_edit(
         "representative": member.representative,
     }
     form = MemberEditForm(request.POST or None, initial=initial, has_bsn=member.has_bsn)
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.member_update(
-                actor=request.user,
-                member=member,
-                first_name=cleaned["first_name"],
-                last_name=cleaned["last_name"],
-                birth_date=cleaned["birth_date"],
-                role=MemberRole(cleaned["role"]),
-                representation=cleaned["representation"],
-                representative=cleaned["representative"],
-                bsn=cleaned["bsn"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The details of %(name)s are saved.") % {"name": member})
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Change the details of %(name)s") % {"name": member},
-        submit=_("Save"),
+        form,
+        action=lambda cleaned: services.member_update(
+            actor=request.user,
+            member=member,
+            first_name=cleaned["first_name"],
+            last_name=cleaned["last_name"],
+            birth_date=cleaned["birth_date"],
+            role=MemberRole(cleaned["role"]),
+            representation=cleaned["representation"],
+            representative=cleaned["representative"],
+            bsn=cleaned["bsn"],
+        ),
+        success=lambda _updated: _("The details of %(name)s are saved.") % {"name": member},
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Change the details of %(name)s") % {"name": member},
+            submit=_("Save"),
+        ),
     )
 
 
@@ -555,29 +551,24 @@ def member_leave(
     if (refused := _closed(request, household)) is not None:
         return refused
     form = MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_leave(
-                actor=request.user,
-                member=member,
-                left_on=form.cleaned_data["left_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has left the household; the history is kept.") % {"name": member},
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("%(name)s leaves the household") % {"name": member},
-        submit=_("Register leaving"),
-        intro=[_("The member stays in the history of the household with the leaving date.")],
+        form,
+        action=lambda data: services.member_leave(
+            actor=request.user, member=member, left_on=data["left_on"], note=data["note"]
+        ),
+        success=lambda _left: (
+            _("%(name)s has left the household; the history is kept.") % {"name": member}
+        ),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("%(name)s leaves the household") % {"name": member},
+            submit=_("Register leaving"),
+            intro=[_("The member stays in the history of the household with the leaving date.")],
+        ),
     )
 
 
@@ -592,28 +583,25 @@ def coordinator_handover(request: AuthenticatedHttpRequest, public_id: uuid.UUID
     if current is not None:
         colleagues = colleagues.exclude(pk=current.coordinator_id)
     form = HandoverForm(request.POST or None, colleagues=colleagues)
-    if request.method == "POST" and form.is_valid():
-        to: User = form.cleaned_data["to"]
-        try:
-            services.coordinator_handover(
-                actor=request.user, household=household, to=to, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now the coordinator of this household.")
-                % {"name": to.get_full_name() or to.username},
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Hand over the coordination"),
-        submit=_("Hand over"),
-        intro=[_("One household, one coordinator: choose a colleague of the same team.")],
+        form,
+        action=lambda data: services.coordinator_handover(
+            actor=request.user, household=household, to=data["to"], note=data["note"]
+        ),
+        success=lambda assignment: (
+            _("%(name)s is now the coordinator of this household.")
+            % {"name": assignment.coordinator.get_full_name() or assignment.coordinator.username}
+        ),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Hand over the coordination"),
+            submit=_("Hand over"),
+            intro=[_("One household, one coordinator: choose a colleague of the same team.")],
+        ),
     )
 
 
@@ -635,41 +623,41 @@ def professional_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         organisations=organisation_list(user=request.user),
         initial={"since": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            professional = services.professional_add(
-                actor=request.user,
-                household=household,
-                person_name=cleaned["person_name"],
-                role=cleaned["role"],
-                since=cleaned["since"],
-                organisation=cleaned["organisation"],
-                organisation_name=cleaned["organisation_name"],
-                contact=cleaned["contact"],
-                yearly_cost_cents=form.yearly_cost_cents,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, rename={"yearly_cost_cents": "yearly_cost"})
-        else:
-            messages.success(
-                request,
-                _("%(name)s is registered as involved professional.")
-                % {"name": professional.person_name},
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Add an involved professional"),
-        submit=_("Add professional"),
-        intro=[
-            _(
-                "Everyone who already works with this household, from any organisation. "
-                "Together they show what the current situation costs."
-            )
-        ],
+        form,
+        action=lambda cleaned: services.professional_add(
+            actor=request.user,
+            household=household,
+            person_name=cleaned["person_name"],
+            role=cleaned["role"],
+            since=cleaned["since"],
+            organisation=cleaned["organisation"],
+            organisation_name=cleaned["organisation_name"],
+            contact=cleaned["contact"],
+            yearly_cost_cents=form.yearly_cost_cents,
+        ),
+        put_errors=functools.partial(
+            add_service_errors, rename={"yearly_cost_cents": "yearly_cost"}
+        ),
+        success=lambda professional: (
+            _("%(name)s is registered as involved professional.")
+            % {"name": professional.person_name}
+        ),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Add an involved professional"),
+            submit=_("Add professional"),
+            intro=[
+                _(
+                    "Everyone who already works with this household, from any organisation. "
+                    "Together they show what the current situation costs."
+                )
+            ],
+        ),
     )
 
 
@@ -682,25 +670,23 @@ def professional_end(
     if (refused := _closed(request, household)) is not None:
         return refused
     form = ProfessionalEndForm(request.POST or None, initial={"until": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.professional_end(
-                actor=request.user, professional=professional, until=form.cleaned_data["until"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is no longer involved.") % {"name": professional.person_name},
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("End the involvement of %(name)s") % {"name": professional},
-        submit=_("End involvement"),
+        form,
+        action=lambda data: services.professional_end(
+            actor=request.user, professional=professional, until=data["until"]
+        ),
+        success=lambda _ended: (
+            _("%(name)s is no longer involved.") % {"name": professional.person_name}
+        ),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("End the involvement of %(name)s") % {"name": professional},
+            submit=_("End involvement"),
+        ),
     )
 
 
@@ -716,36 +702,34 @@ def consent_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
         organisations=organisation_list(user=request.user),
         initial={"given_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.consent_give(
-                actor=request.user,
-                household=household,
-                given_by=cleaned["given_by"],
-                purpose=cleaned["purpose"],
-                recipient=cleaned["recipient"],
-                method=cleaned["method"],
-                given_on=cleaned["given_on"],
-                valid_until=cleaned["valid_until"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Record consent"),
-        submit=_("Record consent"),
-        intro=[
-            _(
-                "Consent is given per purpose and per organisation. Nothing is shared with "
-                "a partner without active consent."
-            )
-        ],
+        form,
+        action=lambda cleaned: services.consent_give(
+            actor=request.user,
+            household=household,
+            given_by=cleaned["given_by"],
+            purpose=cleaned["purpose"],
+            recipient=cleaned["recipient"],
+            method=cleaned["method"],
+            given_on=cleaned["given_on"],
+            valid_until=cleaned["valid_until"],
+        ),
+        success=_("The consent is recorded."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Record consent"),
+            submit=_("Record consent"),
+            intro=[
+                _(
+                    "Consent is given per purpose and per organisation. Nothing is shared with "
+                    "a partner without active consent."
+                )
+            ],
+        ),
     )
 
 
@@ -758,34 +742,31 @@ def consent_withdraw(
     if consent is None:
         raise Http404
     form = ConsentWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=request.user, consent=consent, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("The consent is withdrawn. From now on nothing is shared on it.")
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Withdraw consent"),
-        submit=_("Withdraw consent"),
-        intro=[
-            _("%(purpose)s, with %(recipient)s, given by %(name)s.")
-            % {
-                "purpose": consent.get_purpose_display(),
-                "recipient": consent.recipient,
-                "name": consent.given_by,
-            },
-            _("Withdrawal takes effect immediately for all sharing from now on."),
-        ],
-        danger=True,
+        form,
+        action=lambda data: services.consent_withdraw(
+            actor=request.user, consent=consent, note=data["note"]
+        ),
+        success=_("The consent is withdrawn. From now on nothing is shared on it."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Withdraw consent"),
+            submit=_("Withdraw consent"),
+            intro=[
+                _("%(purpose)s, with %(recipient)s, given by %(name)s.")
+                % {
+                    "purpose": consent.get_purpose_display(),
+                    "recipient": consent.recipient,
+                    "name": consent.given_by,
+                },
+                _("Withdrawal takes effect immediately for all sharing from now on."),
+            ],
+            danger=True,
+        ),
     )
 
 
@@ -796,34 +777,33 @@ def household_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
     if (refused := _closed(request, household)) is not None:
         return refused
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_close(
-                actor=request.user,
-                household=household,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                closed_on=form.cleaned_data["closed_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The household is closed."))
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Close the household"),
-        submit=_("Close the household"),
-        intro=[
-            _(
-                "After closing, follow-up assessments are scheduled at 3, 6 and 12 months; "
-                "you get a reminder for each. (Not when the household moved away, was "
-                "transferred or the reason is death.)"
-            )
-        ],
-        danger=True,
+        form,
+        action=lambda data: services.household_close(
+            actor=request.user,
+            household=household,
+            reason=data["reason"],
+            note=data["note"],
+            closed_on=data["closed_on"],
+        ),
+        success=_("The household is closed."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Close the household"),
+            submit=_("Close the household"),
+            intro=[
+                _(
+                    "After closing, follow-up assessments are scheduled at 3, 6 and 12 months; "
+                    "you get a reminder for each. (Not when the household moved away, was "
+                    "transferred or the reason is death.)"
+                )
+            ],
+            danger=True,
+        ),
     )
 
 
@@ -834,24 +814,21 @@ def household_reopen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         messages.info(request, _("This household is not closed."))
         return _detail(household)
     form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_reopen(
-                actor=request.user, household=household, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("The household is open again; planned follow-ups are cancelled.")
-            )
-            return _detail(household)
-    return _form_page(
+    return submit(
         request,
-        household=household,
-        form=form,
-        title=_("Reopen the household"),
-        submit=_("Reopen"),
+        form,
+        action=lambda data: services.household_reopen(
+            actor=request.user, household=household, note=data["note"]
+        ),
+        success=_("The household is open again; planned follow-ups are cancelled."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Reopen the household"),
+            submit=_("Reopen"),
+        ),
     )
 
 
@@ -879,32 +856,31 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         municipalities=_referring_municipalities(request.user),
         organisations=organisation_list(user=request.user),
     )
-    if request.method == "POST" and form.is_valid() and form.chosen_municipality is not None:
-        cleaned = form.cleaned_data
-        try:
-            referral = services.referral_submit(
-                actor=request.user,
-                municipality=form.chosen_municipality,
-                source=ReferralSource(cleaned["source"]),
-                source_organisation=cleaned["source_organisation"],
-                urgency=Urgency(cleaned["urgency"]),
-                reason=cleaned["reason"],
-                resident_name=cleaned["resident_name"],
-                postcode=cleaned["postcode"],
-                house_number=cleaned["house_number"],
-                house_number_addition=cleaned["house_number_addition"],
-                phone=cleaned["phone"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            team = referral.team.name if referral.team else ""
-            messages.success(
-                request,
-                _("Thank you. The referral has been sent to %(team)s.") % {"team": team},
-            )
-            return redirect("households:referral-mine")
-    return render(request, "households/referral_form.html", {"form": form})
+    return submit(
+        request,
+        form,
+        action=lambda cleaned: services.referral_submit(
+            actor=request.user,
+            # A valid form has its municipality: the only one, or the one chosen (required).
+            municipality=cast(Municipality, form.chosen_municipality),
+            source=ReferralSource(cleaned["source"]),
+            source_organisation=cleaned["source_organisation"],
+            urgency=Urgency(cleaned["urgency"]),
+            reason=cleaned["reason"],
+            resident_name=cleaned["resident_name"],
+            postcode=cleaned["postcode"],
+            house_number=cleaned["house_number"],
+            house_number_addition=cleaned["house_number_addition"],
+            phone=cleaned["phone"],
+        ),
+        success=lambda referral: (
+            _("Thank you. The referral has been sent to %(team)s.")
+            % {"team": referral.team.name if referral.team else ""}
+        ),
+        redirect_to="households:referral-mine",
+        template="households/referral_form.html",
+        context={"form": form},
+    )
 
 
 @require_GET
@@ -986,17 +962,16 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_open(user=request.user, pk=pk)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_decline(
-                actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The referral is declined; the referrer sees your reason."))
-            return redirect("households:referral-inbox")
-    return _referral_page(request, referral, form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.referral_decline(
+            actor=request.user, referral=referral, reason=data["reason"]
+        ),
+        success=_("The referral is declined; the referrer sees your reason."),
+        redirect_to="households:referral-inbox",
+        page=lambda: _referral_page(request, referral, form),
+    )
 
 
 @sensitive_post_parameters()

@@ -32,7 +32,7 @@ from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.insights import policies, selectors, services
 from doorbraak.insights.aggregates import k_internal, suppress, suppression_note
-from doorbraak.insights.export import evaluation_export
+from doorbraak.insights.export import ExportResult, evaluation_export
 from doorbraak.insights.forms import (
     AnswerForm,
     CompareForm,
@@ -48,6 +48,7 @@ from doorbraak.insights.forms import (
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
 _analysts_only = role_required(policies.can_view_insights)
@@ -300,26 +301,25 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = selectors.insight_municipalities(user=request.user)
     form = SignalCreateForm(request.POST or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            signal = services.signal_create(
-                actor=request.user,
-                municipality=data["municipality"],
-                title=data["title"],
-                description=data["description"],
-                theme=data.get("theme") or "",
-                regulation=data.get("regulation"),
-                organisation=data.get("organisation"),
-                owner_kind=data.get("owner_kind") or "",
-                owner_name=data.get("owner_name") or "",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The signal has been proposed."))
-            return redirect("insights:signal-detail", pk=signal.pk)
-    return render(request, "insights/signal_form.html", {"form": form})
+    return submit(
+        request,
+        form,
+        action=lambda data: services.signal_create(
+            actor=request.user,
+            municipality=data["municipality"],
+            title=data["title"],
+            description=data["description"],
+            theme=data.get("theme") or "",
+            regulation=data.get("regulation"),
+            organisation=data.get("organisation"),
+            owner_kind=data.get("owner_kind") or "",
+            owner_name=data.get("owner_name") or "",
+        ),
+        success=_("The signal has been proposed."),
+        redirect_to=lambda signal: reverse("insights:signal-detail", args=[signal.pk]),
+        template="insights/signal_form.html",
+        context={"form": form},
+    )
 
 
 @require_GET
@@ -336,37 +336,40 @@ def signal_transition(request: AuthenticatedHttpRequest, pk: int, step: str) -> 
     signal = _signal(request, pk)
     form_class, _status = STEPS[step]
     form = form_class(request.POST, auto_id=f"id_{step}_%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step == "raise":
-                services.signal_raise(
-                    actor=request.user,
-                    signal=signal,
-                    owner_kind=data["owner_kind"],
-                    owner_name=data["owner_name"],
-                    note=data.get("note") or "",
-                )
-            elif step == "answer":
-                services.signal_answer(actor=request.user, signal=signal, answer=data["answer"])
-            elif step == "resolve":
-                services.signal_resolve(actor=request.user, signal=signal, note=data["note"])
-            else:
-                services.signal_mark_structural(
-                    actor=request.user, signal=signal, note=data["note"]
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
+
+    def take_step(data: dict[str, Any]) -> None:
+        if step == "raise":
+            services.signal_raise(
+                actor=request.user,
+                signal=signal,
+                owner_kind=data["owner_kind"],
+                owner_name=data["owner_name"],
+                note=data.get("note") or "",
+            )
+        elif step == "answer":
+            services.signal_answer(actor=request.user, signal=signal, answer=data["answer"])
+        elif step == "resolve":
+            services.signal_resolve(actor=request.user, signal=signal, note=data["note"])
         else:
-            messages.success(request, _("The signal has been updated."))
-            return redirect("insights:signal-detail", pk=signal.pk)
-    signal.refresh_from_db()
-    if not any(item["step"] == step for item in _transition_forms(request, signal)):
-        # The step is not possible (any more): say so instead of showing a stray form.
-        for message in form.non_field_errors() or [_("This step is not possible now.")]:
-            messages.error(request, message)
-        return _detail_page(request, signal)
-    return _detail_page(request, signal, {step: form})
+            services.signal_mark_structural(actor=request.user, signal=signal, note=data["note"])
+
+    def signal_page() -> HttpResponse:
+        signal.refresh_from_db()
+        if not any(item["step"] == step for item in _transition_forms(request, signal)):
+            # The step is not possible (any more): say so instead of showing a stray form.
+            for message in form.non_field_errors() or [_("This step is not possible now.")]:
+                messages.error(request, message)
+            return _detail_page(request, signal)
+        return _detail_page(request, signal, {step: form})
+
+    return submit(
+        request,
+        form,
+        action=take_step,
+        success=_("The signal has been updated."),
+        redirect_to=reverse("insights:signal-detail", args=[signal.pk]),
+        page=signal_page,
+    )
 
 
 # --- evaluation export ------------------------------------------------------------------------
@@ -386,29 +389,33 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = ExportForm(initial=_period_initial(), municipalities=municipalities)
         return render(request, "insights/export.html", {"form": form})
     form = ExportForm(request.POST, municipalities=municipalities)
-    if form.is_valid():
+
+    def zip_file(result: ExportResult) -> HttpResponse:
         municipality = _chosen_municipality(form, municipalities)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        try:
-            result = evaluation_export(
-                actor=request.user,
-                municipality=municipality,
-                period_start=start,
-                period_end=end,
-                k=form.cleaned_data["k"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            response = HttpResponse(
-                zip_export(result.csv, result.dictionary_csv), content_type="application/zip"
-            )
-            name = f"evaluatie-{municipality.code or municipality.pk}-{start:%Y%m%d}-{end:%Y%m%d}"
-            response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-            response["X-Export-Rows"] = str(result.rows)
-            response["X-Export-Suppressed"] = str(result.suppressed)
-            return response
-    return render(request, "insights/export.html", {"form": form})
+        response = HttpResponse(
+            zip_export(result.csv, result.dictionary_csv), content_type="application/zip"
+        )
+        name = f"evaluatie-{municipality.code or municipality.pk}-{start:%Y%m%d}-{end:%Y%m%d}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+        response["X-Export-Rows"] = str(result.rows)
+        response["X-Export-Suppressed"] = str(result.suppressed)
+        return response
+
+    return submit(
+        request,
+        form,
+        action=lambda data: evaluation_export(
+            actor=request.user,
+            municipality=_chosen_municipality(form, municipalities),
+            period_start=data["start"],
+            period_end=data["end"],
+            k=data["k"],
+        ),
+        respond=zip_file,
+        template="insights/export.html",
+        context={"form": form},
+    )
 
 
 # --- across municipalities --------------------------------------------------------------------

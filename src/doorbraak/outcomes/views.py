@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import Household
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.views import submit
 from doorbraak.outcomes import services
 from doorbraak.outcomes.forms import OutcomeForm, WithdrawForm, add_service_errors
 from doorbraak.outcomes.models import Outcome
@@ -125,47 +125,42 @@ def outcome_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         "breakthroughs": breakthrough_choices(household=household),
         "cost_items": cost_item_choices(household=household),
     }
-    if request.method == "POST":
-        form = OutcomeForm(request.POST, **choices)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                outcome = services.outcome_record(
-                    actor=request.user,
-                    household=household,
-                    outcome_type=data["outcome_type"],
-                    occurred_on=data["occurred_on"],
-                    evidence=data["evidence"],
-                    breakthrough=data.get("breakthrough"),
-                    debt_amount_cents=form.debt_amount_cents(),
-                    cost_item=data.get("cost_item"),
-                    quantity=data.get("quantity") or None,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The outcome has been recorded."))
-                return redirect("outcomes:detail", pk=outcome.pk)
-    else:
-        form = OutcomeForm(**choices)
-    back_url = reverse("outcomes:household", args=[household.public_id])
-    return render(
+    form = OutcomeForm(request.POST if request.method == "POST" else None, **choices)
+    return submit(
         request,
-        "outcomes/form_page.html",
-        {
-            "household": household,
-            "form": form,
-            "title": _("Record an outcome"),
-            "intro": [
-                _(
-                    "What did the work prevent or achieve? The outcome is valued with the cost "
-                    "catalogue of its date, with a conservative probability weight."
-                )
-            ],
-            "submit": _("Record the outcome"),
-            "back_url": back_url,
-            "back_label": _("Back to the outcomes"),
-        },
+        form,
+        action=lambda data: services.outcome_record(
+            actor=request.user,
+            household=household,
+            outcome_type=data["outcome_type"],
+            occurred_on=data["occurred_on"],
+            evidence=data["evidence"],
+            breakthrough=data.get("breakthrough"),
+            debt_amount_cents=form.debt_amount_cents(),
+            cost_item=data.get("cost_item"),
+            quantity=data.get("quantity") or None,
+        ),
+        put_errors=add_service_errors,
+        success=_("The outcome has been recorded."),
+        redirect_to=lambda outcome: reverse("outcomes:detail", args=[outcome.pk]),
+        page=lambda: render(
+            request,
+            "outcomes/form_page.html",
+            {
+                "household": household,
+                "form": form,
+                "title": _("Record an outcome"),
+                "intro": [
+                    _(
+                        "What did the work prevent or achieve? The outcome is valued with the "
+                        "cost catalogue of its date, with a conservative probability weight."
+                    )
+                ],
+                "submit": _("Record the outcome"),
+                "back_url": reverse("outcomes:household", args=[household.public_id]),
+                "back_label": _("Back to the outcomes"),
+            },
+        ),
     )
 
 
@@ -189,33 +184,33 @@ def outcome_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         messages.info(request, _("This outcome was withdrawn already."))
         return redirect("outcomes:detail", pk=outcome.pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_withdraw(
-                actor=request.user, outcome=outcome, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The outcome has been withdrawn."))
-            return redirect("outcomes:detail", pk=outcome.pk)
     back_url = reverse("outcomes:detail", args=[outcome.pk])
-    return render(
+    return submit(
         request,
-        "outcomes/form_page.html",
-        {
-            "household": outcome.household,
-            "form": form,
-            "title": _("Withdraw the outcome"),
-            "intro": [
-                _(
-                    "A mistaken outcome is withdrawn, not deleted: it stays on record with "
-                    "your reason, and no longer counts in the figures."
-                ),
-                str(outcome),
-            ],
-            "submit": _("Withdraw the outcome"),
-            "back_url": back_url,
-            "back_label": _("Back to the outcome"),
-        },
+        form,
+        action=lambda data: services.outcome_withdraw(
+            actor=request.user, outcome=outcome, reason=data["reason"]
+        ),
+        put_errors=add_service_errors,
+        success=_("The outcome has been withdrawn."),
+        redirect_to=back_url,
+        page=lambda: render(
+            request,
+            "outcomes/form_page.html",
+            {
+                "household": outcome.household,
+                "form": form,
+                "title": _("Withdraw the outcome"),
+                "intro": [
+                    _(
+                        "A mistaken outcome is withdrawn, not deleted: it stays on record with "
+                        "your reason, and no longer counts in the figures."
+                    ),
+                    str(outcome),
+                ],
+                "submit": _("Withdraw the outcome"),
+                "back_url": back_url,
+                "back_label": _("Back to the outcome"),
+            },
+        ),
     )

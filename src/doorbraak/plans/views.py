@@ -28,7 +28,7 @@ from doorbraak.households import policies
 from doorbraak.households import selectors as household_selectors
 from doorbraak.households.services import household_subjects, log_processing
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.views import submit
 from doorbraak.plans import selectors, services
 from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
@@ -217,16 +217,17 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def plan_commitment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_set_commitment(
-                actor=request.user, plan=plan, commitment=form.cleaned_data["commitment"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _changed(request, plan.pk, _("The household's commitment is saved."))
-    return _refused(request, plan, bound={"commitment": form})
+    return submit(
+        request,
+        form,
+        action=lambda data: services.plan_set_commitment(
+            actor=request.user, plan=plan, commitment=data["commitment"]
+        ),
+        respond=lambda _saved: _changed(
+            request, plan.pk, _("The household's commitment is saved.")
+        ),
+        page=lambda: _refused(request, plan, bound={"commitment": form}),
+    )
 
 
 @require_POST
@@ -236,19 +237,15 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(
         request.POST, domains=domains_for(plan.household.municipality), auto_id="id_goal_%s"
     )
-    if form.is_valid():
-        try:
-            services.goal_add(
-                actor=request.user,
-                plan=plan,
-                domain=form.cleaned_data["domain"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _changed(request, plan.pk, _("The goal is added."))
-    return _refused(request, plan, bound={"goal": form})
+    return submit(
+        request,
+        form,
+        action=lambda data: services.goal_add(
+            actor=request.user, plan=plan, domain=data["domain"], description=data["description"]
+        ),
+        respond=lambda _goal: _changed(request, plan.pk, _("The goal is added.")),
+        page=lambda: _refused(request, plan, bound={"goal": form}),
+    )
 
 
 @require_POST
@@ -273,24 +270,22 @@ def action_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> Http
         organisations=list(organisation_list(user=request.user)),
         auto_id=f"id_action_{goal.pk}_%s",
     )
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            services.action_add(
-                actor=request.user,
-                plan=plan,
-                goal=goal,
-                description=cleaned["description"],
-                owner=ActionOwner(cleaned["owner"]),
-                owner_name=cleaned["owner_name"],
-                owner_organisation=cleaned["owner_organisation"],
-                due_on=cleaned["due_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _changed(request, plan.pk, _("The action is added."))
-    return _refused(request, plan, bound={f"action-{goal.pk}": form})
+    return submit(
+        request,
+        form,
+        action=lambda cleaned: services.action_add(
+            actor=request.user,
+            plan=plan,
+            goal=goal,
+            description=cleaned["description"],
+            owner=ActionOwner(cleaned["owner"]),
+            owner_name=cleaned["owner_name"],
+            owner_organisation=cleaned["owner_organisation"],
+            due_on=cleaned["due_on"],
+        ),
+        respond=lambda _action: _changed(request, plan.pk, _("The action is added.")),
+        page=lambda: _refused(request, plan, bound={f"action-{goal.pk}": form}),
+    )
 
 
 @require_POST
@@ -311,16 +306,15 @@ def action_status(request: AuthenticatedHttpRequest, pk: int, action_pk: int) ->
     plan = _plan(request, pk)
     action = _action(plan, action_pk)
     form = ActionStatusForm(request.POST, auto_id=f"id_status_{action.pk}_%s")
-    if form.is_valid():
-        try:
-            services.action_set_status(
-                actor=request.user, action=action, status=ActionStatus(form.cleaned_data["status"])
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _changed(request, plan.pk, _("The status of the action is saved."))
-    return _refused(request, plan, bound={f"status-{action.pk}": form})
+    return submit(
+        request,
+        form,
+        action=lambda data: services.action_set_status(
+            actor=request.user, action=action, status=ActionStatus(data["status"])
+        ),
+        respond=lambda _saved: _changed(request, plan.pk, _("The status of the action is saved.")),
+        page=lambda: _refused(request, plan, bound={f"status-{action.pk}": form}),
+    )
 
 
 @require_POST

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.lib.decorators import role_required
+from doorbraak.lib.views import submit
 from doorbraak.tables import policies, selectors, services
 from doorbraak.tables.forms import (
     MAX_ACTIONS,
@@ -174,34 +175,33 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     table = selectors.table_get(user=request.user, pk=pk)
     _require_chair(request, table)
     form = MeetingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_schedule(
-                actor=request.user,
-                table=table,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                location=data["location"],
-                online_url=data["online_url"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is scheduled; the agenda is proposed."))
-            return _to_meeting(meeting)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Schedule a meeting of %(table)s") % {"table": table.name},
-        submit=_("Schedule the meeting"),
-        back_url=reverse("tables:table-detail", args=[table.pk]),
-        intro=[
-            _(
-                "The agenda is proposed from the cases that reached the table, the most "
-                "urgent first. You can change it afterwards."
-            )
-        ],
+        form,
+        action=lambda data: services.meeting_schedule(
+            actor=request.user,
+            table=table,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            location=data["location"],
+            online_url=data["online_url"],
+        ),
+        put_errors=add_service_errors,
+        success=_("The meeting is scheduled; the agenda is proposed."),
+        redirect_to=lambda meeting: reverse("tables:meeting-detail", args=[meeting.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Schedule a meeting of %(table)s") % {"table": table.name},
+            submit=_("Schedule the meeting"),
+            back_url=reverse("tables:table-detail", args=[table.pk]),
+            intro=[
+                _(
+                    "The agenda is proposed from the cases that reached the table, the most "
+                    "urgent first. You can change it afterwards."
+                )
+            ],
+        ),
     )
 
 
@@ -219,28 +219,27 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "online_url": meeting.online_url,
             }
         )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_reschedule(
-                actor=request.user,
-                meeting=meeting,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                location=data["location"],
-                online_url=data["online_url"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is changed."))
-            return _to_meeting(meeting)
-    return _form_page(
+    return submit(
         request,
-        form=form,
-        title=_("Change the meeting"),
-        submit=_("Save"),
-        back_url=reverse("tables:meeting-detail", args=[meeting.pk]),
+        form,
+        action=lambda data: services.meeting_reschedule(
+            actor=request.user,
+            meeting=meeting,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            location=data["location"],
+            online_url=data["online_url"],
+        ),
+        put_errors=add_service_errors,
+        success=_("The meeting is changed."),
+        redirect_to=reverse("tables:meeting-detail", args=[meeting.pk]),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Change the meeting"),
+            submit=_("Save"),
+            back_url=reverse("tables:meeting-detail", args=[meeting.pk]),
+        ),
     )
 
 
@@ -330,20 +329,20 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST,
         candidates=selectors.candidates_to_add(user=request.user, meeting=meeting),
     )
-    if form.is_valid():
-        try:
-            services.agenda_add(
-                actor=request.user,
-                meeting=meeting,
-                breakthrough=form.cleaned_data["breakthrough"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The case is on the agenda."))
-            return _to_meeting(meeting)
-    return _detail_page(request, _meeting(request, pk), add_form=form)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.agenda_add(
+            actor=request.user,
+            meeting=meeting,
+            breakthrough=data["breakthrough"],
+            note=data["note"],
+        ),
+        put_errors=add_service_errors,
+        success=_("The case is on the agenda."),
+        redirect_to=reverse("tables:meeting-detail", args=[meeting.pk]),
+        page=lambda: _detail_page(request, _meeting(request, pk), add_form=form),
+    )
 
 
 @require_POST
@@ -535,18 +534,22 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_chair(request, meeting.table)
     members = list(selectors.table_members(table=meeting.table))
     form = AttendanceForm(request.POST, members=members, present={})
-    if form.is_valid():
-        try:
-            for member, present in form.presence():
-                services.attendance_record(
-                    actor=request.user, meeting=meeting, member=member, present=present
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The attendance is recorded."))
-            return redirect("tables:meeting-mode", pk=meeting.pk)
-    return _mode_page(request, meeting, attendance_form=form)
+
+    def record_attendance(_data: dict[str, Any]) -> None:
+        for member, present in form.presence():
+            services.attendance_record(
+                actor=request.user, meeting=meeting, member=member, present=present
+            )
+
+    return submit(
+        request,
+        form,
+        action=record_attendance,
+        put_errors=add_service_errors,
+        success=_("The attendance is recorded."),
+        redirect_to=reverse("tables:meeting-mode", args=[meeting.pk]),
+        page=lambda: _mode_page(request, meeting, attendance_form=form),
+    )
 
 
 def _action_data(actions: BaseActionFormSet) -> list[services.ActionData]:
@@ -658,20 +661,17 @@ def decision_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             },
             **choices,
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_correct(
-                actor=request.user, decision=decision, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The correction is recorded next to the decision."))
-            return _to_meeting(meeting)
-    return render(
+    return submit(
         request,
-        "tables/decision_correct.html",
-        {
+        form,
+        action=lambda _data: services.decision_correct(
+            actor=request.user, decision=decision, **form.service_kwargs()
+        ),
+        put_errors=add_service_errors,
+        success=_("The correction is recorded next to the decision."),
+        redirect_to=reverse("tables:meeting-detail", args=[meeting.pk]),
+        template="tables/decision_correct.html",
+        context={
             "form": form,
             "decision": decision,
             "meeting": meeting,
@@ -740,20 +740,21 @@ def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.can_complete_follow_up(request.user, action) and action.done_on is None:
         raise PermissionDenied
     form = FollowUpDoneForm(request.POST, auto_id=f"id_done{action.pk}_%s")
-    if form.is_valid():
-        try:
-            services.follow_up_done(
-                actor=request.user,
-                action=action,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The action is done."))
+
+    def follow_up_page() -> HttpResponse:
+        if action.done_on is not None:
+            messages.info(request, _("This action is already done."))
             return redirect("tables:follow-up")
-    if action.done_on is not None:
-        messages.info(request, _("This action is already done."))
-        return redirect("tables:follow-up")
-    return _follow_up_page(request, bound=(action.pk, form))
+        return _follow_up_page(request, bound=(action.pk, form))
+
+    return submit(
+        request,
+        form,
+        action=lambda data: services.follow_up_done(
+            actor=request.user, action=action, done_on=data["done_on"], note=data["note"]
+        ),
+        put_errors=add_service_errors,
+        success=_("The action is done."),
+        redirect_to="tables:follow-up",
+        page=follow_up_page,
+    )

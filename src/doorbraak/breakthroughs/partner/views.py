@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +31,7 @@ from doorbraak.breakthroughs.partner.forms import (
     TimeOutAnswerForm,
 )
 from doorbraak.lib.decorators import role_required
-from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
 
@@ -125,21 +125,24 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def request_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partner_request = partner_selectors.partner_request_get(user=request.user, pk=pk)
     form = RequestAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.partner_request_answer(
-                actor=request.user,
-                request=partner_request,
-                status=form.cleaned_data["status"],
-                answer=form.cleaned_data["answer"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Your answer has been sent to the neighbourhood team."))
-            return redirect("partners:request-detail", pk=partner_request.pk)
-    messages.error(request, _("Your answer was not sent. Check the form."))
-    return _detail_page(request, pk, answer_form=form)
+
+    def not_sent() -> HttpResponse:
+        messages.error(request, _("Your answer was not sent. Check the form."))
+        return _detail_page(request, pk, answer_form=form)
+
+    return submit(
+        request,
+        form,
+        action=lambda data: services.partner_request_answer(
+            actor=request.user,
+            request=partner_request,
+            status=data["status"],
+            answer=data["answer"],
+        ),
+        success=_("Your answer has been sent to the neighbourhood team."),
+        redirect_to=reverse("partners:request-detail", args=[partner_request.pk]),
+        page=not_sent,
+    )
 
 
 # --- time-outs --------------------------------------------------------------------------------
@@ -149,33 +152,36 @@ def time_out_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Grant or refuse a time-out; the page shows what should pause, not who it is about."""
     time_out = partner_selectors.partner_time_out_get(user=request.user, pk=pk)
     form = _time_out_form(time_out, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.time_out_answer(
-                    actor=request.user,
-                    time_out=time_out,
-                    granted=form.granted,
-                    answer=form.cleaned_data["answer"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your answer to the time-out has been recorded."))
-                follow = _related_request(request, time_out)
-                if follow is not None:
-                    return redirect("partners:request-detail", pk=follow)
-                return redirect("partners:inbox")
-        messages.error(request, _("Your answer was not recorded. Check the form."))
-    return render(
+
+    def back_to_the_request(_answered: Any) -> str:
+        follow = _related_request(request, time_out)
+        if follow is not None:
+            return reverse("partners:request-detail", args=[follow])
+        return reverse("partners:inbox")
+
+    def time_out_page() -> HttpResponse:
+        if request.method == "POST":
+            messages.error(request, _("Your answer was not recorded. Check the form."))
+        return render(
+            request,
+            "partners/time_out.html",
+            {
+                "time_out": time_out,
+                "form": form,
+                "can_answer": policies.can_answer_time_out(request.user, time_out),
+                "request_pk": _related_request(request, time_out),
+            },
+        )
+
+    return submit(
         request,
-        "partners/time_out.html",
-        {
-            "time_out": time_out,
-            "form": form,
-            "can_answer": policies.can_answer_time_out(request.user, time_out),
-            "request_pk": _related_request(request, time_out),
-        },
+        form,
+        action=lambda data: services.time_out_answer(
+            actor=request.user, time_out=time_out, granted=form.granted, answer=data["answer"]
+        ),
+        success=_("Your answer to the time-out has been recorded."),
+        redirect_to=back_to_the_request,
+        page=time_out_page,
     )
 
 
