@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from doorbraak.accounts.models import Organisation
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import LogEntry, processing_log_record_many
+from doorbraak.audit.services import LogEntry
 from doorbraak.breakthroughs.models import (
     Breakthrough,
     BreakthroughStatus,
@@ -40,6 +39,7 @@ from doorbraak.tables.models import (
     TableDecision,
     TableOutcome,
 )
+from doorbraak.tables.processing import case_entry, log_table_cases
 
 
 # --- tables and meetings ---------------------------------------------------------------------
@@ -204,26 +204,20 @@ def agenda(*, user: AnyUser, meeting: Meeting) -> list[AgendaRow]:
             household = item.breakthrough.household
             case = _summary(item.breakthrough, identified=household.pk in consented)
             entries.append(
-                LogEntry(
-                    object_type="tables.agendaitem",
-                    object_id=item.pk,
+                case_entry(
+                    household,
+                    "tables.agendaitem",
+                    item.pk,
                     subjects=(
                         [m.pseudonym for m in household.current_members]  # type: ignore[attr-defined]
                         if household.pk in consented
                         else [household.pseudonym]
                     ),
-                    municipality=household.municipality,
                 )
             )
         rows.append(AgendaRow(item=item, case=case, decisions=list(item.decisions.all())))
     # One INSERT for the whole agenda, however many cases it shows.
-    if entries:
-        processing_log_record_many(
-            actor=user,
-            action=ProcessingAction.READ,
-            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-            entries=entries,
-        )
+    log_table_cases(actor=user, action=ProcessingAction.READ, entries=entries)
     return rows
 
 
