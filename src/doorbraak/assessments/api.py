@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 from doorbraak.accounts.selectors import primary_membership
 from doorbraak.assessments import selectors, services
 from doorbraak.assessments.models import Assessment, FollowUp, LifeDomain
-from doorbraak.assessments.processing import log_assessment
 from doorbraak.assessments.serializers import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
@@ -33,7 +32,6 @@ from doorbraak.assessments.serializers import (
     FollowUpSerializer,
     LifeDomainSerializer,
 )
-from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import Household, Member
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.api import camel_case
@@ -176,7 +174,7 @@ class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
             )
         except DjangoValidationError as error:
             raise _scores_error(error, rename) from error
-        assessment = selectors.assessment_get(user=request.user, pk=assessment.pk)
+        assessment = selectors.assessment_get(user=request.user, pk=assessment.pk, log=False)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -197,7 +195,6 @@ class AssessmentDetailView(generics.RetrieveAPIView[Assessment]):
 
     def get_object(self) -> Assessment:
         assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
-        log_assessment(actor=self.request.user, action=ProcessingAction.READ, assessment=assessment)
         return assessment
 
 

@@ -31,8 +31,6 @@ from doorbraak.assessments.models import (
     Classification,
     FollowUpStatus,
 )
-from doorbraak.assessments.processing import log_assessment
-from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
 from doorbraak.households.models import Household, HouseholdStatus, Member
 from doorbraak.households.selectors import household_open
@@ -277,7 +275,6 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """One assessment: every domain's score and level text, the self score, the outcome."""
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     household = assessment.household
-    log_assessment(actor=request.user, action=ProcessingAction.READ, assessment=assessment)
     threshold = services.rule_for(household.municipality).problem_threshold
     scores = [
         {
