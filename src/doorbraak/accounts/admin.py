@@ -47,7 +47,6 @@ class DoorbraakAdminSite(admin.AdminSite):
         return bool(user.is_active and is_verified(user) and can_administer(user))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> Any:
-
         return redirect_to_login(request)
 
 

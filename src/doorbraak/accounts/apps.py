@@ -11,5 +11,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Project-wide: integer lookups skip values no column can hold (doorbraak.lib.bounds).
-
         register_lookups()

@@ -157,7 +157,6 @@ def assessment_record(
 
 
 def _enqueue_reminder(follow_up_id: int, run_after: datetime.datetime) -> None:
-
     follow_up_remind.using(run_after=run_after).enqueue(follow_up_id)
 
 

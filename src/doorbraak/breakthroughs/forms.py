@@ -121,7 +121,6 @@ class BreakthroughEditForm(StyledFormMixin, forms.Form):
 
 class CostItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-
         return _("%(name)s (%(year)s) — %(amount)s per %(unit)s — %(payer)s") % {
             "name": obj.name,
             "year": obj.valid_year,

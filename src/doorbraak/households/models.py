@@ -265,7 +265,6 @@ class Household(models.Model):
 
     @property
     def pseudonym(self) -> str:
-
         return pseudonym("household", self.public_id.hex)
 
     @property
@@ -357,7 +356,6 @@ class Member(models.Model):
 
     @property
     def pseudonym(self) -> str:
-
         return pseudonym("person", self.public_id.hex)
 
     @property

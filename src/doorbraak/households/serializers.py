@@ -47,7 +47,6 @@ class OrganisationField(serializers.PrimaryKeyRelatedField[Organisation]):
     """An organisation the user may see (national ones and those of their municipalities)."""
 
     def get_queryset(self) -> Any:
-
         return organisation_list(user=self.context["request"].user)
 
 

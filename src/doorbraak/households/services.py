@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -316,8 +317,6 @@ def household_find_duplicates(
 
     A match in another team is reported with the team name only: need-to-know.
     """
-    from django.db.models import Q
-
     condition = Q()
     for data in members:
         if data.bsn:

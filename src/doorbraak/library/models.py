@@ -37,7 +37,6 @@ class Deviation(models.TextChoices):
 
 class RegulationQuerySet(models.QuerySet["Regulation"]):
     def visible_to(self, user: User | AnonymousUser) -> RegulationQuerySet:
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(

@@ -12,7 +12,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -121,8 +121,6 @@ def _consented_households(
 ) -> set[int]:
     if organisation is None or not households:
         return set()
-    from django.db.models import Q
-
     now = timezone.now()
     today = timezone.localdate(now)
     return set(

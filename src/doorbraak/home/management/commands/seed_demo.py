@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
@@ -144,8 +145,6 @@ class Command(BaseCommand):
         outcomes = seed_outcomes(municipality=demostad)
         if outcomes:
             self.stdout.write(f"Created {outcomes} demo outcomes.")
-            from django.utils import timezone
-
             today = timezone.localdate()
             signals = signals_propose(
                 actor=None,
