@@ -5,6 +5,10 @@ The graph is read from the source with ``ast``: every ``import`` and ``from … 
 ``TYPE_CHECKING``), counts as an edge from the importing app to the imported one. Migrations
 are history and do not count. ``lib`` is the bottom: it imports no app. The layers are drawn
 in docs/architecture.md ("How the apps depend on each other").
+
+Imports stand at the top of a module: one inside a function is allowed only with a
+``# cycle: <why>`` comment (on its line or just above), and the processing log's writer is
+called only from each app's ``processing.py`` (docs/architecture.md, "Logging").
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ TESTS = Path(__file__).resolve().parent
 #: code stops needing it (the test below fails while a listed edge no longer exists); never
 #: add one: compose in ``home``, move shared helpers to ``lib`` or invert the dependency.
 KNOWN_BACK_EDGES: dict[tuple[str, str], str] = {
-    ("accounts", "audit"): "account services and the user admin write the processing log",
     ("households", "assessments"): "closing schedules follow-ups; lists show the classification",
 }
 
@@ -171,4 +174,160 @@ def test_the_private_name_check_finds_planted_ones(tmp_path: Path) -> None:
     assert [line.split(" ", 1)[1] for line in _private_imports(planted)] == [
         "imports doorbraak.lib.spreadsheet._FORMULA_START",
         "uses policies._hidden",
+    ]
+
+
+# --- imports inside functions -----------------------------------------------------------------
+def _function_level_imports(path: Path) -> list[str]:
+    """Imports of our modules inside a function that carry no ``# cycle:`` comment."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found: list[str] = []
+
+    def documented(lineno: int) -> bool:
+        # The import's own line, or the comments and imports right above it.
+        index = lineno - 1
+        if "# cycle:" in lines[index]:
+            return True
+        index -= 1
+        while index >= 0 and lines[index].strip().startswith(("#", "from ", "import ")):
+            if lines[index].strip().startswith("# cycle:"):
+                return True
+            index -= 1
+        return False
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if in_function and isinstance(child, ast.Import | ast.ImportFrom):
+                names = (
+                    [alias.name for alias in child.names]
+                    if isinstance(child, ast.Import)
+                    else [child.module or ""]
+                )
+                ours = any(name.split(".")[0] == "doorbraak" for name in names)
+                if ours and not documented(child.lineno):
+                    found.append(f"{path}:{child.lineno} imports {', '.join(names)}")
+            visit(child, inside)
+
+    visit(ast.parse(text), in_function=False)
+    return found
+
+
+def test_project_imports_stand_at_the_top_unless_a_cycle_is_documented() -> None:
+    paths = [p for p in sorted(SRC.rglob("*.py")) if "migrations" not in p.parts]
+    found = [line for path in paths for line in _function_level_imports(path)]
+    assert found == [], "move these to the top of the module, or document the cycle"
+
+
+def test_the_function_level_check_finds_planted_ones(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "from doorbraak.lib import limits\n"
+        "def f():\n"
+        "    from doorbraak.households.services import record_event\n"
+        "    import datetime\n"
+        "def g():\n"
+        "    # cycle: b imports this module\n"
+        "    from doorbraak.b import c\n"
+        "    from doorbraak.b import d\n"
+        "def h():\n"
+        "    from doorbraak.e import f  # cycle: e imports this module\n"
+        "    if True:\n"
+        "        import doorbraak.x.y\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ", 1)[1] for line in _function_level_imports(planted)] == [
+        "imports doorbraak.households.services",
+        "imports doorbraak.x.y",
+    ]
+
+
+# --- the processing log's one way in ----------------------------------------------------------
+#: The functions that write processing-log records (doorbraak.audit.services).
+_WRITERS = {"processing_log_record", "processing_log_record_many", "processing_log_read"}
+
+
+def _log_writes_outside_processing(path: Path) -> list[str]:
+    """Uses of the log's writer in a module that is not its app's ``processing.py``."""
+    if path.name == "processing.py" or (path.is_relative_to(SRC) and _app_of(path) == "audit"):
+        return []
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "doorbraak.audit.services":
+            found += [
+                f"{path}:{node.lineno} imports {alias.name}"
+                for alias in node.names
+                if alias.name in _WRITERS
+            ]
+        elif isinstance(node, ast.Attribute) and node.attr in _WRITERS:
+            found.append(f"{path}:{node.lineno} calls {node.attr}")
+    return found
+
+
+def test_every_app_writes_the_processing_log_through_its_processing_module() -> None:
+    paths = [p for p in sorted(SRC.rglob("*.py")) if "migrations" not in p.parts]
+    found = [line for path in paths for line in _log_writes_outside_processing(path)]
+    assert found == [], "write the log through <app>/processing.py"
+
+
+def _private_log_wrappers(path: Path) -> list[str]:
+    """Private ``_…log…`` functions that wrap an app's processing helpers (or the writer)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    helpers = set(_WRITERS)
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.endswith(".processing"):
+                helpers |= {alias.asname or alias.name for alias in node.names}
+            modules |= {
+                alias.asname or alias.name for alias in node.names if alias.name == "processing"
+            }
+    found: list[str] = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or not (
+            function.name.startswith("_") and "log" in function.name
+        ):
+            continue
+        for call in ast.walk(function):
+            if not isinstance(call, ast.Call):
+                continue
+            target = call.func
+            if (isinstance(target, ast.Name) and target.id in helpers) or (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in modules
+            ):
+                found.append(f"{path}:{function.lineno} {function.name} wraps the log")
+                break
+    return found
+
+
+def test_no_private_log_wrappers_are_left() -> None:
+    """Callers name the app's public helper where they log, not a private ``_log…``."""
+    paths = [p for p in sorted(SRC.rglob("*.py")) if "migrations" not in p.parts]
+    found = [line for path in paths for line in _private_log_wrappers(path)]
+    assert found == []
+
+
+def test_the_log_checks_find_planted_ones(tmp_path: Path) -> None:
+    planted = tmp_path / "services.py"
+    planted.write_text(
+        "from doorbraak.audit.services import LogEntry, processing_log_record\n"
+        "from doorbraak.plans.processing import log_plan\n"
+        "from doorbraak.funds import processing\n"
+        "def _log(plan):\n"
+        "    log_plan(plan=plan)\n"
+        "def _log_choices(form):\n"
+        "    processing.log_household_choices(form=form)\n"
+        "def plan_agree(plan):\n"
+        "    log_plan(plan=plan)\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ", 1)[1] for line in _log_writes_outside_processing(planted)] == [
+        "imports processing_log_record"
+    ]
+    assert [line.split(" ", 1)[1] for line in _private_log_wrappers(planted)] == [
+        "_log wraps the log",
+        "_log_choices wraps the log",
     ]

@@ -30,7 +30,7 @@ from doorbraak.funds.models import (
     TransactionKind,
 )
 from doorbraak.households.models import EventKind, Household, HouseholdEvent
-from doorbraak.households.services import household_subjects
+from doorbraak.households.processing import household_subjects
 from tests.conftest import Cast
 from tests.factories import CostItemFactory, DistrictFactory, MembershipFactory
 from tests.funds.factories import (

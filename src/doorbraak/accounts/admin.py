@@ -31,8 +31,9 @@ from doorbraak.accounts.models import (
     User,
 )
 from doorbraak.accounts.policies import can_administer
+from doorbraak.accounts.processing import AccountChange, log_account_change
 from doorbraak.accounts.selectors import municipality_ids_of
-from doorbraak.audit.models import ProcessingAction
+from doorbraak.accounts.views import redirect_to_login
 from doorbraak.lib.otp import is_verified
 
 
@@ -46,8 +47,6 @@ class DoorbraakAdminSite(admin.AdminSite):
         return bool(user.is_active and is_verified(user) and can_administer(user))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        from doorbraak.accounts.views import redirect_to_login
-
         return redirect_to_login(request)
 
 
@@ -348,18 +347,18 @@ class MembershipAdmin(ScopedAdmin):
         self, request: HttpRequest, obj: Membership, form: ModelForm[Membership], change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
-        services.account_change_log(
+        log_account_change(
             actor=request.user,
             user=obj.user,
-            action=ProcessingAction.UPDATE if change else ProcessingAction.CREATE,
+            change=AccountChange.UPDATE if change else AccountChange.CREATE,
             municipality=obj.municipality,
         )
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.account_change_log(
+        log_account_change(
             actor=request.user,
             user=obj.user,
-            action=ProcessingAction.DELETE,
+            change=AccountChange.DELETE,
             municipality=obj.municipality,
         )
         super().delete_model(request, obj)
@@ -394,21 +393,19 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
-        services.account_change_log(
+        log_account_change(
             actor=request.user,
             user=obj,
-            action=ProcessingAction.UPDATE if change else ProcessingAction.CREATE,
+            change=AccountChange.UPDATE if change else AccountChange.CREATE,
         )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
-            services.account_change_log(
-                actor=request.user, user=form.instance, action=ProcessingAction.UPDATE
-            )
+            log_account_change(actor=request.user, user=form.instance, change=AccountChange.UPDATE)
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:
-        services.account_change_log(actor=request.user, user=obj, action=ProcessingAction.DELETE)
+        log_account_change(actor=request.user, user=obj, change=AccountChange.DELETE)
         super().delete_model(request, obj)
 
     @admin.action(description=_("Reset two-step verification (lost phone)"))

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak.lib.bounds import register_lookups
+
 
 class AccountsConfig(AppConfig):
     name = "doorbraak.accounts"
@@ -9,6 +11,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Project-wide: integer lookups skip values no column can hold (doorbraak.lib.bounds).
-        from doorbraak.lib.bounds import register_lookups
-
         register_lookups()

@@ -24,37 +24,10 @@ from doorbraak.accounts.models import (
     Team,
     User,
 )
+from doorbraak.accounts.processing import AccountChange, log_account_change
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 
 TOTP_DEVICE_NAME = "Authenticator-app"
-
-
-def user_pseudonym(user: User) -> str:
-    """The processing-log subject id of an employee account."""
-    return f"gebruiker-{user.pk}"
-
-
-def _log_account_change(
-    *,
-    actor: AnyUser | None,
-    action: ProcessingAction,
-    user: User,
-    object_type: str,
-    object_id: int | str,
-    municipality: Municipality | None = None,
-) -> None:
-    processing_log_record(
-        actor=actor,
-        action=action,
-        activity=ProcessingActivity.ACCOUNT_MANAGEMENT,
-        object_type=object_type,
-        object_id=object_id,
-        subjects=[user_pseudonym(user)],
-        municipality=municipality,
-    )
 
 
 def membership_validate(
@@ -107,9 +80,9 @@ def membership_grant(
         team=team,
         valid_from=valid_from or timezone.localdate(),
     )
-    _log_account_change(
+    log_account_change(
         actor=actor,
-        action=ProcessingAction.CREATE,
+        change=AccountChange.CREATE,
         user=user,
         object_type="accounts.membership",
         object_id=membership.pk,
@@ -128,33 +101,15 @@ def membership_end(
         raise ValidationError({"valid_until": _("A role cannot end before it started.")})
     membership.valid_until = end
     membership.save(update_fields=["valid_until"])
-    _log_account_change(
+    log_account_change(
         actor=actor,
-        action=ProcessingAction.UPDATE,
+        change=AccountChange.UPDATE,
         user=membership.user,
         object_type="accounts.membership",
         object_id=membership.pk,
         municipality=membership.municipality,
     )
     return membership
-
-
-def account_change_log(
-    *,
-    actor: AnyUser,
-    user: User,
-    action: ProcessingAction,
-    municipality: Municipality | None = None,
-) -> None:
-    """Record a change to a user account made through the admin screens."""
-    _log_account_change(
-        actor=actor,
-        action=action,
-        user=user,
-        object_type="accounts.user",
-        object_id=user.pk,
-        municipality=municipality,
-    )
 
 
 @transaction.atomic
@@ -173,9 +128,9 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    _log_account_change(
+    log_account_change(
         actor=user,
-        action=ProcessingAction.CREATE,
+        change=AccountChange.CREATE,
         user=user,
         object_type="otp_totp.totpdevice",
         object_id=device.pk,
@@ -187,9 +142,9 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
 def totp_device_reset(*, actor: AnyUser, user: User) -> int:
     """Remove all of a user's devices (a lost phone); they enrol again at next log-in."""
     deleted, _details = TOTPDevice.objects.filter(user=user).delete()
-    _log_account_change(
+    log_account_change(
         actor=actor,
-        action=ProcessingAction.DELETE,
+        change=AccountChange.DELETE,
         user=user,
         object_type="otp_totp.totpdevice",
         object_id="",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from base64 import b32encode
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -165,8 +166,6 @@ def setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _grouped_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from doorbraak.accounts.selectors import AnyUser, primary_membership
+from doorbraak.accounts.selectors import primary_membership
 from doorbraak.assessments import selectors, services
 from doorbraak.assessments.models import Assessment, FollowUp, LifeDomain
 from doorbraak.assessments.serializers import (
@@ -32,11 +32,8 @@ from doorbraak.assessments.serializers import (
     FollowUpSerializer,
     LifeDomainSerializer,
 )
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
 from doorbraak.households.models import Household, Member
 from doorbraak.households.selectors import household_open
-from doorbraak.households.services import household_subjects
 from doorbraak.lib.api import camel_case
 
 TAGS = ["assessments"]
@@ -74,18 +71,6 @@ def drf_validation_error(
 
 def open_household(request: Request, public_id: uuid.UUID, *, log: bool = True) -> Household:
     return household_open(user=request.user, public_id=public_id, log=log)
-
-
-def log_read(user: AnyUser, household: Household, *, object_type: str, object_id: int) -> None:
-    """Record that personal data of the household (its current members) was shown."""
-    processing_log_read(
-        actor=user,
-        activity=ProcessingActivity.CASE_SUPPORT,
-        object_type=object_type,
-        object_id=object_id,
-        subjects=household_subjects(household),
-        municipality=household.municipality,
-    )
 
 
 def _member_of(household: Household, public_id: uuid.UUID | str | None) -> Member | None:
@@ -189,7 +174,7 @@ class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
             )
         except DjangoValidationError as error:
             raise _scores_error(error, rename) from error
-        assessment = selectors.assessment_get(user=request.user, pk=assessment.pk)
+        assessment = selectors.assessment_get(user=request.user, pk=assessment.pk, log=False)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -210,23 +195,6 @@ class AssessmentDetailView(generics.RetrieveAPIView[Assessment]):
 
     def get_object(self) -> Assessment:
         assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
-        household = assessment.household
-        if assessment.member is not None:
-            processing_log_read(
-                actor=self.request.user,
-                activity=ProcessingActivity.CASE_SUPPORT,
-                object_type="assessments.assessment",
-                object_id=assessment.pk,
-                subjects=[assessment.member.pseudonym],
-                municipality=household.municipality,
-            )
-        else:
-            log_read(
-                self.request.user,
-                household,
-                object_type="assessments.assessment",
-                object_id=assessment.pk,
-            )
         return assessment
 
 

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.assessments.models import Assessment, DomainScore, FollowUp, LifeDomain
+from doorbraak.assessments.processing import log_assessment
+from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import Household, Member
 
 
@@ -21,13 +23,18 @@ def assessments_of(*, household: Household, member: Member | None = None) -> Que
     )
 
 
-def assessment_get(*, user: AnyUser, pk: int) -> Assessment:
-    return get_object_or_404(
+def assessment_get(*, user: AnyUser, pk: int, log: bool = True) -> Assessment:
+    """One assessment with its scores; 404 outside the user's team. Records the read
+    (of the member assessed, or of the household's current members)."""
+    assessment = get_object_or_404(
         Assessment.objects.visible_to(user)
         .select_related("household", "member", "assessed_by")
         .prefetch_related("scores__domain"),
         pk=pk,
     )
+    if log:
+        log_assessment(actor=user, action=ProcessingAction.READ, assessment=assessment)
+    return assessment
 
 
 @dataclass(frozen=True)

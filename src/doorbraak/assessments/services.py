@@ -26,14 +26,11 @@ from doorbraak.assessments.models import (
     FollowUpStatus,
     LifeDomain,
 )
+from doorbraak.assessments.processing import log_assessment
+from doorbraak.assessments.tasks import follow_up_remind
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import EventKind, Household, HouseholdStatus, Member
-from doorbraak.households.services import (
-    household_subjects,
-    lock_household,
-    log_processing,
-    record_event,
-)
+from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.retry import retry_on_deadlock
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -155,20 +152,11 @@ def assessment_record(
             "problems": problems,
         },
     )
-    log_processing(
-        actor=actor,
-        action=ProcessingAction.CREATE,
-        household=household,
-        subjects=[member.pseudonym] if member else household_subjects(household),
-        object_type="assessments.assessment",
-        object_id=assessment.pk,
-    )
+    log_assessment(actor=actor, action=ProcessingAction.CREATE, assessment=assessment)
     return assessment
 
 
 def _enqueue_reminder(follow_up_id: int, run_after: datetime.datetime) -> None:
-    from doorbraak.assessments.tasks import follow_up_remind
-
     follow_up_remind.using(run_after=run_after).enqueue(follow_up_id)
 
 

@@ -31,12 +31,9 @@ from doorbraak.assessments.models import (
     Classification,
     FollowUpStatus,
 )
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
 from doorbraak.households import policies
 from doorbraak.households.models import Household, HouseholdStatus, Member
 from doorbraak.households.selectors import household_open
-from doorbraak.households.services import household_subjects
 
 _BADGE = {
     Classification.GREEN: "db-badge--ok",
@@ -278,15 +275,6 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """One assessment: every domain's score and level text, the self score, the outcome."""
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     household = assessment.household
-    member = assessment.member
-    processing_log_read(
-        actor=request.user,
-        activity=ProcessingActivity.CASE_SUPPORT,
-        object_type="assessments.assessment",
-        object_id=assessment.pk,
-        subjects=[member.pseudonym] if member else household_subjects(household),
-        municipality=household.municipality,
-    )
     threshold = services.rule_for(household.municipality).problem_threshold
     scores = [
         {

@@ -6,3 +6,12 @@ class AuditConfig(AppConfig):
     name = "doorbraak.audit"
     label = "audit"
     verbose_name = _("Processing log")
+
+    def ready(self) -> None:
+        # Accounts sits below the processing log and records its changes through the writer
+        # connected here (doorbraak.accounts.processing).
+        # cycle: apps.py loads before any model exists; these modules need the models.
+        from doorbraak.accounts.processing import connect_writer
+        from doorbraak.audit.services import record_account_change
+
+        connect_writer(record_account_change)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Role
+from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.audit.activities import ProcessingActivity
 
 
@@ -49,7 +50,6 @@ class ProcessingLogQuerySet(models.QuerySet["ProcessingLog"]):
 
     def visible_to(self, user: Any) -> ProcessingLogQuerySet:
         """Records of the municipalities where the user is privacy officer."""
-        from doorbraak.accounts.selectors import municipality_ids_of
 
         if not user.is_authenticated:
             return self.none()

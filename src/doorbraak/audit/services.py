@@ -239,3 +239,28 @@ def processing_log_read(
         subjects=subjects,
         municipality=municipality,
     )
+
+
+def record_account_change(
+    *,
+    actor: AnyUser | None,
+    action: str,
+    object_type: str,
+    object_id: int | str,
+    subject: str,
+    municipality: Municipality | None,
+) -> None:
+    """The writer the accounts app records its changes through (account management).
+
+    Accounts sits below this app, so it cannot call :func:`processing_log_record`;
+    ``AuditConfig.ready`` connects this function to ``doorbraak.accounts.processing``.
+    """
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction(action),
+        activity=ProcessingActivity.ACCOUNT_MANAGEMENT,
+        object_type=object_type,
+        object_id=object_id,
+        subjects=[subject],
+        municipality=municipality,
+    )

@@ -23,6 +23,7 @@ from doorbraak.breakthroughs.services import parse_quantity
 from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
+from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.library.models import Regulation
 
 #: The legal basis of sharing with a partner when the household consented.
@@ -120,8 +121,6 @@ class BreakthroughEditForm(StyledFormMixin, forms.Form):
 
 class CostItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        from doorbraak.lib.templatetags.money import format_euros
-
         return _("%(name)s (%(year)s) — %(amount)s per %(unit)s — %(payer)s") % {
             "name": obj.name,
             "year": obj.valid_year,

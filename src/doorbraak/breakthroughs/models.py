@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.models import Municipality, Organisation
+from doorbraak.accounts.models import Membership, Municipality, Organisation, Role
 from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import ConsentPurpose, Household
 from doorbraak.lib import limits
@@ -448,7 +448,6 @@ class RequestStatus(models.TextChoices):
 class PartnerRequestQuerySet(models.QuerySet["PartnerRequest"]):
     def for_partner(self, user: User | AnonymousUser) -> PartnerRequestQuerySet:
         """Requests addressed to an organisation the user is a fixed contact person of."""
-        from doorbraak.accounts.models import Membership, Role
 
         if not user.is_authenticated:
             return self.none()

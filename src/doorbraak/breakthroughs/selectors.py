@@ -18,7 +18,7 @@ from django.utils import timezone
 from doorbraak.accounts.models import Membership, Organisation, Role
 from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
 from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
+from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
@@ -29,29 +29,12 @@ from doorbraak.breakthroughs.models import (
     RequestStatus,
     ScenarioLine,
 )
+from doorbraak.breakthroughs.processing import log_household_case
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household, Member, MemberRole
-from doorbraak.households.services import household_subjects
+from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.workdays import working_days_between
-
-
-def _log_household_read(
-    user: AnyUser,
-    household: Household,
-    *,
-    object_type: str,
-    object_id: int,
-    activity: ProcessingActivity = ProcessingActivity.CASE_SUPPORT,
-) -> None:
-    processing_log_read(
-        actor=user,
-        activity=activity,
-        object_type=object_type,
-        object_id=object_id,
-        subjects=household_subjects(household),
-        municipality=household.municipality,
-    )
 
 
 # --- law library and cost items (no personal data) --------------------------------------------
@@ -87,8 +70,12 @@ def bottleneck_get(*, user: AnyUser, pk: int, log: bool = True) -> Bottleneck:
         pk=pk,
     )
     if log:
-        _log_household_read(
-            user, bottleneck.household, object_type="breakthroughs.bottleneck", object_id=pk
+        log_household_case(
+            actor=user,
+            action=ProcessingAction.READ,
+            household=bottleneck.household,
+            object_type="breakthroughs.bottleneck",
+            object_id=pk,
         )
     return bottleneck
 
@@ -107,8 +94,6 @@ def breakthrough_list(
 
 def log_breakthrough_list(*, user: AnyUser, breakthroughs: list[Breakthrough]) -> None:
     """Lists show the household's name: record which households were shown."""
-    from doorbraak.households.selectors import log_household_list
-
     households = list({b.household_id: b.household for b in breakthroughs}.values())
     log_household_list(user=user, households=households, searched=False)
 
@@ -148,8 +133,12 @@ def breakthrough_get(*, user: AnyUser, pk: int, log: bool = True) -> Breakthroug
     """The breakthrough with its triangle, route, requests and decisions; 404 outside the team."""
     breakthrough = get_object_or_404(_with_everything(Breakthrough.objects.visible_to(user)), pk=pk)
     if log:
-        _log_household_read(
-            user, breakthrough.household, object_type="breakthroughs.breakthrough", object_id=pk
+        log_household_case(
+            actor=user,
+            action=ProcessingAction.READ,
+            household=breakthrough.household,
+            object_type="breakthroughs.breakthrough",
+            object_id=pk,
         )
     return breakthrough
 
@@ -233,9 +222,10 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     if shared:
         household = request.breakthrough.household
         view.members = list(household.members.current().order_by("birth_date"))
-        _log_household_read(
-            user,
-            household,
+        log_household_case(
+            actor=user,
+            action=ProcessingAction.READ,
+            household=household,
             object_type="breakthroughs.partnerrequest",
             object_id=request.pk,
             activity=ProcessingActivity.PARTNER_REQUEST,
@@ -341,13 +331,14 @@ def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
                 return_calculation=breakthrough_return(breakthrough),
             )
         )
-        processing_log_read(
+        log_household_case(
             actor=user,
-            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
+            action=ProcessingAction.READ,
+            household=breakthrough.household,
             object_type="breakthroughs.breakthrough",
             object_id=breakthrough.pk,
+            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
             subjects=[breakthrough.household.pseudonym],
-            municipality=breakthrough.household.municipality,
         )
     return items
 

@@ -7,6 +7,7 @@ import logging
 from django.utils import translation
 from django_tasks import task
 
+from doorbraak.breakthroughs.services import escalation_sweep
 from doorbraak.lib import notifications
 
 logger = logging.getLogger(__name__)
@@ -15,7 +16,6 @@ logger = logging.getLogger(__name__)
 @task()
 def escalation_sweep_task() -> dict[str, int]:
     """Run daily (``manage.py escalation_sweep`` enqueues it): remind, then escalate."""
-    from doorbraak.breakthroughs.services import escalation_sweep
 
     with translation.override("nl"):
         counts = escalation_sweep()

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality
+from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
 
@@ -44,7 +45,6 @@ class CostUnit(models.TextChoices):
 class CostItemQuerySet(models.QuerySet["CostItem"]):
     def visible_to(self, user: User | AnonymousUser) -> CostItemQuerySet:
         """National figures and those of the user's municipalities (not personal data)."""
-        from doorbraak.accounts.selectors import municipality_ids_of
 
         if not user.is_authenticated:
             return self.none()

@@ -88,9 +88,6 @@ class MandateRuleAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "fund" and not request.user.is_superuser:
-            from doorbraak.accounts.models import Role
-            from doorbraak.accounts.selectors import municipality_ids_of
-
             kwargs["queryset"] = Fund.objects.filter(
                 municipality__in=municipality_ids_of(request.user, role=Role.ADMIN)
             )

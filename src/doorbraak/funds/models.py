@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Role, Team
+from doorbraak.accounts.selectors import active_memberships
 from doorbraak.breakthroughs.models import AppendOnly, Breakthrough, ImmutableError
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household
@@ -68,7 +69,6 @@ class FundQuerySet(models.QuerySet["Fund"]):
         municipality. Team members see the municipality-wide funds of their municipality,
         the district funds of their team's districts and their own team's funds.
         """
-        from doorbraak.accounts.selectors import active_memberships
 
         if not user.is_authenticated:
             return self.none()
@@ -270,7 +270,6 @@ class FundRequestQuerySet(models.QuerySet["FundRequest"]):
     def visible_to(self, user: User | AnonymousUser) -> FundRequestQuerySet:
         """Team members see their own team's requests (drafts included); fund managers see
         the submitted requests of the funds of their municipality."""
-        from doorbraak.accounts.selectors import active_memberships
 
         if not user.is_authenticated:
             return self.none()

@@ -18,8 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
+from doorbraak.audit.models import ProcessingAction
 from doorbraak.funds import ledger, policies
 from doorbraak.funds.models import (
     PAID_STATUSES,
@@ -29,7 +28,7 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     MandateRule,
 )
-from doorbraak.households.services import household_subjects
+from doorbraak.funds.processing import log_fund_request
 
 
 # --- funds ------------------------------------------------------------------------------------
@@ -88,15 +87,7 @@ def fund_request_get(*, user: AnyUser, pk: int) -> FundRequest:
         ),
         pk=pk,
     )
-    if fund_request.household is not None or fund_request.iban:
-        processing_log_read(
-            actor=user,
-            activity=ProcessingActivity.FUND,
-            object_type="funds.fundrequest",
-            object_id=fund_request.pk,
-            subjects=household_subjects(fund_request.household) if fund_request.household else (),
-            municipality=fund_request.fund.municipality,
-        )
+    log_fund_request(actor=user, action=ProcessingAction.READ, fund_request=fund_request)
     return fund_request
 
 

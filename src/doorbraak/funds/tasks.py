@@ -6,13 +6,14 @@ import logging
 
 from django_tasks import task
 
+from doorbraak.funds.idempotency import purge_idempotency_keys
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def purge_idempotency_keys_task() -> int:
     """Run daily (``manage.py purge_idempotency_keys --enqueue`` hands it to the worker)."""
-    from doorbraak.funds.idempotency import purge_idempotency_keys
 
     deleted = purge_idempotency_keys()
     logger.info("idempotency_keys_purged", extra={"deleted": deleted})

@@ -28,7 +28,7 @@ from doorbraak.accounts.selectors import AnyUser, active_memberships
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
-from doorbraak.funds import policies, selectors, services
+from doorbraak.funds import policies, processing, selectors, services
 from doorbraak.funds.forms import (
     ApproveForm,
     AttachHouseholdForm,
@@ -52,7 +52,6 @@ from doorbraak.funds.models import (
     MandateRule,
 )
 from doorbraak.households.models import Household, HouseholdStatus
-from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.templatetags.money import format_euros
@@ -133,14 +132,6 @@ def _requestable_funds(user: AnyUser) -> QuerySet[Fund]:
     funds = selectors.fund_list(user=user).filter(active=True)
     allowed = [f.pk for f in funds if policies.can_request(user, f)]
     return Fund.objects.filter(pk__in=allowed).order_by("-year", "name")
-
-
-def _log_choices(user: AnyUser, form: FundRequestForm | AttachHouseholdForm) -> None:
-    """Names of households offered in a select are personal data shown: log them."""
-    field = form.fields.get("household")
-    if field is not None:
-        households = list(field.queryset)  # type: ignore[attr-defined]
-        log_household_list(user=user, households=households, searched=False)
 
 
 def _percent_class(part: int, whole: int) -> int:
@@ -419,7 +410,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _request_form(request, drafting=True, initial=initial)
 
     def request_page() -> HttpResponse:
-        _log_choices(request.user, form)
+        processing.log_household_choices(actor=request.user, form=form)
         return _form_page(
             request,
             form=form,
@@ -553,7 +544,7 @@ def _detail_page(
         attach_form = forms.get("attach_form") or AttachHouseholdForm(
             households=_households(user, fund_request.team_id), auto_id="id_attach_%s"
         )
-        _log_choices(user, attach_form)
+        processing.log_household_choices(actor=user, form=attach_form)
         context["attach_form"] = attach_form
     return render(request, "funds/request_detail.html", context)
 

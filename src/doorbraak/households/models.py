@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Organisation, Role, Team
+from doorbraak.accounts.selectors import active_memberships
 from doorbraak.lib import limits
+from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.limits import LimitedTextField
 
 if TYPE_CHECKING:
@@ -34,7 +36,6 @@ def _team_scope(user: User | AnonymousUser) -> list[int]:
     request, ``active_memberships``), so every scoped query filters on a short list of
     team ids instead of repeating the membership subquery.
     """
-    from doorbraak.accounts.selectors import active_memberships
 
     return sorted(
         {
@@ -264,8 +265,6 @@ class Household(models.Model):
 
     @property
     def pseudonym(self) -> str:
-        from doorbraak.lib.crypto import pseudonym
-
         return pseudonym("household", self.public_id.hex)
 
     @property
@@ -357,8 +356,6 @@ class Member(models.Model):
 
     @property
     def pseudonym(self) -> str:
-        from doorbraak.lib.crypto import pseudonym
-
         return pseudonym("person", self.public_id.hex)
 
     @property

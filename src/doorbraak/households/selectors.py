@@ -26,11 +26,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from doorbraak.accounts.models import Organisation, User
+from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.assessments.models import Assessment
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_read
 from doorbraak.households.models import (
     Consent,
     ConsentPurpose,
@@ -44,25 +43,8 @@ from doorbraak.households.models import (
     Referral,
     ReferralStatus,
 )
-
-
-def _log_read(
-    user: AnyUser,
-    household: Household,
-    subjects: list[str],
-    object_type: str = "households.household",
-    object_id: int | str | None = None,
-    action: ProcessingAction = ProcessingAction.READ,
-) -> None:
-    processing_log_read(
-        actor=user,
-        activity=ProcessingActivity.CASE_SUPPORT,
-        action=action,
-        object_type=object_type,
-        object_id=household.pk if object_id is None else object_id,
-        subjects=subjects or [household.pseudonym],
-        municipality=household.municipality,
-    )
+from doorbraak.households.processing import log_case_support
+from doorbraak.lib.crypto import pseudonym
 
 
 def _with_details(
@@ -70,7 +52,6 @@ def _with_details(
 ) -> QuerySet[Household]:
     """What every page shows of a household: coordinator, latest classification, size
     (members who have not left by ``today``, by default today)."""
-    from doorbraak.assessments.models import Assessment
 
     latest = Assessment.objects.filter(household=OuterRef("pk"), member__isnull=True).order_by(
         "-assessed_on", "-pk"
@@ -212,9 +193,8 @@ def log_household_list(*, user: AnyUser, households: list[Household], searched: 
     """Record that these households were shown (one record per household shown)."""
     if not households and not searched:
         return
-    processing_log_read(
+    log_case_support(
         actor=user,
-        activity=ProcessingActivity.CASE_SUPPORT,
         action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
         object_type="households.household",
         subjects=[h.pseudonym for h in households],
@@ -258,7 +238,14 @@ def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = Tru
     )
     if log:
         current = [m for m in household.members.all() if m.left_on is None or m.left_on > today]
-        _log_read(user, household, [m.pseudonym for m in current])
+        log_case_support(
+            actor=user,
+            action=ProcessingAction.READ,
+            object_type="households.household",
+            object_id=household.pk,
+            subjects=[m.pseudonym for m in current] or [household.pseudonym],
+            municipality=household.municipality,
+        )
     return household
 
 
@@ -347,7 +334,6 @@ def referrals_made_by(*, user: AnyUser) -> QuerySet[Referral]:
 
 def referral_open(*, user: AnyUser, pk: int) -> Referral:
     """A referral routed to the user's team (404 otherwise), with the read logged."""
-    from doorbraak.lib.crypto import pseudonym
 
     referral = get_object_or_404(
         Referral.objects.for_team_of(user).select_related(
@@ -355,9 +341,9 @@ def referral_open(*, user: AnyUser, pk: int) -> Referral:
         ),
         pk=pk,
     )
-    processing_log_read(
+    log_case_support(
         actor=user,
-        activity=ProcessingActivity.CASE_SUPPORT,
+        action=ProcessingAction.READ,
         object_type="households.referral",
         object_id=referral.pk,
         subjects=[pseudonym("referral", referral.pk)],
@@ -380,7 +366,6 @@ def team_yearly_cost(*, user: AnyUser) -> int:
 # --- for the household pages (added with households/views.py) -------------------------------
 def team_colleagues(*, household: Household) -> QuerySet[User]:
     """Active professionals and team leads of the household's team: who can coordinate it."""
-    from doorbraak.accounts.models import Membership, Role
 
     memberships = Membership.objects.active().filter(
         team_id=household.team_id, role__in=[Role.PROFESSIONAL, Role.TEAM_LEAD]
@@ -392,13 +377,12 @@ def team_colleagues(*, household: Household) -> QuerySet[User]:
 
 def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
     """Record that these referrals (names of residents) were shown in a list."""
-    from doorbraak.lib.crypto import pseudonym
 
     if not referrals:
         return
-    processing_log_read(
+    log_case_support(
         actor=user,
-        activity=ProcessingActivity.CASE_SUPPORT,
+        action=ProcessingAction.READ,
         object_type="households.referral",
         subjects=[pseudonym("referral", r.pk) for r in referrals],
     )

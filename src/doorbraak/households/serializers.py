@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from doorbraak.accounts.models import Organisation
+from doorbraak.accounts.selectors import organisation_list
 from doorbraak.accounts.serializers import UserRefSerializer, user_name
 from doorbraak.households import selectors
 from doorbraak.households.models import (
@@ -46,8 +47,6 @@ class OrganisationField(serializers.PrimaryKeyRelatedField[Organisation]):
     """An organisation the user may see (national ones and those of their municipalities)."""
 
     def get_queryset(self) -> Any:
-        from doorbraak.accounts.selectors import organisation_list
-
         return organisation_list(user=self.context["request"].user)
 
 

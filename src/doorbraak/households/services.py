@@ -13,19 +13,18 @@ block, transactions that only insert rows pointing at the household).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
-from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.assessments.models import FollowUp, FollowUpStatus
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.households.models import (
     CloseReason,
     Consent,
@@ -35,6 +34,7 @@ from doorbraak.households.models import (
     EventKind,
     Household,
     HouseholdEvent,
+    HouseholdQuerySet,
     HouseholdStatus,
     InvolvedProfessional,
     Member,
@@ -46,6 +46,7 @@ from doorbraak.households.models import (
     Representation,
     Urgency,
 )
+from doorbraak.households.processing import household_subjects, log_case_support
 from doorbraak.lib import limits
 from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
 from doorbraak.lib.retry import retry_on_deadlock
@@ -54,31 +55,6 @@ from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate
 
 
 # --- helpers --------------------------------------------------------------------------------
-def log_processing(
-    *,
-    actor: User | None,
-    action: ProcessingAction,
-    household: Household,
-    subjects: Iterable[str],
-    object_type: str,
-    object_id: int | str,
-) -> None:
-    processing_log_record(
-        actor=actor,
-        action=action,
-        activity=ProcessingActivity.CASE_SUPPORT,
-        object_type=object_type,
-        object_id=object_id,
-        subjects=subjects,
-        municipality=household.municipality,
-    )
-
-
-def household_subjects(household: Household) -> list[str]:
-    """Pseudonyms of the household's current members (the persons a change concerns)."""
-    return [m.pseudonym for m in household.members.current()] or [household.pseudonym]
-
-
 def record_event(
     *, household: Household, kind: EventKind, summary: str, actor: User | None
 ) -> HouseholdEvent:
@@ -189,10 +165,9 @@ def referral_submit(
         district=area.district,
         team=team,
     )
-    processing_log_record(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.CREATE,
-        activity=ProcessingActivity.CASE_SUPPORT,
         object_type="households.referral",
         object_id=referral.pk,
         subjects=[pseudonym("referral", referral.pk)],
@@ -223,10 +198,9 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     referral.decided_by = actor
     referral.decided_at = timezone.now()
     referral.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
-    processing_log_record(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        activity=ProcessingActivity.CASE_SUPPORT,
         object_type="households.referral",
         object_id=referral.pk,
         subjects=[pseudonym("referral", referral.pk)],
@@ -255,10 +229,10 @@ def referral_accept(*, actor: User, referral: Referral, household: Household) ->
         summary=_("Referral by %(organisation)s accepted: %(reason)s")
         % {"organisation": referral.source_organisation.name, "reason": referral.reason[:200]},
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=household_subjects(household),
         object_type="households.referral",
         object_id=referral.pk,
@@ -343,10 +317,6 @@ def household_find_duplicates(
 
     A match in another team is reported with the team name only: need-to-know.
     """
-    from django.db.models import Q
-
-    from doorbraak.households.models import HouseholdQuerySet
-
     condition = Q()
     for data in members:
         if data.bsn:
@@ -446,10 +416,10 @@ def household_register(
         summary=_("Intake: household registered with %(count)d member(s); coordinator %(name)s.")
         % {"count": len(members), "name": actor.get_full_name() or actor.username},
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.CREATE,
-        household=household,
+        municipality=household.municipality,
         subjects=[m.pseudonym for m in members],
         object_type="households.household",
         object_id=household.pk,
@@ -501,10 +471,10 @@ def member_add(
         summary=_("%(name)s joined the household as %(role)s.")
         % {"name": member.full_name, "role": member.get_role_display().lower()},
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.CREATE,
-        household=household,
+        municipality=household.municipality,
         subjects=[member.pseudonym],
         object_type="households.member",
         object_id=member.pk,
@@ -560,10 +530,10 @@ def member_update(
     if data.bsn:
         member.bsn_encrypted, member.bsn_index = encrypt(data.bsn), blind_index(data.bsn)
     member.save()
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=[member.pseudonym],
         object_type="households.member",
         object_id=member.pk,
@@ -594,10 +564,10 @@ def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: s
         actor=actor,
         summary=f"{summary} {note.strip()}".strip(),
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=[member.pseudonym],
         object_type="households.member",
         object_id=member.pk,
@@ -644,10 +614,10 @@ def coordinator_handover(
         summary=_("Coordinator handed over to %(name)s: %(note)s")
         % {"name": to.get_full_name() or to.username, "note": note.strip()[:200]},
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=household_subjects(household),
         object_type="households.coordinatorassignment",
         object_id=assignment.pk,
@@ -706,10 +676,10 @@ def professional_add(
             "role": professional.role,
         },
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.CREATE,
-        household=household,
+        municipality=household.municipality,
         subjects=household_subjects(household),
         object_type="households.involvedprofessional",
         object_id=professional.pk,
@@ -735,10 +705,10 @@ def professional_end(
         summary=_("%(name)s (%(organisation)s) is no longer involved.")
         % {"name": professional.person_name, "organisation": professional.organisation_label},
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=household_subjects(household),
         object_type="households.involvedprofessional",
         object_id=professional.pk,
@@ -800,10 +770,10 @@ def consent_give(
             "recipient": recipient.name,
         },
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.CREATE,
-        household=household,
+        municipality=household.municipality,
         subjects=[given_by.pseudonym],
         object_type="households.consent",
         object_id=consent.pk,
@@ -833,10 +803,10 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consen
             "recipient": consent.recipient.name,
         },
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=consent.household,
+        municipality=consent.household.municipality,
         subjects=[consent.given_by.pseudonym],
         object_type="households.consent",
         object_id=consent.pk,
@@ -856,6 +826,8 @@ def household_close(
     closed_on: datetime.date | None = None,
 ) -> Household:
     """Close the file; follow-up assessments are scheduled at 3, 6 and 12 months."""
+    # cycle: assessments.services imports this module (locking, timeline); closing schedules
+    # its follow-ups in the same transaction (docs/architecture.md, the one back edge).
     from doorbraak.assessments.services import follow_ups_schedule
 
     limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
@@ -885,10 +857,10 @@ def household_close(
     )
     if reason not in (CloseReason.DECEASED, CloseReason.MOVED, CloseReason.TRANSFERRED):
         follow_ups_schedule(actor=actor, household=household, closed_on=day)
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=household_subjects(household),
         object_type="households.household",
         object_id=household.pk,
@@ -900,8 +872,6 @@ def household_close(
 @transaction.atomic
 def household_reopen(*, actor: User, household: Household, note: str) -> Household:
     """A closed household needs help again: reopen it; planned follow-ups are cancelled."""
-    from doorbraak.assessments.models import FollowUp, FollowUpStatus
-
     limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
     household = lock_household(household)
     if household.status != HouseholdStatus.CLOSED:
@@ -923,10 +893,10 @@ def household_reopen(*, actor: User, household: Household, note: str) -> Househo
         actor=actor,
         summary=_("Reopened: %(note)s") % {"note": note.strip()[:250]},
     )
-    log_processing(
+    log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,
-        household=household,
+        municipality=household.municipality,
         subjects=household_subjects(household),
         object_type="households.household",
         object_id=household.pk,

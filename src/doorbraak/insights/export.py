@@ -47,9 +47,7 @@ from django.utils.translation import gettext as _
 from doorbraak.accounts.models import Municipality, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.assessments.models import Assessment, Classification
-from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
@@ -60,6 +58,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.funds.models import FundRequest
 from doorbraak.households.models import CloseReason, Household, Member, MemberRole
 from doorbraak.insights.aggregates import k_external
+from doorbraak.insights.processing import log_policy_research
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.outcomes.models import Outcome, OutcomeType
@@ -525,10 +524,9 @@ def evaluation_export(
         for subject in subjects[household.pk]
     ]
     # No file leaves without its record: a failing log write raises before we return.
-    processing_log_record(
+    log_policy_research(
         actor=actor,
         action=ProcessingAction.EXPORT,
-        activity=ProcessingActivity.POLICY_RESEARCH,
         object_type="insights.evaluation_export",
         object_id=f"{period_start.isoformat()}/{period_end.isoformat()}",
         subjects=log_subjects,

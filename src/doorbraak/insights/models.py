@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.models import Municipality, Organisation
+from doorbraak.accounts.models import Municipality, Organisation, Role
+from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.breakthroughs.models import Bottleneck, Theme
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
@@ -66,8 +67,6 @@ SIGNAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
 class SignalQuerySet(models.QuerySet["Signal"]):
     def visible_to(self, user: User | AnonymousUser) -> SignalQuerySet:
         """Signals of the municipalities where the user is a policy analyst."""
-        from doorbraak.accounts.models import Role
-        from doorbraak.accounts.selectors import municipality_ids_of
 
         if not user.is_authenticated:
             return self.none()

@@ -19,9 +19,14 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from doorbraak.breakthroughs.models import Bottleneck, Theme
+from doorbraak.catalogue.models import Payer
+from doorbraak.funds.models import FundRequest
 from doorbraak.insights.aggregates import suppress, suppression_note
 from doorbraak.insights.patterns import Period
 from doorbraak.lib.spreadsheet import csv_text
+from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
+from doorbraak.outcomes.selectors import sustainability
 
 Progress = Callable[[int, str], None]
 
@@ -39,11 +44,6 @@ def build_value_report(
     progress: Progress = _noop,
 ) -> dict[str, Any]:
     """Compute the report; ``progress(percent, step)`` is told how far it is."""
-    from doorbraak.breakthroughs.models import Bottleneck, Theme
-    from doorbraak.catalogue.models import Payer
-    from doorbraak.funds.models import FundRequest
-    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
-    from doorbraak.outcomes.selectors import sustainability
 
     municipalities = list(municipality_ids)
     progress(5, _("Counting outcomes"))

@@ -23,13 +23,13 @@ from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.models import District, Municipality
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.insights import policies
 from doorbraak.insights.aggregates import k_external, k_internal
 from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
+from doorbraak.insights.processing import log_policy_research
 from doorbraak.insights.report import default_period, report_csv
+from doorbraak.insights.tasks import generate_value_report_task
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.forms import DateInput, StyledFormMixin
 
@@ -122,7 +122,6 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 k=k_external() if audience == ReportAudience.EXTERNAL else k_internal(),
                 requested_by=request.user,
             )
-            from doorbraak.insights.tasks import generate_value_report_task
 
             transaction.on_commit(lambda: generate_value_report_task.enqueue(report.pk))
         messages.success(request, _("The report is being generated."))
@@ -169,10 +168,9 @@ def _ready(request: AuthenticatedHttpRequest, pk: int) -> ValueReport:
     report = _report(request, pk)
     if report.status != ReportStatus.DONE or not report.result:
         raise Http404
-    processing_log_record(
+    log_policy_research(
         actor=request.user,
         action=ProcessingAction.EXPORT,
-        activity=ProcessingActivity.POLICY_RESEARCH,
         object_type="insights.valuereport",
         object_id=report.pk,
         municipality=report.municipality,

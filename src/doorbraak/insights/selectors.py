@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Municipality
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
+from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.insights import patterns, policies
 from doorbraak.insights.models import (
@@ -33,6 +32,7 @@ from doorbraak.insights.models import (
     SignalEvent,
     SignalStatus,
 )
+from doorbraak.insights.processing import log_policy_research
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -143,9 +143,9 @@ def signal_cases(*, user: AnyUser, signal: Signal) -> list[CaseRow]:
         .order_by("month", "pseudonym", "pk")
         .values_list("pseudonym", "theme", "month")
     ]
-    processing_log_read(
+    log_policy_research(
         actor=user,
-        activity=ProcessingActivity.POLICY_RESEARCH,
+        action=ProcessingAction.READ,
         object_type="insights.signal",
         object_id=signal.pk,
         subjects=sorted({row.pseudonym for row in rows}),

@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Municipality, Organisation, OrganisationKind, User
-from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import LogEntry, processing_log_record_many
+from doorbraak.audit.services import LogEntry
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Theme,
@@ -32,6 +31,7 @@ from doorbraak.insights.models import (
     SignalEvent,
     SignalStatus,
 )
+from doorbraak.insights.processing import log_policy_research_many
 from doorbraak.lib import limits
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.text import shorten
@@ -239,12 +239,7 @@ def signals_propose(
             % {"n": min_count},
         )
         created.append(signal)
-    processing_log_record_many(
-        actor=actor,
-        action=ProcessingAction.CREATE,
-        activity=ProcessingActivity.POLICY_RESEARCH,
-        entries=log_entries,
-    )
+    log_policy_research_many(actor=actor, action=ProcessingAction.CREATE, entries=log_entries)
     return created
 
 

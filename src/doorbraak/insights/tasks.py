@@ -8,14 +8,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
+from doorbraak.insights.models import ReportStatus, ValueReport
+from doorbraak.insights.patterns import Period
+from doorbraak.insights.report import build_value_report
+
 logger = logging.getLogger(__name__)
 
 
 def generate_value_report(report_id: int) -> str:
     """Build the report's figures, telling the page how far it is; idempotent per run."""
-    from doorbraak.insights.models import ReportStatus, ValueReport
-    from doorbraak.insights.patterns import Period
-    from doorbraak.insights.report import build_value_report
 
     with transaction.atomic():
         report = ValueReport.objects.select_for_update(no_key=True).filter(pk=report_id).first()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality
+from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
 
@@ -36,8 +37,6 @@ class Deviation(models.TextChoices):
 
 class RegulationQuerySet(models.QuerySet["Regulation"]):
     def visible_to(self, user: User | AnonymousUser) -> RegulationQuerySet:
-        from doorbraak.accounts.selectors import municipality_ids_of
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(

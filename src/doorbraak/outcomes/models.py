@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.households.models import Household
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
 
@@ -32,7 +33,6 @@ class OutcomeType(models.TextChoices):
 class OutcomeQuerySet(models.QuerySet["Outcome"]):
     def visible_to(self, user: User | AnonymousUser) -> OutcomeQuerySet:
         """The household's team (policy analysts read aggregates through the insights app)."""
-        from doorbraak.households.models import Household
 
         return self.filter(household__in=Household.objects.visible_to(user))
 

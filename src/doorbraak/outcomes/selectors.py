@@ -15,13 +15,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.services import processing_log_read
+from doorbraak.assessments.models import Assessment, DomainScore, FollowUp, FollowUpStatus
+from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household
-from doorbraak.households.services import household_subjects
 from doorbraak.outcomes.models import Outcome, OutcomeValue
+from doorbraak.outcomes.processing import log_outcome
 
 
 def _values() -> Prefetch[str]:
@@ -57,15 +57,7 @@ def outcome_get(*, user: AnyUser, pk: int, log: bool = True) -> Outcome:
         pk=pk,
     )
     if log:
-        household = outcome.household
-        processing_log_read(
-            actor=user,
-            activity=ProcessingActivity.CASE_SUPPORT,
-            object_type="outcomes.outcome",
-            object_id=outcome.pk,
-            subjects=household_subjects(household),
-            municipality=household.municipality,
-        )
+        log_outcome(actor=user, outcome=outcome, action=ProcessingAction.READ)
     return outcome
 
 
@@ -105,9 +97,6 @@ def sustainability(
     The baseline is the household's last own assessment on or before the closing date; the
     follow-up is the assessment recorded for the planned follow-up. Counts, never names.
     """
-    from doorbraak.assessments.models import Assessment, DomainScore, FollowUp, FollowUpStatus
-    from doorbraak.households.models import Household
-
     households = Household.objects.filter(
         municipality_id__in=list(municipality_ids),
         closed_on__gte=closed_from,

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.breakthroughs.policies import works_on
 from doorbraak.catalogue.models import CostItem
-
-
-def _outcome_log(actor: Any, outcome: Any, action: Any) -> None:
-    from doorbraak.audit.activities import ProcessingActivity
-    from doorbraak.audit.services import processing_log_record
-    from doorbraak.households.services import household_subjects
-
-    processing_log_record(
-        actor=actor,
-        action=action,
-        activity=ProcessingActivity.CASE_SUPPORT,
-        object_type="outcomes.outcome",
-        object_id=outcome.pk,
-        subjects=household_subjects(outcome.household),
-        municipality=outcome.household.municipality,
-    )
+from doorbraak.households.models import EventKind
+from doorbraak.households.services import record_event
+from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
+from doorbraak.outcomes.processing import log_outcome
+from doorbraak.outcomes.valuation import value_outcome
 
 
 @transaction.atomic
@@ -42,16 +35,6 @@ def outcome_record(
     quantity: Decimal | str | None = None,
 ) -> Any:
     """Record what the work prevented or achieved, valued with the catalogue of that date."""
-    import datetime
-
-    from django.utils import timezone
-
-    from doorbraak.audit.models import ProcessingAction
-    from doorbraak.breakthroughs.policies import works_on
-    from doorbraak.households.models import EventKind
-    from doorbraak.households.services import record_event
-    from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
-    from doorbraak.outcomes.valuation import value_outcome
 
     if not works_on(actor, household):
         raise PermissionDenied
@@ -139,17 +122,13 @@ def outcome_record(
         actor=actor,
         summary=_("Outcome: %(outcome)s") % {"outcome": outcome.get_outcome_type_display()},
     )
-    _outcome_log(actor, outcome, ProcessingAction.CREATE)
+    log_outcome(actor=actor, outcome=outcome, action=ProcessingAction.CREATE)
     return outcome
 
 
 @transaction.atomic
 def outcome_withdraw(*, actor: Any, outcome: Any, reason: str) -> Any:
     """A mistaken outcome is withdrawn with a reason; it stays on record, out of the figures."""
-    from django.utils import timezone
-
-    from doorbraak.audit.models import ProcessingAction
-    from doorbraak.breakthroughs.policies import works_on
 
     if not works_on(actor, outcome.household):
         raise PermissionDenied
@@ -161,5 +140,5 @@ def outcome_withdraw(*, actor: Any, outcome: Any, reason: str) -> Any:
     outcome.withdrawn_at = timezone.now()
     outcome.withdrawn_reason = reason[:300]
     outcome.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-    _outcome_log(actor, outcome, ProcessingAction.UPDATE)
+    log_outcome(actor=actor, outcome=outcome, action=ProcessingAction.UPDATE)
     return outcome

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from doorbraak.accounts.models import Municipality
 from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.catalogue.selectors import cost_item_for
 from doorbraak.outcomes.models import OutcomeType
 
 
@@ -95,7 +96,6 @@ def value_outcome(
     quantity: Decimal | None = None,
 ) -> Valuation:
     """The valuation lines for an outcome, with the figures valid on ``on``."""
-    from doorbraak.catalogue.selectors import cost_item_for
 
     lines: list[Line] = []
     missing: list[str] = []

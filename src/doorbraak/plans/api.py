@@ -20,15 +20,12 @@ from rest_framework.views import APIView
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.accounts.selectors import organisation_list
-from doorbraak.assessments.api import (
-    HOUSEHOLD_PARAMETER,
-    drf_validation_error,
-    log_read,
-    open_household,
-)
+from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
 from doorbraak.assessments.models import LifeDomain
+from doorbraak.audit.models import ProcessingAction
 from doorbraak.plans import selectors, services
 from doorbraak.plans.models import Action, Goal, Plan
+from doorbraak.plans.processing import log_plan
 from doorbraak.plans.serializers import (
     ActionCreateSerializer,
     ActionSerializer,
@@ -118,7 +115,7 @@ class PlanDetailView(generics.RetrieveAPIView[Plan]):
 
     def get_object(self) -> Plan:
         plan = _plan(self.request, self.kwargs["pk"])
-        log_read(self.request.user, plan.household, object_type="plans.plan", object_id=plan.pk)
+        log_plan(actor=self.request.user, plan=plan, action=ProcessingAction.READ)
         return plan
 
 

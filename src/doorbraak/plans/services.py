@@ -20,25 +20,10 @@ from doorbraak.assessments.models import LifeDomain
 from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import EventKind, Household, HouseholdStatus
-from doorbraak.households.services import (
-    household_subjects,
-    lock_household,
-    log_processing,
-    record_event,
-)
+from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
-
-
-def _log(actor: User, plan: Plan, action: ProcessingAction) -> None:
-    log_processing(
-        actor=actor,
-        action=action,
-        household=plan.household,
-        subjects=household_subjects(plan.household),
-        object_type="plans.plan",
-        object_id=plan.pk,
-    )
+from doorbraak.plans.processing import log_plan
 
 
 def _fresh(plan: Plan) -> Plan:
@@ -110,7 +95,7 @@ def plan_start(*, actor: User, household: Household) -> Plan:
         actor=actor,
         summary=_("Plan version %(version)d started as a draft.") % {"version": plan.version},
     )
-    _log(actor, plan, ProcessingAction.CREATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.CREATE)
     return plan
 
 
@@ -121,7 +106,7 @@ def plan_set_commitment(*, actor: User, plan: Plan, commitment: str) -> Plan:
     _require_draft(plan)
     plan.commitment = commitment.strip()
     plan.save(update_fields=["commitment"])
-    _log(actor, plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
     return plan
 
 
@@ -140,7 +125,7 @@ def goal_add(*, actor: User, plan: Plan, domain: LifeDomain, description: str) -
     goal = Goal.objects.create(
         plan=plan, domain=domain, description=description.strip(), position=plan.goals.count()
     )
-    _log(actor, plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
     return goal
 
 
@@ -150,7 +135,7 @@ def goal_remove(*, actor: User, goal: Goal) -> None:
     plan = _fresh(goal.plan)
     _require_draft(plan)
     goal.delete()
-    _log(actor, plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
 
 
 @retry_on_deadlock
@@ -192,7 +177,7 @@ def action_add(
         due_on=due_on,
         position=plan.actions.count(),
     )
-    _log(actor, plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
     return action
 
 
@@ -202,7 +187,7 @@ def action_remove(*, actor: User, action: Action) -> None:
     plan = _fresh(action.plan)
     _require_draft(plan)
     action.delete()
-    _log(actor, plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
 
 
 @retry_on_deadlock
@@ -218,7 +203,7 @@ def action_set_status(*, actor: User, action: Action, status: ActionStatus) -> A
         raise ValidationError({"status": _("Choose a valid status.")})
     action.status = status
     action.save(update_fields=["status"])
-    _log(actor, action.plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=action.plan, action=ProcessingAction.UPDATE)
     return action
 
 
@@ -256,5 +241,5 @@ def plan_agree(*, actor: User, plan: Plan, agreed_on: datetime.date | None = Non
         summary=_("Plan version %(version)d agreed with the household on %(date)s.")
         % {"version": plan.version, "date": day.strftime("%d-%m-%Y")},
     )
-    _log(actor, plan, ProcessingAction.UPDATE)
+    log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
     return plan

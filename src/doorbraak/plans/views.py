@@ -26,13 +26,13 @@ from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
 from doorbraak.households import selectors as household_selectors
-from doorbraak.households.services import household_subjects, log_processing
 from doorbraak.lib.decorators import role_required
 from doorbraak.lib.views import submit
 from doorbraak.plans import selectors, services
 from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from doorbraak.plans.pdf import plan_pdf
+from doorbraak.plans.processing import log_plan
 
 team_only = role_required(policies.can_work_on_households)
 
@@ -60,17 +60,6 @@ def _action(plan: Plan, action_pk: int) -> Action:
         if action.pk == action_pk:
             return action
     raise Http404
-
-
-def _log(request: AuthenticatedHttpRequest, plan: Plan, action: ProcessingAction) -> None:
-    log_processing(
-        actor=request.user,
-        action=action,
-        household=plan.household,
-        subjects=household_subjects(plan.household),
-        object_type="plans.plan",
-        object_id=plan.pk,
-    )
 
 
 def _plan_context(
@@ -208,7 +197,7 @@ def plan_start(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
 @team_only
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    _log(request, plan, ProcessingAction.READ)
+    log_plan(actor=request.user, plan=plan, action=ProcessingAction.READ)
     return render(request, "plans/plan_detail.html", _plan_context(request, plan))
 
 
@@ -334,7 +323,7 @@ def plan_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan as a PDF for the household; the export is written to the processing log."""
     plan = _plan(request, pk)
     content = plan_pdf(plan)
-    _log(request, plan, ProcessingAction.EXPORT)
+    log_plan(actor=request.user, plan=plan, action=ProcessingAction.EXPORT)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="plan-{plan.version}.pdf"'
     return response

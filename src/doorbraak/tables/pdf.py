@@ -11,39 +11,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from doorbraak.accounts.models import User
-from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import LogEntry, processing_log_record_many
-from doorbraak.households.services import household_subjects
+from doorbraak.households.models import Household
 from doorbraak.tables import selectors
 from doorbraak.tables.models import Attendance, Meeting
-
-
-def _log_export(meeting: Meeting, user: User, rows: list[selectors.AgendaRow]) -> None:
-    seen: set[int] = set()
-    entries: list[LogEntry] = []
-    for row in rows:
-        if row.case is None:
-            continue
-        household = row.case.breakthrough.household
-        if household.pk in seen:
-            continue
-        seen.add(household.pk)
-        entries.append(
-            LogEntry(
-                object_type="tables.meeting",
-                object_id=meeting.pk,
-                subjects=household_subjects(household),
-                municipality=household.municipality,
-            )
-        )
-    if entries:
-        processing_log_record_many(
-            actor=user,
-            action=ProcessingAction.EXPORT,
-            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-            entries=entries,
-        )
+from doorbraak.tables.processing import case_entry, log_table_cases
 
 
 def minutes_pdf(meeting: Meeting, user: User) -> bytes:
@@ -71,5 +43,15 @@ def minutes_pdf(meeting: Meeting, user: User) -> bytes:
         )
     # No base_url: the document fetches nothing from outside.
     content = bytes(HTML(string=html).write_pdf())
-    _log_export(meeting, user, rows)
+    # Once per household, however many of its cases were on the agenda.
+    households: dict[int, Household] = {}
+    for row in rows:
+        if row.case is not None:
+            household = row.case.breakthrough.household
+            households.setdefault(household.pk, household)
+    log_table_cases(
+        actor=user,
+        action=ProcessingAction.EXPORT,
+        entries=[case_entry(h, "tables.meeting", meeting.pk) for h in households.values()],
+    )
     return content

@@ -12,15 +12,14 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from doorbraak.accounts.models import Organisation
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import LogEntry, processing_log_record_many
+from doorbraak.audit.services import LogEntry
 from doorbraak.breakthroughs.models import (
     Breakthrough,
     BreakthroughStatus,
@@ -40,6 +39,7 @@ from doorbraak.tables.models import (
     TableDecision,
     TableOutcome,
 )
+from doorbraak.tables.processing import case_entry, log_table_cases
 
 
 # --- tables and meetings ---------------------------------------------------------------------
@@ -121,8 +121,6 @@ def _consented_households(
 ) -> set[int]:
     if organisation is None or not households:
         return set()
-    from django.db.models import Q
-
     now = timezone.now()
     today = timezone.localdate(now)
     return set(
@@ -204,26 +202,20 @@ def agenda(*, user: AnyUser, meeting: Meeting) -> list[AgendaRow]:
             household = item.breakthrough.household
             case = _summary(item.breakthrough, identified=household.pk in consented)
             entries.append(
-                LogEntry(
-                    object_type="tables.agendaitem",
-                    object_id=item.pk,
+                case_entry(
+                    household,
+                    "tables.agendaitem",
+                    item.pk,
                     subjects=(
                         [m.pseudonym for m in household.current_members]  # type: ignore[attr-defined]
                         if household.pk in consented
                         else [household.pseudonym]
                     ),
-                    municipality=household.municipality,
                 )
             )
         rows.append(AgendaRow(item=item, case=case, decisions=list(item.decisions.all())))
     # One INSERT for the whole agenda, however many cases it shows.
-    if entries:
-        processing_log_record_many(
-            actor=user,
-            action=ProcessingAction.READ,
-            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-            entries=entries,
-        )
+    log_table_cases(actor=user, action=ProcessingAction.READ, entries=entries)
     return rows
 
 

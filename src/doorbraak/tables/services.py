@@ -21,10 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doorbraak.accounts.models import Organisation, Role, User
-from doorbraak.audit.activities import ProcessingActivity
+from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.breakthroughs import services as breakthrough_services
 from doorbraak.breakthroughs.models import (
     Breakthrough,
@@ -32,8 +30,8 @@ from doorbraak.breakthroughs.models import (
     DecisionOutcome,
     EscalationLevel,
 )
-from doorbraak.households.models import EventKind, Household
-from doorbraak.households.services import household_subjects, record_event
+from doorbraak.households.models import EventKind
+from doorbraak.households.services import record_event
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.text import shorten
 from doorbraak.tables import policies
@@ -49,25 +47,12 @@ from doorbraak.tables.models import (
     TableMember,
     TableOutcome,
 )
+from doorbraak.tables.processing import log_table_case
 
 MAX_FUND_AMOUNT_CENTS = 10_000_000  # € 100.000: above this it is not a fund request
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _log(
-    *, actor: User | None, action: ProcessingAction, household: Household, object_type: str, pk: int
-) -> None:
-    processing_log_record(
-        actor=actor,
-        action=action,
-        activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-        object_type=object_type,
-        object_id=pk,
-        subjects=household_subjects(household),
-        municipality=household.municipality,
-    )
-
-
 def _url(name: str, *args: object) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
@@ -285,12 +270,12 @@ def agenda_add(
         note=note.strip()[:300],
         added_by=actor,
     )
-    _log(
+    log_table_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
         object_type="tables.agendaitem",
-        pk=item.pk,
+        object_id=item.pk,
     )
     return item
 
@@ -519,12 +504,12 @@ def decision_record(
     item.status = AgendaItemStatus.DECIDED
     item.save(update_fields=["status"])
     if item.breakthrough is not None:
-        _log(
+        log_table_case(
             actor=actor,
             action=ProcessingAction.CREATE,
             household=item.breakthrough.household,
             object_type="tables.tabledecision",
-            pk=decision.pk,
+            object_id=decision.pk,
         )
     return decision
 
@@ -650,12 +635,12 @@ def decision_correct(
             summary=_("Correction of the breakthrough table's decision: %(outcome)s — %(reason)s")
             % {"outcome": correction.get_outcome_display(), "reason": reason[:200]},
         )
-        _log(
+        log_table_case(
             actor=actor,
             action=ProcessingAction.CREATE,
             household=breakthrough.household,
             object_type="tables.tabledecision",
-            pk=correction.pk,
+            object_id=correction.pk,
         )
     return correction
 
@@ -728,8 +713,6 @@ def follow_up_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
             table = action.table
             recipients = [action.responsible_user.email if action.responsible_user else ""]
             if not action.responsible_user:
-                from doorbraak.accounts.models import Membership
-
                 recipients += list(
                     Membership.objects.active()
                     .filter(

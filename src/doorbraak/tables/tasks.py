@@ -7,13 +7,14 @@ import logging
 from django.utils import translation
 from django_tasks import task
 
+from doorbraak.tables.services import follow_up_sweep
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def follow_up_sweep_task() -> dict[str, int]:
     """Run daily (``manage.py follow_up_sweep --enqueue``): remind and put on the next agenda."""
-    from doorbraak.tables.services import follow_up_sweep
 
     with translation.override("nl"):
         counts = follow_up_sweep()

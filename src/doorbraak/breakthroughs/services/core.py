@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doorbraak.accounts.models import Organisation, User
+from doorbraak.accounts.models import Membership, Organisation, Role, User
+from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.breakthroughs import policies
 from doorbraak.breakthroughs.models import (
     DEFAULT_DEADLINE_DAYS,
@@ -38,41 +38,22 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
     Theme,
 )
+from doorbraak.breakthroughs.processing import log_household_case
 from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import (
     EventKind,
     Household,
     HouseholdStatus,
 )
-from doorbraak.households.services import household_subjects, lock_household, record_event
+from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.notifications import notify
-from doorbraak.lib.workdays import add_working_days
+from doorbraak.lib.workdays import add_working_days, working_days_between
 from doorbraak.library.models import Regulation
 
 MAX_DIRECT_COST_CENTS = 100_000_000  # one million euros: anything above is a typing error
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def record_processing(
-    *,
-    actor: User | None,
-    action: ProcessingAction,
-    household: Household,
-    object_type: str,
-    object_id: int | str,
-    activity: ProcessingActivity = ProcessingActivity.CASE_SUPPORT,
-) -> None:
-    processing_log_record(
-        actor=actor,
-        action=action,
-        activity=activity,
-        object_type=object_type,
-        object_id=object_id,
-        subjects=household_subjects(household),
-        municipality=household.municipality,
-    )
-
-
 def required_text(errors: dict[str, str], name: str, value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -239,7 +220,7 @@ def bottleneck_register(
         actor=actor,
         summary=_("Bottleneck registered: %(title)s") % {"title": title},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.CREATE,
         household=household,
@@ -284,7 +265,7 @@ def bottleneck_update(
     bottleneck.save()
     bottleneck.regulations.set(regulation_list)
     bottleneck.organisations.set(organisation_list)
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=household,
@@ -324,7 +305,7 @@ def breakthrough_start(
         actor=actor,
         summary=_("Breakthrough proposed: %(title)s") % {"title": title},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.CREATE,
         household=household,
@@ -380,7 +361,7 @@ def breakthrough_update(
     breakthrough.engagement = engagement.strip()
     breakthrough.household_commitment = household_commitment.strip()
     breakthrough.save()
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -439,7 +420,7 @@ def scenario_line_add(
         probability_pct=probability_pct,
         note=note.strip()[:200],
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -454,7 +435,7 @@ def scenario_line_remove(*, actor: User, line: ScenarioLine) -> None:
     breakthrough = lock_breakthrough(line.breakthrough)
     _require_draft(actor, breakthrough)
     line.delete()
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -513,7 +494,7 @@ def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthro
         actor=actor,
         summary=_("Breakthrough submitted: %(title)s") % {"title": breakthrough.title},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -608,7 +589,7 @@ def breakthrough_decide(
         reason=reason,
         now=timezone.now(),
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.CREATE,
         household=breakthrough.household,
@@ -644,7 +625,7 @@ def breakthrough_escalate(
         summary=_("Escalated to %(level)s: %(reason)s")
         % {"level": EscalationLevel(step.level).label, "reason": reason[:150]},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -661,8 +642,6 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
     Below the table level the breakthrough moves up to it, recording why; at or above it
     nothing changes.
     """
-    from doorbraak.accounts.models import Role
-    from doorbraak.accounts.selectors import municipality_ids_of
 
     breakthrough = lock_breakthrough(breakthrough)
     if breakthrough.household.municipality_id not in municipality_ids_of(
@@ -686,7 +665,7 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
         summary=_("Escalated to %(level)s: %(reason)s")
         % {"level": EscalationLevel.TABLE.label, "reason": reason[:150]},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -722,7 +701,7 @@ def breakthrough_carry_out(
         actor=actor,
         summary=_("Breakthrough carried out: %(note)s") % {"note": note[:200]},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -760,7 +739,7 @@ def breakthrough_evaluate(
         actor=actor,
         summary=_("Breakthrough evaluated: %(evaluation)s") % {"evaluation": evaluation[:200]},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -777,7 +756,6 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     Idempotent: a second run on the same day sends no second reminder and escalates nothing
     twice. At the highest level a passed deadline only reminds.
     """
-    from doorbraak.lib.workdays import working_days_between
 
     today = today or timezone.localdate()
     counts = {"reminded": 0, "escalated": 0}
@@ -828,8 +806,6 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                 counts["reminded"] += 1
                 recipients = [coordinator_email(breakthrough.household)]
                 if breakthrough.level == EscalationLevel.PARTNER:
-                    from doorbraak.accounts.models import Membership, Role
-
                     asked = breakthrough.partner_requests.filter(
                         status=RequestStatus.OPEN
                     ).values_list("organisation_id", flat=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Organisation, User
+from doorbraak.accounts.selectors import contact_persons
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs import policies
@@ -29,12 +30,13 @@ from doorbraak.breakthroughs.models import (
     TimeOut,
     TimeOutStatus,
 )
+from doorbraak.breakthroughs.processing import log_household_case
+from doorbraak.breakthroughs.selectors import sharing_allowed
 from doorbraak.breakthroughs.services.core import (
     coordinator_email,
     lock_breakthrough,
     open_escalation_step,
     record_decision,
-    record_processing,
     require_team,
     required_text,
 )
@@ -114,7 +116,7 @@ def disclosure_record(
         disclosed_by=actor,
         disclosed_at=timezone.now(),
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.EXPORT,
         household=household,
@@ -190,7 +192,6 @@ def partner_request_send(
         actor=actor,
         summary=_("Request sent to %(organisation)s.") % {"organisation": organisation.name},
     )
-    from doorbraak.accounts.selectors import contact_persons
 
     contacts = contact_persons(user=actor, organisation=organisation).filter(
         municipality=breakthrough.household.municipality
@@ -233,7 +234,6 @@ def partner_request_answer(
         raise PermissionDenied
     if request.status not in (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION):
         raise ValidationError(_("This request has already been answered."))
-    from doorbraak.breakthroughs.selectors import sharing_allowed
 
     if not sharing_allowed(request):
         raise ValidationError(
@@ -304,7 +304,7 @@ def partner_request_answer(
         _("Doorbraak: a partner organisation answered"),
         _("A partner organisation answered your request. Open Doorbraak to read the answer."),
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=breakthrough.household,
@@ -343,7 +343,7 @@ def partner_request_clarify(
     request.question = question
     request.status = RequestStatus.OPEN
     request.save(update_fields=["question", "status"])
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=request.breakthrough.household,
@@ -435,7 +435,7 @@ def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: st
         summary=_("Time-out %(status)s by %(organisation)s.")
         % {"status": time_out.get_status_display().lower(), "organisation": time_out.organisation},
     )
-    record_processing(
+    log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,
         household=time_out.breakthrough.household,

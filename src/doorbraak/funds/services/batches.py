@@ -10,9 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import User
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.funds import policies
 from doorbraak.funds.models import (
     Fund,
@@ -20,10 +17,10 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     PayeeKind,
 )
+from doorbraak.funds.processing import log_payment_export
 from doorbraak.funds.services.common import (
     normalise_iban,
 )
-from doorbraak.households.services import household_subjects
 from doorbraak.lib.spreadsheet import csv_text
 
 
@@ -75,19 +72,7 @@ def payment_batch_rows(
         )
         for r in requests
     ]
-    subjects: list[str] = []
-    for r in requests:
-        if r.household is not None:
-            subjects.extend(household_subjects(r.household))
-    processing_log_record(
-        actor=actor,
-        action=ProcessingAction.EXPORT,
-        activity=ProcessingActivity.FUND,
-        object_type="funds.fund",
-        object_id=fund.pk,
-        subjects=subjects,
-        municipality=fund.municipality,
-    )
+    log_payment_export(actor=actor, fund=fund, requests=requests)
     return rows
 
 

@@ -11,40 +11,20 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
 from doorbraak.accounts.models import User
-from doorbraak.audit.activities import ProcessingActivity
-from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
 from doorbraak.funds import ledger
 from doorbraak.funds.models import (
     FundRequest,
     PayeeKind,
 )
 from doorbraak.households.models import EventKind, Household, HouseholdStatus
-from doorbraak.households.services import household_subjects, record_event
+from doorbraak.households.services import record_event
 from doorbraak.lib.templatetags.money import format_euros
 
 #: One million euros: anything above is a typing error, not a request.
 MAX_AMOUNT_CENTS = 100_000_000
-OBJECT_TYPE = "funds.fundrequest"
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def record_processing(*, actor: User, action: ProcessingAction, fund_request: FundRequest) -> None:
-    """Log processing of the request's personal data (its household or the IBAN)."""
-    if fund_request.household_id is None and not fund_request.iban:
-        return  # an anonymous discussion holds no personal data
-    household = fund_request.household
-    processing_log_record(
-        actor=actor,
-        action=action,
-        activity=ProcessingActivity.FUND,
-        object_type=OBJECT_TYPE,
-        object_id=fund_request.pk,
-        subjects=household_subjects(household) if household else (),
-        municipality=fund_request.fund.municipality,
-    )
-
-
 def record_timeline(*, actor: User, fund_request: FundRequest, summary: str) -> None:
     if fund_request.household is not None:
         record_event(

@@ -29,12 +29,12 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     PayeeKind,
 )
+from doorbraak.funds.processing import log_fund_request
 from doorbraak.funds.services.common import (
     check_amount,
     check_household_cap,
     check_payee,
     lock_request,
-    record_processing,
     record_timeline,
     request_label,
     require_open_household,
@@ -139,7 +139,7 @@ def fund_request_draft(
         _check_household(actor, fund_request, household)
         fund_request.household = household
     fund_request.save()
-    record_processing(actor=actor, action=ProcessingAction.CREATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.CREATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -200,7 +200,7 @@ def fund_request_update(
     fund_request.breakthrough = breakthrough
     fund_request.prevents_cost_item = prevents_cost_item
     fund_request.save()
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     return fund_request
 
 
@@ -223,7 +223,7 @@ def fund_request_attach_household(
     _check_household(actor, fund_request, household)
     fund_request.household = household
     fund_request.save(update_fields=["household"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -256,7 +256,7 @@ def fund_request_link_table_decision(
     )
     fund_request.table_decision_ref = ref
     fund_request.save(update_fields=["table_decision_ref"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     return fund_request
 
 
@@ -309,7 +309,7 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     fund_request.status = FundRequestStatus.REQUESTED
     fund_request.submitted_at = timezone.now()
     fund_request.save()
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -380,7 +380,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
         fund_request.status = FundRequestStatus.APPROVED
         fund_request.decided_at = now
         fund_request.save(update_fields=["status", "decided_at"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -413,7 +413,7 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     fund_request.rejection_reason = reason
     fund_request.decided_at = timezone.now()
     fund_request.save(update_fields=["status", "rejection_reason", "decided_at"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -454,7 +454,7 @@ def fund_request_pay(
     fund_request.paid_on = paid_on
     fund_request.paid_by = actor
     fund_request.save(update_fields=["status", "payment_reference", "paid_on", "paid_by"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -490,7 +490,7 @@ def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) 
     fund_request.status = FundRequestStatus.CANCELLED
     fund_request.cancel_reason = reason
     fund_request.save(update_fields=["status", "cancel_reason"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -533,7 +533,7 @@ def fund_request_repay(
     fund_request.repaid_cents = amount
     fund_request.closed_note = (note or "").strip()
     fund_request.save(update_fields=["status", "repaid_cents", "closed_note"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
@@ -562,7 +562,7 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     fund_request.status = FundRequestStatus.WRITTEN_OFF
     fund_request.closed_note = note
     fund_request.save(update_fields=["status", "closed_note"])
-    record_processing(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
+    log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
     record_timeline(
         actor=actor,
         fund_request=fund_request,

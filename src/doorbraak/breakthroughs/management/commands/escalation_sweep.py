@@ -11,6 +11,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from doorbraak.breakthroughs.services import escalation_sweep
+from doorbraak.breakthroughs.tasks import escalation_sweep_task
+
 
 class Command(BaseCommand):
     help = "Remind before escalation deadlines and escalate breakthroughs whose deadline passed."
@@ -19,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="Leave it to the task worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from doorbraak.breakthroughs.services import escalation_sweep
-        from doorbraak.breakthroughs.tasks import escalation_sweep_task
 
         if options["enqueue"]:
             escalation_sweep_task.enqueue()

@@ -12,6 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from doorbraak.funds.idempotency import purge_idempotency_keys
+from doorbraak.funds.tasks import purge_idempotency_keys_task
+
 
 class Command(BaseCommand):
     help = (
@@ -22,8 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="Leave it to the task worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from doorbraak.funds.idempotency import purge_idempotency_keys
-        from doorbraak.funds.tasks import purge_idempotency_keys_task
 
         if options["enqueue"]:
             purge_idempotency_keys_task.enqueue()

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
@@ -29,6 +30,13 @@ from doorbraak.accounts.models import (
     Team,
     User,
 )
+from doorbraak.audit.sealing import seal_processing_log
+from doorbraak.breakthroughs.demo import seed_breakthroughs
+from doorbraak.funds.demo import seed_funds
+from doorbraak.home.demo_households import seed_households
+from doorbraak.insights.services import signals_propose
+from doorbraak.outcomes.demo import seed_outcomes
+from doorbraak.tables.demo import seed_tables
 
 MUNICIPALITY = ("Gemeente Demostad", "0999")
 DISTRICTS = ("Ondiep/Pijlsweerd", "Kanaleneiland", "Overvecht", "Zuilen")
@@ -117,7 +125,6 @@ class Command(BaseCommand):
         created = self._seed_households(options["households"])
         if created:
             self.stdout.write(f"Created {created} demo households.")
-        from doorbraak.breakthroughs.demo import seed_breakthroughs
 
         breakthroughs = seed_breakthroughs(
             municipality=Municipality.objects.get(code=MUNICIPALITY[1]),
@@ -125,26 +132,19 @@ class Command(BaseCommand):
         )
         if breakthroughs:
             self.stdout.write(f"Created {breakthroughs} demo breakthroughs.")
-        from doorbraak.tables.demo import seed_tables
 
         meetings = seed_tables(municipality=Municipality.objects.get(code=MUNICIPALITY[1]))
         if meetings:
             self.stdout.write(f"Created {meetings} demo breakthrough-table meetings.")
-        from doorbraak.funds.demo import seed_funds
 
         fund_requests = seed_funds(municipality=Municipality.objects.get(code=MUNICIPALITY[1]))
         if fund_requests:
             self.stdout.write(f"Created {fund_requests} demo fund requests.")
-        from doorbraak.outcomes.demo import seed_outcomes
 
         demostad = Municipality.objects.get(code=MUNICIPALITY[1])
         outcomes = seed_outcomes(municipality=demostad)
         if outcomes:
             self.stdout.write(f"Created {outcomes} demo outcomes.")
-            from django.utils import timezone
-
-            from doorbraak.insights.services import signals_propose
-
             today = timezone.localdate()
             signals = signals_propose(
                 actor=None,
@@ -154,7 +154,6 @@ class Command(BaseCommand):
                 min_count=3,
             )
             self.stdout.write(f"Proposed {len(signals)} demo signals.")
-        from doorbraak.audit.sealing import seal_processing_log
 
         sealed = seal_processing_log()
         self.stdout.write(f"Sealed {sealed.records} processing-log records.")
@@ -224,7 +223,6 @@ class Command(BaseCommand):
 
     def _seed_households(self, count: int) -> int:
         """Synthetic colleagues per team (no password: they never log in) and households."""
-        from doorbraak.home.demo_households import seed_households
 
         municipality = Municipality.objects.get(code=MUNICIPALITY[1])
         fake = Faker("nl_NL")

@@ -13,6 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone, translation
 
+from doorbraak.accounts.models import Municipality
+from doorbraak.insights.patterns import Period
+from doorbraak.insights.services import signals_propose
+
 
 class Command(BaseCommand):
     help = "Propose signals for recurring bottlenecks of the last two complete months."
@@ -21,9 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--min-count", type=int, default=3)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from doorbraak.accounts.models import Municipality
-        from doorbraak.insights.patterns import Period
-        from doorbraak.insights.services import signals_propose
 
         period = Period.bimonthly(timezone.localdate())
         total = 0

@@ -10,6 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from doorbraak.tables.services import follow_up_sweep
+from doorbraak.tables.tasks import follow_up_sweep_task
+
 
 class Command(BaseCommand):
     help = "Remind about overdue follow-up actions and put them on the next agenda."
@@ -18,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="Leave it to the task worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from doorbraak.tables.services import follow_up_sweep
-        from doorbraak.tables.tasks import follow_up_sweep_task
 
         if options["enqueue"]:
             follow_up_sweep_task.enqueue()

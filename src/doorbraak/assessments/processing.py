@@ -1,0 +1,27 @@
+"""The processing log of assessments: the one way the app writes it.
+
+An assessment of the whole household concerns its current members; one of a single
+member concerns that member. Recorded under support of a household, through
+:mod:`doorbraak.households.processing`.
+"""
+
+from __future__ import annotations
+
+from doorbraak.accounts.selectors import AnyUser
+from doorbraak.assessments.models import Assessment
+from doorbraak.audit.models import ProcessingAction
+from doorbraak.households.processing import household_subjects, log_case_support
+
+
+def log_assessment(*, actor: AnyUser, action: ProcessingAction, assessment: Assessment) -> None:
+    """Record that the assessment was made, shown or changed."""
+    household = assessment.household
+    member = assessment.member
+    log_case_support(
+        actor=actor,
+        action=action,
+        object_type="assessments.assessment",
+        object_id=assessment.pk,
+        subjects=[member.pseudonym] if member else household_subjects(household),
+        municipality=household.municipality,
+    )
