@@ -345,7 +345,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     migrations left them.
     """
     yield
-    if _is_transactional(item):
+    # After the last test the session's teardown has already destroyed the test
+    # database: nothing follows that needs the data.
+    if nextitem is not None and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
