@@ -48,8 +48,6 @@ NOT_YET_CONVERTED = {
     "doorbraak.library.views",
     "doorbraak.outcomes.api",
     "doorbraak.outcomes.views",
-    "doorbraak.plans.api",
-    "doorbraak.plans.views",
     "doorbraak.tables.api",
     "doorbraak.tables.views",
     "drf_spectacular.views",
