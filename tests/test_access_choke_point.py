@@ -30,8 +30,6 @@ NOT_YET_CONVERTED = {
     "django.views.i18n",
     "doorbraak.accounts.api",
     "doorbraak.accounts.views",
-    "doorbraak.assessments.api",
-    "doorbraak.assessments.views",
     "doorbraak.audit.views",
     "doorbraak.breakthroughs.api",
     "doorbraak.breakthroughs.partner.views",
