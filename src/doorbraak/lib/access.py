@@ -81,13 +81,18 @@ class Lookup:
     hide_unless: ObjectPolicy | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
-    def resolve(self, request: Any, value: Any) -> Any:
-        """The object, or ``Http404`` when the user may not see it."""
+    def resolve(self, request: Any, value: Any, **options: Any) -> Any:
+        """The object, or ``Http404`` when the user may not see it.
+
+        ``options`` override the selector's arguments, e.g. ``log=False`` to read the
+        object again after a change the service has logged.
+        """
         arguments: dict[str, Any] = {**self.options, self.keyword or self.url_kwarg: value}
         if self.log == "reads":
             arguments["log"] = request.method in ("GET", "HEAD", "OPTIONS")
         elif self.log is not None:
             arguments["log"] = self.log
+        arguments.update(options)
         found = self.selector(user=request.user, **arguments)
         if self.hide_unless is not None and not self.hide_unless(request.user, found):
             raise Http404

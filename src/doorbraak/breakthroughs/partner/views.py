@@ -30,10 +30,14 @@ from doorbraak.breakthroughs.partner.forms import (
     RequestAnswerForm,
     TimeOutAnswerForm,
 )
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 
 PAGE_SIZE = 25
+#: The request or time-out of the URL, 404 for anyone outside the organisation asked;
+#: neither reads household data.
+PARTNER_REQUEST = Lookup("partner_request", partner_selectors.partner_request_get)
+TIME_OUT = Lookup("time_out", partner_selectors.partner_time_out_get)
 
 
 def _time_out_form(time_out: TimeOut, data: Any = None) -> TimeOutAnswerForm:
@@ -42,7 +46,7 @@ def _time_out_form(time_out: TimeOut, data: Any = None) -> TimeOutAnswerForm:
 
 # --- inbox ------------------------------------------------------------------------------------
 @require_GET
-@role_required(policies.can_answer_partner_requests)
+@page(policies.can_answer_partner_requests)
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests to the user's organisations, most urgent deadline first; no household names."""
     form = InboxFilterForm(request.GET if "status" in request.GET else None)
@@ -115,15 +119,16 @@ def _detail_page(
 
 
 @require_GET
-@role_required(policies.can_answer_partner_requests)
+@page(policies.can_answer_partner_requests)
 def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, pk)
 
 
 @require_POST
-@role_required(policies.can_answer_partner_requests)
-def request_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    partner_request = partner_selectors.partner_request_get(user=request.user, pk=pk)
+@page(policies.can_answer_partner_requests, obj=PARTNER_REQUEST)
+def request_answer(
+    request: AuthenticatedHttpRequest, partner_request: PartnerRequest
+) -> HttpResponse:
     form = RequestAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -139,15 +144,14 @@ def request_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your answer has been sent to the neighbourhood team."))
             return redirect("partners:request-detail", pk=partner_request.pk)
     messages.error(request, _("Your answer was not sent. Check the form."))
-    return _detail_page(request, pk, answer_form=form)
+    return _detail_page(request, partner_request.pk, answer_form=form)
 
 
 # --- time-outs --------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-@role_required(policies.can_answer_partner_requests)
-def time_out_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_answer_partner_requests, obj=TIME_OUT)
+def time_out_answer(request: AuthenticatedHttpRequest, time_out: TimeOut) -> HttpResponse:
     """Grant or refuse a time-out; the page shows what should pause, not who it is about."""
-    time_out = partner_selectors.partner_time_out_get(user=request.user, pk=pk)
     form = _time_out_form(time_out, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
@@ -193,7 +197,7 @@ def _related_request(request: AuthenticatedHttpRequest, time_out: TimeOut) -> in
 
 # --- directory --------------------------------------------------------------------------------
 @require_GET
-@role_required(can_view_organisations)
+@page(can_view_organisations)
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per organisation its fixed contact persons, their mandate and how fast they answer."""
     entries = selectors.partner_directory(user=request.user)
