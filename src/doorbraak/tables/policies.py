@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from doorbraak.accounts.models import Organisation, Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships, has_role
-from doorbraak.tables.models import BreakthroughTable, FollowUpAction, Meeting, TableMember
+from doorbraak.tables.models import (
+    AgendaItem,
+    BreakthroughTable,
+    FollowUpAction,
+    Meeting,
+    TableDecision,
+    TableMember,
+)
 
 
 def can_use_tables(user: AnyUser) -> bool:
@@ -14,6 +21,21 @@ def can_use_tables(user: AnyUser) -> bool:
 
 def is_chair(user: AnyUser, table: BreakthroughTable) -> bool:
     return bool(user.is_authenticated and table.chair_id == user.pk)
+
+
+def chairs_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """The chair of the meeting's table."""
+    return is_chair(user, meeting.table)
+
+
+def chairs_meeting_of(user: AnyUser, item: AgendaItem) -> bool:
+    """The chair of the table at whose meeting the agenda item is."""
+    return is_chair(user, item.meeting.table)
+
+
+def chairs_meeting_of_decision(user: AnyUser, decision: TableDecision) -> bool:
+    """The chair of the table that took the decision."""
+    return is_chair(user, decision.item.meeting.table)
 
 
 def member_of(user: AnyUser, table: BreakthroughTable) -> TableMember | None:
