@@ -73,10 +73,6 @@ def drf_validation_error(
     return exceptions.ValidationError(detail)
 
 
-def open_household(request: Request, public_id: uuid.UUID, *, log: bool = True) -> Household:
-    return household_open(user=request.user, public_id=public_id, log=log)
-
-
 #: The household of the URL, 404 outside the user's team; a read record for a GET only.
 HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads")
 ASSESSMENT = Lookup("assessment", selectors.assessment_get)

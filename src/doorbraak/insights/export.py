@@ -44,8 +44,7 @@ from django.db import models
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 
-from doorbraak.accounts.models import Municipality, Role, User
-from doorbraak.accounts.selectors import municipality_ids_of
+from doorbraak.accounts.models import Municipality, User
 from doorbraak.assessments.models import Assessment, Classification
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
@@ -59,6 +58,7 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.funds.models import FundRequest
 from doorbraak.households.models import CloseReason, Household, Member, MemberRole
+from doorbraak.insights import policies
 from doorbraak.insights.aggregates import k_external
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.spreadsheet import csv_text
@@ -271,14 +271,6 @@ def _quarter(value: str) -> str:
 
 def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-# --- access ----------------------------------------------------------------------------------
-def can_export(user: User | AnonymousUser, municipality: Municipality) -> bool:
-    """Only the municipality's own policy analysts may take data out for research."""
-    if not user.is_authenticated:
-        return False
-    return municipality.pk in municipality_ids_of(user, role=Role.POLICY_ANALYST)
 
 
 def columns() -> list[Column]:
@@ -498,7 +490,7 @@ def evaluation_export(
     ``ValidationError`` for an impossible period or k. Writes one ``EXPORT`` record per
     person concerned in the processing log, in the same transaction.
     """
-    if not can_export(actor, municipality):
+    if not policies.can_export(actor, municipality):
         raise PermissionDenied(_("Only policy analysts of the municipality may export data."))
     assert isinstance(actor, User)
     if period_end < period_start:

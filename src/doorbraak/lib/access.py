@@ -160,8 +160,19 @@ def fragment(
 
 
 def public(view: ViewT) -> ViewT:
-    """A view deliberately open without these checks; its docstring says why."""
-    return _mark(view, "public")
+    """A view deliberately open without these checks: the log-in pages, the health checks,
+    ``security.txt``, the language switch. Say why in its docstring, or where the URL is
+    declared for a view of a library (``public(HealthCheckView.as_view(...))``).
+    """
+    if inspect.isclass(view):
+        return _mark(view, "public")
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    # A wrapper, so that marking a library's view (``set_language``) leaves it unchanged.
+    return _mark(wrapper, "public")  # type: ignore[return-value]
 
 
 def api(
@@ -214,8 +225,8 @@ def kind_of(callback: Any) -> Kind | None:
     A class counts only when it is marked itself, not through a marked parent, whose
     checks would not cover the handlers the subclass adds.
     """
+    marked: Kind | None = getattr(callback, MARK, None)
     view_class = getattr(callback, "view_class", None)
-    if inspect.isclass(view_class):
-        kind: Kind | None = vars(view_class).get(MARK)
-        return kind
-    return getattr(callback, MARK, None)
+    if marked is None and inspect.isclass(view_class):
+        marked = vars(view_class).get(MARK)
+    return marked
