@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
@@ -60,6 +60,7 @@ from doorbraak.funds.models import FundRequest
 from doorbraak.households.models import CloseReason, Household, Member, MemberRole
 from doorbraak.insights import policies
 from doorbraak.insights.aggregates import k_external
+from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.outcomes.models import Outcome, OutcomeType
@@ -486,12 +487,12 @@ def evaluation_export(
 ) -> ExportResult:
     """The pseudonymised evaluation dataset of ``municipality`` for the period.
 
-    Raises ``PermissionDenied`` unless ``actor`` is a policy analyst of the municipality,
+    Raises ``Refused`` unless ``actor`` is a policy analyst of the municipality,
     ``ValidationError`` for an impossible period or k. Writes one ``EXPORT`` record per
     person concerned in the processing log, in the same transaction.
     """
     if not policies.can_export(actor, municipality):
-        raise PermissionDenied(_("Only policy analysts of the municipality may export data."))
+        raise Refused(_("Only policy analysts of the municipality may export data."))
     assert isinstance(actor, User)
     if period_end < period_start:
         raise ValidationError(_("The end of the period lies before its start."), code="period")

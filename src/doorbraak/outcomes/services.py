@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from doorbraak.catalogue.models import CostItem
+from doorbraak.lib.access import Refused
 
 
 def _outcome_log(actor: Any, outcome: Any, action: Any) -> None:
@@ -54,7 +55,7 @@ def outcome_record(
     from doorbraak.outcomes.valuation import value_outcome
 
     if not works_on(actor, household):
-        raise PermissionDenied
+        raise Refused
     errors: dict[str, str] = {}
     if outcome_type not in OutcomeType.values:
         errors["outcome_type"] = _("Choose what was prevented or achieved.")
@@ -152,7 +153,7 @@ def outcome_withdraw(*, actor: Any, outcome: Any, reason: str) -> Any:
     from doorbraak.breakthroughs.policies import works_on
 
     if not works_on(actor, outcome.household):
-        raise PermissionDenied
+        raise Refused
     if outcome.withdrawn_at is not None:
         raise ValidationError(_("This outcome was withdrawn already."))
     reason = (reason or "").strip()
