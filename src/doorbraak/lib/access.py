@@ -67,9 +67,9 @@ class Lookup:
 
     ``name`` is the keyword the view receives it as, ``url_kwarg`` the URL argument it
     replaces, ``keyword`` the selector's keyword for it (the URL argument's name when empty).
-    ``log`` is passed to selectors that write a read record: ``"reads"`` writes one for
-    every request but a POST (the change itself is logged by the service); ``None`` keeps
-    the selector's default. ``hide_unless(user, obj)`` answers 404 when it does not hold
+    ``log`` is passed to selectors that write a read record: ``"reads"`` writes one for a
+    GET (or HEAD) and not for a POST, PUT, PATCH or DELETE, whose change the service logs;
+    ``None`` keeps the selector's default. ``hide_unless(user, obj)`` answers 404 when it does not hold
     (a relation that makes the object invisible); ``options`` are passed as they are.
     """
 
