@@ -35,6 +35,7 @@ from doorbraak.breakthroughs.models import (
     TimeOut,
 )
 from doorbraak.breakthroughs.partner import selectors as partner_selectors
+from doorbraak.breakthroughs.selectors import PartnerView
 from doorbraak.breakthroughs.serializers import (
     BottleneckInputSerializer,
     BottleneckSerializer,
@@ -82,6 +83,7 @@ BOTTLENECK = Lookup("bottleneck", selectors.bottleneck_get, log="reads")
 HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads")
 TIME_OUT = Lookup("time_out", partner_selectors.partner_time_out_get)
 PARTNER_REQUEST = Lookup("partner_request", partner_selectors.partner_request_get)
+SHARED_VIEW = Lookup("view", selectors.partner_request_open)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -598,8 +600,7 @@ class PartnerInboxView(generics.GenericAPIView[PartnerRequest]):
         return self.get_paginated_response(_many(PartnerInboxSerializer, page))
 
 
-def _partner_detail(request: Request, pk: int) -> Any:
-    view = selectors.partner_request_open(user=request.user, pk=pk)
+def _partner_detail(request: Request, view: PartnerView) -> Any:
     breakthrough = (
         selectors.partner_breakthrough(user=request.user, request=view.request)
         if view.shared
@@ -612,17 +613,17 @@ def _partner_detail(request: Request, pk: int) -> Any:
     )
 
 
-@api(policies.can_answer_partner_requests)
+@api(policies.can_answer_partner_requests, obj=SHARED_VIEW)
 class PartnerRequestDetailView(APIView):
     @extend_schema(
         tags=PARTNER_TAGS,
         operation_id="partner_requests_retrieve",
         responses=PartnerRequestDetailSerializer,
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, view: PartnerView) -> Response:
         """One request to your organisation (404 for other organisations). The household's
         data only while sharing is allowed; every such read is logged."""
-        return Response(_partner_detail(request, pk))
+        return Response(_partner_detail(request, view))
 
 
 @api(policies.can_answer_partner_requests, obj=PARTNER_REQUEST)
@@ -644,7 +645,7 @@ class PartnerRequestAnswerView(APIView):
                 status=data["status"],
                 answer=data["answer"],
             )
-        return Response(_partner_detail(request, partner_request.pk))
+        return Response(_partner_detail(request, SHARED_VIEW.resolve(request, partner_request.pk)))
 
 
 @api(policies.can_answer_partner_requests, obj=TIME_OUT)

@@ -30,6 +30,7 @@ from doorbraak.breakthroughs.partner.forms import (
     RequestAnswerForm,
     TimeOutAnswerForm,
 )
+from doorbraak.breakthroughs.selectors import PartnerView
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 
@@ -38,6 +39,9 @@ PAGE_SIZE = 25
 #: neither reads household data.
 PARTNER_REQUEST = Lookup("partner_request", partner_selectors.partner_request_get)
 TIME_OUT = Lookup("time_out", partner_selectors.partner_time_out_get)
+#: The request as its contact person sees it: the household's data only while sharing is
+#: allowed, and every such read in the processing log.
+SHARED_VIEW = Lookup("view", selectors.partner_request_open)
 
 
 def _time_out_form(time_out: TimeOut, data: Any = None) -> TimeOutAnswerForm:
@@ -80,12 +84,11 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- one request ------------------------------------------------------------------------------
 def _detail_page(
     request: AuthenticatedHttpRequest,
-    pk: int,
+    view: PartnerView,
     *,
     answer_form: RequestAnswerForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    view = selectors.partner_request_open(user=request.user, pk=pk)
     partner_request = view.request
     context: dict[str, Any] = {
         "view": view,
@@ -119,9 +122,9 @@ def _detail_page(
 
 
 @require_GET
-@page(policies.can_answer_partner_requests)
-def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, pk)
+@page(policies.can_answer_partner_requests, obj=SHARED_VIEW)
+def request_detail(request: AuthenticatedHttpRequest, view: PartnerView) -> HttpResponse:
+    return _detail_page(request, view)
 
 
 @require_POST
@@ -144,7 +147,7 @@ def request_answer(
             messages.success(request, _("Your answer has been sent to the neighbourhood team."))
             return redirect("partners:request-detail", pk=partner_request.pk)
     messages.error(request, _("Your answer was not sent. Check the form."))
-    return _detail_page(request, partner_request.pk, answer_form=form)
+    return _detail_page(request, SHARED_VIEW.resolve(request, partner_request.pk), answer_form=form)
 
 
 # --- time-outs --------------------------------------------------------------------------------
