@@ -484,7 +484,20 @@ class BreakthroughPartnerRequestView(APIView):
         return Response(TeamPartnerRequestSerializer(sent).data, status=status.HTTP_201_CREATED)
 
 
-@api(policies.can_work_on_breakthroughs)
+def _team_request(*, user: AnyUser, pk: int) -> PartnerRequest:
+    """A request to a partner about a breakthrough the user may see (404 otherwise)."""
+    return get_object_or_404(
+        PartnerRequest.objects.filter(
+            breakthrough__in=Breakthrough.objects.visible_to(user)
+        ).select_related("breakthrough__household__municipality", "breakthrough__household__team"),
+        pk=pk,
+    )
+
+
+TEAM_REQUEST = Lookup("partner_request", _team_request)
+
+
+@api(policies.can_work_on_breakthroughs, obj=TEAM_REQUEST)
 class PartnerRequestClarifyView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -492,24 +505,16 @@ class PartnerRequestClarifyView(APIView):
         request=ClarifySerializer,
         responses=TeamPartnerRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, partner_request: PartnerRequest) -> Response:
         """Give the information the contact person asked for; the request is open again."""
-        found = get_object_or_404(
-            PartnerRequest.objects.filter(
-                breakthrough__in=Breakthrough.objects.visible_to(request.user)
-            ).select_related(
-                "breakthrough__household__municipality", "breakthrough__household__team"
-            ),
-            pk=pk,
-        )
         data = _valid(ClarifySerializer, request.data)
         with _service():
             services.partner_request_clarify(
-                actor=_user(request), request=found, information=data["information"]
+                actor=_user(request), request=partner_request, information=data["information"]
             )
         found = PartnerRequest.objects.select_related(
             "organisation", "asked_by", "answered_by"
-        ).get(pk=pk)
+        ).get(pk=partner_request.pk)
         return Response(TeamPartnerRequestSerializer(found).data)
 
 

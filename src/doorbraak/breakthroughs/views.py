@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from doorbraak.accounts.selectors import organisation_list
+from doorbraak.accounts.selectors import AnyUser, organisation_list
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.forms import (
@@ -72,6 +72,21 @@ BOTTLENECK = Lookup(
 HOUSEHOLD = Lookup(
     "household", household_open, "public_id", log="reads", hide_unless=policies.works_on
 )
+
+
+def _team_request(*, user: AnyUser, pk: int) -> PartnerRequest:
+    """A request to a partner about a breakthrough the user may see (404 otherwise)."""
+    found = (
+        PartnerRequest.objects.filter(pk=pk, breakthrough__in=Breakthrough.objects.visible_to(user))
+        .only("pk", "breakthrough_id")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+TEAM_REQUEST = Lookup("partner_request", _team_request, "request_pk", keyword="pk")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -687,18 +702,11 @@ def _override_explanation(request: AuthenticatedHttpRequest, breakthrough: Break
 
 
 @require_POST
-@page(policies.can_work_on_breakthroughs)
-def request_clarify(request: AuthenticatedHttpRequest, request_pk: int) -> HttpResponse:
-    partner_request = (
-        PartnerRequest.objects.filter(
-            pk=request_pk,
-            breakthrough__in=Breakthrough.objects.visible_to(request.user),
-        )
-        .only("pk", "breakthrough_id")
-        .first()
-    )
-    if partner_request is None:
-        raise Http404
+@page(policies.can_work_on_breakthroughs, obj=TEAM_REQUEST)
+def request_clarify(
+    request: AuthenticatedHttpRequest, partner_request: PartnerRequest
+) -> HttpResponse:
+    request_pk = partner_request.pk
     breakthrough = _reread(request, partner_request.breakthrough_id)
     form = ClarifyForm(request.POST, auto_id=f"id_clarify{request_pk}_%s")
     if form.is_valid():
