@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doorbraak.accounts.models import Organisation, Role
+from doorbraak.accounts.models import Membership, Organisation, Role, Team, User
 from doorbraak.accounts.selectors import AnyUser, active_memberships, has_role
 from doorbraak.tables.models import (
     AgendaItem,
@@ -75,4 +75,20 @@ def can_complete_follow_up(user: AnyUser, action: FollowUpAction) -> bool:
         and m.organisation_id == action.organisation_id
         and m.municipality_id == action.table.municipality_id
         for m in active_memberships(user)
+    )
+
+
+def can_represent(user: User, organisation_id: int, municipality_id: int) -> bool:
+    """Who may sit at a table for the organisation: a partner contact of it here, or someone
+    of an organisation that has a neighbourhood team here."""
+    memberships = Membership.objects.active().filter(
+        user=user, organisation_id=organisation_id, municipality_id=municipality_id
+    )
+    if memberships.filter(role=Role.PARTNER_CONTACT).exists():
+        return True
+    return (
+        memberships.exists()
+        and Team.objects.filter(
+            organisation_id=organisation_id, municipality_id=municipality_id
+        ).exists()
     )
