@@ -164,3 +164,11 @@ def test_it_marks_a_page_and_a_fragment_through_other_decorators(kind: str) -> N
         return None
 
     assert access.kind_of(view) == kind
+
+
+def test_it_tells_an_admin_view_behind_the_admin_site_from_one_that_is_not() -> None:
+    from django.contrib import admin
+
+    assert _admin_wrapped(admin_site.admin_view(_plain_view))
+    assert not _admin_wrapped(_plain_view)
+    assert not _admin_wrapped(admin.AdminSite(name="other").admin_view(_plain_view))
