@@ -121,7 +121,9 @@ def test_the_address_is_shown_with_consent_for_the_own_organisation_until_withdr
     assert household_a.street in api["agenda"][0]["case"]["address"]
 
     household_services.consent_withdraw(actor=cast.alice, consent=consent, note="Ingetrokken")
-    assert consent.household.consents.get(pk=consent.pk).withdrawn_at <= timezone.now()
+    withdrawn_at = consent.household.consents.get(pk=consent.pk).withdrawn_at
+    assert withdrawn_at is not None
+    assert withdrawn_at <= timezone.now()
     page = meeting_page(dave, meeting)
     assert household_a.street not in page
     assert household_a.name not in page

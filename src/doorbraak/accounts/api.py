@@ -12,8 +12,14 @@ from rest_framework.views import APIView
 from doorbraak.accounts import selectors
 from doorbraak.accounts.models import Organisation, Team
 from doorbraak.accounts.serializers import MeSerializer, OrganisationSerializer, TeamSerializer
+from doorbraak.lib.access import Lookup, api
+
+#: The organisation or team of the URL, 404 outside the user's municipalities.
+ORGANISATION = Lookup("organisation", selectors.organisation_get)
+TEAM = Lookup("team", selectors.team_get)
 
 
+@api()
 class MeView(APIView):
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve", tags=["accounts"])
     def get(self, request: Request) -> Response:
@@ -30,6 +36,7 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
+@api()
 @extend_schema(tags=["accounts"])
 class OrganisationListView(generics.ListAPIView[Organisation]):
     """Organisations the user may see: national ones and those of their municipalities."""
@@ -40,14 +47,16 @@ class OrganisationListView(generics.ListAPIView[Organisation]):
         return selectors.organisation_list(user=self.request.user)
 
 
+@api(obj=ORGANISATION)
 @extend_schema(tags=["accounts"])
-class OrganisationDetailView(generics.RetrieveAPIView[Organisation]):
+class OrganisationDetailView(generics.GenericAPIView[Organisation]):
     serializer_class = OrganisationSerializer
 
-    def get_object(self) -> Organisation:
-        return selectors.organisation_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get(self, request: Request, organisation: Organisation) -> Response:
+        return Response(self.get_serializer(organisation).data)
 
 
+@api()
 @extend_schema(tags=["accounts"])
 class TeamListView(generics.ListAPIView[Team]):
     """The user's own teams (and, for administrators, the teams of their municipalities)."""
@@ -58,9 +67,10 @@ class TeamListView(generics.ListAPIView[Team]):
         return selectors.team_list(user=self.request.user)
 
 
+@api(obj=TEAM)
 @extend_schema(tags=["accounts"])
-class TeamDetailView(generics.RetrieveAPIView[Team]):
+class TeamDetailView(generics.GenericAPIView[Team]):
     serializer_class = TeamSerializer
 
-    def get_object(self) -> Team:
-        return selectors.team_get(user=self.request.user, pk=self.kwargs["pk"])
+    def get(self, request: Request, team: Team) -> Response:
+        return Response(self.get_serializer(team).data)

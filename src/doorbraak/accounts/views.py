@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -25,13 +24,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.accounts import selectors, services
 from doorbraak.accounts.forms import LoginForm, TokenForm
+from doorbraak.accounts.models import Organisation, Team
 from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page, public
 from doorbraak.lib.otp import is_verified
 from doorbraak.lib.qrcode import qr_data_uri
 
 _NEXT_SESSION_KEY = "doorbraak_next"
+#: The organisation or team of the URL, 404 outside the user's municipalities.
+ORGANISATION = Lookup("organisation", selectors.organisation_get)
+TEAM = Lookup("team", selectors.team_get)
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -59,11 +62,12 @@ def _finish_login(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+@public
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Step one of two: user name and password."""
+    """Step one of two: user name and password (public: the way in)."""
     if request.user.is_authenticated:
         if is_verified(request.user):
             return redirect(settings.LOGIN_REDIRECT_URL)
@@ -99,7 +103,7 @@ def _lockout_response(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("token")
 @csrf_protect
 @never_cache
-@login_required
+@page()
 def verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step two of two: the code from the authenticator app."""
     if is_verified(request.user):
@@ -138,7 +142,7 @@ def verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @sensitive_post_parameters("token")
 @csrf_protect
 @never_cache
-@login_required
+@page()
 def setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """First log-in: link an authenticator app by scanning a QR code."""
     user = request.user
@@ -170,8 +174,10 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+@public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """Log out whoever sends it (public: a session that already ended may press it too)."""
     auth_logout(request)
     messages.info(request, _("You are logged out."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
@@ -193,7 +199,7 @@ def lockout(
     )
 
 
-@login_required
+@page()
 @require_GET
 def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
@@ -207,7 +213,7 @@ def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(can_view_organisations)
+@page(can_view_organisations)
 @require_GET
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
@@ -217,10 +223,11 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(can_view_organisations)
+@page(can_view_organisations, obj=ORGANISATION)
 @require_GET
-def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.organisation_get(user=request.user, pk=pk)
+def organisation_detail(
+    request: AuthenticatedHttpRequest, organisation: Organisation
+) -> HttpResponse:
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -231,7 +238,7 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     )
 
 
-@login_required
+@page()
 @require_GET
 def my_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shortcut to the user's own team (the first, if they work in more than one)."""
@@ -246,16 +253,17 @@ def my_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/team_list.html", {"teams": teams})
 
 
-@login_required
+@page(obj=TEAM)
 @require_GET
-def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    team = selectors.team_get(user=request.user, pk=pk)
+def team_detail(request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
     return render(request, "accounts/team_detail.html", {"team": team})
 
 
+@public
 @require_GET
 def security_txt(request: HttpRequest) -> HttpResponse:
-    """RFC 9116: where to report a vulnerability. Expires is always within a year."""
+    """RFC 9116: where to report a vulnerability (public, by the RFC). Expires is always
+    within a year."""
     expires = (timezone.now() + datetime.timedelta(days=180)).replace(microsecond=0)
     base = f"{request.scheme}://{request.get_host()}"
     lines = [

@@ -34,6 +34,7 @@ from doorbraak.assessments.serializers import (
 )
 from doorbraak.households.models import Household, Member
 from doorbraak.households.selectors import household_open
+from doorbraak.lib.access import Lookup, api
 from doorbraak.lib.api import camel_case
 
 TAGS = ["assessments"]
@@ -69,8 +70,9 @@ def drf_validation_error(
     return exceptions.ValidationError(detail)
 
 
-def open_household(request: Request, public_id: uuid.UUID, *, log: bool = True) -> Household:
-    return household_open(user=request.user, public_id=public_id, log=log)
+#: The household of the URL, 404 outside the user's team; a read record for a GET only.
+HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads")
+ASSESSMENT = Lookup("assessment", selectors.assessment_get, log="reads")
 
 
 def _member_of(household: Household, public_id: uuid.UUID | str | None) -> Member | None:
@@ -84,6 +86,7 @@ def _member_of(household: Household, public_id: uuid.UUID | str | None) -> Membe
 # --- the catalogue -------------------------------------------------------------------------------
 
 
+@api()
 @extend_schema_view(get=extend_schema(tags=TAGS, operation_id="lifedomains_list"))
 class LifeDomainListView(generics.ListAPIView[LifeDomain]):
     """The life domains of the user's municipality, with what each score 1–5 means."""
@@ -101,6 +104,7 @@ class LifeDomainListView(generics.ListAPIView[LifeDomain]):
 # --- assessments ---------------------------------------------------------------------------------
 
 
+@api(obj=HOUSEHOLD)
 class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
     serializer_class = AssessmentSerializer
 
@@ -110,9 +114,8 @@ class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
         parameters=[HOUSEHOLD_PARAMETER, MEMBER_PARAMETER],
         responses=AssessmentSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """The household's assessments, newest first (all members unless ``member`` is given)."""
-        household = open_household(request, public_id)
         assessments = (
             Assessment.objects.filter(household=household)
             .select_related("household", "member", "assessed_by")
@@ -138,10 +141,9 @@ class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
         request=AssessmentCreateSerializer,
         responses={201: AssessmentSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Record an assessment: every domain of the catalogue scored 1–5; returns the
         classification (green, orange or red)."""
-        household = open_household(request, public_id, log=False)
         serializer = AssessmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -187,20 +189,21 @@ def _scores_error(error: DjangoValidationError, rename: dict[str, str]) -> excep
     return drf_validation_error(error, rename)
 
 
-@extend_schema_view(get=extend_schema(tags=TAGS, operation_id="assessments_retrieve"))
-class AssessmentDetailView(generics.RetrieveAPIView[Assessment]):
+@api(obj=ASSESSMENT)
+class AssessmentDetailView(generics.GenericAPIView[Assessment]):
     """One assessment with its scores (404 outside the user's team)."""
 
     serializer_class = AssessmentSerializer
 
-    def get_object(self) -> Assessment:
-        assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
-        return assessment
+    @extend_schema(tags=TAGS, operation_id="assessments_retrieve")
+    def get(self, request: Request, assessment: Assessment) -> Response:
+        return Response(self.get_serializer(assessment).data)
 
 
 # --- history and follow-ups ----------------------------------------------------------------------
 
 
+@api(obj=HOUSEHOLD)
 class DomainHistoryView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -208,10 +211,9 @@ class DomainHistoryView(APIView):
         parameters=[HOUSEHOLD_PARAMETER, MEMBER_PARAMETER],
         responses=DomainHistorySerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """Per life domain the scores over time, oldest first (the household as a whole
         unless ``member`` is given). One entry per domain, so not paginated."""
-        household = open_household(request, public_id)
         member_id = request.query_params.get("member")
         member = _member_of(household, member_id) if member_id else None
         if member_id and member is None:
@@ -223,16 +225,18 @@ class DomainHistoryView(APIView):
         return Response(data)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        tags=TAGS, operation_id="household_follow_ups_list", parameters=[HOUSEHOLD_PARAMETER]
-    )
-)
-class FollowUpListView(generics.ListAPIView[FollowUp]):
+@api(obj=HOUSEHOLD)
+class FollowUpListView(generics.GenericAPIView[FollowUp]):
     """Follow-up assessments planned 3, 6 and 12 months after closing."""
 
     serializer_class = FollowUpSerializer
 
-    def get_queryset(self) -> QuerySet[FollowUp]:
-        household = open_household(self.request, self.kwargs["public_id"])
-        return selectors.follow_ups_of(household=household)
+    @extend_schema(
+        tags=TAGS,
+        operation_id="household_follow_ups_list",
+        parameters=[HOUSEHOLD_PARAMETER],
+        responses=FollowUpSerializer(many=True),
+    )
+    def get(self, request: Request, household: Household) -> Response:
+        page = self.paginate_queryset(selectors.follow_ups_of(household=household))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -9,12 +9,10 @@ team, read written to the processing log); one assessment through
 from __future__ import annotations
 
 import datetime
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -31,9 +29,10 @@ from doorbraak.assessments.models import (
     Classification,
     FollowUpStatus,
 )
-from doorbraak.households import policies
+from doorbraak.assessments.policies import can_record_assessment
 from doorbraak.households.models import Household, HouseholdStatus, Member
 from doorbraak.households.selectors import household_open
+from doorbraak.lib.access import Lookup, page
 
 _BADGE = {
     Classification.GREEN: "db-badge--ok",
@@ -48,6 +47,11 @@ _PLOT_W = _WIDTH - _LEFT - _RIGHT
 _PLOT_H = _HEIGHT - _TOP - _BOTTOM
 
 
+#: The household of the URL, 404 outside the user's team; a read record except on a POST.
+HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads")
+ASSESSMENT = Lookup("assessment", selectors.assessment_get, log="reads")
+
+
 # --- helpers ----------------------------------------------------------------------------------
 def _badge(classification: str) -> dict[str, str]:
     value = Classification(classification)
@@ -59,15 +63,6 @@ def _kinds(household: Household) -> list[AssessmentKind]:
     if household.status == HouseholdStatus.ACTIVE:
         return [AssessmentKind.INTAKE, AssessmentKind.REVIEW]
     return [AssessmentKind.FOLLOW_UP]
-
-
-def _can_record(request: AuthenticatedHttpRequest, household: Household) -> bool:
-    """Editable households; a closed one only for its follow-up assessments."""
-    if policies.can_edit_household(request.user, household):
-        return True
-    return household.status == HouseholdStatus.CLOSED and policies.can_work_on_households(
-        request.user
-    )
 
 
 def _current_members(household: Household) -> list[Member]:
@@ -181,10 +176,9 @@ def _chart(history: selectors.DomainHistory, threshold: int) -> Chart:
 
 # --- pages ------------------------------------------------------------------------------------
 @require_GET
-@login_required
-def assessment_overview(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+@page(obj=HOUSEHOLD)
+def assessment_overview(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     """All assessments of the household, planned follow-ups and the history per domain."""
-    household = household_open(user=request.user, public_id=public_id)
     members = list(household.members.all())
     # Every subject's assessments (the household as a whole and each member), newest first.
     assessments = list(
@@ -205,7 +199,7 @@ def assessment_overview(request: AuthenticatedHttpRequest, public_id: uuid.UUID)
     follow_ups = list(selectors.follow_ups_of(household=household))
     context = {
         "household": household,
-        "can_record": _can_record(request, household),
+        "can_record": can_record_assessment(request.user, household),
         "rows": [{"assessment": a, "badge": _badge(a.classification)} for a in assessments],
         "follow_ups": follow_ups,
         "open_follow_up": FollowUpStatus.SCHEDULED,
@@ -217,11 +211,10 @@ def assessment_overview(request: AuthenticatedHttpRequest, public_id: uuid.UUID)
     return render(request, "assessments/overview.html", context)
 
 
-@login_required
-def assessment_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+@page(obj=HOUSEHOLD)
+def assessment_create(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     """Score every domain of the municipality's catalogue; the service classifies."""
-    household = household_open(user=request.user, public_id=public_id, log=request.method != "POST")
-    if not _can_record(request, household):
+    if not can_record_assessment(request.user, household):
         messages.error(request, _("This household is closed; reopen it before making changes."))
         return _overview(household)
     domains = services.domains_for(household.municipality)
@@ -270,10 +263,9 @@ def assessment_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
 
 
 @require_GET
-@login_required
-def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(obj=ASSESSMENT)
+def assessment_detail(request: AuthenticatedHttpRequest, assessment: Assessment) -> HttpResponse:
     """One assessment: every domain's score and level text, the self score, the outcome."""
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
     household = assessment.household
     threshold = services.rule_for(household.municipality).problem_threshold
     scores = [

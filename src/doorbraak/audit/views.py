@@ -13,12 +13,12 @@ from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.policies import can_view_processing_log
 from doorbraak.audit.selectors import processing_log_search, seal_status
 from doorbraak.audit.services import processing_log_read
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import page
 
 PAGE_SIZE = 50
 
 
-@role_required(can_view_processing_log)
+@page(can_view_processing_log)
 def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The privacy officer's view on the log, filtered by person, user, period, action."""
     form = ProcessingLogFilterForm(request.GET or None)

@@ -8,7 +8,6 @@ with ``invalidParams`` and changes nothing. Money is in integer cents; no BSN an
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,16 +24,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doorbraak.accounts.models import Organisation, Role, User
-from doorbraak.accounts.selectors import municipality_ids_of, organisation_list
-from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
+from doorbraak.accounts.selectors import AnyUser, municipality_ids_of, organisation_list
+from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error
 from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     EscalationLevel,
     PartnerRequest,
+    TimeOut,
 )
 from doorbraak.breakthroughs.partner import selectors as partner_selectors
+from doorbraak.breakthroughs.selectors import PartnerView
 from doorbraak.breakthroughs.serializers import (
     BottleneckInputSerializer,
     BottleneckSerializer,
@@ -64,7 +65,9 @@ from doorbraak.breakthroughs.serializers import (
     TimeOutSerializer,
     partner_request_data,
 )
-from doorbraak.lib.api import IsVerifiedUser
+from doorbraak.households.models import Household
+from doorbraak.households.selectors import household_open
+from doorbraak.lib.access import Lookup, api
 from doorbraak.library import selectors as library_selectors
 from doorbraak.library.models import Regulation
 
@@ -73,52 +76,14 @@ PARTNER_TAGS = ["partners"]
 LIBRARY_TAGS = ["library"]
 
 
-# --- permissions -------------------------------------------------------------------------------
-class CanWorkOnBreakthroughs(IsVerifiedUser):
-    """Professionals and team leads of a neighbourhood team."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_work_on_breakthroughs(
-            request.user
-        )
-
-
-class CanAnswerPartnerRequests(IsVerifiedUser):
-    """Fixed contact persons of partner organisations."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_answer_partner_requests(
-            request.user
-        )
-
-
-class CanViewTableQueue(IsVerifiedUser):
-    """Chairs of a breakthrough table."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_view_table_queue(request.user)
-
-
-class CanDecide(IsVerifiedUser):
-    """The household's team (own mandate) or a table chair (levels 3 and 4)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return super().has_permission(request, view) and (
-            policies.can_work_on_breakthroughs(user) or policies.can_view_table_queue(user)
-        )
-
-
-class CanUseDirectory(IsVerifiedUser):
-    """Teams, table chairs and contact persons: who to call at which organisation."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return super().has_permission(request, view) and (
-            policies.can_work_on_breakthroughs(user)
-            or policies.can_view_table_queue(user)
-            or policies.can_answer_partner_requests(user)
-        )
+#: The objects of the URLs, 404 outside the user's scope; a read record for a GET only
+#: (the services log every change).
+BREAKTHROUGH = Lookup("breakthrough", selectors.breakthrough_get, log="reads")
+BOTTLENECK = Lookup("bottleneck", selectors.bottleneck_get, log="reads")
+HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads")
+TIME_OUT = Lookup("time_out", partner_selectors.partner_time_out_get)
+PARTNER_REQUEST = Lookup("partner_request", partner_selectors.partner_request_get)
+SHARED_VIEW = Lookup("view", selectors.partner_request_open)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -154,13 +119,12 @@ def _invalid(field: str, message: str) -> exceptions.ValidationError:
     return exceptions.ValidationError({field: [message]})
 
 
-def _breakthrough(request: Request, pk: int, *, log: bool = False) -> Breakthrough:
-    return selectors.breakthrough_get(user=request.user, pk=pk, log=log)
-
-
-def _detail(request: Request, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
+def _detail(
+    request: Request, breakthrough: Breakthrough, *, code: int = status.HTTP_200_OK
+) -> Response:
     """The breakthrough after a change; the service has already logged the processing."""
-    return Response(BreakthroughSerializer(_breakthrough(request, pk)).data, status=code)
+    fresh = selectors.breakthrough_get(user=request.user, pk=breakthrough.pk, log=False)
+    return Response(BreakthroughSerializer(fresh).data, status=code)
 
 
 def _organisation(request: Request, pk: int) -> Organisation:
@@ -199,9 +163,9 @@ def _bottleneck_data(bottleneck: Bottleneck) -> Any:
 
 
 # --- bottlenecks -------------------------------------------------------------------------------
+@api(policies.can_work_on_breakthroughs, obj=HOUSEHOLD)
 class HouseholdBottleneckListView(generics.GenericAPIView[Bottleneck]):
     serializer_class = BottleneckSerializer
-    permission_classes = [CanWorkOnBreakthroughs]
 
     @extend_schema(
         tags=TAGS,
@@ -209,9 +173,8 @@ class HouseholdBottleneckListView(generics.GenericAPIView[Bottleneck]):
         parameters=[HOUSEHOLD_PARAMETER],
         responses=BottleneckSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """The household's bottlenecks with their breakthroughs, newest first."""
-        household = open_household(request, public_id)
         bottlenecks = selectors.bottlenecks_of(household=household)
         page = self.paginate_queryset(bottlenecks) or []
         for found in page:
@@ -225,9 +188,8 @@ class HouseholdBottleneckListView(generics.GenericAPIView[Bottleneck]):
         request=BottleneckInputSerializer,
         responses={201: BottleneckSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Register where rules or practices clash for this household."""
-        household = open_household(request, public_id, log=False)
         data = _valid(BottleneckInputSerializer, request.data)
         regulations, organisations = _bottleneck_relations(request, data)
         with _service():
@@ -245,13 +207,11 @@ class HouseholdBottleneckListView(generics.GenericAPIView[Bottleneck]):
         return Response(_bottleneck_data(bottleneck), status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
 class BottleneckDetailView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(tags=TAGS, operation_id="bottlenecks_retrieve", responses=BottleneckSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, bottleneck: Bottleneck) -> Response:
         """One bottleneck (404 outside the household's team)."""
-        bottleneck = selectors.bottleneck_get(user=request.user, pk=pk)
         return Response(_bottleneck_data(bottleneck))
 
     @extend_schema(
@@ -260,9 +220,8 @@ class BottleneckDetailView(APIView):
         request=BottleneckInputSerializer,
         responses=BottleneckSerializer,
     )
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: Request, bottleneck: Bottleneck) -> Response:
         """Change the bottleneck (every field; lists replace the current ones)."""
-        bottleneck = selectors.bottleneck_get(user=request.user, pk=pk, log=False)
         data = _valid(BottleneckInputSerializer, request.data)
         regulations, organisations = _bottleneck_relations(request, data)
         with _service():
@@ -280,18 +239,16 @@ class BottleneckDetailView(APIView):
         return Response(_bottleneck_data(bottleneck))
 
 
+@api(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
 class BottleneckBreakthroughCreateView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="bottlenecks_breakthroughs_create",
         request=BreakthroughStartSerializer,
         responses={201: BreakthroughSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, bottleneck: Bottleneck) -> Response:
         """Start a draft proposal for the exception that unblocks the bottleneck."""
-        bottleneck = selectors.bottleneck_get(user=request.user, pk=pk, log=False)
         data = _valid(BreakthroughStartSerializer, request.data)
         with _service():
             breakthrough = services.breakthrough_start(
@@ -300,13 +257,13 @@ class BottleneckBreakthroughCreateView(APIView):
                 title=data["title"],
                 proposal=data["proposal"],
             )
-        return _detail(request, breakthrough.pk, code=status.HTTP_201_CREATED)
+        return _detail(request, breakthrough, code=status.HTTP_201_CREATED)
 
 
 # --- breakthroughs -----------------------------------------------------------------------------
+@api(policies.can_work_on_breakthroughs)
 class BreakthroughListView(generics.GenericAPIView[Breakthrough]):
     serializer_class = BreakthroughListSerializer
-    permission_classes = [CanWorkOnBreakthroughs]
 
     @extend_schema(
         tags=TAGS,
@@ -325,15 +282,13 @@ class BreakthroughListView(generics.GenericAPIView[Breakthrough]):
         return self.get_paginated_response(_many(BreakthroughListSerializer, page))
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughDetailView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS, operation_id="breakthroughs_retrieve", responses=BreakthroughSerializer
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, breakthrough: Breakthrough) -> Response:
         """The breakthrough with its value triangle, return, route, requests and decisions."""
-        breakthrough = _breakthrough(request, pk, log=True)
         return Response(BreakthroughSerializer(breakthrough).data)
 
     @extend_schema(
@@ -342,9 +297,8 @@ class BreakthroughDetailView(APIView):
         request=BreakthroughUpdateSerializer,
         responses=BreakthroughSerializer,
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Change the draft's proposal and value triangle; fields left out keep their value."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(BreakthroughUpdateSerializer, request.data)
         regulation = breakthrough.regulation
         if "regulation" in data:
@@ -376,21 +330,19 @@ class BreakthroughDetailView(APIView):
                     "householdCommitment", breakthrough.household_commitment
                 ),
             )
-        return _detail(request, pk)
+        return _detail(request, breakthrough)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class ScenarioLineCreateView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_lines_create",
         request=ScenarioLineInputSerializer,
         responses={201: ScenarioLineSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Add cost item × quantity × probability to the status quo or breakthrough scenario."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(ScenarioLineInputSerializer, request.data)
         cost_item = (
             selectors.cost_item_choices(user=request.user, household=breakthrough.household)
@@ -415,13 +367,11 @@ class ScenarioLineCreateView(APIView):
         return Response(ScenarioLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class ScenarioLineDeleteView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(tags=TAGS, operation_id="breakthroughs_lines_destroy", responses={204: None})
-    def delete(self, request: Request, pk: int, line_pk: int) -> Response:
+    def delete(self, request: Request, breakthrough: Breakthrough, line_pk: int) -> Response:
         """Remove a line from a draft's calculation."""
-        breakthrough = _breakthrough(request, pk)
         line = next((x for x in breakthrough.scenario_lines.all() if x.pk == line_pk), None)
         if line is None:
             raise Http404
@@ -431,29 +381,26 @@ class ScenarioLineDeleteView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughSubmitView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_submit",
         request=None,
         responses=BreakthroughSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Submit the proposal: the value triangle must be complete; the route starts at 1."""
-        breakthrough = _breakthrough(request, pk)
         with _service():
             services.breakthrough_submit(actor=_user(request), breakthrough=breakthrough)
-        return _detail(request, pk)
+        return _detail(request, breakthrough)
 
 
-def _decidable(request: Request, pk: int) -> Breakthrough:
+def _decidable(*, user: AnyUser, pk: int) -> Breakthrough:
     """The breakthrough for its team, or for a table chair once it reached the table."""
-    user = request.user
     if policies.can_work_on_breakthroughs(user):
         try:
-            return _breakthrough(request, pk)
+            return selectors.breakthrough_get(user=user, pk=pk, log=False)
         except Http404:
             if not policies.can_view_table_queue(user):
                 raise
@@ -466,18 +413,19 @@ def _decidable(request: Request, pk: int) -> Breakthrough:
     )
 
 
-class BreakthroughDecisionView(APIView):
-    permission_classes = [CanDecide]
+DECIDABLE = Lookup("breakthrough", _decidable)
 
+
+@api(policies.can_decide_breakthroughs, obj=DECIDABLE)
+class BreakthroughDecisionView(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_decide",
         request=DecisionInputSerializer,
         responses={201: DecisionSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Decide at the current level, with mandate and reason: a record never edited."""
-        breakthrough = _decidable(request, pk)
         data = _valid(DecisionInputSerializer, request.data)
         with _service():
             decision = services.breakthrough_decide(
@@ -490,39 +438,35 @@ class BreakthroughDecisionView(APIView):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughEscalateView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_escalate",
         request=ReasonSerializer,
         responses=BreakthroughSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Move the breakthrough one level up the escalation route, saying why."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(ReasonSerializer, request.data)
         with _service():
             services.breakthrough_escalate(
                 actor=_user(request), breakthrough=breakthrough, reason=data["reason"]
             )
-        return _detail(request, pk)
+        return _detail(request, breakthrough)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughPartnerRequestView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_partner_requests_create",
         request=PartnerRequestInputSerializer,
         responses={201: TeamPartnerRequestSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Ask a partner organisation's fixed contact persons to decide. Needs the
         household's consent to share with that organisation (or a team lead's reason)."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(PartnerRequestInputSerializer, request.data)
         organisation = _organisation(request, data["organisation"])
         with _service():
@@ -540,48 +484,50 @@ class BreakthroughPartnerRequestView(APIView):
         return Response(TeamPartnerRequestSerializer(sent).data, status=status.HTTP_201_CREATED)
 
 
-class PartnerRequestClarifyView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
+def _team_request(*, user: AnyUser, pk: int) -> PartnerRequest:
+    """A request to a partner about a breakthrough the user may see (404 otherwise)."""
+    return get_object_or_404(
+        PartnerRequest.objects.filter(
+            breakthrough__in=Breakthrough.objects.visible_to(user)
+        ).select_related("breakthrough__household__municipality", "breakthrough__household__team"),
+        pk=pk,
+    )
 
+
+TEAM_REQUEST = Lookup("partner_request", _team_request)
+
+
+@api(policies.can_work_on_breakthroughs, obj=TEAM_REQUEST)
+class PartnerRequestClarifyView(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="partner_requests_clarify",
         request=ClarifySerializer,
         responses=TeamPartnerRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, partner_request: PartnerRequest) -> Response:
         """Give the information the contact person asked for; the request is open again."""
-        found = get_object_or_404(
-            PartnerRequest.objects.filter(
-                breakthrough__in=Breakthrough.objects.visible_to(request.user)
-            ).select_related(
-                "breakthrough__household__municipality", "breakthrough__household__team"
-            ),
-            pk=pk,
-        )
         data = _valid(ClarifySerializer, request.data)
         with _service():
             services.partner_request_clarify(
-                actor=_user(request), request=found, information=data["information"]
+                actor=_user(request), request=partner_request, information=data["information"]
             )
         found = PartnerRequest.objects.select_related(
             "organisation", "asked_by", "answered_by"
-        ).get(pk=pk)
+        ).get(pk=partner_request.pk)
         return Response(TeamPartnerRequestSerializer(found).data)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughTimeOutView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_time_outs_create",
         request=TimeOutInputSerializer,
         responses={201: TimeOutSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Ask an organisation to pause enforcement while the breakthrough is decided."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(TimeOutInputSerializer, request.data)
         organisation = _organisation(request, data["organisation"])
         with _service():
@@ -598,18 +544,16 @@ class BreakthroughTimeOutView(APIView):
         return Response(TimeOutSerializer(time_out).data, status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughCarryOutView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_carry_out",
         request=CarryOutSerializer,
         responses=BreakthroughSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Record that the approved breakthrough was carried out, and how."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(CarryOutSerializer, request.data)
         with _service():
             services.breakthrough_carry_out(
@@ -618,21 +562,19 @@ class BreakthroughCarryOutView(APIView):
                 carried_out_on=data.get("carriedOutOn") or timezone.localdate(),
                 note=data["note"],
             )
-        return _detail(request, pk)
+        return _detail(request, breakthrough)
 
 
+@api(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 class BreakthroughEvaluateView(APIView):
-    permission_classes = [CanWorkOnBreakthroughs]
-
     @extend_schema(
         tags=TAGS,
         operation_id="breakthroughs_evaluate",
         request=EvaluateSerializer,
         responses=BreakthroughSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, breakthrough: Breakthrough) -> Response:
         """Write down what the breakthrough did, after it was carried out."""
-        breakthrough = _breakthrough(request, pk)
         data = _valid(EvaluateSerializer, request.data)
         with _service():
             services.breakthrough_evaluate(
@@ -641,13 +583,13 @@ class BreakthroughEvaluateView(APIView):
                 evaluated_on=data.get("evaluatedOn") or timezone.localdate(),
                 evaluation=data["evaluation"],
             )
-        return _detail(request, pk)
+        return _detail(request, breakthrough)
 
 
 # --- partner side ------------------------------------------------------------------------------
+@api(policies.can_answer_partner_requests)
 class PartnerInboxView(generics.GenericAPIView[PartnerRequest]):
     serializer_class = PartnerInboxSerializer
-    permission_classes = [CanAnswerPartnerRequests]
 
     @extend_schema(
         tags=PARTNER_TAGS,
@@ -663,8 +605,7 @@ class PartnerInboxView(generics.GenericAPIView[PartnerRequest]):
         return self.get_paginated_response(_many(PartnerInboxSerializer, page))
 
 
-def _partner_detail(request: Request, pk: int) -> Any:
-    view = selectors.partner_request_open(user=request.user, pk=pk)
+def _partner_detail(request: Request, view: PartnerView) -> Any:
     breakthrough = (
         selectors.partner_breakthrough(user=request.user, request=view.request)
         if view.shared
@@ -677,70 +618,65 @@ def _partner_detail(request: Request, pk: int) -> Any:
     )
 
 
+@api(policies.can_answer_partner_requests, obj=SHARED_VIEW)
 class PartnerRequestDetailView(APIView):
-    permission_classes = [CanAnswerPartnerRequests]
-
     @extend_schema(
         tags=PARTNER_TAGS,
         operation_id="partner_requests_retrieve",
         responses=PartnerRequestDetailSerializer,
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, view: PartnerView) -> Response:
         """One request to your organisation (404 for other organisations). The household's
         data only while sharing is allowed; every such read is logged."""
-        return Response(_partner_detail(request, pk))
+        return Response(_partner_detail(request, view))
 
 
+@api(policies.can_answer_partner_requests, obj=PARTNER_REQUEST)
 class PartnerRequestAnswerView(APIView):
-    permission_classes = [CanAnswerPartnerRequests]
-
     @extend_schema(
         tags=PARTNER_TAGS,
         operation_id="partner_requests_answer",
         request=PartnerAnswerSerializer,
         responses=PartnerRequestDetailSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, partner_request: PartnerRequest) -> Response:
         """Accept (decides the breakthrough under your mandate), decline with a reason (it
         goes to the breakthrough table) or ask for more information."""
-        found = get_object_or_404(
-            PartnerRequest.objects.for_partner(request.user).select_related(
-                "organisation", "breakthrough__household"
-            ),
-            pk=pk,
-        )
         data = _valid(PartnerAnswerSerializer, request.data)
         with _service():
             services.partner_request_answer(
-                actor=_user(request), request=found, status=data["status"], answer=data["answer"]
+                actor=_user(request),
+                request=partner_request,
+                status=data["status"],
+                answer=data["answer"],
             )
-        return Response(_partner_detail(request, pk))
+        return Response(_partner_detail(request, SHARED_VIEW.resolve(request, partner_request.pk)))
 
 
+@api(policies.can_answer_partner_requests, obj=TIME_OUT)
 class TimeOutAnswerView(APIView):
-    permission_classes = [CanAnswerPartnerRequests]
-
     @extend_schema(
         tags=PARTNER_TAGS,
         operation_id="time_outs_answer",
         request=TimeOutAnswerSerializer,
         responses=TimeOutSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, time_out: TimeOut) -> Response:
         """Grant or refuse (with a reason) a pause of enforcement."""
-        found = partner_selectors.partner_time_out_get(user=request.user, pk=pk)
         data = _valid(TimeOutAnswerSerializer, request.data)
         with _service():
             answered = services.time_out_answer(
-                actor=_user(request), time_out=found, granted=data["granted"], answer=data["answer"]
+                actor=_user(request),
+                time_out=time_out,
+                granted=data["granted"],
+                answer=data["answer"],
             )
         return Response(TimeOutSerializer(answered).data)
 
 
 # --- table queue and partner directory ---------------------------------------------------------
+@api(policies.can_view_table_queue)
 class TableQueueView(APIView):
-    permission_classes = [CanViewTableQueue]
-
     @extend_schema(
         tags=TAGS, operation_id="table_queue_list", responses=QueueItemSerializer(many=True)
     )
@@ -751,9 +687,8 @@ class TableQueueView(APIView):
         return Response(_many(QueueItemSerializer, items))
 
 
+@api(policies.can_use_partner_directory)
 class PartnerDirectoryView(APIView):
-    permission_classes = [CanUseDirectory]
-
     @extend_schema(
         tags=PARTNER_TAGS,
         operation_id="partner_directory_list",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from doorbraak.accounts.models import Membership, Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships, has_role
 from doorbraak.breakthroughs.models import (
+    Bottleneck,
     Breakthrough,
     EscalationLevel,
     PartnerRequest,
@@ -32,6 +33,20 @@ def can_view_table_queue(user: AnyUser) -> bool:
     return bool(user.is_authenticated and has_role(user, Role.TABLE_CHAIR))
 
 
+def can_decide_breakthroughs(user: AnyUser) -> bool:
+    """The household's team (own mandate) or a table chair (levels 3 and 4)."""
+    return can_work_on_breakthroughs(user) or can_view_table_queue(user)
+
+
+def can_use_partner_directory(user: AnyUser) -> bool:
+    """Teams, table chairs and contact persons: who to call at which organisation."""
+    return (
+        can_work_on_breakthroughs(user)
+        or can_view_table_queue(user)
+        or can_answer_partner_requests(user)
+    )
+
+
 def team_membership(user: AnyUser, breakthrough: Breakthrough) -> Membership | None:
     team_id = breakthrough.household.team_id
     for membership in active_memberships(user):
@@ -49,6 +64,11 @@ def works_on(user: AnyUser, household: Household) -> bool:
         m.team_id == household.team_id and m.role in (Role.PROFESSIONAL, Role.TEAM_LEAD)
         for m in active_memberships(user)
     )
+
+
+def works_on_household_of(user: AnyUser, case: Bottleneck | Breakthrough) -> bool:
+    """``works_on`` the household of a bottleneck or breakthrough."""
+    return works_on(user, case.household)
 
 
 def can_edit_breakthrough(user: AnyUser, breakthrough: Breakthrough) -> bool:

@@ -9,12 +9,11 @@ with a redirect; the scenario lines also answer htmx with the refreshed return s
 from __future__ import annotations
 
 import functools
-import uuid
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from doorbraak.accounts.selectors import organisation_list
+from doorbraak.accounts.selectors import AnyUser, organisation_list
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs import policies, selectors, services
 from doorbraak.breakthroughs.forms import (
@@ -54,15 +53,42 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.breakthroughs.returns import Line
 from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.households.selectors import household_open
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
 
 PAGE_SIZE = 25
 _OPEN_REQUEST = (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION)
-_team_only = role_required(policies.can_work_on_breakthroughs)
-_chairs_only = role_required(policies.can_view_table_queue)
+#: The objects of the URLs, 404 outside the household's own team; a read record except on
+#: a POST (the service logs the change).
+BREAKTHROUGH = Lookup(
+    "breakthrough",
+    selectors.breakthrough_get,
+    log="reads",
+    hide_unless=policies.works_on_household_of,
+)
+BOTTLENECK = Lookup(
+    "bottleneck", selectors.bottleneck_get, log="reads", hide_unless=policies.works_on_household_of
+)
+HOUSEHOLD = Lookup(
+    "household", household_open, "public_id", log="reads", hide_unless=policies.works_on
+)
+
+
+def _team_request(*, user: AnyUser, pk: int) -> PartnerRequest:
+    """A request to a partner about a breakthrough the user may see (404 otherwise)."""
+    found = (
+        PartnerRequest.objects.filter(pk=pk, breakthrough__in=Breakthrough.objects.visible_to(user))
+        .only("pk", "breakthrough_id")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+TEAM_REQUEST = Lookup("partner_request", _team_request, "request_pk", keyword="pk")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -70,28 +96,9 @@ def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _breakthrough(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Breakthrough:
-    """The breakthrough for the household's own team; 404 for anyone else."""
-    breakthrough = selectors.breakthrough_get(user=request.user, pk=pk, log=log)
-    if not policies.works_on(request.user, breakthrough.household):
-        raise Http404
-    return breakthrough
-
-
-def _bottleneck(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Bottleneck:
-    bottleneck = selectors.bottleneck_get(user=request.user, pk=pk, log=log)
-    if not policies.works_on(request.user, bottleneck.household):
-        raise Http404
-    return bottleneck
-
-
-def _household(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, log: bool = True
-) -> Household:
-    household = household_open(user=request.user, public_id=public_id, log=log)
-    if not policies.works_on(request.user, household):
-        raise Http404
-    return household
+def _reread(request: AuthenticatedHttpRequest, pk: int) -> Breakthrough:
+    """The breakthrough again after a change (the service logged the processing)."""
+    return BREAKTHROUGH.resolve(request, pk, log=False)
 
 
 def _to_detail(breakthrough: Breakthrough) -> HttpResponse:
@@ -258,7 +265,7 @@ def _sharing_form_kwargs(request: AuthenticatedHttpRequest, breakthrough: Breakt
 
 # --- list -------------------------------------------------------------------------------------
 @require_GET
-@_team_only
+@page(policies.can_work_on_breakthroughs)
 def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's breakthroughs; passed deadlines of open ones first."""
     form = BreakthroughFilterForm(request.GET or None)
@@ -305,9 +312,8 @@ def _bottleneck_form(request: AuthenticatedHttpRequest, **kwargs: Any) -> Bottle
     )
 
 
-@_team_only
-def bottleneck_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=HOUSEHOLD)
+def bottleneck_create(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     form = _bottleneck_form(request)
     return submit(
         request,
@@ -345,9 +351,8 @@ def bottleneck_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
 
 
 @require_GET
-@_team_only
-def bottleneck_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    bottleneck = _bottleneck(request, pk)
+@page(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
+def bottleneck_detail(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> HttpResponse:
     household = bottleneck.household
     can_change = household.status == HouseholdStatus.ACTIVE
     return render(
@@ -365,9 +370,8 @@ def bottleneck_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
 
 
-@_team_only
-def bottleneck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    bottleneck = _bottleneck(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
+def bottleneck_edit(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> HttpResponse:
     initial = {
         "title": bottleneck.title,
         "description": bottleneck.description,
@@ -406,9 +410,8 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 # --- breakthrough: start, edit, lines, submit --------------------------------------------------
-@_team_only
-def breakthrough_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    bottleneck = _bottleneck(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
+def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> HttpResponse:
     form = BreakthroughStartForm(request.POST if request.method == "POST" else None)
     return submit(
         request,
@@ -434,14 +437,17 @@ def breakthrough_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @require_GET
-@_team_only
-def breakthrough_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _breakthrough(request, pk))
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def breakthrough_detail(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
+    return _detail_page(request, breakthrough)
 
 
-@_team_only
-def breakthrough_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def breakthrough_edit(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
     if not policies.can_edit_breakthrough(request.user, breakthrough):
         messages.error(request, _("Only a draft of an open household can be changed."))
         return _to_detail(breakthrough)
@@ -502,13 +508,12 @@ def breakthrough_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def _return_fragment(
     request: AuthenticatedHttpRequest, breakthrough: Breakthrough, line_form: Any = None
 ) -> HttpResponse:
-    fresh = _breakthrough(request, breakthrough.pk, log=False)
+    fresh = _reread(request, breakthrough.pk)
     return render(request, "breakthroughs/_return.html", _return_context(request, fresh, line_form))
 
 
-@_team_only
-def line_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def line_add(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
     if not policies.can_edit_breakthrough(request.user, breakthrough):
         messages.error(request, _("Only a draft of an open household can be changed."))
         return _to_detail(breakthrough)
@@ -547,9 +552,10 @@ def line_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_team_only
-def line_remove(request: AuthenticatedHttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=False)
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def line_remove(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough, line_pk: int
+) -> HttpResponse:
     line: ScenarioLine | None = next(
         (line for line in breakthrough.scenario_lines.all() if line.pk == line_pk), None
     )
@@ -568,14 +574,15 @@ def line_remove(request: AuthenticatedHttpRequest, pk: int, line_pk: int) -> Htt
 
 
 @require_POST
-@_team_only
-def breakthrough_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=False)
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def breakthrough_submit(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
     try:
         services.breakthrough_submit(actor=request.user, breakthrough=breakthrough)
     except ValidationError as error:
         return _detail_page(
-            request, _breakthrough(request, pk, log=False), submit_errors=error.messages
+            request, _reread(request, breakthrough.pk), submit_errors=error.messages
         )
     messages.success(
         request, _("The breakthrough is submitted. It starts within the team's own mandate.")
@@ -585,11 +592,10 @@ def breakthrough_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 # --- deciding and escalating ------------------------------------------------------------------
 @require_POST
-@_team_only
-def breakthrough_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=False)
-    if not policies.can_decide(request.user, breakthrough):
-        raise PermissionDenied
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH, allow=policies.can_decide)
+def breakthrough_decide(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
     form = DecideForm(request.POST, auto_id="id_decide_%s")
     return submit(
         request,
@@ -603,14 +609,15 @@ def breakthrough_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         ),
         success=_("The decision is on record."),
         redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
-        page=lambda: _detail_page(request, _breakthrough(request, pk, log=False), decide_form=form),
+        page=lambda: _detail_page(request, _reread(request, breakthrough.pk), decide_form=form),
     )
 
 
 @require_POST
-@_team_only
-def breakthrough_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=False)
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def breakthrough_escalate(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
     form = EscalateForm(request.POST, auto_id="id_escalate_%s")
     return submit(
         request,
@@ -622,16 +629,13 @@ def breakthrough_escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             _("The breakthrough went to: %(level)s.") % {"level": EscalationLevel(step.level).label}
         ),
         redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
-        page=lambda: _detail_page(
-            request, _breakthrough(request, pk, log=False), escalate_form=form
-        ),
+        page=lambda: _detail_page(request, _reread(request, breakthrough.pk), escalate_form=form),
     )
 
 
 # --- partners and time-outs -------------------------------------------------------------------
-@_team_only
-def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def request_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
     form = PartnerRequestForm(
         request.POST if request.method == "POST" else None,
         **_sharing_form_kwargs(request, breakthrough),
@@ -680,19 +684,12 @@ def _override_explanation(request: AuthenticatedHttpRequest, breakthrough: Break
 
 
 @require_POST
-@_team_only
-def request_clarify(request: AuthenticatedHttpRequest, request_pk: int) -> HttpResponse:
-    partner_request = (
-        PartnerRequest.objects.filter(
-            pk=request_pk,
-            breakthrough__in=Breakthrough.objects.visible_to(request.user),
-        )
-        .only("pk", "breakthrough_id")
-        .first()
-    )
-    if partner_request is None:
-        raise Http404
-    breakthrough = _breakthrough(request, partner_request.breakthrough_id, log=False)
+@page(policies.can_work_on_breakthroughs, obj=TEAM_REQUEST)
+def request_clarify(
+    request: AuthenticatedHttpRequest, partner_request: PartnerRequest
+) -> HttpResponse:
+    request_pk = partner_request.pk
+    breakthrough = _reread(request, partner_request.breakthrough_id)
     form = ClarifyForm(request.POST, auto_id=f"id_clarify{request_pk}_%s")
     return submit(
         request,
@@ -704,16 +701,15 @@ def request_clarify(request: AuthenticatedHttpRequest, request_pk: int) -> HttpR
         redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
         page=lambda: _detail_page(
             request,
-            _breakthrough(request, breakthrough.pk, log=False),
+            _reread(request, breakthrough.pk),
             clarify_form=form,
             clarify_pk=request_pk,
         ),
     )
 
 
-@_team_only
-def time_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def time_out_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
     form = TimeOutForm(
         request.POST if request.method == "POST" else None,
         **_sharing_form_kwargs(request, breakthrough),
@@ -750,9 +746,10 @@ def time_out_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 # --- after the decision -----------------------------------------------------------------------
-@_team_only
-def breakthrough_carry_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def breakthrough_carry_out(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
     form = CarryOutForm(request.POST if request.method == "POST" else None)
     return submit(
         request,
@@ -775,9 +772,10 @@ def breakthrough_carry_out(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     )
 
 
-@_team_only
-def breakthrough_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    breakthrough = _breakthrough(request, pk, log=request.method != "POST")
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def breakthrough_evaluate(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough
+) -> HttpResponse:
     form = EvaluateForm(request.POST if request.method == "POST" else None)
     return submit(
         request,
@@ -807,7 +805,7 @@ def _queue_card(item: selectors.QueueItem) -> dict[str, Any]:
 
 
 @require_GET
-@_chairs_only
+@page(policies.can_view_table_queue)
 def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Minimised cards of the breakthroughs at the table: no names, addresses or BSN."""
     cards = [_queue_card(item) for item in selectors.table_queue(user=request.user)]
@@ -818,7 +816,7 @@ def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@_chairs_only
+@page(policies.can_view_table_queue)
 def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One card of the queue with the decision form; 404 unless it is in the chair's queue."""
     found = selectors.table_queue(user=request.user, pk=pk)

@@ -11,11 +11,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doorbraak.accounts.selectors import AnyUser
 from doorbraak.catalogue.models import CostItem
 from doorbraak.catalogue.selectors import cost_item_list
 from doorbraak.catalogue.serializers import CostItemListQuerySerializer, CostItemSerializer
+from doorbraak.lib.access import Lookup, api
 
 TAGS = ["library"]
+
+
+def _cost_item(*, user: AnyUser, pk: int) -> CostItem:
+    """A cost figure of the catalogue the user may see (404 otherwise)."""
+    return get_object_or_404(cost_item_list(user=user), pk=pk)
+
+
+COST_ITEM = Lookup("item", _cost_item)
 
 
 def _many(items: Any) -> Any:
@@ -23,6 +33,7 @@ def _many(items: Any) -> Any:
     return CostItemSerializer(items, many=True).data
 
 
+@api()
 class CostItemListView(generics.GenericAPIView[CostItem]):
     serializer_class = CostItemSerializer
 
@@ -43,9 +54,9 @@ class CostItemListView(generics.GenericAPIView[CostItem]):
         return self.get_paginated_response(_many(page))
 
 
+@api(obj=COST_ITEM)
 class CostItemDetailView(APIView):
     @extend_schema(tags=TAGS, operation_id="cost_items_retrieve", responses=CostItemSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, item: CostItem) -> Response:
         """One cost figure with its source."""
-        item = get_object_or_404(cost_item_list(user=request.user), pk=pk)
         return Response(CostItemSerializer(item).data)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from doorbraak.accounts.models import Municipality
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 from doorbraak.catalogue.policies import can_import_cost_items
+from doorbraak.lib.access import Refused
 from doorbraak.lib.spreadsheet import csv_text, unneutralise
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ def cost_items_import_csv(
     operator (superuser).
     """
     if not can_import_cost_items(actor, municipality):
-        raise PermissionDenied(_("You may not import cost items for this municipality."))
+        raise Refused(_("You may not import cost items for this municipality."))
 
     rows = _read_rows(file)
     errors: list[str] = []

@@ -16,7 +16,7 @@ from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.catalogue import selectors, services
 from doorbraak.catalogue.forms import CostFilterForm
 from doorbraak.catalogue.models import CostItem
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import page
 from doorbraak.lib.forms import filter_querystring
 
 CSV_FILENAME = "kostenkengetallen.csv"
@@ -32,7 +32,7 @@ def _cost_items(request: AuthenticatedHttpRequest) -> tuple[CostFilterForm, list
 
 
 @require_GET
-@role_required(can_view_organisations)
+@page(can_view_organisations)
 def cost_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, items = _cost_items(request)
     return render(
@@ -47,7 +47,7 @@ def cost_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(can_view_organisations)
+@page(can_view_organisations)
 def cost_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, items = _cost_items(request)
     response = HttpResponse(

@@ -4,9 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from doorbraak.accounts import api as accounts_api
+from doorbraak.lib.access import api
+
+
+@api()
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, for a verified user (``SERVE_PERMISSIONS``)."""
+
 
 urlpatterns = [
-    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("schema", SchemaView.as_view(), name="schema"),
     path("me", accounts_api.MeView.as_view(), name="me"),
     path("organisations", accounts_api.OrganisationListView.as_view(), name="organisation-list"),
     path(

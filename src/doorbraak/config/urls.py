@@ -1,11 +1,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views import defaults
+from django.views.i18n import set_language
 
 from doorbraak.accounts import views as accounts_views
 from doorbraak.accounts.admin import admin_site
 from doorbraak.home import views as home_views
 from doorbraak.lib import failures
+from doorbraak.lib.access import public
 from doorbraak.lib.api import API_PREFIX, problem_response
 
 urlpatterns = [
@@ -25,7 +27,8 @@ urlpatterns = [
     path("inzicht/rapporten/", include("doorbraak.insights.report_urls")),
     path("inzicht/", include("doorbraak.insights.urls")),
     path("beheer/", admin_site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public: the language switch works before log-in too (Django's own view).
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("gezondheid/", include("doorbraak.operations.urls")),
     path(".well-known/security.txt", accounts_views.security_txt, name="security-txt"),
     path("api/v1/", include(("doorbraak.config.api_urls", "api"), namespace="api")),

@@ -35,8 +35,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from doorbraak.accounts.models import Role, User
-from doorbraak.accounts.selectors import roles_of
+from doorbraak.accounts.models import User
+from doorbraak.accounts.selectors import AnyUser
 from doorbraak.assessments.api import drf_validation_error
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
@@ -73,16 +73,10 @@ from doorbraak.funds.serializers import (
     SepaQuerySerializer,
 )
 from doorbraak.households.models import Household
-from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, IsVerifiedUser, problem
+from doorbraak.lib.access import Lookup, api
+from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, problem
 
 TAGS = ["funds"]
-FUND_ROLES = {
-    Role.PROFESSIONAL,
-    Role.TEAM_LEAD,
-    Role.FUND_MANAGER,
-    Role.POLICY_ANALYST,
-    Role.ADMIN,
-}
 IDEMPOTENCY_HEADER = OpenApiParameter(
     name="Idempotency-Key",
     type=OpenApiTypes.STR,
@@ -105,16 +99,6 @@ _REQUEST_RELATIONS = (
     "requested_by",
     "paid_by",
 )
-
-
-# --- permissions -------------------------------------------------------------------------------
-class CanUseFunds(IsVerifiedUser):
-    """Team members, fund managers, policy analysts and administrators of a municipality."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and bool(
-            roles_of(request.user) & {r.value for r in FUND_ROLES}
-        )
 
 
 class _FileRenderer(BaseRenderer):
@@ -205,11 +189,24 @@ def _fund_data(fund: Fund, balances: ledger.Balances) -> dict[str, Any]:
     return dict(FundSerializer(fund, context={"balances": {fund.pk: balances}}).data)
 
 
-def _request_for_change(request: Request, pk: int) -> FundRequest:
+def _request_for_change(*, user: AnyUser, pk: int) -> FundRequest:
     """The request to change (404 out of reach); the service logs the processing."""
     return get_object_or_404(
-        FundRequest.objects.visible_to(request.user).select_related(*_REQUEST_RELATIONS), pk=pk
+        FundRequest.objects.visible_to(user).select_related(*_REQUEST_RELATIONS), pk=pk
     )
+
+
+def _request_to_read_or_change(*, user: AnyUser, pk: int, log: bool) -> FundRequest:
+    """The request with the read logged, or the request to change."""
+    if log:
+        return selectors.fund_request_get(user=user, pk=pk)
+    return _request_for_change(user=user, pk=pk)
+
+
+#: The objects of the URLs, 404 out of the user's reach.
+FUND = Lookup("fund", selectors.fund_get)
+FOR_CHANGE = Lookup("fund_request", _request_for_change)
+FUND_REQUEST = Lookup("fund_request", _request_to_read_or_change, log="reads")
 
 
 def _request_data(user: User, fund_request: FundRequest, *, full_iban: bool = True) -> Any:
@@ -324,9 +321,9 @@ def _require_key(request: Request) -> Response | None:
 
 
 # --- funds -------------------------------------------------------------------------------------
+@api(policies.can_use_funds)
 class FundListView(generics.GenericAPIView[Fund]):
     serializer_class = FundSerializer
-    permission_classes = [CanUseFunds]
 
     @extend_schema(
         tags=TAGS,
@@ -351,15 +348,13 @@ class FundListView(generics.GenericAPIView[Fund]):
         return self.get_paginated_response(_many(FundSerializer, page, context=context))
 
 
+@api(policies.can_use_funds, obj=FUND)
 class FundDetailView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(tags=TAGS, operation_id="funds_retrieve", responses=FundDetailSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, fund: Fund) -> Response:
         """A fund with its balances, mandate rules, spend by purpose, district and month,
         the average per household and what the payments were expected to prevent."""
         user = request.user
-        fund = selectors.fund_get(user=user, pk=pk)
         data = _fund_data(fund, selectors.fund_balances(fund=fund))
         data["mandateRules"] = _many(MandateRuleSerializer, selectors.mandate_rule_list(fund=fund))
         for name, lines in (
@@ -375,17 +370,15 @@ class FundDetailView(APIView):
         return Response(data)
 
 
+@api(policies.can_use_funds, obj=FUND)
 class FundMandateRuleListView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="funds_mandate_rules_list",
         responses=MandateRuleSerializer(many=True),
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, fund: Fund) -> Response:
         """The fund's mandate rules, every version (the one that started last applies)."""
-        fund = selectors.fund_get(user=request.user, pk=pk)
         return Response(_many(MandateRuleSerializer, selectors.mandate_rule_list(fund=fund)))
 
     @extend_schema(
@@ -394,10 +387,9 @@ class FundMandateRuleListView(APIView):
         request=MandateRuleInputSerializer,
         responses={201: MandateRuleSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund: Fund) -> Response:
         """Add a rule (fund manager). It applies to requests submitted from its start date;
         requests already submitted keep the rule they were submitted under."""
-        fund = selectors.fund_get(user=request.user, pk=pk)
         data = _valid(MandateRuleInputSerializer, request.data)
         rule = _call(
             lambda: services.mandate_rule_add(
@@ -414,9 +406,9 @@ class FundMandateRuleListView(APIView):
         return Response(MandateRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_use_funds, obj=FUND)
 class FundRequestListView(generics.GenericAPIView[FundRequest]):
     serializer_class = FundRequestListSerializer
-    permission_classes = [CanUseFunds]
 
     @extend_schema(
         tags=TAGS,
@@ -424,9 +416,8 @@ class FundRequestListView(generics.GenericAPIView[FundRequest]):
         parameters=[FundRequestListQuerySerializer],
         responses=FundRequestListSerializer(many=True),
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, fund: Fund) -> Response:
         """The fund's requests you may see, newest first (no IBAN, no payee)."""
-        fund = selectors.fund_get(user=request.user, pk=pk)
         query = _valid(FundRequestListQuerySerializer, request.query_params)
         requests: QuerySet[FundRequest] = selectors.fund_request_list(
             user=request.user, fund=fund, status=query.get("status", "")
@@ -436,8 +427,8 @@ class FundRequestListView(generics.GenericAPIView[FundRequest]):
 
 
 # --- payment batches ---------------------------------------------------------------------------
+@api(policies.can_use_funds, obj=FUND)
 class PaymentBatchCsvView(APIView):
-    permission_classes = [CanUseFunds]
     renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(
@@ -451,10 +442,9 @@ class PaymentBatchCsvView(APIView):
             (404, PROBLEM_CONTENT_TYPE): PROBLEM,
         },
     )
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, fund: Fund) -> HttpResponse:
         """The approved (or paid) requests as a semicolon-separated file for the finance
         department (fund manager only; the export is logged)."""
-        fund = selectors.fund_get(user=request.user, pk=pk)
         query = _valid(PaymentBatchQuerySerializer, request.query_params)
         content = _call(
             lambda: services.payment_batch_csv(
@@ -467,8 +457,8 @@ class PaymentBatchCsvView(APIView):
         return response
 
 
+@api(policies.can_use_funds, obj=FUND)
 class PaymentBatchSepaView(APIView):
-    permission_classes = [CanUseFunds]
     renderer_classes = [JSONRenderer, XmlRenderer]
 
     @extend_schema(
@@ -482,10 +472,9 @@ class PaymentBatchSepaView(APIView):
             (404, PROBLEM_CONTENT_TYPE): PROBLEM,
         },
     )
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, fund: Fund) -> HttpResponse:
         """The approved bank transfers as a SEPA credit-transfer file (pain.001.001.03);
         the paying account is given in the query (fund manager only; logged)."""
-        fund = selectors.fund_get(user=request.user, pk=pk)
         query = _valid(SepaQuerySerializer, request.query_params)
         content = _call(
             lambda: services.payment_batch_sepa(
@@ -504,9 +493,8 @@ class PaymentBatchSepaView(APIView):
 
 
 # --- requests ----------------------------------------------------------------------------------
+@api(policies.can_use_funds)
 class FundRequestCreateView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_create",
@@ -541,16 +529,14 @@ class FundRequestCreateView(APIView):
         return _changed(request, fund_request.pk, code=status.HTTP_201_CREATED)
 
 
+@api(policies.can_use_funds, obj=FUND_REQUEST)
 class FundRequestDetailView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS, operation_id="fund_requests_retrieve", responses=FundRequestSerializer
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, fund_request: FundRequest) -> Response:
         """One request with its approvals and what you may do next (404 outside your team
         or, for a fund manager, your municipality's submitted requests). The read is logged."""
-        fund_request = selectors.fund_request_get(user=request.user, pk=pk)
         return Response(_request_data(_user(request), fund_request))
 
     @extend_schema(
@@ -559,10 +545,9 @@ class FundRequestDetailView(APIView):
         request=FundRequestUpdateSerializer,
         responses=FundRequestSerializer,
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: Request, fund_request: FundRequest) -> Response:
         """Change a draft; fields left out keep their value. A submitted request is not
         changed but cancelled."""
-        fund_request = _request_for_change(request, pk)
         data = _valid(FundRequestUpdateSerializer, request.data)
         breakthrough = (
             _breakthrough(request, data["breakthrough"])
@@ -588,21 +573,19 @@ class FundRequestDetailView(APIView):
                 prevents_cost_item=cost_item,
             )
         )
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)
 
 
+@api(policies.can_use_funds, obj=FOR_CHANGE)
 class FundRequestHouseholdView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_household",
         request=FundHouseholdInputSerializer,
         responses=FundRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund_request: FundRequest) -> Response:
         """Tie an anonymously discussed draft to a household of your team."""
-        fund_request = _request_for_change(request, pk)
         data = _valid(FundHouseholdInputSerializer, request.data)
         household = _household(request, data["household"])
         assert household is not None
@@ -611,28 +594,25 @@ class FundRequestHouseholdView(APIView):
                 actor=_user(request), fund_request=fund_request, household=household
             )
         )
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)
 
 
+@api(policies.can_use_funds, obj=FOR_CHANGE)
 class FundRequestSubmitView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_submit",
         request=None,
         responses=FundRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund_request: FundRequest) -> Response:
         """Ask for approval: the caps are checked and the mandate rule in force is copied."""
-        fund_request = _request_for_change(request, pk)
         _call(lambda: services.fund_request_submit(actor=_user(request), fund_request=fund_request))
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)
 
 
+@api(policies.can_use_funds)
 class FundRequestApproveView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_approve",
@@ -651,7 +631,7 @@ class FundRequestApproveView(APIView):
         missing = _require_key(request)
         if missing is not None:
             return missing
-        fund_request = _request_for_change(request, pk)
+        fund_request: FundRequest = FOR_CHANGE.resolve(request, pk)
         data = _valid(FundApproveSerializer, request.data)
         user = _user(request)
 
@@ -668,9 +648,8 @@ class FundRequestApproveView(APIView):
         )
 
 
+@api(policies.can_use_funds)
 class FundRequestPayView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_pay",
@@ -689,7 +668,7 @@ class FundRequestPayView(APIView):
         missing = _require_key(request)
         if missing is not None:
             return missing
-        fund_request = _request_for_change(request, pk)
+        fund_request: FundRequest = FOR_CHANGE.resolve(request, pk)
         data = _valid(FundPaySerializer, request.data)
         user = _user(request)
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -710,60 +689,54 @@ class FundRequestPayView(APIView):
         )
 
 
+@api(policies.can_use_funds, obj=FOR_CHANGE)
 class FundRequestRejectView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_reject",
         request=FundRejectSerializer,
         responses=FundRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund_request: FundRequest) -> Response:
         """Turn the request down, with a reason (an approver or the fund manager)."""
-        fund_request = _request_for_change(request, pk)
         data = _valid(FundRejectSerializer, request.data)
         _call(
             lambda: services.fund_request_reject(
                 actor=_user(request), fund_request=fund_request, reason=data["reason"]
             )
         )
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)
 
 
+@api(policies.can_use_funds, obj=FOR_CHANGE)
 class FundRequestCancelView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_cancel",
         request=FundCancelSerializer,
         responses=FundRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund_request: FundRequest) -> Response:
         """Withdraw a request before payment; an approved one gets its commitment reversed."""
-        fund_request = _request_for_change(request, pk)
         data = _valid(FundCancelSerializer, request.data)
         _call(
             lambda: services.fund_request_cancel(
                 actor=_user(request), fund_request=fund_request, reason=data["reason"]
             )
         )
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)
 
 
+@api(policies.can_use_funds, obj=FOR_CHANGE)
 class FundRequestRepayView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_repay",
         request=FundRepaySerializer,
         responses=FundRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund_request: FundRequest) -> Response:
         """Record that money came back (all of it, or ``amountCents``); it is available again."""
-        fund_request = _request_for_change(request, pk)
         data = _valid(FundRepaySerializer, request.data)
         _call(
             lambda: services.fund_request_repay(
@@ -773,25 +746,23 @@ class FundRequestRepayView(APIView):
                 note=data["note"],
             )
         )
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)
 
 
+@api(policies.can_use_funds, obj=FOR_CHANGE)
 class FundRequestWriteOffView(APIView):
-    permission_classes = [CanUseFunds]
-
     @extend_schema(
         tags=TAGS,
         operation_id="fund_requests_write_off",
         request=FundWriteOffSerializer,
         responses=FundRequestSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, fund_request: FundRequest) -> Response:
         """Record that an expected repayment will not come, and why."""
-        fund_request = _request_for_change(request, pk)
         data = _valid(FundWriteOffSerializer, request.data)
         _call(
             lambda: services.fund_request_write_off(
                 actor=_user(request), fund_request=fund_request, note=data["note"]
             )
         )
-        return _changed(request, pk)
+        return _changed(request, fund_request.pk)

@@ -11,6 +11,31 @@ from doorbraak.accounts.selectors import AnyUser, active_memberships
 from doorbraak.funds.models import ApproverRole, Fund, FundRequest, FundRequestStatus
 
 TEAM_ROLES = (Role.PROFESSIONAL, Role.TEAM_LEAD)
+FUND_ROLES = (
+    Role.PROFESSIONAL,
+    Role.TEAM_LEAD,
+    Role.FUND_MANAGER,
+    Role.POLICY_ANALYST,
+    Role.ADMIN,
+)
+
+
+def can_use_funds(user: AnyUser) -> bool:
+    """Team members, fund managers, policy analysts and administrators work with funds."""
+    return user.is_authenticated and any(m.role in FUND_ROLES for m in active_memberships(user))
+
+
+def can_use_requests(user: AnyUser) -> bool:
+    """Professionals and team leads ask; fund managers pay."""
+    return user.is_authenticated and any(
+        m.role in (Role.PROFESSIONAL, Role.TEAM_LEAD, Role.FUND_MANAGER)
+        for m in active_memberships(user)
+    )
+
+
+def is_in_a_team(user: AnyUser) -> bool:
+    """A professional or team lead of a neighbourhood team: who drafts a request."""
+    return any(m.team_id is not None and m.role in TEAM_ROLES for m in active_memberships(user))
 
 
 def can_manage_fund(

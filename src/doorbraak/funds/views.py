@@ -3,7 +3,7 @@
 Objects are fetched through the selectors: 404 outside the user's scope, and the read of
 a request tied to a household is in the processing log. Every change goes through a
 service; its ``ValidationError`` is shown on the form with status 200 and nothing changes;
-``PermissionDenied`` becomes 403. The IBAN is shown only to the fund manager, never in lists.
+``Refused`` becomes 403. The IBAN is shown only to the fund manager, never in lists.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from doorbraak.accounts.models import Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Breakthrough
@@ -52,47 +51,18 @@ from doorbraak.funds.models import (
     MandateRule,
 )
 from doorbraak.households.models import Household, HouseholdStatus
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
-FUND_ROLES = (
-    Role.PROFESSIONAL,
-    Role.TEAM_LEAD,
-    Role.FUND_MANAGER,
-    Role.POLICY_ANALYST,
-    Role.ADMIN,
-)
-
-
-def can_use_funds(user: AnyUser) -> bool:
-    """Team members, fund managers, policy analysts and administrators work with funds."""
-    return user.is_authenticated and any(m.role in FUND_ROLES for m in active_memberships(user))
-
-
-def can_use_requests(user: AnyUser) -> bool:
-    """Professionals and team leads ask; fund managers pay."""
-    return user.is_authenticated and any(
-        m.role in (Role.PROFESSIONAL, Role.TEAM_LEAD, Role.FUND_MANAGER)
-        for m in active_memberships(user)
-    )
-
-
-_fund_users = role_required(can_use_funds)
-_request_users = role_required(can_use_requests)
+#: The fund or request of the URL, 404 outside the user's municipality or team.
+FUND = Lookup("fund", selectors.fund_get)
+FUND_REQUEST = Lookup("fund_request", selectors.fund_request_get)
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _fund(request: AuthenticatedHttpRequest, pk: int) -> Fund:
-    return selectors.fund_get(user=request.user, pk=pk)
-
-
-def _fund_request(request: AuthenticatedHttpRequest, pk: int) -> FundRequest:
-    return selectors.fund_request_get(user=request.user, pk=pk)
-
-
 def _to_request(fund_request: FundRequest) -> HttpResponse:
     return redirect("funds:request-detail", pk=fund_request.pk)
 
@@ -175,7 +145,7 @@ def rule_in_words(rule: MandateRule) -> str:
 
 # --- funds ------------------------------------------------------------------------------------
 @require_GET
-@_fund_users
+@page(policies.can_use_funds)
 def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     years = sorted(
         set(selectors.fund_list(user=request.user).values_list("year", flat=True)), reverse=True
@@ -240,9 +210,9 @@ def _fund_page(
 
 
 @require_GET
-@_fund_users
-def fund_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _fund_page(request, _fund(request, pk))
+@page(policies.can_use_funds, obj=FUND)
+def fund_detail(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
+    return _fund_page(request, fund)
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
@@ -252,10 +222,9 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-@_fund_users
-def fund_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_funds, obj=FUND)
+def fund_export(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
     """The fund's figures as CSV: balances and spending (aggregates, no personal data)."""
-    fund = _fund(request, pk)
     figures = _figures(request.user, fund)
     balances = figures["balances"]
     rows: list[list[object]] = []
@@ -289,10 +258,9 @@ def fund_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@_fund_users
-def fund_batch_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_funds, obj=FUND)
+def fund_batch_csv(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
     """The payment batch for finance: approved (to pay) or paid requests."""
-    fund = _fund(request, pk)
     status = request.GET.get("status") or FundRequestStatus.APPROVED
     if status not in (FundRequestStatus.APPROVED, FundRequestStatus.PAID):
         raise Http404
@@ -301,12 +269,9 @@ def fund_batch_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_fund_users
-def fund_batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_funds, obj=FUND, allow=policies.is_fund_manager)
+def fund_batch_sepa(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
     """The approved bank transfers as a SEPA credit-transfer file (pain.001)."""
-    fund = _fund(request, pk)
-    if not policies.is_fund_manager(request.user, fund):
-        raise PermissionDenied
     form = SepaForm(request.POST, auto_id="id_sepa_%s")
 
     def sepa_file(xml: bytes) -> HttpResponse:
@@ -335,7 +300,7 @@ def fund_batch_sepa(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 # --- requests: list and create ----------------------------------------------------------------
 @require_GET
-@_request_users
+@page(policies.can_use_requests)
 def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Own team's requests, or for a fund manager the submitted requests of their funds."""
     form = RequestFilterForm(request.GET or None)
@@ -395,7 +360,7 @@ def _form_page(
     )
 
 
-@role_required(lambda user: bool(_team_ids(user)))
+@page(policies.is_in_a_team)
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"payee_kind": "iban"}
     fund_pk = request.GET.get("fonds", "")
@@ -550,16 +515,13 @@ def _detail_page(
 
 
 @require_GET
-@_request_users
-def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _fund_request(request, pk))
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_detail(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
+    return _detail_page(request, fund_request)
 
 
-@_request_users
-def request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
-    if not policies.works_on_request(request.user, fund_request):
-        raise PermissionDenied
+@page(policies.can_use_requests, obj=FUND_REQUEST, allow=policies.works_on_request)
+def request_edit(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     if fund_request.status != FundRequestStatus.DRAFT:
         messages.error(
             request, _("A submitted request cannot be changed; cancel it and draft a new one.")
@@ -606,9 +568,8 @@ def request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_attach(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = AttachHouseholdForm(
         request.POST,
         households=_households(request.user, fund_request.team_id),
@@ -628,9 +589,8 @@ def request_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_submit(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     try:
         services.fund_request_submit(actor=request.user, fund_request=fund_request)
     except ValidationError as error:
@@ -640,9 +600,8 @@ def request_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_approve(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = ApproveForm(request.POST, auto_id="id_approve_%s")
     return submit(
         request,
@@ -662,9 +621,8 @@ def request_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_reject(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = RejectForm(request.POST, auto_id="id_reject_%s")
     return submit(
         request,
@@ -680,9 +638,8 @@ def request_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_pay(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = PayForm(request.POST, auto_id="id_pay_%s")
     return submit(
         request,
@@ -701,9 +658,8 @@ def request_pay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_cancel(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = CancelForm(request.POST, auto_id="id_cancel_%s")
     return submit(
         request,
@@ -719,9 +675,8 @@ def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_repay(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = RepayForm(request.POST, auto_id="id_repay_%s")
     return submit(
         request,
@@ -740,9 +695,8 @@ def request_repay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_request_users
-def request_write_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    fund_request = _fund_request(request, pk)
+@page(policies.can_use_requests, obj=FUND_REQUEST)
+def request_write_off(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = WriteOffForm(request.POST, auto_id="id_writeoff_%s")
     return submit(
         request,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -10,9 +9,10 @@ from django.views.decorators.http import require_GET
 from doorbraak.accounts import selectors
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.home.navigation import nav_items_for, role_cards_for
+from doorbraak.lib.access import page
 
 
-@login_required
+@page()
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What this user, in each of their roles, can do here."""

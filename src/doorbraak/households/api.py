@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,7 +70,8 @@ from doorbraak.households.serializers import (
     ReferralSerializer,
     TimelineQuerySerializer,
 )
-from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, IsVerifiedUser, camel_case, problem
+from doorbraak.lib.access import Lookup, api, refuse_unless
+from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, camel_case, problem
 
 TAGS = ["households"]
 _TEAM_ROLES = {Role.PROFESSIONAL.value, Role.TEAM_LEAD.value}
@@ -92,21 +92,9 @@ _DUPLICATE_RESPONSE = OpenApiResponse(
 )
 
 
-# --- permissions -----------------------------------------------------------------------------
-class CanWorkOnHouseholds(IsVerifiedUser):
-    """Professionals and team leads of a neighbourhood team."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_work_on_households(
-            request.user
-        )
-
-
-class CanRefer(IsVerifiedUser):
-    """Partner contacts and team members (who submit referrals)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_refer(request.user)
+#: The household of the URL, 404 outside the user's team; a read record for a GET only.
+HOUSEHOLD = Lookup("household", selectors.household_open, "public_id", log="reads")
+REFERRAL = Lookup("referral", selectors.referral_open)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -173,13 +161,11 @@ def _dump(serializer_class: type[Any], objects: Any) -> Any:
     return serializer_class(objects, many=True).data
 
 
-def _household(request: Request, public_id: uuid.UUID, *, log: bool = True) -> Household:
-    return selectors.household_open(user=request.user, public_id=public_id, log=log)
-
-
-def _household_detail(request: Request, public_id: uuid.UUID) -> dict[str, Any]:
+def _household_detail(request: Request, household: Household) -> dict[str, Any]:
     """The household after a change; the service has already logged the processing."""
-    household = _household(request, public_id, log=False)
+    household = selectors.household_open(
+        user=request.user, public_id=household.public_id, log=False
+    )
     return dict(HouseholdDetailSerializer(household, context={"request": request}).data)
 
 
@@ -271,7 +257,7 @@ def _register(
 
 
 def _created(request: Request, household: Household) -> Response:
-    response = Response(_household_detail(request, household.public_id), status=201)
+    response = Response(_household_detail(request, household), status=201)
     response["Location"] = request.build_absolute_uri(
         reverse("api:household-detail", kwargs={"public_id": household.public_id})
     )
@@ -314,15 +300,11 @@ def _decided(pk: int) -> Referral:
     ).get(pk=pk)
 
 
+@api()
 class ReferralListView(generics.GenericAPIView[Referral]):
     """GET: the team's inbox. POST: submit a referral (aanmelden)."""
 
     serializer_class = ReferralSerializer
-
-    def get_permissions(self) -> list[BasePermission]:
-        if self.request.method == "POST":
-            return [CanRefer()]
-        return [CanWorkOnHouseholds()]
 
     @extend_schema(
         operation_id="referrals_list",
@@ -332,6 +314,7 @@ class ReferralListView(generics.GenericAPIView[Referral]):
     )
     def get(self, request: Request) -> Response:
         """Referrals routed to your team: most urgent first, then the oldest."""
+        refuse_unless(policies.can_work_on_households(request.user))
         query = _valid(ReferralListQuerySerializer, request.query_params)
         referrals = (
             selectors.referral_inbox(user=request.user, status=query.get("status", ""))
@@ -358,6 +341,7 @@ class ReferralListView(generics.GenericAPIView[Referral]):
     )
     def post(self, request: Request) -> Response:
         """Submit a referral; it is routed to the neighbourhood team of the postcode."""
+        refuse_unless(policies.can_refer(request.user))
         actor = _user(request)
         data = _valid(ReferralInputSerializer, request.data, context={"request": request})
         municipality: Municipality = _choose(
@@ -391,11 +375,11 @@ class ReferralListView(generics.GenericAPIView[Referral]):
         return Response(ReferralMineSerializer(referral).data, status=201)
 
 
+@api(policies.can_refer)
 class ReferralMineView(generics.GenericAPIView[Referral]):
     """Your own referrals: status and team, nothing of the household's file."""
 
     serializer_class = ReferralMineSerializer
-    permission_classes = [CanRefer]
 
     @extend_schema(
         operation_id="referrals_mine_list",
@@ -409,48 +393,42 @@ class ReferralMineView(generics.GenericAPIView[Referral]):
         return self.get_paginated_response(_dump(ReferralMineSerializer, page))
 
 
+@api(policies.can_work_on_households, obj=REFERRAL)
 class ReferralDetailView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(operation_id="referrals_retrieve", tags=TAGS, responses=ReferralSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, referral: Referral) -> Response:
         """A referral routed to your team."""
-        referral = selectors.referral_open(user=request.user, pk=pk)
         return Response(ReferralSerializer(referral).data)
 
 
+@api(policies.can_work_on_households, obj=REFERRAL)
 class ReferralDeclineView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="referrals_decline",
         tags=TAGS,
         request=ReasonInputSerializer,
         responses=ReferralSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, referral: Referral) -> Response:
         """Decline a referral with a reason; the referrer sees it."""
-        referral = selectors.referral_open(user=request.user, pk=pk)
         data = _valid(ReasonInputSerializer, request.data)
         with service_errors():
             referral = services.referral_decline(
                 actor=_user(request), referral=referral, reason=data["reason"]
             )
-        return Response(ReferralSerializer(_decided(pk)).data)
+        return Response(ReferralSerializer(_decided(referral.pk)).data)
 
 
+@api(policies.can_work_on_households, obj=REFERRAL)
 class ReferralAcceptView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="referrals_accept",
         tags=TAGS,
         request=ReferralAcceptSerializer,
         responses={200: ReferralSerializer, _CONFLICT: _DUPLICATE_RESPONSE},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, referral: Referral) -> Response:
         """Accept a referral: link it to a household of the team, or register one (intake)."""
-        referral = selectors.referral_open(user=request.user, pk=pk)
         data = _valid(ReferralAcceptSerializer, request.data)
         if ("household" in data) == ("intake" in data):
             raise exceptions.ValidationError(
@@ -458,7 +436,9 @@ class ReferralAcceptView(APIView):
             )
         if "household" in data:
             try:
-                household = _household(request, data["household"], log=False)
+                household = selectors.household_open(
+                    user=request.user, public_id=data["household"], log=False
+                )
             except Http404:
                 raise exceptions.ValidationError(
                     {"household": [_("This household is not one of your team's.")]}
@@ -479,15 +459,15 @@ class ReferralAcceptView(APIView):
             )
             if isinstance(result, Response):
                 return result
-        return Response(ReferralSerializer(_decided(pk)).data)
+        return Response(ReferralSerializer(_decided(referral.pk)).data)
 
 
 # --- households -------------------------------------------------------------------------------
+@api(policies.can_work_on_households)
 class HouseholdListView(generics.GenericAPIView[Household]):
     """GET: your team's households. POST: register a household with its members (intake)."""
 
     serializer_class = HouseholdSerializer
-    permission_classes = [CanWorkOnHouseholds]
 
     @extend_schema(
         operation_id="households_list",
@@ -532,21 +512,19 @@ class HouseholdListView(generics.GenericAPIView[Household]):
         return _created(request, result)
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class HouseholdDetailView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_retrieve", tags=TAGS, responses=HouseholdDetailSerializer
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """One household with its members, coordinator, professionals and consents."""
-        household = _household(request, public_id)
         return Response(HouseholdDetailSerializer(household, context={"request": request}).data)
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class HouseholdTimelineView(generics.GenericAPIView[HouseholdEvent]):
     serializer_class = EventSerializer
-    permission_classes = [CanWorkOnHouseholds]
 
     @extend_schema(
         operation_id="households_timeline_list",
@@ -554,9 +532,8 @@ class HouseholdTimelineView(generics.GenericAPIView[HouseholdEvent]):
         parameters=[TimelineQuerySerializer],
         responses=EventSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """The household's events, newest first, optionally only some kinds."""
-        household = _household(request, public_id)
         query = _valid(TimelineQuerySerializer, request.query_params)
         events = selectors.timeline(household=household, kinds=sorted(query.get("kind") or []))
         page = list(self.paginate_queryset(events) or [])
@@ -564,17 +541,15 @@ class HouseholdTimelineView(generics.GenericAPIView[HouseholdEvent]):
 
 
 # --- members --------------------------------------------------------------------------------
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class MemberListView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_members_list",
         tags=TAGS,
         responses=MemberSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """Current and former members."""
-        household = _household(request, public_id)
         return Response(_dump(MemberSerializer, household.members.all()))
 
     @extend_schema(
@@ -583,9 +558,8 @@ class MemberListView(APIView):
         request=MemberCreateSerializer,
         responses={201: MemberSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Someone joins the household."""
-        household = _household(request, public_id, log=False)
         data = _valid(MemberCreateSerializer, request.data)
         with service_errors():
             member = services.member_add(
@@ -597,18 +571,16 @@ class MemberListView(APIView):
         return Response(MemberSerializer(member).data, status=201)
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class MemberDetailView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_members_partial_update",
         tags=TAGS,
         request=MemberUpdateSerializer,
         responses=MemberSerializer,
     )
-    def patch(self, request: Request, public_id: uuid.UUID, member_id: uuid.UUID) -> Response:
+    def patch(self, request: Request, household: Household, member_id: uuid.UUID) -> Response:
         """Change a member's details; a missing or empty bsn keeps the stored one."""
-        household = _household(request, public_id, log=False)
         member = _member(household, member_id)
         data = _valid(MemberUpdateSerializer, request.data)
         with service_errors():
@@ -626,18 +598,16 @@ class MemberDetailView(APIView):
         return Response(MemberSerializer(member).data)
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class MemberLeaveView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_members_leave",
         tags=TAGS,
         request=MemberLeaveSerializer,
         responses=MemberSerializer,
     )
-    def post(self, request: Request, public_id: uuid.UUID, member_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household, member_id: uuid.UUID) -> Response:
         """Someone moves out; they stay in the history with a leaving date."""
-        household = _household(request, public_id, log=False)
         member = _member(household, member_id)
         data = _valid(MemberLeaveSerializer, request.data)
         with service_errors():
@@ -651,18 +621,16 @@ class MemberLeaveView(APIView):
 
 
 # --- coordinator ------------------------------------------------------------------------------
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class CoordinatorHandoverView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_coordinator_handover",
         tags=TAGS,
         request=HandoverInputSerializer,
         responses={201: CoordinatorSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Hand the household over to a colleague of the team, with a note."""
-        household = _household(request, public_id, log=False)
         data = _valid(HandoverInputSerializer, request.data)
         to = selectors.team_colleagues(household=household).filter(pk=data["to"]).first()
         if to is None:
@@ -677,17 +645,15 @@ class CoordinatorHandoverView(APIView):
 
 
 # --- professionals -------------------------------------------------------------------------
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class ProfessionalListView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_professionals_list",
         tags=TAGS,
         responses=ProfessionalSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """Professionals involved now and before."""
-        household = _household(request, public_id)
         return Response(_dump(ProfessionalSerializer, household.involved_professionals.all()))
 
     @extend_schema(
@@ -696,9 +662,8 @@ class ProfessionalListView(APIView):
         request=ProfessionalInputSerializer,
         responses={201: ProfessionalSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Record a professional involved with the household."""
-        household = _household(request, public_id, log=False)
         data = _valid(ProfessionalInputSerializer, request.data, context={"request": request})
         with service_errors():
             professional = services.professional_add(
@@ -715,18 +680,16 @@ class ProfessionalListView(APIView):
         return Response(ProfessionalSerializer(professional).data, status=201)
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class ProfessionalEndView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_professionals_end",
         tags=TAGS,
         request=ProfessionalEndSerializer,
         responses=ProfessionalSerializer,
     )
-    def post(self, request: Request, public_id: uuid.UUID, pk: int) -> Response:
+    def post(self, request: Request, household: Household, pk: int) -> Response:
         """The professional is no longer involved."""
-        household = _household(request, public_id, log=False)
         professional: InvolvedProfessional | None = next(
             (p for p in household.involved_professionals.all() if p.pk == pk), None
         )
@@ -743,17 +706,15 @@ class ProfessionalEndView(APIView):
 
 
 # --- consent ----------------------------------------------------------------------------------
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class ConsentListView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_consents_list",
         tags=TAGS,
         responses=ConsentSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """Consents given, withdrawn and expired."""
-        household = _household(request, public_id)
         return Response(_dump(ConsentSerializer, household.consents.all()))
 
     @extend_schema(
@@ -762,9 +723,8 @@ class ConsentListView(APIView):
         request=ConsentInputSerializer,
         responses={201: ConsentSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Record consent given by a member for sharing with an organisation."""
-        household = _household(request, public_id, log=False)
         data = _valid(ConsentInputSerializer, request.data, context={"request": request})
         given_by = next(
             (m for m in household.members.all() if m.public_id == data["givenBy"]), None
@@ -787,18 +747,16 @@ class ConsentListView(APIView):
         return Response(ConsentSerializer(consent).data, status=201)
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class ConsentWithdrawView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_consents_withdraw",
         tags=TAGS,
         request=OptionalNoteInputSerializer,
         responses=ConsentSerializer,
     )
-    def post(self, request: Request, public_id: uuid.UUID, pk: int) -> Response:
+    def post(self, request: Request, household: Household, pk: int) -> Response:
         """Withdraw consent; it takes effect immediately."""
-        household = _household(request, public_id, log=False)
         consent: Consent | None = next((c for c in household.consents.all() if c.pk == pk), None)
         if consent is None:
             raise Http404
@@ -811,18 +769,16 @@ class ConsentWithdrawView(APIView):
 
 
 # --- closing --------------------------------------------------------------------------------
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class HouseholdCloseView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_close",
         tags=TAGS,
         request=CloseInputSerializer,
         responses=HouseholdDetailSerializer,
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Close the file; follow-up assessments are scheduled."""
-        household = _household(request, public_id, log=False)
         data = _valid(CloseInputSerializer, request.data)
         with service_errors():
             services.household_close(
@@ -832,22 +788,20 @@ class HouseholdCloseView(APIView):
                 note=data.get("note", ""),
                 closed_on=data.get("closedOn"),
             )
-        return Response(_household_detail(request, public_id))
+        return Response(_household_detail(request, household))
 
 
+@api(policies.can_work_on_households, obj=HOUSEHOLD)
 class HouseholdReopenView(APIView):
-    permission_classes = [CanWorkOnHouseholds]
-
     @extend_schema(
         operation_id="households_reopen",
         tags=TAGS,
         request=NoteInputSerializer,
         responses=HouseholdDetailSerializer,
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Reopen a closed household; planned follow-ups are cancelled."""
-        household = _household(request, public_id, log=False)
         data = _valid(NoteInputSerializer, request.data)
         with service_errors():
             services.household_reopen(actor=_user(request), household=household, note=data["note"])
-        return Response(_household_detail(request, public_id))
+        return Response(_household_detail(request, household))

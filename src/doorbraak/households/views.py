@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -73,7 +72,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.views import submit
 
@@ -89,13 +88,12 @@ _CLASSIFICATION_BADGE = {
 }
 
 
+#: The household of the URL, 404 outside the user's team; a read record except on a POST.
+HOUSEHOLD = Lookup("household", selectors.household_open, "public_id", log="reads")
+REFERRAL = Lookup("referral", selectors.referral_open)
+
+
 # --- helpers ----------------------------------------------------------------------------------
-def _household(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID | str, *, log: bool = True
-) -> Household:
-    return selectors.household_open(user=request.user, public_id=public_id, log=log)
-
-
 def _detail(household: Household) -> HttpResponse:
     return redirect("households:detail", public_id=household.public_id)
 
@@ -179,7 +177,7 @@ def _empty_filter_form_html(language: str, districts: tuple[tuple[int, str], ...
 
 
 @require_GET
-@role_required(policies.can_work_on_households)
+@page(policies.can_work_on_households)
 def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's households: search, filter by status, district and coordinator."""
     districts = District.objects.filter(
@@ -366,7 +364,7 @@ def _own_teams(user: User) -> list[Team]:
 
 
 @sensitive_post_parameters()
-@role_required(policies.can_work_on_households)
+@page(policies.can_work_on_households)
 def household_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Intake without a referral: a team member registers a household for a resident."""
     return _intake_page(request, teams=_own_teams(request.user))
@@ -404,10 +402,9 @@ def _timeline_context(
 
 
 @require_GET
-@login_required
-def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+@page(obj=HOUSEHOLD)
+def household_detail(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     """Everything about one household, in a fixed number of queries."""
-    household = _household(request, public_id)
     today = timezone.localdate()
     members = list(household.members.all())
     assignments = list(household.coordinator_assignments.all())
@@ -444,10 +441,9 @@ def household_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
 
 
 @require_GET
-@login_required
-def household_timeline(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+@page(obj=HOUSEHOLD)
+def household_timeline(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     """The timeline, filtered by kind; htmx gets only the list of events."""
-    household = _household(request, public_id)
     filter_form = TimelineFilterForm(request.GET or None)
     kinds: list[str] = filter_form.cleaned_data["soort"] if filter_form.is_valid() else []
     context = {
@@ -470,9 +466,8 @@ def _member(household: Household, member_id: uuid.UUID) -> Member:
 
 
 @sensitive_post_parameters()
-@login_required
-def member_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(obj=HOUSEHOLD)
+def member_add(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     if (refused := _closed(request, household)) is not None:
         return refused
     form = MemberAddForm(request.POST or None, initial={"joined_on": timezone.localdate()})
@@ -499,11 +494,10 @@ def member_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
 
 
 @sensitive_post_parameters()
-@login_required
+@page(obj=HOUSEHOLD)
 def member_edit(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, member_id: uuid.UUID
+    request: AuthenticatedHttpRequest, household: Household, member_id: uuid.UUID
 ) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
     member = _member(household, member_id)
     if (refused := _closed(request, household)) is not None:
         return refused
@@ -542,11 +536,10 @@ def member_edit(
     )
 
 
-@login_required
+@page(obj=HOUSEHOLD)
 def member_leave(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, member_id: uuid.UUID
+    request: AuthenticatedHttpRequest, household: Household, member_id: uuid.UUID
 ) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
     member = _member(household, member_id)
     if (refused := _closed(request, household)) is not None:
         return refused
@@ -573,9 +566,8 @@ def member_leave(
 
 
 # --- coordinator -----------------------------------------------------------------------------
-@login_required
-def coordinator_handover(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(obj=HOUSEHOLD)
+def coordinator_handover(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     if (refused := _closed(request, household)) is not None:
         return refused
     current = selectors.current_coordinator(household)
@@ -613,9 +605,8 @@ def _professional(household: Household, pk: int) -> InvolvedProfessional:
     raise Http404
 
 
-@login_required
-def professional_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(obj=HOUSEHOLD)
+def professional_add(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     if (refused := _closed(request, household)) is not None:
         return refused
     form = ProfessionalForm(
@@ -661,11 +652,10 @@ def professional_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
     )
 
 
-@login_required
+@page(obj=HOUSEHOLD)
 def professional_end(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, pk: int
+    request: AuthenticatedHttpRequest, household: Household, pk: int
 ) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
     professional = _professional(household, pk)
     if (refused := _closed(request, household)) is not None:
         return refused
@@ -691,9 +681,8 @@ def professional_end(
 
 
 # --- consent ---------------------------------------------------------------------------------
-@login_required
-def consent_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(obj=HOUSEHOLD)
+def consent_add(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     if (refused := _closed(request, household)) is not None:
         return refused
     form = ConsentForm(
@@ -733,11 +722,10 @@ def consent_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
     )
 
 
-@login_required
+@page(obj=HOUSEHOLD)
 def consent_withdraw(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, pk: int
+    request: AuthenticatedHttpRequest, household: Household, pk: int
 ) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
     consent = next((c for c in household.consents.all() if c.pk == pk), None)
     if consent is None:
         raise Http404
@@ -771,9 +759,8 @@ def consent_withdraw(
 
 
 # --- closing ---------------------------------------------------------------------------------
-@login_required
-def household_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(obj=HOUSEHOLD)
+def household_close(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     if (refused := _closed(request, household)) is not None:
         return refused
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
@@ -807,9 +794,8 @@ def household_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
     )
 
 
-@login_required
-def household_reopen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(obj=HOUSEHOLD)
+def household_reopen(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     if policies.can_edit_household(request.user, household):
         messages.info(request, _("This household is not closed."))
         return _detail(household)
@@ -841,7 +827,7 @@ def _referring_municipalities(user: User) -> list[Municipality]:
     return sorted(found.values(), key=lambda m: m.name)
 
 
-@role_required(policies.can_refer)
+@page(policies.can_refer)
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Aanmelden: a partner or a team member signals that a household needs help."""
     membership = primary_membership(request.user)
@@ -884,7 +870,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(policies.can_refer)
+@page(policies.can_refer)
 def referral_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrer's own referrals: status and team, nothing else of the household."""
     page_obj = Paginator(selectors.referrals_made_by(user=request.user), PAGE_SIZE).get_page(
@@ -901,7 +887,7 @@ def referral_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(policies.can_work_on_households)
+@page(policies.can_work_on_households)
 def referral_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals routed to the team: most urgent first, then the oldest."""
     form = ReferralStatusFilterForm(
@@ -951,16 +937,14 @@ def _referral_page(
 
 
 @require_GET
-@login_required
-def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_open(user=request.user, pk=pk)
+@page(obj=REFERRAL)
+def referral_detail(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
     return _referral_page(request, referral, DeclineForm())
 
 
 @require_POST
-@login_required
-def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_open(user=request.user, pk=pk)
+@page(obj=REFERRAL)
+def referral_decline(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
     form = DeclineForm(request.POST)
     return submit(
         request,
@@ -975,15 +959,16 @@ def referral_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @sensitive_post_parameters()
-@login_required
-def referral_intake(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(obj=REFERRAL)
+def referral_intake(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse:
     """Accept a referral: register the household, or link it to an existing one."""
-    referral = selectors.referral_open(user=request.user, pk=pk)
     if referral.status != ReferralStatus.SUBMITTED:
         messages.error(request, _("This referral has already been decided."))
         return redirect("households:referral-detail", pk=referral.pk)
     if request.method == "POST" and request.POST.get("link_household"):
-        household = _household(request, request.POST["link_household"], log=False)
+        household = selectors.household_open(
+            user=request.user, public_id=request.POST["link_household"], log=False
+        )
         try:
             services.referral_accept(actor=request.user, referral=referral, household=household)
         except ValidationError as error:

@@ -37,27 +37,14 @@ from doorbraak.insights.serializers import (
     SpiegelSerializer,
 )
 from doorbraak.insights.views import STEPS, comparison_table, default_period, spiegel_tables
-from doorbraak.lib.api import IsVerifiedUser
+from doorbraak.lib.access import Lookup, Refused, api
 from doorbraak.library.models import Regulation
 
 TAGS = ["insights"]
 RENAME = {"owner_kind": "ownerKind", "owner_name": "ownerName", "period_end": "end"}
 
 
-class IsPolicyAnalyst(IsVerifiedUser):
-    """Policy analysts of at least one municipality."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_view_insights(request.user)
-
-
-class CanCompareMunicipalities(IsVerifiedUser):
-    """Policy analysts with regional rights (several municipalities)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_compare_municipalities(
-            request.user
-        )
+SIGNAL = Lookup("signal", selectors.signal_get)
 
 
 def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
@@ -77,7 +64,7 @@ def _municipality(request: Request, pk: int | None) -> Municipality:
         return selectors.municipality_get(user=request.user, pk=pk)
     first = selectors.insight_municipalities(user=request.user).first()
     if first is None:
-        raise exceptions.PermissionDenied
+        raise Refused
     return first
 
 
@@ -95,9 +82,8 @@ def _signal_data(request: Request, signal: Signal) -> Any:
     return SignalSerializer(signal, context=context).data
 
 
+@api(policies.can_view_insights)
 class SpiegelView(APIView):
-    permission_classes = [IsPolicyAnalyst]
-
     @extend_schema(
         tags=TAGS,
         operation_id="insights_spiegel_retrieve",
@@ -130,9 +116,9 @@ class SpiegelView(APIView):
         return Response(SpiegelSerializer(data).data)
 
 
+@api(policies.can_view_insights)
 class SignalListView(generics.GenericAPIView[Signal]):
     serializer_class = SignalListSerializer
-    permission_classes = [IsPolicyAnalyst]
 
     @extend_schema(
         tags=TAGS,
@@ -190,19 +176,16 @@ class SignalListView(generics.GenericAPIView[Signal]):
         return Response(_signal_data(request, signal), status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_view_insights, obj=SIGNAL)
 class SignalDetailView(APIView):
-    permission_classes = [IsPolicyAnalyst]
-
     @extend_schema(tags=TAGS, operation_id="signals_retrieve", responses=SignalSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, signal: Signal) -> Response:
         """The signal with its history and the pseudonymised cases behind it."""
-        signal = selectors.signal_get(user=request.user, pk=pk)
         return Response(_signal_data(request, signal))
 
 
+@api(policies.can_view_insights, obj=SIGNAL)
 class SignalStepView(APIView):
-    permission_classes = [IsPolicyAnalyst]
-
     @extend_schema(
         tags=TAGS,
         operation_id="signals_step_create",
@@ -219,11 +202,10 @@ class SignalStepView(APIView):
         request=SignalStepSerializer,
         responses=SignalSerializer,
     )
-    def post(self, request: Request, pk: int, step: str) -> Response:
+    def post(self, request: Request, signal: Signal, step: str) -> Response:
         """Move the signal one step: raised, answered, resolved or structural."""
         if step not in STEPS:
             raise Http404
-        signal = selectors.signal_get(user=request.user, pk=pk)
         data = _valid(SignalStepSerializer, request.data)
         actor = request.user
         try:
@@ -255,13 +237,12 @@ class SignalStepView(APIView):
                 )
         except DjangoValidationError as error:
             raise drf_validation_error(error, RENAME) from error
-        signal = selectors.signal_get(user=request.user, pk=pk)
+        signal = SIGNAL.resolve(request, signal.pk)
         return Response(_signal_data(request, signal))
 
 
+@api(policies.can_compare_municipalities)
 class ComparisonView(APIView):
-    permission_classes = [CanCompareMunicipalities]
-
     @extend_schema(
         tags=TAGS,
         operation_id="insights_municipalities_comparison_retrieve",

@@ -39,13 +39,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 
-from doorbraak.accounts.models import Municipality, Role, User
-from doorbraak.accounts.selectors import municipality_ids_of
+from doorbraak.accounts.models import Municipality, User
 from doorbraak.assessments.models import Assessment, Classification
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import (
@@ -57,8 +56,10 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.funds.models import FundRequest
 from doorbraak.households.models import CloseReason, Household, Member, MemberRole
+from doorbraak.insights import policies
 from doorbraak.insights.aggregates import k_external
 from doorbraak.insights.processing import log_policy_research
+from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.outcomes.models import Outcome, OutcomeType
@@ -270,14 +271,6 @@ def _quarter(value: str) -> str:
 
 def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-# --- access ----------------------------------------------------------------------------------
-def can_export(user: User | AnonymousUser, municipality: Municipality) -> bool:
-    """Only the municipality's own policy analysts may take data out for research."""
-    if not user.is_authenticated:
-        return False
-    return municipality.pk in municipality_ids_of(user, role=Role.POLICY_ANALYST)
 
 
 def columns() -> list[Column]:
@@ -493,12 +486,12 @@ def evaluation_export(
 ) -> ExportResult:
     """The pseudonymised evaluation dataset of ``municipality`` for the period.
 
-    Raises ``PermissionDenied`` unless ``actor`` is a policy analyst of the municipality,
+    Raises ``Refused`` unless ``actor`` is a policy analyst of the municipality,
     ``ValidationError`` for an impossible period or k. Writes one ``EXPORT`` record per
     person concerned in the processing log, in the same transaction.
     """
-    if not can_export(actor, municipality):
-        raise PermissionDenied(_("Only policy analysts of the municipality may export data."))
+    if not policies.can_export(actor, municipality):
+        raise Refused(_("Only policy analysts of the municipality may export data."))
     assert isinstance(actor, User)
     if period_end < period_start:
         raise ValidationError(_("The end of the period lies before its start."), code="period")

@@ -45,3 +45,10 @@ def can_manage_signals(user: AnyUser, municipality: Municipality | int | None = 
 def can_change_signal(user: AnyUser, signal: Signal) -> bool:
     """An analyst of the signal's municipality, while the signal is still open."""
     return signal.is_open and can_manage_signals(user, signal.municipality_id)
+
+
+def can_export(user: AnyUser, municipality: Municipality) -> bool:
+    """Only the municipality's own policy analysts may take data out for research."""
+    if not user.is_authenticated:
+        return False
+    return municipality.pk in municipality_ids_of(user, role=Role.POLICY_ANALYST)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.models import District, Municipality
+from doorbraak.accounts.selectors import AnyUser
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.insights import policies
@@ -30,7 +31,7 @@ from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
 from doorbraak.insights.processing import log_policy_research
 from doorbraak.insights.report import default_period, report_csv
 from doorbraak.insights.tasks import generate_value_report_task
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, fragment, page
 from doorbraak.lib.forms import DateInput, StyledFormMixin
 
 
@@ -85,16 +86,20 @@ class ReportForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-def _report(request: AuthenticatedHttpRequest, pk: int) -> ValueReport:
+def _report(*, user: AnyUser, pk: int) -> ValueReport:
+    """A report of a municipality where the user is a policy analyst (404 otherwise)."""
     return get_object_or_404(
         ValueReport.objects.filter(
-            municipality_id__in=policies.analyst_municipality_ids(request.user)
+            municipality_id__in=policies.analyst_municipality_ids(user)
         ).select_related("municipality", "district"),
         pk=pk,
     )
 
 
-@role_required(policies.can_view_insights)
+REPORT = Lookup("report", _report)
+
+
+@page(policies.can_view_insights)
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Earlier reports, and the form to ask for a new one (built in the background)."""
     municipality_ids = policies.analyst_municipality_ids(request.user)
@@ -133,17 +138,15 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(policies.can_view_insights)
-def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
+@page(policies.can_view_insights, obj=REPORT)
+def report_detail(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
     return render(request, "insights/report_detail.html", {"report": report, **_bars(report)})
 
 
 @require_GET
-@role_required(policies.can_view_insights)
-def report_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@fragment(policies.can_view_insights, obj=REPORT)
+def report_progress(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
     """The progress fragment htmx polls; once ready it tells htmx to load the whole page."""
-    report = _report(request, pk)
     response = render(request, "insights/_report_progress.html", {"report": report})
     if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
         response["HX-Refresh"] = "true"
@@ -164,8 +167,7 @@ def _bars(report: ValueReport) -> dict[str, Any]:
     }
 
 
-def _ready(request: AuthenticatedHttpRequest, pk: int) -> ValueReport:
-    report = _report(request, pk)
+def _ready(request: AuthenticatedHttpRequest, report: ValueReport) -> ValueReport:
     if report.status != ReportStatus.DONE or not report.result:
         raise Http404
     log_policy_research(
@@ -179,11 +181,11 @@ def _ready(request: AuthenticatedHttpRequest, pk: int) -> ValueReport:
 
 
 @require_GET
-@role_required(policies.can_view_insights)
-def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_view_insights, obj=REPORT)
+def report_pdf(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
     from weasyprint import HTML
 
-    report = _ready(request, pk)
+    report = _ready(request, report)
     with translation.override("nl"):
         html = render_to_string(
             "insights/report_pdf.html",
@@ -198,9 +200,9 @@ def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(policies.can_view_insights)
-def report_csv_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = _ready(request, pk)
+@page(policies.can_view_insights, obj=REPORT)
+def report_csv_download(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
+    report = _ready(request, report)
     assert report.result is not None
     response = HttpResponse(report_csv(report.result), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

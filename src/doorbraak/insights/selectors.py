@@ -3,7 +3,7 @@
 Everything here is aggregated or pseudonymised: counts, labels of themes, regulations,
 organisations and districts, and household pseudonyms. Nothing returns a name, address,
 BSN, free text about a household or a bottleneck id (tested). A user who is no policy
-analyst at all gets ``PermissionDenied``; a municipality or signal outside the analyst's
+analyst at all gets ``Refused`` (403); a municipality or signal outside the analyst's
 municipalities is a 404.
 """
 
@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -33,6 +33,7 @@ from doorbraak.insights.models import (
     SignalStatus,
 )
 from doorbraak.insights.processing import log_policy_research
+from doorbraak.lib.access import Refused
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -40,7 +41,7 @@ MAX_PERIOD_DAYS = 3 * 366
 def _require_analyst(user: AnyUser) -> set[int]:
     ids = policies.analyst_municipality_ids(user)
     if not ids:
-        raise PermissionDenied
+        raise Refused
     return ids
 
 

@@ -3,14 +3,14 @@
 Each function is one use case: keyword-only, transactional, and writes a ``SignalEvent``
 for the history. Bad input or a step the signal cannot take raises ``ValidationError``
 with a translatable message and changes nothing; a user who may not manage the
-municipality's signals gets ``PermissionDenied``.
+municipality's signals gets ``Refused`` (403).
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from doorbraak.insights.models import (
 )
 from doorbraak.insights.processing import log_policy_research_many
 from doorbraak.lib import limits
+from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.text import shorten
 from doorbraak.library.models import Regulation
@@ -45,7 +46,7 @@ _NOW = object()
 # --- helpers ----------------------------------------------------------------------------------
 def _require_manager(actor: User | None, municipality: Municipality | int) -> None:
     if actor is not None and not policies.can_manage_signals(actor, municipality):
-        raise PermissionDenied
+        raise Refused
 
 
 def _check_period(period_start: datetime.date, period_end: datetime.date) -> patterns.Period:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,12 +47,11 @@ from doorbraak.insights.forms import (
 )
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, Refused, page
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
-_analysts_only = role_required(policies.can_view_insights)
-_regional_only = role_required(policies.can_compare_municipalities)
+SIGNAL = Lookup("signal", selectors.signal_get)
 
 #: The transition forms of the signal page: step in the URL → (form, target status).
 STEPS: dict[str, tuple[type[Any], str]] = {
@@ -84,7 +83,7 @@ def _chosen_municipality(
         return chosen
     first = next(iter(municipalities), None)
     if first is None:
-        raise PermissionDenied
+        raise Refused
     return first
 
 
@@ -150,10 +149,6 @@ def spiegel_tables(spiegel: Spiegel, *, k: int) -> dict[str, Any]:
     }
 
 
-def _signal(request: AuthenticatedHttpRequest, pk: int) -> Signal:
-    return selectors.signal_get(user=request.user, pk=pk)
-
-
 def _transition_forms(
     request: AuthenticatedHttpRequest, signal: Signal, bound: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -203,7 +198,7 @@ def _detail_page(
 
 # --- the spiegel ------------------------------------------------------------------------------
 @require_GET
-@_analysts_only
+@page(policies.can_view_insights)
 def spiegel(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = selectors.insight_municipalities(user=request.user)
     form = (
@@ -239,7 +234,7 @@ def spiegel(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_analysts_only
+@page(policies.can_view_insights)
 def propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Propose the recurring combinations of the period as signals."""
     municipalities = selectors.insight_municipalities(user=request.user)
@@ -283,7 +278,7 @@ def propose(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- signals ----------------------------------------------------------------------------------
 @require_GET
-@_analysts_only
+@page(policies.can_view_insights)
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SignalFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
@@ -297,7 +292,7 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_analysts_only
+@page(policies.can_view_insights)
 def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = selectors.insight_municipalities(user=request.user)
     form = SignalCreateForm(request.POST or None, municipalities=municipalities)
@@ -323,17 +318,16 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_analysts_only
-def signal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _signal(request, pk))
+@page(policies.can_view_insights, obj=SIGNAL)
+def signal_detail(request: AuthenticatedHttpRequest, signal: Signal) -> HttpResponse:
+    return _detail_page(request, signal)
 
 
 @require_POST
-@_analysts_only
-def signal_transition(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
+@page(policies.can_view_insights, obj=SIGNAL)
+def signal_transition(request: AuthenticatedHttpRequest, signal: Signal, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
-    signal = _signal(request, pk)
     form_class, _status = STEPS[step]
     form = form_class(request.POST, auto_id=f"id_{step}_%s")
 
@@ -382,7 +376,7 @@ def zip_export(csv: str, dictionary_csv: str) -> bytes:
 
 
 @require_http_methods(["GET", "POST"])
-@_analysts_only
+@page(policies.can_view_insights)
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = selectors.insight_municipalities(user=request.user)
     if request.method != "POST":
@@ -457,7 +451,7 @@ def comparison_table(
 
 
 @require_GET
-@_regional_only
+@page(policies.can_compare_municipalities)
 def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = default_period()
     form = (
@@ -493,7 +487,7 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_analysts_only
+@page(policies.can_view_insights)
 def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bimonthly spiegel report for the review meeting: the same tables, as a PDF."""
     from weasyprint import HTML

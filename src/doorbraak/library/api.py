@@ -10,11 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from doorbraak.lib.access import Lookup, api
 from doorbraak.library import selectors
 from doorbraak.library.models import Regulation
 from doorbraak.library.serializers import RegulationListQuerySerializer, RegulationSerializer
 
 TAGS = ["library"]
+REGULATION = Lookup("regulation", selectors.regulation_get)
 
 
 def _many(items: Any) -> Any:
@@ -22,6 +24,7 @@ def _many(items: Any) -> Any:
     return RegulationSerializer(items, many=True).data
 
 
+@api()
 class RegulationListView(generics.GenericAPIView[Regulation]):
     serializer_class = RegulationSerializer
 
@@ -44,10 +47,9 @@ class RegulationListView(generics.GenericAPIView[Regulation]):
         return self.get_paginated_response(_many(page))
 
 
+@api(obj=REGULATION)
 class RegulationDetailView(APIView):
     @extend_schema(tags=TAGS, operation_id="regulations_retrieve", responses=RegulationSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, regulation: Regulation) -> Response:
         """One article with what it says and whether it leaves room to deviate."""
-        return Response(
-            RegulationSerializer(selectors.regulation_get(user=request.user, pk=pk)).data
-        )
+        return Response(RegulationSerializer(regulation).data)

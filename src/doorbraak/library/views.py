@@ -14,17 +14,18 @@ from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import filter_querystring
 from doorbraak.library import selectors
 from doorbraak.library.forms import RegulationFilterForm
 from doorbraak.library.models import Regulation
 
 PAGE_SIZE = 25
+REGULATION = Lookup("regulation", selectors.regulation_get)
 
 
 @require_GET
-@role_required(can_view_organisations)
+@page(can_view_organisations)
 def regulation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RegulationFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -48,7 +49,6 @@ def regulation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(can_view_organisations)
-def regulation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    regulation = selectors.regulation_get(user=request.user, pk=pk)
+@page(can_view_organisations, obj=REGULATION)
+def regulation_detail(request: AuthenticatedHttpRequest, regulation: Regulation) -> HttpResponse:
     return render(request, "library/regulation_detail.html", {"regulation": regulation})

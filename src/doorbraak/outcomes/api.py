@@ -8,13 +8,11 @@ the fields in camelCase and changes nothing. Money is in integer cents.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
@@ -27,9 +25,10 @@ from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error
 from doorbraak.breakthroughs.policies import can_work_on_breakthroughs, works_on
 from doorbraak.households.models import Household
 from doorbraak.households.selectors import household_open
-from doorbraak.lib.api import IsVerifiedUser
+from doorbraak.lib.access import Lookup, api
 from doorbraak.outcomes import services
 from doorbraak.outcomes.models import Outcome
+from doorbraak.outcomes.policies import works_on_household_of
 from doorbraak.outcomes.selectors import (
     breakthrough_choices,
     cost_item_choices,
@@ -44,13 +43,6 @@ from doorbraak.outcomes.serializers import (
 
 TAGS = ["outcomes"]
 _RENAME = {"debt_amount_cents": "debtAmountCents"}
-
-
-class CanRecordOutcomes(IsVerifiedUser):
-    """Professionals and team leads of a neighbourhood team."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and can_work_on_breakthroughs(request.user)
 
 
 def _user(request: Request) -> User:
@@ -76,18 +68,10 @@ def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
-def _household(request: Request, public_id: uuid.UUID, *, log: bool = True) -> Household:
-    household = household_open(user=request.user, public_id=public_id, log=log)
-    if not works_on(request.user, household):
-        raise Http404
-    return household
-
-
-def _outcome(request: Request, pk: int, *, log: bool = True) -> Outcome:
-    outcome = outcome_get(user=request.user, pk=pk, log=log)
-    if not works_on(request.user, outcome.household):
-        raise Http404
-    return outcome
+#: The household or outcome of the URL, 404 outside the household's own team; a read
+#: record for a GET only (the service logs every change).
+HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads", hide_unless=works_on)
+OUTCOME = Lookup("outcome", outcome_get, log="reads", hide_unless=works_on_household_of)
 
 
 def _many(outcomes: Any) -> Any:
@@ -99,9 +83,9 @@ def _invalid(field: str, message: str) -> exceptions.ValidationError:
     return exceptions.ValidationError({field: [message]})
 
 
+@api(can_work_on_breakthroughs, obj=HOUSEHOLD)
 class HouseholdOutcomeListView(generics.GenericAPIView[Outcome]):
     serializer_class = OutcomeSerializer
-    permission_classes = [CanRecordOutcomes]
 
     @extend_schema(
         tags=TAGS,
@@ -109,9 +93,8 @@ class HouseholdOutcomeListView(generics.GenericAPIView[Outcome]):
         parameters=[HOUSEHOLD_PARAMETER],
         responses=OutcomeSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """The household's outcomes with their valuation lines, newest first (withdrawn too)."""
-        household = _household(request, public_id)
         page = self.paginate_queryset(outcomes_of(household=household)) or []
         for outcome in page:
             outcome.household = household  # already loaded: no query per outcome
@@ -124,9 +107,8 @@ class HouseholdOutcomeListView(generics.GenericAPIView[Outcome]):
         request=OutcomeInputSerializer,
         responses={201: OutcomeSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Record what the work prevented or achieved; it is valued with the catalogue."""
-        household = _household(request, public_id, log=False)
         data = _valid(OutcomeInputSerializer, request.data)
         breakthrough = None
         if data["breakthrough"] is not None:
@@ -154,32 +136,29 @@ class HouseholdOutcomeListView(generics.GenericAPIView[Outcome]):
                 cost_item=cost_item,
                 quantity=data["quantity"],
             )
-        fresh = _outcome(request, outcome.pk, log=False)
+        fresh = OUTCOME.resolve(request, outcome.pk, log=False)
         return Response(OutcomeSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
+@api(can_work_on_breakthroughs, obj=OUTCOME)
 class OutcomeDetailView(APIView):
-    permission_classes = [CanRecordOutcomes]
-
     @extend_schema(tags=TAGS, operation_id="outcomes_retrieve", responses=OutcomeSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, outcome: Outcome) -> Response:
         """One outcome with its valuation lines (404 outside the household's team)."""
-        return Response(OutcomeSerializer(_outcome(request, pk)).data)
+        return Response(OutcomeSerializer(outcome).data)
 
 
+@api(can_work_on_breakthroughs, obj=OUTCOME)
 class OutcomeWithdrawView(APIView):
-    permission_classes = [CanRecordOutcomes]
-
     @extend_schema(
         tags=TAGS,
         operation_id="outcomes_withdraw",
         request=OutcomeWithdrawSerializer,
         responses=OutcomeSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, outcome: Outcome) -> Response:
         """Withdraw a mistaken outcome with a reason: it stays on record, out of the figures."""
-        outcome = _outcome(request, pk, log=False)
         data = _valid(OutcomeWithdrawSerializer, request.data)
         with _service():
             services.outcome_withdraw(actor=_user(request), outcome=outcome, reason=data["reason"])
-        return Response(OutcomeSerializer(_outcome(request, pk, log=False)).data)
+        return Response(OutcomeSerializer(OUTCOME.resolve(request, outcome.pk, log=False)).data)

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from doorbraak.breakthroughs.policies import works_on
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import EventKind
 from doorbraak.households.services import record_event
+from doorbraak.lib.access import Refused
 from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 from doorbraak.outcomes.processing import log_outcome
 from doorbraak.outcomes.valuation import value_outcome
@@ -37,7 +38,7 @@ def outcome_record(
     """Record what the work prevented or achieved, valued with the catalogue of that date."""
 
     if not works_on(actor, household):
-        raise PermissionDenied
+        raise Refused
     errors: dict[str, str] = {}
     if outcome_type not in OutcomeType.values:
         errors["outcome_type"] = _("Choose what was prevented or achieved.")
@@ -131,7 +132,7 @@ def outcome_withdraw(*, actor: Any, outcome: Any, reason: str) -> Any:
     """A mistaken outcome is withdrawn with a reason; it stays on record, out of the figures."""
 
     if not works_on(actor, outcome.household):
-        raise PermissionDenied
+        raise Refused
     if outcome.withdrawn_at is not None:
         raise ValidationError(_("This outcome was withdrawn already."))
     reason = (reason or "").strip()

@@ -7,13 +7,12 @@ is in the processing log). Changes go through ``outcomes.services``; their
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,11 +23,12 @@ from doorbraak.breakthroughs.policies import can_work_on_breakthroughs, works_on
 from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import Household
 from doorbraak.households.selectors import household_open
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.views import submit
 from doorbraak.outcomes import services
 from doorbraak.outcomes.forms import OutcomeForm, WithdrawForm, add_service_errors
 from doorbraak.outcomes.models import Outcome
+from doorbraak.outcomes.policies import works_on_household_of
 from doorbraak.outcomes.selectors import (
     breakthrough_choices,
     cost_item_choices,
@@ -36,7 +36,10 @@ from doorbraak.outcomes.selectors import (
     outcomes_of,
 )
 
-_team_only = role_required(can_work_on_breakthroughs)
+#: The household or outcome of the URL, 404 outside the household's own team; a read
+#: record except on a POST (the service logs the change).
+HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads", hide_unless=works_on)
+OUTCOME = Lookup("outcome", outcome_get, log="reads", hide_unless=works_on_household_of)
 
 
 @dataclass
@@ -78,22 +81,6 @@ def outcome_totals(outcomes: Iterable[Outcome]) -> Totals:
     return totals
 
 
-def _household(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, log: bool = True
-) -> Household:
-    household = household_open(user=request.user, public_id=public_id, log=log)
-    if not works_on(request.user, household):
-        raise Http404
-    return household
-
-
-def _outcome(request: AuthenticatedHttpRequest, pk: int, *, log: bool = True) -> Outcome:
-    outcome = outcome_get(user=request.user, pk=pk, log=log)
-    if not works_on(request.user, outcome.household):
-        raise Http404
-    return outcome
-
-
 def _rows(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
     rows = []
     for outcome in outcomes:
@@ -103,10 +90,9 @@ def _rows(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET"])
-@_team_only
-def household_outcomes(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+@page(can_work_on_breakthroughs, obj=HOUSEHOLD)
+def household_outcomes(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     """The household's outcomes with their value, range, lines and sources; and the total."""
-    household = _household(request, public_id)
     outcomes = list(outcomes_of(household=household))
     for outcome in outcomes:
         outcome.household = household  # already loaded: no query per outcome
@@ -118,9 +104,8 @@ def household_outcomes(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
 
 
 @require_http_methods(["GET", "POST"])
-@_team_only
-def outcome_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = _household(request, public_id, log=request.method != "POST")
+@page(can_work_on_breakthroughs, obj=HOUSEHOLD)
+def outcome_create(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     choices: dict[str, Any] = {
         "breakthroughs": breakthrough_choices(household=household),
         "cost_items": cost_item_choices(household=household),
@@ -165,9 +150,8 @@ def outcome_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 
 
 @require_http_methods(["GET"])
-@_team_only
-def outcome_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    outcome = _outcome(request, pk)
+@page(can_work_on_breakthroughs, obj=OUTCOME)
+def outcome_detail(request: AuthenticatedHttpRequest, outcome: Outcome) -> HttpResponse:
     low, high = outcome_range(outcome)
     return render(
         request,
@@ -177,9 +161,8 @@ def outcome_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_team_only
-def outcome_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    outcome = _outcome(request, pk, log=request.method != "POST")
+@page(can_work_on_breakthroughs, obj=OUTCOME)
+def outcome_withdraw(request: AuthenticatedHttpRequest, outcome: Outcome) -> HttpResponse:
     if outcome.withdrawn_at is not None:
         messages.info(request, _("This outcome was withdrawn already."))
         return redirect("outcomes:detail", pk=outcome.pk)

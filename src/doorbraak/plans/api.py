@@ -7,12 +7,10 @@ change goes through ``plans.services`` (which writes the processing log); their 
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +18,12 @@ from rest_framework.views import APIView
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.accounts.selectors import organisation_list
-from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error, open_household
+from doorbraak.assessments.api import HOUSEHOLD_PARAMETER, drf_validation_error
 from doorbraak.assessments.models import LifeDomain
 from doorbraak.audit.models import ProcessingAction
+from doorbraak.households.models import Household
+from doorbraak.households.selectors import household_open
+from doorbraak.lib.access import Lookup, api
 from doorbraak.plans import selectors, services
 from doorbraak.plans.models import Action, Goal, Plan
 from doorbraak.plans.processing import log_plan
@@ -46,9 +47,16 @@ def _actor(request: Request) -> User:
     return user
 
 
-def _plan(request: Request, pk: int) -> Plan:
-    """The plan with goals and actions, without logging (changes are logged by the service)."""
-    return selectors.plan_get(user=request.user, pk=pk)
+#: The plan of the URL with its goals and actions, 404 outside the household's team; the
+#: selector writes no read record (changes are logged by the service, reads by the view).
+PLAN = Lookup("plan", selectors.plan_get)
+#: The household of the URL; a read record for a GET only.
+HOUSEHOLD = Lookup("household", household_open, "public_id", log="reads")
+
+
+def _plan(request: Request, plan: Plan) -> Plan:
+    """The plan again after a change (the service has logged the processing)."""
+    return selectors.plan_get(user=request.user, pk=plan.pk)
 
 
 def _goal(plan: Plan, goal_pk: int) -> Goal:
@@ -74,6 +82,7 @@ def _invalid(error: DjangoValidationError) -> exceptions.ValidationError:
 # --- plans ---------------------------------------------------------------------------------------
 
 
+@api(obj=HOUSEHOLD)
 class HouseholdPlanListView(generics.GenericAPIView[Plan]):
     serializer_class = PlanSerializer
 
@@ -83,9 +92,8 @@ class HouseholdPlanListView(generics.GenericAPIView[Plan]):
         parameters=[HOUSEHOLD_PARAMETER],
         responses=PlanSerializer(many=True),
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+    def get(self, request: Request, household: Household) -> Response:
         """Every version of the household's plan, newest first."""
-        household = open_household(request, public_id)
         page = self.paginate_queryset(selectors.plans_of(household=household))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -96,29 +104,29 @@ class HouseholdPlanListView(generics.GenericAPIView[Plan]):
         request=None,
         responses={201: PlanSerializer},
     )
-    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+    def post(self, request: Request, household: Household) -> Response:
         """Start a draft: the first version, or a new version copied from the agreed plan."""
-        household = open_household(request, public_id, log=False)
         try:
             plan = services.plan_start(actor=_actor(request), household=household)
         except DjangoValidationError as error:
             raise _invalid(error) from error
-        plan = _plan(request, plan.pk)
+        plan = _plan(request, plan)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(get=extend_schema(tags=TAGS, operation_id="plans_retrieve"))
-class PlanDetailView(generics.RetrieveAPIView[Plan]):
+@api(obj=PLAN)
+class PlanDetailView(generics.GenericAPIView[Plan]):
     """One version of a plan with its goals and actions (404 outside the user's team)."""
 
     serializer_class = PlanSerializer
 
-    def get_object(self) -> Plan:
-        plan = _plan(self.request, self.kwargs["pk"])
-        log_plan(actor=self.request.user, plan=plan, action=ProcessingAction.READ)
-        return plan
+    @extend_schema(tags=TAGS, operation_id="plans_retrieve")
+    def get(self, request: Request, plan: Plan) -> Response:
+        log_plan(actor=request.user, plan=plan, action=ProcessingAction.READ)
+        return Response(self.get_serializer(plan).data)
 
 
+@api(obj=PLAN)
 class PlanCommitmentView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -126,9 +134,8 @@ class PlanCommitmentView(APIView):
         request=CommitmentSerializer,
         responses=PlanSerializer,
     )
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: Request, plan: Plan) -> Response:
         """Write down the household's own commitment (a draft only)."""
-        plan = _plan(request, pk)
         serializer = CommitmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -139,16 +146,16 @@ class PlanCommitmentView(APIView):
             )
         except DjangoValidationError as error:
             raise _invalid(error) from error
-        return Response(PlanSerializer(_plan(request, pk)).data)
+        return Response(PlanSerializer(_plan(request, plan)).data)
 
 
+@api(obj=PLAN)
 class PlanAgreeView(APIView):
     @extend_schema(
         tags=TAGS, operation_id="plans_agree", request=AgreeSerializer, responses=PlanSerializer
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, plan: Plan) -> Response:
         """Agree the draft with the household; the previous agreed version is superseded."""
-        plan = _plan(request, pk)
         serializer = AgreeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -159,12 +166,13 @@ class PlanAgreeView(APIView):
             )
         except DjangoValidationError as error:
             raise _invalid(error) from error
-        return Response(PlanSerializer(_plan(request, pk)).data)
+        return Response(PlanSerializer(_plan(request, plan)).data)
 
 
 # --- goals ---------------------------------------------------------------------------------------
 
 
+@api(obj=PLAN)
 class GoalCreateView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -172,9 +180,8 @@ class GoalCreateView(APIView):
         request=GoalCreateSerializer,
         responses={201: GoalSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, plan: Plan) -> Response:
         """Add a goal for one life domain to a draft."""
-        plan = _plan(request, pk)
         serializer = GoalCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -192,11 +199,11 @@ class GoalCreateView(APIView):
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
+@api(obj=PLAN)
 class GoalDeleteView(APIView):
     @extend_schema(tags=TAGS, operation_id="plans_goals_destroy", responses={204: None})
-    def delete(self, request: Request, pk: int, goal_pk: int) -> Response:
+    def delete(self, request: Request, plan: Plan, goal_pk: int) -> Response:
         """Remove a goal (and its actions) from a draft."""
-        plan = _plan(request, pk)
         goal = _goal(plan, goal_pk)
         try:
             services.goal_remove(actor=_actor(request), goal=goal)
@@ -208,6 +215,7 @@ class GoalDeleteView(APIView):
 # --- actions -------------------------------------------------------------------------------------
 
 
+@api(obj=PLAN)
 class ActionCreateView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -215,9 +223,8 @@ class ActionCreateView(APIView):
         request=ActionCreateSerializer,
         responses={201: ActionSerializer},
     )
-    def post(self, request: Request, pk: int, goal_pk: int) -> Response:
+    def post(self, request: Request, plan: Plan, goal_pk: int) -> Response:
         """Add an action to a goal of a draft: who does what by when."""
-        plan = _plan(request, pk)
         goal = _goal(plan, goal_pk)
         serializer = ActionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -248,6 +255,7 @@ class ActionCreateView(APIView):
         return Response(ActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
+@api(obj=PLAN)
 class ActionDetailView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -255,9 +263,8 @@ class ActionDetailView(APIView):
         request=ActionStatusSerializer,
         responses=ActionSerializer,
     )
-    def patch(self, request: Request, pk: int, action_pk: int) -> Response:
+    def patch(self, request: Request, plan: Plan, action_pk: int) -> Response:
         """Record progress on an action (also on the agreed plan: it does not change the plan)."""
-        plan = _plan(request, pk)
         action = _action(plan, action_pk)
         serializer = ActionStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -270,9 +277,8 @@ class ActionDetailView(APIView):
         return Response(ActionSerializer(action).data)
 
     @extend_schema(tags=TAGS, operation_id="plans_actions_destroy", responses={204: None})
-    def delete(self, request: Request, pk: int, action_pk: int) -> Response:
+    def delete(self, request: Request, plan: Plan, action_pk: int) -> Response:
         """Remove an action from a draft."""
-        plan = _plan(request, pk)
         action = _action(plan, action_pk)
         try:
             services.action_remove(actor=_actor(request), action=action)

@@ -8,7 +8,6 @@ plan body (``plans/_plan_body.html``) back to swap in place.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -26,7 +25,8 @@ from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
 from doorbraak.households import selectors as household_selectors
-from doorbraak.lib.decorators import role_required
+from doorbraak.households.models import Household
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.views import submit
 from doorbraak.plans import selectors, services
 from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm
@@ -34,16 +34,15 @@ from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan
 from doorbraak.plans.pdf import plan_pdf
 from doorbraak.plans.processing import log_plan
 
-team_only = role_required(policies.can_work_on_households)
+#: The plan of the URL, 404 outside the household's team.
+PLAN = Lookup("plan", selectors.plan_get)
+#: The household of the URL; a read record except on a POST.
+HOUSEHOLD = Lookup("household", household_selectors.household_open, "public_id", log="reads")
 
 
 # --- helpers ----------------------------------------------------------------------------------
 def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
-    return selectors.plan_get(user=request.user, pk=pk)
 
 
 def _goal(plan: Plan, goal_pk: int) -> Goal:
@@ -136,7 +135,7 @@ def _plan_context(
 def _changed(request: AuthenticatedHttpRequest, plan_pk: int, notice: str) -> HttpResponse:
     """After a change: htmx gets the fresh plan body, a plain POST a redirect (PRG)."""
     if _is_htmx(request):
-        plan = _plan(request, plan_pk)
+        plan = selectors.plan_get(user=request.user, pk=plan_pk)
         return render(request, "plans/_plan_body.html", _plan_context(request, plan, notice=notice))
     messages.success(request, notice)
     return redirect("plans:detail", pk=plan_pk)
@@ -154,9 +153,8 @@ def _messages(error: ValidationError) -> list[str]:
 
 # --- household: current plan and earlier versions -----------------------------------------------
 @require_GET
-@team_only
-def household_plans(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = household_selectors.household_open(user=request.user, public_id=public_id)
+@page(policies.can_work_on_households, obj=HOUSEHOLD)
+def household_plans(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     plans = list(selectors.plans_of(household=household))
     draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
     agreed = next((p for p in plans if p.status == PlanStatus.AGREED), None)
@@ -175,11 +173,8 @@ def household_plans(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 
 
 @require_POST
-@team_only
-def plan_start(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = household_selectors.household_open(
-        user=request.user, public_id=public_id, log=False
-    )
+@page(policies.can_work_on_households, obj=HOUSEHOLD)
+def plan_start(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     try:
         plan = services.plan_start(actor=request.user, household=household)
     except ValidationError as error:
@@ -194,17 +189,15 @@ def plan_start(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpR
 
 # --- one plan ---------------------------------------------------------------------------------
 @require_GET
-@team_only
-def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def plan_detail(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     log_plan(actor=request.user, plan=plan, action=ProcessingAction.READ)
     return render(request, "plans/plan_detail.html", _plan_context(request, plan))
 
 
 @require_POST
-@team_only
-def plan_commitment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def plan_commitment(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     form = CommitmentForm(request.POST)
     return submit(
         request,
@@ -220,9 +213,8 @@ def plan_commitment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@team_only
-def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def goal_add(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     form = GoalForm(
         request.POST, domains=domains_for(plan.household.municipality), auto_id="id_goal_%s"
     )
@@ -238,9 +230,8 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@team_only
-def goal_remove(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def goal_remove(request: AuthenticatedHttpRequest, plan: Plan, goal_pk: int) -> HttpResponse:
     goal = _goal(plan, goal_pk)
     try:
         services.goal_remove(actor=request.user, goal=goal)
@@ -250,9 +241,8 @@ def goal_remove(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> Htt
 
 
 @require_POST
-@team_only
-def action_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def action_add(request: AuthenticatedHttpRequest, plan: Plan, goal_pk: int) -> HttpResponse:
     goal = _goal(plan, goal_pk)
     form = ActionForm(
         request.POST,
@@ -278,9 +268,8 @@ def action_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> Http
 
 
 @require_POST
-@team_only
-def action_remove(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def action_remove(request: AuthenticatedHttpRequest, plan: Plan, action_pk: int) -> HttpResponse:
     action = _action(plan, action_pk)
     try:
         services.action_remove(actor=request.user, action=action)
@@ -290,9 +279,8 @@ def action_remove(request: AuthenticatedHttpRequest, pk: int, action_pk: int) ->
 
 
 @require_POST
-@team_only
-def action_status(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def action_status(request: AuthenticatedHttpRequest, plan: Plan, action_pk: int) -> HttpResponse:
     action = _action(plan, action_pk)
     form = ActionStatusForm(request.POST, auto_id=f"id_status_{action.pk}_%s")
     return submit(
@@ -307,9 +295,8 @@ def action_status(request: AuthenticatedHttpRequest, pk: int, action_pk: int) ->
 
 
 @require_POST
-@team_only
-def plan_agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+@page(policies.can_work_on_households, obj=PLAN)
+def plan_agree(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     try:
         services.plan_agree(actor=request.user, plan=plan, agreed_on=timezone.localdate())
     except ValidationError as error:
@@ -318,10 +305,9 @@ def plan_agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@team_only
-def plan_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_work_on_households, obj=PLAN)
+def plan_download(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     """The plan as a PDF for the household; the export is written to the processing log."""
-    plan = _plan(request, pk)
     content = plan_pdf(plan)
     log_plan(actor=request.user, plan=plan, action=ProcessingAction.EXPORT)
     response = HttpResponse(content, content_type="application/pdf")

@@ -17,24 +17,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.admin import ScopedAdmin, admin_site, administered_municipality_ids
-from doorbraak.accounts.models import Membership, Organisation, Role, Team, User
+from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.policies import can_administer
+from doorbraak.tables import policies
 from doorbraak.tables.models import BreakthroughTable, TableMember
-
-
-def may_represent(user: User, organisation_id: int, municipality_id: int) -> bool:
-    """A partner contact of the organisation here, or someone of a team's organisation here."""
-    memberships = Membership.objects.active().filter(
-        user=user, organisation_id=organisation_id, municipality_id=municipality_id
-    )
-    if memberships.filter(role=Role.PARTNER_CONTACT).exists():
-        return True
-    return (
-        memberships.exists()
-        and Team.objects.filter(
-            organisation_id=organisation_id, municipality_id=municipality_id
-        ).exists()
-    )
 
 
 class BreakthroughTableForm(forms.ModelForm[BreakthroughTable]):
@@ -82,7 +68,7 @@ class TableMemberForm(forms.ModelForm[TableMember]):
             user
             and organisation
             and municipality_id
-            and not may_represent(user, organisation.pk, municipality_id)
+            and not policies.can_represent(user, organisation.pk, municipality_id)
         ):
             self.add_error(
                 "organisation",

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +26,7 @@ from rest_framework.views import APIView
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.assessments.api import drf_validation_error
-from doorbraak.lib.api import IsVerifiedUser
+from doorbraak.lib.access import Lookup, api, refuse_unless
 from doorbraak.tables import policies, selectors, services
 from doorbraak.tables.models import (
     AgendaItem,
@@ -66,12 +65,12 @@ from doorbraak.tables.serializers import (
 TAGS = ["tables"]
 
 
-# --- permission and helpers ----------------------------------------------------------------
-class CanUseTables(IsVerifiedUser):
-    """Chairs of a breakthrough table and the partner contact persons who sit at tables."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return super().has_permission(request, view) and policies.can_use_tables(request.user)
+# --- objects and helpers -------------------------------------------------------------------
+#: The objects of the URLs, 404 outside the tables the user sits at.
+TABLE = Lookup("table", selectors.table_get)
+MEETING = Lookup("meeting", selectors.meeting_get)
+DECISION = Lookup("decision", selectors.decision_get)
+FOLLOW_UP = Lookup("action", selectors.follow_up_get)
 
 
 def _user(request: Request) -> User:
@@ -103,11 +102,6 @@ def _many(serializer_class: type[Any], objects: Any) -> Any:
 
 def _invalid(field: str, message: str) -> exceptions.ValidationError:
     return exceptions.ValidationError({field: [message]})
-
-
-def _require_chair(user: User, table: BreakthroughTable) -> None:
-    if not policies.is_chair(user, table):
-        raise PermissionDenied
 
 
 def _organisation(table: BreakthroughTable, pk: int | None, field: str) -> Organisation | None:
@@ -159,9 +153,9 @@ def _decision_data(decision: TableDecision) -> Any:
 
 
 # --- tables --------------------------------------------------------------------------------
+@api(policies.can_use_tables)
 class TableListView(generics.GenericAPIView[BreakthroughTable]):
     serializer_class = TableSerializer
-    permission_classes = [CanUseTables]
 
     @extend_schema(tags=TAGS, operation_id="tables_list", responses=TableSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -171,19 +165,17 @@ class TableListView(generics.GenericAPIView[BreakthroughTable]):
         return self.get_paginated_response(_many(TableSerializer, page))
 
 
+@api(policies.can_use_tables, obj=TABLE)
 class TableDetailView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="tables_retrieve",
         parameters=[TableDetailQuerySerializer],
         responses=TableDetailSerializer,
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, table: BreakthroughTable) -> Response:
         """The table with its members, what they may decide, and the figures of a year."""
         query = _valid(TableDetailQuerySerializer, request.query_params)
-        table = selectors.table_get(user=request.user, pk=pk)
         year = query.get("year") or timezone.localdate().year
         detail = TableDetail(
             table=table,
@@ -194,16 +186,15 @@ class TableDetailView(APIView):
         return Response(TableDetailSerializer(detail).data)
 
 
+@api(policies.can_use_tables, obj=TABLE)
 class TableMeetingListView(generics.GenericAPIView[Meeting]):
     serializer_class = MeetingSerializer
-    permission_classes = [CanUseTables]
 
     @extend_schema(
         tags=TAGS, operation_id="tables_meetings_list", responses=MeetingSerializer(many=True)
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, table: BreakthroughTable) -> Response:
         """The table's meetings, the newest first."""
-        table = selectors.table_get(user=request.user, pk=pk)
         meetings = selectors.meeting_list(user=request.user, table=table)
         page = self.paginate_queryset(meetings)
         return self.get_paginated_response(_many(MeetingSerializer, page))
@@ -214,10 +205,9 @@ class TableMeetingListView(generics.GenericAPIView[Meeting]):
         request=MeetingInputSerializer,
         responses={201: MeetingSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, table: BreakthroughTable) -> Response:
         """Schedule a meeting (chair only); the agenda is proposed from the waiting cases."""
-        table = selectors.table_get(user=request.user, pk=pk)
-        _require_chair(_user(request), table)
+        refuse_unless(policies.is_chair(request.user, table))
         data = _valid(MeetingInputSerializer, request.data)
         with _service():
             meeting = services.meeting_schedule(
@@ -232,13 +222,11 @@ class TableMeetingListView(generics.GenericAPIView[Meeting]):
 
 
 # --- meetings ------------------------------------------------------------------------------
+@api(policies.can_use_tables, obj=MEETING)
 class MeetingDetailView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(tags=TAGS, operation_id="meetings_retrieve", responses=MeetingDetailSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, meeting: Meeting) -> Response:
         """The meeting with its agenda as you may see it (each case read is logged)."""
-        meeting = selectors.meeting_get(user=request.user, pk=pk)
         detail = MeetingDetail(
             meeting=meeting,
             agenda=selectors.agenda(user=request.user, meeting=meeting),
@@ -257,9 +245,8 @@ class MeetingDetailView(APIView):
         request=MeetingUpdateSerializer,
         responses=MeetingSerializer,
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: Request, meeting: Meeting) -> Response:
         """Move a planned meeting; fields left out keep their value."""
-        meeting = selectors.meeting_get(user=request.user, pk=pk)
         data = _valid(MeetingUpdateSerializer, request.data)
         with _service():
             meeting = services.meeting_reschedule(
@@ -276,9 +263,8 @@ class MeetingDetailView(APIView):
 def _meeting_action(operation_id: str, summary: str, service: Any) -> type[APIView]:
     """A POST without a body that moves the meeting on (chair only)."""
 
+    @api(policies.can_use_tables, obj=MEETING)
     class MeetingActionView(APIView):
-        permission_classes = [CanUseTables]
-
         @extend_schema(
             tags=TAGS,
             operation_id=operation_id,
@@ -286,8 +272,7 @@ def _meeting_action(operation_id: str, summary: str, service: Any) -> type[APIVi
             request=None,
             responses=MeetingSerializer,
         )
-        def post(self, request: Request, pk: int) -> Response:
-            meeting = selectors.meeting_get(user=request.user, pk=pk)
+        def post(self, request: Request, meeting: Meeting) -> Response:
             with _service():
                 meeting = service(actor=_user(request), meeting=meeting)
             return Response(_meeting_data(meeting))
@@ -319,20 +304,17 @@ MeetingMinutesSendView = _meeting_action(
 )
 
 
+@api(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
 class MeetingAgendaItemView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="meetings_agenda_items_create",
         request=AgendaAddSerializer,
         responses={201: AgendaItemSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, meeting: Meeting) -> Response:
         """Put an open breakthrough of the table's area on the agenda (chair only)."""
         user = _user(request)
-        meeting = selectors.meeting_get(user=user, pk=pk)
-        _require_chair(user, meeting.table)
         data = _valid(AgendaAddSerializer, request.data)
         breakthrough = (
             selectors.candidates_to_add(user=user, meeting=meeting)
@@ -352,20 +334,17 @@ class MeetingAgendaItemView(APIView):
         return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
 class MeetingAttendanceView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="meetings_attendance_update",
         request=AttendanceInputSerializer(many=True),
         responses=AttendanceSerializer(many=True),
     )
-    def put(self, request: Request, pk: int) -> Response:
+    def put(self, request: Request, meeting: Meeting) -> Response:
         """Record who is present (chair only); members left out keep what was recorded."""
         user = _user(request)
-        meeting = selectors.meeting_get(user=user, pk=pk)
-        _require_chair(user, meeting.table)
         rows = _valid(AttendanceInputSerializer, request.data, many=True)
         members = {
             m.pk: m
@@ -393,62 +372,53 @@ class MeetingAttendanceView(APIView):
 
 
 # --- agenda items --------------------------------------------------------------------------
-def _item(request: Request, pk: int) -> AgendaItem:
-    """The item of a meeting at the user's table (404), for its chair only (403)."""
-    item = selectors.agenda_item_get(user=request.user, pk=pk)
-    _require_chair(_user(request), item.meeting.table)
-    return item
+#: An agenda item of a meeting at the user's table (404 otherwise).
+AGENDA_ITEM = Lookup("item", selectors.agenda_item_get)
 
 
+@api(policies.can_use_tables, obj=AGENDA_ITEM, allow=policies.chairs_meeting_of)
 class AgendaItemMoveView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="agenda_items_move",
         request=AgendaMoveSerializer,
         responses=AgendaItemSerializer(many=True),
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, item: AgendaItem) -> Response:
         """Put the item at another place on the agenda; the rest is renumbered."""
-        item = _item(request, pk)
         data = _valid(AgendaMoveSerializer, request.data)
         with _service():
             items = services.agenda_move(actor=_user(request), item=item, position=data["position"])
         return Response(_many(AgendaItemSerializer, items))
 
 
+@api(policies.can_use_tables, obj=AGENDA_ITEM, allow=policies.chairs_meeting_of)
 class AgendaItemPostponeView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="agenda_items_postpone",
         request=AgendaNoteSerializer,
         responses=AgendaItemSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, item: AgendaItem) -> Response:
         """Not this time: the item goes to the next planned meeting, or back to the pool."""
-        item = _item(request, pk)
         data = _valid(AgendaNoteSerializer, request.data)
         with _service():
             item = services.agenda_postpone(actor=_user(request), item=item, note=data["note"])
         return Response(AgendaItemSerializer(item).data)
 
 
+@api(policies.can_use_tables, obj=AGENDA_ITEM, allow=policies.chairs_meeting_of)
 class AgendaItemDecisionView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="agenda_items_decision_create",
         request=TableDecisionInputSerializer,
         responses={201: TableDecisionSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, item: AgendaItem) -> Response:
         """Record the table's decision while the meeting runs (replaces an earlier one)."""
         user = _user(request)
-        item = _item(request, pk)
         table = item.meeting.table
         data = _valid(TableDecisionInputSerializer, request.data)
         actions = [
@@ -477,21 +447,18 @@ class AgendaItemDecisionView(APIView):
         return Response(_decision_data(decision), status=status.HTTP_201_CREATED)
 
 
+@api(policies.can_use_tables, obj=DECISION, allow=policies.chairs_meeting_of_decision)
 class DecisionCorrectionView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="table_decisions_correction_create",
         request=TableCorrectionInputSerializer,
         responses={201: TableDecisionSerializer},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, decision: TableDecision) -> Response:
         """After the meeting: a correction is a new decision linked to the one it corrects."""
         user = _user(request)
-        decision = selectors.decision_get(user=user, pk=pk)
         table = decision.item.meeting.table
-        _require_chair(user, table)
         data = _valid(TableCorrectionInputSerializer, request.data)
         with _service():
             correction = services.decision_correct(
@@ -510,9 +477,8 @@ class DecisionCorrectionView(APIView):
 
 
 # --- follow-up -----------------------------------------------------------------------------
+@api(policies.can_use_tables)
 class FollowUpListView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="follow_up_actions_list",
@@ -526,19 +492,17 @@ class FollowUpListView(APIView):
         return Response(_many(OrganisationActionsSerializer, groups))
 
 
+@api(policies.can_use_tables, obj=FOLLOW_UP)
 class FollowUpDoneView(APIView):
-    permission_classes = [CanUseTables]
-
     @extend_schema(
         tags=TAGS,
         operation_id="follow_up_actions_done",
         request=FollowUpDoneSerializer,
         responses=FollowUpActionSerializer,
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, action: FollowUpAction) -> Response:
         """Mark the action done: the responsible person, a contact of the organisation, or
         the chair."""
-        action = selectors.follow_up_get(user=request.user, pk=pk)
         data = _valid(FollowUpDoneSerializer, request.data)
         with _service():
             services.follow_up_done(

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from doorbraak.accounts.models import Organisation, Role
+from doorbraak.accounts.models import Membership, Organisation, Role, Team, User
 from doorbraak.accounts.selectors import AnyUser, active_memberships, has_role
-from doorbraak.tables.models import BreakthroughTable, FollowUpAction, Meeting, TableMember
+from doorbraak.tables.models import (
+    AgendaItem,
+    BreakthroughTable,
+    FollowUpAction,
+    Meeting,
+    TableDecision,
+    TableMember,
+)
 
 
 def can_use_tables(user: AnyUser) -> bool:
@@ -14,6 +21,21 @@ def can_use_tables(user: AnyUser) -> bool:
 
 def is_chair(user: AnyUser, table: BreakthroughTable) -> bool:
     return bool(user.is_authenticated and table.chair_id == user.pk)
+
+
+def chairs_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """The chair of the meeting's table."""
+    return is_chair(user, meeting.table)
+
+
+def chairs_meeting_of(user: AnyUser, item: AgendaItem) -> bool:
+    """The chair of the table at whose meeting the agenda item is."""
+    return is_chair(user, item.meeting.table)
+
+
+def chairs_meeting_of_decision(user: AnyUser, decision: TableDecision) -> bool:
+    """The chair of the table that took the decision."""
+    return is_chair(user, decision.item.meeting.table)
 
 
 def member_of(user: AnyUser, table: BreakthroughTable) -> TableMember | None:
@@ -53,4 +75,20 @@ def can_complete_follow_up(user: AnyUser, action: FollowUpAction) -> bool:
         and m.organisation_id == action.organisation_id
         and m.municipality_id == action.table.municipality_id
         for m in active_memberships(user)
+    )
+
+
+def can_represent(user: User, organisation_id: int, municipality_id: int) -> bool:
+    """Who may sit at a table for the organisation: a partner contact of it here, or someone
+    of an organisation that has a neighbourhood team here."""
+    memberships = Membership.objects.active().filter(
+        user=user, organisation_id=organisation_id, municipality_id=municipality_id
+    )
+    if memberships.filter(role=Role.PARTNER_CONTACT).exists():
+        return True
+    return (
+        memberships.exists()
+        and Team.objects.filter(
+            organisation_id=organisation_id, municipality_id=municipality_id
+        ).exists()
     )

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -32,6 +32,7 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.households.models import EventKind
 from doorbraak.households.services import record_event
+from doorbraak.lib.access import Refused
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.text import shorten
 from doorbraak.tables import policies
@@ -59,7 +60,7 @@ def _url(name: str, *args: object) -> str:
 
 def _require_chair(actor: User, meeting: Meeting) -> None:
     if not policies.is_chair(actor, meeting.table):
-        raise PermissionDenied
+        raise Refused
     if meeting.is_closed:
         raise ValidationError(_("This meeting is closed; its agenda and decisions are final."))
     if meeting.status == MeetingStatus.CANCELLED:
@@ -118,7 +119,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Plan a meeting; the agenda is proposed from the cases that reached the table."""
     if not policies.is_chair(actor, table):
-        raise PermissionDenied
+        raise Refused
     errors = _check_times(starts_at, ends_at, location, online_url)
     if starts_at < timezone.now():
         errors["starts_at"] = _("A new meeting starts in the future.")
@@ -599,7 +600,7 @@ def decision_correct(
     """After the meeting: a correction is a new decision linked to the one it corrects."""
     meeting = _locked_meeting(decision.item.meeting)
     if not policies.is_chair(actor, meeting.table):
-        raise PermissionDenied
+        raise Refused
     if not meeting.is_closed:
         raise ValidationError(_("While the meeting runs, change the decision itself."))
     if decision.corrections.exists():
@@ -650,7 +651,7 @@ def minutes_send(*, actor: User, meeting: Meeting) -> Meeting:
     """Tell the members the minutes are ready; they download them after logging in."""
     meeting = _locked_meeting(meeting)
     if not policies.is_chair(actor, meeting.table):
-        raise PermissionDenied
+        raise Refused
     if not meeting.is_closed:
         raise ValidationError(_("Close the meeting before sending the minutes."))
     meeting.minutes_sent_at = timezone.now()
@@ -681,7 +682,7 @@ def follow_up_done(
     if action.done_on is not None:
         raise ValidationError(_("This action is already done."))
     if not policies.can_complete_follow_up(actor, action):
-        raise PermissionDenied
+        raise Refused
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
     if done_on < timezone.localdate(action.created_at):

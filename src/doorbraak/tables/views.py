@@ -2,7 +2,7 @@
 
 Objects come through the selectors (404 outside the user's tables; reads of case data are
 in the processing log). Changes go through the services: their ``ValidationError`` is
-shown on the page with status 200 and nothing changes; ``PermissionDenied`` is a 403.
+shown on the page with status 200 and nothing changes; ``Refused`` is a 403.
 Meeting mode answers htmx with the refreshed item panel and works as plain POST too.
 """
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.lib.decorators import role_required
+from doorbraak.lib.access import Lookup, Refused, page
 from doorbraak.lib.views import submit
 from doorbraak.tables import policies, selectors, services
 from doorbraak.tables.forms import (
@@ -42,9 +42,11 @@ from doorbraak.tables.forms import (
     add_service_errors,
 )
 from doorbraak.tables.models import (
+    AgendaItem,
     AgendaItemStatus,
     Attendance,
     BreakthroughTable,
+    FollowUpAction,
     Meeting,
     MeetingStatus,
     TableDecision,
@@ -52,23 +54,24 @@ from doorbraak.tables.models import (
 )
 from doorbraak.tables.pdf import minutes_pdf
 
-_tables_only = role_required(policies.can_use_tables)
+#: The objects of the URLs, 404 outside the tables the user sits at.
+TABLE = Lookup("table", selectors.table_get)
+MEETING = Lookup("meeting", selectors.meeting_get)
+AGENDA_ITEM = Lookup("item", selectors.agenda_item_get)
+DECISION = Lookup("decision", selectors.decision_get)
+FOLLOW_UP = Lookup("action", selectors.follow_up_get)
 
 PANEL_TEMPLATE = "tables/_item_panel.html"
 
 
 # --- helpers ----------------------------------------------------------------------------------
+def _reread(request: AuthenticatedHttpRequest, meeting: Meeting) -> Meeting:
+    """The meeting again, as the page shows it after a change or a refused one."""
+    return MEETING.resolve(request, meeting.pk)
+
+
 def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _require_chair(request: AuthenticatedHttpRequest, table: BreakthroughTable) -> None:
-    if not policies.is_chair(request.user, table):
-        raise PermissionDenied
-
-
-def _meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
-    return selectors.meeting_get(user=request.user, pk=pk)
 
 
 def _organisations(table: BreakthroughTable) -> QuerySet[Organisation]:
@@ -128,7 +131,7 @@ def _form_page(
 
 # --- tables -------------------------------------------------------------------------------------
 @require_GET
-@_tables_only
+@page(policies.can_use_tables)
 def table_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -141,9 +144,8 @@ def table_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_tables_only
-def table_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    table = selectors.table_get(user=request.user, pk=pk)
+@page(policies.can_use_tables, obj=TABLE)
+def table_detail(request: AuthenticatedHttpRequest, table: BreakthroughTable) -> HttpResponse:
     year_form = YearForm(request.GET)
     year = timezone.localdate().year
     if year_form.is_valid() and year_form.cleaned_data["jaar"]:
@@ -170,10 +172,8 @@ def table_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 # --- meetings -----------------------------------------------------------------------------------
-@_tables_only
-def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    table = selectors.table_get(user=request.user, pk=pk)
-    _require_chair(request, table)
+@page(policies.can_use_tables, obj=TABLE, allow=policies.is_chair)
+def meeting_create(request: AuthenticatedHttpRequest, table: BreakthroughTable) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
     return submit(
         request,
@@ -205,10 +205,8 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_tables_only
-def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def meeting_edit(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     if request.method == "POST":
         form = MeetingForm(request.POST)
     else:
@@ -280,51 +278,45 @@ def _detail_page(
 
 
 @require_GET
-@_tables_only
-def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _meeting(request, pk))
+@page(policies.can_use_tables, obj=MEETING)
+def meeting_detail(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
+    return _detail_page(request, meeting)
 
 
 def _chair_action(
-    request: AuthenticatedHttpRequest, pk: int, action: Any, success: str
+    request: AuthenticatedHttpRequest, meeting: Meeting, action: Any, success: str
 ) -> HttpResponse:
     """A button on the meeting page: run the service, or show its objection on the page."""
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
     try:
         action(actor=request.user, meeting=meeting)
     except ValidationError as error:
-        return _detail_page(request, _meeting(request, pk), errors=list(error.messages))
+        return _detail_page(request, _reread(request, meeting), errors=list(error.messages))
     messages.success(request, success)
     return _to_meeting(meeting)
 
 
 @require_POST
-@_tables_only
-def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def meeting_cancel(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     try:
         services.meeting_cancel(actor=request.user, meeting=meeting)
     except ValidationError as error:
-        return _detail_page(request, _meeting(request, pk), errors=list(error.messages))
+        return _detail_page(request, _reread(request, meeting), errors=list(error.messages))
     messages.success(request, _("The meeting is cancelled; its cases go to the next meeting."))
     return redirect("tables:table-detail", pk=meeting.table_id)
 
 
 @require_POST
-@_tables_only
-def agenda_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def agenda_propose(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     return _chair_action(
-        request, pk, services.agenda_propose, _("Cases that waited for the table are added.")
+        request, meeting, services.agenda_propose, _("Cases that waited for the table are added.")
     )
 
 
 @require_POST
-@_tables_only
-def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def agenda_add(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     form = AgendaAddForm(
         request.POST,
         candidates=selectors.candidates_to_add(user=request.user, meeting=meeting),
@@ -341,48 +333,44 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         put_errors=add_service_errors,
         success=_("The case is on the agenda."),
         redirect_to=reverse("tables:meeting-detail", args=[meeting.pk]),
-        page=lambda: _detail_page(request, _meeting(request, pk), add_form=form),
+        page=lambda: _detail_page(request, _reread(request, meeting), add_form=form),
     )
 
 
 @require_POST
-@_tables_only
-def agenda_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def agenda_publish(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     return _chair_action(
-        request, pk, services.agenda_publish, _("The members are told the agenda is ready.")
+        request, meeting, services.agenda_publish, _("The members are told the agenda is ready.")
     )
 
 
 @require_POST
-@_tables_only
-def agenda_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.agenda_item_get(user=request.user, pk=pk)
+@page(policies.can_use_tables, obj=AGENDA_ITEM, allow=policies.chairs_meeting_of)
+def agenda_move(request: AuthenticatedHttpRequest, item: AgendaItem) -> HttpResponse:
     meeting = item.meeting
-    _require_chair(request, meeting.table)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _detail_page(
-            request, _meeting(request, meeting.pk), errors=[_("Choose a valid position.")]
+            request, _reread(request, meeting), errors=[_("Choose a valid position.")]
         )
     try:
         services.agenda_move(actor=request.user, item=item, position=form.cleaned_data["position"])
     except ValidationError as error:
-        return _detail_page(request, _meeting(request, meeting.pk), errors=list(error.messages))
+        return _detail_page(request, _reread(request, meeting), errors=list(error.messages))
     return redirect(reverse("tables:meeting-detail", args=[meeting.pk]) + f"#punt-{item.pk}")
 
 
 @require_POST
-@_tables_only
-def agenda_postpone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.agenda_item_get(user=request.user, pk=pk)
+@page(policies.can_use_tables, obj=AGENDA_ITEM, allow=policies.chairs_meeting_of)
+def agenda_postpone(request: AuthenticatedHttpRequest, item: AgendaItem) -> HttpResponse:
     meeting = item.meeting
-    _require_chair(request, meeting.table)
     form = PostponeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         services.agenda_postpone(actor=request.user, item=item, note=note)
     except ValidationError as error:
-        return _detail_page(request, _meeting(request, meeting.pk), errors=list(error.messages))
+        return _detail_page(request, _reread(request, meeting), errors=list(error.messages))
     messages.success(request, _("The item is postponed."))
     if request.POST.get("next") == "mode":
         return redirect("tables:meeting-mode", pk=meeting.pk)
@@ -390,14 +378,12 @@ def agenda_postpone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_tables_only
-def meeting_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def meeting_open(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     try:
         services.meeting_open(actor=request.user, meeting=meeting)
     except ValidationError as error:
-        return _detail_page(request, _meeting(request, pk), errors=list(error.messages))
+        return _detail_page(request, _reread(request, meeting), errors=list(error.messages))
     messages.success(request, _("The meeting has started."))
     return redirect("tables:meeting-mode", pk=meeting.pk)
 
@@ -517,10 +503,8 @@ def _item_param(request: AuthenticatedHttpRequest) -> int | None:
 
 
 @require_GET
-@_tables_only
-def meeting_mode(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def meeting_mode(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     if meeting.status != MeetingStatus.IN_PROGRESS:
         messages.info(request, _("Meeting mode is available while the meeting is in progress."))
         return _to_meeting(meeting)
@@ -528,10 +512,8 @@ def meeting_mode(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_tables_only
-def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def attendance(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     members = list(selectors.table_members(table=meeting.table))
     form = AttendanceForm(request.POST, members=members, present={})
 
@@ -589,11 +571,9 @@ def _add_decision_errors(
 
 
 @require_POST
-@_tables_only
-def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.agenda_item_get(user=request.user, pk=pk)
-    meeting = _meeting(request, item.meeting_id)
-    _require_chair(request, meeting.table)
+@page(policies.can_use_tables, obj=AGENDA_ITEM, allow=policies.chairs_meeting_of)
+def decision_record(request: AuthenticatedHttpRequest, item: AgendaItem) -> HttpResponse:
+    meeting = _reread(request, item.meeting)
     choices = _choices(meeting.table)
     form = DecisionForm(request.POST, auto_id="id_decision_%s", **choices)
     actions = action_formset(request.POST, **choices)
@@ -632,21 +612,19 @@ def decision_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_tables_only
-def meeting_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def meeting_close(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     return _chair_action(
         request,
-        pk,
+        meeting,
         services.meeting_close,
         _("The meeting is closed. The decisions are final and the people responsible are told."),
     )
 
 
-@_tables_only
-def decision_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    decision: TableDecision = selectors.decision_get(user=request.user, pk=pk)
+@page(policies.can_use_tables, obj=DECISION, allow=policies.chairs_meeting_of_decision)
+def decision_correct(request: AuthenticatedHttpRequest, decision: TableDecision) -> HttpResponse:
     meeting = decision.item.meeting
-    _require_chair(request, meeting.table)
     choices = _choices(meeting.table)
     if request.method == "POST":
         form = DecisionForm(request.POST, **choices)
@@ -682,9 +660,8 @@ def decision_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 # --- minutes -----------------------------------------------------------------------------------
 @require_GET
-@_tables_only
-def minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+@page(policies.can_use_tables, obj=MEETING)
+def minutes(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     if not meeting.is_closed:
         raise Http404
     content = minutes_pdf(meeting, request.user)
@@ -695,10 +672,10 @@ def minutes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_tables_only
-def minutes_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_use_tables, obj=MEETING, allow=policies.chairs_meeting)
+def minutes_send(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     return _chair_action(
-        request, pk, services.minutes_send, _("The members are told the minutes are ready.")
+        request, meeting, services.minutes_send, _("The members are told the minutes are ready.")
     )
 
 
@@ -728,17 +705,16 @@ def _follow_up_page(
 
 
 @require_GET
-@_tables_only
+@page(policies.can_use_tables)
 def follow_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _follow_up_page(request)
 
 
 @require_POST
-@_tables_only
-def follow_up_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.follow_up_get(user=request.user, pk=pk)
+@page(policies.can_use_tables, obj=FOLLOW_UP)
+def follow_up_done(request: AuthenticatedHttpRequest, action: FollowUpAction) -> HttpResponse:
     if not policies.can_complete_follow_up(request.user, action) and action.done_on is None:
-        raise PermissionDenied
+        raise Refused
     form = FollowUpDoneForm(request.POST, auto_id=f"id_done{action.pk}_%s")
 
     def follow_up_page() -> HttpResponse:

@@ -30,10 +30,18 @@ from doorbraak.breakthroughs.partner.forms import (
     RequestAnswerForm,
     TimeOutAnswerForm,
 )
-from doorbraak.lib.decorators import role_required
+from doorbraak.breakthroughs.selectors import PartnerView
+from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
+#: The request or time-out of the URL, 404 for anyone outside the organisation asked;
+#: neither reads household data.
+PARTNER_REQUEST = Lookup("partner_request", partner_selectors.partner_request_get)
+TIME_OUT = Lookup("time_out", partner_selectors.partner_time_out_get)
+#: The request as its contact person sees it: the household's data only while sharing is
+#: allowed, and every such read in the processing log.
+SHARED_VIEW = Lookup("view", selectors.partner_request_open)
 
 
 def _time_out_form(time_out: TimeOut, data: Any = None) -> TimeOutAnswerForm:
@@ -42,7 +50,7 @@ def _time_out_form(time_out: TimeOut, data: Any = None) -> TimeOutAnswerForm:
 
 # --- inbox ------------------------------------------------------------------------------------
 @require_GET
-@role_required(policies.can_answer_partner_requests)
+@page(policies.can_answer_partner_requests)
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests to the user's organisations, most urgent deadline first; no household names."""
     form = InboxFilterForm(request.GET if "status" in request.GET else None)
@@ -76,12 +84,11 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- one request ------------------------------------------------------------------------------
 def _detail_page(
     request: AuthenticatedHttpRequest,
-    pk: int,
+    view: PartnerView,
     *,
     answer_form: RequestAnswerForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    view = selectors.partner_request_open(user=request.user, pk=pk)
     partner_request = view.request
     context: dict[str, Any] = {
         "view": view,
@@ -115,20 +122,23 @@ def _detail_page(
 
 
 @require_GET
-@role_required(policies.can_answer_partner_requests)
-def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, pk)
+@page(policies.can_answer_partner_requests, obj=SHARED_VIEW)
+def request_detail(request: AuthenticatedHttpRequest, view: PartnerView) -> HttpResponse:
+    return _detail_page(request, view)
 
 
 @require_POST
-@role_required(policies.can_answer_partner_requests)
-def request_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    partner_request = partner_selectors.partner_request_get(user=request.user, pk=pk)
+@page(policies.can_answer_partner_requests, obj=PARTNER_REQUEST)
+def request_answer(
+    request: AuthenticatedHttpRequest, partner_request: PartnerRequest
+) -> HttpResponse:
     form = RequestAnswerForm(request.POST)
 
     def not_sent() -> HttpResponse:
         messages.error(request, _("Your answer was not sent. Check the form."))
-        return _detail_page(request, pk, answer_form=form)
+        return _detail_page(
+            request, SHARED_VIEW.resolve(request, partner_request.pk), answer_form=form
+        )
 
     return submit(
         request,
@@ -147,10 +157,9 @@ def request_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 # --- time-outs --------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-@role_required(policies.can_answer_partner_requests)
-def time_out_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@page(policies.can_answer_partner_requests, obj=TIME_OUT)
+def time_out_answer(request: AuthenticatedHttpRequest, time_out: TimeOut) -> HttpResponse:
     """Grant or refuse a time-out; the page shows what should pause, not who it is about."""
-    time_out = partner_selectors.partner_time_out_get(user=request.user, pk=pk)
     form = _time_out_form(time_out, request.POST if request.method == "POST" else None)
 
     def back_to_the_request(_answered: Any) -> str:
@@ -199,7 +208,7 @@ def _related_request(request: AuthenticatedHttpRequest, time_out: TimeOut) -> in
 
 # --- directory --------------------------------------------------------------------------------
 @require_GET
-@role_required(can_view_organisations)
+@page(can_view_organisations)
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per organisation its fixed contact persons, their mandate and how fast they answer."""
     entries = selectors.partner_directory(user=request.user)

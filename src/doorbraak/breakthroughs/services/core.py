@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from doorbraak.households.models import (
     HouseholdStatus,
 )
 from doorbraak.households.services import lock_household, record_event
+from doorbraak.lib.access import Refused
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days, working_days_between
 from doorbraak.library.models import Regulation
@@ -70,7 +71,7 @@ def _require_open_household(household: Household) -> None:
 
 def require_team(actor: User, breakthrough: Breakthrough) -> None:
     if policies.team_membership(actor, breakthrough) is None:
-        raise PermissionDenied
+        raise Refused
 
 
 def _require_draft(actor: User, breakthrough: Breakthrough) -> None:
@@ -192,7 +193,7 @@ def bottleneck_register(
     """Knelpunt registreren: where rules or practices clash for this household."""
     _require_open_household(household)
     if not policies.works_on(actor, household):
-        raise PermissionDenied
+        raise Refused
     title, description, blocked_solution, regulation_list, organisation_list = _check_bottleneck(
         household=household,
         title=title,
@@ -246,7 +247,7 @@ def bottleneck_update(
     household = bottleneck.household
     _require_open_household(household)
     if not policies.works_on(actor, household):
-        raise PermissionDenied
+        raise Refused
     title, description, blocked_solution, regulation_list, organisation_list = _check_bottleneck(
         household=household,
         title=title,
@@ -284,7 +285,7 @@ def breakthrough_start(
     household = bottleneck.household
     _require_open_household(household)
     if not policies.works_on(actor, household):
-        raise PermissionDenied
+        raise Refused
     errors: dict[str, str] = {}
     title = required_text(errors, "title", title, _("Name the breakthrough in one line."))
     proposal = required_text(
@@ -570,7 +571,7 @@ def breakthrough_decide(
         raise ValidationError(_("This breakthrough has already been decided."))
     membership = policies.decision_membership(actor, breakthrough)
     if membership is None:
-        raise PermissionDenied
+        raise Refused
     errors: dict[str, str] = {}
     if outcome not in DecisionOutcome.values:
         errors["outcome"] = _("Choose approve or reject.")
@@ -647,7 +648,7 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
     if breakthrough.household.municipality_id not in municipality_ids_of(
         actor, role=Role.TABLE_CHAIR
     ):
-        raise PermissionDenied
+        raise Refused
     if not breakthrough.is_open:
         raise ValidationError(
             _("Only a submitted breakthrough that is not decided can be put on the agenda.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -43,6 +43,7 @@ from doorbraak.breakthroughs.services.core import (
 from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
 from doorbraak.households.services import record_event
 from doorbraak.lib import limits
+from doorbraak.lib.access import Refused
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
 
@@ -231,7 +232,7 @@ def partner_request_answer(
     request = _locked_request(request)
     membership = policies.partner_membership(actor, request)
     if membership is None:
-        raise PermissionDenied
+        raise Refused
     if request.status not in (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION):
         raise ValidationError(_("This request has already been answered."))
 
@@ -419,7 +420,7 @@ def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: st
     if not policies.can_answer_time_out(actor, time_out):
         if time_out.status != TimeOutStatus.REQUESTED:
             raise ValidationError(_("This time-out has already been answered."))
-        raise PermissionDenied
+        raise Refused
     answer = answer.strip()
     if not granted and not answer:
         raise ValidationError({"answer": _("Give the reason for refusing the time-out.")})

@@ -4,7 +4,7 @@ Each function is one use case: keyword-only, transactional, asks ``policies`` wh
 actor may take the step, writes the processing log (activity FUND) when personal data is
 involved and the household's timeline when a household is tied. Bad input raises
 ``ValidationError`` with a Dutch message and changes nothing; an actor without the role
-gets ``PermissionDenied``. Money moves only through ``ledger``, under the fund's lock.
+gets ``Refused`` (403). Money moves only through ``ledger``, under the fund's lock.
 
 The use cases live in ``funds`` (funds and mandate rules), ``requests`` (the life of a
 request) and ``batches`` (exports for finance); import them from here.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from doorbraak.funds.processing import log_payment_export
 from doorbraak.funds.services.common import (
     normalise_iban,
 )
+from doorbraak.lib.access import Refused
 from doorbraak.lib.spreadsheet import csv_text
 
 
@@ -49,7 +50,7 @@ def payment_batch_rows(
     Reading IBANs is processing of personal data: one processing-log record per household.
     """
     if not policies.is_fund_manager(actor, fund):
-        raise PermissionDenied
+        raise Refused
     if status not in (FundRequestStatus.APPROVED, FundRequestStatus.PAID):
         raise ValidationError({"status": _("Choose approved or paid requests.")})
     requests = list(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from doorbraak.funds.services.common import (
     check_amount,
     check_optional_cap,
 )
+from doorbraak.lib.access import Refused
 from doorbraak.lib.templatetags.money import format_euros
 
 
@@ -76,7 +77,7 @@ def fund_create(
 ) -> Fund:
     """A fund manager or administrator opens a fund and books its budget in the ledger."""
     if not policies.can_manage_fund(actor, municipality_id=municipality.pk):
-        raise PermissionDenied
+        raise Refused
     name, purpose_list = _check_fund(
         municipality_id=municipality.pk,
         name=name,
@@ -121,7 +122,7 @@ def fund_update(
     """Change a fund. A budget change is booked as the difference; it cannot go below
     what is already committed and paid."""
     if not policies.can_manage_fund(actor, fund):
-        raise PermissionDenied
+        raise Refused
     fund = ledger.lock_fund(fund)
     name, purpose_list = _check_fund(
         municipality_id=fund.municipality_id,
@@ -178,7 +179,7 @@ def mandate_rule_add(
     """Add a rule. It applies to requests submitted from ``valid_from`` on; requests
     already submitted keep the rule they were submitted under."""
     if not policies.can_manage_fund(actor, fund):
-        raise PermissionDenied
+        raise Refused
     errors: dict[str, str] = {}
     if not isinstance(min_amount_cents, int) or min_amount_cents < 0:
         errors["min_amount_cents"] = _("Enter an amount of zero or more.")

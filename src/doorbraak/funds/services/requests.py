@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from doorbraak.funds.services.common import (
 from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
+from doorbraak.lib.access import Refused
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.templatetags.money import format_euros
 
@@ -99,7 +100,7 @@ def fund_request_draft(
     """A team member drafts a request, with or without a household (anonymous discussion)."""
     membership = policies.request_membership(actor, fund)
     if membership is None or membership.team is None:
-        raise PermissionDenied
+        raise Refused
     errors: dict[str, str] = {}
     summary = (summary or "").strip()
     if not summary:
@@ -165,7 +166,7 @@ def fund_request_update(
 ) -> FundRequest:
     """The team changes a draft; once submitted a request is not edited but cancelled."""
     if not policies.works_on_request(actor, fund_request):
-        raise PermissionDenied
+        raise Refused
     fund_request = lock_request(fund_request)
     require_status(
         fund_request,
@@ -211,7 +212,7 @@ def fund_request_attach_household(
 ) -> FundRequest:
     """Tie an anonymously discussed draft to a household of the team."""
     if not policies.works_on_request(actor, fund_request):
-        raise PermissionDenied
+        raise Refused
     fund_request = lock_request(fund_request)
     require_status(
         fund_request,
@@ -243,7 +244,7 @@ def fund_request_link_table_decision(
         policies.works_on_request(actor, fund_request)
         or policies.is_fund_manager(actor, fund_request.fund)
     ):
-        raise PermissionDenied
+        raise Refused
     ref = (table_decision_ref or "").strip()
     if not ref or len(ref) > 64:
         raise ValidationError({"table_decision_ref": _("Enter the reference of the decision.")})
@@ -265,7 +266,7 @@ def fund_request_link_table_decision(
 def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundRequest:
     """Ask for approval: caps are checked and the mandate rule in force is copied."""
     if not policies.works_on_request(actor, fund_request):
-        raise PermissionDenied
+        raise Refused
     fund_request = lock_request(fund_request)
     fund = fund_request.fund
     require_status(
@@ -346,7 +347,7 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
         )
     role = policies.approver_role_of(actor, fund_request)
     if role is None:
-        raise PermissionDenied
+        raise Refused
     given = fund_request.approvals.count() + 1
     required = fund_request.approvals_required or 1
     final = given >= required
@@ -408,7 +409,7 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
             raise ValidationError(_("This request is not waiting for approval."))
         if fund_request.requested_by_id == actor.pk:
             raise ValidationError(_("You cannot decide on your own request."))
-        raise PermissionDenied
+        raise Refused
     fund_request.status = FundRequestStatus.REJECTED
     fund_request.rejection_reason = reason
     fund_request.decided_at = timezone.now()
@@ -444,7 +445,7 @@ def fund_request_pay(
         raise ValidationError(errors)
     fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
-        raise PermissionDenied
+        raise Refused
     require_status(
         fund_request, FundRequestStatus.APPROVED, message=_("Only an approved request can be paid.")
     )
@@ -478,7 +479,7 @@ def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) 
             raise ValidationError(
                 _("This request can no longer be cancelled; record a repayment instead.")
             )
-        raise PermissionDenied
+        raise Refused
     reason = (reason or "").strip()
     if not reason and fund_request.status != FundRequestStatus.DRAFT:
         raise ValidationError({"reason": _("Say why the request is cancelled.")})
@@ -513,7 +514,7 @@ def fund_request_repay(
     limits.check_length((note or "").strip(), limit=limits.SHORT_TEXT, field="note")
     fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
-        raise PermissionDenied
+        raise Refused
     require_status(
         fund_request,
         FundRequestStatus.PAID,
@@ -553,7 +554,7 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     limits.check_length(note, limit=limits.SHORT_TEXT, field="note")
     fund_request = lock_request(fund_request)
     if not policies.is_fund_manager(actor, fund_request.fund):
-        raise PermissionDenied
+        raise Refused
     require_status(
         fund_request,
         FundRequestStatus.PAID,
