@@ -103,6 +103,7 @@ def test_sweep(group: str, scenario: Scenario, sweeper: Sweeper) -> None:
             f"{pattern.key}: GET not requested as {set(expectations.PERSONAS) - got}"
         )
     result = sweeper.run(requests)
+    print(f"{group}: {result.requests} requests, statuses {dict(sorted(result.statuses.items()))}")
     assert not result.findings, result.report()
     # It did meaningful work: not a sweep of log-in redirects and 404s.
     assert result.requests >= len(selected) * len(expectations.PERSONAS)
