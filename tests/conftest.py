@@ -76,6 +76,12 @@ def _member(user_kwargs: dict[str, Any], **membership: Any) -> User:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The personas of the module docstring (the ``cast`` fixture; ``tests/security/`` builds
+    them once for a whole module)."""
     north = MunicipalityFactory(name="Gemeente Noord", code="0101")
     south = MunicipalityFactory(name="Gemeente Zuid", code="0202")
     team_a = TeamFactory(name="Buurtteam A", municipality=north)

@@ -319,6 +319,9 @@ def test_meeting_detail_is_minimised_and_logged(
     (row,) = body["agenda"]
     assert row["case"]["householdName"] is None
     assert row["case"]["address"] is None
+    # The free text of the proposal is not minimised: like the page, only its title.
+    assert row["case"]["proposal"] is None
+    assert row["case"]["title"]
     assert row["case"]["initials"]
     assert "bsn" not in str(body).lower()
     assert household_a.name not in response.content.decode()
@@ -329,11 +332,13 @@ def test_meeting_detail_is_minimised_and_logged(
     give_consent(cast, household_a, cast.uwv, purpose=ConsentPurpose.BREAKTHROUGH_TABLE)
     body = client.get(url("meeting-detail", meeting.pk)).json()
     assert body["agenda"][0]["case"]["householdName"] == household_a.name
+    assert body["agenda"][0]["case"]["proposal"]
     assert reads("tables.agendaitem") > 1
     # The chair speaks for W&I Noord, which has no consent: minimised for her.
     chair = as_user(cast.erin).get(url("meeting-detail", meeting.pk)).json()
     assert chair["canRun"] is True
     assert chair["agenda"][0]["case"]["householdName"] is None
+    assert chair["agenda"][0]["case"]["proposal"] is None
 
 
 def test_meeting_detail_query_count(

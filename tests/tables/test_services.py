@@ -76,6 +76,23 @@ def test_the_agenda_is_proposed_by_deadline_then_level(
     assert not schedule(cast, table, days=14).items.exists()
 
 
+def test_proposing_again_in_a_running_meeting_skips_what_it_already_decided(
+    cast: Cast, table: BreakthroughTable, household_a: Household
+) -> None:
+    """A decided item is no longer open, but still on this meeting's agenda: proposing the
+    agenda again (the chair's button during the meeting) added it a second time, and the
+    unique constraint gave a server error."""
+    meeting = schedule(cast, table)
+    at_table(cast, household_a)
+    (item,) = services.agenda_propose(actor=cast.erin, meeting=meeting)
+    services.meeting_open(actor=cast.erin, meeting=meeting)
+    decide(cast, item)
+    newcomer = at_table(cast, HouseholdFactory(team=cast.team_a, coordinator=cast.alice))
+    added = services.agenda_propose(actor=cast.erin, meeting=meeting)
+    assert [i.breakthrough for i in added] == [newcomer]
+    assert meeting.items.filter(breakthrough=item.breakthrough).count() == 1
+
+
 def test_the_chair_reorders_adds_and_postpones(
     cast: Cast, table: BreakthroughTable, household_a: Household
 ) -> None:

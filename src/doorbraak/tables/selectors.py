@@ -102,6 +102,7 @@ class CaseSummary:
     asks: list[Ask]
     household_name: str | None = None  # only with consent for the viewer's organisation
     address: str | None = None
+    proposal: str | None = None  # the free text, like the name: only with that consent
 
 
 @dataclass
@@ -152,6 +153,7 @@ def _summary(breakthrough: Breakthrough, *, identified: bool) -> CaseSummary:
         ],
         household_name=household.name if identified else None,
         address=household.address if identified else None,
+        proposal=breakthrough.proposal if identified else None,
     )
 
 

@@ -207,7 +207,11 @@ class CaseSummarySerializer(serializers.Serializer[CaseSummary]):
 
     breakthrough = serializers.IntegerField(source="breakthrough.id")
     title = serializers.CharField(source="breakthrough.title")
-    proposal = serializers.CharField(source="breakthrough.proposal")
+    proposal = serializers.CharField(
+        allow_null=True,
+        help_text="The proposal's free text: only when the household consented to share it "
+        "with your organisation (the title says what is proposed).",
+    )
     bottleneck = serializers.CharField(source="breakthrough.bottleneck.title")
     level = serializers.IntegerField(source="breakthrough.level", help_text=LEVEL_HELP)
     levelDeadline = serializers.DateField(source="breakthrough.level_deadline", allow_null=True)

@@ -217,6 +217,8 @@ def agenda_propose(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
             household__municipality_id=table.municipality_id,
         )
         .exclude(_on_an_open_agenda())
+        # Decided (or postponed) in this meeting is not open, but on its agenda all the same.
+        .exclude(agenda_items__meeting=meeting)
         .select_related("household")
         .order_by("level_deadline", "-level", "submitted_at", "pk")
     )
@@ -236,6 +238,7 @@ def agenda_propose(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
             agenda_items__status=AgendaItemStatus.OPEN,
             agenda_items__meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS],
         )
+        .exclude(agenda_items__meeting=meeting)
         .order_by("due_on", "pk")
     )
     for action in overdue:

@@ -1,0 +1,310 @@
+"""The sweep's rule for every URL pattern, by URL name (or by route when it has no name).
+
+A rule says which object of the scenario each path parameter stands for (``Rule.params``:
+parameter → object kind, see ``tests/security/scenario.py``, or ``"=value"`` for a fixed
+value), which methods besides GET the page takes (site pages: POST; API views: read from
+the view; admin: POST), and whether it gets the cross-scope query strings (``query``: list
+pages and exports). A URL pattern without a rule here fails
+``test_every_url_pattern_has_a_rule``.
+"""
+
+from __future__ import annotations
+
+from doorbraak.accounts.admin import admin_site
+from tests.security.sweep import Rule
+
+H = {"public_id": "household"}
+LIST = Rule(query=True)
+READ = Rule(methods=())
+
+
+def _r(**params: str) -> Rule:
+    return Rule(params=dict(params))
+
+
+def _q(**params: str) -> Rule:
+    return Rule(params=dict(params), query=True)
+
+
+SITE: dict[str, Rule] = {
+    "home": READ,
+    "accounts:login": Rule(),
+    "accounts:verify": Rule(),
+    "accounts:setup": Rule(),
+    "accounts:logout": Rule(),
+    "accounts:account": Rule(),
+    "accounts:organisation-list": LIST,
+    "accounts:organisation-detail": _r(pk="partner_organisation"),
+    "accounts:my-team": Rule(),
+    "accounts:team-detail": _r(pk="team"),
+    "audit:processing-log": LIST,
+    "households:list": LIST,
+    "households:register": Rule(),
+    "households:referral-inbox": LIST,
+    "households:referral-create": Rule(),
+    "households:referral-mine": LIST,
+    "households:referral-detail": _r(pk="referral"),
+    "households:referral-decline": _r(pk="referral"),
+    "households:referral-intake": _r(pk="referral"),
+    "households:detail": _r(**H),
+    "households:timeline": _q(**H),
+    "households:member-add": _r(**H),
+    "households:member-edit": _r(**H, member_id="member"),
+    "households:member-leave": _r(**H, member_id="member"),
+    "households:handover": _r(**H),
+    "households:professional-add": _r(**H),
+    "households:professional-end": _r(**H, pk="professional"),
+    "households:consent-add": _r(**H),
+    "households:consent-withdraw": _r(**H, pk="consent"),
+    "households:close": _r(**H),
+    "households:reopen": _r(**H),
+    "assessments:overview": _r(**H),
+    "assessments:create": _r(**H),
+    "assessments:detail": _r(pk="assessment"),
+    "plans:household": _r(**H),
+    "plans:start": _r(**H),
+    "plans:detail": _r(pk="plan"),
+    "plans:commitment": _r(pk="plan"),
+    "plans:goal-add": _r(pk="plan"),
+    "plans:goal-remove": _r(pk="plan", goal_pk="goal"),
+    "plans:action-add": _r(pk="plan", goal_pk="goal"),
+    "plans:action-remove": _r(pk="plan", action_pk="action"),
+    "plans:action-status": _r(pk="plan", action_pk="action"),
+    "plans:agree": _r(pk="plan"),
+    "plans:pdf": _r(pk="plan"),
+    "breakthroughs:list": LIST,
+    "breakthroughs:bottleneck-create": _r(**H),
+    "breakthroughs:bottleneck-detail": _r(pk="bottleneck"),
+    "breakthroughs:bottleneck-edit": _r(pk="bottleneck"),
+    "breakthroughs:create": _r(pk="bottleneck"),
+    "breakthroughs:table-queue": LIST,
+    "breakthroughs:table-item": _r(pk="table_case"),
+    "breakthroughs:request-clarify": _r(request_pk="partner_request"),
+    "breakthroughs:detail": _r(pk="breakthrough"),
+    "breakthroughs:edit": _r(pk="breakthrough"),
+    "breakthroughs:line-add": _r(pk="breakthrough"),
+    "breakthroughs:line-remove": _r(pk="breakthrough", line_pk="line"),
+    "breakthroughs:submit": _r(pk="breakthrough"),
+    "breakthroughs:decide": _r(pk="breakthrough"),
+    "breakthroughs:escalate": _r(pk="breakthrough"),
+    "breakthroughs:request-create": _r(pk="breakthrough"),
+    "breakthroughs:timeout-create": _r(pk="breakthrough"),
+    "breakthroughs:carry-out": _r(pk="breakthrough"),
+    "breakthroughs:evaluate": _r(pk="breakthrough"),
+    "partners:directory": LIST,
+    "partners:inbox": LIST,
+    "partners:request-detail": _r(pk="partner_request"),
+    "partners:request-answer": _r(pk="partner_request"),
+    "partners:timeout-answer": _r(pk="time_out"),
+    "catalogue:costs": LIST,
+    "catalogue:costs-csv": LIST,
+    "library:regulations": LIST,
+    "library:regulation-detail": _r(pk="regulation"),
+    "tables:overview": LIST,
+    "tables:table-detail": _r(pk="table"),
+    "tables:meeting-create": _r(pk="table"),
+    "tables:meeting-detail": _r(pk="meeting"),
+    "tables:meeting-edit": _r(pk="meeting"),
+    "tables:meeting-cancel": _r(pk="meeting"),
+    "tables:agenda-propose": _r(pk="meeting"),
+    "tables:agenda-add": _r(pk="meeting"),
+    "tables:agenda-publish": _r(pk="meeting"),
+    "tables:agenda-move": _r(pk="agenda_item"),
+    "tables:agenda-postpone": _r(pk="agenda_item"),
+    "tables:meeting-open": _r(pk="meeting"),
+    "tables:meeting-mode": _r(pk="meeting"),
+    "tables:attendance": _r(pk="meeting"),
+    "tables:decision-record": _r(pk="agenda_item"),
+    "tables:decision-correct": _r(pk="table_decision"),
+    "tables:meeting-close": _r(pk="meeting"),
+    "tables:minutes": _r(pk="meeting"),
+    "tables:minutes-send": _r(pk="meeting"),
+    "tables:follow-up": LIST,
+    "tables:follow-up-done": _r(pk="follow_up"),
+    "funds:list": LIST,
+    "funds:fund-detail": _q(pk="fund"),
+    "funds:fund-export": _q(pk="fund"),
+    "funds:batch-csv": _q(pk="fund"),
+    "funds:batch-sepa": _q(pk="fund"),
+    "funds:request-list": LIST,
+    "funds:request-create": Rule(query=True),
+    "funds:request-detail": _r(pk="fund_request"),
+    "funds:request-edit": _r(pk="fund_request"),
+    "funds:request-attach": _r(pk="fund_request"),
+    "funds:request-submit": _r(pk="fund_request"),
+    "funds:request-approve": _r(pk="fund_request"),
+    "funds:request-reject": _r(pk="fund_request"),
+    "funds:request-pay": _r(pk="fund_request"),
+    "funds:request-cancel": _r(pk="fund_request"),
+    "funds:request-repay": _r(pk="fund_request"),
+    "funds:request-write-off": _r(pk="fund_request"),
+    "outcomes:household": _r(**H),
+    "outcomes:create": _r(**H),
+    "outcomes:detail": _r(pk="outcome"),
+    "outcomes:withdraw": _r(pk="outcome"),
+    "reports:list": LIST,
+    "reports:detail": _r(pk="report"),
+    "reports:progress": _r(pk="report"),
+    "reports:pdf": _r(pk="report"),
+    "reports:csv": _r(pk="report"),
+    "insights:spiegel": LIST,
+    "insights:spiegel-pdf": LIST,
+    "insights:propose": LIST,
+    "insights:signal-list": LIST,
+    "insights:signal-create": Rule(),
+    "insights:signal-detail": _r(pk="signal"),
+    "insights:signal-transition": _r(pk="signal", step="=raise"),
+    "insights:export": LIST,
+    "insights:compare": LIST,
+    "set_language": Rule(),
+    "operations:health": READ,
+    "operations:health-all": READ,
+    "security-txt": READ,
+}
+
+API: dict[str, Rule] = {
+    "api:schema": READ,
+    "api:me": READ,
+    "api:organisation-list": LIST,
+    "api:organisation-detail": _r(pk="partner_organisation"),
+    "api:team-list": LIST,
+    "api:team-detail": _r(pk="team"),
+    "api:referral-list": LIST,
+    "api:referral-mine": LIST,
+    "api:referral-detail": _r(pk="referral"),
+    "api:referral-decline": _r(pk="referral"),
+    "api:referral-accept": _r(pk="referral"),
+    "api:household-list": LIST,
+    "api:household-detail": _r(**H),
+    "api:household-timeline": _q(**H),
+    "api:household-member-list": _r(**H),
+    "api:household-member-detail": _r(**H, member_id="member"),
+    "api:household-member-leave": _r(**H, member_id="member"),
+    "api:household-coordinator": _r(**H),
+    "api:household-professional-list": _r(**H),
+    "api:household-professional-end": _r(**H, pk="professional"),
+    "api:household-consent-list": _r(**H),
+    "api:household-consent-withdraw": _r(**H, pk="consent"),
+    "api:household-close": _r(**H),
+    "api:household-reopen": _r(**H),
+    "api:lifedomain-list": LIST,
+    "api:assessment-list": _r(**H),
+    "api:assessment-detail": _r(pk="assessment"),
+    "api:assessment-domain-history": _r(**H),
+    "api:assessment-follow-up-list": _r(**H),
+    "api:plan-list": _r(**H),
+    "api:plan-detail": _r(pk="plan"),
+    "api:plan-commitment": _r(pk="plan"),
+    "api:plan-agree": _r(pk="plan"),
+    "api:plan-goal-list": _r(pk="plan"),
+    "api:plan-goal-detail": _r(pk="plan", goal_pk="goal"),
+    "api:plan-action-list": _r(pk="plan", goal_pk="goal"),
+    "api:plan-action-detail": _r(pk="plan", action_pk="action"),
+    "api:bottleneck-list": _r(**H),
+    "api:bottleneck-detail": _r(pk="bottleneck"),
+    "api:bottleneck-breakthrough-list": _r(pk="bottleneck"),
+    "api:breakthrough-list": LIST,
+    "api:breakthrough-detail": _r(pk="breakthrough"),
+    "api:breakthrough-line-list": _r(pk="breakthrough"),
+    "api:breakthrough-line-detail": _r(pk="breakthrough", line_pk="line"),
+    "api:breakthrough-submit": _r(pk="breakthrough"),
+    "api:breakthrough-decision": _r(pk="breakthrough"),
+    "api:breakthrough-escalate": _r(pk="breakthrough"),
+    "api:breakthrough-partner-request-list": _r(pk="breakthrough"),
+    "api:breakthrough-time-out-list": _r(pk="breakthrough"),
+    "api:breakthrough-carry-out": _r(pk="breakthrough"),
+    "api:breakthrough-evaluate": _r(pk="breakthrough"),
+    "api:breakthrough-table-queue": LIST,
+    "api:partner-request-list": LIST,
+    "api:partner-request-detail": _r(pk="partner_request"),
+    "api:partner-request-answer": _r(pk="partner_request"),
+    "api:partner-request-clarify": _r(pk="partner_request"),
+    "api:time-out-answer": _r(pk="time_out"),
+    "api:partner-directory": LIST,
+    "api:cost-item-list": LIST,
+    "api:cost-item-detail": _r(pk="cost_item"),
+    "api:regulation-list": LIST,
+    "api:regulation-detail": _r(pk="regulation"),
+    "api:outcome-list": _r(**H),
+    "api:outcome-detail": _r(pk="outcome"),
+    "api:outcome-withdraw": _r(pk="outcome"),
+    "api:table-list": LIST,
+    "api:table-detail": _r(pk="table"),
+    "api:table-meeting-list": _r(pk="table"),
+    "api:meeting-detail": _r(pk="meeting"),
+    "api:meeting-cancel": _r(pk="meeting"),
+    "api:meeting-publish": _r(pk="meeting"),
+    "api:meeting-open": _r(pk="meeting"),
+    "api:meeting-close": _r(pk="meeting"),
+    "api:meeting-minutes-send": _r(pk="meeting"),
+    "api:meeting-agenda-item-list": _r(pk="meeting"),
+    "api:meeting-attendance": _r(pk="meeting"),
+    "api:agenda-item-move": _r(pk="agenda_item"),
+    "api:agenda-item-postpone": _r(pk="agenda_item"),
+    "api:agenda-item-decision": _r(pk="agenda_item"),
+    "api:table-decision-correction": _r(pk="table_decision"),
+    "api:follow-up-list": LIST,
+    "api:follow-up-done": _r(pk="follow_up"),
+    "api:fund-list": LIST,
+    "api:fund-detail": _r(pk="fund"),
+    "api:mandate-rule-list": _r(pk="fund"),
+    "api:fund-request-list": _q(pk="fund"),
+    "api:fund-payment-batch": _r(pk="fund"),
+    "api:fund-payment-batch-sepa": _r(pk="fund"),
+    "api:fund-request-create": LIST,
+    "api:fund-request-detail": _r(pk="fund_request"),
+    "api:fund-request-household": _r(pk="fund_request"),
+    "api:fund-request-submit": _r(pk="fund_request"),
+    "api:fund-request-approve": _r(pk="fund_request"),
+    "api:fund-request-reject": _r(pk="fund_request"),
+    "api:fund-request-pay": _r(pk="fund_request"),
+    "api:fund-request-cancel": _r(pk="fund_request"),
+    "api:fund-request-repay": _r(pk="fund_request"),
+    "api:fund-request-write-off": _r(pk="fund_request"),
+    "api:insights-spiegel": LIST,
+    "api:insights-comparison": LIST,
+    "api:signal-list": LIST,
+    "api:signal-detail": _r(pk="signal"),
+    "api:signal-step": _r(pk="signal", step="=raise"),
+}
+
+ADMIN_SITE: dict[str, Rule] = {
+    "admin:index": READ,
+    "admin:login": Rule(),
+    "admin:logout": Rule(),
+    "admin:password_change": Rule(),
+    "admin:password_change_done": READ,
+    "admin:autocomplete": READ,
+    "admin:jsi18n": READ,
+    "admin:view_on_site": _r(content_type_id="admin:content_type", object_id="admin:household"),
+    "admin:auth_user_password_change": _r(id="admin:user"),
+    "admin:app_list": _r(app_label="=accounts"),
+    "beheer/(?P<url>.*)$": _r(url="=onbekend/"),
+}
+
+
+def admin_model_rules() -> dict[str, Rule]:
+    """The five pages Django's admin makes for every registered model, and its redirect."""
+    rules: dict[str, Rule] = {}
+    for model in admin_site._registry:
+        meta = model._meta
+        kind = f"admin:{meta.label_lower}"
+        prefix = f"admin:{meta.app_label}_{meta.model_name}"
+        rules[f"{prefix}_changelist"] = Rule(query=True)
+        rules[f"{prefix}_add"] = Rule()
+        for view in ("history", "delete", "change"):
+            rules[f"{prefix}_{view}"] = _r(object_id=kind)
+        rules[f"beheer/{meta.app_label}/{meta.model_name}/<path:object_id>/"] = _r(object_id=kind)
+    return rules
+
+
+#: Every rule, by URL name (or route).
+RULES: dict[str, Rule] = {**SITE, **API, **ADMIN_SITE, **admin_model_rules()}
+
+#: Extra admin pages of one model (CSV import and export of the cost catalogue).
+RULES.update(
+    {
+        "admin:catalogue_costitem_import": Rule(),
+        "admin:catalogue_costitem_export": READ,
+    }
+)
