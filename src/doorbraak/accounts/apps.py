@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
         from doorbraak.lib.bounds import register_lookups
 
         register_lookups()
+        # Project-wide: a JSON text field refuses a number or boolean (doorbraak.lib.serializers).
+        from doorbraak.lib.serializers import register_strict_strings
+
+        register_strict_strings()

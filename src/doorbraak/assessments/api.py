@@ -135,7 +135,7 @@ class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
             .order_by("-assessed_on", "-pk")
         )
         member_id = request.query_params.get("member")
-        if member_id:
+        if member_id is not None:  # ``member=`` names nobody: a 400, not "everyone"
             member = _member_of(household, member_id)
             if member is None:
                 raise exceptions.ValidationError(
@@ -245,8 +245,8 @@ class DomainHistoryView(APIView):
         unless ``member`` is given). One entry per domain, so not paginated."""
         household = open_household(request, public_id)
         member_id = request.query_params.get("member")
-        member = _member_of(household, member_id) if member_id else None
-        if member_id and member is None:
+        member = _member_of(household, member_id)
+        if member_id is not None and member is None:  # ``member=`` too
             raise exceptions.ValidationError(
                 {"member": [_("This person is not a member of the household.")]}
             )
