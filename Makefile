@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 DIST := src/doorbraak/static/dist
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/doorbraak
 
-.PHONY: setup assets demo serve test lint typecheck openapi openapi-check messages bench loadtest \
-	loadtest-smoke restore-drill clean
+.PHONY: setup assets demo serve test lint typecheck openapi openapi-check api-fuzz messages bench \
+	loadtest loadtest-smoke restore-drill clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ openapi-check: setup
 	$(PY) manage.py spectacular --lang nl --file $(VENV)/openapi.generated.yaml --validate --fail-on-warn
 	@diff -u docs/openapi.yaml $(VENV)/openapi.generated.yaml \
 	  || (echo "docs/openapi.yaml is out of date: run 'make openapi' and commit it." && exit 1)
+
+# Schemathesis against docs/openapi.yaml as a professional and a partner contact, on its own
+# PostgreSQL database (doorbraak_fuzz); fails on any 5xx or schema violation.
+# Options: API_FUZZ_ARGS="--help" (.ci/run passes "--template doorbraak_ci_seed").
+api-fuzz: setup
+	POSTGRES_URL=$(POSTGRES_URL) scripts/api-fuzz $(API_FUZZ_ARGS)
 
 messages: setup
 	cd src/doorbraak && ../../$(PY) ../../manage.py makemessages --locale nl --locale en --no-obsolete --no-location

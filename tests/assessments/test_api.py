@@ -192,6 +192,9 @@ def test_list_shows_assessments_newest_first_and_logs_the_read(
     assert [a["member"] for a in only_child["results"]] == [str(child.public_id)]
     bad = client.get(list_url(household_a), {"member": "not-a-member"})
     assert bad.status_code == 400
+    empty = client.get(list_url(household_a), {"member": ""})  # names nobody, not "all"
+    assert empty.status_code == 400
+    assert [p["name"] for p in empty.json()["invalidParams"]] == ["member"]
 
 
 def test_detail_returns_the_scores_and_logs_the_read(
@@ -231,6 +234,8 @@ def test_domain_history_gives_points_per_domain_oldest_first(
         {"date": "2026-05-01", "score": 4, "selfScore": 3},
     ]
     assert logs("households.household") > before
+    url = reverse("api:assessment-domain-history", args=[household_a.public_id])
+    assert client.get(url, {"member": ""}).status_code == 400
 
 
 def test_follow_ups_are_listed_after_closing(

@@ -140,3 +140,52 @@ def test_a_service_refusal_that_reaches_the_handler_is_a_400_not_a_500() -> None
     response = problem_exception_handler(ValidationError("Gesloten."), {})
     assert response is not None
     assert response.data["invalidParams"][0]["reason"] == "Gesloten."
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"pageSize": "null"},
+        {"pageSize": ""},
+        {"pageSize": "0"},
+        {"pageSize": "201"},
+        {"pageSize": "1.5"},
+        {"pageSize": " 5"},
+        {"page": ""},
+        {"page": "0"},
+        {"page": "last"},
+        {"page": "-1"},
+        {"page": "99999999999999999999999"},
+    ],
+)
+def test_a_page_or_page_size_that_is_not_a_whole_number_in_range_is_a_400(
+    as_user,  # type: ignore[no-untyped-def]
+    cast: Cast,
+    query: dict[str, str],
+) -> None:
+    """DRF would read these as "the default", "the maximum" or "the first page"."""
+    response = as_user(cast.alice).get("/api/v1/organisations", query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert [p["name"] for p in response.json()["invalidParams"]] == list(query)
+
+
+def test_the_largest_page_size_and_a_page_within_range_are_answered(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(cast.alice)
+    assert client.get("/api/v1/organisations", {"pageSize": "200"}).status_code == 200
+    assert client.get("/api/v1/organisations", {"page": "1", "pageSize": "1"}).status_code == 200
+
+
+def test_a_json_text_field_refuses_a_number_or_a_boolean() -> None:
+    from rest_framework import serializers
+
+    class Note(serializers.Serializer[dict[str, str]]):
+        reason = serializers.CharField()
+        email = serializers.EmailField(required=False)
+
+    for value in (0, 1.5, True, ["a"], {"a": 1}):
+        note = Note(data={"reason": value})
+        assert not note.is_valid()
+        assert list(note.errors) == ["reason"]
+    assert not Note(data={"reason": "ok", "email": 5}).is_valid()
+    assert Note(data={"reason": "0"}).is_valid()

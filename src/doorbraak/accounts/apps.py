@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Project-wide: integer lookups skip values no column can hold (doorbraak.lib.bounds).
         register_lookups()
+        # Project-wide: a JSON text field refuses a number or boolean (doorbraak.lib.serializers).
+        from doorbraak.lib.serializers import register_strict_strings
+
+        register_strict_strings()

@@ -123,7 +123,7 @@ class HouseholdAssessmentListView(generics.GenericAPIView[Assessment]):
             .order_by("-assessed_on", "-pk")
         )
         member_id = request.query_params.get("member")
-        if member_id:
+        if member_id is not None:  # ``member=`` names nobody: a 400, not "everyone"
             member = _member_of(household, member_id)
             if member is None:
                 raise exceptions.ValidationError(
@@ -215,8 +215,8 @@ class DomainHistoryView(APIView):
         """Per life domain the scores over time, oldest first (the household as a whole
         unless ``member`` is given). One entry per domain, so not paginated."""
         member_id = request.query_params.get("member")
-        member = _member_of(household, member_id) if member_id else None
-        if member_id and member is None:
+        member = _member_of(household, member_id)
+        if member_id is not None and member is None:  # ``member=`` too
             raise exceptions.ValidationError(
                 {"member": [_("This person is not a member of the household.")]}
             )

@@ -460,7 +460,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["doorbraak.lib.api.IsVerifiedUser"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "doorbraak.lib.schema.problem_responses",  # 400/404/409 derived per operation
+    ],
 }
 
 # --- Logging -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,29 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "pageSize"
     max_page_size = 200
+
+    def _number(self, request: Request, name: str, maximum: int) -> int | None:
+        """A whole number 1…``maximum`` from the query string; absent is None, else a 400.
+
+        DRF itself reads ``pageSize=null`` or ``pageSize=9999`` as "the default" or "the
+        maximum" and ``page=`` as the first page: the answer would not be what was asked.
+        """
+        if name not in request.query_params:
+            return None
+        raw = request.query_params[name]
+        if not re.fullmatch(r"[0-9]{1,19}", raw) or not 1 <= int(raw) <= maximum:
+            raise exceptions.ValidationError(
+                {name: [_("Enter a whole number from 1 to %(maximum)s.") % {"maximum": maximum}]}
+            )
+        return int(raw)
+
+    def get_page_size(self, request: Request) -> int | None:
+        size = self._number(request, self.page_size_query_param, self.max_page_size)
+        return size if size is not None else self.page_size
+
+    def get_page_number(self, request: Request, paginator: Any) -> int | str:
+        number = self._number(request, self.page_query_param, MAX_INT)
+        return number if number is not None else 1
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         """``page`` and ``pageSize`` with their ranges (a page past the last one is a 404)."""

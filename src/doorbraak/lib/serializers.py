@@ -50,3 +50,24 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
         )
         auto_schema.registry.register_on_missing(component)
         return component.ref
+
+
+def register_strict_strings() -> None:
+    """Every text field of a JSON body refuses a number or a boolean (project-wide).
+
+    DRF's ``CharField`` turns ``0`` into ``"0"``: a client that sends the wrong type would
+    find its mistake stored instead of refused, and the OpenAPI schema, which says
+    ``string``, would not be what the API does. Called once from ``AccountsConfig.ready``;
+    query strings and form data are text anyway, so only JSON bodies notice.
+    """
+    if getattr(serializers.CharField, "_doorbraak_strict", False):
+        return
+    loose = serializers.CharField.to_internal_value
+
+    def to_internal_value(self: serializers.CharField, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return loose(self, data)
+
+    serializers.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign,assignment]
+    serializers.CharField._doorbraak_strict = True  # type: ignore[attr-defined]
