@@ -13,6 +13,8 @@ class AccountsConfig(AppConfig):
         # Project-wide: integer lookups skip values no column can hold (doorbraak.lib.bounds).
         register_lookups()
         # Project-wide: a JSON text field refuses a number or boolean (doorbraak.lib.serializers).
+        # cycle: lib.serializers imports drf-spectacular's plumbing, which needs the app
+        # registry this module is loaded to fill; ready() is the first moment it exists.
         from doorbraak.lib.serializers import register_strict_strings
 
         register_strict_strings()
