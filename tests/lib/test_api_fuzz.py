@@ -9,13 +9,15 @@ is the planted fault and not the harness.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
@@ -41,8 +43,14 @@ CHECKS = [
 
 
 @pytest.fixture
-def fuzz(cast: Cast) -> Callable[[str, str], list[str]]:
-    """``fuzz(path, method)``: generated requests as Alice (token); the failed checks."""
+def fuzz(cast: Cast) -> Iterator[Callable[[str, str], list[str]]]:
+    """``fuzz(path, method)``: generated requests as Alice (token); the failed checks.
+
+    Like Django's test client, the WSGI handler must not close the test's database
+    connection at the end of each request (on PostgreSQL that ends the test transaction).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     schema = schemathesis.openapi.from_path(SCHEMA)
     schema.app = WSGIHandler()
     headers = {"Authorization": f"Token {Token.objects.create(user=cast.alice).key}"}
@@ -68,7 +76,11 @@ def fuzz(cast: Cast) -> Callable[[str, str], list[str]]:
         one()
         return sorted(set(failed))
 
-    return run
+    try:
+        yield run
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_the_unchanged_operations_pass(fuzz: Callable[[str, str], list[str]]) -> None:
