@@ -14,9 +14,9 @@ from django.utils import timezone
 from doorbraak.accounts.models import User
 from doorbraak.assessments import services
 from doorbraak.assessments.models import Assessment, AssessmentKind, LifeDomain
+from doorbraak.assessments.services import household_close
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.households.models import CloseReason, Household
-from doorbraak.households.services import household_close
 from tests.conftest import Cast
 from tests.factories import MemberFactory
 

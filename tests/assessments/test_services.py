@@ -8,21 +8,21 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from doorbraak.assessments import services
 from doorbraak.assessments.models import (
     Assessment,
     AssessmentKind,
-    Classification,
     ClassificationRule,
     FollowUpStatus,
     LifeDomain,
 )
 from doorbraak.assessments.selectors import domain_history
+from doorbraak.assessments.services import household_close
 from doorbraak.assessments.tasks import follow_up_remind
 from doorbraak.audit.models import ProcessingLog
-from doorbraak.households.models import CloseReason, EventKind, Household
-from doorbraak.households.services import household_close
+from doorbraak.households.models import Classification, CloseReason, EventKind, Household
 from tests.conftest import Cast
 
 
@@ -95,6 +95,34 @@ def test_the_thresholds_are_configurable_per_municipality(
     data[1].score = 3
     assessment = services.assessment_record(actor=cast.alice, household=household_a, scores=data)
     assert (assessment.problem_domains, assessment.classification) == (2, Classification.ORANGE)
+
+
+def test_the_household_keeps_the_classification_of_its_latest_assessment(
+    cast: Cast, household_a: Household
+) -> None:
+    today = timezone.localdate()
+    record = services.assessment_record
+    record(actor=cast.alice, household=household_a, scores=scores(household_a, 8))
+    household_a.refresh_from_db()
+    assert household_a.latest_classification == Classification.RED
+    # Recorded later for an earlier date: not the latest assessment, so nothing changes.
+    record(
+        actor=cast.alice,
+        household=household_a,
+        scores=scores(household_a, 0),
+        assessed_on=today - datetime.timedelta(days=30),
+    )
+    household_a.refresh_from_db()
+    assert household_a.latest_classification == Classification.RED
+    # A member's own assessment is not the household's.
+    child = household_a.members.get(role="kind")
+    record(actor=cast.alice, household=household_a, member=child, scores=scores(household_a, 0))
+    household_a.refresh_from_db()
+    assert household_a.latest_classification == Classification.RED
+    # The same day, recorded later: the latest.
+    record(actor=cast.alice, household=household_a, scores=scores(household_a, 4))
+    household_a.refresh_from_db()
+    assert household_a.latest_classification == Classification.ORANGE
 
 
 @pytest.mark.parametrize("mutate", ["drop_one", "score_six", "self_score_zero", "future"])

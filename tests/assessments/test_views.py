@@ -15,12 +15,11 @@ from doorbraak.assessments import services
 from doorbraak.assessments.models import (
     Assessment,
     AssessmentKind,
-    Classification,
     LifeDomain,
 )
+from doorbraak.assessments.services import household_close
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.households.models import CloseReason, Household
-from doorbraak.households.services import household_close
+from doorbraak.households.models import Classification, CloseReason, Household
 from tests.conftest import Cast
 
 

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 
 from doorbraak.accounts.models import Organisation, Role, User
+from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.breakthroughs import selectors, services
 from doorbraak.breakthroughs.models import (
@@ -131,7 +132,7 @@ def test_only_the_households_team_registers_bottlenecks(cast: Cast, household_a:
     for outsider in (cast.bob, cast.mallory, cast.dave, cast.erin):
         with pytest.raises(PermissionDenied):
             bottleneck(cast, household_a, actor=outsider)
-    household_services.household_close(
+    assessment_services.household_close(
         actor=cast.alice, household=household_a, reason=CloseReason.GOALS_REACHED, note=""
     )
     with pytest.raises(ValidationError):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.households import services
 from doorbraak.households.models import (
@@ -205,7 +206,9 @@ def test_the_timeline_filters_by_kind(
     as_user,  # type: ignore[no-untyped-def]
     household_a: Household,
 ) -> None:
-    services.household_close(actor=cast.alice, household=household_a, reason="doelen_bereikt")
+    assessment_services.household_close(
+        actor=cast.alice, household=household_a, reason="doelen_bereikt"
+    )
     client = as_user(cast.alice)
     response = client.get(hh(household_a, "timeline"), {"kind": EventKind.CLOSED})
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.households import services
 from doorbraak.households.models import (
@@ -453,7 +454,7 @@ def test_closing_schedules_follow_ups_at_3_6_and_12_months(
         time_machine.travel(datetime.datetime(2026, 5, 31, 12, tzinfo=datetime.UTC), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.household_close(
+        assessment_services.household_close(
             actor=cast.alice, household=household_a, reason=CloseReason.GOALS_REACHED
         )
     household_a.refresh_from_db()
@@ -479,7 +480,9 @@ def test_closing_schedules_follow_ups_at_3_6_and_12_months(
 
 def test_closing_with_reason_other_needs_an_explanation(cast: Cast, household_a: Household) -> None:
     with pytest.raises(ValidationError):
-        services.household_close(actor=cast.alice, household=household_a, reason=CloseReason.OTHER)
+        assessment_services.household_close(
+            actor=cast.alice, household=household_a, reason=CloseReason.OTHER
+        )
     household_a.refresh_from_db()
     assert household_a.status == HouseholdStatus.ACTIVE
 
@@ -489,12 +492,12 @@ def test_a_closed_household_can_be_reopened_and_its_follow_ups_lapse(
 ) -> None:
     from doorbraak.assessments.models import FollowUpStatus
 
-    services.household_close(
+    assessment_services.household_close(
         actor=cast.alice, household=household_a, reason=CloseReason.GOALS_REACHED
     )
     with pytest.raises(ValidationError):
-        services.household_reopen(actor=cast.alice, household=household_a, note=" ")
-    services.household_reopen(
+        assessment_services.household_reopen(actor=cast.alice, household=household_a, note=" ")
+    assessment_services.household_reopen(
         actor=cast.alice, household=household_a, note="Nieuwe huurachterstand"
     )
     household_a.refresh_from_db()

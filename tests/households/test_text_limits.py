@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from doorbraak.assessments import services as assessment_services
 from doorbraak.households import services
 from doorbraak.households.models import (
     CloseReason,
@@ -78,7 +79,7 @@ def referral_decline_reason(cast: Cast, household: Household) -> TextCase:
 
 def household_close_note(cast: Cast, household: Household) -> TextCase:
     return TextCase(
-        run=lambda value: services.household_close(
+        run=lambda value: assessment_services.household_close(
             actor=cast.alice, household=household, reason=CloseReason.OTHER, note=value
         ),
         stored=lambda: Household.objects.get(pk=household.pk).close_note,
@@ -132,7 +133,7 @@ def test_the_close_page_refuses_a_long_note_in_dutch(
     cast: Cast, household_a: Household, as_user: Any
 ) -> None:
     client: Client = as_user(cast.alice)
-    address = reverse("households:close", args=[household_a.public_id])
+    address = reverse("assessments:household-close", args=[household_a.public_id])
     page = client.get(address).content.decode()
     assert f'maxlength="{limits.SHORT_TEXT}"' in page
     assert f"Maximaal {limits.SHORT_TEXT} tekens." in page

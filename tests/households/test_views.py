@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.households import services
 from doorbraak.households.models import (
@@ -92,8 +93,8 @@ def household_urls(household: Household) -> list[str]:
         reverse("households:professional-end", args=[pid, professional.pk]),
         reverse("households:consent-add", args=[pid]),
         reverse("households:consent-withdraw", args=[pid, consent.pk]),
-        reverse("households:close", args=[pid]),
-        reverse("households:reopen", args=[pid]),
+        reverse("assessments:household-close", args=[pid]),
+        reverse("assessments:household-reopen", args=[pid]),
     ]
 
 
@@ -154,7 +155,7 @@ def test_the_list_filters_and_ignores_bad_filters(
 ) -> None:
     client = as_user(cast.alice)
     closed = HouseholdFactory(team=cast.team_a, name="Huishouden Dicht", coordinator=cast.alice)
-    services.household_close(
+    assessment_services.household_close(
         actor=cast.alice, household=closed, reason=CloseReason.GOALS_REACHED, note=""
     )
     body = client.get(reverse("households:list"), {"status": "afgesloten"}).content.decode()
@@ -364,7 +365,7 @@ def test_handover_and_closing_and_reopening(
     assert CoordinatorAssignment.objects.get(household=household_a, ended_at__isnull=True) == active
 
     response = client.post(
-        reverse("households:close", args=[pid]),
+        reverse("assessments:household-close", args=[pid]),
         {"reason": "doelen_bereikt", "closed_on": "2026-11-20", "note": ""},
     )
     assert response.status_code == 302
@@ -373,9 +374,11 @@ def test_handover_and_closing_and_reopening(
     # A closed household cannot be changed.
     response = client.get(reverse("households:member-add", args=[pid]))
     assert response.status_code == 302
-    response = client.post(reverse("households:reopen", args=[pid]), {"note": ""})
+    response = client.post(reverse("assessments:household-reopen", args=[pid]), {"note": ""})
     assert response.status_code == 200  # a note is required
-    response = client.post(reverse("households:reopen", args=[pid]), {"note": "Terugval"})
+    response = client.post(
+        reverse("assessments:household-reopen", args=[pid]), {"note": "Terugval"}
+    )
     assert response.status_code == 302
     household_a.refresh_from_db()
     assert household_a.status == HouseholdStatus.ACTIVE

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from doorbraak.accounts.models import District, User
-from doorbraak.assessments.models import Assessment, Classification
+from doorbraak.assessments.models import Assessment
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.breakthroughs.models import (
@@ -24,6 +24,7 @@ from doorbraak.breakthroughs.models import (
     Theme,
 )
 from doorbraak.households.models import (
+    Classification,
     CloseReason,
     Household,
     HouseholdStatus,

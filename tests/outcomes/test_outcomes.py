@@ -128,7 +128,6 @@ def test_sustainably_helped_compares_each_follow_up_with_the_closing_assessment(
 
     from doorbraak.assessments import services as assessment_services
     from doorbraak.assessments.models import AssessmentKind
-    from doorbraak.households import services as household_services
     from doorbraak.households.models import CloseReason
     from doorbraak.outcomes.selectors import sustainability
 
@@ -150,7 +149,7 @@ def test_sustainably_helped_compares_each_follow_up_with_the_closing_assessment(
     with time_machine.travel(start, tick=False):
         assess(1, "intake", datetime.date(2026, 2, 2))  # 6 problem domains
         assess(3, "tussentijds", datetime.date(2026, 2, 2))  # 0 at closing
-        household_services.household_close(
+        assessment_services.household_close(
             actor=cast.alice, household=household_a, reason=CloseReason.GOALS_REACHED, note=""
         )
     with time_machine.travel(datetime.datetime(2026, 5, 4, 10, tzinfo=datetime.UTC), tick=False):

@@ -32,10 +32,17 @@ from doorbraak.assessments.serializers import (
     FollowUpSerializer,
     LifeDomainSerializer,
 )
+from doorbraak.households import api as households_api
 from doorbraak.households.models import Household, Member
+from doorbraak.households.policies import can_work_on_households
 from doorbraak.households.selectors import household_open
+from doorbraak.households.serializers import (
+    CloseInputSerializer,
+    HouseholdDetailSerializer,
+    NoteInputSerializer,
+)
 from doorbraak.lib.access import Lookup, api
-from doorbraak.lib.api import camel_case
+from doorbraak.lib.api import camel_case, valid_input
 
 TAGS = ["assessments"]
 
@@ -240,3 +247,46 @@ class FollowUpListView(generics.GenericAPIView[FollowUp]):
     def get(self, request: Request, household: Household) -> Response:
         page = self.paginate_queryset(selectors.follow_ups_of(household=household))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- closing and reopening: the follow-up measurement starts or stops -----------------------
+@api(can_work_on_households, obj=HOUSEHOLD)
+class HouseholdCloseView(APIView):
+    @extend_schema(
+        operation_id="households_close",
+        tags=households_api.TAGS,
+        request=CloseInputSerializer,
+        responses=HouseholdDetailSerializer,
+    )
+    def post(self, request: Request, household: Household) -> Response:
+        """Close the file; follow-up assessments are scheduled."""
+        data = valid_input(CloseInputSerializer, request.data)
+        with households_api.service_errors():
+            services.household_close(
+                actor=request.user,  # type: ignore[arg-type]  # IsVerifiedUser: a User
+                household=household,
+                reason=data["reason"],
+                note=data.get("note", ""),
+                closed_on=data.get("closedOn"),
+            )
+        return Response(households_api.household_detail_data(request, household))
+
+
+@api(can_work_on_households, obj=HOUSEHOLD)
+class HouseholdReopenView(APIView):
+    @extend_schema(
+        operation_id="households_reopen",
+        tags=households_api.TAGS,
+        request=NoteInputSerializer,
+        responses=HouseholdDetailSerializer,
+    )
+    def post(self, request: Request, household: Household) -> Response:
+        """Reopen a closed household; planned follow-ups are cancelled."""
+        data = valid_input(NoteInputSerializer, request.data)
+        with households_api.service_errors():
+            services.household_reopen(
+                actor=request.user,  # type: ignore[arg-type]  # IsVerifiedUser: a User
+                household=household,
+                note=data["note"],
+            )
+        return Response(households_api.household_detail_data(request, household))

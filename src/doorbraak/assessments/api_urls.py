@@ -1,4 +1,5 @@
-"""``/api/v1/``: life domains, assessments, domain history and follow-ups."""
+"""``/api/v1/``: life domains, assessments, domain history, follow-ups, and closing and
+reopening a household (which starts and stops the follow-ups)."""
 
 from django.urls import path
 
@@ -21,5 +22,15 @@ urlpatterns = [
         "households/<uuid:public_id>/follow-ups",
         api.FollowUpListView.as_view(),
         name="assessment-follow-up-list",
+    ),
+    path(
+        "households/<uuid:public_id>/close",
+        api.HouseholdCloseView.as_view(),
+        name="household-close",
+    ),
+    path(
+        "households/<uuid:public_id>/reopen",
+        api.HouseholdReopenView.as_view(),
+        name="household-reopen",
     ),
 ]

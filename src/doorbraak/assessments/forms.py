@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.assessments.models import AssessmentKind, LifeDomain
-from doorbraak.households.models import Member
+from doorbraak.households.forms import date_field
+from doorbraak.households.models import CloseReason, Member
 from doorbraak.lib import limits
-from doorbraak.lib.forms import DateInput, text_area
+from doorbraak.lib.forms import DateInput, StyledFormMixin, text_area
 
 SCORES = range(1, 6)
 NOT_ASKED = ""
@@ -138,3 +139,16 @@ def add_errors(error: ValidationError, header: AssessmentForm, scores: DomainSco
                 scores.add_error(key, message)
             else:
                 header.add_error(None, message)
+
+
+# --- closing and reopening a household ------------------------------------------------------
+class CloseForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"), choices=[("", _("Choose…")), *CloseReason.choices]
+    )
+    note = text_area(_("Closing note"), limit=limits.SHORT_TEXT, required=False)
+    closed_on = date_field(_("Closed on"))
+
+
+class ReopenForm(StyledFormMixin, forms.Form):
+    note = text_area(_("Why is the household reopened?"), limit=limits.SHORT_TEXT)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality
-from doorbraak.households.models import Household, Member
+from doorbraak.households.models import Classification, Household, Member
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
 
@@ -67,12 +67,6 @@ class LifeDomain(models.Model):
 
     def level(self, score: int) -> str:
         return str(getattr(self, f"level_{score}"))
-
-
-class Classification(models.TextChoices):
-    GREEN = "groen", _("Green")
-    ORANGE = "oranje", _("Orange")
-    RED = "rood", _("Red")
 
 
 class ClassificationRule(models.Model):

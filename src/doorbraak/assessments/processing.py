@@ -10,6 +10,7 @@ from __future__ import annotations
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.assessments.models import Assessment
 from doorbraak.audit.models import ProcessingAction
+from doorbraak.households.models import Household
 from doorbraak.households.processing import household_subjects, log_case_support
 
 
@@ -23,5 +24,17 @@ def log_assessment(*, actor: AnyUser, action: ProcessingAction, assessment: Asse
         object_type="assessments.assessment",
         object_id=assessment.pk,
         subjects=[member.pseudonym] if member else household_subjects(household),
+        municipality=household.municipality,
+    )
+
+
+def log_household_status(*, actor: AnyUser, household: Household) -> None:
+    """Record that the household was closed or reopened (its current members)."""
+    log_case_support(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        object_type="households.household",
+        object_id=household.pk,
+        subjects=household_subjects(household),
         municipality=household.municipality,
     )

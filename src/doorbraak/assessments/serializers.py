@@ -19,13 +19,13 @@ from doorbraak.accounts.models import User
 from doorbraak.assessments.models import (
     Assessment,
     AssessmentKind,
-    Classification,
     DomainScore,
     FollowUp,
     FollowUpStatus,
     LifeDomain,
 )
 from doorbraak.assessments.selectors import DomainHistory
+from doorbraak.households.models import Classification
 from doorbraak.lib import limits
 from doorbraak.lib.bounds import id_field
 

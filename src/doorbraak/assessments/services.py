@@ -1,4 +1,8 @@
-"""Recording assessments and scheduling follow-ups after a household is closed.
+"""Recording assessments; closing and reopening a household, with its follow-ups.
+
+Closing lives here and not in ``households``: it starts the follow-up measurement at 3, 6
+and 12 months, in the same transaction, and ``households`` imports no app above it
+(docs/architecture.md).
 
 Lock order (docs/locking.md): the household first (:func:`lock_household`), then rows of
 its own.
@@ -26,11 +30,23 @@ from doorbraak.assessments.models import (
     FollowUpStatus,
     LifeDomain,
 )
-from doorbraak.assessments.processing import log_assessment
+from doorbraak.assessments.processing import log_assessment, log_household_status
 from doorbraak.assessments.tasks import follow_up_remind
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.households.models import EventKind, Household, HouseholdStatus, Member
-from doorbraak.households.services import lock_household, record_event
+from doorbraak.households.models import (
+    CloseReason,
+    EventKind,
+    Household,
+    HouseholdStatus,
+    Member,
+)
+from doorbraak.households.services import (
+    lock_household,
+    record_event,
+    require_open,
+    team_worker,
+)
+from doorbraak.lib import limits
 from doorbraak.lib.retry import retry_on_deadlock
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -118,6 +134,8 @@ def assessment_record(
         classification=rule.classify(problems),
         note=note.strip(),
     )
+    if member is None:
+        _keep_latest_classification(household)
     DomainScore.objects.bulk_create(
         DomainScore(
             assessment=assessment,
@@ -156,6 +174,23 @@ def assessment_record(
     return assessment
 
 
+def _keep_latest_classification(household: Household) -> None:
+    """Copy the classification of the household's latest assessment onto the household.
+
+    Latest by date, then by order of recording: an assessment recorded today for a date in
+    the past does not replace a later one. Runs under the household's lock.
+    """
+    latest = (
+        Assessment.objects.filter(household=household, member__isnull=True)
+        .order_by("-assessed_on", "-pk")
+        .values_list("classification", flat=True)
+        .first()
+    )
+    if latest != household.latest_classification:
+        household.latest_classification = latest
+        household.save(update_fields=["latest_classification"])
+
+
 def _enqueue_reminder(follow_up_id: int, run_after: datetime.datetime) -> None:
     follow_up_remind.using(run_after=run_after).enqueue(follow_up_id)
 
@@ -191,3 +226,75 @@ def follow_ups_schedule(
         % {"dates": ", ".join(f.due_on.strftime("%d-%m-%Y") for f in follow_ups)},
     )
     return follow_ups
+
+
+# --- closing: the end of support, the start of the follow-up measurement -------------------
+@retry_on_deadlock
+@transaction.atomic
+def household_close(
+    *,
+    actor: User,
+    household: Household,
+    reason: CloseReason,
+    note: str = "",
+    closed_on: datetime.date | None = None,
+) -> Household:
+    """Close the file; follow-up assessments are scheduled at 3, 6 and 12 months."""
+    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
+    household = lock_household(household)
+    require_open(household)
+    day = closed_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+    if day < household.opened_on:
+        raise ValidationError(
+            {"closed_on": _("The closing date cannot be before the opening date.")}
+        )
+    if reason not in CloseReason.values:
+        raise ValidationError({"reason": _("Choose a reason for closing.")})
+    if reason == CloseReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Explain the reason for closing.")})
+    household.status = HouseholdStatus.CLOSED
+    household.closed_on = day
+    household.close_reason = reason
+    household.close_note = note.strip()
+    household.save(update_fields=["status", "closed_on", "close_reason", "close_note"])
+    record_event(
+        household=household,
+        kind=EventKind.CLOSED,
+        actor=actor,
+        summary=_("Closed: %(reason)s.") % {"reason": household.get_close_reason_display().lower()},
+    )
+    if reason not in (CloseReason.DECEASED, CloseReason.MOVED, CloseReason.TRANSFERRED):
+        follow_ups_schedule(actor=actor, household=household, closed_on=day)
+    log_household_status(actor=actor, household=household)
+    return household
+
+
+@retry_on_deadlock
+@transaction.atomic
+def household_reopen(*, actor: User, household: Household, note: str) -> Household:
+    """A closed household needs help again: reopen it; planned follow-ups are cancelled."""
+    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
+    household = lock_household(household)
+    if household.status != HouseholdStatus.CLOSED:
+        raise ValidationError(_("This household is not closed."))
+    if not note.strip():
+        raise ValidationError({"note": _("Explain why the household is reopened.")})
+    if not team_worker(actor, household.team):
+        raise ValidationError(_("Only the household's team can reopen it."))
+    household.status = HouseholdStatus.ACTIVE
+    household.closed_on = None
+    household.close_reason = ""
+    household.save(update_fields=["status", "closed_on", "close_reason"])
+    FollowUp.objects.filter(
+        household=household, status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.REMINDED]
+    ).update(status=FollowUpStatus.CANCELLED)
+    record_event(
+        household=household,
+        kind=EventKind.INTAKE,
+        actor=actor,
+        summary=_("Reopened: %(note)s") % {"note": note.strip()[:250]},
+    )
+    log_household_status(actor=actor, household=household)
+    return household

@@ -10,4 +10,7 @@ urlpatterns = [
     path("huishouden/<uuid:public_id>/", views.assessment_overview, name="overview"),
     path("huishouden/<uuid:public_id>/nieuw/", views.assessment_create, name="create"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
+    # Closing a household starts its follow-up measurement (services.household_close).
+    path("huishouden/<uuid:public_id>/afsluiten/", views.household_close, name="household-close"),
+    path("huishouden/<uuid:public_id>/heropenen/", views.household_reopen, name="household-reopen"),
 ]

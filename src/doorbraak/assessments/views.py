@@ -12,27 +12,36 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments import selectors, services
-from doorbraak.assessments.forms import AssessmentForm, DomainScoresForm, add_errors
+from doorbraak.assessments.forms import (
+    AssessmentForm,
+    CloseForm,
+    DomainScoresForm,
+    ReopenForm,
+    add_errors,
+)
 from doorbraak.assessments.models import (
     Assessment,
     AssessmentKind,
-    Classification,
     FollowUpStatus,
 )
 from doorbraak.assessments.policies import can_record_assessment
-from doorbraak.households.models import Household, HouseholdStatus, Member
+from doorbraak.households.models import Classification, Household, HouseholdStatus, Member
+from doorbraak.households.policies import can_edit_household
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
+from doorbraak.lib.views import submit
 
 _BADGE = {
     Classification.GREEN: "db-badge--ok",
@@ -285,3 +294,102 @@ def assessment_detail(request: AuthenticatedHttpRequest, assessment: Assessment)
         "threshold": threshold,
     }
     return render(request, "assessments/detail.html", context)
+
+
+# --- closing and reopening the household ---------------------------------------------------
+
+
+def _household_page(household: Household) -> HttpResponse:
+    return redirect("households:detail", public_id=household.public_id)
+
+
+def _refuse_closed(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse | None:
+    """Send the user back to the household page when it cannot be changed."""
+    if can_edit_household(request.user, household):
+        return None
+    messages.error(request, _("This household is closed; reopen it before making changes."))
+    return _household_page(household)
+
+
+def _close_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    household: Household,
+    form: forms.Form,
+    title: str,
+    submit: str,
+    intro: list[str] | None = None,
+    danger: bool = False,
+) -> HttpResponse:
+    """The household's own form page (its header and the form), for closing and reopening."""
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "household": household,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro or [],
+            "danger": danger,
+        },
+    )
+
+
+@page(obj=HOUSEHOLD)
+def household_close(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
+    if (refused := _refuse_closed(request, household)) is not None:
+        return refused
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    return submit(
+        request,
+        form,
+        action=lambda data: services.household_close(
+            actor=request.user,
+            household=household,
+            reason=data["reason"],
+            note=data["note"],
+            closed_on=data["closed_on"],
+        ),
+        success=_("The household is closed."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _close_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Close the household"),
+            submit=_("Close the household"),
+            intro=[
+                _(
+                    "After closing, follow-up assessments are scheduled at 3, 6 and 12 months; "
+                    "you get a reminder for each. (Not when the household moved away, was "
+                    "transferred or the reason is death.)"
+                )
+            ],
+            danger=True,
+        ),
+    )
+
+
+@page(obj=HOUSEHOLD)
+def household_reopen(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
+    if can_edit_household(request.user, household):
+        messages.info(request, _("This household is not closed."))
+        return _household_page(household)
+    form = ReopenForm(request.POST or None)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.household_reopen(
+            actor=request.user, household=household, note=data["note"]
+        ),
+        success=_("The household is open again; planned follow-ups are cancelled."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _close_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Reopen the household"),
+            submit=_("Reopen"),
+        ),
+    )

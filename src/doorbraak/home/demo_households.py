@@ -18,6 +18,7 @@ from django.utils import timezone
 from faker import Faker
 
 from doorbraak.accounts.models import Municipality, Organisation, OrganisationKind, Team, User
+from doorbraak.assessments import services as assessment_services
 from doorbraak.assessments.models import AssessmentKind, FollowUp, FollowUpStatus, LifeDomain
 from doorbraak.assessments.services import ScoreData, assessment_record, domains_for
 from doorbraak.households import services
@@ -342,7 +343,7 @@ def _enrich(
     if opened < today - datetime.timedelta(days=150) and rng.random() < 0.6:
         closed = min(today, opened + datetime.timedelta(days=rng.randint(120, 200)))
         with dated(household, closed):
-            services.household_close(
+            assessment_services.household_close(
                 actor=coordinator,
                 household=household,
                 reason=rng.choice(

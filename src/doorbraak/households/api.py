@@ -42,7 +42,6 @@ from doorbraak.households.models import (
     Urgency,
 )
 from doorbraak.households.serializers import (
-    CloseInputSerializer,
     ConsentInputSerializer,
     ConsentSerializer,
     CoordinatorSerializer,
@@ -57,7 +56,6 @@ from doorbraak.households.serializers import (
     MemberLeaveSerializer,
     MemberSerializer,
     MemberUpdateSerializer,
-    NoteInputSerializer,
     OptionalNoteInputSerializer,
     ProfessionalEndSerializer,
     ProfessionalInputSerializer,
@@ -71,7 +69,7 @@ from doorbraak.households.serializers import (
     TimelineQuerySerializer,
 )
 from doorbraak.lib.access import Lookup, api, refuse_unless
-from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, camel_case, problem
+from doorbraak.lib.api import PROBLEM_CONTENT_TYPE, camel_case, problem, valid_input
 
 TAGS = ["households"]
 _TEAM_ROLES = {Role.PROFESSIONAL.value, Role.TEAM_LEAD.value}
@@ -137,31 +135,12 @@ def service_errors(*, prefix: str = "", member_prefix: str = "") -> Iterator[Non
         raise to_api_error(error, prefix=prefix, member_prefix=member_prefix) from error
 
 
-def _camel_keys(detail: Any) -> Any:
-    """DRF's nested ``non_field_errors`` as ``nonFieldErrors``, like every other name."""
-    if isinstance(detail, dict):
-        return {
-            ("nonFieldErrors" if key == "non_field_errors" else key): _camel_keys(value)
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        return [_camel_keys(value) for value in detail]
-    return detail
-
-
-def _valid(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, **kwargs)
-    if not serializer.is_valid():
-        raise exceptions.ValidationError(_camel_keys(serializer.errors))
-    return dict(serializer.validated_data)
-
-
 def _dump(serializer_class: type[Any], objects: Any) -> Any:
     """Serialise a list (the stubs type a serializer's instance as one object)."""
     return serializer_class(objects, many=True).data
 
 
-def _household_detail(request: Request, household: Household) -> dict[str, Any]:
+def household_detail_data(request: Request, household: Household) -> dict[str, Any]:
     """The household after a change; the service has already logged the processing."""
     household = selectors.household_open(
         user=request.user, public_id=household.public_id, log=False
@@ -257,7 +236,7 @@ def _register(
 
 
 def _created(request: Request, household: Household) -> Response:
-    response = Response(_household_detail(request, household), status=201)
+    response = Response(household_detail_data(request, household), status=201)
     response["Location"] = request.build_absolute_uri(
         reverse("api:household-detail", kwargs={"public_id": household.public_id})
     )
@@ -315,7 +294,7 @@ class ReferralListView(generics.GenericAPIView[Referral]):
     def get(self, request: Request) -> Response:
         """Referrals routed to your team: most urgent first, then the oldest."""
         refuse_unless(policies.can_work_on_households(request.user))
-        query = _valid(ReferralListQuerySerializer, request.query_params)
+        query = valid_input(ReferralListQuerySerializer, request.query_params)
         referrals = (
             selectors.referral_inbox(user=request.user, status=query.get("status", ""))
             .select_related("referred_by", "household")
@@ -343,7 +322,7 @@ class ReferralListView(generics.GenericAPIView[Referral]):
         """Submit a referral; it is routed to the neighbourhood team of the postcode."""
         refuse_unless(policies.can_refer(request.user))
         actor = _user(request)
-        data = _valid(ReferralInputSerializer, request.data, context={"request": request})
+        data = valid_input(ReferralInputSerializer, request.data, context={"request": request})
         municipality: Municipality = _choose(
             _referring_municipalities(actor),
             data.get("municipality"),
@@ -411,7 +390,7 @@ class ReferralDeclineView(APIView):
     )
     def post(self, request: Request, referral: Referral) -> Response:
         """Decline a referral with a reason; the referrer sees it."""
-        data = _valid(ReasonInputSerializer, request.data)
+        data = valid_input(ReasonInputSerializer, request.data)
         with service_errors():
             referral = services.referral_decline(
                 actor=_user(request), referral=referral, reason=data["reason"]
@@ -429,7 +408,7 @@ class ReferralAcceptView(APIView):
     )
     def post(self, request: Request, referral: Referral) -> Response:
         """Accept a referral: link it to a household of the team, or register one (intake)."""
-        data = _valid(ReferralAcceptSerializer, request.data)
+        data = valid_input(ReferralAcceptSerializer, request.data)
         if ("household" in data) == ("intake" in data):
             raise exceptions.ValidationError(
                 {"nonFieldErrors": [_("Send either a household or an intake, not both.")]}
@@ -477,7 +456,7 @@ class HouseholdListView(generics.GenericAPIView[Household]):
     )
     def get(self, request: Request) -> Response:
         """Search by name, street or postcode; filter by status, district and coordinator."""
-        query = _valid(HouseholdListQuerySerializer, request.query_params)
+        query = valid_input(HouseholdListQuerySerializer, request.query_params)
         search = query.get("q") or ""
         households = selectors.household_list(
             user=request.user,
@@ -502,7 +481,7 @@ class HouseholdListView(generics.GenericAPIView[Household]):
     def post(self, request: Request) -> Response:
         """Register a household; you become its coordinator."""
         actor = _user(request)
-        data = _valid(HouseholdCreateSerializer, request.data)
+        data = valid_input(HouseholdCreateSerializer, request.data)
         team: Team = _choose(
             _own_teams(actor), data.get("team"), field="team", missing=_("Choose the team.")
         )
@@ -534,7 +513,7 @@ class HouseholdTimelineView(generics.GenericAPIView[HouseholdEvent]):
     )
     def get(self, request: Request, household: Household) -> Response:
         """The household's events, newest first, optionally only some kinds."""
-        query = _valid(TimelineQuerySerializer, request.query_params)
+        query = valid_input(TimelineQuerySerializer, request.query_params)
         events = selectors.timeline(household=household, kinds=sorted(query.get("kind") or []))
         page = list(self.paginate_queryset(events) or [])
         return self.get_paginated_response(_dump(EventSerializer, page))
@@ -560,7 +539,7 @@ class MemberListView(APIView):
     )
     def post(self, request: Request, household: Household) -> Response:
         """Someone joins the household."""
-        data = _valid(MemberCreateSerializer, request.data)
+        data = valid_input(MemberCreateSerializer, request.data)
         with service_errors():
             member = services.member_add(
                 actor=_user(request),
@@ -582,7 +561,7 @@ class MemberDetailView(APIView):
     def patch(self, request: Request, household: Household, member_id: uuid.UUID) -> Response:
         """Change a member's details; a missing or empty bsn keeps the stored one."""
         member = _member(household, member_id)
-        data = _valid(MemberUpdateSerializer, request.data)
+        data = valid_input(MemberUpdateSerializer, request.data)
         with service_errors():
             member = services.member_update(
                 actor=_user(request),
@@ -609,7 +588,7 @@ class MemberLeaveView(APIView):
     def post(self, request: Request, household: Household, member_id: uuid.UUID) -> Response:
         """Someone moves out; they stay in the history with a leaving date."""
         member = _member(household, member_id)
-        data = _valid(MemberLeaveSerializer, request.data)
+        data = valid_input(MemberLeaveSerializer, request.data)
         with service_errors():
             member = services.member_leave(
                 actor=_user(request),
@@ -631,7 +610,7 @@ class CoordinatorHandoverView(APIView):
     )
     def post(self, request: Request, household: Household) -> Response:
         """Hand the household over to a colleague of the team, with a note."""
-        data = _valid(HandoverInputSerializer, request.data)
+        data = valid_input(HandoverInputSerializer, request.data)
         to = selectors.team_colleagues(household=household).filter(pk=data["to"]).first()
         if to is None:
             raise exceptions.ValidationError(
@@ -664,7 +643,7 @@ class ProfessionalListView(APIView):
     )
     def post(self, request: Request, household: Household) -> Response:
         """Record a professional involved with the household."""
-        data = _valid(ProfessionalInputSerializer, request.data, context={"request": request})
+        data = valid_input(ProfessionalInputSerializer, request.data, context={"request": request})
         with service_errors():
             professional = services.professional_add(
                 actor=_user(request),
@@ -695,7 +674,7 @@ class ProfessionalEndView(APIView):
         )
         if professional is None:
             raise Http404
-        data = _valid(ProfessionalEndSerializer, request.data)
+        data = valid_input(ProfessionalEndSerializer, request.data)
         with service_errors():
             professional = services.professional_end(
                 actor=_user(request),
@@ -725,7 +704,7 @@ class ConsentListView(APIView):
     )
     def post(self, request: Request, household: Household) -> Response:
         """Record consent given by a member for sharing with an organisation."""
-        data = _valid(ConsentInputSerializer, request.data, context={"request": request})
+        data = valid_input(ConsentInputSerializer, request.data, context={"request": request})
         given_by = next(
             (m for m in household.members.all() if m.public_id == data["givenBy"]), None
         )
@@ -760,48 +739,9 @@ class ConsentWithdrawView(APIView):
         consent: Consent | None = next((c for c in household.consents.all() if c.pk == pk), None)
         if consent is None:
             raise Http404
-        data = _valid(OptionalNoteInputSerializer, request.data)
+        data = valid_input(OptionalNoteInputSerializer, request.data)
         with service_errors():
             consent = services.consent_withdraw(
                 actor=_user(request), consent=consent, note=data.get("note", "")
             )
         return Response(ConsentSerializer(consent).data)
-
-
-# --- closing --------------------------------------------------------------------------------
-@api(policies.can_work_on_households, obj=HOUSEHOLD)
-class HouseholdCloseView(APIView):
-    @extend_schema(
-        operation_id="households_close",
-        tags=TAGS,
-        request=CloseInputSerializer,
-        responses=HouseholdDetailSerializer,
-    )
-    def post(self, request: Request, household: Household) -> Response:
-        """Close the file; follow-up assessments are scheduled."""
-        data = _valid(CloseInputSerializer, request.data)
-        with service_errors():
-            services.household_close(
-                actor=_user(request),
-                household=household,
-                reason=data["reason"],
-                note=data.get("note", ""),
-                closed_on=data.get("closedOn"),
-            )
-        return Response(_household_detail(request, household))
-
-
-@api(policies.can_work_on_households, obj=HOUSEHOLD)
-class HouseholdReopenView(APIView):
-    @extend_schema(
-        operation_id="households_reopen",
-        tags=TAGS,
-        request=NoteInputSerializer,
-        responses=HouseholdDetailSerializer,
-    )
-    def post(self, request: Request, household: Household) -> Response:
-        """Reopen a closed household; planned follow-ups are cancelled."""
-        data = _valid(NoteInputSerializer, request.data)
-        with service_errors():
-            services.household_reopen(actor=_user(request), household=household, note=data["note"])
-        return Response(_household_detail(request, household))

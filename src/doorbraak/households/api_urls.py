@@ -57,14 +57,4 @@ urlpatterns: list[URLPattern] = [
         api.ConsentWithdrawView.as_view(),
         name="household-consent-withdraw",
     ),
-    path(
-        "households/<uuid:public_id>/close",
-        api.HouseholdCloseView.as_view(),
-        name="household-close",
-    ),
-    path(
-        "households/<uuid:public_id>/reopen",
-        api.HouseholdReopenView.as_view(),
-        name="household-reopen",
-    ),
 ]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Organisation, Team, User
 from doorbraak.households.models import (
-    CloseReason,
     ConsentMethod,
     ConsentPurpose,
     EventKind,
@@ -258,17 +257,6 @@ class ConsentForm(StyledFormMixin, forms.Form):
 
 class ConsentWithdrawForm(StyledFormMixin, forms.Form):
     note = text_area(_("Note on withdrawal"), limit=limits.SHORT_TEXT, required=False, rows=3)
-
-
-# --- closing ---------------------------------------------------------------------------
-class CloseForm(StyledFormMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closing"), choices=_blank(CloseReason.choices))
-    note = text_area(_("Closing note"), limit=limits.SHORT_TEXT, required=False)
-    closed_on = date_field(_("Closed on"))
-
-
-class ReopenForm(StyledFormMixin, forms.Form):
-    note = text_area(_("Why is the household reopened?"), limit=limits.SHORT_TEXT)
 
 
 # --- referrals ---------------------------------------------------------------------------

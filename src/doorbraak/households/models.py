@@ -195,6 +195,15 @@ class CloseReason(models.TextChoices):
     OTHER = "overig", _("Other")
 
 
+class Classification(models.TextChoices):
+    """How self-reliant a household is, from its assessment (the assessments app computes it;
+    the household keeps its latest, so a list need not look into the assessments)."""
+
+    GREEN = "groen", _("Green")
+    ORANGE = "oranje", _("Orange")
+    RED = "rood", _("Red")
+
+
 class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user: User | AnonymousUser) -> HouseholdQuerySet:
         """Professionals and team leads see their own team's households; nobody else."""
@@ -238,6 +247,16 @@ class Household(models.Model):
         _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
     )
     close_note = LimitedTextField(_("closing note"), blank=True, max_length=limits.SHORT_TEXT)
+    #: The classification of the household's latest assessment (by date, then order of
+    #: recording); empty until the first. Kept by ``assessments.services.assessment_record``.
+    latest_classification = models.CharField(
+        _("latest classification"),
+        max_length=10,
+        choices=Classification.choices,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = HouseholdQuerySet.as_manager()
 

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.assessments.models import Assessment
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import (
     Consent,
@@ -50,12 +49,9 @@ from doorbraak.lib.crypto import pseudonym
 def _with_details(
     households: QuerySet[Household], today: datetime.date | None = None
 ) -> QuerySet[Household]:
-    """What every page shows of a household: coordinator, latest classification, size
-    (members who have not left by ``today``, by default today)."""
+    """What every page shows of a household: coordinator and size (members who have not
+    left by ``today``, by default today); the latest classification is a column."""
 
-    latest = Assessment.objects.filter(household=OuterRef("pk"), member__isnull=True).order_by(
-        "-assessed_on", "-pk"
-    )
     coordinator = CoordinatorAssignment.objects.filter(
         household=OuterRef("pk"), ended_at__isnull=True
     )
@@ -70,14 +66,13 @@ def _with_details(
         .values("n")
     )
     return households.select_related("team", "district", "municipality").annotate(
-        latest_classification=Subquery(latest.values("classification")[:1]),
         current_coordinator_id=Subquery(coordinator.values("coordinator_id")[:1]),
         current_member_count=Coalesce(Subquery(current_members, output_field=IntegerField()), 0),
     )
 
 
 def household_queryset(*, user: AnyUser) -> QuerySet[Household]:
-    """Visible households with what every page shows: coordinator and latest classification."""
+    """Visible households with what every page shows: coordinator and size."""
     return _with_details(Household.objects.visible_to(user))
 
 
@@ -147,8 +142,8 @@ def household_list_rows(*, user: AnyUser, households: QuerySet[Household]) -> li
     shows on every row.
 
     The page is chosen on the bare rows (as cheap as a plain paginated view); then only
-    the rows shown get their coordinator, latest classification and member count, looked
-    up by primary key, so the detail subqueries never meet the sort over the whole team.
+    the rows shown get their coordinator and member count, looked up by primary key, so
+    the detail subqueries never meet the sort over the whole team.
     """
     ids = list(households.values_list("pk", flat=True))
     if not ids:
@@ -170,6 +165,7 @@ _LIST_COLUMNS = (
     "postcode",
     "city",
     "status",
+    "latest_classification",
     "district__name",
 )
 

@@ -23,10 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
-from doorbraak.assessments.models import FollowUp, FollowUpStatus
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import (
-    CloseReason,
     Consent,
     ConsentMethod,
     ConsentPurpose,
@@ -74,7 +72,8 @@ def lock_household(household: Household | int) -> Household:
     return Household.objects.select_for_update(no_key=True).get(pk=pk)
 
 
-def _team_member(user: User, team: Team) -> bool:
+def team_worker(user: User, team: Team) -> bool:
+    """Whether the user works in the team now (professional or team lead)."""
     return (
         Membership.objects.active()
         .filter(user=user, team=team, role__in=[Role.PROFESSIONAL, Role.TEAM_LEAD])
@@ -179,7 +178,7 @@ def referral_submit(
 def _decide(referral: Referral, actor: User) -> None:
     if referral.status != ReferralStatus.SUBMITTED:
         raise ValidationError(_("This referral has already been decided."))
-    if referral.team is None or not _team_member(actor, referral.team):
+    if referral.team is None or not team_worker(actor, referral.team):
         raise ValidationError(_("Only the team this referral was routed to can decide on it."))
 
 
@@ -363,7 +362,7 @@ def household_register(
     Without ``duplicates_checked`` a possible duplicate stops the intake, so the user sees
     it before a second file on the same family is made.
     """
-    if not _team_member(actor, team):
+    if not team_worker(actor, team):
         raise ValidationError(_("You can only register households for your own team."))
     errors: dict[str, str] = {}
     if not intake.name.strip():
@@ -443,7 +442,8 @@ def intake_from_referral(
     return household
 
 
-def _require_open(household: Household) -> None:
+def require_open(household: Household) -> None:
+    """Refuse a change to a closed household (call it under :func:`lock_household`)."""
     if household.status != HouseholdStatus.ACTIVE:
         raise ValidationError(_("This household is closed; reopen it before making changes."))
 
@@ -454,7 +454,7 @@ def member_add(
     *, actor: User, household: Household, data: MemberData, joined_on: datetime.date | None = None
 ) -> Member:
     household = lock_household(household)
-    _require_open(household)
+    require_open(household)
     errors = _validate_member(data)
     joined = joined_on or timezone.localdate()
     if joined > timezone.localdate():
@@ -510,7 +510,7 @@ def member_update(
 ) -> Member:
     """Change a member's details; an empty ``bsn`` keeps the stored one."""
     household = lock_household(member.household_id)
-    _require_open(household)
+    require_open(household)
     data = MemberData(first_name, last_name, birth_date, role, bsn, representation, representative)
     errors = _validate_member(data)
     if errors:
@@ -546,7 +546,7 @@ def member_update(
 def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: str = "") -> Member:
     """Someone moves out: the member stays in the history with a leaving date."""
     household = lock_household(member.household_id)
-    _require_open(household)
+    require_open(household)
     if member.left_on is not None:
         raise ValidationError(_("This person has already left the household."))
     if left_on < member.joined_on:
@@ -584,8 +584,8 @@ def coordinator_handover(
     """Hand the household to another coordinator of the same team, with a note."""
     limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
     household = lock_household(household)
-    _require_open(household)
-    if not _team_member(to, household.team):
+    require_open(household)
+    if not team_worker(to, household.team):
         raise ValidationError({"to": _("The new coordinator must work in the household's team.")})
     if not note.strip():
         raise ValidationError({"note": _("Write a short handover note for your colleague.")})
@@ -641,7 +641,7 @@ def professional_add(
     yearly_cost_cents: int | None = None,
 ) -> InvolvedProfessional:
     household = lock_household(household)
-    _require_open(household)
+    require_open(household)
     errors: dict[str, str] = {}
     if organisation is None and not organisation_name.strip():
         errors["organisation"] = _("Choose an organisation or type its name.")
@@ -693,7 +693,7 @@ def professional_end(
     *, actor: User, professional: InvolvedProfessional, until: datetime.date
 ) -> InvolvedProfessional:
     household = lock_household(professional.household_id)
-    _require_open(household)
+    require_open(household)
     if until < professional.since:
         raise ValidationError({"until": _("The end date cannot be before the start date.")})
     professional.until = until
@@ -731,7 +731,7 @@ def consent_give(
     valid_until: datetime.date | None = None,
 ) -> Consent:
     household = lock_household(household)
-    _require_open(household)
+    require_open(household)
     given = given_on or timezone.localdate()
     errors: dict[str, str] = {}
     if given_by.household_id != household.pk or given_by.left_on is not None:
@@ -812,93 +812,3 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consen
         object_id=consent.pk,
     )
     return consent
-
-
-# --- closing -------------------------------------------------------------------------
-@retry_on_deadlock
-@transaction.atomic
-def household_close(
-    *,
-    actor: User,
-    household: Household,
-    reason: CloseReason,
-    note: str = "",
-    closed_on: datetime.date | None = None,
-) -> Household:
-    """Close the file; follow-up assessments are scheduled at 3, 6 and 12 months."""
-    # cycle: assessments.services imports this module (locking, timeline); closing schedules
-    # its follow-ups in the same transaction (docs/architecture.md, the one back edge).
-    from doorbraak.assessments.services import follow_ups_schedule
-
-    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
-    household = lock_household(household)
-    _require_open(household)
-    day = closed_on or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
-    if day < household.opened_on:
-        raise ValidationError(
-            {"closed_on": _("The closing date cannot be before the opening date.")}
-        )
-    if reason not in CloseReason.values:
-        raise ValidationError({"reason": _("Choose a reason for closing.")})
-    if reason == CloseReason.OTHER and not note.strip():
-        raise ValidationError({"note": _("Explain the reason for closing.")})
-    household.status = HouseholdStatus.CLOSED
-    household.closed_on = day
-    household.close_reason = reason
-    household.close_note = note.strip()
-    household.save(update_fields=["status", "closed_on", "close_reason", "close_note"])
-    record_event(
-        household=household,
-        kind=EventKind.CLOSED,
-        actor=actor,
-        summary=_("Closed: %(reason)s.") % {"reason": household.get_close_reason_display().lower()},
-    )
-    if reason not in (CloseReason.DECEASED, CloseReason.MOVED, CloseReason.TRANSFERRED):
-        follow_ups_schedule(actor=actor, household=household, closed_on=day)
-    log_case_support(
-        actor=actor,
-        action=ProcessingAction.UPDATE,
-        municipality=household.municipality,
-        subjects=household_subjects(household),
-        object_type="households.household",
-        object_id=household.pk,
-    )
-    return household
-
-
-@retry_on_deadlock
-@transaction.atomic
-def household_reopen(*, actor: User, household: Household, note: str) -> Household:
-    """A closed household needs help again: reopen it; planned follow-ups are cancelled."""
-    limits.check_length(note.strip(), limit=limits.SHORT_TEXT, field="note")
-    household = lock_household(household)
-    if household.status != HouseholdStatus.CLOSED:
-        raise ValidationError(_("This household is not closed."))
-    if not note.strip():
-        raise ValidationError({"note": _("Explain why the household is reopened.")})
-    if not _team_member(actor, household.team):
-        raise ValidationError(_("Only the household's team can reopen it."))
-    household.status = HouseholdStatus.ACTIVE
-    household.closed_on = None
-    household.close_reason = ""
-    household.save(update_fields=["status", "closed_on", "close_reason"])
-    FollowUp.objects.filter(
-        household=household, status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.REMINDED]
-    ).update(status=FollowUpStatus.CANCELLED)
-    record_event(
-        household=household,
-        kind=EventKind.INTAKE,
-        actor=actor,
-        summary=_("Reopened: %(note)s") % {"note": note.strip()[:250]},
-    )
-    log_case_support(
-        actor=actor,
-        action=ProcessingAction.UPDATE,
-        municipality=household.municipality,
-        subjects=household_subjects(household),
-        object_type="households.household",
-        object_id=household.pk,
-    )
-    return household

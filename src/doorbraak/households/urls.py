@@ -38,6 +38,4 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent-withdraw",
     ),
-    path("<uuid:public_id>/afsluiten/", views.household_close, name="close"),
-    path("<uuid:public_id>/heropenen/", views.household_reopen, name="reopen"),
 ]

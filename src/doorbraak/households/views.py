@@ -37,10 +37,8 @@ from doorbraak.accounts.selectors import (
     primary_membership,
 )
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.assessments.models import Classification
 from doorbraak.households import policies, selectors, services
 from doorbraak.households.forms import (
-    CloseForm,
     ConsentForm,
     ConsentWithdrawForm,
     DeclineForm,
@@ -56,10 +54,10 @@ from doorbraak.households.forms import (
     ProfessionalForm,
     ReferralForm,
     ReferralStatusFilterForm,
-    ReopenForm,
     TimelineFilterForm,
 )
 from doorbraak.households.models import (
+    Classification,
     Consent,
     EventKind,
     Household,
@@ -226,7 +224,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "members": h.current_member_count,  # type: ignore[attr-defined]
             "status": statuses.get(h.status, h.status),
             "coordinator": coordinators.get(h.current_coordinator_id, ""),  # type: ignore[attr-defined]
-            "classification": _classification(h.latest_classification),  # type: ignore[attr-defined]
+            "classification": _classification(h.latest_classification),
         }
         for h in shown
     ]
@@ -431,7 +429,7 @@ def household_detail(request: AuthenticatedHttpRequest, household: Household) ->
         "summary": summary,
         "yearly_cost": _euros(summary.yearly_cost_cents),
         "consents": consents,
-        "classification": _classification(household.latest_classification),  # type: ignore[attr-defined]
+        "classification": _classification(household.latest_classification),
         "assessments_url": _optional_url("assessments:overview", household.public_id),
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
@@ -754,66 +752,6 @@ def consent_withdraw(
                 _("Withdrawal takes effect immediately for all sharing from now on."),
             ],
             danger=True,
-        ),
-    )
-
-
-# --- closing ---------------------------------------------------------------------------------
-@page(obj=HOUSEHOLD)
-def household_close(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
-    if (refused := _closed(request, household)) is not None:
-        return refused
-    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    return submit(
-        request,
-        form,
-        action=lambda data: services.household_close(
-            actor=request.user,
-            household=household,
-            reason=data["reason"],
-            note=data["note"],
-            closed_on=data["closed_on"],
-        ),
-        success=_("The household is closed."),
-        redirect_to=reverse("households:detail", args=[household.public_id]),
-        page=lambda: _form_page(
-            request,
-            household=household,
-            form=form,
-            title=_("Close the household"),
-            submit=_("Close the household"),
-            intro=[
-                _(
-                    "After closing, follow-up assessments are scheduled at 3, 6 and 12 months; "
-                    "you get a reminder for each. (Not when the household moved away, was "
-                    "transferred or the reason is death.)"
-                )
-            ],
-            danger=True,
-        ),
-    )
-
-
-@page(obj=HOUSEHOLD)
-def household_reopen(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
-    if policies.can_edit_household(request.user, household):
-        messages.info(request, _("This household is not closed."))
-        return _detail(household)
-    form = ReopenForm(request.POST or None)
-    return submit(
-        request,
-        form,
-        action=lambda data: services.household_reopen(
-            actor=request.user, household=household, note=data["note"]
-        ),
-        success=_("The household is open again; planned follow-ups are cancelled."),
-        redirect_to=reverse("households:detail", args=[household.public_id]),
-        page=lambda: _form_page(
-            request,
-            household=household,
-            form=form,
-            title=_("Reopen the household"),
-            submit=_("Reopen"),
         ),
     )
 

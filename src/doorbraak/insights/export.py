@@ -45,7 +45,7 @@ from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Municipality, User
-from doorbraak.assessments.models import Assessment, Classification
+from doorbraak.assessments.models import Assessment
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import (
     Bottleneck,
@@ -55,7 +55,7 @@ from doorbraak.breakthroughs.models import (
     Theme,
 )
 from doorbraak.funds.models import FundRequest
-from doorbraak.households.models import CloseReason, Household, Member, MemberRole
+from doorbraak.households.models import Classification, CloseReason, Household, Member, MemberRole
 from doorbraak.insights import policies
 from doorbraak.insights.aggregates import k_external
 from doorbraak.insights.processing import log_policy_research

@@ -166,6 +166,26 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
+def _camel_keys(detail: Any) -> Any:
+    """DRF's nested ``non_field_errors`` as ``nonFieldErrors``, like every other name."""
+    if isinstance(detail, dict):
+        return {
+            ("nonFieldErrors" if key == "non_field_errors" else key): _camel_keys(value)
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return [_camel_keys(value) for value in detail]
+    return detail
+
+
+def valid_input(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
+    """The validated body of a request, or a 400 problem document with camelCase names."""
+    serializer = serializer_class(data=data, **kwargs)
+    if not serializer.is_valid():
+        raise exceptions.ValidationError(_camel_keys(serializer.errors))
+    return dict(serializer.validated_data)
+
+
 def camel_case(name: str) -> str:
     """A Python field name as the API spells it: ``birth_date`` → ``birthDate``."""
     if name == NON_FIELD_ERRORS:

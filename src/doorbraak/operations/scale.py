@@ -45,7 +45,6 @@ from doorbraak.accounts.models import (
 from doorbraak.assessments.models import (
     Assessment,
     AssessmentKind,
-    Classification,
     DomainScore,
     LifeDomain,
 )
@@ -63,6 +62,7 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import (
+    Classification,
     CloseReason,
     CoordinatorAssignment,
     EventKind,
@@ -425,6 +425,7 @@ class Chunk:
                     "closed_on",
                     "close_reason",
                     "close_note",
+                    "latest_classification",
                 ),
             ),
             members=Rows(
@@ -647,6 +648,7 @@ class Builder:
             closed = rng.random() < 0.3 and (self.today - opened).days > 60
             last_name = rng.choice(pools.last_names)
             district = rng.choice(plan.districts) if plan.districts else None
+            household_row = len(chunk.households.rows)
             chunk.households.rows.append(
                 (
                     household_id,
@@ -666,6 +668,7 @@ class Builder:
                     self._day_after(opened + datetime.timedelta(days=60)) if closed else None,
                     CloseReason.GOALS_REACHED if closed else "",
                     "",
+                    None,  # the latest classification, known after the assessments below
                 )
             )
             subjects: list[str] = []
@@ -762,6 +765,9 @@ class Builder:
                 for domain, score in zip(self.domains, scores, strict=True):
                     chunk.scores.rows.append((assessment_id, domain.pk, score, None, ""))
                 assessment_id += 1
+            # The assessments are in date order: the last one is the latest.
+            row = chunk.households.rows[household_row]
+            chunk.households.rows[household_row] = (*row[:-1], classification)
             self.report.assessments += assessment_counts[index]
             self.report.scores += assessment_counts[index] * len(self.domains)
             if with_bottleneck[index]:
