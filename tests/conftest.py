@@ -28,7 +28,7 @@ from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
-from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
+from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
 from doorbraak.households.models import Household, MemberRole
 from tests.factories import (
     MembershipFactory,
@@ -91,22 +91,36 @@ def build_cast() -> Cast:
     wi_north = OrganisationFactory(name="W&I Noord", municipality=north)
     wi_south = OrganisationFactory(name="W&I Zuid", municipality=south)
 
-    def team_member(username: str, role: Role, team: Team) -> User:
-        return _member(
-            {"username": username},
+    # Every test builds the cast: the users, their authenticator apps and their
+    # memberships are written with one INSERT each (the factories build them unsaved).
+    people: dict[str, tuple[Role, Any, Any, Any]] = {  # organisation, municipality, team
+        "alice": (Role.PROFESSIONAL, team_a.organisation, north, team_a),
+        "bob": (Role.PROFESSIONAL, team_b.organisation, north, team_b),
+        "carol": (Role.TEAM_LEAD, team_a.organisation, north, team_a),
+        "dave": (Role.PARTNER_CONTACT, uwv, north, None),
+        "erin": (Role.TABLE_CHAIR, wi_north, north, None),
+        "frank": (Role.FUND_MANAGER, wi_north, north, None),
+        "grace": (Role.POLICY_ANALYST, wi_north, north, None),
+        "heidi": (Role.PRIVACY_OFFICER, wi_north, north, None),
+        "ivan": (Role.ADMIN, wi_north, north, None),
+        "mallory": (Role.PROFESSIONAL, team_z.organisation, south, team_z),
+        "oscar": (Role.PRIVACY_OFFICER, wi_south, south, None),
+    }
+    users = User.objects.bulk_create(UserFactory.build(username=name) for name in people)
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="Authenticator-app", confirmed=True) for user in users
+    )
+    by_name = {user.username: user for user in users}
+    Membership.objects.bulk_create(
+        MembershipFactory.build(
+            user=by_name[name],
             role=role,
+            organisation=organisation,
+            municipality=municipality,
             team=team,
-            organisation=team.organisation,
-            municipality=team.municipality,
         )
-
-    def staff(
-        username: str, role: Role, organisation: Organisation, municipality: Municipality
-    ) -> User:
-        return _member(
-            {"username": username}, role=role, organisation=organisation, municipality=municipality
-        )
-
+        for name, (role, organisation, municipality, team) in people.items()
+    )
     return Cast(
         north=north,
         south=south,
@@ -116,17 +130,7 @@ def build_cast() -> Cast:
         uwv=uwv,
         wi_north=wi_north,
         wi_south=wi_south,
-        alice=team_member("alice", Role.PROFESSIONAL, team_a),
-        bob=team_member("bob", Role.PROFESSIONAL, team_b),
-        carol=team_member("carol", Role.TEAM_LEAD, team_a),
-        dave=staff("dave", Role.PARTNER_CONTACT, uwv, north),
-        erin=staff("erin", Role.TABLE_CHAIR, wi_north, north),
-        frank=staff("frank", Role.FUND_MANAGER, wi_north, north),
-        grace=staff("grace", Role.POLICY_ANALYST, wi_north, north),
-        heidi=staff("heidi", Role.PRIVACY_OFFICER, wi_north, north),
-        ivan=staff("ivan", Role.ADMIN, wi_north, north),
-        mallory=team_member("mallory", Role.PROFESSIONAL, team_z),
-        oscar=staff("oscar", Role.PRIVACY_OFFICER, wi_south, south),
+        **by_name,
     )
 
 

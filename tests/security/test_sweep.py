@@ -87,6 +87,7 @@ def test_every_rule_belongs_to_a_url_pattern() -> None:
 
 
 # --- the sweep, per group ------------------------------------------------------------------
+@pytest.mark.sweep
 @pytest.mark.parametrize("group", _groups())
 def test_sweep(group: str, scenario: Scenario, sweeper: Sweeper) -> None:
     selected = [p for p in patterns() if group_of(p) == group and p.key in rules.RULES]
