@@ -21,6 +21,7 @@ data size are checked by the tests (two sizes per page), not here.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -131,7 +132,7 @@ def _client(username: str) -> Any:
 def _pages() -> list[Page]:
     from django.db.models import Count
 
-    from doorbraak.accounts.models import User
+    from doorbraak.accounts.models import Membership, User
     from doorbraak.audit.models import ProcessingLog
     from doorbraak.audit.selectors import log_cursor, processing_log_search
     from doorbraak.funds.models import Fund
@@ -151,6 +152,13 @@ def _pages() -> list[Page]:
     postcode = team.order_by("pk").values_list("postcode", flat=True)[0]
     fund = Fund.objects.order_by("pk").first()
     privacy = User.objects.get(username="privacy")
+    analyst_municipality = (
+        Membership.objects.filter(user__username="beleidsadviseur")
+        .values_list("municipality_id", flat=True)
+        .first()
+    )
+    today = datetime.date.today()
+    year_ago = today - datetime.timedelta(days=365)
 
     def deep_log_page() -> str:
         """The log 1,000 pages deep, as following 'Older records' that often reaches it."""
@@ -176,6 +184,12 @@ def _pages() -> list[Page]:
         Page("breakthrough-table queue", "voorzitter", "/doorbraken/doorbraaktafel/", "page"),
         Page("fund list", "budgethouder", "/potje/", "page"),
         Page("spiegel (default period)", "beleidsadviseur", "/inzicht/", "report"),
+        Page(
+            "spiegel (one year)",
+            "beleidsadviseur",
+            f"/inzicht/?municipality={analyst_municipality}&start={year_ago}&end={today}",
+            "report",
+        ),
     ]
     if fund is not None:
         pages.append(Page("fund page", "budgethouder", f"/potje/{fund.pk}/", "page"))
