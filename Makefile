@@ -71,9 +71,15 @@ messages: setup
 restore-drill: setup
 	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/restore_drill.py $(DRILL_ARGS)
 
+# make bench: the demo data on SQLite. make bench SCALE=1000000: every role's main pages on
+# PostgreSQL at that many persons (seed_scale, built once and reused), against the floor.
 bench: setup
+ifdef SCALE
+	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/bench_scale.py --persons $(SCALE) $(BENCH_ARGS)
+else
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_report.py
+endif
 
 # Locust against gunicorn (deploy/gunicorn.conf.py) on PostgreSQL and SQLite, 1/16/50 users,
 # with the floor view for comparison; options: LOADTEST_ARGS="--help". Needs POSTGRES_URL.

@@ -1,8 +1,9 @@
 """The project's URLs plus ``/__floor__/households``: the floor of the load test.
 
 The floor is the least a Django page over the household table can cost: the same
-middleware (session, log-in with second factor, CSRF, CSP), one paginated query of 25
-households and a minimal template; no page layout, no pseudonyms, no processing-log
+middleware (session, log-in with second factor, CSRF, CSP), one paginated query of 25 of
+the user's teams' households (the rows the household list sorts and counts) and a
+minimal template; no page layout, no pseudonyms, no processing-log
 write. ``make loadtest`` compares the real household list with it. Never part of the
 application: only scripts/loadtest/settings.py points ROOT_URLCONF here.
 """
@@ -16,6 +17,7 @@ from django.template import engines
 from django.urls import include, path
 
 from doorbraak.config import urls as project_urls
+from doorbraak.accounts.models import Membership
 from doorbraak.households.models import Household
 
 _TEMPLATE = engines["django"].from_string(
@@ -28,7 +30,11 @@ _TEMPLATE = engines["django"].from_string(
 
 @login_required
 def households(request: HttpRequest) -> HttpResponse:
-    rows = Household.objects.only("public_id", "name", "postcode", "status", "opened_on")
+    # The user's own teams, as the household list: the same rows to sort and count.
+    teams = Membership.objects.filter(user=request.user, team__isnull=False).values("team_id")
+    rows = Household.objects.filter(team_id__in=teams).only(
+        "public_id", "name", "postcode", "status", "opened_on"
+    )
     page = Paginator(rows.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
     return HttpResponse(_TEMPLATE.render({"page": page}, request))
 

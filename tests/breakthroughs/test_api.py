@@ -800,7 +800,7 @@ def test_the_table_queue_is_minimised_and_logged(
     before = ProcessingLog.objects.filter(object_type="breakthroughs.breakthrough").count()
     response = as_user(cast.erin).get(url("breakthrough-table-queue"))
     assert response.status_code == 200
-    items = response.json()
+    items = response.json()["results"]
     assert [item["id"] for item in items] == [breakthrough.pk]
     assert set(items[0]) == {
         "id",

@@ -712,3 +712,42 @@ def test_the_list_shows_household_names_so_it_records_which_were_shown(
         after = ProcessingLog.objects.filter(object_type="households.household").count()
         assert after > before
         before = after
+
+
+def _queue_queries(client: Client, address: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(address)  # the session's first request looks up more
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_table_queue_is_paged_and_costs_the_same_queries_at_two_sizes(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    """Page and API: 2 cards or 23 (two pages), the same number of queries, one log INSERT."""
+    from tests.factories import HouseholdFactory
+
+    page_url = reverse("breakthroughs:table-queue")
+    api_url = reverse("api:breakthrough-table-queue")
+    client = as_user(cast.erin)
+    for _n in range(2):
+        at_table(cast, household_a)
+    small = (_queue_queries(client, page_url), _queue_queries(client, api_url))
+    for _n in range(21):
+        household = HouseholdFactory(team=cast.team_a, coordinator=cast.alice)
+        at_table(cast, household)
+    before = ProcessingLog.objects.filter(object_type="breakthroughs.breakthrough").count()
+    assert (_queue_queries(client, page_url), _queue_queries(client, api_url)) == small
+    # Two views of the page and two of the API: 20 cards each (the page size of both).
+    logged = ProcessingLog.objects.filter(object_type="breakthroughs.breakthrough").count()
+    assert logged - before == 2 * 20 + 2 * 23
+    body = client.get(page_url).content.decode()
+    assert "23 doorbraken wachten op de tafel." in body
+    assert body.count("db-card bt-queue__card") == 20
+    second = client.get(page_url, {"page": 2}).content.decode()
+    assert second.count("db-card bt-queue__card") == 3
+    api = client.get(api_url, {"pageSize": 20}).json()
+    assert (api["count"], len(api["results"])) == (23, 20)

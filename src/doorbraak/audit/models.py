@@ -122,7 +122,10 @@ class ProcessingLog(models.Model):
             models.Index(fields=["municipality", "-occurred_at"], name="processinglog_muni_time"),
             models.Index(fields=["actor", "-occurred_at"], name="processinglog_actor_time"),
             # Exact matches only: no second (LIKE) index as db_index=True makes on PostgreSQL.
-            models.Index(fields=["subject_pseudonym"], name="processinglog_subject"),
+            # With the time, so the person's newest records are read off the index in order.
+            models.Index(
+                fields=["subject_pseudonym", "-occurred_at"], name="processinglog_subject_time"
+            ),
         ]
 
     def __str__(self) -> str:

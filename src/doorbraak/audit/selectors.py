@@ -6,15 +6,22 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from doorbraak.accounts.models import User
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
+from doorbraak.lib.bounds import MAX_ID
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+#: Counting stops here: "more than 10,000" tells a privacy officer enough, and counting
+#: millions of rows on every page view does not scale (docs/scale.md).
+COUNT_LIMIT = 10_000
 
 
 def processing_log_search(
@@ -26,12 +33,20 @@ def processing_log_search(
     date_to: datetime.date | None = None,
     action: str = "",
 ) -> QuerySet[ProcessingLog]:
-    """Records the user may see, filtered; newest first. Dates are Amsterdam days."""
+    """Records the user may see, filtered; newest first. Dates are Amsterdam days.
+
+    Each filter meets an index that starts with it: (municipality, time), (actor, time),
+    (person, time). A user name is looked up in the users first and the log filtered by
+    the actor's id, so the log is never joined to the users.
+    """
     records = ProcessingLog.objects.visible_to(user)
     if person:
         records = records.filter(subject_pseudonym=person.strip())
     if username:
-        records = records.filter(actor__username__iexact=username.strip())
+        actors = list(
+            User.objects.filter(username__iexact=username.strip()).values_list("pk", flat=True)
+        )
+        records = records.filter(actor_id__in=actors) if actors else records.none()
     if date_from:
         records = records.filter(occurred_at__gte=_start_of(date_from))
     if date_to:
@@ -39,6 +54,96 @@ def processing_log_search(
     if action:
         records = records.filter(action=action)
     return records.order_by("-occurred_at", "-id")
+
+
+class BadCursor(ValueError):
+    """A page link that this page did not make (edited or cut off)."""
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def log_cursor(record: ProcessingLog) -> str:
+    """Where a page starts or ends: the record's time in microseconds and its id."""
+    return f"{(record.occurred_at - _EPOCH) // _MICROSECOND}.{record.pk}"
+
+
+def _parse(cursor: str) -> tuple[datetime.datetime, int]:
+    try:
+        micros_text, pk_text = cursor.split(".")
+        micros, pk = int(micros_text), int(pk_text)
+        when = _EPOCH + datetime.timedelta(microseconds=micros)
+    except (ValueError, OverflowError) as error:
+        raise BadCursor(cursor) from error
+    if not 0 < pk <= MAX_ID or not micros >= 0:
+        raise BadCursor(cursor)
+    return when, pk
+
+
+def _older(cursor: str) -> Q:
+    when, pk = _parse(cursor)
+    return Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk)
+
+
+def _newer(cursor: str) -> Q:
+    when, pk = _parse(cursor)
+    return Q(occurred_at__gt=when) | Q(occurred_at=when, id__gt=pk)
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the log, newest first, with links to the pages beside it."""
+
+    records: list[ProcessingLog]
+    older: str | None  # the cursor of the next page (older records), if there is one
+    newer: str | None  # the cursor of the previous page (newer records), if there is one
+    found: int  # how many records match, counted up to ``limit`` + 1
+    limit: int
+
+    @property
+    def more_than_limit(self) -> bool:
+        return self.found > self.limit
+
+
+def processing_log_page(
+    records: QuerySet[ProcessingLog],
+    *,
+    older_than: str = "",
+    newer_than: str = "",
+    size: int = 50,
+) -> LogPage:
+    """A page of ``records`` (as ordered by :func:`processing_log_search`) by keyset.
+
+    ``older_than`` gives the page after a cursor, ``newer_than`` the page before one; the
+    first page without either. Every page costs the same at any depth: an index range
+    from the cursor, never an OFFSET. Raises :class:`BadCursor` for a cursor this page did
+    not make.
+    """
+    limit = COUNT_LIMIT
+    found = records.order_by()[: limit + 1].count()
+    if newer_than:
+        rows = list(records.filter(_newer(newer_than)).order_by("occurred_at", "id")[: size + 1])
+        has_newer = len(rows) > size
+        page = list(reversed(rows[:size]))
+        return LogPage(
+            records=page,
+            older=log_cursor(page[-1]) if page else None,
+            newer=log_cursor(page[0]) if page and has_newer else None,
+            found=found,
+            limit=limit,
+        )
+    if older_than:
+        records = records.filter(_older(older_than))
+    rows = list(records[: size + 1])
+    page = rows[:size]
+    return LogPage(
+        records=page,
+        older=log_cursor(page[-1]) if len(rows) > size else None,
+        newer=log_cursor(page[0]) if older_than and page else None,
+        found=found,
+        limit=limit,
+    )
 
 
 @dataclass(frozen=True)
@@ -64,6 +169,6 @@ def seal_status() -> SealStatus:
     oldest = tail.order_by("id").values_list("occurred_at", flat=True).first()
     return SealStatus(
         last_seal=last,
-        unsealed=tail.count() if oldest is not None else 0,
+        unsealed=tail.order_by()[: COUNT_LIMIT + 1].count() if oldest is not None else 0,
         oldest_unsealed_at=oldest,
     )

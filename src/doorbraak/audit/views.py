@@ -2,16 +2,23 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.forms import ProcessingLogFilterForm
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.policies import can_view_processing_log
-from doorbraak.audit.selectors import processing_log_search, seal_status
+from doorbraak.audit.selectors import (
+    BadCursor,
+    processing_log_page,
+    processing_log_search,
+    seal_status,
+)
 from doorbraak.audit.services import processing_log_read
 from doorbraak.lib.access import page
 
@@ -20,17 +27,27 @@ PAGE_SIZE = 50
 
 @page(can_view_processing_log)
 def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The privacy officer's view on the log, filtered by person, user, period, action."""
+    """The privacy officer's view on the log, filtered by person, user, period, action.
+
+    Paged by keyset (``ouder``/``nieuwer`` carry the cursor of the page beside it), so a
+    page deep in millions of records costs what the first one does.
+    """
     form = ProcessingLogFilterForm(request.GET or None)
-    page_obj = None
-    if form.is_bound and not form.is_valid():
-        records = None
-    else:
+    log_page = None
+    if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         records = processing_log_search(user=request.user, **filters)
-        page_obj = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-        # Fetch the page before logging the search, so the page shows the log as it was.
-        page_obj.object_list = list(page_obj.object_list)
+        try:
+            log_page = processing_log_page(
+                records,
+                older_than=request.GET.get("ouder", "")[:64],
+                newer_than=request.GET.get("nieuwer", "")[:64],
+                size=PAGE_SIZE,
+            )
+        except BadCursor:
+            messages.error(request, _("This page link is not valid; the newest records are shown."))
+            log_page = processing_log_page(records, size=PAGE_SIZE)
+        # The page is fetched before the search is logged: it shows the log as it was.
         # Looking into the log is itself a processing: of the person searched for, if any.
         processing_log_read(
             actor=request.user,
@@ -39,13 +56,14 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             object_type="audit.processinglog",
             subjects=[filters["person"]] if filters.get("person") else [],
         )
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = {k: v for k, v in request.GET.items() if k not in ("ouder", "nieuwer") and v}
     return render(
         request,
         "audit/processing_log_list.html",
         {
             "form": form,
-            "page_obj": page_obj,
+            "log_page": log_page,
+            "count_limit": number_format(log_page.limit, force_grouping=True) if log_page else "",
             "querystring_without_page": urlencode(query),
             "seal_status": seal_status(),
         },

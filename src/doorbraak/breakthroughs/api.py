@@ -676,15 +676,19 @@ class TimeOutAnswerView(APIView):
 
 # --- table queue and partner directory ---------------------------------------------------------
 @api(policies.can_view_table_queue)
-class TableQueueView(APIView):
+class TableQueueView(generics.GenericAPIView[Any]):
+    serializer_class = QueueItemSerializer
+
     @extend_schema(
         tags=TAGS, operation_id="table_queue_list", responses=QueueItemSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
         """Breakthroughs that reached the breakthrough table: minimised (initials, district,
-        age band), the nearest deadline first. Not paginated; every item read is logged."""
-        items = selectors.table_queue(user=request.user)
-        return Response(_many(QueueItemSerializer, items))
+        age band), the nearest deadline first, paginated; every item read is logged."""
+        queue = selectors.table_queue_breakthroughs(user=request.user).values_list("pk", flat=True)
+        page = list(self.paginate_queryset(queue) or [])
+        items = selectors.table_queue(user=request.user, page=page)
+        return self.get_paginated_response(_many(QueueItemSerializer, items))
 
 
 @api(policies.can_use_partner_directory)

@@ -173,6 +173,8 @@ class Bottleneck(models.Model):
         verbose_name = _("bottleneck")
         verbose_name_plural = _("bottlenecks")
         ordering = ["-created_at", "-pk"]
+        # The spiegel counts the bottlenecks of a period: without it every count scans them all.
+        indexes = [models.Index(fields=["created_at"], name="bottleneck_created")]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="bottleneck_has_title"),
             limits.length_check("description", limits.TEXT),

@@ -8,12 +8,13 @@ activity, the table's queue under the breakthrough-table activity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
+from doorbraak.audit.services import LogEntry, processing_log_record, processing_log_record_many
+from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.households.models import Household
 from doorbraak.households.processing import household_subjects
 
@@ -38,4 +39,25 @@ def log_household_case(
         object_id=object_id,
         subjects=household_subjects(household) if subjects is None else subjects,
         municipality=household.municipality,
+    )
+
+
+def log_table_queue(*, actor: AnyUser, breakthroughs: Sequence[Breakthrough]) -> None:
+    """The chair read these cards of the table's queue: one record per household (its
+    pseudonym: the cards are minimised), all in one statement."""
+    if not breakthroughs:
+        return
+    processing_log_record_many(
+        actor=actor,
+        action=ProcessingAction.READ,
+        activity=ProcessingActivity.BREAKTHROUGH_TABLE,
+        entries=[
+            LogEntry(
+                object_type="breakthroughs.breakthrough",
+                object_id=breakthrough.pk,
+                subjects=[breakthrough.household.pseudonym],
+                municipality=breakthrough.household.municipality_id,
+            )
+            for breakthrough in breakthroughs
+        ],
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,7 +30,7 @@ from doorbraak.breakthroughs.models import (
     RequestStatus,
     ScenarioLine,
 )
-from doorbraak.breakthroughs.processing import log_household_case
+from doorbraak.breakthroughs.processing import log_household_case, log_table_queue
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household, Member, MemberRole
@@ -283,25 +284,35 @@ def minimised_head(members: list[Member], today: datetime.date) -> tuple[str, st
     return initials, _age_band(head.age_on(today))
 
 
-def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
-    """Breakthroughs that reached the breakthrough table in the chair's municipalities.
-
-    With ``pk`` only that one (an empty list when it is not in the queue): opening one
-    card reads, and logs, one household.
-    """
+def table_queue_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
+    """The queue in its order, nearest deadline first: what the pages are cut from."""
     municipalities = municipality_ids_of(user, role=Role.TABLE_CHAIR)
-    queue = Breakthrough.objects.filter(
+    return Breakthrough.objects.filter(
         status=BreakthroughStatus.SUBMITTED,
         level__gte=EscalationLevel.TABLE,
         household__municipality_id__in=municipalities,
-    )
+    ).order_by("level_deadline", "submitted_at", "pk")
+
+
+def table_queue(
+    *, user: AnyUser, pk: int | None = None, page: Sequence[int] | None = None
+) -> list[QueueItem]:
+    """Breakthroughs that reached the breakthrough table in the chair's municipalities.
+
+    With ``page`` only those (one page of :func:`table_queue_breakthroughs`, in its
+    order), with ``pk`` only that one (an empty list when it is not in the queue). Every
+    card shown is a read of its household: recorded in one statement for the whole page,
+    so a page costs the same number of queries however long the queue is.
+    """
+    queue = table_queue_breakthroughs(user=user)
     if pk is not None:
         queue = queue.filter(pk=pk)
+    if page is not None:
+        queue = queue.filter(pk__in=list(page))
     breakthroughs = list(
         queue.select_related(
             "household__district", "household__municipality", "bottleneck", "regulation"
-        )
-        .prefetch_related(
+        ).prefetch_related(
             Prefetch(
                 "scenario_lines",
                 queryset=ScenarioLine.objects.select_related("cost_item"),
@@ -313,7 +324,6 @@ def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
             ),
             "partner_requests__organisation",
         )
-        .order_by("level_deadline", "submitted_at", "pk")
     )
     items = []
     today = timezone.localdate()
@@ -331,15 +341,7 @@ def table_queue(*, user: AnyUser, pk: int | None = None) -> list[QueueItem]:
                 return_calculation=breakthrough_return(breakthrough),
             )
         )
-        log_household_case(
-            actor=user,
-            action=ProcessingAction.READ,
-            household=breakthrough.household,
-            object_type="breakthroughs.breakthrough",
-            object_id=breakthrough.pk,
-            activity=ProcessingActivity.BREAKTHROUGH_TABLE,
-            subjects=[breakthrough.household.pseudonym],
-        )
+    log_table_queue(actor=user, breakthroughs=breakthroughs)
     return items
 
 

@@ -59,6 +59,8 @@ from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
 
 PAGE_SIZE = 25
+#: Cards per page of the breakthrough-table queue.
+QUEUE_PAGE_SIZE = 20
 _OPEN_REQUEST = (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION)
 #: The objects of the URLs, 404 outside the household's own team; a read record except on
 #: a POST (the service logs the change).
@@ -807,12 +809,23 @@ def _queue_card(item: selectors.QueueItem) -> dict[str, Any]:
 @require_GET
 @page(policies.can_view_table_queue)
 def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Minimised cards of the breakthroughs at the table: no names, addresses or BSN."""
-    cards = [_queue_card(item) for item in selectors.table_queue(user=request.user)]
+    """Minimised cards of the breakthroughs at the table: no names, addresses or BSN.
+
+    Paged (the nearest deadlines first): a region's queue holds thousands of cards, and
+    every card shown is a read of a household.
+    """
+    queue = selectors.table_queue_breakthroughs(user=request.user).values_list("pk", flat=True)
+    page_obj = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = selectors.table_queue(user=request.user, page=list(page_obj.object_list))
     return render(
         request,
         "breakthroughs/table_queue.html",
-        {"cards": cards, "today": timezone.localdate()},
+        {
+            "cards": [_queue_card(item) for item in items],
+            "page_obj": page_obj,
+            "querystring_without_page": "",
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -93,11 +93,16 @@ def household_search(
     if query.strip():
         q = query.strip()
         # A member's name through a subquery, not a join: no duplicates, so no DISTINCT.
+        # The subquery looks only at the members of the visible households (the team's
+        # few thousand, through the household index), never at every member of the country.
+        members = Member.objects.filter(
+            household__in=Household.objects.visible_to(user), last_name__icontains=q
+        )
         households = households.filter(
             Q(name__icontains=q)
             | Q(street__icontains=q)
             | Q(postcode__icontains=q.upper())
-            | Q(pk__in=Member.objects.filter(last_name__icontains=q).values("household"))
+            | Q(pk__in=members.values("household"))
         )
     if status:
         households = households.filter(status=status)

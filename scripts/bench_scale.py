@@ -1,0 +1,290 @@
+"""`make bench SCALE=1000000`: the main pages of every role at national scale, against the floor.
+
+    .venv/bin/python scripts/bench_scale.py --persons 1000000          # seeds once, then reuses
+    .venv/bin/python scripts/bench_scale.py --persons 20000 --repeat 10
+
+Builds (once) a PostgreSQL database ``doorbraak_scale_<persons>`` with
+``manage.py seed_scale --persons N`` and reuses it on the next run (``--fresh`` builds it
+again). Then, in this process, with the production switches of the load test (debug off,
+``scripts/loadtest/settings.py``, which adds the bare paginated view over the household
+table, the *floor*), it requests every page below ``--repeat`` times as the demo user of
+the role, after two warm-up requests, and reports p50, p95, the ratio of the p95 to the
+floor's p95 in the same run, and the queries of one request.
+
+Targets (issue 20): every list and detail page p95 <= 2x the floor; the spiegel and the
+reports p95 <= 300 ms. The exit status is 1 when a target is missed, so the table is a
+check and not a brochure. The figures go to ``var/bench/scale-<persons>.json`` and the
+table to standard output (Markdown, ready for a note). Queries per page constant in the
+data size are checked by the tests (two sizes per page), not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+BASE_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/doorbraak")
+OUT = ROOT / "var" / "bench"
+FLOOR = "floor"
+PAGE_RATIO = 2.0
+REPORT_MS = 300.0
+
+
+@dataclass
+class Page:
+    name: str
+    user: str  # demo username
+    url: str | Callable[[], str]
+    kind: str  # "page" (p95 <= 2x floor), "report" (p95 <= 300 ms) or "floor"
+
+
+@dataclass
+class Row:
+    name: str
+    kind: str
+    status: int
+    p50_ms: float
+    p95_ms: float
+    ratio: float
+    queries: int
+    target: str
+    met: bool
+
+
+def _database(persons: int, fresh: bool) -> str:
+    """The URL of the scale database, built with seed_scale unless it is there already."""
+    name = f"doorbraak_scale_{persons}"
+    server = BASE_URL.rsplit("/", 1)[0]
+    url = f"{server}/{name}"
+    exists = subprocess.run(
+        ["psql", f"{server}/postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists and not fresh:
+        print(f"Reusing {name} (--fresh builds it again).", flush=True)
+        return url
+    subprocess.run(
+        [
+            "psql",
+            f"{server}/postgres",
+            "-qc",
+            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+            "-c",
+            f"CREATE DATABASE {name}",
+        ],
+        check=True,
+    )
+    env = {**os.environ, "DATABASE_URL": url}
+    python = sys.executable
+    started = time.monotonic()
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "seed_scale", "--persons", str(persons)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    print(f"Built {name} in {time.monotonic() - started:.0f} s.", flush=True)
+    return url
+
+
+def _setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.loadtest.settings"
+    import django
+
+    django.setup()
+
+
+def _client(username: str) -> Any:
+    """A test client logged in as the demo user, with the second factor done."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from doorbraak.accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    client = Client()
+    client.force_login(user)
+    if device is not None:
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+def _pages() -> list[Page]:
+    from django.db.models import Count
+
+    from doorbraak.accounts.models import Membership, User
+    from doorbraak.audit.models import ProcessingLog
+    from doorbraak.audit.selectors import log_cursor, processing_log_search
+    from doorbraak.funds.models import Fund
+    from doorbraak.households.models import Household, Member
+    from doorbraak.operations.scale import DEMO_TEAM
+
+    team = Household.objects.filter(team__name=DEMO_TEAM)
+    biggest = (
+        team.annotate(n=Count("members")).order_by("-n", "pk").values_list("public_id", flat=True)
+    )[0]
+    common = (
+        Member.objects.filter(household__team__name=DEMO_TEAM)
+        .values("last_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["last_name"]
+    )
+    postcode = team.order_by("pk").values_list("postcode", flat=True)[0]
+    fund = Fund.objects.order_by("pk").first()
+    privacy = User.objects.get(username="privacy")
+    analyst_municipality = (
+        Membership.objects.filter(user__username="beleidsadviseur")
+        .values_list("municipality_id", flat=True)
+        .first()
+    )
+    today = datetime.date.today()
+    year_ago = today - datetime.timedelta(days=365)
+
+    def deep_log_page() -> str:
+        """The log 1,000 pages deep, as following 'Older records' that often reaches it."""
+        records = processing_log_search(user=privacy)
+        record: ProcessingLog = records[50 * 1000 - 1]
+        return f"/privacy/logboek?ouder={log_cursor(record)}"
+
+    pages = [
+        Page("floor, page 1", "professional", "/__floor__/households", FLOOR),
+        Page("floor, page 100", "professional", "/__floor__/households?page=100", FLOOR),
+        Page("household list, page 1", "professional", "/huishoudens/", "page"),
+        Page("household list, page 100", "professional", "/huishoudens/?page=100", "page"),
+        Page("household search, surname", "professional", f"/huishoudens/?q={common}", "page"),
+        Page("household search, postcode", "professional", f"/huishoudens/?q={postcode}", "page"),
+        Page("biggest household page", "professional", f"/huishoudens/{biggest}/", "page"),
+        Page("API household list", "professional", "/api/v1/households", "page"),
+        Page("processing log", "privacy", "/privacy/logboek", "page"),
+        Page(
+            "processing log, by user", "privacy", "/privacy/logboek?username=professional", "page"
+        ),
+        Page("processing log, 1,000 pages deep", "privacy", deep_log_page, "page"),
+        Page("partner inbox", "contactpersoon", "/partners/verzoeken/", "page"),
+        Page("breakthrough-table queue", "voorzitter", "/doorbraken/doorbraaktafel/", "page"),
+        Page("fund list", "budgethouder", "/potje/", "page"),
+        Page("spiegel (default period)", "beleidsadviseur", "/inzicht/", "report"),
+        Page(
+            "spiegel (one year)",
+            "beleidsadviseur",
+            f"/inzicht/?municipality={analyst_municipality}&start={year_ago}&end={today}",
+            "report",
+        ),
+    ]
+    if fund is not None:
+        pages.append(Page("fund page", "budgethouder", f"/potje/{fund.pk}/", "page"))
+    return pages
+
+
+def _measure(page: Page, repeat: int) -> tuple[int, list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(page.user)
+    url = page.url() if callable(page.url) else page.url
+    started = time.perf_counter()
+    for _ in range(2):
+        status = client.get(url).status_code
+    if time.perf_counter() - started > 2.0:  # a page of seconds: fewer requests, still a p95
+        repeat = min(repeat, 8)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Counted now: the next request empties the connection's query log.
+    count = len(queries.captured_queries)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        status = client.get(url).status_code
+        times.append((time.perf_counter() - started) * 1000)
+    return status, times, count
+
+
+def _p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--fresh", action="store_true", help="build the database again")
+    args = parser.parse_args()
+
+    _setup(_database(args.persons, args.fresh))
+    measured = []
+    for page in _pages():
+        status, times, queries = _measure(page, args.repeat)
+        measured.append((page, status, times, queries))
+        print(f"  {page.name}: p95 {_p95(times):.0f} ms, {queries} queries", flush=True)
+    # Each page against the floor page of the same depth: page 100 against page 100.
+    floors = {p.name: _p95(t) for p, _s, t, _q in measured if p.kind == FLOOR}
+    floor_p95 = floors["floor, page 1"]
+    rows = []
+    for page, status, times, queries in measured:
+        p95 = _p95(times)
+        ratio = p95 / (floors["floor, page 100"] if "page 100" in page.name else floor_p95)
+        if page.kind == "report":
+            target, met = f"<= {REPORT_MS:.0f} ms", p95 <= REPORT_MS
+        elif page.kind == "page":
+            target, met = f"<= {PAGE_RATIO:g}x floor", ratio <= PAGE_RATIO
+        else:
+            target, met = "", True
+        met = met and status == 200
+        rows.append(
+            Row(
+                page.name,
+                page.kind,
+                status,
+                statistics.median(times),
+                p95,
+                ratio,
+                queries,
+                target,
+                met,
+            )
+        )
+    print()
+    print(
+        f"{args.persons:,} persons; {args.repeat} requests per page; floor p95 {floor_p95:.0f} ms"
+    )
+    print()
+    print("| page | status | p50 ms | p95 ms | p95 / floor | queries | target | met |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row.name} | {row.status} | {row.p50_ms:.0f} | {row.p95_ms:.0f} | "
+            f"{row.ratio:.1f} | {row.queries} | {row.target} | {'yes' if row.met else '**no**'} |"
+        )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"scale-{args.persons}.json").write_text(
+        json.dumps([asdict(row) for row in rows], indent=2), encoding="utf-8"
+    )
+    missed = [row.name for row in rows if not row.met]
+    if missed:
+        print(f"\nMissed: {', '.join(missed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
