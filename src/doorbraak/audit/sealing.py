@@ -43,6 +43,7 @@ from doorbraak.audit.chain import (
     signing_key_id,
 )
 from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
+from doorbraak.audit.partitions import ensure_partitions
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ logger = logging.getLogger(__name__)
 #: never take it.
 _SEAL_LOCK_ID = 7_311_2025
 DEFAULT_BATCH = 10_000
+#: How often a following sealer makes the coming months' partitions of the log.
+PARTITION_INTERVAL = 3600.0
 
 
 class ChainKeyError(RuntimeError):
@@ -256,6 +259,8 @@ def follow(
 ) -> int:
     """Seal continuously, every ``interval`` seconds; returns the number of seals made.
 
+    Once an hour it also makes the coming months' partitions of the log (PostgreSQL).
+
     On PostgreSQL a horizon is kept until it holds, so a long transaction delays sealing
     but never stops it: newer records wait for the next horizon. A ``ChainKeyError`` ends
     the loop: the process must be restarted with the current key.
@@ -263,8 +268,15 @@ def follow(
     started = time.monotonic()
     made = 0
     pending: PendingHorizon | None = None
+    partitions_checked: float | None = None
     while True:
         try:
+            if partitions_checked is None or time.monotonic() - partitions_checked >= (
+                PARTITION_INTERVAL
+            ):
+                # On PostgreSQL: this month's and the coming months' log partitions.
+                ensure_partitions()
+                partitions_checked = time.monotonic()
             if connection.vendor != "postgresql":
                 if has_unsealed():
                     made += seal_up_to(None, batch_size=batch_size).seals

@@ -343,27 +343,60 @@ def _restore_sqlite(archive: Path) -> None:
 
 
 def _restore_postgresql(archive: Path) -> None:
+    """pg_restore's SQL, run by psql in one transaction: all of it or nothing.
+
+    ``pg_restore --clean`` drops each object before it is made again, but it drops the
+    primary key of a partition (the processing log's months) before its parent's, which
+    PostgreSQL refuses. So the partitioned tables of the target, with their partitions,
+    are dropped first, in the same transaction.
+    """
     name = str(connections["default"].settings_dict["NAME"])
-    connection.close()  # pg_restore replaces tables this connection may hold locks on
-    result = subprocess.run(  # noqa: S603
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'p' AND n.nspname = current_schema()"
+        )
+        partitioned = [row[0] for row in cursor.fetchall()]
+    connection.close()  # the restore replaces tables this connection may hold locks on
+    first = f"DROP TABLE IF EXISTS {', '.join(partitioned)} CASCADE" if partitioned else "SELECT 1"
+    script = subprocess.Popen(  # noqa: S603
         [
             _tool("pg_restore"),
             "--clean",
             "--if-exists",
             "--no-owner",
             "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={name}",
+            "--file=-",
             str(archive / PG_FILE),
         ],
         env=_pg_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    result = subprocess.run(  # noqa: S603
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--command={first}",
+            "--file=-",
+            f"--dbname={name}",
+        ],
+        env=_pg_env(),
+        stdin=script.stdout,
         capture_output=True,
         text=True,
         check=False,
     )
+    script_errors = script.communicate()[1].decode(errors="replace").strip()
+    # psql's error first: when it stops, pg_restore fails too, writing to a closed pipe.
     if result.returncode != 0:
-        raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+        raise BackupError(f"restoring failed: {result.stderr.strip()}")
+    if script.returncode != 0:
+        raise BackupError(f"pg_restore failed: {script_errors}")
 
 
 def default_archive_name() -> str:

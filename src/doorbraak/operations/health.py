@@ -6,8 +6,10 @@ Two pages, because they answer different questions:
   migration is applied. Load balancers probe this; a failing check answers 500.
 * ``/gezondheid/alles/`` — is the whole system doing its work? Also the task worker's
   heartbeat, the task queue (how many wait, and how long the oldest has waited) and the
-  processing-log sealer (the oldest unsealed record). For monitoring, not for taking a
-  web process out of the pool when only the worker is down.
+  processing-log sealer (the oldest unsealed record) and, on PostgreSQL, the log's monthly
+  partitions (this month's and the next month's exist, none of its records in the
+  default). For monitoring, not for taking a web process out of the pool when only the
+  worker is down.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from health_check.base import HealthCheck
 from health_check.checks import Database
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
+from doorbraak.audit.partitions import default_partition_rows, is_partitioned, missing_months
 from doorbraak.audit.selectors import seal_status
 from doorbraak.operations.models import WorkerHeartbeat
 
@@ -112,7 +115,32 @@ class ProcessingLogSealer(_InRequestThread):
             )
 
 
+@dataclasses.dataclass
+class ProcessingLogPartitions(_InRequestThread):
+    """PostgreSQL: this month and the next have a partition of the processing log, and no
+    record landed in the default partition (the sealer makes the partitions hourly)."""
+
+    def check(self) -> None:
+        if not is_partitioned():
+            return
+        missing = missing_months()
+        if missing:
+            raise ServiceWarning(
+                "no processing-log partition for " + ", ".join(f"{m:%Y-%m}" for m in missing)
+            )
+        stray = default_partition_rows()
+        if stray:
+            more = "more than 10000" if stray > 10_000 else str(stray)
+            raise ServiceWarning(f"{more} processing-log records in the default partition")
+
+
 #: What a load balancer asks.
 LIVENESS: tuple[type[HealthCheck], ...] = (DatabaseAnswers, MigrationsApplied)
 #: What monitoring asks.
-EVERYTHING: tuple[type[HealthCheck], ...] = (*LIVENESS, TaskWorker, TaskQueue, ProcessingLogSealer)
+EVERYTHING: tuple[type[HealthCheck], ...] = (
+    *LIVENESS,
+    TaskWorker,
+    TaskQueue,
+    ProcessingLogSealer,
+    ProcessingLogPartitions,
+)

@@ -7,12 +7,16 @@ records keeps taking inserts, that is every page view, while the index is built.
 
 from django.db import migrations, models
 
+from doorbraak.audit.partitions import is_partitioned
+
 NEW = models.Index(fields=["subject_pseudonym", "-occurred_at"], name="processinglog_subject_time")
 OLD = models.Index(fields=["subject_pseudonym"], name="processinglog_subject")
 
 
 def _swap(schema_editor, model, add, remove):
-    if schema_editor.connection.vendor == "postgresql":
+    # A partitioned log (migration 0008, when going backwards) cannot build or drop its
+    # indexes CONCURRENTLY: there it happens in the ordinary way.
+    if schema_editor.connection.vendor == "postgresql" and not is_partitioned():
         schema_editor.add_index(model, add, concurrently=True)
         schema_editor.remove_index(model, remove, concurrently=True)
     else:
