@@ -128,8 +128,8 @@ def probe(alias: str = REPLICA) -> ReplicaStatus | None:
             cursor.execute(STATUS_QUERY)
             in_recovery, last_replay, caught_up, now = cursor.fetchone()
     except DatabaseError:
-        # A broken connection must not be reused by the next request on this thread.
-        connections[alias].close_if_unusable_or_obsolete()
+        # Unreachable, or an error: the request reads the primary. Django closes a broken
+        # connection at the end of the request, so the next one connects afresh.
         return None
     return ReplicaStatus(
         in_recovery=bool(in_recovery), last_replay=last_replay, caught_up=bool(caught_up), now=now
@@ -222,10 +222,15 @@ class ReplicaRouter:
         if not replica_configured():
             return None
         reads = _current.get()
-        if reads is None or connections[PRIMARY].in_atomic_block:
+        if reads is None or self.in_write_transaction():
             # Outside a routed view, or inside a transaction that may have written.
             return PRIMARY
         return REPLICA if reads.decide().from_replica else PRIMARY
+
+    @staticmethod
+    def in_write_transaction() -> bool:
+        """Whether a transaction is open on the primary: its reads must see its writes."""
+        return connections[PRIMARY].in_atomic_block
 
     def db_for_write(self, model: Any, **hints: Any) -> str | None:
         return PRIMARY if replica_configured() else None
