@@ -165,6 +165,14 @@ def main() -> None:
         ProcessingLog.objects.using(PRIMARY).filter(object_type="audit.processinglog").count()
         - log_before
     )
+    # Access is checked before the view, on the primary, as without a replica.
+    results["refused"] = {
+        "professional_spiegel": request(login_verified(Client(), cast.alice), "get", "/inzicht/"),
+        "analyst_log": request(analyst, "get", "/privacy/logboek"),
+        "professional_compare": request(
+            login_verified(Client(), cast.mallory), "get", "/inzicht/vergelijken/"
+        ),
+    }
     results["write"] = request(
         analyst,
         "post",

@@ -230,6 +230,12 @@ def test_the_read_only_pages_come_from_the_replica_and_writes_never_do(
     assert report["log_search_records_on_primary"] == 1
 
 
+def test_access_is_refused_as_before_without_asking_the_replica(report: dict[str, Any]) -> None:
+    for name, page in report["refused"].items():
+        assert page["status"] == 403, name
+        assert page["statements"]["replica"] == [], name
+
+
 def test_a_page_that_writes_is_not_routed(report: dict[str, Any]) -> None:
     write = report["write"]
     assert write["status"] == 302
