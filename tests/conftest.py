@@ -312,12 +312,15 @@ def _state_apps(node: tuple[str, str]) -> Any:
 
 # --- xdist: which tests share a worker ------------------------------------------------------
 #: Files whose tests must run on one xdist worker, by group: the seeded demo is seeded once
-#: per worker that runs it, and the many-thread tests must not run side by side against
-#: PostgreSQL's max_connections (100). Every other test is scheduled on its own.
+#: per worker that runs it, the many-thread tests must not run side by side against
+#: PostgreSQL's max_connections (100), and the replica's tests share one primary and standby
+#: (module-scoped: split over workers, each would start its own). Every other test is
+#: scheduled on its own.
 SHARED_WORKER_FILES = {
     "tests/demo/test_demo.py": "demo",
     "tests/funds/test_concurrency.py": "concurrency",
     "tests/test_concurrency_pg.py": "concurrency",
+    "tests/operations/test_replica.py": "replica",
 }
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
 from django.utils import timezone, translation
 
@@ -23,6 +24,7 @@ from doorbraak.accounts.selectors import AnyUser, primary_membership
 from doorbraak.audit.activities import ProcessingActivity, basis_of
 from doorbraak.audit.chain import CHAINED_FIELDS, record_mac
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.lib.replica import write_database
 from doorbraak.lib.request_context import get_request_id
 
 _LOOKS_LIKE_BSN = re.compile(r"^\s*\d{8,9}\s*$")
@@ -145,6 +147,9 @@ def _insert(records: list[ProcessingLog]) -> None:
     the others go as one array per column (``UNNEST``), so the statement has the same
     short text whatever the number of records; elsewhere as rows of ``VALUES``.
     """
+    # Always the primary, also in a view that reads from the replica (doorbraak.lib.replica):
+    # the raw cursor bypasses the router, so the choice is made here, explicitly.
+    connection = connections[write_database()]
     fields = [cast("Field[Any, Any]", ProcessingLog._meta.get_field(name)) for name in _COLUMNS]
     first = records[0]
     varying = [
@@ -178,7 +183,9 @@ def _insert(records: list[ProcessingLog]) -> None:
             )
             ids = [row[0] for row in cursor.fetchall()]
         else:
-            ids = _insert_values(cursor, records, fields, varying, shared_values, table, columns)
+            ids = _insert_values(
+                cursor, connection, records, fields, varying, shared_values, table, columns
+            )
     for record, pk in zip(records, ids, strict=True):
         record.pk = pk
         record._state.adding = False
@@ -187,6 +194,7 @@ def _insert(records: list[ProcessingLog]) -> None:
 
 def _insert_values(
     cursor: Any,
+    connection: BaseDatabaseWrapper,
     records: list[ProcessingLog],
     fields: list[Field[Any, Any]],
     varying: list[Field[Any, Any]],
@@ -199,7 +207,11 @@ def _insert_values(
     max_params = connection.features.max_query_params or 30000
     batch_size = max(1, max_params // len(fields))
     # More than one statement: all of them or none.
-    atomic = transaction.atomic(savepoint=False) if len(records) > batch_size else nullcontext()
+    atomic = (
+        transaction.atomic(using=connection.alias, savepoint=False)
+        if len(records) > batch_size
+        else nullcontext()
+    )
     ids: list[int] = []
     with atomic:
         for start in range(0, len(records), batch_size):

@@ -21,11 +21,13 @@ from doorbraak.audit.selectors import (
 )
 from doorbraak.audit.services import processing_log_read
 from doorbraak.lib.access import page
+from doorbraak.lib.replica import reads_from_replica
 
 PAGE_SIZE = 50
 
 
 @page(can_view_processing_log)
+@reads_from_replica
 def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The privacy officer's view on the log, filtered by person, user, period, action.
 
@@ -47,7 +49,8 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         except BadCursor:
             messages.error(request, _("This page link is not valid; the newest records are shown."))
             log_page = processing_log_page(records, size=PAGE_SIZE)
-        # The page is fetched before the search is logged: it shows the log as it was.
+        # The page is fetched before the search is logged: it shows the log as it was (on
+        # the read replica, when there is one: as far as it has replayed; the page says so).
         # Looking into the log is itself a processing: of the person searched for, if any.
         processing_log_read(
             actor=request.user,

@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "doorbraak.home.context_processors.navigation",
+                "doorbraak.lib.replica.freshness",
             ],
             # lib is not an app (it has no models), so its template tags are named here.
             "libraries": {"money": "doorbraak.lib.templatetags.money"},
@@ -155,6 +156,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+# A streaming read replica (a PostgreSQL hot standby of the primary) for the read-only
+# pages and reports (doorbraak.lib.replica, docs/scale-out.md). Without the URL there is no
+# "replica" alias and every query goes to "default", as before.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=env_int("DOORBRAAK_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfiguredEnv("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfiguredEnv("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    # An unreachable replica costs a page at most this long before it reads the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # The test database of the replica is the primary's: tests never start a standby here.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["doorbraak.lib.replica.ReplicaRouter"]
+#: Seconds the replica may lag before a request reads the primary instead.
+DOORBRAAK_REPLICA_MAX_LAG_SECONDS = env_int("DOORBRAAK_REPLICA_MAX_LAG_SECONDS", 300, minimum=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,7 @@ from django_tasks import task
 from doorbraak.insights.models import ReportStatus, ValueReport
 from doorbraak.insights.patterns import Period
 from doorbraak.insights.report import build_value_report
+from doorbraak.lib.replica import replica_reads
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ def generate_value_report(report_id: int) -> str:
         ValueReport.objects.filter(pk=report_id).update(progress=percent, step=step[:100])
 
     try:
-        with translation.override("nl"):
+        # The figures are reads only (of rows this task did not write): the replica may
+        # serve them. The progress and the result are writes, and go to the primary.
+        with translation.override("nl"), replica_reads():
             result = build_value_report(
                 municipality_ids=[report.municipality_id],
                 district_id=report.district_id,

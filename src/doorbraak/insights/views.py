@@ -48,6 +48,7 @@ from doorbraak.insights.forms import (
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
 from doorbraak.lib.access import Lookup, Refused, page
+from doorbraak.lib.replica import current_freshness, reads_from_replica
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -199,6 +200,7 @@ def _detail_page(
 # --- the spiegel ------------------------------------------------------------------------------
 @require_GET
 @page(policies.can_view_insights)
+@reads_from_replica
 def spiegel(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = selectors.insight_municipalities(user=request.user)
     form = (
@@ -279,6 +281,7 @@ def propose(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- signals ----------------------------------------------------------------------------------
 @require_GET
 @page(policies.can_view_insights)
+@reads_from_replica
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SignalFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
@@ -377,6 +380,7 @@ def zip_export(csv: str, dictionary_csv: str) -> bytes:
 
 @require_http_methods(["GET", "POST"])
 @page(policies.can_view_insights)
+@reads_from_replica
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = selectors.insight_municipalities(user=request.user)
     if request.method != "POST":
@@ -452,6 +456,7 @@ def comparison_table(
 
 @require_GET
 @page(policies.can_compare_municipalities)
+@reads_from_replica
 def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = default_period()
     form = (
@@ -488,6 +493,7 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @page(policies.can_view_insights)
+@reads_from_replica
 def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bimonthly spiegel report for the review meeting: the same tables, as a PDF."""
     from weasyprint import HTML
@@ -515,6 +521,8 @@ def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = spiegel_tables(mirror, k=k_internal())
     context["municipality"] = municipality
     context["today"] = timezone.localdate()
+    # render_to_string has no request, so no context processors: the PDF says it too.
+    context["replica_freshness"] = current_freshness()
     context["signals"] = list(
         selectors.signal_list(user=request.user, municipality=municipality, status="open")[:30]
     )
