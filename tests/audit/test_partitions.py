@@ -14,6 +14,7 @@ import psycopg
 import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from health_check.exceptions import ServiceWarning
 
 from doorbraak.audit import partitions
@@ -56,7 +57,7 @@ def utc(year: int, month: int, day: int = 15) -> datetime.datetime:
 def test_the_migrated_log_is_partitioned_with_the_months_ahead() -> None:
     assert partitions.is_partitioned()
     names = [p.name for p in partitions.partitions()]
-    today = datetime.date.today()
+    today = timezone.now().date()  # the migration's clock: UTC
     nxt = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     assert partitions.DEFAULT_PARTITION in names
     assert any(name.startswith("audit_processinglog_upto_") for name in names)
@@ -109,6 +110,17 @@ def test_partitions_refuse_updates_and_deletes_like_the_log(cast: Cast) -> None:
         ):
             cursor.execute(statement, [row.pk])
     assert ProcessingLog.objects.get(pk=row.pk).object_id == "1"
+
+
+def test_a_partition_made_further_ahead_leaves_no_gap_before_it() -> None:
+    partitions.ensure_partitions(datetime.date(2036, 5, 1), months_ahead=0)
+    assert partitions.missing_months(datetime.date(2036, 3, 10)) == [
+        datetime.date(2036, 3, 1),
+        datetime.date(2036, 4, 1),
+    ]
+    made = partitions.ensure_partitions(datetime.date(2036, 3, 10), months_ahead=2)
+    assert made == ["audit_processinglog_2036_03", "audit_processinglog_2036_04"]
+    assert partitions.missing_months(datetime.date(2036, 4, 30)) == []
 
 
 def test_a_month_without_partition_keeps_its_records_and_is_reported(

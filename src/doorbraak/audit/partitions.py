@@ -233,21 +233,22 @@ def ensure_partitions(
 ) -> list[str]:
     """Create the partitions of this month and the next ``months_ahead``; their names.
 
-    A month that the first partition already covers gets none. A month whose records are
+    A month that a partition already covers (the first one, or its own) gets none; each
+    month is checked on its own, so a partition made by hand further ahead leaves no gap
+    before it. A month whose records are
     already in the default partition cannot be made here (PostgreSQL would have to move
     them): that is logged as an error, and the records stay where they are.
     """
     if not is_partitioned():
         return []
     today = today or timezone.now().date()
-    covered_until = _covered_until()
+    ranges = _ranges()
     made: list[str] = []
     month = _month_start(today)
     for _ in range(months_ahead + 1):
         following = _next_month(month)
-        start = datetime.datetime.combine(month, datetime.time(), tzinfo=datetime.UTC)
         name = _month_name(month)
-        if covered_until is None or start >= covered_until:
+        if not _has_partition(month, ranges):
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(
@@ -265,22 +266,33 @@ def ensure_partitions(
     return made
 
 
-def _covered_until() -> datetime.datetime | None:
-    """The upper bound of the latest month that has a partition."""
+def _ranges() -> list[tuple[datetime.datetime | None, datetime.datetime]]:
+    """The (from, to) of every ranged partition; ``None`` for MINVALUE (the first one)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT max(upper) FROM (
-                SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid),
-                                     'TO \\(''([^'']+)''\\)'))[1]::timestamptz AS upper
+            SELECT NULLIF(m[1], 'MINVALUE')::timestamptz, m[2]::timestamptz
+            FROM (
+                SELECT regexp_match(
+                    pg_get_expr(c.relpartbound, c.oid),
+                    'FROM \\(''?([^'')]+)''?\\) TO \\(''([^'']+)''\\)'
+                ) AS m
                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                 WHERE i.inhparent = to_regclass(%s)
             ) bounds
+            WHERE m IS NOT NULL
             """,
             [PARENT],
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return [(lower, upper) for lower, upper in cursor.fetchall()]
+
+
+def _has_partition(
+    month: datetime.date, ranges: list[tuple[datetime.datetime | None, datetime.datetime]]
+) -> bool:
+    """Whether a partition (not the default) takes the records of the month's first moment."""
+    start = datetime.datetime.combine(month, datetime.time(), tzinfo=datetime.UTC)
+    return any((lower is None or lower <= start) and start < upper for lower, upper in ranges)
 
 
 def missing_months(today: datetime.date | None = None) -> list[datetime.date]:
@@ -288,15 +300,9 @@ def missing_months(today: datetime.date | None = None) -> list[datetime.date]:
     if not is_partitioned():
         return []
     today = today or timezone.now().date()
-    covered_until = _covered_until()
+    ranges = _ranges()
     months = [_month_start(today), _next_month(today)]
-    return [
-        month
-        for month in months
-        if covered_until is None
-        or datetime.datetime.combine(_next_month(month), datetime.time(), tzinfo=datetime.UTC)
-        > covered_until
-    ]
+    return [month for month in months if not _has_partition(month, ranges)]
 
 
 def default_partition_rows() -> int:
