@@ -73,8 +73,11 @@ restore-drill: setup
 
 # make bench: the demo data on SQLite. make bench SCALE=1000000: every role's main pages on
 # PostgreSQL at that many persons (seed_scale, built once and reused), against the floor.
+# make bench CASEBOOK=100000: casebook search and suggestions p95 at that many examples.
 bench: setup
-ifdef SCALE
+ifdef CASEBOOK
+	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/bench_casebook.py --examples $(CASEBOOK) $(BENCH_ARGS)
+else ifdef SCALE
 	POSTGRES_URL=$(POSTGRES_URL) $(PY) scripts/bench_scale.py --persons $(SCALE) $(BENCH_ARGS)
 else
 	$(PY) scripts/bench.py

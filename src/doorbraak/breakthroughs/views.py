@@ -117,6 +117,7 @@ def _form_page(
     back_label: str,
     intro: list[str] | None = None,
     explanation: str = "",
+    suggest: bool = False,
 ) -> HttpResponse:
     return render(
         request,
@@ -129,6 +130,7 @@ def _form_page(
             "back_label": back_label,
             "intro": intro or [],
             "explanation": explanation,
+            "suggest": suggest,
         },
     )
 
@@ -339,6 +341,7 @@ def bottleneck_create(request: AuthenticatedHttpRequest, household: Household) -
             request,
             form=form,
             title=_("Register a bottleneck"),
+            suggest=True,
             submit=_("Register bottleneck"),
             back_url=reverse("households:detail", args=[household.public_id]),
             back_label=_("Back to %(name)s") % {"name": household.name},
@@ -404,6 +407,7 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -
             request,
             form=form,
             title=_("Change the bottleneck"),
+            suggest=True,
             submit=_("Save"),
             back_url=reverse("breakthroughs:bottleneck-detail", args=[bottleneck.pk]),
             back_label=_("Back to the bottleneck"),

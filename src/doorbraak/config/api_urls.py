@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("doorbraak.tables.api_urls")),
     path("", include("doorbraak.funds.api_urls")),
     path("", include("doorbraak.insights.api_urls")),
+    path("", include("doorbraak.casebook.api_urls")),
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "doorbraak.tables",
     "doorbraak.funds",
     "doorbraak.insights",
+    "doorbraak.casebook",
     "doorbraak.operations",
     "doorbraak.home",
 ]

@@ -19,6 +19,7 @@ from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, has_role, roles_of, team_ids_of
 from doorbraak.audit.policies import can_view_processing_log
+from doorbraak.casebook.policies import can_read_examples
 from doorbraak.breakthroughs.policies import (
     can_answer_partner_requests,
     can_view_table_queue,
@@ -84,6 +85,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "breakthroughs:list",
         can_work_on_breakthroughs,
         _("Bottlenecks where rules clash, the breakthroughs that unblock them, and their route."),
+    ),
+    NavEntry(
+        _("Casebook"),
+        "casebook:list",
+        can_read_examples,
+        _("Examples of earlier breakthroughs, without personal data: learn from other teams."),
     ),
     NavEntry(
         _("Requests to my organisation"),

@@ -32,6 +32,7 @@ from doorbraak.accounts.models import (
 )
 from doorbraak.audit.sealing import seal_processing_log
 from doorbraak.breakthroughs.demo import seed_breakthroughs
+from doorbraak.casebook.demo import seed_examples
 from doorbraak.funds.demo import seed_funds
 from doorbraak.home.demo_households import seed_households
 from doorbraak.insights.services import signals_propose
@@ -154,6 +155,12 @@ class Command(BaseCommand):
                 min_count=3,
             )
             self.stdout.write(f"Proposed {len(signals)} demo signals.")
+
+        stories, examples = seed_examples(municipality=demostad)
+        if examples:
+            self.stdout.write(
+                f"Added {stories} closed demo stories; published {examples} demo examples."
+            )
 
         sealed = seal_processing_log()
         self.stdout.write(f"Sealed {sealed.records} processing-log records.")
