@@ -27,3 +27,15 @@ def log_example(
         subjects=household_subjects(household),
         municipality=household.municipality_id,
     )
+
+
+def log_example_decision(*, actor: AnyUser, example: Example) -> None:
+    """Approving, rejecting or withdrawing: a change about the source household, if any
+    (an imported example has none here)."""
+    if example.breakthrough is not None:
+        log_example(
+            actor=actor,
+            action=ProcessingAction.UPDATE,
+            example=example,
+            household=example.breakthrough.household,
+        )

@@ -27,7 +27,7 @@ from doorbraak.casebook.models import (
     ExampleScope,
     ExampleStatus,
 )
-from doorbraak.casebook.processing import log_example
+from doorbraak.casebook.processing import log_example, log_example_decision
 from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import Household
 from doorbraak.lib.access import Refused
@@ -229,16 +229,6 @@ def _lock(example: Example) -> Example:
     )
 
 
-def _log_source(actor: User, example: Example) -> None:
-    if example.breakthrough is not None:
-        log_example(
-            actor=actor,
-            action=ProcessingAction.UPDATE,
-            example=example,
-            household=example.breakthrough.household,
-        )
-
-
 @transaction.atomic
 def example_approve(*, actor: User, example: Example) -> Example:
     """A team lead of the source team publishes the proposal."""
@@ -250,7 +240,7 @@ def example_approve(*, actor: User, example: Example) -> Example:
     example.published_at = timezone.now()
     example.rejection_reason = ""
     example.save(update_fields=["status", "reviewed_by", "published_at", "rejection_reason"])
-    _log_source(actor, example)
+    log_example_decision(actor=actor, example=example)
     return example
 
 
@@ -271,7 +261,7 @@ def example_reject(*, actor: User, example: Example, reason: str) -> Example:
     example.status = ExampleStatus.DRAFT
     example.reviewed_by = actor
     example.save(update_fields=["status", "reviewed_by", "rejection_reason"])
-    _log_source(actor, example)
+    log_example_decision(actor=actor, example=example)
     return example
 
 
@@ -285,5 +275,5 @@ def example_withdraw(*, actor: User, example: Example, reason: str) -> Example:
     example.status = ExampleStatus.WITHDRAWN
     example.withdrawn_at = timezone.now()
     example.save(update_fields=["status", "withdrawal_reason", "withdrawn_at"])
-    _log_source(actor, example)
+    log_example_decision(actor=actor, example=example)
     return example
