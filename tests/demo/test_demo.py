@@ -13,6 +13,7 @@ fund request and of a table decision.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -123,6 +124,12 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
+def casebook_stories(demo: Demo) -> int:
+    """The closed stories the casebook demo added to have about 40 examples to publish."""
+    found = re.search(r"Added (\d+) closed demo stories", demo.output)
+    return int(found.group(1)) if found else 0
+
+
 def demostad() -> Municipality:
     return Municipality.objects.get(code="0999")
 
@@ -170,7 +177,7 @@ def test_seeding_again_changes_nothing() -> None:
 
 
 # --- bottlenecks and breakthroughs -----------------------------------------------------------
-def test_every_breakthrough_status_and_every_open_level_is_present() -> None:
+def test_every_breakthrough_status_and_every_open_level_is_present(demo: Demo) -> None:
     assert set(Breakthrough.objects.values_list("status", flat=True)) == set(
         BreakthroughStatus.values
     )
@@ -183,7 +190,7 @@ def test_every_breakthrough_status_and_every_open_level_is_present() -> None:
     assert set(EscalationStep.objects.values_list("level", flat=True)) == {1, 2, 3, 4}
     assert open_levels >= {1, 2, 4}
     assert TableDecision.objects.filter(item__breakthrough__level=EscalationLevel.TABLE).exists()
-    assert Bottleneck.objects.count() == BOTTLENECKS
+    assert Bottleneck.objects.count() == BOTTLENECKS + casebook_stories(demo)
     assert Bottleneck.objects.filter(breakthroughs__isnull=True).exists()
 
 
@@ -248,8 +255,10 @@ def test_breakthrough_dates_tell_a_story_over_the_last_year() -> None:
         assert current.deadline == breakthrough.level_deadline
 
 
-def test_timeline_log_and_escalation_settings_are_consistent() -> None:
-    assert HouseholdEvent.objects.filter(kind=EventKind.BOTTLENECK).count() == BOTTLENECKS
+def test_timeline_log_and_escalation_settings_are_consistent(demo: Demo) -> None:
+    assert HouseholdEvent.objects.filter(kind=EventKind.BOTTLENECK).count() == (
+        BOTTLENECKS + casebook_stories(demo)
+    )
     assert HouseholdEvent.objects.filter(kind=EventKind.DECISION).count() == (
         Decision.objects.count()
     )
@@ -386,3 +395,11 @@ def test_the_demo_records_valued_outcomes() -> None:
 def test_the_spiegel_proposed_its_signals(demo: Demo) -> None:
     assert Signal.objects.exists()
     assert f"Proposed {Signal.objects.count()} demo signals." in demo.output
+
+
+def test_about_forty_examples_are_published_through_the_services(demo: Demo) -> None:
+    from doorbraak.casebook.models import Example, ExampleStatus
+
+    published = Example.objects.filter(status=ExampleStatus.PUBLISHED)
+    assert 35 <= published.count() <= 40
+    assert ProcessingLog.objects.filter(object_type="casebook.example").exists()
