@@ -175,10 +175,13 @@ def test_a_file_with_errors_writes_nothing_and_names_every_bad_line(cast: Cast) 
     messages = caught.value.messages
     assert Service.objects.count() == 0
     assert len(messages) == 3
-    assert messages[0].startswith("Regel 3:") and "astrologie" in messages[0]
-    assert messages[1].startswith("Regel 4:") and "naam" in messages[1]
+    assert messages[0].startswith("Regel 3:")
+    assert "astrologie" in messages[0]
+    assert messages[1].startswith("Regel 4:")
+    assert "naam" in messages[1]
     assert "e-mailadres" in messages[1]
-    assert messages[2].startswith("Regel 5:") and "regel 2" in messages[2]
+    assert messages[2].startswith("Regel 5:")
+    assert "regel 2" in messages[2]
 
 
 def test_the_upload_page_shows_the_errors_and_imports_nothing(as_user: Any, cast: Cast) -> None:
@@ -268,7 +271,8 @@ def test_a_plan_action_points_at_a_service_and_the_change_is_logged(
     assert after == before + len(household_a.members.all())
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert reverse("socialmap:detail", args=[service.pk]) in page
-    assert "0999 123 456" in page and "Sanne de Wit" in page
+    assert "0999 123 456" in page
+    assert "Sanne de Wit" in page
 
 
 def test_a_service_of_another_municipality_is_refused(
