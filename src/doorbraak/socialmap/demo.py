@@ -25,7 +25,8 @@ from doorbraak.socialmap.services import (
 )
 
 # (code, organisation, service, description, target group, life domains, cost, weeks, walk-in)
-CITY_WIDE: tuple[tuple[str, str, str, str, str, str, str, int | None, str], ...] = (
+Spec = tuple[str, str, str, str, str, str, str, int | None, str]
+CITY_WIDE: tuple[Spec, ...] = (
     (
         "schuldhulp-intake",
         "Schuldhulp Demostad",
@@ -431,7 +432,7 @@ CITY_WIDE: tuple[tuple[str, str, str, str, str, str, str, int | None, str], ...]
 
 # Services with a location in every district: (code, organisation, service, description,
 # target group, life domains, cost, weeks, walk-in). The district is added to name and code.
-PER_DISTRICT: tuple[tuple[str, str, str, str, str, str, str, int | None, str], ...] = (
+PER_DISTRICT: tuple[Spec, ...] = (
     (
         "buurthuis",
         "Welzijn Demostad (fictief)",
@@ -522,7 +523,7 @@ CONTACTS = (
 ALWAYS_FULL = {"ggz-basis": (12, 14, 16), "woonbegeleiding": (10, 12, 12)}
 
 
-def _row(number: int, spec: tuple[str, ...] | tuple, districts: str, suffix: str = "") -> list[str]:
+def _row(number: int, spec: Spec, districts: str, suffix: str = "") -> list[str]:
     code, organisation, name, description, target, domains, cost, weeks, walk_in = spec
     contact, role = CONTACTS[number % len(CONTACTS)]
     street = STREETS[number % len(STREETS)]

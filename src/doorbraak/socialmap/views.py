@@ -178,9 +178,9 @@ def service_waiting(request: AuthenticatedHttpRequest, service: Service) -> Http
         else:
             messages.success(request, _("The waiting time is updated."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
     return redirect("socialmap:detail", pk=service.pk)
 
 
