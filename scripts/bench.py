@@ -154,7 +154,20 @@ def main() -> int:
     fund = Fund.objects.annotate(size=Count("requests")).order_by("-size").first()
     if fund is None:
         raise SystemExit("the demo has no funds")
+    from doorbraak.socialmap.models import Service
+
+    service = Service.objects.annotate(used=Count("plan_actions")).order_by("-used").first()
+    if service is None:
+        raise SystemExit("the demo has no social map")
     results = [
+        _measure(
+            Target("social map search", 250, 20),
+            lambda: client.get("/sociale-kaart/", {"q": "schuld"}).status_code,
+        ),
+        _measure(
+            Target("social map service (most used)", 250, 20),
+            lambda: client.get(f"/sociale-kaart/{service.pk}/").status_code,
+        ),
         _measure(
             Target("household list", 250, 20),
             lambda: client.get("/huishoudens/").status_code,

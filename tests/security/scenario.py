@@ -56,6 +56,7 @@ from doorbraak.insights import services as insight_services
 from doorbraak.insights.models import ValueReport
 from doorbraak.insights.tasks import generate_value_report
 from doorbraak.operations.models import WorkerHeartbeat
+from doorbraak.socialmap.models import Service
 from doorbraak.tables import services as table_services
 from doorbraak.tables.models import AgendaItem, BreakthroughTable, TableMember, TableOutcome
 from tests.breakthroughs import builders as breakthrough_builders
@@ -444,7 +445,15 @@ def _municipal(
             "seen_at": timezone.now() + datetime.timedelta(days=1),
         },
     )
+    service = Service.objects.create(
+        municipality=municipality,
+        code="buurthuis",
+        organisation_name="Welzijn",
+        name=f"Buurthuis {municipality.code}",
+        description="Koffie en een luisterend oor.",
+    )
     return {
+        "service": service,
         "table": table,
         "fund": fund,
         "signal": signal,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("teams/<int:pk>", accounts_api.TeamDetailView.as_view(), name="team-detail"),
     path("", include("doorbraak.households.api_urls")),
     path("", include("doorbraak.assessments.api_urls")),
+    path("", include("doorbraak.socialmap.api_urls")),
     path("", include("doorbraak.plans.api_urls")),
     path("", include("doorbraak.breakthroughs.api_urls")),
     path("", include("doorbraak.catalogue.api_urls")),

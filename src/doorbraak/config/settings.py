@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "doorbraak.audit",
     "doorbraak.households",
     "doorbraak.assessments",
+    "doorbraak.socialmap",
     "doorbraak.plans",
     "doorbraak.catalogue",
     "doorbraak.library",
@@ -239,6 +240,10 @@ SESSION_IDLE_MINUTES = env_int("DOORBRAAK_SESSION_IDLE_MINUTES", 30, minimum=1)
 # municipality (reports, evaluation exports) than for internal pages.
 DOORBRAAK_K_EXTERNAL = env_int("DOORBRAAK_K_EXTERNAL", 10, minimum=1)
 DOORBRAAK_K_INTERNAL = env_int("DOORBRAAK_K_INTERNAL", 5, minimum=1)
+# The social map flags a service as "always full" (a candidate signal) when its last
+# DOORBRAAK_SOCIALMAP_FULL_REPORTS waiting-time reports all reach DOORBRAAK_SOCIALMAP_FULL_WEEKS.
+DOORBRAAK_SOCIALMAP_FULL_WEEKS = env_int("DOORBRAAK_SOCIALMAP_FULL_WEEKS", 8, minimum=1)
+DOORBRAAK_SOCIALMAP_FULL_REPORTS = env_int("DOORBRAAK_SOCIALMAP_FULL_REPORTS", 3, minimum=1)
 # The session expires after this many idle seconds; activity renews it.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Not on every request: SessionRefreshMiddleware renews the expiry (a write) at most once

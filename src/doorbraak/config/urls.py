@@ -17,6 +17,7 @@ urlpatterns = [
     path("huishoudens/", include("doorbraak.households.urls")),
     path("zelfredzaamheid/", include("doorbraak.assessments.urls")),
     path("plannen/", include("doorbraak.plans.urls")),
+    path("sociale-kaart/", include("doorbraak.socialmap.urls")),
     path("doorbraken/", include("doorbraak.breakthroughs.urls")),
     path("partners/", include("doorbraak.breakthroughs.partner.urls")),
     path("bibliotheek/kosten/", include("doorbraak.catalogue.urls")),

@@ -42,6 +42,8 @@ from doorbraak.plans.services import (
     plan_set_commitment,
     plan_start,
 )
+from doorbraak.socialmap.models import Service
+from doorbraak.socialmap.selectors import services_for_plan
 
 POSTCODE_AREAS = {
     "Ondiep/Pijlsweerd": (3551, 3553),
@@ -132,6 +134,10 @@ def seed_households(
         ).exclude(kind=OrganisationKind.NEIGHBOURHOOD_TEAM)
     )
     domains = domains_for(municipality)
+    services_by_domain: dict[int, list[Service]] = {}
+    for service in services_for_plan(municipality=municipality):
+        for domain in service.life_domains.all():
+            services_by_domain.setdefault(domain.pk, []).append(service)
     teams = [t for t in coordinators if coordinators[t]]
     created = 0
     for index in range(count):
@@ -225,9 +231,23 @@ def seed_households(
                 fake,
                 opened,
                 today,
+                services_by_domain=services_by_domain,
             )
             created += 1
     return created
+
+
+def _demo_service(
+    household: Household, domain: LifeDomain, services_by_domain: dict[int, list[Service]]
+) -> Service | None:
+    """A service of the social map for about four in ten demo actions, for the goal's domain.
+
+    Chosen from the ids, not from the random generator, so the rest of the demo stays as it was.
+    """
+    candidates = services_by_domain.get(domain.pk, [])
+    if not candidates or (household.pk * 7 + domain.pk) % 5 >= 2:
+        return None
+    return candidates[household.pk % len(candidates)]
 
 
 def _enrich(
@@ -240,6 +260,8 @@ def _enrich(
     fake: Faker,
     opened: datetime.date,
     today: datetime.date,
+    *,
+    services_by_domain: dict[int, list[Service]],
 ) -> None:
     head = household.members.get(role=MemberRole.HEAD)
     day = opened + datetime.timedelta(days=2)
@@ -308,6 +330,7 @@ def _enrich(
                 description="Afspraak maken en samen de stappen zetten",
                 owner=owner,
                 owner_organisation=rng.choice(partners) if owner == ActionOwner.PARTNER else None,
+                service=_demo_service(household, domain, services_by_domain),
                 due_on=plan_day + datetime.timedelta(days=rng.randint(14, 120)),
             )
         if rng.random() < 0.85:

@@ -27,6 +27,7 @@ from doorbraak.breakthroughs.policies import (
 )
 from doorbraak.households.policies import can_refer, can_work_on_households
 from doorbraak.insights.policies import can_view_insights
+from doorbraak.socialmap.policies import can_view_social_map
 from doorbraak.tables.policies import can_use_tables
 
 
@@ -127,6 +128,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "reports:list",
         can_view_insights,
         _("What the work prevented and what it cost, for the council: aggregated figures only."),
+    ),
+    NavEntry(
+        _("Social map"),
+        "socialmap:search",
+        can_view_social_map,
+        _("The help on offer in the municipality, by need and district, with how to reach it."),
     ),
     NavEntry(
         _("Laws and costs"),

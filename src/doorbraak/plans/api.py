@@ -37,6 +37,8 @@ from doorbraak.plans.serializers import (
     GoalSerializer,
     PlanSerializer,
 )
+from doorbraak.socialmap.models import Service
+from doorbraak.socialmap.selectors import service_search
 
 TAGS = ["plans"]
 
@@ -238,6 +240,13 @@ class ActionCreateView(APIView):
                 raise exceptions.ValidationError(
                     {"ownerOrganisation": [_("Choose the partner organisation that does this.")]}
                 )
+        service: Service | None = None
+        if data["service"] is not None:
+            service = service_search(user=request.user).filter(pk=data["service"]).first()
+            if service is None:
+                raise exceptions.ValidationError(
+                    {"service": [_("Choose an active service of this municipality's social map.")]}
+                )
         try:
             action = services.action_add(
                 actor=_actor(request),
@@ -247,11 +256,12 @@ class ActionCreateView(APIView):
                 owner=data["owner"],
                 owner_name=data["ownerName"],
                 owner_organisation=organisation,
+                service=service,
                 due_on=data["dueOn"],
             )
         except DjangoValidationError as error:
             raise _invalid(error) from error
-        action = Action.objects.select_related("owner_organisation").get(pk=action.pk)
+        action = Action.objects.select_related("owner_organisation", "service").get(pk=action.pk)
         return Response(ActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,7 @@ from doorbraak.assessments.models import LifeDomain
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, text_area
 from doorbraak.plans.models import ActionOwner, ActionStatus
+from doorbraak.socialmap.models import Service
 
 
 class CommitmentForm(forms.Form):
@@ -81,21 +82,67 @@ class ActionForm(forms.Form):
         error_messages={"invalid_choice": _("Choose an organisation of the list.")},
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
     )
+    service = forms.TypedChoiceField(
+        label=_("Service on the social map"),
+        help_text=_(
+            "Optional: the help this action uses. Services for this goal's life domain come "
+            "first; type the first letters to jump."
+        ),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a service of the list.")},
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+    )
     due_on = forms.DateField(
         label=_("Done by"),
         widget=DateInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
     )
 
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        services: list[Service] | None = None,
+        domain: LifeDomain | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._organisations = {o.pk: o for o in organisations}
         field = self.fields["owner_organisation"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "–"), *((o.pk, o.name) for o in organisations)]
+        services = services or []
+        self._services = {s.pk: s for s in services}
+        service_field = self.fields["service"]
+        assert isinstance(service_field, forms.TypedChoiceField)
+        if not services:
+            del self.fields["service"]
+            return
+        # With 60+ services a flat list is long: those for the goal's life domain come first,
+        # in their own group, then every other service, each "organisation – service".
+        matching = [s for s in services if domain is not None and domain in s.life_domains.all()]
+        others = [s for s in services if s not in matching]
+
+        def options(group: list[Service]) -> list[tuple[int, str]]:
+            return [(s.pk, f"{s.organisation_name} – {s.name}") for s in group]
+
+        choices: list[Any] = [("", _("No service"))]
+        if matching:
+            choices.append(
+                (_("For %(domain)s") % {"domain": domain.name if domain else ""}, options(matching))
+            )
+        if others:
+            choices.append((_("Other services") if matching else _("Services"), options(others)))
+        service_field.choices = choices
 
     def clean_owner_organisation(self) -> Organisation | None:
         pk = self.cleaned_data.get("owner_organisation")
         return None if pk is None else self._organisations[pk]
+
+    def clean_service(self) -> Service | None:
+        pk = self.cleaned_data.get("service")
+        return None if pk is None else self._services[pk]
 
 
 class ActionStatusForm(forms.Form):

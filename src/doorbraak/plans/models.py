@@ -18,6 +18,7 @@ from doorbraak.assessments.models import LifeDomain
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
+from doorbraak.socialmap.models import Service
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -137,6 +138,15 @@ class Action(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("organisation"),
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("service on the social map"),
+        help_text=_("The help this action uses, from the social map of the municipality."),
     )
     due_on = models.DateField(_("done by"))
     status = models.CharField(

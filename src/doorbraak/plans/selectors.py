@@ -17,9 +17,9 @@ def _with_content(plans: QuerySet[Plan]) -> QuerySet[Plan]:
         ),
         Prefetch(
             "actions",
-            queryset=Action.objects.select_related("owner_organisation", "goal").order_by(
-                "due_on", "position", "pk"
-            ),
+            queryset=Action.objects.select_related(
+                "owner_organisation", "goal", "service"
+            ).order_by("due_on", "position", "pk"),
         ),
     )
 

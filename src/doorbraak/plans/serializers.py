@@ -23,6 +23,14 @@ class OrganisationRefSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+class ServiceRefSerializer(serializers.Serializer[Any]):
+    """A service of the social map, as a plan action names it."""
+
+    id = serializers.IntegerField()
+    organisation = serializers.CharField(source="organisation_name")
+    name = serializers.CharField()
+
+
 class GoalSerializer(serializers.Serializer[Goal]):
     id = serializers.IntegerField()
     domain = DomainRefSerializer()
@@ -39,6 +47,9 @@ class ActionSerializer(serializers.Serializer[Action]):
     owner = serializers.ChoiceField(choices=ActionOwner.choices)
     ownerName = serializers.CharField(source="owner_name")
     ownerOrganisation = OrganisationRefSerializer(source="owner_organisation", allow_null=True)
+    service = ServiceRefSerializer(
+        allow_null=True, help_text="The service of the social map this action uses, if any."
+    )
     dueOn = serializers.DateField(source="due_on")
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     position = serializers.IntegerField()
@@ -92,6 +103,12 @@ class ActionCreateSerializer(serializers.Serializer[dict[str, Any]]):
         required=False,
         default=None,
         help_text="The id of the partner organisation (required when owner is 'partner').",
+    )
+    service = id_field(
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="The id of an active service of the household's social map (optional).",
     )
     dueOn = serializers.DateField()
 

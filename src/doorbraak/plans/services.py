@@ -24,6 +24,7 @@ from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from doorbraak.plans.processing import log_plan
+from doorbraak.socialmap.models import Service
 
 
 def _fresh(plan: Plan) -> Plan:
@@ -85,6 +86,7 @@ def plan_start(*, actor: User, household: Household) -> Plan:
                 owner=action.owner,
                 owner_name=action.owner_name,
                 owner_organisation_id=action.owner_organisation_id,
+                service_id=action.service_id,
                 due_on=action.due_on,
                 status=action.status,
                 position=action.position,
@@ -150,7 +152,9 @@ def action_add(
     goal: Goal | None = None,
     owner_name: str = "",
     owner_organisation: Organisation | None = None,
+    service: Service | None = None,
 ) -> Action:
+    """Add an action; ``service`` points it at an active service of the household's social map."""
     plan = _fresh(plan)
     _require_draft(plan)
     errors: dict[str, str] = {}
@@ -165,6 +169,10 @@ def action_add(
         plan.household.municipality_id,
     ):
         errors["owner_organisation"] = _("This organisation works in another municipality.")
+    if service is not None and (
+        service.municipality_id != plan.household.municipality_id or not service.active
+    ):
+        errors["service"] = _("Choose an active service of this municipality's social map.")
     if errors:
         raise ValidationError(errors)
     action = Action.objects.create(
@@ -174,6 +182,7 @@ def action_add(
         owner=owner,
         owner_name=owner_name.strip(),
         owner_organisation=owner_organisation if owner == ActionOwner.PARTNER else None,
+        service=service,
         due_on=due_on,
         position=plan.actions.count(),
     )

@@ -33,6 +33,7 @@ from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, 
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from doorbraak.plans.pdf import plan_pdf
 from doorbraak.plans.processing import log_plan
+from doorbraak.socialmap.selectors import services_for_plan
 
 #: The plan of the URL, 404 outside the household's team.
 PLAN = Lookup("plan", selectors.plan_get)
@@ -80,6 +81,7 @@ def _plan_context(
         request.user
     )
     organisations = list(organisation_list(user=request.user)) if editable else []
+    services = services_for_plan(municipality=household.municipality) if editable else []
     actions = list(plan.actions.all())
 
     def action_rows(goal_pk: int | None) -> list[dict[str, Any]]:
@@ -101,7 +103,12 @@ def _plan_context(
             "actions": action_rows(goal.pk),
             "action_form": (
                 bound.get(f"action-{goal.pk}")
-                or ActionForm(organisations=organisations, auto_id=f"id_action_{goal.pk}_%s")
+                or ActionForm(
+                    organisations=organisations,
+                    services=services,
+                    domain=goal.domain,
+                    auto_id=f"id_action_{goal.pk}_%s",
+                )
             )
             if editable
             else None,
@@ -247,6 +254,8 @@ def action_add(request: AuthenticatedHttpRequest, plan: Plan, goal_pk: int) -> H
     form = ActionForm(
         request.POST,
         organisations=list(organisation_list(user=request.user)),
+        services=services_for_plan(municipality=plan.household.municipality),
+        domain=goal.domain,
         auto_id=f"id_action_{goal.pk}_%s",
     )
     return submit(
@@ -260,6 +269,7 @@ def action_add(request: AuthenticatedHttpRequest, plan: Plan, goal_pk: int) -> H
             owner=ActionOwner(cleaned["owner"]),
             owner_name=cleaned["owner_name"],
             owner_organisation=cleaned["owner_organisation"],
+            service=cleaned.get("service"),
             due_on=cleaned["due_on"],
         ),
         respond=lambda _action: _changed(request, plan.pk, _("The action is added.")),

@@ -37,6 +37,7 @@ from doorbraak.funds.demo import seed_funds
 from doorbraak.home.demo_households import seed_households
 from doorbraak.insights.services import signals_propose
 from doorbraak.outcomes.demo import seed_outcomes
+from doorbraak.socialmap.demo import seed_social_map
 from doorbraak.tables.demo import seed_tables
 
 MUNICIPALITY = ("Gemeente Demostad", "0999")
@@ -123,6 +124,13 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run in production: its passwords are public.")
         with transaction.atomic():
             users = self._seed(options["password"])
+        social_map = seed_social_map(
+            municipality=Municipality.objects.get(code=MUNICIPALITY[1]),
+            actor=User.objects.get(username="beheer"),
+        )
+        self.stdout.write(
+            f"Social map: {social_map.created} services added, {social_map.updated} updated."
+        )
         created = self._seed_households(options["households"])
         if created:
             self.stdout.write(f"Created {created} demo households.")

@@ -1,0 +1,169 @@
+"""Reads of the social map, scoped to the reader's municipalities.
+
+The social map is not personal data: nothing here writes the processing log. How often plans
+use a service is counted through the reverse relation of ``plans.Action.service``
+(``plan_actions``) without importing plans, and shown only from ``k`` households up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from doorbraak.accounts.models import District, Municipality, Role
+from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
+from doorbraak.assessments.models import LifeDomain
+from doorbraak.assessments.services import domains_for
+from doorbraak.socialmap.models import Cost, Service, WaitingTimeReport
+
+#: "Short waiting time" in the search: at most this many weeks.
+SHORT_WAIT_WEEKS = 2
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    query: str = ""
+    domain: LifeDomain | None = None
+    district: District | None = None
+    free: bool = False
+    short_wait: bool = False
+    inactive: bool = False
+
+
+def _with_lists(services: QuerySet[Service]) -> QuerySet[Service]:
+    return services.select_related("municipality").prefetch_related(
+        Prefetch("life_domains", queryset=LifeDomain.objects.order_by("position", "name")),
+        Prefetch("districts", queryset=District.objects.order_by("name")),
+    )
+
+
+def service_search(*, user: AnyUser, filters: SearchFilters | None = None) -> QuerySet[Service]:
+    """The services the user may see that match ``filters``; active ones only unless asked.
+
+    A district matches the services that name it and those for the whole municipality (no
+    districts). The free text is a plain ``icontains`` over organisation, name, description
+    and target group: the map of one municipality has hundreds of rows, not millions.
+    """
+    filters = filters or SearchFilters()
+    services = Service.objects.visible_to(user)
+    if not filters.inactive:
+        services = services.filter(active=True)
+    text = filters.query.strip()
+    if text:
+        services = services.filter(
+            Q(name__icontains=text)
+            | Q(organisation_name__icontains=text)
+            | Q(description__icontains=text)
+            | Q(target_group__icontains=text)
+        )
+    if filters.domain is not None:
+        helps = Service.life_domains.through.objects.filter(lifedomain_id=filters.domain.pk)
+        services = services.filter(pk__in=helps.values("service_id"))
+    if filters.district is not None:
+        through = Service.districts.through.objects
+        named = through.filter(district_id=filters.district.pk).values("service_id")
+        services = services.filter(Q(pk__in=named) | ~Q(pk__in=through.values("service_id")))
+    if filters.free:
+        services = services.filter(cost=Cost.FREE)
+    if filters.short_wait:
+        services = services.filter(waiting_weeks__lte=SHORT_WAIT_WEEKS)
+    return _with_lists(services).order_by("organisation_name", "name", "pk")
+
+
+def service_get(*, user: AnyUser, pk: int) -> Service:
+    """A service of the user's municipalities (also an inactive one), or 404.
+
+    ``household_count`` is annotated: the distinct households whose plans have an action
+    pointing at the service (every version of a plan counts once per household).
+    """
+    services = _with_lists(Service.objects.visible_to(user)).annotate(
+        household_count=Count("plan_actions__plan__household", distinct=True)
+    )
+    return get_object_or_404(services, pk=pk)
+
+
+def usage_shown(count: int) -> int | None:
+    """The count as it may be shown: ``None`` when 0 < count < k (``DOORBRAAK_K_INTERNAL``)."""
+    return None if 0 < count < settings.DOORBRAAK_K_INTERNAL else count
+
+
+def services_for_plan(*, municipality: Municipality) -> list[Service]:
+    """The active services a plan action of a household in ``municipality`` may point at."""
+    return list(
+        Service.objects.filter(municipality=municipality, active=True)
+        .prefetch_related("life_domains")
+        .order_by("organisation_name", "name", "pk")
+    )
+
+
+def search_choices(*, user: AnyUser) -> tuple[list[LifeDomain], list[District]]:
+    """The life domains and districts the search offers: those of the user's municipalities."""
+    municipalities = list(
+        Municipality.objects.all()
+        if user.is_superuser
+        else Municipality.objects.filter(pk__in=municipality_ids_of(user))
+    )
+    domains: dict[int, LifeDomain] = {}
+    for municipality in municipalities:
+        for domain in domains_for(municipality):
+            domains.setdefault(domain.pk, domain)
+    districts = list(District.objects.filter(municipality__in=municipalities).order_by("name"))
+    return list(domains.values()), districts
+
+
+def is_always_full(reports: list[WaitingTimeReport]) -> bool:
+    """The last ``DOORBRAAK_SOCIALMAP_FULL_REPORTS`` reports (newest first) all reach the
+    threshold ``DOORBRAAK_SOCIALMAP_FULL_WEEKS``."""
+    needed = settings.DOORBRAAK_SOCIALMAP_FULL_REPORTS
+    last = reports[:needed]
+    return len(last) == needed and all(
+        r.weeks >= settings.DOORBRAAK_SOCIALMAP_FULL_WEEKS for r in last
+    )
+
+
+def waiting_reports(*, service: Service) -> list[WaitingTimeReport]:
+    return list(service.waiting_reports.order_by("-reported_on", "-pk")[:12])
+
+
+def always_full_services(*, user: AnyUser) -> list[tuple[Service, list[WaitingTimeReport]]]:
+    """Active services whose waiting time stayed above the threshold: candidates for a signal.
+
+    Two queries: the services with their reports (newest first), then the check in Python.
+    """
+    services = (
+        Service.objects.visible_to(user)
+        .filter(active=True)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch(
+                "waiting_reports",
+                queryset=WaitingTimeReport.objects.order_by("-reported_on", "-pk"),
+                to_attr="reports_newest_first",
+            )
+        )
+        .order_by("organisation_name", "name", "pk")
+    )
+    found = []
+    for service in services:
+        reports: list[WaitingTimeReport] = service.reports_newest_first  # type: ignore[attr-defined]
+        if is_always_full(reports):
+            found.append((service, reports[: settings.DOORBRAAK_SOCIALMAP_FULL_REPORTS]))
+    return found
+
+
+def maintained_municipalities(*, user: AnyUser) -> list[Municipality]:
+    """The municipalities whose social map the user maintains (as functional administrator)."""
+    if user.is_superuser:
+        return list(Municipality.objects.order_by("name"))
+    return list(
+        Municipality.objects.filter(pk__in=municipality_ids_of(user, role=Role.ADMIN)).order_by(
+            "name"
+        )
+    )
+
+
+def districts_of(*, municipality: Municipality) -> list[District]:
+    return list(District.objects.filter(municipality=municipality).order_by("name"))
