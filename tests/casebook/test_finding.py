@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from doorbraak.audit.models import ProcessingLog
 from doorbraak.casebook import exchange, selectors
 from doorbraak.casebook.models import Example, ExampleScope
 from tests.casebook.builders import make_example
@@ -116,9 +117,11 @@ def test_access_to_every_page(as_user: Any, cast: Cast) -> None:
         reverse("casebook:detail", args=[example.pk]),
         reverse("casebook:suggestions") + "?title=uitkering",
     ]
+    logged = ProcessingLog.objects.count()
     for user in (cast.alice, cast.carol, cast.dave, cast.erin, cast.frank, cast.grace):
         client = as_user(user)
         assert all(client.get(url).status_code == 200 for url in pages), user
+    assert ProcessingLog.objects.count() == logged  # reading an example is no processing
     for user in (cast.heidi, cast.ivan):
         client = as_user(user)
         assert all(client.get(url).status_code == 403 for url in pages), user
