@@ -139,13 +139,27 @@ def _requests() -> list[tuple[str, str, str]]:
     from doorbraak.library.models import Regulation
 
     regulations = list(
-        Regulation.objects.filter(municipality__isnull=True).order_by("pk").values_list("pk", flat=True)
+        Regulation.objects.filter(municipality__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     organisation = Organisation.objects.filter(examples__isnull=False).order_by("pk").first()
-    suggest = [
-        {"title": "Huurachterstand en dreigende ontruiming", "description": "De corporatie wil ontruimen; schuldhulp kan pas starten met een betalingsregeling."},
-        {"title": "Geen uitkering zonder briefadres", "description": "UWV stopt de uitkering", "regulations": regulations[:2], "organisations": [organisation.pk] if organisation else []},
-        {"title": "Boete en beslag", "description": "Verhoging van de boete blokkeert de schuldhulp", "regulations": regulations[3:4]},
+    suggest: list[dict[str, Any]] = [
+        {
+            "title": "Huurachterstand en dreigende ontruiming",
+            "description": "De corporatie wil ontruimen; schuldhulp kan pas starten met een betalingsregeling.",
+        },
+        {
+            "title": "Geen uitkering zonder briefadres",
+            "description": "UWV stopt de uitkering",
+            "regulations": regulations[:2],
+            "organisations": [organisation.pk] if organisation else [],
+        },
+        {
+            "title": "Boete en beslag",
+            "description": "Verhoging van de boete blokkeert de schuldhulp",
+            "regulations": regulations[3:4],
+        },
     ]
     rows = [
         ("floor, page 1", "floor", "/__floor__/examples"),
@@ -153,13 +167,23 @@ def _requests() -> list[tuple[str, str, str]]:
         ("list, no query", "search", "/voorbeelden/"),
         ("search: one common word", "search", "/voorbeelden/?q=uitkering"),
         ("search: two words", "search", "/voorbeelden/?q=betalingsregeling+schuldhulp"),
-        ("search: phrase + theme", "search", "/voorbeelden/?q=%22stopt+de+invordering%22&theme=schulden"),
+        (
+            "search: phrase + theme",
+            "search",
+            "/voorbeelden/?q=%22stopt+de+invordering%22&theme=schulden",
+        ),
         ("search: rare word", "search", "/voorbeelden/?q=kinderopvang+energie"),
         ("search: word, page 50", "search", "/voorbeelden/?q=woning&page=50"),
         ("API search", "search", "/api/v1/examples?q=toeslag+terugvordering"),
     ]
     for n, params in enumerate(suggest, start=1):
-        rows.append((f"suggestions {n}", "suggest", "/voorbeelden/suggesties/?" + urlencode(params, doseq=True)))
+        rows.append(
+            (
+                f"suggestions {n}",
+                "suggest",
+                "/voorbeelden/suggesties/?" + urlencode(params, doseq=True),
+            )
+        )
     return rows
 
 
@@ -203,7 +227,18 @@ def main() -> int:
             target, met = f"< {SUGGEST_MS:.0f} ms", p95 < SUGGEST_MS
         else:
             target, met = "", True
-        rows.append(Row(name, kind, status, statistics.median(times), p95, queries, target, met and status == 200))
+        rows.append(
+            Row(
+                name,
+                kind,
+                status,
+                statistics.median(times),
+                p95,
+                queries,
+                target,
+                met and status == 200,
+            )
+        )
         print(f"  {name}: p95 {p95:.0f} ms, {queries} queries", flush=True)
     floor = next(r.p95_ms for r in rows if r.name == "floor, page 1")
     print()

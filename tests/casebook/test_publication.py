@@ -67,10 +67,13 @@ def test_it_refuses_planted_identifiers_with_a_dutch_message_per_field(
 def test_the_check_knows_the_household_s_own_names_and_common_patterns() -> None:
     kinds = {f.kind for f in find_identifiers("Jan Zwart belde", known_names=["Zwart"])}
     assert kinds == {"name"}
-    assert find_identifiers("de familie De Vries") and find_identifiers("mail j@x.nl")
-    assert find_identifiers("bel 06-12345678") and find_identifiers("een 42-jarige vader")
+    assert find_identifiers("de familie De Vries")
+    assert find_identifiers("mail j@x.nl")
+    assert find_identifiers("bel 06-12345678")
+    assert find_identifiers("een 42-jarige vader")
     assert find_identifiers("De uitkering liep door; het huishouden betaalt € 25 per maand.") == []
-    assert elfproef("111222333") and not elfproef("123456789")
+    assert elfproef("111222333")
+    assert not elfproef("123456789")
 
 
 def test_only_the_coordinator_proposes_and_only_a_closed_breakthrough(
@@ -94,7 +97,8 @@ def test_a_team_lead_approves_or_sends_back_and_withdraws(
     assert (example.status, example.rejection_reason) == (ExampleStatus.DRAFT, "Te specifiek.")
     example = propose(cast, example.breakthrough)  # rewritten and proposed again
     example = services.example_approve(actor=cast.carol, example=example)
-    assert example.status == ExampleStatus.PUBLISHED and example.published_at
+    assert example.status == ExampleStatus.PUBLISHED
+    assert example.published_at
     assert ProcessingLog.objects.filter(
         object_type="casebook.example", action=ProcessingAction.UPDATE
     ).exists()

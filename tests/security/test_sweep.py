@@ -11,8 +11,11 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
+from doorbraak.casebook.models import Example, ExampleResult, ExampleScope, ExampleStatus
 from doorbraak.catalogue.models import CostItem
+from doorbraak.households.models import Household
 from doorbraak.library.models import Regulation
 from tests.security import expectations, rules
 from tests.security import scenario as scenario_module
@@ -50,8 +53,30 @@ def scenario(django_db_setup: None, django_db_blocker) -> Iterator[Scenario]:  #
             built.objects[scope]["regulation"] = regulation
             built.objects[scope]["cost_item"] = cost_item
             built.objects[scope].update(admin.get(scope, {}))
+            built.objects[scope]["example"] = _example(built.objects[scope]["household"])
         yield built
         transaction.set_rollback(True)
+
+
+def _example(household: Household) -> Example:
+    """A published example of the household's team, readable in its municipality only.
+
+    Examples hold no personal data: the sweep checks that none of the scope's tokens
+    (nor its BSNs) appear on the casebook's pages."""
+    return Example.objects.create(
+        municipality=household.municipality,
+        source_municipality=household.municipality.name,
+        team=household.team,
+        title="Briefadres zodat de uitkering doorloopt",
+        theme="inkomen",
+        bottleneck="Zonder adres geen uitkering.",
+        solution="Een briefadres bij het buurtteam.",
+        result=ExampleResult.SOLVED,
+        outcome="Opgelost.",
+        status=ExampleStatus.PUBLISHED,
+        scope=ExampleScope.MUNICIPALITY,
+        published_at=timezone.now(),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -36,16 +36,23 @@ from doorbraak.catalogue.selectors import cost_item_for
 from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.library.models import Regulation
 
+DECISION_REASON = "Past binnen het eigen mandaat van het buurtteam; de waardendriehoek is rond."
 SCOPES = (ExampleScope.MUNICIPALITY, ExampleScope.INSTALLATION, ExampleScope.NATIONAL)
 
 
-def seed_examples(*, municipality: Municipality, target: int = 40, seed: int = 18) -> tuple[int, int]:
+def seed_examples(
+    *, municipality: Municipality, target: int = 40, seed: int = 18
+) -> tuple[int, int]:
     """``(closed stories added, examples published)``; (0, 0) when there are examples."""
     if target <= 0 or Example.objects.filter(municipality=municipality).exists():
         return 0, 0
-    lead = User.objects.filter(
-        memberships__role=Role.TEAM_LEAD, memberships__municipality=municipality
-    ).order_by("pk").first()
+    lead = (
+        User.objects.filter(
+            memberships__role=Role.TEAM_LEAD, memberships__municipality=municipality
+        )
+        .order_by("pk")
+        .first()
+    )
     if lead is None:
         return 0, 0
     with translation.override("nl"):
@@ -58,15 +65,21 @@ class _Seeder:
         self.lead = lead
         self.rng = rng
         self.today = timezone.localdate()
-        self.team_id = (
-            Membership.objects.filter(user=lead, role=Role.TEAM_LEAD).values_list("team_id", flat=True).first()
+        team_id = (
+            Membership.objects.filter(user=lead, role=Role.TEAM_LEAD)
+            .values_list("team_id", flat=True)
+            .first()
         )
+        assert team_id is not None
+        self.team_id: int = team_id
         active_memberships(lead)
         self.users: dict[int, User] = {}
         for user in User.objects.filter(memberships__team_id=self.team_id).distinct():
             active_memberships(user)
             self.users[user.pk] = user
-        self.regulations = {r.citation: r for r in Regulation.objects.filter(municipality__isnull=True)}
+        self.regulations = {
+            r.citation: r for r in Regulation.objects.filter(municipality__isnull=True)
+        }
         self.organisations = {o.short_name: o for o in Organisation.objects.all()}
         self.tick = 0
 
@@ -96,7 +109,9 @@ class _Seeder:
         added = 0
         households = [
             h
-            for h in Household.objects.filter(team_id=self.team_id, status=HouseholdStatus.ACTIVE).order_by("pk")
+            for h in Household.objects.filter(
+                team_id=self.team_id, status=HouseholdStatus.ACTIVE
+            ).order_by("pk")
             if (c := self._coordinator(h)) is not None and c.pk != self.lead.pk
         ]
         needed = target + 4 - len(self._closed())  # a few spare for refused proposals
@@ -107,7 +122,10 @@ class _Seeder:
             story = STORIES[index % len(STORIES)]
             start = self.today - datetime.timedelta(days=self.rng.randint(120, 330))
             if household.opened_on >= start:
-                start = min(self.today - datetime.timedelta(days=70), household.opened_on + datetime.timedelta(days=3))
+                start = min(
+                    self.today - datetime.timedelta(days=70),
+                    household.opened_on + datetime.timedelta(days=3),
+                )
             added += self._story(household, story, start)
         published = 0
         for number, breakthrough in enumerate(self._closed()):
@@ -131,7 +149,9 @@ class _Seeder:
                 kind=story.kind,
                 blocked_solution=story.blocked,
                 regulations=[self.regulations[c] for c in story.citations if c in self.regulations],
-                organisations=[self.organisations[o] for o in story.organisations if o in self.organisations],
+                organisations=[
+                    self.organisations[o] for o in story.organisations if o in self.organisations
+                ],
             )
             breakthrough = breakthrough_services.breakthrough_start(
                 actor=actor, bottleneck=bottleneck, title=story.bt_title, proposal=story.proposal
@@ -170,22 +190,30 @@ class _Seeder:
                 with self.at(day):
                     breakthrough.refresh_from_db()
                     if step == "submit":
-                        breakthrough_services.breakthrough_submit(actor=actor, breakthrough=breakthrough)
+                        breakthrough_services.breakthrough_submit(
+                            actor=actor, breakthrough=breakthrough
+                        )
                     elif step == "decide":
                         breakthrough_services.breakthrough_decide(
                             actor=actor,
                             breakthrough=breakthrough,
                             outcome=DecisionOutcome.APPROVED,
                             mandate=L1_MANDATE,
-                            reason="Past binnen het eigen mandaat van het buurtteam; de waardendriehoek is rond.",
+                            reason=DECISION_REASON,
                         )
                     elif step == "carry_out":
                         breakthrough_services.breakthrough_carry_out(
-                            actor=actor, breakthrough=breakthrough, carried_out_on=timezone.localdate(), note=story.carried_out
+                            actor=actor,
+                            breakthrough=breakthrough,
+                            carried_out_on=timezone.localdate(),
+                            note=story.carried_out,
                         )
                     else:
                         breakthrough_services.breakthrough_evaluate(
-                            actor=actor, breakthrough=breakthrough, evaluated_on=timezone.localdate(), evaluation=story.evaluation
+                            actor=actor,
+                            breakthrough=breakthrough,
+                            evaluated_on=timezone.localdate(),
+                            evaluation=story.evaluation,
                         )
         except ValidationError:
             return 0
@@ -211,7 +239,9 @@ class _Seeder:
                     title=breakthrough.title,
                     theme=breakthrough.bottleneck.theme,
                     bottleneck=story.description if story else breakthrough.bottleneck.description,
-                    solution=(f"{story.proposal} {story.reasoning}" if story else breakthrough.proposal),
+                    solution=(
+                        f"{story.proposal} {story.reasoning}" if story else breakthrough.proposal
+                    ),
                     result=ExampleResult.PARTLY if number % 7 == 6 else ExampleResult.SOLVED,
                     outcome=breakthrough.evaluation,
                     commitment=story.engagement if story else "",

@@ -84,7 +84,9 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _text(item: dict[str, Any], key: str, *, required: bool = True, limit: int = limits.TEXT) -> str:
+def _text(
+    item: dict[str, Any], key: str, *, required: bool = True, limit: int = limits.TEXT
+) -> str:
     value = item.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
         raise ValueError(key)
@@ -137,7 +139,9 @@ def _parse(item: Any) -> dict[str, Any]:
             (amount["payer"], amount["statusQuoCents"], amount["breakthroughCents"])
         )
     published = item.get("publishedAt")
-    parsed["published_at"] = (parse_datetime(published) if isinstance(published, str) else None) or timezone.now()
+    parsed["published_at"] = (
+        parse_datetime(published) if isinstance(published, str) else None
+    ) or timezone.now()
     return parsed
 
 
@@ -164,7 +168,9 @@ def read_document(raw: bytes | str) -> list[dict[str, Any]]:
                 % {"number": number, "field": str(error) or "uuid"}
             )
             continue
-        flagged = check_texts({k: example[k] for k in ("title", "bottleneck", "solution", "outcome", "commitment")})
+        flagged = check_texts(
+            {k: example[k] for k in ("title", "bottleneck", "solution", "outcome", "commitment")}
+        )
         if flagged:
             errors.append(
                 _("Example %(number)s may hold personal data (%(fields)s).")
@@ -178,7 +184,9 @@ def read_document(raw: bytes | str) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def examples_import(*, actor: User | None, municipality: Municipality, raw: bytes | str) -> ImportResult:
+def examples_import(
+    *, actor: User | None, municipality: Municipality, raw: bytes | str
+) -> ImportResult:
     """Import an exchange file into ``municipality``: all or nothing, idempotent by uuid."""
     parsed = read_document(raw)
     result = ImportResult()

@@ -30,10 +30,16 @@ class ExampleSearchForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, municipalities: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("All"))]
-        self.fields["theme"].choices = everything + list(Theme.choices)
-        self.fields["result"].choices = everything + list(ExampleResult.choices)
-        self.fields["municipality"].choices = everything + [(m, m) for m in municipalities]
+        everything: list[tuple[str, Any]] = [("", _("All"))]
+        named: tuple[tuple[str, list[tuple[str, Any]]], ...] = (
+            ("theme", list(Theme.choices)),
+            ("result", list(ExampleResult.choices)),
+            ("municipality", [(m, m) for m in municipalities]),
+        )
+        for name, choices in named:
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = everything + choices
         regulation = self.fields["regulation"]
         assert isinstance(regulation, forms.ModelChoiceField)
         regulation.queryset = Regulation.objects.filter(municipality__isnull=True).order_by(
@@ -114,13 +120,26 @@ class ExampleForm(StyledFormMixin, forms.Form):
             )
         for name in self.fields:
             if name.startswith(("sq_", "bt_")):
-                self.fields[name].widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
+                self.fields[name].widget.attrs["class"] = (
+                    "utrecht-textbox utrecht-textbox--html-input"
+                )
                 self.fields[name].widget.attrs["inputmode"] = "numeric"
 
     def text_fields(self) -> list[Any]:
-        return [self[name] for name in ("title", "theme", "bottleneck", "solution", "result", "outcome", "commitment")]
+        return [
+            self[name]
+            for name in (
+                "title",
+                "theme",
+                "bottleneck",
+                "solution",
+                "result",
+                "outcome",
+                "commitment",
+            )
+        ]
 
-    def amount_rows(self) -> list[tuple[str, Any, Any]]:
+    def amount_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(Payer(p).label, self[f"sq_{p}"], self[f"bt_{p}"]) for p in self.payers]
 
     def amounts_cents(self) -> dict[str, tuple[int, int]]:

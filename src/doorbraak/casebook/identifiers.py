@@ -56,7 +56,12 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone", re.compile(r"(?:\+31|\b0031|\b0)[\s-]?(?:\d[\s-]?){9}\b")),
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(?:\s?\d){10}\b", re.IGNORECASE)),
-    ("plate", re.compile(r"\b(?:[A-Z]{2}-\d{2,3}-[A-Z]{1,2}|\d{1,2}-[A-Z]{2,3}-\d{1,2}|[A-Z]{1,3}-\d{2,3}-[A-Z]{1,2})\b")),
+    (
+        "plate",
+        re.compile(
+            r"\b(?:[A-Z]{2}-\d{2,3}-[A-Z]{1,2}|\d{1,2}-[A-Z]{2,3}-\d{1,2}|[A-Z]{1,3}-\d{2,3}-[A-Z]{1,2})\b"
+        ),
+    ),
     (
         "title_name",
         re.compile(rf"\b(?i:{_TITLES})\s+(?i:{_PREFIX}){_NAME}"),

@@ -101,5 +101,3 @@ def can_withdraw(user: AnyUser, example: Example) -> bool:
             for m in active_memberships(user)
         )
     return is_team_lead_of(user, example)
-
-

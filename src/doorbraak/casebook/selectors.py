@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Prefetch, QuerySet, Value
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from doorbraak.accounts.models import Municipality, Organisation, Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships
@@ -22,6 +24,12 @@ from doorbraak.library.models import Regulation
 SUGGESTIONS = 5
 #: Structural candidates (sharing regulations or organisations) ranked by text per request.
 _CANDIDATES = 200
+#: A search ranks at most this many matches, the newest (the page says so when capped).
+RANKED = 500
+#: Suggestions consider the newest examples sharing each regulation or organisation.
+_PER_LINK = 2_000
+#: The best of those by overlap, before their visibility is checked one by one.
+_SHORTLIST = 1_000
 
 
 @dataclass(frozen=True)
@@ -65,18 +73,42 @@ def example_search(*, user: AnyUser, filters: ExampleFilter) -> QuerySet[Example
     found = search.match(filters.query)
     if found is not None:
         condition, rank = found
-        return _for_list(
-            examples.filter(condition).annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+        # Ranking every match of a common word costs a ts_rank per row: rank the newest
+        # RANKED matches (found through the GIN index or the date index, whichever the
+        # planner prefers), so a search costs the same at any size.
+        # The ids first, in a query of their own: the rank and match expressions name the
+        # example table, which a subquery would alias.
+        newest = list(
+            examples.filter(condition)
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)[:RANKED]
         )
+        ranked = _for_list(
+            Example.objects.filter(pk__in=newest)
+            .annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-pk")
+        )
+        # Known already: the paginator need not count (and rank) them again.
+        ranked.known_count = len(newest)  # type: ignore[attr-defined]
+        return ranked
     return _for_list(examples.order_by("-published_at", "-pk"))
+
+
+class ExamplePaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that takes the count a search already knows."""
+
+    @cached_property
+    def count(self) -> int:
+        known = getattr(self.object_list, "known_count", None)
+        return int(known) if known is not None else int(super().count)
 
 
 def example_get(*, user: AnyUser, pk: int) -> Example:
     """The example with its amounts, regulations and organisations; 404 when not readable."""
     return get_object_or_404(
-        _for_list(Example.objects.visible_to(user)).prefetch_related(
-            Prefetch("amounts", queryset=ExampleAmount.objects.order_by("pk"))
-        ).select_related("proposed_by", "reviewed_by", "breakthrough"),
+        _for_list(Example.objects.visible_to(user))
+        .prefetch_related(Prefetch("amounts", queryset=ExampleAmount.objects.order_by("pk")))
+        .select_related("proposed_by", "reviewed_by", "breakthrough"),
         pk=pk,
     )
 
@@ -126,54 +158,64 @@ def suggestions(
     found = search.match(text, any_term=True)
     rank = found[1] if found else Value(0.0)
     chosen: list[Example] = []
-    regulations = Example.regulations.through.objects.filter(regulation_id__in=regulation_ids)
-    organisations = Example.organisations.through.objects.filter(
-        organisation_id__in=organisation_ids
-    )
-    if regulation_ids or organisation_ids:
-        overlap = _overlap(regulations, organisations)
-        candidates = list(
-            visible.filter(
-                Q(pk__in=regulations.values("example_id"))
-                | Q(pk__in=organisations.values("example_id"))
-            )
-            .annotate(overlap=overlap)
-            .order_by("-overlap", "-published_at", "-pk")
-            .values_list("pk", flat=True)[:_CANDIDATES]
+    overlaps = _structural_candidates(visible, regulation_ids, organisation_ids)
+    if overlaps:
+        candidates: list[Example] = list(
+            _for_list(Example.objects.filter(pk__in=list(overlaps))).annotate(rank=rank)
         )
-        if candidates:
-            chosen = list(
-                _for_list(Example.objects.filter(pk__in=candidates))
-                .annotate(overlap=overlap, rank=rank)
-                .order_by("-overlap", "-rank", "-published_at", "-pk")[:limit]
-            )
+        candidates.sort(
+            key=lambda e: (overlaps[e.pk], e.rank or 0.0, e.published_at, e.pk),  # type: ignore[attr-defined]
+            reverse=True,
+        )
+        chosen = candidates[:limit]
     if len(chosen) < limit and found is not None:
         condition, _rank = found
-        more = (
+        newest = list(
             visible.filter(condition)
             .exclude(pk__in=[e.pk for e in chosen])
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)[:_CANDIDATES]
+        )
+        chosen += list[Example](
+            _for_list(Example.objects.filter(pk__in=newest))
             .annotate(rank=rank)
             .order_by("-rank", "-published_at", "-pk")[: limit - len(chosen)]
         )
-        more = _for_list(more)
-        chosen += list(more)
     return chosen
 
 
-def _overlap(regulations: QuerySet, organisations: QuerySet) -> Coalesce:  # type: ignore[type-arg]
-    """How many of the given regulations and organisations an example shares."""
-
-    def count(links: QuerySet) -> Coalesce:  # type: ignore[type-arg]
-        return Coalesce(
-            Subquery(
-                links.filter(example_id=OuterRef("pk"))
-                .order_by()
-                .values("example_id")
-                .annotate(n=Count("*"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        )
-
-    return count(regulations) + count(organisations)  # type: ignore[return-value]
+def _structural_candidates(
+    visible: QuerySet[Example], regulation_ids: Sequence[int], organisation_ids: Sequence[int]
+) -> dict[int, int]:
+    """``{example id: shared regulations + organisations}`` of the best ``_CANDIDATES``
+    visible examples sharing any, among the newest ``_PER_LINK`` of each regulation and
+    organisation: counted in the link tables, one statement."""
+    parts: list[str] = []
+    params: list[int] = []
+    for table, column, ids in (
+        ("casebook_example_regulations", "regulation_id", regulation_ids),
+        ("casebook_example_organisations", "organisation_id", organisation_ids),
+    ):
+        for link_id in ids:
+            # The newest examples per regulation or organisation (migration 0003's index).
+            parts.append(
+                f"SELECT example_id FROM (SELECT example_id FROM {table} WHERE {column} = %s"  # noqa: S608 - constants only
+                f" ORDER BY example_id DESC LIMIT {_PER_LINK}) AS part{len(parts)}"
+            )
+            params.append(link_id)
+    if not parts:
+        return {}
+    # Counted and shortlisted in the link tables first, then checked for visibility by id:
+    # a join of every visible example with the links would hash them all (tens of
+    # thousands) on each keystroke.
+    sql = (
+        "SELECT example_id, COUNT(*) AS overlap"  # noqa: S608 - constants and parameters
+        f" FROM ({' UNION ALL '.join(parts)}) AS links GROUP BY example_id"
+        f" ORDER BY overlap DESC, example_id DESC LIMIT {_SHORTLIST}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        shortlist = dict(cursor.fetchall())
+    readable = set(visible.filter(pk__in=list(shortlist)).values_list("pk", flat=True))
+    best = sorted(readable, key=lambda pk: (shortlist[pk], pk), reverse=True)[:_CANDIDATES]
+    return {pk: shortlist[pk] for pk in best}

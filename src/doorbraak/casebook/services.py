@@ -224,8 +224,10 @@ def regulation_text(regulations: Iterable[Regulation]) -> str:
 
 
 def _lock(example: Example) -> Example:
-    return Example.objects.select_for_update().select_related("breakthrough__household").get(
-        pk=example.pk
+    return (
+        Example.objects.select_for_update(of=("self",))
+        .select_related("breakthrough__household")
+        .get(pk=example.pk)
     )
 
 

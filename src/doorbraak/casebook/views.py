@@ -7,17 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from doorbraak.accounts.models import Organisation
+from doorbraak.accounts.models import Municipality, Organisation, Role
 from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.accounts.models import Municipality, Role
 from doorbraak.breakthroughs import selectors as breakthrough_selectors
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.breakthroughs.policies import works_on_household_of
@@ -57,7 +55,7 @@ def example_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         municipality=data.get("municipality", ""),
     )
     examples = selectors.example_search(user=request.user, filters=filters)
-    page_obj = Paginator(examples, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = selectors.ExamplePaginator(examples, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -67,6 +65,7 @@ def example_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page_obj,
             "searched": bool(filters.query),
+            "capped": bool(filters.query) and page_obj.paginator.count >= selectors.RANKED,
             "query_string": query.urlencode(),
             "can_review": policies.can_review_examples(request.user),
             "can_exchange": policies.can_exchange_examples(request.user),
@@ -180,9 +179,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _decision(
-    request: AuthenticatedHttpRequest, example: Example, action: str
-) -> HttpResponse:
+def _decision(request: AuthenticatedHttpRequest, example: Example, action: str) -> HttpResponse:
     form = ReasonForm(request.POST, auto_id="id_review_%s")
     try:
         if action == "approve":
@@ -201,7 +198,7 @@ def _decision(
             raise ValidationError({"reason": _("Give a reason.")})
     except ValidationError as error:
         add_service_errors(form, error)
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("casebook:detail", pk=example.pk)
 
 
@@ -254,8 +251,8 @@ def example_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Similar published examples: for the bottleneck form (its fields as the query) or a
     breakthrough (``doorbraak=<pk>``: its bottleneck, and the propose action when allowed)."""
-    regulation_ids = [i for i in map(_int, request.GET.getlist("regulations")) if i][:20]
-    organisation_ids = [i for i in map(_int, request.GET.getlist("organisations")) if i][:20]
+    regulation_ids = [i for i in map(_int, request.GET.getlist("regulations")) if i][:10]
+    organisation_ids = [i for i in map(_int, request.GET.getlist("organisations")) if i][:10]
     text = " ".join(request.GET.get(k, "")[:500] for k in ("title", "description"))
     breakthrough = None
     breakthrough_pk = _int(request.GET.get("doorbraak"))

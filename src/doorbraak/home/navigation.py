@@ -19,12 +19,12 @@ from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, has_role, roles_of, team_ids_of
 from doorbraak.audit.policies import can_view_processing_log
-from doorbraak.casebook.policies import can_read_examples
 from doorbraak.breakthroughs.policies import (
     can_answer_partner_requests,
     can_view_table_queue,
     can_work_on_breakthroughs,
 )
+from doorbraak.casebook.policies import can_read_examples
 from doorbraak.households.policies import can_refer, can_work_on_households
 from doorbraak.insights.policies import can_view_insights
 from doorbraak.socialmap.policies import can_view_social_map

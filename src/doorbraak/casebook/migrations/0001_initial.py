@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='example',
-            index=models.Index(fields=['status', 'scope', 'municipality'], name='example_visibility'),
+            index=models.Index(fields=['status', 'scope', 'municipality', 'team'], include=['published_at', 'id'], name='example_visibility'),
         ),
         migrations.AddIndex(
             model_name='example',
