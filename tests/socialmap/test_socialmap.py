@@ -3,12 +3,14 @@ plan actions pointing at a service, the usage count below k, and access."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +23,9 @@ from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.plans import services as plan_services
 from doorbraak.plans.models import Action, ActionOwner
 from doorbraak.socialmap import services
+from doorbraak.socialmap.demo import ALWAYS_FULL, seed_social_map
 from doorbraak.socialmap.models import Service
+from doorbraak.socialmap.selectors import always_full_services
 from doorbraak.socialmap.services import CSV_COLUMNS, ServiceData
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory
@@ -204,8 +208,6 @@ def test_the_upload_page_shows_the_errors_and_imports_nothing(as_user: Any, cast
 
 
 def test_the_management_command_imports(cast: Cast, tmp_path: Any) -> None:
-    from django.core.management import call_command
-
     path = tmp_path / "kaart.csv"
     path.write_text(csv_text(CSV_COLUMNS, [row()]), encoding="utf-8")
     call_command("import_social_map", cast.north.code, str(path), "--as", "ivan")
@@ -376,8 +378,6 @@ def test_anonymous_visitors_log_in_first(client: Any, cast: Cast) -> None:
 
 
 def test_always_full_services_are_listed_for_policy_analysts(as_user: Any, cast: Cast) -> None:
-    import datetime
-
     service = make_service(cast.north, "ggz", name="GGZ behandeling")
     today = timezone.localdate()
     for days, weeks in ((90, 10), (60, 12), (30, 14)):
@@ -411,3 +411,39 @@ def test_the_search_and_detail_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("api:social-service-list"))
     assert response.status_code == 200
+
+
+def test_the_plans_api_links_a_service_and_refuses_another_municipality_s(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    ours = make_service(cast.north, "huurteam", name="Huurteam", domains=("huisvesting",))
+    theirs = make_service(cast.south, "zuid", domains=("huisvesting",))
+    plan = draft(cast, household_a)
+    goal = plan.goals.get()
+    client = as_user(cast.alice)
+    url = reverse("api:plan-action-list", args=[plan.pk, goal.pk])
+    body = {
+        "description": "Huur laten controleren",
+        "owner": "professional",
+        "dueOn": timezone.localdate().isoformat(),
+    }
+    response = client.post(url, {**body, "service": theirs.pk}, content_type="application/json")
+    assert response.status_code == 400
+    response = client.post(url, {**body, "service": ours.pk}, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["service"] == {
+        "id": ours.pk,
+        "organisation": "Welzijn Noord",
+        "name": "Huurteam",
+    }
+
+
+def test_the_demo_social_map_imports_and_imports_again_unchanged(cast: Cast) -> None:
+    for name in ("Ondiep/Pijlsweerd", "Kanaleneiland", "Overvecht", "Zuilen"):
+        District.objects.create(municipality=cast.north, name=name)
+    first = seed_social_map(municipality=cast.north, actor=cast.ivan)
+    assert 55 <= first.created <= 65
+    second = seed_social_map(municipality=cast.north, actor=cast.ivan)
+    assert (second.created, second.updated) == (0, first.created)
+    full = {s.code for s, _reports in always_full_services(user=cast.grace)}
+    assert full == set(ALWAYS_FULL)

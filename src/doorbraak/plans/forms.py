@@ -85,8 +85,8 @@ class ActionForm(forms.Form):
     service = forms.TypedChoiceField(
         label=_("Service on the social map"),
         help_text=_(
-            "Optional: the help this action uses. Services for this goal's life domain come "
-            "first; type the first letters to jump."
+            "The help this action uses. Services for this goal's life domain come first; "
+            "type the first letters to jump."
         ),
         coerce=int,
         empty_value=None,
