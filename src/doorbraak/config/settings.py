@@ -368,9 +368,7 @@ STORAGES = {
 # A finished download is kept this many days, then `manage.py expire_downloads` (hourly
 # timer) deletes it; a job still "being built" after this many hours had its worker stop.
 DOORBRAAK_DOWNLOAD_RETENTION_DAYS = env_int("DOORBRAAK_DOWNLOAD_RETENTION_DAYS", 7, minimum=1)
-DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS = env_int(
-    "DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS", 6, minimum=1
-)
+DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS = env_int("DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS", 6, minimum=1)
 
 # --- Processing log -----------------------------------------------------------------------
 # Key of the HMAC chain over the processing log. Whoever can write the database but does

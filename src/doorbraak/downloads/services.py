@@ -30,7 +30,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import Task
+from django_tasks.base import Task
 
 from doorbraak.accounts.models import User
 from doorbraak.downloads.models import Download, DownloadKind, DownloadStatus, download_storage
@@ -164,7 +164,7 @@ def download_build(download_id: int, *, build: Builder) -> str:
 
     stored = ""
     try:
-        with tempfile.TemporaryFile(dir=_scratch_dir()) as scratch:
+        with tempfile.TemporaryFile(dir=scratch_dir()) as scratch:
             with translation.override("nl"):
                 summary = build(download, scratch, progress)
             size = scratch.tell()
@@ -193,7 +193,7 @@ def download_build(download_id: int, *, build: Builder) -> str:
     return "done"
 
 
-def _scratch_dir() -> str:
+def scratch_dir() -> str:
     """Temporary files beside the stored ones: the same (private) disk, never /tmp of a
     shared host."""
     path = os.path.join(download_storage().path(""), "tmp")

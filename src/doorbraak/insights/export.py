@@ -555,7 +555,7 @@ def dictionary_csv(export_columns: list[Column], *, k: int) -> str:
     return _csv(["kolom", "betekenis", "type", "toegestane_waarden"], lines)
 
 
-def _check_request(
+def check_export_request(
     actor: User | AnonymousUser,
     municipality: Municipality,
     k: int | None,
@@ -612,7 +612,7 @@ def write_evaluation_export(
        check is enforced again on the rows actually written: a combination that now
        occurs fewer than ``k`` times is left out too.
     """
-    k = _check_request(actor, municipality, k, start=period_start, end=period_end)
+    k = check_export_request(actor, municipality, k, start=period_start, end=period_end)
     assert isinstance(actor, User)
     scope = _households(municipality, period_start, period_end)
     total = scope.count() or 1
@@ -698,7 +698,7 @@ def write_evaluation_export(
         )
         if rows == 0:
             # An empty export still leaves its record: someone asked and got nothing.
-            _log_export(actor, municipality, (period_start, period_end), subjects=[])
+            record_export(actor, municipality, (period_start, period_end), subjects=[])
     logger.info(
         "evaluation_exported",
         extra={"municipality_id": municipality.pk, "rows": rows, "suppressed": suppressed, "k": k},
@@ -721,7 +721,7 @@ def _write_run(run: list[list[str]], files: ExitStack, scratch_dir: str | None) 
     return run_file
 
 
-def _log_export(
+def record_export(
     actor: User,
     municipality: Municipality,
     period: tuple[datetime.date, datetime.date],
@@ -758,7 +758,7 @@ class _ExportWriter:
         if not batch:
             return 0
         # No row leaves without its record: a failing log write raises before we write.
-        _log_export(
+        record_export(
             actor,
             municipality,
             period,
