@@ -69,7 +69,9 @@ def test_it_builds_the_file_and_hands_it_to_the_requester_only(
     # Anyone else: the job does not exist for them, whatever their role.
     for other in (cast.heidi, cast.ivan, cast.alice):
         assert as_user(other).get(url).status_code == 404
-        assert "Exportbestand X9" not in as_user(other).get(reverse("downloads:list")).content.decode()
+        assert (
+            "Exportbestand X9" not in as_user(other).get(reverse("downloads:list")).content.decode()
+        )
 
 
 def test_a_failing_build_leaves_no_file_and_says_so_in_dutch(cast: Cast, as_user: Any) -> None:
