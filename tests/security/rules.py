@@ -38,6 +38,7 @@ SITE: dict[str, Rule] = {
     "accounts:my-team": Rule(),
     "accounts:team-detail": _r(pk="team"),
     "audit:processing-log": LIST,
+    "audit:processing-log-export": Rule(),
     "households:list": LIST,
     "households:register": Rule(),
     "households:referral-inbox": LIST,

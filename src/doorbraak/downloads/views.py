@@ -49,7 +49,7 @@ def download_file(request: AuthenticatedHttpRequest, download: Download) -> Http
     storage = download_storage()
     if download.status != DownloadStatus.DONE or not storage.exists(download.file.name):
         raise Http404
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]  # a streaming response, as @page allows
         storage.open(download.file.name, "rb"),
         as_attachment=True,
         filename=download.filename,
