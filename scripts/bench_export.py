@@ -14,6 +14,7 @@ size and the figures. Issue 20's target: < 300 MB at one million persons.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import resource
@@ -97,8 +98,13 @@ def measure(trace: bool, chunk_size: int) -> dict[str, object]:
         title="bench",
         filename="bench.zip",
         content_type="application/zip",
-        parameters={"municipality": municipality.pk, "start": "2000-01-01", "end": "2030-12-31", "k": 5},
-        expires_at=timezone.now() + timezone.timedelta(days=1),
+        parameters={
+            "municipality": municipality.pk,
+            "start": "2000-01-01",
+            "end": "2030-12-31",
+            "k": 5,
+        },
+        expires_at=timezone.now() + datetime.timedelta(days=1),
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:
@@ -112,7 +118,9 @@ def measure(trace: bool, chunk_size: int) -> dict[str, object]:
         "outcome": outcome,
         "summary": download.summary,
         "households_in_municipality": top[1],
-        "persons_in_municipality": Member.objects.filter(household__municipality=municipality).count(),
+        "persons_in_municipality": Member.objects.filter(
+            household__municipality=municipality
+        ).count(),
         "file_bytes": download.size,
         "seconds": round(seconds, 1),
         "rss_before_mb": round(rss_before / 1024, 1),
@@ -158,10 +166,14 @@ def main() -> int:
         f"  municipality: {plain['households_in_municipality']:,} households, "
         f"{plain['persons_in_municipality']:,} persons; file {plain['file_bytes']:,} bytes"
     )
-    print(f"  time {plain['seconds']} s; peak RSS {plain['peak_rss_mb']} MB "
-          f"(before the export {plain['rss_before_mb']} MB)")
-    print(f"  tracemalloc peak {traced['tracemalloc_peak_mb']} MB (time under tracing "
-          f"{traced['seconds']} s)")
+    print(
+        f"  time {plain['seconds']} s; peak RSS {plain['peak_rss_mb']} MB "
+        f"(before the export {plain['rss_before_mb']} MB)"
+    )
+    print(
+        f"  tracemalloc peak {traced['tracemalloc_peak_mb']} MB (time under tracing "
+        f"{traced['seconds']} s)"
+    )
     return 0
 
 
