@@ -55,7 +55,7 @@ def _database(name: str, persons: int, fresh: bool) -> str:
     return url
 
 
-def measure(trace: bool, chunk_size: int) -> dict[str, object]:
+def measure(trace: bool, chunk_size: int, k: int, run_rows: int) -> dict[str, object]:
     """One run of the export in this process (``--measure``)."""
     import tracemalloc
 
@@ -73,6 +73,7 @@ def measure(trace: bool, chunk_size: int) -> dict[str, object]:
     from doorbraak.insights import export, tasks
 
     export.CHUNK_SIZE = chunk_size
+    export.RUN_ROWS = run_rows
     top = (
         Household.objects.values("municipality")
         .annotate(n=Count("pk"))
@@ -102,7 +103,7 @@ def measure(trace: bool, chunk_size: int) -> dict[str, object]:
             "municipality": municipality.pk,
             "start": "2000-01-01",
             "end": "2030-12-31",
-            "k": 5,
+            "k": k,
         },
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )
@@ -141,17 +142,30 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=50_000)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--chunk-size", type=int, default=2000)
+    parser.add_argument("--run-rows", type=int, default=20_000)
+    parser.add_argument("--k", type=int, default=1, help="k of the uniqueness check (1: every row kept, the most work)")
     parser.add_argument("--measure", choices=["rss", "trace"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure == "trace", args.chunk_size)))
+        print(json.dumps(measure(args.measure == "trace", args.chunk_size, args.k, args.run_rows)))
         return 0
     url = _database(args.database, args.persons, args.fresh)
     env = {**os.environ, "DATABASE_URL": url}
     runs = {}
     for mode in ("rss", "trace"):
         output = subprocess.run(
-            [sys.executable, __file__, "--measure", mode, "--chunk-size", str(args.chunk_size)],
+            [
+                sys.executable,
+                __file__,
+                "--measure",
+                mode,
+                "--chunk-size",
+                str(args.chunk_size),
+                "--k",
+                str(args.k),
+                "--run-rows",
+                str(args.run_rows),
+            ],
             cwd=ROOT,
             env=env,
             capture_output=True,

@@ -587,8 +587,8 @@ def write_evaluation_export(
     out: TextIO,
     k: int | None = None,
     progress: Callable[[int, str], None] = _no_progress,
-    chunk_size: int = CHUNK_SIZE,
-    run_rows: int = RUN_ROWS,
+    chunk_size: int | None = None,
+    run_rows: int | None = None,
     scratch_dir: str | None = None,
 ) -> ExportSummary:
     """Write the pseudonymised evaluation dataset of ``municipality`` for the period as CSV
@@ -614,6 +614,8 @@ def write_evaluation_export(
     """
     k = check_export_request(actor, municipality, k, start=period_start, end=period_end)
     assert isinstance(actor, User)
+    chunk_size = chunk_size or CHUNK_SIZE
+    run_rows = run_rows or RUN_ROWS
     scope = _households(municipality, period_start, period_end)
     total = scope.count() or 1
     seen = 0
