@@ -19,6 +19,7 @@ from doorbraak.households.models import Member
 from doorbraak.insights import export
 from doorbraak.insights.export import evaluation_export, write_evaluation_export
 from doorbraak.insights.processing import log_policy_research
+from doorbraak.lib.spreadsheet import csv_text
 from tests.conftest import Cast
 from tests.insights.export_data import END, START, export_set
 
@@ -66,6 +67,29 @@ def test_it_writes_the_same_bytes_as_the_export_it_replaced(cast: Cast) -> None:
             generalised,
         )
         assert (sha256(result.csv), sha256(result.dictionary_csv)) == (data, dictionary)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_it_keeps_what_the_in_memory_check_keeps(cast: Cast, k: int) -> None:
+    """``make_unique_safe`` over the whole list is the rule; the two passes must agree."""
+    export_set(cast, 300)
+    rows = [
+        row
+        for row, _subjects in export.household_rows(
+            export.households_in_period(cast.north, START, END), END, chunk_size=1000
+        )
+    ]
+    keep, suppressed, generalised = export.make_unique_safe(rows, k=k)
+    header = [c.name for c in export.columns()]
+    kept = sorted(
+        (r for r, kept in zip(rows, keep, strict=True) if kept), key=lambda r: r["pseudonym"]
+    )
+    expected = csv_text(header, ([r[name] for name in header] for r in kept), delimiter=",")
+    result = evaluation_export(
+        actor=cast.grace, municipality=cast.north, period_start=START, period_end=END, k=k
+    )
+    assert (result.suppressed, result.generalised) == (suppressed, generalised)
+    assert result.csv == expected
 
 
 @pytest.mark.parametrize(("chunk_size", "run_rows"), [(7, 13), (50, 1), (1000, 1000)])

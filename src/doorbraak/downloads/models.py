@@ -100,7 +100,7 @@ class Download(models.Model):
                 condition=models.Q(progress__lte=100), name="download_progress_percent"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="klaar") | ~models.Q(file=""),
+                condition=~models.Q(status=DownloadStatus.DONE) | ~models.Q(file=""),
                 name="download_done_has_file",
             ),
         ]

@@ -173,7 +173,7 @@ def download_build(download_id: int, *, build: Builder) -> str:
                 f"{timezone.now():%Y/%m}/{download.public_id.hex}", File(scratch)
             )
         finished = timezone.now()
-        Download.objects.filter(pk=download_id, status=DownloadStatus.RUNNING).update(
+        delivered = Download.objects.filter(pk=download_id, status=DownloadStatus.RUNNING).update(
             status=DownloadStatus.DONE,
             progress=100,
             step="",
@@ -183,6 +183,9 @@ def download_build(download_id: int, *, build: Builder) -> str:
             finished_at=finished,
             expires_at=finished + retention(),
         )
+        if not delivered:  # the job was deleted (expired, its user gone) while it ran
+            download_storage().delete(stored)
+            return "skipped"
     except Exception as error:  # the page must say it failed, not spin forever
         logger.exception("download_failed", extra={"download_id": download_id})
         if stored:

@@ -315,7 +315,7 @@ def _reference_day(household: Household, period_end: datetime.date) -> datetime.
     return period_end
 
 
-def _households(
+def households_in_period(
     municipality: Municipality, period_start: datetime.date, period_end: datetime.date
 ) -> models.QuerySet[Household]:
     return (
@@ -616,7 +616,7 @@ def write_evaluation_export(
     assert isinstance(actor, User)
     chunk_size = chunk_size or CHUNK_SIZE
     run_rows = run_rows or RUN_ROWS
-    scope = _households(municipality, period_start, period_end)
+    scope = households_in_period(municipality, period_start, period_end)
     total = scope.count() or 1
     seen = 0
 
