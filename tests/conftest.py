@@ -192,6 +192,18 @@ def _dummy_task_backend(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _private_downloads(settings: Any, tmp_path: Any) -> None:
+    """Finished downloads go to the test's own directory, never to var/downloads."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "downloads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "downloads"), "base_url": None},
+        },
+    }
+
+
 @pytest.fixture
 def dora(cast: Cast) -> User:
     """A second professional of Buurtteam A, beside Alice (approvals need someone else)."""

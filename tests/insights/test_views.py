@@ -16,9 +16,12 @@ from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.breakthroughs.models import (
     Theme,
 )
+from doorbraak.downloads.models import Download, DownloadStatus
+from doorbraak.downloads.services import download_build
 from doorbraak.households.models import Household
 from doorbraak.insights import services
 from doorbraak.insights.models import OwnerKind, Signal, SignalStatus
+from doorbraak.insights.tasks import build_evaluation_export
 from doorbraak.lib.crypto import blind_index, encrypt
 from doorbraak.library.models import Regulation
 from tests.conftest import Cast
@@ -294,10 +297,20 @@ def test_the_export_is_a_zip_and_is_logged(cast: Cast, as_user: Any, planted: An
     response = client.post(
         reverse("insights:export"), {**PERIOD, "municipality": cast.north.pk, "k": 1}
     )
+    # The request only asks: the worker builds the file, the user fetches it later.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("downloads:list")
+    assert not ProcessingLog.objects.filter(action=ProcessingAction.EXPORT).exists()
+    download = Download.objects.get()
+    assert (download.requested_by, download.status) == (cast.grace, DownloadStatus.QUEUED)
+    assert download_build(download.pk, build=build_evaluation_export) == "done"
+
+    response = client.get(reverse("downloads:file", args=[download.public_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment;")
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert 'filename="evaluatie-0101-' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == ["datawoordenboek.csv", "evaluatie.csv"]
     data = archive.read("evaluatie.csv").decode()
     for value in PLANTED:
@@ -314,6 +327,7 @@ def test_a_bad_export_request_is_a_form_error(cast: Cast, as_user: Any) -> None:
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not ProcessingLog.objects.filter(action=ProcessingAction.EXPORT).exists()
+    assert not Download.objects.exists()
     assert as_user(cast.heidi).post(reverse("insights:export"), PERIOD).status_code == 403
 
 

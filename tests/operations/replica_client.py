@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,6 +24,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doorbraak.config.settings")
+# The export's file goes to a directory of this run, not to the checkout's var/downloads.
+os.environ.setdefault("DOORBRAAK_DOWNLOADS_DIR", tempfile.mkdtemp(prefix="doorbraak-replica-"))
 
 import django  # noqa: E402
 
@@ -35,10 +38,12 @@ from django.utils import timezone  # noqa: E402
 
 from doorbraak.accounts.models import Role  # noqa: E402
 from doorbraak.audit.models import ProcessingLog  # noqa: E402
+from doorbraak.downloads.models import Download  # noqa: E402
+from doorbraak.downloads.services import download_build  # noqa: E402
 from doorbraak.insights import services  # noqa: E402
 from doorbraak.insights.models import ReportStatus, Signal, ValueReport  # noqa: E402
 from doorbraak.insights.patterns import Period  # noqa: E402
-from doorbraak.insights.tasks import generate_value_report  # noqa: E402
+from doorbraak.insights.tasks import build_evaluation_export, generate_value_report  # noqa: E402
 from doorbraak.lib.replica import PRIMARY, REPLICA  # noqa: E402
 from tests.conftest import build_cast, login_verified  # noqa: E402
 from tests.factories import HouseholdFactory, MembershipFactory  # noqa: E402
@@ -157,6 +162,13 @@ def main() -> None:
             "k": 10,
         },
     )
+    # The request only asks; the worker builds the file: its figures from the replica, the
+    # EXPORT records (and the job's progress) on the primary.
+    download = Download.objects.get(requested_by=cast.grace)
+    wait_for_replay()
+    with recording() as seen:
+        outcome = download_build(download.pk, build=build_evaluation_export)
+    results["export_task"] = {"outcome": outcome, "statements": seen}
     log_before = (
         ProcessingLog.objects.using(PRIMARY).filter(object_type="audit.processinglog").count()
     )

@@ -40,6 +40,7 @@ from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.assessments import services as assessment_services
 from doorbraak.assessments.models import LifeDomain
 from doorbraak.breakthroughs import services as breakthrough_services
+from doorbraak.downloads.models import Download, DownloadKind
 from doorbraak.funds.models import Fund
 from doorbraak.funds.services import fund_request_submit
 from doorbraak.households import services as household_services
@@ -435,6 +436,15 @@ def _municipal(
         requested_by=analyst,
     )
     generate_value_report(report.pk)
+    # The analyst's evaluation export, still waiting for the worker: hers alone.
+    download = Download.objects.create(
+        requested_by=analyst,
+        kind=DownloadKind.EVALUATION_EXPORT,
+        title="Evaluatie-export",
+        filename="evaluatie.zip",
+        content_type="application/zip",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
     # The task worker's heartbeat, so that /gezondheid/alles/ reports healthy throughout.
     WorkerHeartbeat.objects.get_or_create(
         worker_id="sweep",
@@ -458,6 +468,7 @@ def _municipal(
         "fund": fund,
         "signal": signal,
         "report": report,
+        "download": download,
         "municipality": municipality,
         "district": None,
     }

@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("logboek", views.processing_log_list, name="processing-log"),
+    path("logboek/export", views.processing_log_export, name="processing-log-export"),
 ]

@@ -3,10 +3,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.audit.activities import ProcessingActivity
@@ -20,6 +23,9 @@ from doorbraak.audit.selectors import (
     seal_status,
 )
 from doorbraak.audit.services import processing_log_read
+from doorbraak.audit.tasks import processing_log_export_task
+from doorbraak.downloads.models import DownloadKind
+from doorbraak.downloads.services import download_queue
 from doorbraak.lib.access import page
 from doorbraak.lib.replica import reads_from_replica
 
@@ -71,3 +77,34 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "seal_status": seal_status(),
         },
     )
+
+
+@require_POST
+@page(can_view_processing_log)
+def processing_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the records of the current filters as a CSV file (built by the worker)."""
+    form = ProcessingLogFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Correct the filters first."))
+        return redirect("audit:processing-log")
+    parameters = {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in form.cleaned_data.items()
+    }
+    try:
+        download_queue(
+            requester=request.user,
+            kind=DownloadKind.PROCESSING_LOG_EXPORT,
+            title=_("Processing log export"),
+            filename=f"logboek-{timezone.localdate():%Y%m%d}.csv",
+            content_type="text/csv; charset=utf-8",
+            parameters=parameters,
+            task=processing_log_export_task,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("audit:processing-log")
+    messages.success(
+        request, _("The export is being built. It appears under My downloads when it is ready.")
+    )
+    return redirect("downloads:list")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "health_check",
     "doorbraak.accounts",
+    "doorbraak.downloads",
     "doorbraak.audit",
     "doorbraak.households",
     "doorbraak.assessments",
@@ -357,7 +358,23 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # The finished downloads (exports, long reports): private, served by no URL, only
+    # streamed to the user who asked (doorbraak.downloads). On more than one machine the
+    # task worker and the application servers share this directory (docs/scale.md).
+    "downloads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("DOORBRAAK_DOWNLOADS_DIR", str(REPO_DIR / "var" / "downloads")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# A finished download is kept this many days, then `manage.py expire_downloads` (hourly
+# timer) deletes it; a job still "being built" after this many hours had its worker stop.
+DOORBRAAK_DOWNLOAD_RETENTION_DAYS = env_int("DOORBRAAK_DOWNLOAD_RETENTION_DAYS", 7, minimum=1)
+DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS = env_int("DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS", 6, minimum=1)
 
 # --- Processing log -----------------------------------------------------------------------
 # Key of the HMAC chain over the processing log. Whoever can write the database but does

@@ -51,6 +51,11 @@ def _has_team(user: AnyUser) -> bool:
     return bool(team_ids_of(user))
 
 
+def _asks_for_downloads(user: AnyUser) -> bool:
+    """The roles whose pages build files in the background (doorbraak.downloads)."""
+    return can_view_insights(user) or can_view_processing_log(user)
+
+
 def _refers_from_outside(user: AnyUser) -> bool:
     """Partners refer; team members find the referral form in their inbox."""
     return can_refer(user) and not can_work_on_households(user)
@@ -164,6 +169,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "admin:index",
         can_administer,
         _("Municipalities, districts, organisations, teams, users and their roles."),
+    ),
+    NavEntry(
+        _("My downloads"),
+        "downloads:list",
+        _asks_for_downloads,
+        _("Exports and long reports, built in the background, for you alone to download."),
     ),
     NavEntry(
         _("My account"),

@@ -31,12 +31,17 @@ municipality.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import heapq
+import io
 import logging
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, TextIO
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -61,7 +66,7 @@ from doorbraak.insights.aggregates import k_external
 from doorbraak.insights.processing import log_policy_research
 from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
-from doorbraak.lib.spreadsheet import csv_text
+from doorbraak.lib.spreadsheet import csv_text, csv_write, neutralise
 from doorbraak.outcomes.models import Outcome, OutcomeType
 
 logger = logging.getLogger(__name__)
@@ -85,6 +90,19 @@ AGE_BANDS_COARSE = {
 }
 SIZE_BANDS = ("1", "2", "3-4", "5+")
 FUND_AMOUNT_BANDS = ("0", "1-250", "251-500", "501-1000", "1001-2500", "2501+")
+
+
+#: Households per query chunk, and rows per sorted run on disk (docs/scale.md).
+CHUNK_SIZE = 2000
+RUN_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    rows: int
+    suppressed: int
+    generalised: list[str]
+    k: int
 
 
 @dataclass(frozen=True)
@@ -297,7 +315,7 @@ def _reference_day(household: Household, period_end: datetime.date) -> datetime.
     return period_end
 
 
-def _households(
+def households_in_period(
     municipality: Municipality, period_start: datetime.date, period_end: datetime.date
 ) -> models.QuerySet[Household]:
     return (
@@ -329,30 +347,38 @@ def _counts_by(queryset: models.QuerySet[Any], household: Any, key: str) -> dict
     return result
 
 
-def _build_rows(
-    households: list[Household], scope: models.QuerySet[Household], period_end: datetime.date
-) -> tuple[list[dict[str, str]], dict[int, list[str]]]:
-    """One row per household (same order) and each household's processing-log subjects."""
-    ids = scope.values("pk")  # a subquery: no parameter list that grows with the data
-    members: dict[int, list[Member]] = defaultdict(list)
+@dataclass
+class _Facts:
+    """What one chunk of households needs beside the household rows themselves."""
+
+    members: dict[int, list[Member]] = field(default_factory=lambda: defaultdict(list))
+    assessments: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    themes: dict[int, Counter[str]] = field(default_factory=dict)
+    statuses: dict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    max_levels: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    outcomes: dict[int, Counter[str]] = field(default_factory=dict)
+    funds: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+def _chunk_facts(ids: list[int], *, full: bool) -> _Facts:
+    """The members (and with ``full`` the counts) of one chunk of households: a fixed
+    number of queries per chunk, each bounded by the chunk's ids."""
+    facts = _Facts()
     for member in Member.objects.filter(household_id__in=ids).only(
         "household_id", "public_id", "role", "birth_date", "joined_on", "left_on"
     ):
-        members[member.household_id].append(member)
-
-    assessments: dict[int, list[str]] = defaultdict(list)
+        facts.members[member.household_id].append(member)
+    if not full:
+        return facts
     for household_id, classification in (
         Assessment.objects.filter(household_id__in=ids)
         .order_by("assessed_on", "pk")
         .values_list("household_id", "classification")
     ):
-        assessments[household_id].append(classification)
-
-    themes = _counts_by(
+        facts.assessments[household_id].append(classification)
+    facts.themes = _counts_by(
         Bottleneck.objects.filter(household_id__in=ids), models.F("household_id"), "theme"
     )
-    statuses: dict[int, Counter[str]] = defaultdict(Counter)
-    max_levels: dict[int, int] = defaultdict(int)
     for household_id, status, number, top in (
         Breakthrough.objects.filter(household_id__in=ids)
         .values("household_id", "status")
@@ -360,15 +386,14 @@ def _build_rows(
         .order_by()
         .values_list("household_id", "status", "n", "top")
     ):
-        statuses[household_id][status] += number
-        max_levels[household_id] = max(max_levels[household_id], top)
+        facts.statuses[household_id][status] += number
+        facts.max_levels[household_id] = max(facts.max_levels[household_id], top)
     # Withdrawn outcomes were mistakes: they are not counted.
-    outcomes = _counts_by(
+    facts.outcomes = _counts_by(
         Outcome.objects.in_force().filter(household_id__in=ids),
         models.F("household_id"),
         "outcome_type",
     )
-    funds: dict[int, tuple[int, int]] = {}
     for household_id, paid, total in (
         FundRequest.objects.filter(household_id__in=ids, paid_on__isnull=False)
         .values("household_id")
@@ -376,19 +401,24 @@ def _build_rows(
         .order_by()
         .values_list("household_id", "paid", "total")
     ):
-        funds[household_id] = (paid, total or 0)
+        facts.funds[household_id] = (paid, total or 0)
+    return facts
 
-    rows: list[dict[str, str]] = []
-    subjects: dict[int, list[str]] = {}
+
+def _rows(
+    households: list[Household], facts: _Facts, period_end: datetime.date
+) -> Iterator[tuple[dict[str, str], list[str]]]:
+    """One row per household (same order), with the persons it concerns."""
+    no_counts: Counter[str] = Counter()
     for household in households:
         day = _reference_day(household, period_end)
         present = [
             m
-            for m in members[household.pk]
+            for m in facts.members[household.pk]
             if m.joined_on <= day and (m.left_on is None or m.left_on > day)
         ]
         head = next((m for m in present if m.role == MemberRole.HEAD), None)
-        classifications = assessments[household.pk]
+        classifications = facts.assessments[household.pk]
         row: dict[str, str] = {
             "pseudonym": pseudonym(PSEUDONYM_PURPOSE, household.public_id.hex),
             "age_band_head": age_band(_age_on(head.birth_date, day) if head else None),
@@ -402,21 +432,50 @@ def _build_rows(
             "classification_first": classifications[0] if classifications else "",
             "classification_last": classifications[-1] if classifications else "",
         }
+        themes = facts.themes.get(household.pk, no_counts)
         for theme in Theme:
-            row[f"bottlenecks_{theme.value}"] = str(themes[household.pk][theme.value])
+            row[f"bottlenecks_{theme.value}"] = str(themes[theme.value])
         for status in BreakthroughStatus:
-            row[f"breakthroughs_{status.value}"] = str(statuses[household.pk][status.value])
-        row["max_escalation_level"] = str(max_levels.get(household.pk) or 0)
+            row[f"breakthroughs_{status.value}"] = str(facts.statuses[household.pk][status.value])
+        row["max_escalation_level"] = str(facts.max_levels.get(household.pk) or 0)
+        outcomes = facts.outcomes.get(household.pk, no_counts)
         for code in OutcomeType.values:
-            row[f"outcomes_{code}"] = str(outcomes.get(household.pk, Counter())[code])
-        paid, cents = funds.get(household.pk, (0, 0))
+            row[f"outcomes_{code}"] = str(outcomes[code])
+        paid, cents = facts.funds.get(household.pk, (0, 0))
         row["fund_requests_paid"] = str(paid)
         row["fund_paid_amount_band"] = fund_amount_band(cents)
-        rows.append(row)
         # The processing log knows persons by their own pseudonyms (as households.services
         # household_subjects does), never by the export's.
-        subjects[household.pk] = [m.pseudonym for m in present] or [household.pseudonym]
-    return rows, subjects
+        yield row, [m.pseudonym for m in present] or [household.pseudonym]
+
+
+def _chunks(scope: models.QuerySet[Household], chunk_size: int) -> Iterator[list[Household]]:
+    """The households of ``scope`` in lists of ``chunk_size``, streamed from the database."""
+    chunk: list[Household] = []
+    for household in scope.order_by("pk").iterator(chunk_size=chunk_size):
+        chunk.append(household)
+        if len(chunk) == chunk_size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def household_rows(
+    scope: models.QuerySet[Household],
+    period_end: datetime.date,
+    *,
+    chunk_size: int,
+    full: bool = True,
+    done: Callable[[int], None] | None = None,
+) -> Iterator[tuple[dict[str, str], list[str]]]:
+    """Every household's row and persons concerned, chunk by chunk; ``done(n)`` after each
+    chunk of ``n``. Without ``full`` only the household and member columns are filled
+    (enough for the quasi-identifiers), the counts are zero."""
+    for chunk in _chunks(scope, chunk_size):
+        yield from _rows(chunk, _chunk_facts([h.pk for h in chunk], full=full), period_end)
+        if done is not None:
+            done(len(chunk))
 
 
 # --- uniqueness check ------------------------------------------------------------------------
@@ -453,6 +512,26 @@ def make_unique_safe(rows: list[dict[str, str]], *, k: int) -> tuple[list[bool],
     return keep, keep.count(False), [name for name in _GENERALISERS if name in generalised]
 
 
+def _generalise(row: dict[str, str]) -> set[str]:
+    """Generalise one row in place (as :func:`make_unique_safe` does); the columns changed."""
+    changed: set[str] = set()
+    for name, generalise in _GENERALISERS.items():
+        new = generalise(row[name])
+        if new != row[name]:
+            row[name] = new
+            changed.add(name)
+    return changed
+
+
+def _generalise_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """The combination a generalised row is published under: generalising a row changes
+    its quasi-identifiers as a function of their values alone."""
+    return tuple(
+        _GENERALISERS[name](value) if name in _GENERALISERS else value
+        for name, value in zip(QUASI_IDENTIFIERS, key, strict=True)
+    )
+
+
 # --- writing ---------------------------------------------------------------------------------
 def _csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
     """Comma-separated, for analysis tools; cells neutralised (a district named
@@ -476,6 +555,223 @@ def dictionary_csv(export_columns: list[Column], *, k: int) -> str:
     return _csv(["kolom", "betekenis", "type", "toegestane_waarden"], lines)
 
 
+def check_export_request(
+    actor: User | AnonymousUser,
+    municipality: Municipality,
+    k: int | None,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+) -> int:
+    """The k to use, once the actor may export and the request makes sense."""
+    if not policies.can_export(actor, municipality):
+        raise Refused(_("Only policy analysts of the municipality may export data."))
+    if end < start:
+        raise ValidationError(_("The end of the period lies before its start."), code="period")
+    k = k_external() if k is None else k
+    if k < 1:
+        raise ValidationError(_("k must be at least 1."), code="k")
+    return k
+
+
+def _no_progress(percent: int, step: str) -> None:
+    return None
+
+
+def write_evaluation_export(
+    *,
+    actor: User | AnonymousUser,
+    municipality: Municipality,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    out: TextIO,
+    k: int | None = None,
+    progress: Callable[[int, str], None] = _no_progress,
+    chunk_size: int | None = None,
+    run_rows: int | None = None,
+    scratch_dir: str | None = None,
+) -> ExportSummary:
+    """Write the pseudonymised evaluation dataset of ``municipality`` for the period as CSV
+    into ``out``, in memory that does not grow with the number of households.
+
+    Raises ``Refused`` unless ``actor`` is a policy analyst of the municipality,
+    ``ValidationError`` for an impossible period or k. Writes one ``EXPORT`` record per
+    person concerned in the processing log, in batches, each before its rows are written.
+
+    Three steps, each streaming the households in chunks of ``chunk_size``:
+
+    1. *count*: the quasi-identifier combination of every household (households and
+       members only), into a counter of combinations: memory grows with the number of
+       distinct combinations, not with the rows;
+    2. *rows*: every row in full; rare combinations generalised and those still rare left
+       out, exactly as :func:`make_unique_safe` decides on the whole list; the rows kept are
+       sorted by pseudonym in runs of ``run_rows`` into temporary files (in
+       ``scratch_dir``);
+    3. *write*: the runs merged in pseudonym order into ``out``, the same bytes as sorting
+       the whole list would give. If the data changed between step 1 and step 2, the
+       check is enforced again on the rows actually written: a combination that now
+       occurs fewer than ``k`` times is left out too.
+    """
+    k = check_export_request(actor, municipality, k, start=period_start, end=period_end)
+    assert isinstance(actor, User)
+    chunk_size = chunk_size or CHUNK_SIZE
+    run_rows = run_rows or RUN_ROWS
+    scope = households_in_period(municipality, period_start, period_end)
+    total = scope.count() or 1
+    seen = 0
+
+    def advance(share_from: int, share: int, step: str) -> Callable[[int], None]:
+        def done(count: int) -> None:
+            nonlocal seen
+            seen += count
+            progress(share_from + share * min(seen, total) // total, step)
+
+        return done
+
+    # 1. count the combinations
+    progress(0, _("Counting combinations"))
+    counts: Counter[tuple[str, ...]] = Counter(
+        _key(row)
+        for row, _subjects in household_rows(
+            scope,
+            period_end,
+            chunk_size=chunk_size,
+            full=False,
+            done=advance(0, 30, _("Counting combinations")),
+        )
+    )
+    published: Counter[tuple[str, ...]] = Counter()
+    for key, number in counts.items():
+        published[key if number >= k else _generalise_key(key)] += number
+
+    # 2. the rows, generalised or left out, in sorted runs
+    header = [c.name for c in columns()]
+    seen = 0
+    suppressed = 0
+    generalised: set[str] = set()
+    written: Counter[tuple[str, ...]] = Counter()
+    runs: list[IO[str]] = []
+    run: list[list[str]] = []
+
+    def flush() -> None:
+        if run:
+            # By pseudonym: no order that hints at the database.
+            run.sort(key=lambda cells: cells[1])
+            runs.append(_write_run(run, files, scratch_dir))
+            run.clear()
+
+    with ExitStack() as files:
+        for row, subjects in household_rows(
+            scope, period_end, chunk_size=chunk_size, done=advance(30, 50, _("Writing rows"))
+        ):
+            if counts[_key(row)] < k:
+                generalised |= _generalise(row)
+            key = _key(row)
+            if published[key] < k:
+                suppressed += 1
+                continue
+            written[key] += 1
+            run.append([" ".join(subjects), *(row[name] for name in header)])
+            if len(run) >= run_rows:
+                flush()
+        flush()
+
+        # 3. merge the runs into the file, logging each batch before it is written
+        progress(80, _("Merging"))
+        rows = 0
+        merged = heapq.merge(
+            *(csv.reader(run_file) for run_file in runs), key=lambda cells: cells[1]
+        )
+        key_columns = [header.index(name) + 1 for name in QUASI_IDENTIFIERS]
+        writer = _ExportWriter(out, header)
+        batch: list[list[str]] = []
+        for cells in merged:
+            if written[tuple(cells[i] for i in key_columns)] < k:
+                suppressed += 1  # the data changed between the passes (see above)
+                continue
+            batch.append(cells)
+            if len(batch) >= chunk_size:
+                rows += writer.write(
+                    batch, actor=actor, municipality=municipality, period=(period_start, period_end)
+                )
+                progress(80 + 20 * min(rows, total) // total, _("Merging"))
+        rows += writer.write(
+            batch, actor=actor, municipality=municipality, period=(period_start, period_end)
+        )
+        if rows == 0:
+            # An empty export still leaves its record: someone asked and got nothing.
+            record_export(actor, municipality, (period_start, period_end), subjects=[])
+    logger.info(
+        "evaluation_exported",
+        extra={"municipality_id": municipality.pk, "rows": rows, "suppressed": suppressed, "k": k},
+    )
+    return ExportSummary(
+        rows=rows,
+        suppressed=suppressed,
+        generalised=[name for name in _GENERALISERS if name in generalised],
+        k=k,
+    )
+
+
+def _write_run(run: list[list[str]], files: ExitStack, scratch_dir: str | None) -> IO[str]:
+    """One sorted run in a temporary file (deleted when ``files`` closes), rewound."""
+    run_file = files.enter_context(
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=scratch_dir)  # noqa: SIM115 - closed by ``files``
+    )
+    csv.writer(run_file, lineterminator="\n").writerows(run)
+    run_file.seek(0)
+    return run_file
+
+
+def record_export(
+    actor: User,
+    municipality: Municipality,
+    period: tuple[datetime.date, datetime.date],
+    *,
+    subjects: list[str],
+) -> None:
+    log_policy_research(
+        actor=actor,
+        action=ProcessingAction.EXPORT,
+        object_type="insights.evaluation_export",
+        object_id=f"{period[0].isoformat()}/{period[1].isoformat()}",
+        subjects=subjects,
+        municipality=municipality,
+    )
+
+
+class _ExportWriter:
+    """The export's CSV file: the header once, then batches of rows, each batch's persons
+    in the processing log (one INSERT) before its rows reach the file."""
+
+    def __init__(self, out: TextIO, header: list[str]) -> None:
+        self.out = out
+        csv_write(out, header, (), delimiter=",")
+        self.writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+
+    def write(
+        self,
+        batch: list[list[str]],
+        *,
+        actor: User,
+        municipality: Municipality,
+        period: tuple[datetime.date, datetime.date],
+    ) -> int:
+        if not batch:
+            return 0
+        # No row leaves without its record: a failing log write raises before we write.
+        record_export(
+            actor,
+            municipality,
+            period,
+            subjects=[s for cells in batch for s in cells[0].split(" ")],
+        )
+        self.writer.writerows([neutralise(cell) for cell in cells[1:]] for cells in batch)
+        written = len(batch)
+        batch.clear()
+        return written
+
+
 def evaluation_export(
     *,
     actor: User | AnonymousUser,
@@ -484,60 +780,21 @@ def evaluation_export(
     period_end: datetime.date,
     k: int | None = None,
 ) -> ExportResult:
-    """The pseudonymised evaluation dataset of ``municipality`` for the period.
-
-    Raises ``Refused`` unless ``actor`` is a policy analyst of the municipality,
-    ``ValidationError`` for an impossible period or k. Writes one ``EXPORT`` record per
-    person concerned in the processing log, in the same transaction.
-    """
-    if not policies.can_export(actor, municipality):
-        raise Refused(_("Only policy analysts of the municipality may export data."))
-    assert isinstance(actor, User)
-    if period_end < period_start:
-        raise ValidationError(_("The end of the period lies before its start."), code="period")
-    k = k_external() if k is None else k
-    if k < 1:
-        raise ValidationError(_("k must be at least 1."), code="k")
-
-    scope = _households(municipality, period_start, period_end)
-    households = list(scope)
-    rows, subjects = _build_rows(households, scope, period_end)
-    keep, suppressed, generalised = make_unique_safe(rows, k=k)
-    export_columns = columns()
-    header = [c.name for c in export_columns]
-    included = sorted(
-        (row for row, kept in zip(rows, keep, strict=True) if kept),
-        key=lambda row: row["pseudonym"],  # no order that hints at the database
-    )
-    data = _csv(header, ([row[name] for name in header] for row in included))
-    log_subjects = [
-        subject
-        for household, kept in zip(households, keep, strict=True)
-        if kept
-        for subject in subjects[household.pk]
-    ]
-    # No file leaves without its record: a failing log write raises before we return.
-    log_policy_research(
+    """The whole export in memory (for small data and the tests): :func:`write_evaluation_export`
+    into a string, with its data dictionary."""
+    out = io.StringIO()
+    summary = write_evaluation_export(
         actor=actor,
-        action=ProcessingAction.EXPORT,
-        object_type="insights.evaluation_export",
-        object_id=f"{period_start.isoformat()}/{period_end.isoformat()}",
-        subjects=log_subjects,
         municipality=municipality,
-    )
-    logger.info(
-        "evaluation_exported",
-        extra={
-            "municipality_id": municipality.pk,
-            "rows": len(included),
-            "suppressed": suppressed,
-            "k": k,
-        },
+        period_start=period_start,
+        period_end=period_end,
+        k=k,
+        out=out,
     )
     return ExportResult(
-        csv=data,
-        dictionary_csv=dictionary_csv(export_columns, k=k),
-        rows=len(included),
-        suppressed=suppressed,
-        generalised=generalised,
+        csv=out.getvalue(),
+        dictionary_csv=dictionary_csv(columns(), k=summary.k),
+        rows=summary.rows,
+        suppressed=summary.suppressed,
+        generalised=summary.generalised,
     )

@@ -22,7 +22,10 @@ from doorbraak.breakthroughs.models import (
     Bottleneck,
     Theme,
 )
+from doorbraak.downloads.models import Download, DownloadKind
+from doorbraak.downloads.services import download_queue
 from doorbraak.insights import patterns, policies
+from doorbraak.insights.export import check_export_request
 from doorbraak.insights.models import (
     SIGNAL_TRANSITIONS,
     OwnerKind,
@@ -32,6 +35,7 @@ from doorbraak.insights.models import (
     SignalStatus,
 )
 from doorbraak.insights.processing import log_policy_research_many
+from doorbraak.insights.tasks import evaluation_export_task
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
@@ -384,4 +388,38 @@ def signal_mark_structural(*, actor: User, signal: Signal, note: str) -> Signal:
         note=note,
         refused=_("This signal is %(status)s; only an answered signal can be marked structural."),
         changes={"closing_note": note, "closed_at": _NOW},
+    )
+
+
+def evaluation_export_queue(
+    *,
+    actor: User,
+    municipality: Municipality,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    k: int | None = None,
+) -> Download:
+    """Ask the task worker for the evaluation export (a download of ``actor``'s own).
+
+    Refuses as the export itself does (``Refused`` unless a policy analyst of the
+    municipality, ``ValidationError`` for an impossible period or k); the task checks it
+    again when it runs, and writes the processing-log records as it writes the rows.
+    """
+    k = check_export_request(actor, municipality, k, start=period_start, end=period_end)
+    code = municipality.code or municipality.pk
+    name = f"evaluatie-{code}-{period_start:%Y%m%d}-{period_end:%Y%m%d}"
+    return download_queue(
+        requester=actor,
+        kind=DownloadKind.EVALUATION_EXPORT,
+        title=_("Evaluation export %(municipality)s, %(start)s to %(end)s")
+        % {"municipality": municipality.name, "start": period_start, "end": period_end},
+        filename=f"{name}.zip",
+        content_type="application/zip",
+        parameters={
+            "municipality": municipality.pk,
+            "start": period_start.isoformat(),
+            "end": period_end.isoformat(),
+            "k": k,
+        },
+        task=evaluation_export_task,
     )

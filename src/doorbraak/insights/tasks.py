@@ -1,13 +1,22 @@
-"""Background work of the insights app: building the societal value report."""
+"""Background work of the insights app: the societal value report, the evaluation export."""
 
 from __future__ import annotations
 
+import datetime
+import io
 import logging
+import zipfile
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
+from doorbraak.accounts.models import Municipality
+from doorbraak.downloads.models import Download
+from doorbraak.downloads.services import Progress, download_build, scratch_dir
+from doorbraak.insights.export import columns, dictionary_csv, write_evaluation_export
 from doorbraak.insights.models import ReportStatus, ValueReport
 from doorbraak.insights.patterns import Period
 from doorbraak.insights.report import build_value_report
@@ -56,3 +65,33 @@ def generate_value_report(report_id: int) -> str:
 @task()
 def generate_value_report_task(report_id: int) -> str:
     return generate_value_report(report_id)
+
+
+def build_evaluation_export(download: Download, file: IO[bytes], progress: Progress) -> str:
+    """The export's ZIP (the dataset and its data dictionary) into ``file``, streaming."""
+    parameters = download.parameters
+    municipality = Municipality.objects.get(pk=parameters["municipality"])
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        entry = archive.open("evaluatie.csv", "w", force_zip64=True)
+        with io.TextIOWrapper(entry, encoding="utf-8", newline="") as out, replica_reads():
+            summary = write_evaluation_export(
+                actor=download.requested_by,
+                municipality=municipality,
+                period_start=datetime.date.fromisoformat(parameters["start"]),
+                period_end=datetime.date.fromisoformat(parameters["end"]),
+                k=parameters["k"],
+                out=out,
+                progress=progress,
+                scratch_dir=scratch_dir(),
+            )
+        archive.writestr("datawoordenboek.csv", dictionary_csv(columns(), k=summary.k))
+    return _("%(rows)s rows, %(suppressed)s left out (k = %(k)s)") % {
+        "rows": summary.rows,
+        "suppressed": summary.suppressed,
+        "k": summary.k,
+    }
+
+
+@task()
+def evaluation_export_task(download_id: int) -> str:
+    return download_build(download_id, build=build_evaluation_export)

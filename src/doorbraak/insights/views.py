@@ -9,8 +9,6 @@ go through the services; their ``ValidationError`` is shown on the form and chan
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -32,7 +30,6 @@ from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.insights import policies, selectors, services
 from doorbraak.insights.aggregates import k_internal, suppress, suppression_note
-from doorbraak.insights.export import ExportResult, evaluation_export
 from doorbraak.insights.forms import (
     AnswerForm,
     CompareForm,
@@ -370,47 +367,27 @@ def signal_transition(request: AuthenticatedHttpRequest, signal: Signal, step: s
 
 
 # --- evaluation export ------------------------------------------------------------------------
-def zip_export(csv: str, dictionary_csv: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("evaluatie.csv", csv)
-        archive.writestr("datawoordenboek.csv", dictionary_csv)
-    return buffer.getvalue()
-
-
 @require_http_methods(["GET", "POST"])
 @page(policies.can_view_insights)
-@reads_from_replica
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the evaluation export: the task worker builds it ("Mijn downloads")."""
     municipalities = selectors.insight_municipalities(user=request.user)
     if request.method != "POST":
         form = ExportForm(initial=_period_initial(), municipalities=municipalities)
         return render(request, "insights/export.html", {"form": form})
     form = ExportForm(request.POST, municipalities=municipalities)
-
-    def zip_file(result: ExportResult) -> HttpResponse:
-        municipality = _chosen_municipality(form, municipalities)
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        response = HttpResponse(
-            zip_export(result.csv, result.dictionary_csv), content_type="application/zip"
-        )
-        name = f"evaluatie-{municipality.code or municipality.pk}-{start:%Y%m%d}-{end:%Y%m%d}"
-        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-        response["X-Export-Rows"] = str(result.rows)
-        response["X-Export-Suppressed"] = str(result.suppressed)
-        return response
-
     return submit(
         request,
         form,
-        action=lambda data: evaluation_export(
+        action=lambda data: services.evaluation_export_queue(
             actor=request.user,
             municipality=_chosen_municipality(form, municipalities),
             period_start=data["start"],
             period_end=data["end"],
             k=data["k"],
         ),
-        respond=zip_file,
+        success=_("The export is being built. It appears under My downloads when it is ready."),
+        redirect_to="downloads:list",
         template="insights/export.html",
         context={"form": form},
     )

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
@@ -47,7 +47,21 @@ def csv_text(
     """Header and rows as CSV text, every cell neutralised. Semicolons by default, as Dutch
     spreadsheets expect."""
     out = io.StringIO()
+    csv_write(out, header, rows, delimiter=delimiter, lineterminator=lineterminator)
+    return out.getvalue()
+
+
+def csv_write(
+    out: TextIO,
+    header: Iterable[Any],
+    rows: Iterable[Iterable[Any]],
+    *,
+    delimiter: str = ";",
+    lineterminator: str = "\r\n",
+) -> None:
+    """:func:`csv_text` into a file, row by row: for files too big to hold as one text
+    (the rows may be a generator; nothing is kept)."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
     writer.writerow([neutralise(cell) for cell in header])
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return out.getvalue()
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
