@@ -6,8 +6,8 @@ the decorators themselves, without a database: a selector here is a plain functi
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest

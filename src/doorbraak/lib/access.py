@@ -163,7 +163,7 @@ def report_refusal(
                 view_name=view_name,
             )
         )
-    except Exception:  # noqa: BLE001 - recording must never change the answer
+    except Exception:
         refusals.logger.exception("security_event_report_failed")
 
 

@@ -112,7 +112,7 @@ def write(items: Sequence[Refusal]) -> None:
         return
     try:
         _writer[0](items)
-    except Exception:  # noqa: BLE001 - recording must never break the answer
+    except Exception:
         logger.exception("security_event_write_failed", extra={"refusals": len(items)})
 
 
