@@ -178,6 +178,16 @@ def test_it_reports_a_refusal_the_view_raises() -> None:
     assert _reported() == [(403, "view", "case", "1")]
 
 
+def test_a_refusal_passing_through_two_views_is_reported_once() -> None:
+    @page(obj=CASE)
+    def outer(request: HttpRequest, case: dict[str, Any]) -> HttpResponse:
+        return case_page(request, pk=2)  # Alice may not use the page on case 2
+
+    with pytest.raises(Refused):
+        outer(_request(ALICE), pk=1)
+    assert _reported() == [(403, "relation", "case", "2")]
+
+
 def test_a_failing_writer_never_changes_the_answer() -> None:
     def broken(items: Any) -> None:
         raise RuntimeError("the database is gone")

@@ -50,6 +50,8 @@ from doorbraak.lib import refusals
 
 #: The mark every view of the project carries, read by the choke-point test.
 MARK = "doorbraak_access"
+#: The mark of a refusal already reported to the security log.
+REPORTED = "doorbraak_security_reported"
 Kind = Literal["page", "fragment", "api", "public"]
 
 Policy = Callable[[Any], bool]
@@ -151,8 +153,12 @@ def report_refusal(
     given: Any,
     view_name: str = "",
 ) -> None:
-    """Report a refusal to the security log; never raises."""
+    """Report a refusal to the security log, once (a view that calls another view sees its
+    refusal pass by again); never raises."""
+    if getattr(refused, REPORTED, False):
+        return
     try:
+        setattr(refused, REPORTED, True)
         refusals.report(
             refusals.refusal(
                 request,
