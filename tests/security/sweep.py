@@ -240,8 +240,14 @@ class Sweeper:
 
     def _refused_without_event(self, persona: str, request: Request, status: int) -> bool:
         """A 403 or 404 a logged-in persona got on a site or API page that left no event in
-        the security log (docs/architecture.md, "The security log")."""
+        the security log (docs/architecture.md, "The security log").
+
+        Not refusals of an object: the admin's own answers, an anonymous visitor's, and a
+        page number past the end of a list (``?page=2&pageSize=1``: the paginator's 404).
+        """
         if status not in (403, 404) or persona == "anon" or request.url.startswith("/beheer/"):
+            return False
+        if "page=" in request.url.partition("?")[2]:
             return False
         return SecurityEvent.objects.count() <= self.security_events
 
