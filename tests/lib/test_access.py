@@ -178,6 +178,16 @@ def test_it_reports_a_refusal_the_view_raises() -> None:
     assert _reported() == [(403, "view", "case", "1")]
 
 
+def test_it_reports_a_404_the_view_raises() -> None:
+    @page(obj=CASE)
+    def hiding(request: HttpRequest, case: dict[str, Any]) -> HttpResponse:
+        raise Http404  # a scope check in the view's body
+
+    with pytest.raises(Http404):
+        hiding(_request(ALICE), pk=1)
+    assert _reported() == [(404, "view", "case", "1")]
+
+
 def test_a_refusal_passing_through_two_views_is_reported_once() -> None:
     @page(obj=CASE)
     def outer(request: HttpRequest, case: dict[str, Any]) -> HttpResponse:

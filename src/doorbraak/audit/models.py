@@ -232,7 +232,7 @@ class SecurityStage(models.TextChoices):
     ROLE = "role", _("Role")
     OBJECT = "object", _("Object not visible")
     RELATION = "relation", _("Relation to the object")
-    VIEW = "view", _("Refused by the service")
+    VIEW = "view", _("Refused by the page itself")
 
 
 class SecurityEvent(models.Model):

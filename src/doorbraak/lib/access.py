@@ -25,9 +25,10 @@ A service refuses with ``Refused`` too; a ``ValidationError`` from a service is 
 input (a business rule), never about who asks.
 
 Every refusal answered here is reported to the security log (``doorbraak.lib.refusals``):
-the 404 of the ``Lookup``, the 403 of the role check and of ``allow=``, and a ``Refused``
-(or any ``PermissionDenied``) the view raises, with the ``Lookup``'s name and the URL
-argument as given, never any data of the object.
+the 404 of the ``Lookup``, the 403 of the role check and of ``allow=``, and an ``Http404``
+or ``Refused`` (any ``PermissionDenied``) the view itself raises (a scope check in its
+body, a service's refusal), with the ``Lookup``'s name and the URL argument as given, never
+any data of the object.
 
 The ``policy`` is a function ``can_…(user) -> bool`` from the app's ``policies.py``. The
 ``Lookup`` names the app's selector, which applies the visibility rules and writes the
@@ -194,7 +195,7 @@ def _html_view(
             _check(request, kwargs, policy, obj, allow, name)
             try:
                 return view(request, *args, **kwargs)
-            except PermissionDenied as refused:  # a service's ``Refused``
+            except (Http404, PermissionDenied) as refused:  # the view's own check, a service's
                 report_refusal(request, refused, stage="view", obj=obj, given=given, view_name=name)
                 raise
 
@@ -284,7 +285,7 @@ def _api_handler(
         _check(request, kwargs, None, obj, allow, view_name)
         try:
             return handler(self, request, *args, **kwargs)
-        except PermissionDenied as refused:  # a service's ``Refused``
+        except (Http404, PermissionDenied) as refused:  # the view's own check, a service's
             report_refusal(
                 request, refused, stage="view", obj=obj, given=given, view_name=view_name
             )

@@ -2,9 +2,10 @@
 
 ``doorbraak.lib.access`` reports every refusal it answers: a ``404`` from a scope check (the
 ``Lookup``'s selector did not find the object for this user) and a ``403`` from a policy
-(the role check, ``allow=`` or a ``Refused`` the view's service raised). Nobody's data was
-processed, so it is not the processing log's business: the security log records it
-(``doorbraak.audit``, ``SecurityEvent``).
+(the role check, ``allow=``), and an ``Http404`` or ``Refused`` the view itself raised
+(stage ``view``: a scope check in the view's body or its selector, a service's refusal).
+Nobody's data was processed, so it is not the processing log's business: the security log
+records it (``doorbraak.audit``, ``SecurityEvent``).
 
 ``lib`` imports no app, so the audit app connects its writer here when the apps are ready
 (``AuditConfig.ready``), as it does for ``accounts.processing``. Without a writer the

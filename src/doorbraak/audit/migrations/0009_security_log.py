@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('actor_role', models.CharField(blank=True, max_length=30, verbose_name='role')),
                 ('actor_team', models.CharField(blank=True, max_length=150, verbose_name='team')),
                 ('outcome', models.PositiveSmallIntegerField(choices=[(403, 'Not allowed (403)'), (404, 'Not found (404)')], verbose_name='outcome')),
-                ('stage', models.CharField(choices=[('role', 'Role'), ('object', 'Object not visible'), ('relation', 'Relation to the object'), ('view', 'Refused by the service')], max_length=10, verbose_name='refused by')),
+                ('stage', models.CharField(choices=[('role', 'Role'), ('object', 'Object not visible'), ('relation', 'Relation to the object'), ('view', 'Refused by the page itself')], max_length=10, verbose_name='refused by')),
                 ('object_type', models.CharField(blank=True, max_length=60, verbose_name='object type')),
                 ('object_id', models.CharField(blank=True, help_text='The id as it was in the URL; the object need not exist.', max_length=64, verbose_name='object id as given')),
                 ('view_name', models.CharField(max_length=150, verbose_name='page')),
