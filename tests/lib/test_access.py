@@ -6,6 +6,7 @@ the decorators themselves, without a database: a selector here is a plain functi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,7 +18,9 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
+from doorbraak.lib import refusals
 from doorbraak.lib.access import Lookup, Refused, api, fragment, kind_of, page, public
+from doorbraak.lib.refusals import Refusal
 
 ALICE = SimpleNamespace(is_authenticated=True, name="alice", role="professional")
 BOB = SimpleNamespace(is_authenticated=True, name="bob", role="partner_contact")
@@ -44,9 +47,24 @@ def owns(user: Any, case: dict[str, Any]) -> bool:
 CASE = Lookup("case", case_get, log="reads")
 
 
+reported: list[Refusal] = []
+
+
 @pytest.fixture(autouse=True)
-def _forget() -> None:
+def _forget() -> Iterator[None]:
+    """Forget the selector's calls, and catch the refusals reported to the security log
+    (outside a request they are written at once; here to a list instead of the database)."""
     seen.clear()
+    reported.clear()
+    before = refusals.connected_writer()
+    refusals.connect_writer(reported.extend)
+    yield
+    refusals.connect_writer(before)
+
+
+def _reported() -> list[tuple[int, str, str, str]]:
+    """(status, stage, object type, id as given) of each refusal reported."""
+    return [(r.status, r.stage, r.object_type, r.object_id) for r in reported]
 
 
 def _request(user: Any, method: str = "get") -> HttpRequest:
@@ -64,6 +82,7 @@ def test_it_hands_the_view_the_object_its_selector_found() -> None:
     response = case_page(_request(ALICE), pk=1)
     assert response.content == b"alice"
     assert seen == [{"pk": 1, "log": True}]
+    assert reported == []
 
 
 def test_it_logs_the_read_on_a_get_and_leaves_a_post_to_the_service() -> None:
@@ -75,16 +94,22 @@ def test_it_refuses_a_role_before_looking_anything_up() -> None:
     with pytest.raises(Refused):
         case_page(_request(BOB), pk=1)
     assert seen == []
+    assert _reported() == [(403, "role", "case", "1")]
+    assert reported[0].user is BOB
+    assert reported[0].method == "GET"
+    assert reported[0].view_name == "tests.lib.test_access.case_page"
 
 
 def test_it_answers_404_for_what_the_selector_does_not_find() -> None:
     with pytest.raises(Http404):
         case_page(_request(ALICE), pk=3)
+    assert _reported() == [(404, "object", "case", "3")]
 
 
 def test_it_refuses_a_relation_the_object_policy_denies() -> None:
     with pytest.raises(Refused):
         case_page(_request(ALICE), pk=2)
+    assert _reported() == [(403, "relation", "case", "2")]
 
 
 def test_it_hides_what_hide_unless_denies() -> None:
@@ -97,6 +122,7 @@ def test_it_sends_an_anonymous_user_to_log_in() -> None:
     response = case_page(_request(SimpleNamespace(is_authenticated=False)), pk=1)
     assert response.status_code == 302
     assert seen == []
+    assert reported == []
 
 
 def test_it_marks_each_kind() -> None:
@@ -138,6 +164,64 @@ def _api(user: Any, method: str, pk: int) -> Response:
 )
 def test_it_checks_an_api_view_the_same_way(user: Any, pk: int, status: int) -> None:
     assert _api(user, "get", pk).status_code == status
+    assert [r.status for r in reported] == ([] if status == 200 else [status])
+    assert [r.object_id for r in reported] == ([] if status == 200 else [str(pk)])
+
+
+def test_it_reports_a_refusal_the_view_raises() -> None:
+    @page(obj=CASE)
+    def refusing(request: HttpRequest, case: dict[str, Any]) -> HttpResponse:
+        raise Refused  # as a service refuses
+
+    with pytest.raises(Refused):
+        refusing(_request(ALICE, "post"), pk=1)
+    assert _reported() == [(403, "view", "case", "1")]
+
+
+def test_it_reports_a_404_the_view_raises() -> None:
+    @page(obj=CASE)
+    def hiding(request: HttpRequest, case: dict[str, Any]) -> HttpResponse:
+        raise Http404  # a scope check in the view's body
+
+    with pytest.raises(Http404):
+        hiding(_request(ALICE), pk=1)
+    assert _reported() == [(404, "view", "case", "1")]
+
+
+def test_a_refusal_passing_through_two_views_is_reported_once() -> None:
+    @page(obj=CASE)
+    def outer(request: HttpRequest, case: dict[str, Any]) -> HttpResponse:
+        return case_page(request, pk=2)  # Alice may not use the page on case 2
+
+    with pytest.raises(Refused):
+        outer(_request(ALICE), pk=1)
+    assert _reported() == [(403, "relation", "case", "2")]
+
+
+def test_a_failing_writer_never_changes_the_answer() -> None:
+    def broken(items: Any) -> None:
+        raise RuntimeError("the database is gone")
+
+    refusals.connect_writer(broken)
+    with pytest.raises(Http404):
+        case_page(_request(ALICE), pk=3)
+    assert case_page(_request(ALICE), pk=1).content == b"alice"
+
+
+def test_a_refusal_in_a_request_is_written_after_the_answer() -> None:
+    """Inside ``RefusalMiddleware`` the refusal waits until the view has answered, so it
+    is written outside any transaction the view ran in."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        try:
+            case_page(request, pk=3)
+        except Http404:
+            assert reported == []  # not yet
+        return HttpResponse(status=404)
+
+    response = refusals.RefusalMiddleware(view)(_request(ALICE))
+    assert response.status_code == 404
+    assert _reported() == [(404, "object", "case", "3")]
 
 
 def test_it_logs_an_api_read_for_a_get_only() -> None:

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from doorbraak.accounts.admin import admin_site
+from doorbraak.audit.models import SecurityEvent
 from doorbraak.households.models import Household
 from tests.conftest import login_verified
 from tests.security import expectations
@@ -183,6 +184,8 @@ class Sweeper:
             self.clients[persona] = client
             self.cookies[persona] = SimpleCookie(client.cookies.output(header="", sep="\n"))
         self.bsns = scenario.tokens.bsn_labels()
+        # Each request is rolled back, so the security log holds this many events before each.
+        self.security_events = SecurityEvent.objects.count()
 
     def run(self, requests: Iterable[Request]) -> Result:
         result = Result()
@@ -204,6 +207,7 @@ class Sweeper:
         with transaction.atomic():
             response = client.generic(request.method, request.url, **kwargs)
             text = body_text(response) if request.method != "HEAD" else ""
+            unrecorded = self._refused_without_event(persona, request, response.status_code)
             transaction.set_rollback(True)
         # A log-out or a second log-in changed the client's cookies: back to the persona.
         client.cookies = SimpleCookie(self.cookies[persona].output(header="", sep="\n"))
@@ -214,6 +218,10 @@ class Sweeper:
         result.statuses[response.status_code] = result.statuses.get(response.status_code, 0) + 1
         if response.status_code >= 500:
             result.findings.append(Finding(persona, request, response.status_code, "server error"))
+        if unrecorded:
+            result.findings.append(
+                Finding(persona, request, response.status_code, "refused without a security event")
+            )
         labels = self.labels_in(text)
         if labels:
             result.seen.setdefault((persona, request.pattern), set()).update(
@@ -229,6 +237,19 @@ class Sweeper:
                         f"token {token} = scope {scope} {label}",
                     )
                 )
+
+    def _refused_without_event(self, persona: str, request: Request, status: int) -> bool:
+        """A 403 or 404 a logged-in persona got on a site or API page that left no event in
+        the security log (docs/architecture.md, "The security log").
+
+        Not refusals of an object: the admin's own answers, an anonymous visitor's, and a
+        page number past the end of a list (``?page=2&pageSize=1``: the paginator's 404).
+        """
+        if status not in (403, 404) or persona == "anon" or request.url.startswith("/beheer/"):
+            return False
+        if "page=" in request.url.partition("?")[2]:
+            return False
+        return SecurityEvent.objects.count() <= self.security_events
 
     def labels_in(self, text: str) -> set[tuple[str, str, str]]:
         found = set()

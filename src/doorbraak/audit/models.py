@@ -202,3 +202,109 @@ class ProcessingLogSeal(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The processing-log seals are append-only.")
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The security log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The security log is append-only.")
+
+    def visible_to(self, user: Any) -> SecurityEventQuerySet:
+        """Events of the municipalities where the user is privacy officer."""
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(municipality_id__in=municipality_ids_of(user, role=Role.PRIVACY_OFFICER))
+
+
+class SecurityOutcome(models.IntegerChoices):
+    """The answer the user got."""
+
+    FORBIDDEN = 403, _("Not allowed (403)")
+    NOT_FOUND = 404, _("Not found (404)")
+
+
+class SecurityStage(models.TextChoices):
+    """Which access check refused (docs/architecture.md, "Access: one way in")."""
+
+    ROLE = "role", _("Role")
+    OBJECT = "object", _("Object not visible")
+    RELATION = "relation", _("Relation to the object")
+    VIEW = "view", _("Refused by the page itself")
+
+
+class SecurityEvent(models.Model):
+    """One refused access to a page or object (append-only): the security log.
+
+    Who asked (account, role, team), what they asked for (the kind of object and its id as
+    given in the URL, never any data of the object), where (the URL name and method), when
+    and in which request, and the answer (403 or 404). Nobody's personal data was processed,
+    so this is not the processing log; the privacy officer reads it for patterns such as a
+    user guessing another team's ids.
+    """
+
+    # Written on refused requests only, so a plain table: no foreign key constraints (like
+    # the processing log, users and municipalities are deactivated, never deleted).
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # the (actor, occurred_at) index serves
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_username = models.CharField(_("username"), max_length=150)
+    actor_role = models.CharField(_("role"), max_length=30, blank=True)
+    actor_team = models.CharField(_("team"), max_length=150, blank=True)
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # the (municipality, occurred_at) index serves
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    outcome = models.PositiveSmallIntegerField(_("outcome"), choices=SecurityOutcome.choices)
+    stage = models.CharField(_("refused by"), max_length=10, choices=SecurityStage.choices)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(
+        _("object id as given"),
+        max_length=64,
+        blank=True,
+        help_text=_("The id as it was in the URL; the object need not exist."),
+    )
+    view_name = models.CharField(_("page"), max_length=150)
+    method = models.CharField(_("method"), max_length=10)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["municipality", "-occurred_at"], name="securityevent_muni_time"),
+            models.Index(fields=["actor", "-occurred_at"], name="securityevent_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.outcome} "
+            f"{self.object_type} {self.object_id}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The security log is append-only.")

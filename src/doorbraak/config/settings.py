@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "doorbraak.lib.middleware.RequestIdMiddleware",
+    # Writes the security log of the refused requests after the view answered (lib.refusals).
+    "doorbraak.lib.refusals.RefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "doorbraak.lib.middleware.SessionRefreshMiddleware",
     "doorbraak.lib.locale.ChosenLanguageMiddleware",

@@ -24,6 +24,12 @@ Two answers, never any other:
 A service refuses with ``Refused`` too; a ``ValidationError`` from a service is about the
 input (a business rule), never about who asks.
 
+Every refusal answered here is reported to the security log (``doorbraak.lib.refusals``):
+the 404 of the ``Lookup``, the 403 of the role check and of ``allow=``, and an ``Http404``
+or ``Refused`` (any ``PermissionDenied``) the view itself raises (a scope check in its
+body, a service's refusal), with the ``Lookup``'s name and the URL argument as given, never
+any data of the object.
+
 The ``policy`` is a function ``can_…(user) -> bool`` from the app's ``policies.py``. The
 ``Lookup`` names the app's selector, which applies the visibility rules and writes the
 processing-log read record; the view receives the object instead of the URL argument.
@@ -41,8 +47,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from doorbraak.lib import refusals
+
 #: The mark every view of the project carries, read by the choke-point test.
 MARK = "doorbraak_access"
+#: The mark of a refusal already reported to the security log.
+REPORTED = "doorbraak_security_reported"
 Kind = Literal["page", "fragment", "api", "public"]
 
 Policy = Callable[[Any], bool]
@@ -112,14 +122,60 @@ def _check(
     policy: Policy | None,
     obj: Lookup | None,
     allow: ObjectPolicy | None,
+    view_name: str = "",
 ) -> None:
-    """Check the role, then resolve the object into ``kwargs`` and check the relation."""
-    if policy is not None and not policy(request.user):
-        raise Refused
-    if obj is not None:
-        kwargs[obj.name] = obj.resolve(request, kwargs.pop(obj.url_kwarg))
-        if allow is not None and not allow(request.user, kwargs[obj.name]):
+    """Check the role, then resolve the object into ``kwargs`` and check the relation.
+
+    A refusal (``Refused``, ``PermissionDenied`` or ``Http404``) is reported to the
+    security log before it is raised on.
+    """
+    given = kwargs.get(obj.url_kwarg) if obj is not None else None
+    stage: refusals.Stage = "role"
+    try:
+        if policy is not None and not policy(request.user):
             raise Refused
+        if obj is not None:
+            stage = "object"
+            kwargs[obj.name] = obj.resolve(request, kwargs.pop(obj.url_kwarg))
+            stage = "relation"
+            if allow is not None and not allow(request.user, kwargs[obj.name]):
+                raise Refused
+    except (Http404, PermissionDenied) as refused:
+        report_refusal(request, refused, stage=stage, obj=obj, given=given, view_name=view_name)
+        raise
+
+
+def report_refusal(
+    request: Any,
+    refused: Exception,
+    *,
+    stage: refusals.Stage,
+    obj: Lookup | None,
+    given: Any,
+    view_name: str = "",
+) -> None:
+    """Report a refusal to the security log, once (a view that calls another view sees its
+    refusal pass by again); never raises."""
+    if getattr(refused, REPORTED, False):
+        return
+    try:
+        setattr(refused, REPORTED, True)
+        refusals.report(
+            refusals.refusal(
+                request,
+                status=404 if isinstance(refused, Http404) else 403,
+                stage=stage,
+                object_type=obj.name if obj is not None else "",
+                object_id=given,
+                view_name=view_name,
+            )
+        )
+    except Exception:
+        refusals.logger.exception("security_event_report_failed")
+
+
+def _name_of(view: Callable[..., Any]) -> str:
+    return f"{view.__module__}.{view.__qualname__}"
 
 
 def _mark(view: ViewT, kind: Kind) -> ViewT:
@@ -131,10 +187,17 @@ def _html_view(
     kind: Kind, policy: Policy | None, obj: Lookup | None, allow: ObjectPolicy | None
 ) -> Callable[[View], View]:
     def decorator(view: View) -> View:
+        name = _name_of(view)
+
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            _check(request, kwargs, policy, obj, allow)
-            return view(request, *args, **kwargs)
+            given = kwargs.get(obj.url_kwarg) if obj is not None else None
+            _check(request, kwargs, policy, obj, allow, name)
+            try:
+                return view(request, *args, **kwargs)
+            except (Http404, PermissionDenied) as refused:  # the view's own check, a service's
+                report_refusal(request, refused, stage="view", obj=obj, given=given, view_name=name)
+                raise
 
         return _mark(login_required(wrapper), kind)
 
@@ -187,10 +250,11 @@ def api(
     """
 
     def decorator(cls: ClassT) -> ClassT:
+        view_name = f"{cls.__module__}.{cls.__qualname__}"
         for name in _HANDLERS:
             handler = cls.__dict__.get(name)
             if handler is not None:
-                setattr(cls, name, _api_handler(handler, obj, allow))
+                setattr(cls, name, _api_handler(handler, obj, allow, view_name))
         if policy is not None:
             # Inherited handlers (a generic list view's ``get``) are guarded by the role
             # check in ``initial``, which runs before any handler.
@@ -198,7 +262,13 @@ def api(
 
             def guarded_initial(self: Any, request: Any, *args: Any, **kwargs: Any) -> None:
                 initial(self, request, *args, **kwargs)
-                _check(request, {}, policy, None, None)
+                if not policy(request.user):
+                    refused = Refused()
+                    given = kwargs.get(obj.url_kwarg) if obj is not None else None
+                    report_refusal(
+                        request, refused, stage="role", obj=obj, given=given, view_name=view_name
+                    )
+                    raise refused
 
             setattr(cls, "initial", guarded_initial)  # noqa: B010
         return _mark(cls, "api")
@@ -207,15 +277,19 @@ def api(
 
 
 def _api_handler(
-    handler: Callable[..., Any], obj: Lookup | None, allow: ObjectPolicy | None
+    handler: Callable[..., Any], obj: Lookup | None, allow: ObjectPolicy | None, view_name: str
 ) -> Callable[..., Any]:
-    if obj is None and allow is None:
-        return handler
-
     @functools.wraps(handler)
     def wrapper(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        _check(request, kwargs, None, obj, allow)
-        return handler(self, request, *args, **kwargs)
+        given = kwargs.get(obj.url_kwarg) if obj is not None else None
+        _check(request, kwargs, None, obj, allow, view_name)
+        try:
+            return handler(self, request, *args, **kwargs)
+        except (Http404, PermissionDenied) as refused:  # the view's own check, a service's
+            report_refusal(
+                request, refused, stage="view", obj=obj, given=given, view_name=view_name
+            )
+            raise
 
     return wrapper
 
