@@ -32,9 +32,11 @@ demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Doorbraak draait op http://127.0.0.1:8000 — stop met Ctrl+C"
-	@# The processing-log sealer runs beside the server, as in production; it stops with it.
+	@# The processing-log sealer and the task worker (value report, exports) run beside the
+	@# server, as in production; they stop with it.
 	@$(PY) manage.py seal_processing_log --follow --interval 5 & sealer=$$!; \
-	  trap 'kill $$sealer 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py task_worker --interval 1 & worker=$$!; \
+	  trap 'kill $$sealer $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 serve: setup

@@ -3,6 +3,9 @@
 A job and its file exist only for the user who asked for it: anyone else gets 404 (the
 selector filters on the requester). While a job waits or runs, the list polls its own
 fragment with htmx every two seconds; without JavaScript a link refreshes the page.
+
+Fetching a file writes no processing-log record of its own: the task that built it wrote
+the ``EXPORT`` records for the same user, and only that user can fetch it.
 """
 
 from __future__ import annotations
