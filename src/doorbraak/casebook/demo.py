@@ -37,6 +37,16 @@ from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.library.models import Regulation
 
 DECISION_REASON = "Past binnen het eigen mandaat van het buurtteam; de waardendriehoek is rond."
+#: Several demo households share a story; their examples say for whom it worked, in general
+#: terms, so that the casebook does not list one title many times.
+VARIANTS = (
+    "",
+    " (alleenstaande)",
+    " (gezin met jonge kinderen)",
+    " (na een scheiding)",
+    " (jongere tot 27 jaar)",
+    " (gezin met tieners)",
+)
 SCOPES = (ExampleScope.MUNICIPALITY, ExampleScope.INSTALLATION, ExampleScope.NATIONAL)
 
 
@@ -82,6 +92,7 @@ class _Seeder:
         }
         self.organisations = {o.short_name: o for o in Organisation.objects.all()}
         self.tick = 0
+        self.published_titles: list[str] = []
 
     @contextmanager
     def at(self, day: datetime.date) -> Iterator[None]:
@@ -236,7 +247,7 @@ class _Seeder:
                 example = services.example_propose(
                     actor=actor,
                     breakthrough=breakthrough,
-                    title=breakthrough.title,
+                    title=_variant(breakthrough.title, self.published_titles),
                     theme=breakthrough.bottleneck.theme,
                     bottleneck=story.description if story else breakthrough.bottleneck.description,
                     solution=(
@@ -253,6 +264,12 @@ class _Seeder:
                 )
             with self.at(day + datetime.timedelta(days=2)):
                 services.example_approve(actor=self.lead, example=example)
+            self.published_titles.append(breakthrough.title)
         except (ValidationError, PermissionDenied):
             return 0
         return 1
+
+
+def _variant(title: str, published: list[str]) -> str:
+    suffix = VARIANTS[published.count(title) % len(VARIANTS)]
+    return title[: 200 - len(suffix)] + suffix

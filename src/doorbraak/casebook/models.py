@@ -116,7 +116,7 @@ class Example(models.Model):
     )
     #: The regulations' citations and laws as one text, kept by the services: the search
     #: index (a generated column on PostgreSQL, FTS5 on SQLite) cannot follow a join.
-    regulation_text = models.TextField(blank=True, editable=False)
+    regulation_text = LimitedTextField(blank=True, editable=False, max_length=limits.TEXT)
     horizon_months = models.PositiveSmallIntegerField(_("horizon in months"), default=12)
     status = models.CharField(
         _("status"), max_length=12, choices=ExampleStatus.choices, default=ExampleStatus.DRAFT
@@ -160,6 +160,7 @@ class Example(models.Model):
             limits.length_check("solution", limits.TEXT),
             limits.length_check("outcome", limits.TEXT),
             limits.length_check("commitment", limits.TEXT),
+            limits.length_check("regulation_text", limits.TEXT),
             models.CheckConstraint(condition=~Q(title=""), name="example_has_title"),
             models.CheckConstraint(
                 condition=~Q(status="gepubliceerd") | Q(published_at__isnull=False),

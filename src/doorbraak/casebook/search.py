@@ -79,3 +79,11 @@ def match(query: str, *, any_term: bool = False) -> tuple[Q | RawSQL, RawSQL] | 
         output_field=FloatField(),
     )
     return condition, rank
+
+
+def ids_in(ids: list[int]) -> Q | RawSQL:
+    """``pk IN ids`` for a top-level query of examples: one array parameter on PostgreSQL
+    (hundreds of ids compile in no time), the plain lookup elsewhere."""
+    if is_postgresql():
+        return RawSQL("casebook_example.id = ANY(%s)", [list(ids)], output_field=BooleanField())
+    return Q(pk__in=ids)

@@ -23,13 +23,13 @@ from doorbraak.library.models import Regulation
 #: Suggestions shown while registering a bottleneck and on the breakthrough page.
 SUGGESTIONS = 5
 #: Structural candidates (sharing regulations or organisations) ranked by text per request.
-_CANDIDATES = 200
+_CANDIDATES = 100
 #: A search ranks at most this many matches, the newest (the page says so when capped).
 RANKED = 500
 #: Suggestions consider the newest examples sharing each regulation or organisation.
 _PER_LINK = 2_000
 #: The best of those by overlap, before their visibility is checked one by one.
-_SHORTLIST = 1_000
+_SHORTLIST = 500
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def example_search(*, user: AnyUser, filters: ExampleFilter) -> QuerySet[Example
             .values_list("pk", flat=True)[:RANKED]
         )
         ranked = _for_list(
-            Example.objects.filter(pk__in=newest)
+            Example.objects.filter(search.ids_in(newest))
             .annotate(rank=rank)
             .order_by("-rank", "-published_at", "-pk")
         )
@@ -161,7 +161,7 @@ def suggestions(
     overlaps = _structural_candidates(visible, regulation_ids, organisation_ids)
     if overlaps:
         candidates: list[Example] = list(
-            _for_list(Example.objects.filter(pk__in=list(overlaps))).annotate(rank=rank)
+            _for_list(Example.objects.filter(search.ids_in(list(overlaps)))).annotate(rank=rank)
         )
         candidates.sort(
             key=lambda e: (overlaps[e.pk], e.rank or 0.0, e.published_at, e.pk),  # type: ignore[attr-defined]
@@ -177,7 +177,7 @@ def suggestions(
             .values_list("pk", flat=True)[:_CANDIDATES]
         )
         chosen += list[Example](
-            _for_list(Example.objects.filter(pk__in=newest))
+            _for_list(Example.objects.filter(search.ids_in(newest)))
             .annotate(rank=rank)
             .order_by("-rank", "-published_at", "-pk")[: limit - len(chosen)]
         )
@@ -216,6 +216,6 @@ def _structural_candidates(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         shortlist = dict(cursor.fetchall())
-    readable = set(visible.filter(pk__in=list(shortlist)).values_list("pk", flat=True))
+    readable = set(visible.filter(search.ids_in(list(shortlist))).values_list("pk", flat=True))
     best = sorted(readable, key=lambda pk: (shortlist[pk], pk), reverse=True)[:_CANDIDATES]
     return {pk: shortlist[pk] for pk in best}

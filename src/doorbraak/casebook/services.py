@@ -30,6 +30,7 @@ from doorbraak.casebook.models import (
 from doorbraak.casebook.processing import log_example, log_example_decision
 from doorbraak.catalogue.models import Payer
 from doorbraak.households.models import Household
+from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.library.models import Regulation
 
@@ -220,7 +221,7 @@ def example_propose(
 
 
 def regulation_text(regulations: Iterable[Regulation]) -> str:
-    return "; ".join(f"{r.citation} {r.law}" for r in regulations)
+    return "; ".join(f"{r.citation} {r.law}" for r in regulations)[: limits.TEXT]
 
 
 def _lock(example: Example) -> Example:

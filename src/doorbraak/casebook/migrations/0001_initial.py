@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('result', models.CharField(choices=[('opgelost', 'Solved'), ('deels', 'Partly solved'), ('niet_opgelost', 'Not solved')], max_length=15, verbose_name='outcome')),
                 ('outcome', doorbraak.lib.limits.LimitedTextField(max_length=5000, verbose_name='what it brought')),
                 ('commitment', doorbraak.lib.limits.LimitedTextField(blank=True, max_length=5000, verbose_name='what the household committed to')),
-                ('regulation_text', models.TextField(blank=True, editable=False)),
+                ('regulation_text', doorbraak.lib.limits.LimitedTextField(blank=True, editable=False, max_length=5000)),
                 ('horizon_months', models.PositiveSmallIntegerField(default=12, verbose_name='horizon in months')),
                 ('status', models.CharField(choices=[('concept', 'Draft'), ('voorgesteld', 'Proposed'), ('gepubliceerd', 'Published'), ('ingetrokken', 'Withdrawn')], default='concept', max_length=12, verbose_name='status')),
                 ('scope', models.CharField(choices=[('gemeente', 'Own municipality'), ('installatie', 'All municipalities on this installation'), ('landelijk', 'National exchange')], default='gemeente', max_length=12, verbose_name='who may read it')),
@@ -96,6 +96,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='example',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('commitment'), 5000), name='casebook_example_commitment_max_length'),
+        ),
+        migrations.AddConstraint(
+            model_name='example',
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('regulation_text'), 5000), name='casebook_example_regulation_text_max_length'),
         ),
         migrations.AddConstraint(
             model_name='example',
