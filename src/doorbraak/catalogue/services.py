@@ -11,8 +11,6 @@ The CSV format (semicolon-separated, UTF-8, one header line) is the same both wa
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,7 +25,7 @@ from doorbraak.accounts.models import Municipality
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 from doorbraak.catalogue.policies import can_import_cost_items
 from doorbraak.lib.access import Refused
-from doorbraak.lib.spreadsheet import csv_text, unneutralise
+from doorbraak.lib.spreadsheet import csv_read_rows, csv_text, unneutralise
 
 if TYPE_CHECKING:
     from doorbraak.accounts.selectors import AnyUser
@@ -166,38 +164,6 @@ def _clean_row(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     return cleaned, errors
 
 
-def _read_rows(file: IO[str]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = file.read()
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("The file is not UTF-8 text.")) from exc
-    text = text.removeprefix("\ufeff")  # Excel writes a byte-order mark
-    reader = csv.DictReader(io.StringIO(text), delimiter=CSV_DELIMITER)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [column for column in CSV_COLUMNS if column not in header]
-    if missing:
-        raise ValidationError(
-            _("The first line must name the columns %(columns)s; missing: %(missing)s.")
-            % {"columns": CSV_DELIMITER.join(CSV_COLUMNS), "missing": ", ".join(missing)}
-        )
-    reader.fieldnames = header
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        for row in reader:
-            if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
-                continue  # blank line
-            rows.append((reader.line_num, row))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    except csv.Error as exc:
-        raise ValidationError(
-            _("Line %(line)s cannot be read as CSV.") % {"line": reader.line_num}
-        ) from exc
-    if not rows:
-        raise ValidationError(_("The file contains no cost items."))
-    return rows
-
-
 def cost_items_import_csv(
     *, actor: AnyUser, municipality: Municipality | None, file: IO[str]
 ) -> ImportResult:
@@ -212,7 +178,13 @@ def cost_items_import_csv(
     if not can_import_cost_items(actor, municipality):
         raise Refused(_("You may not import cost items for this municipality."))
 
-    rows = _read_rows(file)
+    rows = csv_read_rows(
+        file,
+        columns=CSV_COLUMNS,
+        max_rows=MAX_ROWS,
+        empty_message=_("The file contains no cost items."),
+        delimiter=CSV_DELIMITER,
+    )
     errors: list[str] = []
     cleaned_rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, int], int] = {}

@@ -12,9 +12,7 @@ again updates the services instead of adding them twice.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import IO, Any
@@ -32,7 +30,7 @@ from doorbraak.assessments.services import domains_for
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.retry import retry_on_deadlock
-from doorbraak.lib.spreadsheet import unneutralise
+from doorbraak.lib.spreadsheet import csv_read_rows, unneutralise
 from doorbraak.socialmap.models import Cost, Service, WaitingTimeReport
 from doorbraak.socialmap.policies import can_maintain_social_map_of
 
@@ -402,38 +400,6 @@ def _clean_row(
     )
 
 
-def _read_rows(file: IO[str]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = file.read()
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("The file is not UTF-8 text.")) from exc
-    text = text.removeprefix("\ufeff")  # Excel writes a byte-order mark
-    reader = csv.DictReader(io.StringIO(text), delimiter=CSV_DELIMITER)
-    header = [name.strip().casefold() for name in (reader.fieldnames or [])]
-    missing = [column for column in CSV_COLUMNS if column not in header]
-    if missing:
-        raise ValidationError(
-            _("The first line must name the columns %(columns)s; missing: %(missing)s.")
-            % {"columns": CSV_DELIMITER.join(CSV_COLUMNS), "missing": ", ".join(missing)}
-        )
-    reader.fieldnames = header
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        for row in reader:
-            if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
-                continue  # blank line
-            rows.append((reader.line_num, row))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    except csv.Error as exc:
-        raise ValidationError(
-            _("Line %(line)s cannot be read as CSV.") % {"line": reader.line_num}
-        ) from exc
-    if not rows:
-        raise ValidationError(_("The file contains no services."))
-    return rows
-
-
 def _lookup_tables(municipality: Municipality) -> tuple[dict[str, LifeDomain], dict[str, District]]:
     domains: dict[str, LifeDomain] = {}
     for domain in domains_for(municipality):
@@ -456,7 +422,14 @@ def services_import_csv(
     changes nothing.
     """
     _require_maintainer(actor, municipality)
-    rows = _read_rows(file)
+    rows = csv_read_rows(
+        file,
+        columns=CSV_COLUMNS,
+        max_rows=MAX_ROWS,
+        empty_message=_("The file contains no services."),
+        delimiter=CSV_DELIMITER,
+        casefold_header=True,
+    )
     domains, districts = _lookup_tables(municipality)
     errors: list[str] = []
     cleaned: list[ServiceData] = []
