@@ -180,6 +180,14 @@ class Example(models.Model):
     def is_published(self) -> bool:
         return self.status == ExampleStatus.PUBLISHED
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ExampleStatus.DRAFT
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ExampleStatus.WITHDRAWN
+
 
 class ExampleAmount(models.Model):
     """One payer's side of the value triangle, rounded: the status quo against the example."""

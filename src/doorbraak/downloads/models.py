@@ -111,3 +111,15 @@ class Download(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (DownloadStatus.QUEUED, DownloadStatus.RUNNING)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == DownloadStatus.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == DownloadStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DownloadStatus.FAILED
