@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doorbraak.casebook import exchange, policies, selectors
-from doorbraak.casebook.models import Example, ExampleScope
+from doorbraak.casebook.models import Example
 from doorbraak.casebook.serializers import (
     ExampleListSerializer,
     ExampleQuerySerializer,
@@ -72,9 +72,5 @@ class ExampleExportView(APIView):
     @extend_schema(tags=TAGS, operation_id="examples_export", responses=ExchangeSerializer)
     def get(self, request: Request) -> Response:
         """The published national-exchange examples of your municipality, as an exchange file."""
-        examples = (
-            selectors.example_search(user=request.user, filters=selectors.ExampleFilter())
-            .filter(scope=ExampleScope.NATIONAL, imported=False)
-            .prefetch_related("amounts")
-        )
-        return Response(exchange.export_examples(list(examples)))
+        examples = selectors.exchange_examples(user=request.user)
+        return Response(exchange.export_examples(examples))

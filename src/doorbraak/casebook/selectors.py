@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from doorbraak.accounts.models import Municipality, Organisation, Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships
 from doorbraak.casebook import search
-from doorbraak.casebook.models import Example, ExampleAmount, ExampleStatus
+from doorbraak.casebook.models import Example, ExampleAmount, ExampleScope, ExampleStatus
 from doorbraak.library.models import Regulation
 
 #: Suggestions shown while registering a bottleneck and on the breakthrough page.
@@ -46,6 +46,16 @@ def _for_list(examples: QuerySet[Example]) -> QuerySet[Example]:
     return examples.select_related("municipality").prefetch_related(
         Prefetch("regulations", queryset=Regulation.objects.order_by("citation")),
         Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
+    )
+
+
+def exchange_examples(*, user: AnyUser) -> list[Example]:
+    """The published national-exchange examples the user may read that were written here
+    (not imported): what the exchange file of the municipality holds."""
+    return list(
+        example_search(user=user, filters=ExampleFilter())
+        .filter(scope=ExampleScope.NATIONAL, imported=False)
+        .prefetch_related("amounts")
     )
 
 

@@ -165,5 +165,15 @@ def maintained_municipalities(*, user: AnyUser) -> list[Municipality]:
     )
 
 
+def maintained_services(*, user: AnyUser) -> QuerySet[Service]:
+    """Every service (active or not) of the municipalities whose map the user maintains, in
+    the order of the CSV export."""
+    return (
+        Service.objects.filter(municipality__in=maintained_municipalities(user=user))
+        .prefetch_related("life_domains", "districts")
+        .order_by("municipality__name", "code")
+    )
+
+
 def districts_of(*, municipality: Municipality) -> list[District]:
     return list(District.objects.filter(municipality=municipality).order_by("name"))

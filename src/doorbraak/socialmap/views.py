@@ -224,12 +224,7 @@ def service_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @page(policies.can_maintain_social_map)
 def service_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The services the administrator maintains, in the import format (edit and upload again)."""
-    municipalities = selectors.maintained_municipalities(user=request.user)
-    found = (
-        Service.objects.filter(municipality__in=municipalities)
-        .prefetch_related("life_domains", "districts")
-        .order_by("municipality__name", "code")
-    )
+    found = selectors.maintained_services(user=request.user)
     body = "\ufeff" + csv_text(
         services.CSV_COLUMNS,
         services.services_export_csv(services=found),
