@@ -38,9 +38,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def nav(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+    """Follow a main-menu link and wait until its page has loaded.
+
+    Without the wait, ``page.content()`` right after the click may read the document
+    while the navigation is still under way (an empty string): a flaky test.
+    """
+    link = page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name=name, exact=True
-    ).click()
+    )
+    href = link.get_attribute("href")
+    assert href, f"menu link {name!r} has no href"
+    link.click()
+    page.wait_for_url(f"**{href.split('?')[0]}*", wait_until="load")
 
 
 def test_a_declined_breakthrough_reaches_the_breakthrough_table(
@@ -131,6 +140,7 @@ def test_a_declined_breakthrough_reaches_the_breakthrough_table(
     nav(page, "Verzoeken aan mijn organisatie")
     assert_accessible(page)
     page.locator(f"a[href$='/partners/verzoeken/{request.pk}/']").click()
+    page.wait_for_url(f"**/partners/verzoeken/{request.pk}/", wait_until="load")
     assert "Kan de uitkering starten op een briefadres?" in page.content()
     assert_accessible(page)
     page.locator("input[name=status][value=afgewezen]").check()
