@@ -88,6 +88,7 @@ def household_urls(household: Household) -> list[str]:
         reverse("households:member-add", args=[pid]),
         reverse("households:member-edit", args=[pid, member.public_id]),
         reverse("households:member-leave", args=[pid, member.public_id]),
+        reverse("households:address", args=[pid]),
         reverse("households:handover", args=[pid]),
         reverse("households:professional-add", args=[pid]),
         reverse("households:professional-end", args=[pid, professional.pk]),

@@ -52,6 +52,7 @@ SITE: dict[str, Rule] = {
     "households:member-add": _r(**H),
     "households:member-edit": _r(**H, member_id="member"),
     "households:member-leave": _r(**H, member_id="member"),
+    "households:address": _r(**H),
     "households:handover": _r(**H),
     "households:professional-add": _r(**H),
     "households:professional-end": _r(**H, pk="professional"),

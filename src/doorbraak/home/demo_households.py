@@ -17,7 +17,14 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
-from doorbraak.accounts.models import Municipality, Organisation, OrganisationKind, Team, User
+from doorbraak.accounts.models import (
+    District,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Team,
+    User,
+)
 from doorbraak.assessments import services as assessment_services
 from doorbraak.assessments.models import AssessmentKind, FollowUp, FollowUpStatus, LifeDomain
 from doorbraak.assessments.services import ScoreData, assessment_record, domains_for
@@ -76,6 +83,37 @@ COMMITMENTS = [
     "Ik betaal elke maand eerst de huur, op de dag dat mijn uitkering binnenkomt.",
     "Mijn zoon helpt mij met reageren op woningaanbod; ik ga mee naar elke bezichtiging.",
 ]
+
+
+HOMELESS_POSTAL_ADDRESS = "Briefadres: Stadsloket Demostad, Marktplein 1, 3511 AA Demostad"
+
+
+def _intake(
+    *,
+    name: str,
+    postcode: str,
+    house_number: int,
+    street: str,
+    members: list[services.MemberData],
+    homeless_in: District | None,
+) -> services.IntakeData:
+    """The intake of a demo household; ``homeless_in``: no fixed address, in that district."""
+    if homeless_in is not None:
+        return services.IntakeData(
+            name=name,
+            members=members,
+            has_fixed_address=False,
+            postal_address=HOMELESS_POSTAL_ADDRESS,
+            district=homeless_in,
+        )
+    return services.IntakeData(
+        name=name,
+        postcode=postcode,
+        house_number=house_number,
+        street=street,
+        city="Demostad",
+        members=members,
+    )
 
 
 def elfproef_bsn(rng: random.Random) -> str:
@@ -152,8 +190,12 @@ def seed_households(
         # About one story in eight stays a referral: still waiting, or declined.
         story = rng.random()
         referrer = referrers[index % len(referrers)]
+        # One story in 25 is a household without a fixed address ("geen uitkering zonder
+        # adres, geen huis zonder inkomen"); it draws the same random numbers as the others.
+        homeless = index % 25 == 3
         with transaction.atomic():
             last_name = fake.last_name()
+            house_number = rng.randint(1, 180)
             referral = services.referral_submit(
                 actor=referrer,
                 municipality=municipality,
@@ -162,8 +204,11 @@ def seed_households(
                 urgency=rng.choice([Urgency.NORMAL, Urgency.NORMAL, Urgency.HIGH, Urgency.CRISIS]),
                 reason=rng.choice(REASONS),
                 resident_name=f"{fake.first_name()} {last_name}",
-                postcode=postcode,
-                house_number=rng.randint(1, 180),
+                postcode="" if homeless else postcode,
+                house_number=None if homeless else house_number,
+                has_fixed_address=not homeless,
+                postal_address=HOMELESS_POSTAL_ADDRESS if homeless else "",
+                district=district if homeless else None,
             )
             if story < 0.08:
                 continue  # waiting in the team's inbox
@@ -205,13 +250,13 @@ def seed_households(
                 actor=coordinator,
                 referral=referral,
                 duplicates_checked=True,
-                intake=services.IntakeData(
+                intake=_intake(
                     name=f"Huishouden {last_name}",
                     postcode=postcode,
-                    house_number=referral.house_number,
+                    house_number=house_number,
                     street=fake.street_name(),
-                    city="Demostad",
                     members=members,
+                    homeless_in=district if homeless else None,
                 ),
             )
             Household.objects.filter(pk=household.pk).update(opened_on=opened)

@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
+from doorbraak.accounts.models import District, Municipality, Organisation, Role, Team, User
 from doorbraak.accounts.selectors import active_memberships, primary_membership
 from doorbraak.households import policies, selectors, services
 from doorbraak.households.models import (
@@ -167,15 +167,29 @@ def _member_data(data: dict[str, Any]) -> services.MemberData:
     )
 
 
+def _district(data: dict[str, Any]) -> District | None:
+    """The district a request names (the service checks that it is of the municipality)."""
+    pk = data.get("district")
+    if pk is None:
+        return None
+    district = District.objects.filter(pk=pk).first()
+    if district is None:
+        raise exceptions.ValidationError({"district": [_("This district does not exist.")]})
+    return district
+
+
 def _intake_data(data: dict[str, Any]) -> services.IntakeData:
     return services.IntakeData(
         name=data["name"],
-        postcode=data["postcode"],
-        house_number=data["houseNumber"],
+        postcode=data.get("postcode", ""),
+        house_number=data.get("houseNumber"),
         house_number_addition=data.get("houseNumberAddition", ""),
         street=data.get("street", ""),
         city=data.get("city", ""),
         members=[_member_data(m) for m in data["members"]],
+        has_fixed_address=data["hasFixedAddress"],
+        postal_address=data.get("postalAddress", ""),
+        district=_district(data),
     )
 
 
@@ -346,10 +360,13 @@ class ReferralListView(generics.GenericAPIView[Referral]):
                 urgency=Urgency(data["urgency"]),
                 reason=data["reason"],
                 resident_name=data["residentName"],
-                postcode=data["postcode"],
-                house_number=data["houseNumber"],
+                postcode=data.get("postcode", ""),
+                house_number=data.get("houseNumber"),
                 house_number_addition=data.get("houseNumberAddition", ""),
                 phone=data.get("phone", ""),
+                has_fixed_address=data["hasFixedAddress"],
+                postal_address=data.get("postalAddress", ""),
+                district=_district(data),
             )
         return Response(ReferralMineSerializer(referral).data, status=201)
 

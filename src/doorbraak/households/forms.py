@@ -87,6 +87,67 @@ class TimelineFilterForm(StyledFormMixin, forms.Form):
     )
 
 
+# --- addresses ------------------------------------------------------------------------------
+def no_fixed_address_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("No fixed address"),
+        required=False,
+        help_text=_(
+            "Homeless or staying with others: leave street, house number and postcode empty "
+            "and choose the district below."
+        ),
+    )
+
+
+def postal_address_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Postal address"),
+        max_length=200,
+        required=False,
+        help_text=_("Only without a fixed address: a briefadres or shelter where post arrives."),
+    )
+
+
+def district_field() -> forms.ModelChoiceField[District]:
+    return forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Choose…"),
+        help_text=_("Only without a fixed address: the district whose team will help."),
+    )
+
+
+class AddressForm(StyledFormMixin, forms.Form):
+    """A new address for a household, or that it has none (the timeline keeps the old)."""
+
+    no_fixed_address = no_fixed_address_field()
+    street = forms.CharField(label=_("Street"), max_length=150, required=False)
+    house_number = forms.IntegerField(
+        label=_("House number"), min_value=1, max_value=99999, required=False
+    )
+    house_number_addition = forms.CharField(label=_("Addition"), max_length=10, required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=7, required=False, help_text=_("For example 3553 AB.")
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    postal_address = postal_address_field()
+    district = district_field()
+    note = text_area(
+        _("Note"),
+        limit=limits.SHORT_TEXT,
+        required=False,
+        rows=2,
+        help_text=_("For example: moved in with her sister; briefadres at the shelter."),
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            municipality=municipality
+        )
+
+
 # --- household and members ----------------------------------------------------------------
 class IntakeForm(StyledFormMixin, forms.Form):
     """The address part of an intake; the members come in a formset."""
@@ -96,13 +157,18 @@ class IntakeForm(StyledFormMixin, forms.Form):
         max_length=150,
         help_text=_("How the team refers to the household, e.g. 'Family Zwart'."),
     )
+    no_fixed_address = no_fixed_address_field()
     street = forms.CharField(label=_("Street"), max_length=150, required=False)
-    house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=99999)
+    house_number = forms.IntegerField(
+        label=_("House number"), min_value=1, max_value=99999, required=False
+    )
     house_number_addition = forms.CharField(label=_("Addition"), max_length=10, required=False)
     postcode = forms.CharField(
-        label=_("Postcode"), max_length=7, help_text=_("For example 3553 AB.")
+        label=_("Postcode"), max_length=7, required=False, help_text=_("For example 3553 AB.")
     )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
+    postal_address = postal_address_field()
+    district = district_field()
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     duplicates_checked = forms.BooleanField(
         label=_("I have checked the possible duplicates: create a new household anyway"),
@@ -111,6 +177,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, teams: list[Team] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            municipality__in={t.municipality_id for t in teams or []}
+        )
         if teams is None or len(teams) <= 1:
             # One team (or the referral's team): nothing to choose.
             del self.fields["team"]
@@ -281,11 +350,16 @@ class ReferralForm(StyledFormMixin, forms.Form):
         help_text=_("Why does the household need help? The team reads this first."),
     )
     resident_name = forms.CharField(label=_("Name of the resident"), max_length=150)
+    no_fixed_address = no_fixed_address_field()
     postcode = forms.CharField(
-        label=_("Postcode"), max_length=7, help_text=_("For example 3553 AB.")
+        label=_("Postcode"), max_length=7, required=False, help_text=_("For example 3553 AB.")
     )
-    house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=99999)
+    house_number = forms.IntegerField(
+        label=_("House number"), min_value=1, max_value=99999, required=False
+    )
     house_number_addition = forms.CharField(label=_("Addition"), max_length=10, required=False)
+    postal_address = postal_address_field()
+    district = district_field()
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
 
     def __init__(
@@ -297,6 +371,9 @@ class ReferralForm(StyledFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source_organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            municipality__in=[m.pk for m in municipalities]
+        ).select_related("municipality")
         if len(municipalities) == 1:
             del self.fields["municipality"]
             self.chosen_municipality: Municipality | None = municipalities[0]

@@ -136,9 +136,16 @@ class Referral(models.Model):
     )
     reason = LimitedTextField(_("reason"), max_length=limits.TEXT)
     resident_name = models.CharField(_("name of the resident"), max_length=150)
-    postcode = models.CharField(_("postcode"), max_length=7)
-    house_number = models.PositiveIntegerField(_("house number"))
+    has_fixed_address = models.BooleanField(_("has a fixed address"), default=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.PositiveIntegerField(_("house number"), null=True, blank=True)
     house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
+    postal_address = models.CharField(
+        _("postal address"),
+        max_length=200,
+        blank=True,
+        help_text=_("A postal address (briefadres) or shelter where post reaches the resident."),
+    )
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, related_name="+")
     team = models.ForeignKey(
@@ -175,10 +182,34 @@ class Referral(models.Model):
                 condition=~Q(status="geaccepteerd") | Q(household__isnull=False),
                 name="referral_accept_needs_household",
             ),
+            models.CheckConstraint(
+                condition=Q(has_fixed_address=False) | Q(house_number__isnull=False),
+                name="referral_fixed_address_complete",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.referred_at:%Y-%m-%d}"
+
+    @property
+    def address(self) -> str:
+        return address_line(self)
+
+
+def address_line(place: Referral | Household) -> str:
+    """The address on one line, or "No fixed address" with the postal address if known."""
+    if not place.has_fixed_address:
+        if place.postal_address:
+            return _("No fixed address; post: %(postal_address)s") % {
+                "postal_address": place.postal_address
+            }
+        return str(_("No fixed address"))
+    number = f"{place.house_number or ''}{place.house_number_addition}"
+    city = getattr(place, "city", "")
+    street = getattr(place, "street", "")
+    return ", ".join(
+        p for p in (f"{street} {number}".strip(), f"{place.postcode} {city}".strip()) if p
+    )
 
 
 class HouseholdStatus(models.TextChoices):
@@ -233,11 +264,21 @@ class Household(models.Model):
         max_length=150,
         help_text=_("How the team refers to the household, e.g. 'Family Zwart'."),
     )
+    #: False for a household without a fixed address (dakloos, bank-hoppend): the
+    #: address fields are empty, the team chose the district, and ``postal_address`` may
+    #: say where post reaches it (a briefadres, a shelter).
+    has_fixed_address = models.BooleanField(_("has a fixed address"), default=True)
     street = models.CharField(_("street"), max_length=150, blank=True)
-    house_number = models.PositiveIntegerField(_("house number"))
+    house_number = models.PositiveIntegerField(_("house number"), null=True, blank=True)
     house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_address = models.CharField(
+        _("postal address"),
+        max_length=200,
+        blank=True,
+        help_text=_("A postal address (briefadres) or shelter where post reaches the household."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
     )
@@ -277,6 +318,10 @@ class Household(models.Model):
                 | Q(status="afgesloten", closed_on__isnull=False) & ~Q(close_reason=""),
                 name="household_closed_has_date_and_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(has_fixed_address=False) | Q(house_number__isnull=False),
+                name="household_fixed_address_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,12 +333,7 @@ class Household(models.Model):
 
     @property
     def address(self) -> str:
-        number = f"{self.house_number}{self.house_number_addition}"
-        return ", ".join(
-            p
-            for p in (f"{self.street} {number}".strip(), f"{self.postcode} {self.city}".strip())
-            if p
-        )
+        return address_line(self)
 
 
 class MemberRole(models.TextChoices):
@@ -563,6 +603,7 @@ class EventKind(models.TextChoices):
     TABLE = "doorbraaktafel", _("Breakthrough table")
     FUND = "potje", _("Voorkom Erger Potje")
     OUTCOME = "resultaat", _("Outcome")
+    ADDRESS = "adres", _("Address changed")
 
 
 class HouseholdEvent(models.Model):

@@ -164,6 +164,8 @@ _LIST_COLUMNS = (
     "public_id",
     "municipality_id",
     "name",
+    "has_fixed_address",
+    "postal_address",
     "street",
     "house_number",
     "house_number_addition",

@@ -65,9 +65,11 @@ class ReferralSerializer(serializers.Serializer[Referral]):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     reason = serializers.CharField()
     residentName = serializers.CharField(source="resident_name")
+    hasFixedAddress = serializers.BooleanField(source="has_fixed_address")
     postcode = serializers.CharField()
-    houseNumber = serializers.IntegerField(source="house_number")
+    houseNumber = serializers.IntegerField(source="house_number", allow_null=True)
     houseNumberAddition = serializers.CharField(source="house_number_addition")
+    postalAddress = serializers.CharField(source="postal_address")
     phone = serializers.CharField()
     district = NameRefSerializer(allow_null=True)
     team = NameRefSerializer(allow_null=True)
@@ -109,9 +111,27 @@ class ReferralInputSerializer(serializers.Serializer[dict[str, Any]]):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     reason = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     residentName = serializers.CharField(allow_blank=True, max_length=150)
-    postcode = serializers.CharField(allow_blank=True, max_length=20)
-    houseNumber = bounded_int(1, 99999)
+    hasFixedAddress = serializers.BooleanField(
+        default=True,
+        help_text=_(
+            "False for a household without a fixed address: leave postcode and house number "
+            "out and give the district."
+        ),
+    )
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    houseNumber = bounded_int(1, 99999, required=False, allow_null=True)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    postalAddress = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Without a fixed address: a briefadres or shelter where post arrives."),
+    )
+    district = id_field(
+        required=False,
+        allow_null=True,
+        help_text=_("Without a fixed address: the district whose team will help."),
+    )
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
@@ -161,9 +181,27 @@ class MemberLeaveSerializer(serializers.Serializer[dict[str, Any]]):
 
 class IntakeInputSerializer(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField(allow_blank=True, max_length=150)
-    postcode = serializers.CharField(allow_blank=True, max_length=20)
-    houseNumber = bounded_int(1, 99999)
+    hasFixedAddress = serializers.BooleanField(
+        default=True,
+        help_text=_(
+            "False for a household without a fixed address: leave postcode and house number "
+            "out and give the district."
+        ),
+    )
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    houseNumber = bounded_int(1, 99999, required=False, allow_null=True)
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    postalAddress = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Without a fixed address: a briefadres or shelter where post arrives."),
+    )
+    district = id_field(
+        required=False,
+        allow_null=True,
+        help_text=_("Without a fixed address: the district whose team will help."),
+    )
     street = serializers.CharField(required=False, allow_blank=True, max_length=150)
     city = serializers.CharField(required=False, allow_blank=True, max_length=100)
     members = MemberInputSerializer(many=True, allow_empty=True)
@@ -325,11 +363,13 @@ class HouseholdSerializer(serializers.Serializer[Household]):
 
     publicId = serializers.UUIDField(source="public_id")
     name = serializers.CharField()
+    hasFixedAddress = serializers.BooleanField(source="has_fixed_address")
     street = serializers.CharField()
-    houseNumber = serializers.IntegerField(source="house_number")
+    houseNumber = serializers.IntegerField(source="house_number", allow_null=True)
     houseNumberAddition = serializers.CharField(source="house_number_addition")
     postcode = serializers.CharField()
     city = serializers.CharField()
+    postalAddress = serializers.CharField(source="postal_address")
     district = NameRefSerializer(allow_null=True)
     team = NameRefSerializer()
     status = EnumField(HouseholdStatus)

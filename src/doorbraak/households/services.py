@@ -22,7 +22,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
+from doorbraak.accounts.models import (
+    District,
+    Membership,
+    Municipality,
+    Organisation,
+    Role,
+    Team,
+    User,
+)
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import (
     Consent,
@@ -43,6 +51,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Representation,
     Urgency,
+    address_line,
 )
 from doorbraak.households.processing import household_subjects, log_case_support
 from doorbraak.lib import limits
@@ -104,6 +113,81 @@ def route_postcode(
     return area, team
 
 
+@dataclass
+class AddressData:
+    """Where a household lives, or that it has no fixed address (then the team or the
+    referrer chooses the district, and ``postal_address`` may say where post reaches it)."""
+
+    has_fixed_address: bool = True
+    postcode: str = ""
+    house_number: int | None = None
+    house_number_addition: str = ""
+    street: str = ""
+    city: str = ""
+    postal_address: str = ""
+    district: District | None = None
+
+
+POSTAL_ADDRESS_LIMIT = 200
+
+
+def address_validate(
+    address: AddressData, *, municipality: Municipality, require_route: bool
+) -> tuple[PostcodeArea | None, dict[str, str]]:
+    """Check and normalise ``address`` in place; the routing area of a fixed address.
+
+    A fixed address needs a valid postcode and house number; without a fixed address those
+    stay empty and a district of ``municipality`` must be chosen. ``require_route``: the
+    postcode must lie in a district with a team (a referral must reach a team).
+    """
+    errors: dict[str, str] = {}
+    area: PostcodeArea | None = None
+    address.postal_address = address.postal_address.strip()
+    address.street = address.street.strip()
+    address.city = address.city.strip()
+    address.house_number_addition = address.house_number_addition.strip()
+    if len(address.postal_address) > POSTAL_ADDRESS_LIMIT:
+        errors["postal_address"] = limits.too_long_message(
+            limit=POSTAL_ADDRESS_LIMIT, length=len(address.postal_address)
+        )
+    if address.has_fixed_address:
+        try:
+            address.postcode = normalise_postcode(address.postcode)
+        except ValidationError as error:
+            errors["postcode"] = error.messages[0]
+        try:
+            validate_house_number(address.house_number)
+        except ValidationError as error:
+            errors["house_number"] = error.messages[0]
+        if "postcode" not in errors:
+            area, team = route_postcode(municipality=municipality, postcode=address.postcode)
+            if require_route and (area is None or team is None):
+                errors["postcode"] = _(
+                    "This postcode is not in a district of %(municipality)s "
+                    "with a neighbourhood team."
+                ) % {"municipality": municipality.name}
+        return area, errors
+    if (
+        address.postcode.strip()
+        or address.house_number is not None
+        or address.house_number_addition
+        or address.street
+    ):
+        errors["postcode"] = _(
+            "Without a fixed address, leave street, house number and postcode empty; "
+            "put a briefadres or shelter under 'Postal address'."
+        )
+    address.postcode = ""
+    address.house_number = None
+    if address.district is None:
+        errors["district"] = _("Choose the district whose team will help the household.")
+    elif address.district.municipality_id != municipality.pk:
+        errors["district"] = _("Choose a district of %(municipality)s.") % {
+            "municipality": municipality.name
+        }
+    return None, errors
+
+
 @retry_on_deadlock
 @transaction.atomic
 def referral_submit(
@@ -115,40 +199,46 @@ def referral_submit(
     urgency: Urgency,
     reason: str,
     resident_name: str,
-    postcode: str,
-    house_number: int,
+    postcode: str = "",
+    house_number: int | None = None,
     house_number_addition: str = "",
     phone: str = "",
+    has_fixed_address: bool = True,
+    postal_address: str = "",
+    district: District | None = None,
 ) -> Referral:
-    """Aanmelden: register a referral and route it to the team of the district."""
-    errors: dict[str, str] = {}
-    try:
-        postcode = normalise_postcode(postcode)
-    except ValidationError as error:
-        errors["postcode"] = error.messages[0]
-    try:
-        validate_house_number(house_number)
-    except ValidationError as error:
-        errors["house_number"] = error.messages[0]
+    """Aanmelden: register a referral and route it to the team of the district.
+
+    With a fixed address the postcode routes it; without one, the referrer's chosen
+    district does (the team of that district).
+    """
+    address = AddressData(
+        has_fixed_address=has_fixed_address,
+        postcode=postcode,
+        house_number=house_number,
+        house_number_addition=house_number_addition,
+        postal_address=postal_address,
+        district=district,
+    )
+    area, errors = address_validate(address, municipality=municipality, require_route=True)
     if not reason.strip():
         errors["reason"] = _("Describe why the household needs help.")
     elif len(reason.strip()) > limits.TEXT:
         errors["reason"] = limits.too_long_message(limit=limits.TEXT, length=len(reason.strip()))
     if not resident_name.strip():
         errors["resident_name"] = _("Enter the name of the resident.")
+    routed_district = area.district if area is not None else address.district
+    team = (
+        Team.objects.filter(municipality=municipality, districts=routed_district)
+        .order_by("name")
+        .first()
+        if routed_district is not None
+        else None
+    )
+    if not errors and team is None:
+        errors["district"] = _("No neighbourhood team works in this district yet.")
     if errors:
         raise ValidationError(errors)
-    area, team = route_postcode(municipality=municipality, postcode=postcode)
-    if area is None or team is None:
-        raise ValidationError(
-            {
-                "postcode": _(
-                    "This postcode is not in a district of %(municipality)s "
-                    "with a neighbourhood team."
-                )
-                % {"municipality": municipality.name}
-            }
-        )
     referral = Referral.objects.create(
         municipality=municipality,
         source=source,
@@ -157,11 +247,13 @@ def referral_submit(
         urgency=urgency,
         reason=reason.strip(),
         resident_name=resident_name.strip(),
-        postcode=postcode,
-        house_number=house_number,
-        house_number_addition=house_number_addition.strip(),
+        has_fixed_address=address.has_fixed_address,
+        postcode=address.postcode,
+        house_number=address.house_number,
+        house_number_addition=address.house_number_addition,
+        postal_address=address.postal_address,
         phone=phone.strip(),
-        district=area.district,
+        district=routed_district,
         team=team,
     )
     log_case_support(
@@ -254,12 +346,29 @@ class MemberData:
 @dataclass
 class IntakeData:
     name: str
-    postcode: str
-    house_number: int
+    postcode: str = ""
+    house_number: int | None = None
     house_number_addition: str = ""
     street: str = ""
     city: str = ""
     members: list[MemberData] = field(default_factory=list)
+    has_fixed_address: bool = True
+    postal_address: str = ""
+    #: Chosen by the team when there is no fixed address (else the postcode routes).
+    district: District | None = None
+
+    @property
+    def address(self) -> AddressData:
+        return AddressData(
+            has_fixed_address=self.has_fixed_address,
+            postcode=self.postcode,
+            house_number=self.house_number,
+            house_number_addition=self.house_number_addition,
+            street=self.street,
+            city=self.city,
+            postal_address=self.postal_address,
+            district=self.district,
+        )
 
 
 def _validate_member(data: MemberData, *, prefix: str = "") -> dict[str, str]:
@@ -367,14 +476,11 @@ def household_register(
     errors: dict[str, str] = {}
     if not intake.name.strip():
         errors["name"] = _("Enter a name for the household.")
-    try:
-        intake.postcode = normalise_postcode(intake.postcode)
-    except ValidationError as error:
-        errors["postcode"] = error.messages[0]
-    try:
-        validate_house_number(intake.house_number)
-    except ValidationError as error:
-        errors["house_number"] = error.messages[0]
+    address = intake.address
+    area, address_errors = address_validate(
+        address, municipality=team.municipality, require_route=False
+    )
+    errors.update(address_errors)
     if not intake.members:
         errors["members"] = _("A household has at least one member.")
     for index, data in enumerate(intake.members):
@@ -393,17 +499,18 @@ def household_register(
             ),
             code="possible_duplicate",
         )
-    area, _team = route_postcode(municipality=team.municipality, postcode=intake.postcode)
     household = Household.objects.create(
         municipality=team.municipality,
         team=team,
-        district=area.district if area else None,
+        district=area.district if area is not None else address.district,
         name=intake.name.strip(),
-        street=intake.street.strip(),
-        house_number=intake.house_number,
-        house_number_addition=intake.house_number_addition.strip(),
-        postcode=intake.postcode,
-        city=intake.city.strip(),
+        has_fixed_address=address.has_fixed_address,
+        street=address.street,
+        house_number=address.house_number,
+        house_number_addition=address.house_number_addition,
+        postcode=address.postcode,
+        city=address.city,
+        postal_address=address.postal_address,
         opened_on=opened_on or timezone.localdate(),
     )
     members = [_create_member(household, data, household.opened_on) for data in intake.members]
@@ -446,6 +553,70 @@ def require_open(household: Household) -> None:
     """Refuse a change to a closed household (call it under :func:`lock_household`)."""
     if household.status != HouseholdStatus.ACTIVE:
         raise ValidationError(_("This household is closed; reopen it before making changes."))
+
+
+@retry_on_deadlock
+@transaction.atomic
+def household_address_change(
+    *, actor: User, household: Household, address: AddressData, note: str = ""
+) -> Household:
+    """Record a new address (or that there is none): the timeline keeps the old one.
+
+    A fixed address routes the household to the district of its postcode (the team stays:
+    a change of team is a handover); without a fixed address the chosen district counts.
+    """
+    household = lock_household(household)
+    require_open(household)
+    if not team_worker(actor, household.team):
+        raise ValidationError(_("Only the household's own team can change its address."))
+    area, errors = address_validate(
+        address, municipality=household.municipality, require_route=False
+    )
+    if len(note.strip()) > limits.SHORT_TEXT:
+        errors["note"] = limits.too_long_message(limit=limits.SHORT_TEXT, length=len(note.strip()))
+    if errors:
+        raise ValidationError(errors)
+    before = household.address
+    district_before = household.district_id
+    household.has_fixed_address = address.has_fixed_address
+    household.street = address.street
+    household.house_number = address.house_number
+    household.house_number_addition = address.house_number_addition
+    household.postcode = address.postcode
+    household.city = address.city
+    household.postal_address = address.postal_address
+    household.district = area.district if area is not None else address.district
+    after = address_line(household)
+    if after == before and household.district_id == district_before:
+        raise ValidationError(_("This is the address the household already has."))
+    household.save(
+        update_fields=[
+            "has_fixed_address",
+            "street",
+            "house_number",
+            "house_number_addition",
+            "postcode",
+            "city",
+            "postal_address",
+            "district",
+        ]
+    )
+    summary = _("Address changed from “%(before)s” to “%(after)s”.") % {
+        "before": before,
+        "after": after,
+    }
+    if note.strip():
+        summary = f"{summary} {note.strip()}"
+    record_event(household=household, kind=EventKind.ADDRESS, actor=actor, summary=summary)
+    log_case_support(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        municipality=household.municipality,
+        subjects=household_subjects(household),
+        object_type="households.household",
+        object_id=household.pk,
+    )
+    return household
 
 
 @retry_on_deadlock

@@ -25,6 +25,7 @@ urlpatterns = [
         views.member_leave,
         name="member-leave",
     ),
+    path("<uuid:public_id>/adres/", views.household_address, name="address"),
     path("<uuid:public_id>/regiehouder/", views.coordinator_handover, name="handover"),
     path("<uuid:public_id>/betrokkenen/nieuw/", views.professional_add, name="professional-add"),
     path(

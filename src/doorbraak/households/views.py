@@ -39,6 +39,7 @@ from doorbraak.accounts.selectors import (
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.households import policies, selectors, services
 from doorbraak.households.forms import (
+    AddressForm,
     ConsentForm,
     ConsentWithdrawForm,
     DeclineForm,
@@ -284,9 +285,12 @@ def _intake_page(
         if referral is not None:
             initial = {
                 "name": referral.resident_name,
+                "no_fixed_address": not referral.has_fixed_address,
                 "postcode": referral.postcode,
                 "house_number": referral.house_number,
                 "house_number_addition": referral.house_number_addition,
+                "postal_address": referral.postal_address,
+                "district": referral.district_id if not referral.has_fixed_address else None,
             }
             member_initial = [
                 {"last_name": referral.resident_name.split()[-1], "role": MemberRole.HEAD}
@@ -306,6 +310,9 @@ def _intake_page(
             street=form.cleaned_data["street"],
             city=form.cleaned_data["city"],
             members=members,
+            has_fixed_address=not form.cleaned_data["no_fixed_address"],
+            postal_address=form.cleaned_data["postal_address"],
+            district=form.cleaned_data["district"],
         )
         checked = bool(form.cleaned_data.get("duplicates_checked"))
         try:
@@ -563,6 +570,59 @@ def member_leave(
     )
 
 
+# --- address ---------------------------------------------------------------------------------
+@page(obj=HOUSEHOLD)
+def household_address(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
+    """A new address, or "no fixed address"; the timeline keeps the old one."""
+    if (refused := _closed(request, household)) is not None:
+        return refused
+    initial = {
+        "no_fixed_address": not household.has_fixed_address,
+        "street": household.street,
+        "house_number": household.house_number,
+        "house_number_addition": household.house_number_addition,
+        "postcode": household.postcode,
+        "city": household.city,
+        "postal_address": household.postal_address,
+        "district": household.district_id,
+    }
+    form = AddressForm(request.POST or None, initial=initial, municipality=household.municipality)
+    return submit(
+        request,
+        form,
+        action=lambda data: services.household_address_change(
+            actor=request.user,
+            household=household,
+            address=services.AddressData(
+                has_fixed_address=not data["no_fixed_address"],
+                postcode=data["postcode"],
+                house_number=data["house_number"],
+                house_number_addition=data["house_number_addition"],
+                street=data["street"],
+                city=data["city"],
+                postal_address=data["postal_address"],
+                district=data["district"],
+            ),
+            note=data["note"],
+        ),
+        success=_("The address has been changed. The timeline keeps the previous one."),
+        redirect_to=reverse("households:detail", args=[household.public_id]),
+        page=lambda: _form_page(
+            request,
+            household=household,
+            form=form,
+            title=_("Change the address"),
+            submit=_("Save address"),
+            intro=[
+                _(
+                    "Moved, or found a home after a period without a fixed address? "
+                    "Record it here; the previous address stays on the timeline."
+                )
+            ],
+        ),
+    )
+
+
 # --- coordinator -----------------------------------------------------------------------------
 @page(obj=HOUSEHOLD)
 def coordinator_handover(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
@@ -796,6 +856,9 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             house_number=cleaned["house_number"],
             house_number_addition=cleaned["house_number_addition"],
             phone=cleaned["phone"],
+            has_fixed_address=not cleaned["no_fixed_address"],
+            postal_address=cleaned["postal_address"],
+            district=cleaned["district"],
         ),
         success=lambda referral: (
             _("Thank you. The referral has been sent to %(team)s.")

@@ -415,11 +415,13 @@ class Chunk:
                     "team_id",
                     "district_id",
                     "name",
+                    "has_fixed_address",
                     "street",
                     "house_number",
                     "house_number_addition",
                     "postcode",
                     "city",
+                    "postal_address",
                     "status",
                     "opened_on",
                     "closed_on",
@@ -649,6 +651,21 @@ class Builder:
             last_name = rng.choice(pools.last_names)
             district = rng.choice(plan.districts) if plan.districts else None
             household_row = len(chunk.households.rows)
+            # About one household in a hundred has no fixed address (the seeds' example).
+            address: tuple[object, ...] = (
+                (False, "", None, "", "", "", "Briefadres bij de daklozenopvang")
+                if rng.random() < 0.01
+                else (
+                    True,
+                    rng.choice(pools.streets),
+                    rng.randint(1, 250),
+                    rng.choice(("", "", "", "A", "B", "bis")),
+                    f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+                    f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
+                    rng.choice(pools.cities),
+                    "",
+                )
+            )
             chunk.households.rows.append(
                 (
                     household_id,
@@ -657,12 +674,7 @@ class Builder:
                     plan.team.pk,
                     district.pk if district else None,
                     f"Huishouden {last_name}",
-                    rng.choice(pools.streets),
-                    rng.randint(1, 250),
-                    rng.choice(("", "", "", "A", "B", "bis")),
-                    f"{rng.randint(1000, 9999)} {rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
-                    f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
-                    rng.choice(pools.cities),
+                    *address,
                     HouseholdStatus.CLOSED if closed else HouseholdStatus.ACTIVE,
                     opened,
                     self._day_after(opened + datetime.timedelta(days=60)) if closed else None,
