@@ -19,7 +19,6 @@ from django.utils.translation import gettext
 from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog, SecurityEvent, SecurityStage
 from doorbraak.households import services
-from doorbraak.lib.crypto import search_hash
 from doorbraak.households.models import (
     Consent,
     CoordinatorAssignment,
@@ -34,6 +33,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.lib.crypto import search_hash
 from tests.conftest import Cast
 from tests.factories import DistrictFactory, HouseholdFactory, MemberFactory, PostcodeAreaFactory
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog, SecurityEvent, SecurityStage
 from doorbraak.households import services
-from doorbraak.lib.crypto import search_hash
 from doorbraak.households.models import (
     CloseReason,
     Consent,
@@ -29,6 +28,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.lib.crypto import search_hash
 from tests.conftest import Cast
 from tests.factories import (
     DistrictFactory,

@@ -382,10 +382,14 @@ class AlertSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(office_start__lt=models.F("office_end")),
                 name="alertsettings_office_hours_order",
+                violation_error_message=_(
+                    "Office hours must end after they start, on the same day."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(refusals_per_hour__gte=1, reads_factor__gte=1),
                 name="alertsettings_thresholds_positive",
+                violation_error_message=_("Thresholds must be at least 1."),
             ),
         ]
 

@@ -30,7 +30,6 @@ from rest_framework.views import APIView
 from doorbraak.accounts.models import Municipality, Organisation, Role, Team, User
 from doorbraak.accounts.selectors import active_memberships, primary_membership
 from doorbraak.households import policies, selectors, services
-from doorbraak.households.probes import ELSEWHERE_ADVICE, report_duplicate_probe
 from doorbraak.households.models import (
     Consent,
     Household,
@@ -42,6 +41,7 @@ from doorbraak.households.models import (
     ReferralSource,
     Urgency,
 )
+from doorbraak.households.probes import ELSEWHERE_ADVICE, report_duplicate_probe
 from doorbraak.households.serializers import (
     ConsentInputSerializer,
     ConsentSerializer,

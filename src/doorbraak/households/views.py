@@ -38,7 +38,6 @@ from doorbraak.accounts.selectors import (
 )
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.households import policies, selectors, services
-from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.households.forms import (
     ConsentForm,
     ConsentWithdrawForm,
@@ -71,6 +70,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.views import submit
