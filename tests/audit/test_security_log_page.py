@@ -132,16 +132,20 @@ def test_filters(as_user: Any, cast: Cast) -> None:
         assert response.status_code == 200
         return response.content.decode().split("<tbody", 1)[1].split("</tbody>", 1)[0]
 
-    assert "a-404" in shown("username=ALICE") and "b-403" not in shown("username=alice")
-    assert "b-403" in shown("outcome=403") and "a-404" not in shown("outcome=403")
-    assert "a-404" not in shown("stage=role") and "b-403" in shown("stage=role")
+    assert "a-404" in shown("username=ALICE")
+    assert "b-403" not in shown("username=alice")
+    assert "b-403" in shown("outcome=403")
+    assert "a-404" not in shown("outcome=403")
+    assert "a-404" not in shown("stage=role")
+    assert "b-403" in shown("stage=role")
     assert "b-403" in shown("object_type=fund_request")
     assert "a-404" not in shown("object_type=fund_request")
     assert "b-403" in shown("date_from=2026-03-05&date_to=2026-03-05")
     assert "a-404" not in shown("date_from=2026-03-05&date_to=2026-03-05")
     # The search term is hashed: any spelling that normalises the same finds the probe.
     probe = shown("search_term=++DE+++vries+")
-    assert "households:register" in probe and "a-404" not in probe
+    assert "households:register" in probe
+    assert "a-404" not in probe
     assert "households:register" not in shown("search_term=Jansen")
     assert "households:register" not in shown("username=nobody")
 
@@ -184,10 +188,10 @@ def test_keyset_pages_walk_every_event_once_in_order(as_user: Any, cast: Cast) -
 
 def test_the_page_never_counts(cast: Cast) -> None:
     plant(cast.alice, 3, municipality_id=cast.north.pk)
-    page = selectors.security_log_page(
-        selectors.security_log_search(user=cast.heidi), size=2
-    )
-    assert len(page.events) == 2 and page.older and page.newer is None
+    page = selectors.security_log_page(selectors.security_log_search(user=cast.heidi), size=2)
+    assert len(page.events) == 2
+    assert page.older
+    assert page.newer is None
     assert not hasattr(page, "found")
 
 
