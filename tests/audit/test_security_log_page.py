@@ -19,6 +19,8 @@ from doorbraak.audit.models import (
     SecurityStage,
 )
 from doorbraak.audit.views import PAGE_SIZE
+from doorbraak.downloads.models import Download
+from doorbraak.households.models import Household
 from doorbraak.lib.crypto import normalise_search_term, search_hash
 from tests.conftest import Cast
 
@@ -212,3 +214,38 @@ def test_search_terms_are_normalised() -> None:
     assert search_hash("Jansen") != search_hash("Janssen")
     assert len(search_hash("x")) == 64
     assert "jansen" not in search_hash("jansen")
+
+
+# --- searches are logged by the keyed hash of the term ------------------------------------------
+def test_a_household_search_logs_the_term_s_hash_and_the_privacy_officer_finds_it(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    term = household_a.name.split()[-1]
+    assert (
+        as_user(cast.alice).get(reverse("households:list"), {"q": f"  {term.upper()} "}).status_code
+        == 200
+    )
+    assert (
+        as_user(cast.alice).get(reverse("households:list"), {"q": "Nergensdorp"}).status_code == 200
+    )
+
+    searches = list(ProcessingLog.objects.filter(action=ProcessingAction.SEARCH).values())
+    assert {r["object_id"] for r in searches} == {search_hash(term), search_hash("nergensdorp")}
+    # The term itself is nowhere in the log.
+    for record in searches:
+        assert term.lower() not in " ".join(str(v) for v in record.values()).lower()
+        assert "nergensdorp" not in " ".join(str(v) for v in record.values()).lower()
+
+    client = as_user(cast.heidi)
+    log_url = reverse("audit:processing-log")
+    found = client.get(log_url, {"search_term": term.lower()}).content.decode()
+    assert search_hash(term) in found
+    assert search_hash("nergensdorp") not in found
+    nothing = client.get(log_url, {"search_term": "Jansen-de-Onbekende"}).content.decode()
+    assert search_hash(term) not in nothing
+
+    # An export of those records keeps the hash, never the term, in its parameters.
+    client.post(reverse("audit:processing-log-export"), {"search_term": term})
+    download = Download.objects.get()
+    assert download.parameters["search_term_hash"] == search_hash(term)
+    assert term.lower() not in str(download.parameters).lower()

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.audit.models import AlertSettings, ProcessingAction, SecurityOutcome, SecurityStage
+from doorbraak.lib.crypto import search_hash
 from doorbraak.lib.forms import DateInput, StyledFormMixin
 
 
@@ -31,6 +32,15 @@ class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
         required=False,
         choices=[("", _("All actions")), *ProcessingAction.choices],
     )
+    search_term = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Finds the searches for this name or address. The term is not kept: it is "
+            "compared by its keyed hash."
+        ),
+    )
 
     def clean_person(self) -> str:
         person: str = self.cleaned_data["person"].strip()
@@ -45,6 +55,9 @@ class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must not be after the end date."))
+        # Only the hash goes on: into the search and into an export's stored parameters.
+        term = cleaned.pop("search_term", "") or ""
+        cleaned["search_term_hash"] = search_hash(term) if term.strip() else ""
         return cleaned
 
 

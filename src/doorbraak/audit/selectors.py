@@ -16,6 +16,7 @@ from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
 from doorbraak.audit.models import (
     Alert,
     AlertSettings,
+    ProcessingAction,
     ProcessingLog,
     ProcessingLogSeal,
     SecurityEvent,
@@ -41,8 +42,12 @@ def processing_log_search(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     action: str = "",
+    search_term_hash: str = "",
 ) -> QuerySet[ProcessingLog]:
     """Records the user may see, filtered; newest first. Dates are Amsterdam days.
+
+    ``search_term_hash`` (``doorbraak.lib.crypto.search_hash`` of a term) finds the
+    searches for that term: a search record carries the hash in its ``object_id``.
 
     Each filter meets an index that starts with it: (municipality, time), (actor, time),
     (person, time). A user name is looked up in the users first and the log filtered by
@@ -62,6 +67,8 @@ def processing_log_search(
         records = records.filter(occurred_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
     if action:
         records = records.filter(action=action)
+    if search_term_hash:
+        records = records.filter(action=ProcessingAction.SEARCH, object_id=search_term_hash)
     return records.order_by("-occurred_at", "-id")
 
 
