@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -28,7 +29,13 @@ from doorbraak.audit.models import (
     SecurityOutcome,
     SecurityStage,
 )
-from doorbraak.audit.services import LogEntry, processing_log_record_many
+from doorbraak.audit.services import (
+    LogEntry,
+    alert_acknowledge,
+    alert_settings_update,
+    processing_log_record_many,
+)
+from doorbraak.lib.access import Refused
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -371,4 +378,25 @@ def test_the_settings_page_access(as_user: Any, cast: Cast) -> None:
     assert as_user(cast.oscar).get(url).status_code == 404
     assert as_user(cast.alice).get(url).status_code == 403
     assert as_user(cast.ivan).post(url, {"refusals_per_hour": "1"}).status_code == 403
+    assert not AlertSettings.objects.exists()
+
+
+def test_the_services_refuse_other_municipalities_and_roles(cast: Cast) -> None:
+    alert = _alert(cast, cast.north, cast.alice)
+    for actor in (cast.oscar, cast.alice):
+        with pytest.raises(Refused):
+            alert_acknowledge(actor=actor, alert=alert)
+        with pytest.raises(Refused):
+            alert_settings_update(
+                actor=actor, municipality=cast.north, values={"refusals_per_hour": 1}
+            )
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+    assert not AlertSettings.objects.exists()
+    with pytest.raises(ValidationError):
+        alert_settings_update(
+            actor=cast.heidi,
+            municipality=cast.north,
+            values={"office_start": datetime.time(18), "office_end": datetime.time(8)},
+        )
     assert not AlertSettings.objects.exists()
