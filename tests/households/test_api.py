@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from doorbraak.assessments import services as assessment_services
-from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.audit.models import ProcessingAction, ProcessingLog, SecurityEvent, SecurityStage
 from doorbraak.households import services
 from doorbraak.households.models import (
     Consent,
@@ -33,6 +33,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.lib.crypto import search_hash
 from tests.conftest import Cast
 from tests.factories import DistrictFactory, HouseholdFactory, MemberFactory, PostcodeAreaFactory
 
@@ -334,14 +335,22 @@ def test_a_possible_duplicate_answers_409_until_checked(
     assert response["Content-Type"] == PROBLEM
     body = response.json()
     assert body["status"] == 409
-    assert body["possibleDuplicates"] == [
-        {
-            "household": None,
-            "name": None,
-            "team": "Buurtteam B",
-            "reason": body["possibleDuplicates"][0]["reason"],
-        }
-    ]
+    # Nothing about the other team: only that a possible duplicate exists elsewhere.
+    assert body["possibleDuplicates"] == []
+    assert body["duplicateElsewhere"] is True
+    assert "privacy officer" in body["detail"]
+    [event] = SecurityEvent.objects.all()
+    assert (event.stage, event.outcome, event.actor_id) == (
+        SecurityStage.DUPLICATE_PROBE,
+        409,
+        cast.alice.pk,
+    )
+    assert event.object_type == "household"
+    # Matched by BSN here: the hash is of the last name that was sent, never the name.
+    sent = intake_body()["members"][0]["lastName"]
+    assert event.search_hash == search_hash(sent)
+    assert sent not in str(SecurityEvent.objects.values().get())
+    assert b"Buurtteam B" not in response.content
     assert household_b.name.encode() not in response.content
     assert str(household_b.public_id).encode() not in response.content
     assert BSN.encode() not in response.content
@@ -364,6 +373,9 @@ def test_a_duplicate_in_the_own_team_is_named(
     [duplicate] = response.json()["possibleDuplicates"]
     assert duplicate["household"] == str(household_a.public_id)
     assert duplicate["team"] == "Buurtteam A"
+    assert response.json()["duplicateElsewhere"] is False
+    # A duplicate in the own team is ordinary work, not a probe.
+    assert not SecurityEvent.objects.exists()
 
 
 # --- members ---------------------------------------------------------------------------------

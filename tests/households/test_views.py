@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from doorbraak.assessments import services as assessment_services
-from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.audit.models import ProcessingAction, ProcessingLog, SecurityEvent, SecurityStage
 from doorbraak.households import services
 from doorbraak.households.models import (
     CloseReason,
@@ -28,6 +28,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.lib.crypto import search_hash
 from tests.conftest import Cast
 from tests.factories import (
     DistrictFactory,
@@ -555,6 +556,35 @@ def test_intake_from_a_referral_creates_the_household_and_warns_for_duplicates(
     )
     assert response.status_code == 302
     assert Household.objects.filter(name="Tweede").exists()
+
+
+def test_a_duplicate_in_another_team_is_not_named_and_is_a_security_event(
+    as_user: Any, cast: Cast, household_b: Household
+) -> None:
+    """The intake page says only that a duplicate exists elsewhere; the probe is recorded."""
+    other = household_b.members.get(role=MemberRole.HEAD)
+    post = _intake_post(name="Derde")
+    post.update(
+        {
+            "leden-0-last_name": other.last_name,
+            "leden-0-birth_date": other.birth_date.isoformat(),
+            "leden-0-bsn": "",
+        }
+    )
+    response = as_user(cast.alice).post(reverse("households:register"), post)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="duplicate-elsewhere"' in body
+    assert "Buurtteam B" not in body
+    assert household_b.name not in body
+    assert not Household.objects.filter(name="Derde").exists()
+    [event] = SecurityEvent.objects.all()
+    assert (event.stage, event.outcome, event.view_name) == (
+        SecurityStage.DUPLICATE_PROBE,
+        409,
+        "households:register",
+    )
+    assert event.search_hash == search_hash(other.last_name)
 
 
 def test_a_referral_can_be_linked_to_an_existing_household(

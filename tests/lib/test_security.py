@@ -60,6 +60,7 @@ def production_env() -> dict[str, str]:
         DOORBRAAK_FIELD_ENCRYPTION_KEY="dGVzdC1maWVsZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
         DOORBRAAK_BLIND_INDEX_KEY="test-blind-index-key-of-sufficient-length",
         DOORBRAAK_PSEUDONYM_KEY="test-pseudonym-key-of-sufficient-length",
+        DOORBRAAK_SEARCH_HASH_KEY="test-search-hash-key-of-sufficient-length",
     )
     return env
 

@@ -39,6 +39,7 @@ from django.utils import timezone
 from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.assessments import services as assessment_services
 from doorbraak.assessments.models import LifeDomain
+from doorbraak.audit.models import Alert, AlertKind
 from doorbraak.breakthroughs import services as breakthrough_services
 from doorbraak.downloads.models import Download, DownloadKind
 from doorbraak.funds.models import Fund
@@ -462,7 +463,17 @@ def _municipal(
         name=f"Buurthuis {municipality.code}",
         description="Koffie en een luisterend oor.",
     )
+    # An open security alert about the analyst, for the municipality's privacy officer.
+    alert = Alert.objects.create(
+        kind=AlertKind.REFUSALS,
+        municipality=municipality,
+        actor=analyst,
+        window_start=timezone.now() - datetime.timedelta(hours=2),
+        window_end=timezone.now() - datetime.timedelta(hours=1),
+        count=25,
+    )
     return {
+        "alert": alert,
         "service": service,
         "table": table,
         "fund": fund,

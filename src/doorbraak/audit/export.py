@@ -46,7 +46,8 @@ HEADER = (
 def filters_from_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
     """The log page's filters from a download's parameters (dates as ISO text)."""
     filters: dict[str, Any] = {
-        key: str(parameters.get(key) or "") for key in ("person", "username", "action")
+        key: str(parameters.get(key) or "")
+        for key in ("person", "username", "action", "search_term_hash")
     }
     for key in ("date_from", "date_to"):
         value = parameters.get(key)

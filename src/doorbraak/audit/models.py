@@ -16,6 +16,7 @@ older per-row chain (``previous_hash``), which verification still checks.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -224,6 +225,7 @@ class SecurityOutcome(models.IntegerChoices):
 
     FORBIDDEN = 403, _("Not allowed (403)")
     NOT_FOUND = 404, _("Not found (404)")
+    CONFLICT = 409, _("Possible duplicate elsewhere (409)")
 
 
 class SecurityStage(models.TextChoices):
@@ -233,6 +235,7 @@ class SecurityStage(models.TextChoices):
     OBJECT = "object", _("Object not visible")
     RELATION = "relation", _("Relation to the object")
     VIEW = "view", _("Refused by the page itself")
+    DUPLICATE_PROBE = "duplicate_probe", _("Duplicate check found a household elsewhere")
 
 
 class SecurityEvent(models.Model):
@@ -272,7 +275,7 @@ class SecurityEvent(models.Model):
         verbose_name=_("municipality"),
     )
     outcome = models.PositiveSmallIntegerField(_("outcome"), choices=SecurityOutcome.choices)
-    stage = models.CharField(_("refused by"), max_length=10, choices=SecurityStage.choices)
+    stage = models.CharField(_("refused by"), max_length=20, choices=SecurityStage.choices)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(
         _("object id as given"),
@@ -283,6 +286,15 @@ class SecurityEvent(models.Model):
     view_name = models.CharField(_("page"), max_length=150)
     method = models.CharField(_("method"), max_length=10)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    search_hash = models.CharField(
+        _("search term (keyed hash)"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "doorbraak.lib.crypto.search_hash of what was searched for (the duplicate check: "
+            "the last name); never the term itself."
+        ),
+    )
 
     objects = SecurityEventQuerySet.as_manager()
 
@@ -308,3 +320,179 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The security log is append-only.")
+
+
+# --- Alerts for the privacy officer ------------------------------------------------------------
+
+ISO_WEEKDAYS = "1234567"
+
+
+class AlertSettingsQuerySet(models.QuerySet["AlertSettings"]):
+    def visible_to(self, user: Any) -> AlertSettingsQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(municipality_id__in=municipality_ids_of(user, role=Role.PRIVACY_OFFICER))
+
+
+class AlertSettings(models.Model):
+    """The thresholds of a municipality's security alerts (``doorbraak.audit.alerts``).
+
+    A municipality without a row uses the defaults of the fields."""
+
+    municipality = models.OneToOneField(
+        "accounts.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    refusals_per_hour = models.PositiveSmallIntegerField(
+        _("refused requests per user per hour"),
+        default=20,
+        help_text=_("An alert when one user is refused this often within one clock hour."),
+    )
+    reads_factor = models.PositiveSmallIntegerField(
+        _("household reads: times the usual"),
+        default=3,
+        help_text=_(
+            "An alert when a user opens more households in a day than this many times the "
+            "median of their daily number over the 28 days before."
+        ),
+    )
+    reads_minimum = models.PositiveSmallIntegerField(
+        _("household reads: at least"),
+        default=40,
+        help_text=_("…and at least this many households that day."),
+    )
+    office_start = models.TimeField(_("office hours from"), default=datetime.time(7, 0))
+    office_end = models.TimeField(_("office hours until"), default=datetime.time(19, 0))
+    office_weekdays = models.CharField(
+        _("office days"),
+        max_length=7,
+        default="12345",
+        help_text=_("ISO weekdays, Monday 1 to Sunday 7."),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = AlertSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert settings")
+        verbose_name_plural = _("alert settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(office_start__lt=models.F("office_end")),
+                name="alertsettings_office_hours_order",
+                violation_error_message=_(
+                    "Office hours must end after they start, on the same day."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refusals_per_hour__gte=1, reads_factor__gte=1),
+                name="alertsettings_thresholds_positive",
+                violation_error_message=_("Thresholds must be at least 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}"
+
+    def is_office_time(self, moment: datetime.datetime) -> bool:
+        """Whether a moment (any time zone) falls in office hours, in Amsterdam time."""
+        local = timezone.localtime(moment)
+        return (
+            str(local.isoweekday()) in self.office_weekdays
+            and self.office_start <= local.time() < self.office_end
+        )
+
+
+class AlertKind(models.TextChoices):
+    REFUSALS = "refusals", _("Many refused requests in one hour")
+    MANY_READS = "many_reads", _("Far more households opened than usual")
+    OFF_HOURS = "off_hours", _("Households opened outside office hours")
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: Any) -> AlertQuerySet:
+        """Alerts of the municipalities where the user is privacy officer."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(municipality_id__in=municipality_ids_of(user, role=Role.PRIVACY_OFFICER))
+
+    def open(self) -> AlertQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Alert(models.Model):
+    """A pattern in the security or processing log the privacy officer should look at.
+
+    One per kind, user and window: the check runs again without making it twice."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
+    municipality = models.ForeignKey(
+        "accounts.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    window_start = models.DateTimeField(_("from"))
+    window_end = models.DateTimeField(_("until"))
+    count = models.PositiveIntegerField(_("number"))
+    usual = models.PositiveIntegerField(
+        _("usual number"),
+        null=True,
+        blank=True,
+        help_text=_("The median per day over the 28 days before (household reads only)."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    acknowledged_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security alert")
+        verbose_name_plural = _("security alerts")
+        ordering = ["-window_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "municipality", "actor", "window_start"],
+                name="alert_one_per_window",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["municipality", "-created_at"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="alert_open_muni_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.actor_id} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class AlertCheckpoint(models.Model):
+    """How far the alert check got: every window ending at or before ``checked_until``
+    has been looked at (one row)."""
+
+    checked_until = models.DateTimeField(_("checked until"))
+
+    class Meta:
+        verbose_name = _("alert checkpoint")
+        verbose_name_plural = _("alert checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.checked_until:%Y-%m-%d %H:%M}"

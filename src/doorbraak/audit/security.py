@@ -42,6 +42,7 @@ def security_event_of(refusal: Refusal) -> SecurityEvent:
         view_name=refusal.view_name,
         method=refusal.method,
         request_id=refusal.request_id,
+        search_hash=refusal.search_hash,
     )
 
 

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from doorbraak.accounts.models import User
-from doorbraak.accounts.selectors import AnyUser
-from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
+from doorbraak.accounts.models import Municipality, Role, User
+from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
+from doorbraak.audit.models import (
+    Alert,
+    AlertSettings,
+    ProcessingAction,
+    ProcessingLog,
+    ProcessingLogSeal,
+    SecurityEvent,
+)
 from doorbraak.lib.bounds import MAX_ID
+from doorbraak.lib.crypto import search_hash
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -32,8 +42,12 @@ def processing_log_search(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     action: str = "",
+    search_term_hash: str = "",
 ) -> QuerySet[ProcessingLog]:
     """Records the user may see, filtered; newest first. Dates are Amsterdam days.
+
+    ``search_term_hash`` (``doorbraak.lib.crypto.search_hash`` of a term) finds the
+    searches for that term: a search record carries the hash in its ``object_id``.
 
     Each filter meets an index that starts with it: (municipality, time), (actor, time),
     (person, time). A user name is looked up in the users first and the log filtered by
@@ -53,6 +67,8 @@ def processing_log_search(
         records = records.filter(occurred_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
     if action:
         records = records.filter(action=action)
+    if search_term_hash:
+        records = records.filter(action=ProcessingAction.SEARCH, object_id=search_term_hash)
     return records.order_by("-occurred_at", "-id")
 
 
@@ -64,7 +80,7 @@ _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MICROSECOND = datetime.timedelta(microseconds=1)
 
 
-def log_cursor(record: ProcessingLog) -> str:
+def log_cursor(record: ProcessingLog | SecurityEvent) -> str:
     """Where a page starts or ends: the record's time in microseconds and its id."""
     return f"{(record.occurred_at - _EPOCH) // _MICROSECOND}.{record.pk}"
 
@@ -172,3 +188,136 @@ def seal_status() -> SealStatus:
         unsealed=tail.order_by()[: COUNT_LIMIT + 1].count() if oldest is not None else 0,
         oldest_unsealed_at=oldest,
     )
+
+
+# --- The security log -------------------------------------------------------------------------
+
+
+def _actor_ids(username: str) -> list[int]:
+    return list(User.objects.filter(username__iexact=username.strip()).values_list("pk", flat=True))
+
+
+def security_log_search(
+    *,
+    user: AnyUser,
+    username: str = "",
+    outcome: int | str | None = None,
+    stage: str = "",
+    object_type: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    search_term: str = "",
+) -> QuerySet[SecurityEvent]:
+    """Security events of the privacy officer's municipalities, filtered; newest first.
+
+    ``search_term`` is hashed (``doorbraak.lib.crypto.search_hash``) and matched against the
+    events' hash: the term itself is never stored, nor kept here.
+    """
+    events = SecurityEvent.objects.visible_to(user)
+    if username:
+        actors = _actor_ids(username)
+        events = events.filter(actor_id__in=actors) if actors else events.none()
+    if outcome:
+        events = events.filter(outcome=int(outcome))
+    if stage:
+        events = events.filter(stage=stage)
+    if object_type:
+        events = events.filter(object_type=object_type.strip())
+    if date_from:
+        events = events.filter(occurred_at__gte=_start_of(date_from))
+    if date_to:
+        events = events.filter(occurred_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    if search_term.strip():
+        events = events.filter(search_hash=search_hash(search_term))
+    return events.order_by("-occurred_at", "-id")
+
+
+@dataclass(frozen=True)
+class SecurityLogPage:
+    """One page of the security log, newest first. Not counted: the links say whether
+    there is more on either side."""
+
+    events: list[SecurityEvent]
+    older: str | None
+    newer: str | None
+
+
+def security_log_page(
+    events: QuerySet[SecurityEvent],
+    *,
+    older_than: str = "",
+    newer_than: str = "",
+    size: int = 50,
+) -> SecurityLogPage:
+    """A page by keyset, as :func:`processing_log_page`, without counting: one query.
+
+    Raises :class:`BadCursor` for a cursor this page did not make."""
+    if newer_than:
+        rows = list(events.filter(_newer(newer_than)).order_by("occurred_at", "id")[: size + 1])
+        page = list(reversed(rows[:size]))
+        return SecurityLogPage(
+            events=page,
+            older=log_cursor(page[-1]) if page else None,
+            newer=log_cursor(page[0]) if page and len(rows) > size else None,
+        )
+    if older_than:
+        events = events.filter(_older(older_than))
+    rows = list(events[: size + 1])
+    page = rows[:size]
+    return SecurityLogPage(
+        events=page,
+        older=log_cursor(page[-1]) if len(rows) > size else None,
+        newer=log_cursor(page[0]) if older_than and page else None,
+    )
+
+
+# --- Alerts -----------------------------------------------------------------------------------
+
+
+#: How many open alerts the home page lists.
+HOME_ALERTS = 5
+
+
+@dataclass(frozen=True)
+class OpenAlerts:
+    newest: list[Alert]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.newest))
+
+
+def open_alerts(*, user: AnyUser, size: int = HOME_ALERTS) -> OpenAlerts:
+    """The newest open alerts of the user's municipalities and how many are open, in one
+    query (a window count over the open alerts, bounded by the partial index)."""
+    alerts = Alert.objects.visible_to(user).open()
+    rows: list[Any] = list(
+        alerts.select_related("actor")
+        .annotate(open_total=Window(Count("id")))
+        .order_by("-created_at", "-id")[:size]
+    )
+    return OpenAlerts(newest=rows, count=rows[0].open_total if rows else 0)
+
+
+def alert_open_get(*, user: AnyUser, pk: int | str) -> Alert:
+    """An open alert of the privacy officer's municipalities, or 404."""
+    return get_object_or_404(Alert.objects.visible_to(user).open(), pk=pk)
+
+
+def alert_municipality_get(*, user: AnyUser, pk: int | str) -> Municipality:
+    """A municipality where the user is privacy officer, or 404."""
+    ids = municipality_ids_of(user, role=Role.PRIVACY_OFFICER)
+    return get_object_or_404(Municipality.objects.filter(pk__in=ids), pk=pk)
+
+
+def alert_municipalities(*, user: AnyUser) -> list[Municipality]:
+    ids = municipality_ids_of(user, role=Role.PRIVACY_OFFICER)
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+
+
+def alert_settings_of(municipality: Municipality | int) -> AlertSettings:
+    """The municipality's alert settings, or the defaults (unsaved) when it has none."""
+    pk = municipality.pk if isinstance(municipality, Municipality) else municipality
+    found = AlertSettings.objects.filter(municipality_id=pk).first()
+    return found if found is not None else AlertSettings(municipality_id=pk)

@@ -19,13 +19,17 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
 from django.utils import timezone, translation
 
-from doorbraak.accounts.models import Membership, Municipality, User
-from doorbraak.accounts.selectors import AnyUser, primary_membership
+from doorbraak.accounts.models import Membership, Municipality, Role, User
+from doorbraak.accounts.processing import user_pseudonym
+from doorbraak.accounts.selectors import AnyUser, municipality_ids_of, primary_membership
 from doorbraak.audit.activities import ProcessingActivity, basis_of
 from doorbraak.audit.chain import CHAINED_FIELDS, record_mac
-from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.audit.models import Alert, AlertSettings, ProcessingAction, ProcessingLog
+from doorbraak.audit.policies import can_handle_alerts
+from doorbraak.lib.access import Refused
 from doorbraak.lib.replica import write_database
 from doorbraak.lib.request_context import get_request_id
+from doorbraak.lib.retry import retry_on_deadlock
 
 _LOOKS_LIKE_BSN = re.compile(r"^\s*\d{8,9}\s*$")
 SYSTEM_ROLE = "system"
@@ -276,3 +280,75 @@ def record_account_change(
         subjects=[subject],
         municipality=municipality,
     )
+
+
+# --- Alerts ----------------------------------------------------------------------------------
+
+
+@retry_on_deadlock
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
+    """The privacy officer has looked at the alert: it leaves the open list (logged).
+
+    Acknowledging twice changes nothing the second time."""
+    if not can_handle_alerts(actor) or alert.municipality_id not in municipality_ids_of(
+        actor, role=Role.PRIVACY_OFFICER
+    ):
+        raise Refused
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is not None:
+        return locked
+    locked.acknowledged_by = actor
+    locked.acknowledged_at = timezone.now()
+    locked.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    # The alert is about an employee: handling it is privacy supervision of that account.
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        activity=ProcessingActivity.PRIVACY_SUPERVISION,
+        object_type="audit.alert",
+        object_id=locked.pk,
+        subjects=[user_pseudonym(locked.actor)],
+        municipality=locked.municipality_id,
+    )
+    return locked
+
+
+@retry_on_deadlock
+@transaction.atomic
+def alert_settings_update(
+    *, actor: User, municipality: Municipality, values: dict[str, Any]
+) -> AlertSettings:
+    """Change the alert thresholds of a municipality (a ``ValidationError`` changes nothing)."""
+    if not can_handle_alerts(actor) or municipality.pk not in municipality_ids_of(
+        actor, role=Role.PRIVACY_OFFICER
+    ):
+        raise Refused
+    found = (
+        AlertSettings.objects.select_for_update().filter(municipality_id=municipality.pk).first()
+    )
+    alert_settings = found if found is not None else AlertSettings(municipality=municipality)
+    for name in ALERT_SETTING_FIELDS:
+        if name in values:
+            setattr(alert_settings, name, values[name])
+    alert_settings.full_clean()
+    alert_settings.save()
+    processing_log_record(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        activity=ProcessingActivity.PRIVACY_SUPERVISION,
+        object_type="audit.alertsettings",
+        object_id=alert_settings.pk,
+        municipality=municipality,
+    )
+    return alert_settings
+
+
+ALERT_SETTING_FIELDS = (
+    "refusals_per_hour",
+    "reads_factor",
+    "reads_minimum",
+    "office_start",
+    "office_end",
+    "office_weekdays",
+)

@@ -1,13 +1,17 @@
-"""Background work of the audit app: the processing log as a CSV download."""
+"""Background work of the audit app: the processing log as a CSV download, the security
+alerts."""
 
 from __future__ import annotations
 
 import io
+import logging
 from typing import IO
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from doorbraak.audit.alerts import check_security_alerts
 from doorbraak.audit.export import filters_from_parameters, write_processing_log_export
 from doorbraak.downloads.models import Download
 from doorbraak.downloads.services import Progress, download_build
@@ -34,3 +38,15 @@ def build_processing_log_export(download: Download, file: IO[bytes], progress: P
 @task()
 def processing_log_export_task(download_id: int) -> str:
     return download_build(download_id, build=build_processing_log_export)
+
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def check_security_alerts_task() -> int:
+    """Run hourly (``manage.py check_security_alerts --enqueue``): the new alerts, mailed."""
+    with translation.override("nl"):
+        created = check_security_alerts()
+    logger.info("check_security_alerts", extra={"new_alerts": len(created)})
+    return len(created)

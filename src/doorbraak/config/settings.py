@@ -406,7 +406,12 @@ if PRODUCTION:
     FIELD_ENCRYPTION_KEY = env_str("DOORBRAAK_FIELD_ENCRYPTION_KEY")
     BLIND_INDEX_KEY = env_str("DOORBRAAK_BLIND_INDEX_KEY")
     PSEUDONYM_KEY = env_str("DOORBRAAK_PSEUDONYM_KEY")
-    for _name, _value in (("BLIND_INDEX", BLIND_INDEX_KEY), ("PSEUDONYM", PSEUDONYM_KEY)):
+    SEARCH_HASH_KEY = env_str("DOORBRAAK_SEARCH_HASH_KEY")
+    for _name, _value in (
+        ("BLIND_INDEX", BLIND_INDEX_KEY),
+        ("PSEUDONYM", PSEUDONYM_KEY),
+        ("SEARCH_HASH", SEARCH_HASH_KEY),
+    ):
         if len(_value) < 32:
             raise ImproperlyConfiguredEnv(f"DOORBRAAK_{_name}_KEY must be at least 32 characters.")
     try:
@@ -424,6 +429,7 @@ else:
     )
     BLIND_INDEX_KEY = env_str("DOORBRAAK_BLIND_INDEX_KEY", "development-only-blind-index-key")
     PSEUDONYM_KEY = env_str("DOORBRAAK_PSEUDONYM_KEY", "development-only-pseudonym-key")
+    SEARCH_HASH_KEY = env_str("DOORBRAAK_SEARCH_HASH_KEY", "development-only-search-hash-key")
 
 # Key rotation (docs/operations.md): values written with an old key stay readable (field
 # encryption) and findable (blind index) until `rotate_field_encryption_key` and

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, has_role, roles_of, team_ids_of
-from doorbraak.audit.policies import can_view_processing_log
+from doorbraak.audit.policies import can_view_processing_log, can_view_security_log
 from doorbraak.breakthroughs.policies import (
     can_answer_partner_requests,
     can_view_table_queue,
@@ -163,6 +163,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "audit:processing-log",
         can_view_processing_log,
         _("Who processed whose personal data, when, why and on which legal basis."),
+    ),
+    NavEntry(
+        _("Security log"),
+        "audit:security-log",
+        can_view_security_log,
+        _("Refused access and duplicate checks by user, with the security alerts' thresholds."),
     ),
     NavEntry(
         _("Administration"),

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from doorbraak.accounts import selectors
 from doorbraak.accounts.types import AuthenticatedHttpRequest
+from doorbraak.audit.policies import can_view_security_log
+from doorbraak.audit.selectors import open_alerts
 from doorbraak.home.navigation import nav_items_for, role_cards_for
 from doorbraak.lib.access import page
 
@@ -23,5 +25,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "role_cards": role_cards_for(request.user),
             "tasks": [item for item in nav_items_for(request.user, "") if item.url != request.path],
             "memberships": selectors.active_memberships(request.user),
+            # The privacy officer's open security alerts: the newest few and their number.
+            "alerts": open_alerts(user=request.user)
+            if can_view_security_log(request.user)
+            else None,
         },
     )

@@ -41,6 +41,7 @@ from doorbraak.households.models import (
     ReferralSource,
     Urgency,
 )
+from doorbraak.households.probes import ELSEWHERE_ADVICE, report_duplicate_probe
 from doorbraak.households.serializers import (
     ConsentInputSerializer,
     ConsentSerializer,
@@ -196,22 +197,29 @@ def _intake_data(data: dict[str, Any]) -> services.IntakeData:
 def _duplicate_response(
     request: Request, error: DjangoValidationError, duplicates: list[services.PossibleDuplicate]
 ) -> Response:
-    """409 with the possible duplicates: own team by publicId and name, others by team only."""
+    """409 with the possible duplicates the user may see (by publicId and name); of the
+    others only that there are any (``duplicateElsewhere``), never which team holds them."""
+    elsewhere = any(d.elsewhere for d in duplicates)
+    detail = error.messages[0]
+    if elsewhere:
+        detail = f"{detail} {ELSEWHERE_ADVICE}"
     body = problem(
         status_code=status.HTTP_409_CONFLICT,
-        detail=error.messages[0],
+        detail=detail,
         instance=request.path,
         code="mogelijk-dubbel",
     )
     body["possibleDuplicates"] = [
         {
-            "household": d.household.public_id if d.household is not None else None,
-            "name": d.household.name if d.household is not None else None,
+            "household": d.household.public_id,
+            "name": d.household.name,
             "team": d.team_name,
             "reason": str(d.reason),
         }
         for d in duplicates
+        if d.household is not None
     ]
+    body["duplicateElsewhere"] = elsewhere
     return Response(
         DuplicateProblemSerializer(body).data,
         status=status.HTTP_409_CONFLICT,
@@ -244,6 +252,7 @@ def _register(
             duplicates = services.household_find_duplicates(
                 actor=actor, municipality=team.municipality, members=data.members
             )
+            report_duplicate_probe(request, duplicates=duplicates, members=data.members)
             return _duplicate_response(request, error, duplicates)
         member_prefix = f"{prefix}members.0." if len(data.members) == 1 else ""
         raise to_api_error(error, prefix=prefix, member_prefix=member_prefix) from error
@@ -483,7 +492,9 @@ class HouseholdListView(generics.GenericAPIView[Household]):
             coordinator_is=_user(request) if query.get("mine") else None,
         )
         page = list(self.paginate_queryset(households) or [])
-        selectors.log_household_list(user=request.user, households=page, searched=bool(search))
+        selectors.log_household_list(
+            user=request.user, households=page, searched=bool(search), search_term=search
+        )
         return self.get_paginated_response(_dump(HouseholdSerializer, page))
 
     @extend_schema(

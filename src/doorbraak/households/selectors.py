@@ -43,7 +43,7 @@ from doorbraak.households.models import (
     ReferralStatus,
 )
 from doorbraak.households.processing import log_case_support
-from doorbraak.lib.crypto import pseudonym
+from doorbraak.lib.crypto import pseudonym, search_hash
 
 
 def _with_details(
@@ -192,14 +192,23 @@ def _list_rows_query(today: datetime.date) -> QuerySet[Household]:
     )
 
 
-def log_household_list(*, user: AnyUser, households: list[Household], searched: bool) -> None:
-    """Record that these households were shown (one record per household shown)."""
+def log_household_list(
+    *, user: AnyUser, households: list[Household], searched: bool, search_term: str = ""
+) -> None:
+    """Record that these households were shown (one record per household shown).
+
+    A search by name or address (``search_term``) is recorded by its keyed hash
+    (``doorbraak.lib.crypto.search_hash``) in the records' ``object_id``, never the term:
+    the privacy officer finds it by typing the term again. A search that found nobody still
+    writes one record, with its hash.
+    """
     if not households and not searched:
         return
     log_case_support(
         actor=user,
         action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
         object_type="households.household",
+        object_id=search_hash(search_term) if search_term.strip() else "",
         subjects=[h.pseudonym for h in households],
         municipality=households[0].municipality_id if households else None,
     )

@@ -223,10 +223,10 @@ class ReferralAcceptSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PossibleDuplicateSerializer(serializers.Serializer[Any]):
-    """Own team: the household's publicId; another team: only that team's name."""
+    """A possible duplicate the user may see: the household's publicId, name and team."""
 
-    household = serializers.UUIDField(allow_null=True)
-    name = serializers.CharField(allow_null=True)
+    household = serializers.UUIDField()
+    name = serializers.CharField()
     team = serializers.CharField()
     reason = serializers.CharField()
 
@@ -239,7 +239,15 @@ class DuplicateProblemSerializer(serializers.Serializer[Any]):
     status = serializers.IntegerField()
     detail = serializers.CharField()
     instance = serializers.CharField()
-    possibleDuplicates = PossibleDuplicateSerializer(many=True)
+    possibleDuplicates = PossibleDuplicateSerializer(
+        many=True, help_text=_("The possible duplicates you may see.")
+    )
+    duplicateElsewhere = serializers.BooleanField(
+        help_text=_(
+            "True when a possible duplicate exists that you may not see (another team): "
+            "ask your team lead or the privacy officer. Which team is never said."
+        )
+    )
 
 
 class MemberSerializer(serializers.Serializer[Member]):

@@ -411,11 +411,19 @@ def _create_member(household: Household, data: MemberData, joined_on: datetime.d
 
 @dataclass(frozen=True)
 class PossibleDuplicate:
-    """A household that may be the same one. ``household`` is None outside the user's team."""
+    """A household that may be the same one.
+
+    Outside the user's view ``household`` is None and ``team_name`` and ``reason`` are empty:
+    the user learns only that a possible duplicate exists elsewhere, never where.
+    """
 
     household: Household | None
     team_name: str
     reason: str
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.household is None
 
 
 def household_find_duplicates(
@@ -423,7 +431,8 @@ def household_find_duplicates(
 ) -> list[PossibleDuplicate]:
     """Households in the municipality with a member of the same BSN, or name + birth date.
 
-    A match in another team is reported with the team name only: need-to-know.
+    A match the user cannot see is reported without team, name or reason: need-to-know
+    (``PossibleDuplicate.elsewhere``).
     """
     condition = Q()
     for data in members:
@@ -449,10 +458,12 @@ def household_find_duplicates(
             d.bsn and member.bsn_index and member.bsn_index in blind_indexes(d.bsn) for d in members
         )
         reason = _("same BSN") if same_bsn else _("same last name and date of birth")
-        household = member.household if member.household_id in visible_ids else None
-        found[member.household_id] = PossibleDuplicate(
-            household, member.household.team.name, reason
-        )
+        if member.household_id in visible_ids:
+            found[member.household_id] = PossibleDuplicate(
+                member.household, member.household.team.name, reason
+            )
+        else:
+            found[member.household_id] = PossibleDuplicate(None, "", "")
     return list(found.values())
 
 

@@ -71,6 +71,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.views import submit
@@ -229,7 +230,9 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
         for h in shown
     ]
-    selectors.log_household_list(user=request.user, households=shown, searched=bool(query))
+    selectors.log_household_list(
+        user=request.user, households=shown, searched=bool(query), search_term=query
+    )
     querystring = urlencode(
         [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
     )
@@ -329,6 +332,7 @@ def _intake_page(
                 duplicates = services.household_find_duplicates(
                     actor=request.user, municipality=team.municipality, members=members
                 )
+                report_duplicate_probe(request, duplicates=duplicates, members=members)
                 form.add_error(None, error.messages[0])
             else:
                 _put_intake_errors(error, form, rows)
@@ -354,6 +358,7 @@ def _intake_page(
             "form": form,
             "formset": formset,
             "duplicates": duplicates,
+            "duplicate_elsewhere": any(d.elsewhere for d in duplicates),
             "referral": referral,
             "bsn_typed": bsn_typed,
         },

@@ -9,12 +9,15 @@
 - ``pseudonym``: a stable, keyed id for a person in the processing log and exports. Its
   key cannot rotate (docs/operations.md): the log is append-only.
 - ``key_id``: a short keyed fingerprint that names a key without revealing it.
+- ``search_hash``: a keyed hash of what someone searched for, so the logs can show that a
+  search was for a given term without ever storing the term (``SEARCH_HASH_KEY``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -30,6 +33,7 @@ __all__ = [
     "key_id",
     "pseudonym",
     "reencrypt",
+    "search_hash",
 ]
 
 
@@ -100,3 +104,21 @@ def pseudonym(kind: str, value: str | int) -> str:
 def key_id(key: str) -> str:
     """A 16-hex-digit fingerprint of a key: equal for equal keys, useless to an attacker."""
     return hmac.new(key.encode(), b"doorbraak-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_search_term(term: str) -> str:
+    """Lowercased, with runs of whitespace as one space and none at the ends."""
+    return _WHITESPACE.sub(" ", term).strip().lower()
+
+
+def search_hash(term: str) -> str:
+    """HMAC-SHA256 (hex, 64 characters) of the normalised search term.
+
+    ``"  Jansen\tde Vries"`` and ``"jansen de vries"`` give the same hash, so the privacy
+    officer finds a search by typing the term again; the term itself is never stored.
+    """
+    key = settings.SEARCH_HASH_KEY.encode()
+    return hmac.new(key, normalise_search_term(term).encode(), hashlib.sha256).hexdigest()

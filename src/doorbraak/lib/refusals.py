@@ -35,8 +35,10 @@ from doorbraak.lib.request_context import get_request_id
 
 logger = logging.getLogger(__name__)
 
-#: Where in the access checks the refusal came from.
-Stage = Literal["role", "object", "relation", "view"]
+#: Where in the access checks the refusal came from; ``duplicate_probe`` is the intake's
+#: duplicate check answering 409 for a household the user cannot see (a probe of who is
+#: known where, recorded like a refusal).
+Stage = Literal["role", "object", "relation", "view", "duplicate_probe"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Refusal:
     method: str
     request_id: str
     occurred_at: datetime.datetime
+    search_hash: str = ""  # doorbraak.lib.crypto.search_hash of what was searched, if anything
 
 
 RefusalWriter = Callable[[Sequence[Refusal]], None]
@@ -82,6 +85,7 @@ def refusal(
     object_type: str = "",
     object_id: Any = None,
     view_name: str = "",
+    search_hash: str = "",
 ) -> Refusal:
     """The refusal of ``request`` (a Django or REST framework request)."""
     match = getattr(request, "resolver_match", None)
@@ -95,6 +99,7 @@ def refusal(
         method=str(getattr(request, "method", "") or "")[:10],
         request_id=get_request_id() or getattr(request, "request_id", ""),
         occurred_at=timezone.now(),
+        search_hash=search_hash,
     )
 
 
