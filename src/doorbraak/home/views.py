@@ -10,6 +10,8 @@ from doorbraak.accounts import selectors
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.home.navigation import nav_items_for, role_cards_for
 from doorbraak.lib.access import page
+from doorbraak.privacy.policies import can_handle_data_subject_requests
+from doorbraak.privacy.selectors import open_requests_for
 
 
 @page()
@@ -23,5 +25,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "role_cards": role_cards_for(request.user),
             "tasks": [item for item in nav_items_for(request.user, "") if item.url != request.path],
             "memberships": selectors.active_memberships(request.user),
+            "data_subject_requests": (
+                open_requests_for(request.user)
+                if can_handle_data_subject_requests(request.user)
+                else None
+            ),
         },
     )
