@@ -10,31 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from doorbraak.accounts.models import Municipality, User
+from doorbraak.accounts.models import User
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import LogEntry, processing_log_record, processing_log_record_many
+from doorbraak.privacy.models import DataSubjectRequest
 
 OBJECT_TYPE = "privacy.datasubjectrequest"
 
 
-def log_request(
-    *,
-    actor: User,
-    action: ProcessingAction,
-    request_id: int,
-    subject: str,
-    municipality: Municipality | int,
-) -> None:
+def log_request(*, actor: User, action: ProcessingAction, request: DataSubjectRequest) -> None:
     """One record for the person the request concerns, in the caller's transaction."""
     processing_log_record(
         actor=actor,
         action=action,
         activity=ProcessingActivity.PRIVACY_SUPERVISION,
         object_type=OBJECT_TYPE,
-        object_id=request_id,
-        subjects=[subject],
-        municipality=municipality,
+        object_id=request.pk,
+        subjects=[request.subject_pseudonym],
+        municipality=request.municipality_id,
     )
 
 

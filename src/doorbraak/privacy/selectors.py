@@ -96,13 +96,7 @@ def request_get(*, user: AnyUser, pk: int | str, log: bool = True) -> DataSubjec
         )
         if request is not None:
             if log:
-                log_request(
-                    actor=user,  # type: ignore[arg-type]
-                    action=ProcessingAction.READ,
-                    request_id=request.pk,
-                    subject=request.subject_pseudonym,
-                    municipality=request.municipality_id,
-                )
+                log_request(actor=user, action=ProcessingAction.READ, request=request)  # type: ignore[arg-type]
             return request
     raise Http404
 

@@ -90,16 +90,6 @@ def _require_kind(request: DataSubjectRequest, *kinds: RequestKind) -> None:
         )
 
 
-def _log(actor: User, request: DataSubjectRequest, action: ProcessingAction) -> None:
-    log_request(
-        actor=actor,
-        action=action,
-        request_id=request.pk,
-        subject=request.subject_pseudonym,
-        municipality=request.municipality_id,
-    )
-
-
 # --- registering and the deadline -------------------------------------------------------------
 @retry_on_deadlock
 @transaction.atomic
@@ -146,7 +136,7 @@ def request_register(
         summary=_("Request registered; the answer is due on %(deadline)s.")
         % {"deadline": f"{request.deadline:%d-%m-%Y}"},
     )
-    _log(actor, request, ProcessingAction.CREATE)
+    log_request(actor=actor, action=ProcessingAction.CREATE, request=request)
     return request
 
 
@@ -173,7 +163,7 @@ def request_extend(
         % {"months": months, "deadline": f"{request.deadline:%d-%m-%Y}"},
         reason,
     )
-    _log(actor, request, ProcessingAction.UPDATE)
+    log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
 
@@ -194,7 +184,7 @@ def access_overview_record(
         else _("Access overview made (%(format)s), without the names of employees.")
     ) % {"format": file_format.upper()}
     _step(request, actor, summary)
-    _log(actor, request, ProcessingAction.EXPORT)
+    log_request(actor=actor, action=ProcessingAction.EXPORT, request=request)
     return request
 
 
@@ -210,7 +200,7 @@ def request_rectify(
         actor=actor, member=_member_of(request), changes=changes, reason=reason
     )
     _step(request, actor, _("Details of the person corrected."), reason.strip())
-    _log(actor, request, ProcessingAction.UPDATE)
+    log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
 
@@ -224,7 +214,7 @@ def request_restrict(
     _require_kind(request, RequestKind.RESTRICTION, RequestKind.OBJECTION)
     households.processing_restrict(actor=actor, member=_member_of(request), reason=reason)
     _step(request, actor, _("Processing restricted."), reason.strip())
-    _log(actor, request, ProcessingAction.UPDATE)
+    log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
 
@@ -238,7 +228,7 @@ def request_restriction_lift(
     _require_kind(request, RequestKind.RESTRICTION, RequestKind.OBJECTION)
     households.processing_restriction_lift(actor=actor, member=_member_of(request), reason=reason)
     _step(request, actor, _("Restriction lifted."), reason.strip())
-    _log(actor, request, ProcessingAction.UPDATE)
+    log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
 
@@ -296,5 +286,5 @@ def request_decide(
         summary=_("Request granted.") if granted else _("Request refused."),
         note=reason,
     )
-    _log(actor, request, ProcessingAction.UPDATE)
+    log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
