@@ -120,7 +120,8 @@ def test_the_overview_lists_exactly_the_consultations_of_the_person(
     assert child.first_name not in text  # nothing of the other members
     assert cast.frank.get_full_name() not in text
     assert basis_of(ProcessingActivity.FUND).purpose not in text
-    assert "Buurtteam Z" not in text and cast.team_z.organisation.name not in text
+    assert "Buurtteam Z" not in text
+    assert cast.team_z.organisation.name not in text
 
 
 def test_the_employee_names_only_when_asked(cast: Cast, household_a: Household) -> None:
@@ -158,7 +159,9 @@ def test_the_json_shape(cast: Cast, access_request: DataSubjectRequest) -> None:
     assert subjects[:2] == ["Uw persoonsgegevens", "Uw huishouden"]
     for category in data["gegevens"]:
         assert set(category) == {"onderwerp", "bron", "doel", "grondslag", "inhoud"}
-        assert category["bron"] and category["doel"] and category["grondslag"]
+        assert category["bron"]
+        assert category["doel"]
+        assert category["grondslag"]
     json.dumps(data)  # serialisable as it is
 
 

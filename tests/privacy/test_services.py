@@ -38,8 +38,8 @@ from doorbraak.privacy.models import (
     RequestKind,
     RequestStatus,
 )
-from tests.conftest import Cast
 from tests.breakthroughs.builders import draft
+from tests.conftest import Cast
 from tests.privacy.conftest import BSN, head_of, make_request
 
 NOW = datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.UTC)
@@ -235,7 +235,8 @@ def test_restriction_stops_changes_and_sharing_until_lifted(
         )
     assert "beperkt" in raised.value.messages[0]
     member.refresh_from_db()
-    assert member.first_name != "Ander" and member.left_on is None
+    assert member.first_name != "Ander"
+    assert member.left_on is None
 
     # Rectification on the person's request stays possible while restricted.
     rectify = make_request(cast, member, kind=RequestKind.RECTIFICATION)
@@ -301,7 +302,8 @@ def test_a_decision_needs_reasons_and_is_final(
     )
     dsr.refresh_from_db()
     assert dsr.status == RequestStatus.REFUSED
-    assert dsr.handled_by == cast.heidi and dsr.handled_at is not None
+    assert dsr.handled_by == cast.heidi
+    assert dsr.handled_at is not None
     with pytest.raises(ValidationError) as raised:
         services.request_decide(
             actor=cast.heidi, request=dsr, decision=Decision.GRANTED, reason="x"
@@ -323,7 +325,8 @@ def test_granting_erasure_without_an_erasure_app_is_refused_and_changes_nothing(
         "Verwijderen kan nog niet: er is geen bewaartermijnen-app die het uitvoert."
     ]
     dsr.refresh_from_db()
-    assert dsr.status == RequestStatus.RECEIVED and dsr.decision == ""
+    assert dsr.status == RequestStatus.RECEIVED
+    assert dsr.decision == ""
     assert dsr.steps.count() == 0
     assert Member.objects.filter(pk=member.pk).exists()
 
@@ -357,11 +360,13 @@ def test_granting_erasure_calls_the_registered_handler(
         actor=cast.heidi, request=dsr, decision=Decision.GRANTED, reason="Niet meer nodig."
     )
     [call] = eraser.calls
-    assert call["member"] == member.pk and call["actor"] == cast.heidi
+    assert call["member"] == member.pk
+    assert call["actor"] == cast.heidi
     assert call["reason"] == "Niet meer nodig."
     assert call["ref"] == f"AVG-verzoek {dsr.pk}"
     dsr.refresh_from_db()
-    assert dsr.status == RequestStatus.DONE and dsr.decision == Decision.GRANTED
+    assert dsr.status == RequestStatus.DONE
+    assert dsr.decision == Decision.GRANTED
     assert dsr.member is None  # the person is gone; the request and its pseudonym stay
     assert dsr.subject_pseudonym == member.pseudonym
 
