@@ -39,6 +39,17 @@ SITE: dict[str, Rule] = {
     "accounts:team-detail": _r(pk="team"),
     "audit:processing-log": LIST,
     "audit:processing-log-export": Rule(),
+    # No data-subject request in the scenario: every persona but a privacy officer is
+    # refused (403), the privacy officer finds no request 1 (404).
+    "privacy:list": LIST,
+    "privacy:register": Rule(),
+    "privacy:detail": _r(pk="=1"),
+    "privacy:extend": _r(pk="=1"),
+    "privacy:decide": _r(pk="=1"),
+    "privacy:restrict": _r(pk="=1"),
+    "privacy:rectify": _r(pk="=1"),
+    "privacy:overview-pdf": _r(pk="=1"),
+    "privacy:overview-json": _r(pk="=1"),
     "households:list": LIST,
     "households:register": Rule(),
     "households:referral-inbox": LIST,
