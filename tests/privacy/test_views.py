@@ -77,7 +77,13 @@ def test_the_detail_and_the_list_log_their_reads(
     as_user: Any, cast: Cast, access_request: DataSubjectRequest
 ) -> None:
     client = as_user(cast.heidi)
-    assert client.get(reverse("privacy:detail", args=[access_request.pk])).status_code == 200
+    detail = client.get(reverse("privacy:detail", args=[access_request.pk]))
+    assert detail.status_code == 200
+    body = detail.content.decode()
+    assert 'name="namen"' in body
+    assert "Downloaden als pdf" in body
+    assert "Downloaden als JSON" in body
+    assert "De termijn verlengen" in body
     assert client.get(reverse("privacy:list")).status_code == 200
     records = list(
         ProcessingLog.objects.filter(subject_pseudonym=access_request.subject_pseudonym).order_by(

@@ -103,7 +103,7 @@ class RectifyForm(StyledFormMixin, forms.Form):
         }
 
 
-class OverviewForm(forms.Form):
+class OverviewForm(StyledFormMixin, forms.Form):
     namen = forms.BooleanField(
         label=_("Include the names of employees"),
         required=False,
