@@ -762,3 +762,20 @@ def test_a_bsn_never_leaves_through_any_read(
         assert response.status_code == 200
         assert BSN.encode() not in response.content
         assert b'"bsn"' not in response.content
+
+
+def test_a_restricted_member_cannot_be_changed_through_the_api(
+    cast: Cast,
+    as_user,  # type: ignore[no-untyped-def]
+    household_a: Household,
+) -> None:
+    member = head(household_a)
+    services.processing_restrict(actor=cast.heidi, member=member, reason="Juistheid betwist.")
+    response = patch(
+        as_user(cast.alice), hh(household_a, f"members/{member.public_id}"), {"firstName": "X"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "beperkt" in response.content.decode()
+    member.refresh_from_db()
+    assert member.first_name != "X"

@@ -42,6 +42,17 @@ SITE: dict[str, Rule] = {
     "audit:security-log": LIST,
     "audit:alert-acknowledge": _r(pk="alert"),
     "audit:alert-settings": _r(pk="municipality"),
+    # No data-subject request in the scenario: every persona but a privacy officer is
+    # refused (403), the privacy officer finds no request 1 (404).
+    "privacy:list": LIST,
+    "privacy:register": Rule(),
+    "privacy:detail": _r(pk="=1"),
+    "privacy:extend": _r(pk="=1"),
+    "privacy:decide": _r(pk="=1"),
+    "privacy:restrict": _r(pk="=1"),
+    "privacy:rectify": _r(pk="=1"),
+    "privacy:overview-pdf": _r(pk="=1"),
+    "privacy:overview-json": _r(pk="=1"),
     "households:list": LIST,
     "households:register": Rule(),
     "households:referral-inbox": LIST,

@@ -13,6 +13,7 @@ from doorbraak.lib.api import API_PREFIX, problem_response
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("", include("doorbraak.accounts.urls")),
+    path("privacy/verzoeken/", include("doorbraak.privacy.urls")),
     path("privacy/", include("doorbraak.audit.urls")),
     path("huishoudens/", include("doorbraak.households.urls")),
     path("zelfredzaamheid/", include("doorbraak.assessments.urls")),

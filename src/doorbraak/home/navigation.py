@@ -27,6 +27,7 @@ from doorbraak.breakthroughs.policies import (
 from doorbraak.casebook.policies import can_read_examples
 from doorbraak.households.policies import can_refer, can_work_on_households
 from doorbraak.insights.policies import can_view_insights
+from doorbraak.privacy.policies import can_handle_data_subject_requests
 from doorbraak.socialmap.policies import can_view_social_map
 from doorbraak.tables.policies import can_use_tables
 
@@ -169,6 +170,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "audit:security-log",
         can_view_security_log,
         _("Refused access and duplicate checks by user, with the security alerts' thresholds."),
+    ),
+    NavEntry(
+        _("Data-subject requests"),
+        "privacy:list",
+        can_handle_data_subject_requests,
+        _("Requests to see, correct, restrict or erase personal data, with their deadlines."),
     ),
     NavEntry(
         _("Administration"),

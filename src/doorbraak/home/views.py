@@ -12,6 +12,8 @@ from doorbraak.audit.policies import can_view_security_log
 from doorbraak.audit.selectors import open_alerts
 from doorbraak.home.navigation import nav_items_for, role_cards_for
 from doorbraak.lib.access import page
+from doorbraak.privacy.policies import can_handle_data_subject_requests
+from doorbraak.privacy.selectors import open_requests_for
 
 
 @page()
@@ -29,5 +31,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "alerts": open_alerts(user=request.user)
             if can_view_security_log(request.user)
             else None,
+            "data_subject_requests": (
+                open_requests_for(request.user)
+                if can_handle_data_subject_requests(request.user)
+                else None
+            ),
         },
     )

@@ -379,6 +379,14 @@ class Member(models.Model):
     representative = models.CharField(_("name of the representative"), max_length=150, blank=True)
     joined_on = models.DateField(_("part of the household since"), default=timezone.localdate)
     left_on = models.DateField(_("left the household on"), null=True, blank=True)
+    #: Beperking van de verwerking (AVG art. 18): while set, the services refuse to change
+    #: the person's data or share it (``households.services.require_unrestricted``).
+    processing_restricted_at = models.DateTimeField(
+        _("processing restricted since"), null=True, blank=True, editable=False
+    )
+    processing_restriction_reason = LimitedTextField(
+        _("reason for the restriction"), blank=True, editable=False, max_length=limits.SHORT_TEXT
+    )
 
     objects = MemberQuerySet.as_manager()
 
@@ -400,6 +408,12 @@ class Member(models.Model):
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="member_left_after_joined",
             ),
+            limits.length_check("processing_restriction_reason", limits.SHORT_TEXT),
+            models.CheckConstraint(
+                condition=Q(processing_restricted_at__isnull=True)
+                | ~Q(processing_restriction_reason=""),
+                name="member_restriction_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -420,6 +434,10 @@ class Member(models.Model):
     @property
     def has_bsn(self) -> bool:
         return bool(self.bsn_encrypted)
+
+    @property
+    def is_processing_restricted(self) -> bool:
+        return self.processing_restricted_at is not None
 
     def age_on(self, day: datetime.date | None = None) -> int:
         day = day or timezone.localdate()

@@ -13,8 +13,10 @@ block, transactions that only insert rows pointing at the household).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -53,8 +55,10 @@ from doorbraak.households.models import (
     Urgency,
     address_line,
 )
+from doorbraak.households.policies import can_apply_data_subject_rights
 from doorbraak.households.processing import household_subjects, log_case_support
 from doorbraak.lib import limits
+from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
@@ -566,6 +570,29 @@ def require_open(household: Household) -> None:
         raise ValidationError(_("This household is closed; reopen it before making changes."))
 
 
+def require_unrestricted(member: Member) -> None:
+    """Refuse to change or share the data of a person whose processing is restricted.
+
+    AVG art. 18: while a restriction is in force (``processing_restrict``) the data are only
+    stored. Rectification on the person's own request (:func:`member_rectify`) stays
+    possible: it is often why the restriction was asked for.
+    """
+    if member.processing_restricted_at is not None:
+        raise ValidationError(
+            _(
+                "The processing of %(name)s's data is restricted (AVG art. 18): their data "
+                "cannot be changed or shared until the privacy officer lifts the restriction."
+            )
+            % {"name": member.full_name}
+        )
+
+
+def require_household_unrestricted(household: Household) -> None:
+    """Refuse to share a household's data while one of its current members is restricted."""
+    for member in household.members.current().filter(processing_restricted_at__isnull=False):
+        require_unrestricted(member)
+
+
 @retry_on_deadlock
 @transaction.atomic
 def household_address_change(
@@ -693,6 +720,7 @@ def member_update(
     """Change a member's details; an empty ``bsn`` keeps the stored one."""
     household = lock_household(member.household_id)
     require_open(household)
+    require_unrestricted(Member.objects.get(pk=member.pk))
     data = MemberData(first_name, last_name, birth_date, role, bsn, representation, representative)
     errors = _validate_member(data)
     if errors:
@@ -729,6 +757,7 @@ def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: s
     """Someone moves out: the member stays in the history with a leaving date."""
     household = lock_household(member.household_id)
     require_open(household)
+    require_unrestricted(Member.objects.get(pk=member.pk))
     if member.left_on is not None:
         raise ValidationError(_("This person has already left the household."))
     if left_on < member.joined_on:
@@ -918,6 +947,11 @@ def consent_give(
     errors: dict[str, str] = {}
     if given_by.household_id != household.pk or given_by.left_on is not None:
         errors["given_by"] = _("Consent is given by a current member of this household.")
+    elif Member.objects.filter(pk=given_by.pk, processing_restricted_at__isnull=False).exists():
+        errors["given_by"] = _(
+            "The processing of this person's data is restricted (AVG art. 18); consent to "
+            "share it cannot be recorded until the restriction is lifted."
+        )
     elif given_by.age_on(given) < 16 and not given_by.representation:
         errors["given_by"] = _(
             "A child under 16 cannot give consent; ask a parent or representative."
@@ -994,3 +1028,165 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consen
         object_id=consent.pk,
     )
     return consent
+
+
+# --- the rights of the data subject (AVG art. 16 and 18) -------------------------------------
+#: What a rectification may change: the person's own details (not their place in the
+#: household, which is case content the team keeps).
+RECTIFIABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "representation",
+    "representative",
+    "bsn",
+)
+
+
+def _require_privacy_officer(actor: User, member: Member) -> None:
+    if not can_apply_data_subject_rights(actor, member):
+        raise Refused
+
+
+@retry_on_deadlock
+@transaction.atomic
+def member_rectify(
+    *, actor: User, member: Member, changes: Mapping[str, Any], reason: str
+) -> Member:
+    """Rectificatie (AVG art. 16): correct a person's details on their request.
+
+    ``changes`` maps names of :data:`RECTIFIABLE_FIELDS` to the corrected values (a
+    ``bsn`` replaces the stored one). Also on a closed household and while processing is
+    restricted: correcting is what the person asked for. Writes the timeline and the log.
+    """
+    _require_privacy_officer(actor, member)
+    household = lock_household(member.household_id)
+    member = Member.objects.select_for_update(no_key=True).get(pk=member.pk)
+    unknown = sorted(set(changes) - set(RECTIFIABLE_FIELDS))
+    if unknown:
+        raise ValidationError(
+            _("These details cannot be corrected here: %(fields)s.")
+            % {"fields": ", ".join(unknown)}
+        )
+    limits.check_length(reason.strip(), limit=limits.SHORT_TEXT, field="reason")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what was wrong and on what the correction rests.")})
+    data = MemberData(
+        first_name=str(changes.get("first_name", member.first_name)),
+        last_name=str(changes.get("last_name", member.last_name)),
+        birth_date=changes.get("birth_date", member.birth_date),
+        role=MemberRole(member.role),
+        bsn=str(changes.get("bsn", "") or ""),
+        representation=str(changes.get("representation", member.representation)),
+        representative=str(changes.get("representative", member.representative)),
+    )
+    errors = _validate_member(data)
+    if errors:
+        raise ValidationError(errors)
+    before = (
+        member.first_name,
+        member.last_name,
+        member.birth_date,
+        member.representation,
+        member.representative,
+    )
+    member.first_name, member.last_name = data.first_name.strip(), data.last_name.strip()
+    member.birth_date = data.birth_date
+    member.representation = data.representation or ""
+    member.representative = data.representative.strip()
+    new_bsn = bool(data.bsn) and blind_index(data.bsn) != member.bsn_index
+    after = (
+        member.first_name,
+        member.last_name,
+        member.birth_date,
+        member.representation,
+        member.representative,
+    )
+    if before == after and not new_bsn:
+        raise ValidationError(_("Nothing was changed: enter the corrected details."))
+    if new_bsn:
+        member.bsn_encrypted, member.bsn_index = encrypt(data.bsn), blind_index(data.bsn)
+    member.save()
+    record_event(
+        household=household,
+        kind=EventKind.MEMBER_CHANGED,
+        actor=actor,
+        summary=_("The details of %(name)s were corrected at their request (AVG art. 16).")
+        % {"name": member.full_name},
+    )
+    log_case_support(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        municipality=household.municipality,
+        subjects=[member.pseudonym],
+        object_type="households.member",
+        object_id=member.pk,
+    )
+    return member
+
+
+@retry_on_deadlock
+@transaction.atomic
+def processing_restrict(*, actor: User, member: Member, reason: str) -> Member:
+    """Beperking (AVG art. 18): from now on the person's data are stored, not changed or
+    shared, until :func:`processing_restriction_lift`."""
+    _require_privacy_officer(actor, member)
+    household = lock_household(member.household_id)
+    member = Member.objects.select_for_update(no_key=True).get(pk=member.pk)
+    limits.check_length(reason.strip(), limit=limits.SHORT_TEXT, field="reason")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the restriction.")})
+    if member.processing_restricted_at is not None:
+        raise ValidationError(_("The processing of this person's data is already restricted."))
+    member.processing_restricted_at = timezone.now()
+    member.processing_restriction_reason = reason.strip()
+    member.save(update_fields=["processing_restricted_at", "processing_restriction_reason"])
+    record_event(
+        household=household,
+        kind=EventKind.MEMBER_CHANGED,
+        actor=actor,
+        summary=_("The processing of the data of %(name)s is restricted (AVG art. 18).")
+        % {"name": member.full_name},
+    )
+    log_case_support(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        municipality=household.municipality,
+        subjects=[member.pseudonym],
+        object_type="households.member",
+        object_id=member.pk,
+    )
+    return member
+
+
+@retry_on_deadlock
+@transaction.atomic
+def processing_restriction_lift(*, actor: User, member: Member, reason: str) -> Member:
+    """End the restriction: the team may change and share the person's data again."""
+    _require_privacy_officer(actor, member)
+    household = lock_household(member.household_id)
+    member = Member.objects.select_for_update(no_key=True).get(pk=member.pk)
+    limits.check_length(reason.strip(), limit=limits.SHORT_TEXT, field="reason")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for lifting the restriction.")})
+    if member.processing_restricted_at is None:
+        raise ValidationError(_("The processing of this person's data is not restricted."))
+    member.processing_restricted_at = None
+    member.processing_restriction_reason = ""
+    member.save(update_fields=["processing_restricted_at", "processing_restriction_reason"])
+    record_event(
+        household=household,
+        kind=EventKind.MEMBER_CHANGED,
+        actor=actor,
+        summary=_("The restriction on the data of %(name)s was lifted.")
+        % {"name": member.full_name},
+    )
+    log_case_support(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        municipality=household.municipality,
+        subjects=[member.pseudonym],
+        object_type="households.member",
+        object_id=member.pk,
+    )
+    return member

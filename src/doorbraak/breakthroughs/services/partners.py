@@ -41,7 +41,7 @@ from doorbraak.breakthroughs.services.core import (
     required_text,
 )
 from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
-from doorbraak.households.services import record_event
+from doorbraak.households.services import record_event, require_household_unrestricted
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.notifications import notify
@@ -80,6 +80,7 @@ def disclosure_record(
     Call inside the transaction of the step that shares (a request, a time-out).
     """
     household = breakthrough.household
+    require_household_unrestricted(household)
     errors: dict[str, str] = {}
     if purpose not in ConsentPurpose.values:
         errors["purpose"] = _("Choose the purpose of sharing.")
