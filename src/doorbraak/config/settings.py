@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "doorbraak.funds",
     "doorbraak.insights",
     "doorbraak.casebook",
+    "doorbraak.retention",
     "doorbraak.operations",
     "doorbraak.home",
 ]
