@@ -11,7 +11,7 @@ officer who did not prepare it approves it (four eyes), and each destruction lea
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models

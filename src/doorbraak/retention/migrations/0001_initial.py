@@ -8,12 +8,49 @@ import doorbraak.lib.limits
 from django.conf import settings
 from django.db import migrations, models
 
+# The accountable records (the ledger and approvals: funds/0002; decisions and disclosures:
+# breakthroughs/0003) refuse UPDATE and DELETE. The erasure of a household clears their
+# free text (never an amount) with the transaction-local doorbraak.erasure = on, the only
+# case in which these triggers let an UPDATE through.
+TRIGGER_FUNCTIONS = {
+    "funds_refuse_change": "'% is an append-only ledger record: % refused'",
+    "breakthroughs_refuse_change": "'% is an accountable record: % refused'",
+}
+
+
+def _function(name, message, allow_erasure):
+    allow = (
+        "IF TG_OP = 'UPDATE' AND coalesce(current_setting('doorbraak.erasure', true), '') = 'on'"
+        " THEN RETURN NEW; END IF;"
+        if allow_erasure
+        else ""
+    )
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {allow} "
+        f"RAISE EXCEPTION {message}, TG_TABLE_NAME, TG_OP "
+        "USING ERRCODE = 'insufficient_privilege'; END; $$ LANGUAGE plpgsql;"
+    )
+
+
+def allow_erasure(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, message in TRIGGER_FUNCTIONS.items():
+            schema_editor.execute(_function(name, message, True), params=None)
+
+
+def refuse_all(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, message in TRIGGER_FUNCTIONS.items():
+            schema_editor.execute(_function(name, message, False), params=None)
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ("funds", "0002_ledger_append_only"),
+        ("breakthroughs", "0003_accountable_records_append_only"),
         ('accounts', '0001_initial'),
         ('households', '0008_household_destroyed_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -151,4 +188,5 @@ class Migration(migrations.Migration):
             model_name='retentionrulechange',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 2000), name='retention_retentionrulechange_reason_max_length'),
         ),
+        migrations.RunPython(allow_erasure, refuse_all),
     ]
