@@ -99,7 +99,7 @@ def processing_log_purge(*, older_than: datetime.datetime) -> PurgeOutcome:
     previous_hash = previous.purge_hash if previous else GENESIS_HASH
     ProcessingLogPurge.objects.create(
         previous_purge_hash=previous_hash,
-        purge_hash=purge_hash(previous_purge_hash=previous_hash, **fields),  # type: ignore[arg-type]
+        purge_hash=purge_hash(previous_purge_hash=previous_hash, **fields),
         **fields,
     )
     logger.info(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doorbraak.accounts.models import Role
 from doorbraak.accounts.selectors import AnyUser, has_role, municipality_ids_of
-from doorbraak.retention.models import DestructionList, RetentionRule
+from doorbraak.retention.models import DestructionItem, DestructionList, RetentionRule
 
 
 def can_view_retention(user: AnyUser) -> bool:
@@ -28,3 +28,7 @@ def can_review_list(user: AnyUser, destruction_list: DestructionList) -> bool:
 def can_erase_in(user: AnyUser, municipality_id: int) -> bool:
     """Destruction and erasure on request: a privacy officer of the household's municipality."""
     return municipality_id in municipality_ids_of(user, role=Role.PRIVACY_OFFICER)
+
+
+def can_review_item(user: AnyUser, item: DestructionItem) -> bool:
+    return can_review_list(user, item.destruction_list)

@@ -190,10 +190,11 @@ def destruction_propose(
             destruction_list=destruction_list,
             household=household,
             rule=rule,
-            closed_on=household.closed_on,
-            due_on=rule.due_on(household.closed_on),  # type: ignore[arg-type]
+            closed_on=closed_on,
+            due_on=add_months(closed_on, rule.period_months or 0),
         )
         for household, rule in due
+        if (closed_on := household.closed_on) is not None
     )
     return destruction_list
 
