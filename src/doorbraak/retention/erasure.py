@@ -48,6 +48,8 @@ KEEP_FIELDS = frozenset(
     {
         ("funds.ledgertransaction", "idempotency_key"),
         ("breakthroughs.disclosure", "legal_basis"),
+        # The cost catalogue's source, copied with the value: the value report lists it.
+        ("outcomes.outcomevalue", "source"),
     }
 )
 #: Text columns cleared to empty rather than to a dash.
