@@ -105,7 +105,7 @@ def database_text() -> str:
             if not columns:
                 continue
             quoted = ", ".join(connection.ops.quote_name(name) for name in columns)
-            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 chunks.extend(str(value) for value in row if value is not None)
     return "\n".join(chunks)
@@ -164,7 +164,8 @@ def test_a_destruction_run_leaves_nothing_of_the_persons() -> None:
     assert after == before
     assert not Household.objects.filter(municipality=municipality, destroyed_on__isnull=True)
     record = DestructionRecord.objects.filter(destruction_list=proposed).first()
-    assert record is not None and record.counts["households.member"] >= 1
+    assert record is not None
+    assert record.counts["households.member"] >= 1
     assert verify_chain().intact
 
     # The processing log's own rule: seal, then purge what is older than the period.
@@ -172,7 +173,8 @@ def test_a_destruction_run_leaves_nothing_of_the_persons() -> None:
     count = ProcessingLog.objects.count()
     RetentionRule.objects.filter(kind=RecordKind.PROCESSING_LOG).update(period_months=1)
     later = destruction_run(today=datetime.date.today() + datetime.timedelta(days=400))
-    assert later.log_purge is not None and later.log_purge.records == count
+    assert later.log_purge is not None
+    assert later.log_purge.records == count
     assert ProcessingLog.objects.count() == 0
     assert ProcessingLogPurge.objects.count() == 1
     assert verify_chain().intact
