@@ -57,7 +57,7 @@ def rule_edit(request: AuthenticatedHttpRequest, rule: RetentionRule) -> HttpRes
         success=_("The retention rule has been changed."),
         redirect_to=reverse("retention:rules"),
         template="retention/rule_edit.html",
-        context={"rule": rule, "changes": selectors.rule_changes(rule=rule)},
+        context={"form": form, "rule": rule, "changes": selectors.rule_changes(rule=rule)},
     )
 
 
