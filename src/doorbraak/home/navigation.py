@@ -27,6 +27,7 @@ from doorbraak.breakthroughs.policies import (
 from doorbraak.casebook.policies import can_read_examples
 from doorbraak.households.policies import can_refer, can_work_on_households
 from doorbraak.insights.policies import can_view_insights
+from doorbraak.retention.policies import can_view_retention
 from doorbraak.socialmap.policies import can_view_social_map
 from doorbraak.tables.policies import can_use_tables
 
@@ -163,6 +164,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "audit:processing-log",
         can_view_processing_log,
         _("Who processed whose personal data, when, why and on which legal basis."),
+    ),
+    NavEntry(
+        _("Retention and destruction"),
+        "retention:rules",
+        can_view_retention,
+        _("How long records are kept, and the destruction lists to review and approve."),
     ),
     NavEntry(
         _("Administration"),
