@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
-from doorbraak.audit.models import ProcessingLog, ProcessingLogSeal
+from doorbraak.audit.models import ProcessingLog, ProcessingLogPurge, ProcessingLogSeal
 from doorbraak.lib.crypto import key_id
 
 GENESIS_HASH = "0" * 64
@@ -132,6 +132,55 @@ def seal_hash(
     return _mac("seal:" + previous_seal_hash + content, key)
 
 
+def purge_hash(
+    *,
+    previous_purge_hash: str,
+    first_record_id: int,
+    last_record_id: int,
+    record_count: int,
+    boundary_seal_hash: str,
+    last_record_hash: str,
+    older_than: datetime.datetime,
+    purged_at: datetime.datetime,
+    key_id: str,
+    key: str | None = None,
+) -> str:
+    """The HMAC that signs a purge of the oldest records (``audit/purge.py``) and links it
+    to the previous purge and to the seal at its boundary."""
+    fields: dict[str, Any] = {
+        "first": first_record_id,
+        "last": last_record_id,
+        "count": record_count,
+        "boundary": boundary_seal_hash,
+        "last_record": last_record_hash,
+        "older_than": _canonical(older_than),
+        "purged_at": _canonical(purged_at),
+        "key": key_id,
+    }
+    content = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return _mac("purge:" + previous_purge_hash + content, key)
+
+
+def purge_signed(purge: ProcessingLogPurge) -> bool:
+    """Whether a configured chain key signed the purge as it is stored."""
+    key = chain_keys().get(purge.key_id)
+    if key is None:
+        return False
+    expected = purge_hash(
+        previous_purge_hash=purge.previous_purge_hash,
+        first_record_id=purge.first_record_id,
+        last_record_id=purge.last_record_id,
+        record_count=purge.record_count,
+        boundary_seal_hash=purge.boundary_seal_hash,
+        last_record_hash=purge.last_record_hash,
+        older_than=purge.older_than,
+        purged_at=purge.purged_at,
+        key_id=purge.key_id,
+        key=key,
+    )
+    return hmac.compare_digest(expected, purge.purge_hash)
+
+
 def _seal_hash_of(seal: ProcessingLogSeal, key: str) -> str:
     return seal_hash(
         previous_seal_hash=seal.previous_seal_hash,
@@ -220,7 +269,35 @@ class _Verifier:
         self.current_key_id = current_key_id()
         self.segments: list[Segment] = []
         self.named_key_seen = False
+        #: Records up to here were purged at the end of their retention period by a signed
+        #: purge: their seals are still checked as a chain, their records no longer.
+        self.purged_up_to = 0
+        self.legacy_start = GENESIS_HASH
+        self._check_purges()
         self._open_next_seal(lower=0)
+
+    def _check_purges(self) -> None:
+        seal_hashes = {seal.last_record_id: seal.seal_hash for seal in self.seals}
+        previous = GENESIS_HASH
+        for purge in ProcessingLogPurge.objects.order_by("last_record_id"):
+            if purge.previous_purge_hash != previous:
+                self._break(
+                    purge.first_record_id,
+                    "purge does not follow the previous purge: a purge was removed or inserted",
+                )
+            elif not purge_signed(purge):
+                self._break(
+                    purge.first_record_id, "purge does not match its signature: it was changed"
+                )
+            elif seal_hashes.get(purge.last_record_id) != purge.boundary_seal_hash:
+                self._break(
+                    purge.first_record_id,
+                    "purge does not end at the seal it names: a seal was changed or removed",
+                )
+            else:
+                self.purged_up_to = purge.last_record_id
+                self.legacy_start = purge.last_record_hash or GENESIS_HASH
+            previous = purge.purge_hash
 
     @property
     def record_key_id(self) -> str:
@@ -303,7 +380,10 @@ class _Verifier:
         assert self.open is not None
         current = self.open
         seal = current.seal
-        if current.count != seal.record_count or current.digest.hexdigest() != seal.records_digest:
+        purged = seal.last_record_id <= self.purged_up_to and current.count == 0
+        if not purged and (
+            current.count != seal.record_count or current.digest.hexdigest() != seal.records_digest
+        ):
             self._break(
                 current.first_id or seal.first_record_id,
                 f"records {current.lower + 1}–{seal.last_record_id} do not match their seal "
@@ -340,7 +420,7 @@ def verify_chain(*, max_breaks: int = 20) -> VerificationResult:
     are sealed.
     """
     verifier = _Verifier(max_breaks)
-    legacy_previous = GENESIS_HASH
+    legacy_previous = verifier.legacy_start
     checked = 0
     for record in _records():
         checked += 1

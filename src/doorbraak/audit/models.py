@@ -496,3 +496,58 @@ class AlertCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_until:%Y-%m-%d %H:%M}"
+class ProcessingLogPurgeQuerySet(models.QuerySet["ProcessingLogPurge"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The processing-log purges are append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The processing-log purges are append-only.")
+
+
+class ProcessingLogPurge(models.Model):
+    """The removal of the oldest processing-log records at the end of their retention period.
+
+    A purge removes every record up to and including a seal's ``last_record_id`` (never part
+    of a seal) and keeps the seals themselves, which hold no personal data. It is signed like
+    a seal and chained to the previous purge, and names the seal at its boundary; the
+    verifier accepts a signed purge as the new start of the records: the seals up to the
+    boundary are checked as a chain, their records no longer (``audit/purge.py``).
+    """
+
+    purged_at = models.DateTimeField(_("purged at"), default=timezone.now)
+    older_than = models.DateTimeField(
+        _("records older than"), help_text=_("The retention limit the purge applied.")
+    )
+    first_record_id = models.BigIntegerField(_("first record"))
+    last_record_id = models.BigIntegerField(
+        _("last record"), unique=True, help_text=_("The last record id of the boundary seal.")
+    )
+    record_count = models.PositiveIntegerField(_("number of records"))
+    boundary_seal_hash = models.CharField(_("seal at the boundary"), max_length=64)
+    last_record_hash = models.CharField(
+        _("hash of the last record"),
+        max_length=64,
+        blank=True,
+        help_text=_("The MAC of the last removed record: where the older per-row chain resumes."),
+    )
+    previous_purge_hash = models.CharField(_("previous purge"), max_length=64)
+    purge_hash = models.CharField(_("signature"), max_length=64, unique=True)
+    key_id = models.CharField(_("chain key"), max_length=16)
+
+    objects = ProcessingLogPurgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("processing log purge")
+        verbose_name_plural = _("processing log purges")
+        ordering = ["-last_record_id"]
+
+    def __str__(self) -> str:
+        return f"≤ {self.last_record_id} ({self.record_count})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The processing-log purges are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The processing-log purges are append-only.")

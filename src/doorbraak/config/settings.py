@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "doorbraak.insights",
     "doorbraak.casebook",
     "doorbraak.privacy",
+    "doorbraak.retention",
     "doorbraak.operations",
     "doorbraak.home",
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("inzicht/rapporten/", include("doorbraak.insights.report_urls")),
     path("inzicht/", include("doorbraak.insights.urls")),
     path("voorbeelden/", include("doorbraak.casebook.urls")),
+    path("bewaartermijnen/", include("doorbraak.retention.urls")),
     path("downloads/", include("doorbraak.downloads.urls")),
     path("beheer/", admin_site.urls),
     # Public: the language switch works before log-in too (Django's own view).

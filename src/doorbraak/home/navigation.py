@@ -28,6 +28,7 @@ from doorbraak.casebook.policies import can_read_examples
 from doorbraak.households.policies import can_refer, can_work_on_households
 from doorbraak.insights.policies import can_view_insights
 from doorbraak.privacy.policies import can_handle_data_subject_requests
+from doorbraak.retention.policies import can_view_retention
 from doorbraak.socialmap.policies import can_view_social_map
 from doorbraak.tables.policies import can_use_tables
 
@@ -176,6 +177,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "privacy:list",
         can_handle_data_subject_requests,
         _("Requests to see, correct, restrict or erase personal data, with their deadlines."),
+    ),
+    NavEntry(
+        _("Retention and destruction"),
+        "retention:rules",
+        can_view_retention,
+        _("How long records are kept, and the destruction lists to review and approve."),
     ),
     NavEntry(
         _("Administration"),

@@ -237,8 +237,11 @@ class Classification(models.TextChoices):
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user: User | AnonymousUser) -> HouseholdQuerySet:
-        """Professionals and team leads see their own team's households; nobody else."""
-        return self.filter(team__in=_team_scope(user))
+        """Professionals and team leads see their own team's households; nobody else.
+
+        A destroyed household (its personal data removed at the end of its retention
+        period, ``doorbraak.retention``) is an anonymous stub that no page shows."""
+        return self.filter(team__in=_team_scope(user), destroyed_on__isnull=True)
 
 
 class Household(models.Model):
@@ -288,6 +291,9 @@ class Household(models.Model):
         _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
     )
     close_note = LimitedTextField(_("closing note"), blank=True, max_length=limits.SHORT_TEXT)
+    #: When the household's personal data was destroyed (``retention.services``): the row
+    #: stays as an anonymous stub so the ledger, outcomes and figures keep their links.
+    destroyed_on = models.DateField(_("destroyed on"), null=True, blank=True, editable=False)
     #: The classification of the household's latest assessment (by date, then order of
     #: recording); empty until the first. Kept by ``assessments.services.assessment_record``.
     latest_classification = models.CharField(
