@@ -496,6 +496,8 @@ class AlertCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_until:%Y-%m-%d %H:%M}"
+
+
 class ProcessingLogPurgeQuerySet(models.QuerySet["ProcessingLogPurge"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The processing-log purges are append-only.")
