@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 
 from doorbraak.households.models import Household, Member
 from doorbraak.privacy import deadlines
+from doorbraak.privacy.erasure import ERASURE_HANDLERS
 from doorbraak.privacy.models import DataSubjectRequest, RequestKind
 from tests.conftest import Cast
 
@@ -41,3 +43,12 @@ def make_request(
 @pytest.fixture
 def access_request(cast: Cast, household_a: Household) -> DataSubjectRequest:
     return make_request(cast, head_of(household_a))
+
+
+@pytest.fixture
+def no_erasure_handlers() -> Iterator[None]:
+    """Without the handler the retention app registers (as if that app were not installed)."""
+    registered = list(ERASURE_HANDLERS)
+    ERASURE_HANDLERS.clear()
+    yield
+    ERASURE_HANDLERS[:] = registered

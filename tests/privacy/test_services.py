@@ -38,6 +38,7 @@ from doorbraak.privacy.models import (
     RequestKind,
     RequestStatus,
 )
+from doorbraak.retention.services import erase_member
 from tests.breakthroughs.builders import draft
 from tests.conftest import Cast
 from tests.privacy.conftest import BSN, head_of, make_request
@@ -311,8 +312,12 @@ def test_a_decision_needs_reasons_and_is_final(
     assert "al besloten" in raised.value.messages[0]
 
 
+def test_the_retention_app_carries_out_erasure() -> None:
+    assert erase_member in ERASURE_HANDLERS
+
+
 def test_granting_erasure_without_an_erasure_app_is_refused_and_changes_nothing(
-    cast: Cast, household_a: Household
+    cast: Cast, household_a: Household, no_erasure_handlers: None
 ) -> None:
     assert ERASURE_HANDLERS == []
     member = head_of(household_a)
@@ -344,7 +349,7 @@ class _Eraser:
 
 
 @pytest.fixture
-def eraser() -> Iterator[_Eraser]:
+def eraser(no_erasure_handlers: None) -> Iterator[_Eraser]:
     handler = _Eraser()
     register_erasure_handler(handler)
     yield handler
@@ -371,7 +376,9 @@ def test_granting_erasure_calls_the_registered_handler(
     assert dsr.subject_pseudonym == member.pseudonym
 
 
-def test_a_failing_handler_leaves_the_request_undecided(cast: Cast, household_a: Household) -> None:
+def test_a_failing_handler_leaves_the_request_undecided(
+    cast: Cast, household_a: Household, no_erasure_handlers: None
+) -> None:
     handler = _Eraser(fail=True)
     register_erasure_handler(handler)
     try:

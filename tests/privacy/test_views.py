@@ -249,6 +249,22 @@ def test_extending_through_the_page(
     assert "al een keer verlengd" in response.content.decode()
 
 
+def test_granting_erasure_on_the_page_erases_the_person(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    child = household_a.members.get(role="kind")
+    dsr = make_request(cast, child, kind=RequestKind.ERASURE)
+    response = as_user(cast.heidi).post(
+        reverse("privacy:decide", args=[dsr.pk]),
+        {"decide-decision": "toegewezen", "decide-reason": "Geen grond meer."},
+    )
+    assert response.status_code == 302
+    dsr.refresh_from_db()
+    assert not dsr.is_open
+    assert dsr.member is None or dsr.member.first_name != child.first_name
+
+
+@pytest.mark.usefixtures("no_erasure_handlers")
 def test_granting_erasure_without_the_retention_app_is_refused_on_the_page(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
