@@ -321,6 +321,12 @@ class SecurityEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The security log is append-only.")
 
+    @property
+    def actor_role_label(self) -> str:
+        if self.actor_role in Role.values:
+            return str(Role(self.actor_role).label)
+        return self.actor_role
+
 
 # --- Alerts for the privacy officer ------------------------------------------------------------
 
