@@ -56,7 +56,8 @@ def planted_values(municipality: Municipality, bsns: set[str]) -> set[str]:
         if member.bsn_encrypted:
             values |= {member.bsn_encrypted, member.bsn_index}
             bsns.add(decrypt(member.bsn_encrypted))
-    # Every free text of every row of the households gets a unique marker ("P17Q").
+    # Every free text of every row of the households gets a unique marker ("~17~"): base64
+    # has no tilde, so no hash, key or encrypted token in the database matches one by chance.
     erasure_setting(True)
     number = 0
     for target in erasure.household_targets():
@@ -73,7 +74,7 @@ def planted_values(municipality: Municipality, bsns: set[str]) -> set[str]:
             for name in fields:
                 if row[name] and not row[name].startswith("Plant"):
                     number += 1
-                    changes[name] = f"P{number}Q"
+                    changes[name] = f"~{number}~"
             if changes:
                 manager.filter(pk=row["pk"]).update(**changes)
                 values |= set(changes.values())

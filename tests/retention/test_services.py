@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from doorbraak.accounts.models import Role, User
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
@@ -28,6 +30,7 @@ from doorbraak.retention.services import (
     rule_change,
     rules_ensure_defaults,
 )
+from doorbraak.retention.tasks import destruction_run_task
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory, MemberFactory, MembershipFactory, UserFactory
 
@@ -238,3 +241,15 @@ def test_erasing_one_member_keeps_the_others(cast: Cast) -> None:
     assert "Ottoline erbij" not in summaries
     assert "Bartholomeus erbij" in summaries
     assert Member.objects.filter(household=household).count() >= 2
+
+
+def test_the_monthly_command_runs_here_or_hands_it_to_the_worker(cast: Cast) -> None:
+    with_period(cast)
+    closed(cast, on=datetime.date(2001, 1, 1))
+    out = StringIO()
+    call_command("propose_destruction", "--enqueue", stdout=out)
+    assert "Enqueued" in out.getvalue()
+    assert not DestructionItem.objects.exists()
+    call_command("propose_destruction", stdout=out)
+    assert "Destruction lists proposed: 1" in out.getvalue()
+    assert destruction_run_task.call() == {"lists": 0, "log_records_purged": 0}

@@ -58,6 +58,8 @@ from doorbraak.insights import services as insight_services
 from doorbraak.insights.models import ValueReport
 from doorbraak.insights.tasks import generate_value_report
 from doorbraak.operations.models import WorkerHeartbeat
+from doorbraak.retention.models import RecordKind, RetentionRule
+from doorbraak.retention.services import destruction_propose, rules_ensure_defaults
 from doorbraak.socialmap.models import Service
 from doorbraak.tables import services as table_services
 from doorbraak.tables.models import AgendaItem, BreakthroughTable, TableMember, TableOutcome
@@ -472,8 +474,28 @@ def _municipal(
         window_end=timezone.now() - datetime.timedelta(hours=1),
         count=25,
     )
+    # Retention: the rules, and a destruction list with one closed household of no dossier.
+    rules_ensure_defaults(municipality=municipality)
+    rule = RetentionRule.objects.get(
+        municipality=municipality, kind=RecordKind.HOUSEHOLD_CLOSED, close_reason="doelen_bereikt"
+    )
+    RetentionRule.objects.filter(pk=rule.pk).update(period_months=12, source="Sweep")
+    team, coordinator = (
+        (cast.team_a, cast.alice) if municipality == cast.north else (cast.team_z, cast.mallory)
+    )
+    closed = HouseholdFactory(team=team, coordinator=coordinator)
+    Household.objects.filter(pk=closed.pk).update(
+        status="afgesloten", closed_on=datetime.date(2020, 1, 1), close_reason="doelen_bereikt"
+    )
+    destruction_list = destruction_propose(
+        municipality=municipality, today=datetime.date(2026, 1, 1)
+    )
+    assert destruction_list is not None
     return {
         "alert": alert,
+        "retention_rule": rule,
+        "destruction_list": destruction_list,
+        "destruction_item": destruction_list.items.get(),
         "service": service,
         "table": table,
         "fund": fund,

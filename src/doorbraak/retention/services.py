@@ -343,7 +343,7 @@ def erase_member(*, member: Member, actor: User, reason: str, reference: str) ->
     member = Member.objects.get(pk=member.pk)
     if not reason.strip() or not reference.strip():
         raise ValidationError(_("A destruction needs a reason and a reference."))
-    if member.public_id and not member.first_name.strip("—"):
+    if (member.first_name, member.last_name) == (erasure.REDACTED, erasure.REDACTED):
         raise ValidationError(_("The data of this person has already been destroyed."))
     log_retention(
         actor=actor,
