@@ -197,7 +197,9 @@ def _deadlines(user: AnyUser, today: Today, *, mine: bool) -> QuerySet[Breakthro
         status=BreakthroughStatus.SUBMITTED, level_deadline__lte=today.soon
     )
     if mine:
-        breakthroughs = breakthroughs.filter(Q(created_by=user) | _coordinated_by(user, "household_id"))
+        breakthroughs = breakthroughs.filter(
+            Q(created_by=user) | _coordinated_by(user, "household_id")
+        )
     return breakthroughs.select_related("household").order_by("level_deadline", "pk")
 
 
@@ -413,8 +415,10 @@ def _fund_request_item(request: FundRequest, today: Today) -> WorkItem:
 
 # --- policy analyst ---------------------------------------------------------------------------
 def _signals(user: AnyUser, today: Today) -> QuerySet[Signal]:
-    return Signal.objects.visible_to(user).filter(status=SignalStatus.PROPOSED).order_by(
-        "-case_count", "created_at", "pk"
+    return (
+        Signal.objects.visible_to(user)
+        .filter(status=SignalStatus.PROPOSED)
+        .order_by("-case_count", "created_at", "pk")
     )
 
 
