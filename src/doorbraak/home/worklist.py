@@ -153,7 +153,7 @@ def _coordinated_by(user: AnyUser, household_ref: str) -> Exists:
     """
     return Exists(
         CoordinatorAssignment.objects.filter(
-            household_id=OuterRef(household_ref), coordinator=user, ended_at__isnull=True
+            household_id=OuterRef(household_ref), coordinator_id=user.pk, ended_at__isnull=True
         )
     )
 
