@@ -63,6 +63,16 @@ def bottlenecks_of(*, household: Household) -> QuerySet[Bottleneck]:
     )
 
 
+def plan_commitment(*, household: Household) -> str:
+    """The household's own commitment in its agreed plan ("" without one), to offer on the
+    breakthrough's engagement side. Read through the household's reverse relation, so this
+    app does not import ``plans`` (the status is the plan's ``PlanStatus.AGREED``)."""
+    commitment = (
+        household.plans.filter(status="afgesproken").values_list("commitment", flat=True).first()
+    )
+    return commitment or ""
+
+
 def bottleneck_get(*, user: AnyUser, pk: int, log: bool = True) -> Bottleneck:
     bottleneck = get_object_or_404(
         Bottleneck.objects.visible_to(user).select_related(
