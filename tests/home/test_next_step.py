@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,3 +162,27 @@ def test_another_team_sees_no_panel_of_the_household(
 ) -> None:
     response = as_user(cast.bob).get(reverse("households:detail", args=[household_a.public_id]))
     assert response.status_code == 404
+
+
+def test_the_guide_costs_the_same_queries_at_two_data_sizes(
+    cast: Cast, household_a: Household
+) -> None:
+    give_consent(cast, household_a, cast.uwv)
+    _assessed(household_a)
+    plan = _plan(household_a)
+    counts = []
+    for size in (1, 4):
+        for number in range(size):
+            Action.objects.create(
+                plan=plan,
+                description=f"Actie {size}-{number}",
+                owner=ActionOwner.HOUSEHOLD,
+                due_on=timezone.localdate() - datetime.timedelta(days=2),
+            )
+            draft(cast, household_a)
+        household_a.refresh_from_db()
+        with CaptureQueriesContext(connection) as captured:
+            household_guide(household_a, today=timezone.localdate())
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 4  # the consents, the plans, the bottlenecks and their breakthroughs
