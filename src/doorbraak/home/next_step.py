@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -143,7 +144,7 @@ def household_guide(household: Household, *, today: datetime.date) -> Guide:
             plan_state = _("No plan yet")
     else:
         plan_state = _("Agreed on %(date)s (version %(version)s)") % {
-            "date": agreed.agreed_on.strftime("%d-%m-%Y") if agreed.agreed_on else "",
+            "date": date_format(agreed.agreed_on, "j F Y") if agreed.agreed_on else "",
             "version": agreed.version,
         }
 

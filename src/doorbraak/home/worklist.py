@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.db.models.expressions import Window
 from django.http import Http404
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -313,7 +315,7 @@ def _unassigned_item(household: Household, today: Today) -> WorkItem:
     return WorkItem(
         label=household.name,
         url=_household_url(household),
-        detail=str(_("Open since %(date)s") % {"date": household.opened_on.strftime("%d-%m-%Y")}),
+        detail=str(_("Open since %(date)s") % {"date": date_format(household.opened_on, "j M Y")}),
         household=household,
     )
 
@@ -405,7 +407,7 @@ def _fund_request_item(request: FundRequest, today: Today) -> WorkItem:
         if request.status == FundRequestStatus.REQUESTED
         else _("awaiting payment")
     )
-    euros = f"{request.amount_cents / 100:.2f}".replace(".", ",")
+    euros = number_format(Decimal(request.amount_cents) / 100, 2, force_grouping=True)
     return WorkItem(
         label=f"#{request.pk} {request.get_purpose_display()} · € {euros}",
         url=reverse("funds:request-detail", args=[request.pk]),
