@@ -49,7 +49,7 @@ def test_without_consent_the_next_step_is_to_record_it(cast: Cast, household_a: 
     assert guide.next.key == "consent"
     assert guide.next.url == reverse("households:consent-add", args=[household_a.public_id])
     assert _keys(guide) == ["consent", "assessment", "plan"]
-    assert str(guide.assessment) == "Nog niet getaxeerd"
+    assert str(guide.assessment) == "Nog geen meting"
     assert str(guide.plan) == "Nog geen plan"
 
 
