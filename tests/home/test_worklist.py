@@ -369,3 +369,20 @@ def test_the_block_page_records_the_names_it_showed(
     assert response.status_code == 200
     assert "Doorbraak te laat A" in response.content.decode()
     assert ProcessingLog.objects.filter(object_type="households.household").count() > before
+
+
+def test_the_block_page_costs_the_same_queries_at_two_data_sizes(as_user: Any, cast: Cast) -> None:
+    client = as_user(cast.carol)
+    address = reverse("work-block", args=["team-termijnen"])
+    client.get(address)  # renew the session after log-in
+    counts = []
+    for size in (1, 10):
+        for number in range(size):
+            household = HouseholdFactory(
+                team=cast.team_a, name=f"Huishouden {size}-{number}", coordinator=cast.alice
+            )
+            _breakthrough(household, f"Doorbraak {size}-{number}", _overdue())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
