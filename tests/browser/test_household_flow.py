@@ -119,7 +119,8 @@ def test_mevrouw_zwart_from_referral_to_an_agreed_plan(
     assert referral.status == ReferralStatus.ACCEPTED
 
     # --- consent to discuss at the breakthrough table -------------------------------------
-    page.locator(f"a[href$='/{household.public_id}/toestemmingen/nieuw/']").click()
+    # The household page's next step: without consent, recording it comes first.
+    page.locator(f".ns-next a[href$='/{household.public_id}/toestemmingen/nieuw/']").click()
     assert_accessible(page)
     head = household.members.get()
     page.select_option("#id_given_by", str(head.pk))

@@ -54,16 +54,6 @@ def test_the_language_switch_gives_english(as_user, cast: Cast) -> None:  # type
     assert "Neighbourhood-team professional" in body
 
 
-def test_the_home_page_uses_a_fixed_number_of_queries(
-    as_user,
-    cast: Cast,
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
-) -> None:
-    client = as_user(cast.alice)
-    with django_assert_max_num_queries(7):
-        assert client.get(reverse("home")).status_code == 200
-
-
 def test_the_menu_links_follow_the_script_prefix_and_mark_the_current_page(
     cast: Cast,
 ) -> None:

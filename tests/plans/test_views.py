@@ -236,6 +236,10 @@ def test_it_agrees_a_complete_plan(as_user: Any, cast: Cast, household_a: Househ
     plan.refresh_from_db()
     assert (plan.status, plan.agreed_on) == (PlanStatus.AGREED, timezone.localdate())
     assert "The plan is agreed with the household." in response.content.decode()
+    # Back on the household page, whose next-step panel offers what comes next.
+    assert response.redirect_chain[-1][0] == reverse(
+        "households:detail", args=[household_a.public_id]
+    )
 
 
 def test_agreeing_an_incomplete_plan_is_refused_and_changes_nothing(

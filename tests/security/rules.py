@@ -28,6 +28,8 @@ def _q(**params: str) -> Rule:
 
 SITE: dict[str, Rule] = {
     "home": READ,
+    # One block of the home page's work list (home.worklist): the team's deadlines.
+    "work-block": Rule(params={"key": "=team-termijnen"}, methods=(), query=True),
     "accounts:login": Rule(),
     "accounts:verify": Rule(),
     "accounts:setup": Rule(),

@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.models import Membership, Municipality, Organisation, Role
+from doorbraak.accounts.models import Municipality, Organisation, Role
+from doorbraak.accounts.selectors import active_memberships
 from doorbraak.catalogue.models import CostItem, Payer
 from doorbraak.households.models import ConsentPurpose, Household
 from doorbraak.lib import limits
@@ -453,14 +454,14 @@ class PartnerRequestQuerySet(models.QuerySet["PartnerRequest"]):
 
         if not user.is_authenticated:
             return self.none()
-        memberships = Membership.objects.active().filter(user=user, role=Role.PARTNER_CONTACT)
+        # The memberships in force the request has already read (one query per request).
         scopes = Q(pk__in=[])
-        for organisation_id, municipality_id in memberships.values_list(
-            "organisation_id", "municipality_id"
-        ):
+        for membership in active_memberships(user):
+            if membership.role != Role.PARTNER_CONTACT:
+                continue
             scopes |= Q(
-                organisation_id=organisation_id,
-                breakthrough__household__municipality_id=municipality_id,
+                organisation_id=membership.organisation_id,
+                breakthrough__household__municipality_id=membership.municipality_id,
             )
         return self.filter(scopes)
 

@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -61,6 +61,16 @@ def bottlenecks_of(*, household: Household) -> QuerySet[Bottleneck]:
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def plan_commitment(*, household: Household) -> str:
+    """The household's own commitment in its agreed plan ("" without one), to offer on the
+    breakthrough's engagement side. Read through the household's reverse relation, so this
+    app does not import ``plans`` (the status is the plan's ``PlanStatus.AGREED``)."""
+    commitment = (
+        household.plans.filter(status="afgesproken").values_list("commitment", flat=True).first()
+    )
+    return commitment or ""
 
 
 def bottleneck_get(*, user: AnyUser, pk: int, log: bool = True) -> Bottleneck:
@@ -165,13 +175,25 @@ def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
 
 # --- partner contacts -------------------------------------------------------------------------
 def partner_inbox(*, user: AnyUser, status: str = "") -> QuerySet[PartnerRequest]:
-    """Requests addressed to the user's organisations; the list shows no personal data."""
+    """Requests addressed to the user's organisations; the list shows no personal data.
+
+    Most urgent first: the requests still waiting for an answer by deadline (the overdue
+    ones on top), then the answered and withdrawn ones, latest deadline first.
+    """
     requests = PartnerRequest.objects.for_partner(user).select_related(
         "organisation", "breakthrough__bottleneck", "breakthrough__household__district"
     )
     if status:
         requests = requests.filter(status=status)
-    return requests.order_by("deadline", "pk")
+    waiting = Q(status__in=(RequestStatus.OPEN, RequestStatus.MORE_INFORMATION))
+    return requests.annotate(
+        answered=Case(When(waiting, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by(
+        "answered",
+        Case(When(waiting, then=F("deadline"))).asc(nulls_last=True),
+        F("deadline").desc(),
+        "pk",
+    )
 
 
 def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = None) -> bool:

@@ -466,7 +466,9 @@ def breakthrough_edit(
         "direct_cost": breakthrough.direct_cost_cents / 100,
         "direct_cost_payer": breakthrough.direct_cost_payer,
         "engagement": breakthrough.engagement,
-        "household_commitment": breakthrough.household_commitment,
+        # The engagement side starts from what the household promised in its agreed plan.
+        "household_commitment": breakthrough.household_commitment
+        or selectors.plan_commitment(household=breakthrough.household),
     }
     form = BreakthroughEditForm(
         request.POST if request.method == "POST" else None,

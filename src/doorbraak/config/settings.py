@@ -504,6 +504,10 @@ REST_FRAMEWORK = {
 # done are purged (purge_idempotency_keys, daily) after this many days.
 IDEMPOTENCY_TAKEOVER_MINUTES = env_int("DOORBRAAK_IDEMPOTENCY_TAKEOVER_MINUTES", 5, minimum=1)
 IDEMPOTENCY_RETENTION_DAYS = env_int("DOORBRAAK_IDEMPOTENCY_RETENTION_DAYS", 7, minimum=1)
+# The home page's work list (home.worklist): deadlines within this many working days count
+# as "due soon"; partner answers of the last HOME_ANSWERS_DAYS days are listed.
+HOME_DEADLINE_WORKING_DAYS = env_int("DOORBRAAK_HOME_DEADLINE_WORKING_DAYS", 5, minimum=0)
+HOME_ANSWERS_DAYS = env_int("DOORBRAAK_HOME_ANSWERS_DAYS", 14, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Doorbraak API",
     "DESCRIPTION": (

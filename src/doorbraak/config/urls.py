@@ -12,6 +12,7 @@ from doorbraak.lib.api import API_PREFIX, problem_response
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("werk/<slug:key>/", home_views.work_block, name="work-block"),
     path("", include("doorbraak.accounts.urls")),
     path("privacy/verzoeken/", include("doorbraak.privacy.urls")),
     path("privacy/", include("doorbraak.audit.urls")),

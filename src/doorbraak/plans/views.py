@@ -311,7 +311,12 @@ def plan_agree(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
         services.plan_agree(actor=request.user, plan=plan, agreed_on=timezone.localdate())
     except ValidationError as error:
         return _refused(request, plan, agree_errors=_messages(error))
-    return _changed(request, plan.pk, _("The plan is agreed with the household."))
+    notice = _("The plan is agreed with the household.")
+    if _is_htmx(request):
+        return _changed(request, plan.pk, notice)
+    # The household page's next-step panel offers what comes after an agreed plan.
+    messages.success(request, notice)
+    return redirect("households:detail", public_id=plan.household.public_id)
 
 
 @require_GET

@@ -169,6 +169,52 @@ def test_the_inbox_lists_requests_without_household_names(
     assert response.status_code == 200
 
 
+def test_the_inbox_puts_the_waiting_requests_by_deadline_on_top_overdue_first(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    """ "The most urgent deadline is at the top": an answered request with an old deadline
+    and a request received later but due earlier do not push the overdue one down."""
+    breakthrough, first, _consent = asked(cast, household_a)
+    today = timezone.localdate()
+
+    def request(days: int, received_days_ago: int, **fields: Any) -> PartnerRequest:
+        return PartnerRequest.objects.create(
+            breakthrough=breakthrough,
+            organisation=cast.uwv,
+            question="Vraag",
+            asked_by=cast.alice,
+            asked_at=timezone.now() - datetime.timedelta(days=received_days_ago),
+            deadline=today + datetime.timedelta(days=days),
+            **fields,
+        )
+
+    answered = request(
+        -30,
+        40,
+        status=RequestStatus.ACCEPTED,
+        answered_by=cast.dave,
+        answered_at=timezone.now(),
+        answer="Akkoord",
+    )
+    later = request(20, 1)
+    overdue = request(-3, 2)
+    more_information = request(
+        4,
+        30,
+        status=RequestStatus.MORE_INFORMATION,
+        answered_by=cast.dave,
+        answered_at=timezone.now(),
+    )
+    first.deadline = today + datetime.timedelta(days=10)
+    first.save(update_fields=["deadline"])
+    response = as_user(cast.dave).get(reverse("partners:inbox"))
+    order = [row["request"].pk for row in response.context["rows"]]
+    assert order == [overdue.pk, more_information.pk, first.pk, later.pk, answered.pk]
+    rows = response.context["rows"]
+    assert rows[0]["overdue"] is True
+    assert not any(row["overdue"] for row in rows[1:])
+
+
 # --- request page -----------------------------------------------------------------------------
 def test_the_request_page_shows_the_household_and_the_triangle_and_logs_the_read(
     as_user: Any, cast: Cast, household_a: Household, django_assert_max_num_queries: Any
