@@ -195,15 +195,20 @@ def seed_households(
         homeless = index % 25 == 3
         with transaction.atomic():
             last_name = fake.last_name()
+            # Drawn in this order, so that every story stays what it was.
+            source = rng.choice(list(ReferralSource))
+            urgency = rng.choice([Urgency.NORMAL, Urgency.NORMAL, Urgency.HIGH, Urgency.CRISIS])
+            reason = rng.choice(REASONS)
+            resident_name = f"{fake.first_name()} {last_name}"
             house_number = rng.randint(1, 180)
             referral = services.referral_submit(
                 actor=referrer,
                 municipality=municipality,
-                source=rng.choice(list(ReferralSource)),
+                source=source,
                 source_organisation=referrer.memberships.first().organisation,  # type: ignore[union-attr]
-                urgency=rng.choice([Urgency.NORMAL, Urgency.NORMAL, Urgency.HIGH, Urgency.CRISIS]),
-                reason=rng.choice(REASONS),
-                resident_name=f"{fake.first_name()} {last_name}",
+                urgency=urgency,
+                reason=reason,
+                resident_name=resident_name,
                 postcode="" if homeless else postcode,
                 house_number=None if homeless else house_number,
                 has_fixed_address=not homeless,
