@@ -154,7 +154,8 @@ def test_the_page_adds_an_own_line(
         assert response.status_code == 200
         assert "Busabonnement vader naar werk" in body
         # The checklist and the summary come along out of band: never stale.
-        assert 'id="bt-checklist"' in body and 'hx-swap-oob="outerHTML"' in body
+        assert 'id="bt-checklist"' in body
+        assert 'hx-swap-oob="outerHTML"' in body
         assert 'id="bt-summary"' in body
     else:
         assert response.status_code == 302
@@ -264,9 +265,11 @@ def test_the_page_shows_the_triangle_and_the_payers_as_svg_with_tables(
         .content.decode()
     )
     assert body.count("<svg") >= 2
-    assert 'class="bt-triangle-svg"' in body and 'role="img"' in body
+    assert 'class="bt-triangle-svg"' in body
+    assert 'role="img"' in body
     assert "bt-summary__table" in body  # the triangle's table alternative
-    assert 'class="bt-payer-svg"' in body and "bt-payer-table" in body
+    assert 'class="bt-payer-svg"' in body
+    assert "bt-payer-table" in body
     assert "eigen bedrag" in body.lower() or "own amount" in body.lower()
     assert "per per" not in body
 
@@ -300,8 +303,10 @@ def test_the_partner_and_the_chair_see_the_triangle_and_the_payers(
         .get(reverse("partners:request-detail", args=[request.pk]))
         .content.decode()
     )
-    assert 'class="bt-triangle-svg"' in body and "bt-summary__table" in body
-    assert 'class="bt-payer-svg"' in body and "bt-payer-table" in body
+    assert 'class="bt-triangle-svg"' in body
+    assert "bt-summary__table" in body
+    assert 'class="bt-payer-svg"' in body
+    assert "bt-payer-table" in body
     assert "pt-triangle__side--return" in body
 
 
