@@ -52,10 +52,10 @@ def look(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
     page.set_viewport_size(NARROW)
-    size = page_size(page)
-    assert size["width"] <= size["viewport"], (name, size)
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}-390.png", full_page=True)
+    size = page_size(page)
+    assert size["width"] <= size["viewport"], (name, size)
     assert_accessible(page)
     page.set_viewport_size(WIDE)
 
@@ -72,6 +72,8 @@ def test_the_assessment_matrix_fits_and_shows_the_chosen_level(
 
     page.goto(f"{base}/zelfredzaamheid/huishouden/{household_a.public_id}/nieuw/")
     assert_accessible(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/assessment-empty.png", full_page=True)
     # Eleven domains within three screens at 1280 px (relative to the viewport, no timing).
     assert page_size(page)["height"] <= 3 * WIDE["height"], page_size(page)
     first = domains[0]

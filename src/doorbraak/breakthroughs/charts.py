@@ -27,9 +27,9 @@ SIDE_GAPS = {
 
 #: Where each side's label stands: x, y and the text anchor (left, below, right).
 _LABELS = {
-    "legitimacy": (108, 118, "end"),
-    "return": (180, 244, "middle"),
-    "engagement": (252, 118, "start"),
+    "legitimacy": (128, 118, "end"),
+    "return": (200, 244, "middle"),
+    "engagement": (272, 118, "start"),
 }
 
 
@@ -57,7 +57,7 @@ class Side:
 class Triangle:
     sides: list[Side]
     complete: int
-    width: int = 360
+    width: int = 400
     height: int = 270
 
     @property
@@ -66,7 +66,7 @@ class Triangle:
 
     @property
     def points(self) -> str:
-        return "180,30 60,220 300,220"
+        return "200,30 80,220 320,220"
 
 
 def triangle_summary(
@@ -103,9 +103,9 @@ def triangle_summary(
         return Side(key, label, complete(key), summary, x1, y1, x2, y2, label_x, label_y, anchor)
 
     sides = [
-        side("legitimacy", _("Legitimacy"), legitimacy, (180, 30, 60, 220)),
-        side("return", _("Return"), returned, (60, 220, 300, 220)),
-        side("engagement", _("Engagement"), engaged, (180, 30, 300, 220)),
+        side("legitimacy", _("Legitimacy"), legitimacy, (200, 30, 80, 220)),
+        side("return", _("Return"), returned, (80, 220, 320, 220)),
+        side("engagement", _("Engagement"), engaged, (200, 30, 320, 220)),
     ]
     return Triangle(sides=sides, complete=sum(1 for side in sides if side.complete))
 
