@@ -15,13 +15,14 @@ import os
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.assessments.models import Assessment
 from doorbraak.assessments.services import domains_for
 from doorbraak.breakthroughs.models import ScenarioLine
 from doorbraak.households.models import Household
-from tests.breakthroughs.builders import complete, draft
+from tests.breakthroughs.builders import at_table, complete, draft, give_consent, send, submitted
 from tests.browser.conftest import axe_violations
 from tests.browser.test_household_flow import submit
 from tests.browser.test_login_flow import log_in
@@ -55,6 +56,18 @@ def look(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}-390.png", full_page=True)
     size = page_size(page)
+    # What sticks out, and the nearest ancestor that clips it, to name the culprit.
+    wide = page.evaluate(
+        "() => { const w = document.documentElement.clientWidth + 1;"
+        " return [...document.body.querySelectorAll('*')]"
+        ".filter(e => e.getBoundingClientRect().right > w)"
+        ".slice(0, 30).map(e => { let a = e.parentElement; while (a && getComputedStyle(a)"
+        ".overflowX === 'visible') a = a.parentElement;"
+        " return e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)"
+        " + ' clipped by ' + (a ? a.tagName + '.' + a.className + ' '"
+        " + Math.round(a.getBoundingClientRect().right) : 'nothing'); }); }"
+    )
+    print("\n".join(wide))
     assert size["width"] <= size["viewport"], (name, size)
     assert_accessible(page)
     page.set_viewport_size(WIDE)
@@ -137,3 +150,45 @@ def test_the_value_triangle_at_a_glance_with_an_own_line(
     )
     assert clipped == 0
     look(page, "value-triangle")
+
+
+def _no_clipped_tables(page: Any) -> None:
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.db-table-wrap')]"
+        ".filter(w => w.scrollWidth > w.clientWidth + 1).length"
+    )
+    assert clipped == 0, page.url
+
+
+def test_the_partner_sees_the_triangle_and_every_column(
+    page: Any, live_server: Any, cast: Cast, household_a: Household
+) -> None:
+    base = live_server.url
+    breakthrough = submitted(cast, household_a, lines=3)
+    give_consent(cast, household_a, cast.uwv)
+    request = send(cast, breakthrough)
+    page.set_viewport_size(WIDE)
+    log_in(page, base, "dave", TOTPDevice.objects.get(user=cast.dave))
+    page.wait_for_url(f"{base}/**")
+    page.goto(f"{base}{reverse('partners:request-detail', args=[request.pk])}")
+    assert page.locator("svg.bt-triangle-svg").count() == 1
+    assert page.locator("svg.bt-payer-svg").count() == 1
+    _no_clipped_tables(page)  # "Met de doorbraak" and "Winst" were cut off
+    assert_accessible(page)
+    look(page, "partner-request")
+
+
+def test_the_chair_sees_the_triangle_and_the_payers(
+    page: Any, live_server: Any, cast: Cast, household_a: Household
+) -> None:
+    base = live_server.url
+    breakthrough = at_table(cast, household_a)
+    page.set_viewport_size(WIDE)
+    log_in(page, base, "erin", TOTPDevice.objects.get(user=cast.erin))
+    page.wait_for_url(f"{base}/**")
+    page.goto(f"{base}{reverse('breakthroughs:table-item', args=[breakthrough.pk])}")
+    assert page.locator("svg.bt-triangle-svg").count() == 1
+    assert page.locator("svg.bt-payer-svg").count() == 1
+    _no_clipped_tables(page)
+    assert_accessible(page)
+    look(page, "chair-item")

@@ -80,7 +80,9 @@ class DomainScoresForm(forms.Form):
                 label=domain.name,
                 coerce=int,
                 choices=[(s, f"{s}: {domain.level(s)}") for s in SCORES],
-                widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+                widget=forms.RadioSelect(
+                    attrs={"class": "utrecht-radio-button utrecht-radio-button--html-input"}
+                ),
                 error_messages={
                     "required": _("Score %(domain)s.") % {"domain": domain.name},
                     "invalid_choice": _("A score is a whole number from 1 to 5."),
