@@ -60,8 +60,8 @@ def look(page: Any, name: str) -> None:
     wide = page.evaluate(
         "() => { const w = document.documentElement.clientWidth + 1;"
         " return [...document.body.querySelectorAll('*')]"
-        ".filter(e => e.getBoundingClientRect().right > w)"
-        ".slice(0, 30).map(e => { let a = e.parentElement; while (a && getComputedStyle(a)"
+        ".filter(e => e.getBoundingClientRect().right > w && !e.closest('.db-table-wrap'))"
+        ".slice(0, 10).map(e => { let a = e.parentElement; while (a && getComputedStyle(a)"
         ".overflowX === 'visible') a = a.parentElement;"
         " return e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)"
         " + ' clipped by ' + (a ? a.tagName + '.' + a.className + ' '"
