@@ -330,3 +330,22 @@ def test_the_value_triangle_page_costs_the_same_queries_at_two_sizes(
         _own(cast, breakthrough, description=f"Reiskosten {n}", payer=list(Payer.values)[n % 6])
     large = _detail_queries(client, url, django_assert_max_num_queries)
     assert large == small
+
+
+def test_the_api_shows_an_own_line_with_its_figures(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    breakthrough = draft(cast, household_a)
+    _own(cast, breakthrough)
+    body = (
+        as_user(cast.alice).get(reverse("api:breakthrough-detail", args=[breakthrough.pk])).json()
+    )
+    [line] = body["lines"]
+    assert line["own"] is True
+    assert line["costItem"] is None
+    assert line["description"] == "Busabonnement vader naar werk"
+    assert line["amountCents"] == 9_850
+    assert line["payer"] == Payer.HOUSEHOLD
+    assert line["unit"] == CostUnit.MONTH
+    assert line["amountSource"] == "Tarief van de vervoerder, 2026"
+    assert line["costCents"] == 9_850 * 12

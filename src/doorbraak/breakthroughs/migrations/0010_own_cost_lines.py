@@ -4,6 +4,12 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def drop_own_lines(apps, schema_editor):
+    """Backwards only: lines without a catalogue item cannot exist before this migration."""
+    ScenarioLine = apps.get_model("breakthroughs", "ScenarioLine")
+    ScenarioLine.objects.filter(cost_item__isnull=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -42,6 +48,7 @@ class Migration(migrations.Migration):
             name='cost_item',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.costitem', verbose_name='cost item'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_own_lines),
         migrations.AddConstraint(
             model_name='scenarioline',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('cost_item__isnull', False), ('own_description', ''), ('own_amount_cents__isnull', True), ('own_payer', ''), ('own_unit', ''), ('own_source', '')), models.Q(('cost_item__isnull', True), models.Q(('own_description', ''), _negated=True), ('own_amount_cents__isnull', False), models.Q(('own_payer', ''), _negated=True), models.Q(('own_unit', ''), _negated=True)), _connector='OR'), name='scenarioline_catalogue_or_own'),
