@@ -84,7 +84,11 @@ def test_the_form_offers_every_domain_with_its_level_texts(
     response = as_user(cast.alice).get(create_url(household_a))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<legend") >= 11 * 2  # a fieldset per domain, one per own score
+    # The matrix: a fieldset per domain; the own score is a labelled select beside it.
+    assert html.count('<fieldset class="za-row') == 11
+    assert html.count("<legend") >= 11
+    assert html.count('class="utrecht-select za-self-select"') == 11
+    assert html.count('class="za-levels"') == 11  # every level text one click away
     assert "Financiën" in html
     assert "1: Dakloos, of uitzetting staat voor de deur." in html
     assert 'style="' not in html

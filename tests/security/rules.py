@@ -107,6 +107,7 @@ SITE: dict[str, Rule] = {
     "breakthroughs:detail": _r(pk="breakthrough"),
     "breakthroughs:edit": _r(pk="breakthrough"),
     "breakthroughs:line-add": _r(pk="breakthrough"),
+    "breakthroughs:own-line-add": _r(pk="breakthrough"),
     "breakthroughs:line-remove": _r(pk="breakthrough", line_pk="line"),
     "breakthroughs:submit": _r(pk="breakthrough"),
     "breakthroughs:decide": _r(pk="breakthrough"),

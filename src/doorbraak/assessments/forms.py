@@ -80,7 +80,9 @@ class DomainScoresForm(forms.Form):
                 label=domain.name,
                 coerce=int,
                 choices=[(s, f"{s}: {domain.level(s)}") for s in SCORES],
-                widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+                widget=forms.RadioSelect(
+                    attrs={"class": "utrecht-radio-button utrecht-radio-button--html-input"}
+                ),
                 error_messages={
                     "required": _("Score %(domain)s.") % {"domain": domain.name},
                     "invalid_choice": _("A score is a whole number from 1 to 5."),
@@ -92,7 +94,8 @@ class DomainScoresForm(forms.Form):
                 empty_value=None,
                 required=False,
                 choices=[(NOT_ASKED, _("Not asked")), *((s, str(s)) for s in SCORES)],
-                widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+                # A select beside the scores keeps the matrix one row per domain.
+                widget=forms.Select(attrs={"class": "utrecht-select za-self-select"}),
                 error_messages={"invalid_choice": _("A score is a whole number from 1 to 5.")},
             )
             self.fields[f"note_{domain.pk}"] = forms.CharField(
@@ -105,16 +108,27 @@ class DomainScoresForm(forms.Form):
                 self.initial[f"self_{domain.pk}"] = NOT_ASKED
 
     def rows(self) -> list[dict[str, Any]]:
-        """One entry per domain with its three bound fields, for the template."""
-        return [
-            {
-                "domain": d,
-                "score": self[f"domain_{d.pk}"],
-                "self_score": self[f"self_{d.pk}"],
-                "note": self[f"note_{d.pk}"],
-            }
-            for d in self.domains
-        ]
+        """One entry per domain with its three bound fields, for the template.
+
+        ``options`` pairs each score's radio with its number and level text, so the matrix
+        shows the number on the button and the level text of the chosen score beside it.
+        """
+        rows = []
+        for d in self.domains:
+            score = self[f"domain_{d.pk}"]
+            rows.append(
+                {
+                    "domain": d,
+                    "score": score,
+                    "options": [
+                        {"radio": radio, "value": value, "level": d.level(value)}
+                        for radio, value in zip(score, SCORES, strict=True)
+                    ],
+                    "self_score": self[f"self_{d.pk}"],
+                    "note": self[f"note_{d.pk}"],
+                }
+            )
+        return rows
 
     def scores(self) -> list[tuple[int, int, int | None, str]]:
         """(domain id, score, self score, note) for every domain; call after ``is_valid``."""

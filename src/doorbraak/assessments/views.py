@@ -267,6 +267,7 @@ def assessment_create(request: AuthenticatedHttpRequest, household: Household) -
         "scores": scores,
         "rows": scores.rows(),
         "has_errors": bool(header.errors or scores.errors),
+        "rule": services.rule_for(household.municipality),
     }
     return render(request, "assessments/create.html", context)
 

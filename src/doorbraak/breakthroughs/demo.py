@@ -329,6 +329,19 @@ class _Seeder:
                 probability_pct=line.probability,
                 note=line.note,
             )
+        for own in story.own_with_breakthrough:
+            services.scenario_own_line_add(
+                actor=actor,
+                breakthrough=breakthrough,
+                scenario=Scenario.BREAKTHROUGH,
+                description=own.description,
+                amount_cents=own.amount_cents,
+                payer=own.payer,
+                unit=own.unit,
+                quantity=own.quantity,
+                probability_pct=100,
+                source=own.source,
+            )
 
     def _consent(self, household: Household, actor: User, organisation: Organisation) -> None:
         if services.active_consent(

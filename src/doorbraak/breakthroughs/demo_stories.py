@@ -24,6 +24,18 @@ class Line:
 
 
 @dataclass(frozen=True)
+class OwnLine:
+    """A household-specific amount (not in the cost catalogue), with the source of it."""
+
+    description: str
+    amount_cents: int
+    unit: str
+    payer: str
+    quantity: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Story:
     """A bottleneck and the breakthrough that unblocks it (Dutch demo data)."""
 
@@ -48,6 +60,7 @@ class Story:
     payer: str = Payer.MUNICIPALITY
     horizon: int = 12
     pause: str = ""  # what a time-out would pause
+    own_with_breakthrough: tuple[OwnLine, ...] = ()
     carried_out: str = "Uitgevoerd zoals afgesproken; het huishouden is op de hoogte gebracht."
     evaluation: str = "Het knelpunt is opgelost; het huishouden houdt zich aan de afspraken."
 
@@ -195,6 +208,16 @@ STORIES: tuple[Story, ...] = (
         question="Kunt u de auto buiten het vermogen laten zolang de zoon naar deze school gaat?",
         status_quo=(Line("leerlingenvervoer", "1", 100, "Taxi naar speciaal onderwijs"),),
         with_breakthrough=(Line("auto-vaste-lasten", "12", 100, "Betaalt het huishouden"),),
+        own_with_breakthrough=(
+            OwnLine(
+                description="Brandstof voor de schoolritten van vader",
+                amount_cents=8_500,
+                unit="maand",
+                payer=Payer.HOUSEHOLD,
+                quantity="12",
+                source="Opgave van vader, tankbonnen van drie maanden",
+            ),
+        ),
         carried_out="Vermogen opnieuw vastgesteld zonder de auto; leerlingenvervoer ingetrokken.",
         evaluation="De zoon is het hele schooljaar op tijd geweest; vader heeft weer regie.",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -20,7 +21,7 @@ from doorbraak.breakthroughs.models import (
     Theme,
 )
 from doorbraak.breakthroughs.services import parse_quantity
-from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.templatetags.money import format_euros
@@ -121,7 +122,8 @@ class BreakthroughEditForm(StyledFormMixin, forms.Form):
 
 class CostItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return _("%(name)s (%(year)s) — %(amount)s per %(unit)s — %(payer)s") % {
+        # The unit's label already reads "per month": no "per per maand".
+        return _("%(name)s (%(year)s) — %(amount)s %(unit)s — %(payer)s") % {
             "name": obj.name,
             "year": obj.valid_year,
             "amount": format_euros(obj.amount_cents),
@@ -156,6 +158,64 @@ class ScenarioLineForm(StyledFormMixin, forms.Form):
             return parse_quantity(self.cleaned_data["quantity"])
         except ValidationError as error:
             raise ValidationError(error.message_dict["quantity"]) from None
+
+
+class OwnScenarioLineForm(StyledFormMixin, forms.Form):
+    """A household-specific line: an amount the cost catalogue does not hold."""
+
+    scenario = forms.ChoiceField(
+        label=_("Scenario"), choices=Scenario.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=150,
+        help_text=_("What the cost is, for example 'Bus fare to work'."),
+    )
+    amount = EuroField(
+        label=_("Price per unit (euros)"),
+        min_value=Decimal("0.01"),
+        max_value=100_000,
+        help_text=_("For example 12,50."),
+    )
+    unit = forms.ChoiceField(label=_("Unit"), choices=CostUnit.choices)
+    payer = forms.ChoiceField(label=_("Who pays"), choices=Payer.choices)
+    quantity = forms.CharField(
+        label=_("Quantity"),
+        max_length=20,
+        help_text=_("In the unit, within the horizon. For example 1 or 1,5."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    probability_pct = forms.IntegerField(
+        label=_("Probability (%)"), min_value=1, max_value=100, initial=100
+    )
+    source = forms.CharField(
+        label=_("Source of the amount"),
+        max_length=400,
+        required=False,
+        help_text=_("Where the amount comes from: a receipt, a fare, a letter."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "scenario": Scenario.STATUS_QUO,
+                "probability_pct": 100,
+                "unit": CostUnit.MONTH,
+                "payer": Payer.HOUSEHOLD,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_quantity(self) -> Any:
+        try:
+            return parse_quantity(self.cleaned_data["quantity"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["quantity"]) from None
+
+    def amount_cents(self) -> int | None:
+        return self.fields["amount"].cents(self.cleaned_data.get("amount"))  # type: ignore[attr-defined]
 
 
 class DecideForm(StyledFormMixin, forms.Form):

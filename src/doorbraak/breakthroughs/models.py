@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Municipality, Organisation, Role
 from doorbraak.accounts.selectors import active_memberships
-from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 from doorbraak.households.models import ConsentPurpose, Household
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
@@ -314,15 +314,34 @@ class Scenario(models.TextChoices):
 
 
 class ScenarioLine(models.Model):
-    """One cost item × quantity × probability in a scenario of the return calculation."""
+    """One cost × quantity × probability in a scenario of the return calculation.
+
+    The cost is either a catalogue item (``cost_item``) or the household's own line: an
+    amount that holds only for this household (the father's travel costs), with its own
+    description, payer, unit and a note on where the amount comes from. Exactly one of
+    the two is filled in (a check constraint).
+    """
 
     breakthrough = models.ForeignKey(
         Breakthrough, on_delete=models.CASCADE, related_name="scenario_lines"
     )
     scenario = models.CharField(_("scenario"), max_length=12, choices=Scenario.choices)
     cost_item = models.ForeignKey(
-        CostItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("cost item")
+        CostItem,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cost item"),
+        null=True,
+        blank=True,
     )
+    # A household-specific line (cost_item empty).
+    own_description = models.CharField(_("description"), max_length=150, blank=True)
+    own_amount_cents = models.PositiveBigIntegerField(
+        _("amount per unit in cents"), null=True, blank=True
+    )
+    own_payer = models.CharField(_("who pays"), max_length=20, choices=Payer.choices, blank=True)
+    own_unit = models.CharField(_("unit"), max_length=12, choices=CostUnit.choices, blank=True)
+    own_source = models.CharField(_("source of the amount"), max_length=400, blank=True)
     quantity = models.DecimalField(
         _("quantity"),
         max_digits=7,
@@ -344,10 +363,62 @@ class ScenarioLine(models.Model):
                 condition=Q(probability_pct__gte=1) & Q(probability_pct__lte=100),
                 name="scenarioline_probability_1_to_100",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(cost_item__isnull=False)
+                    & Q(own_description="")
+                    & Q(own_amount_cents__isnull=True)
+                    & Q(own_payer="")
+                    & Q(own_unit="")
+                    & Q(own_source="")
+                )
+                | (
+                    Q(cost_item__isnull=True)
+                    & ~Q(own_description="")
+                    & Q(own_amount_cents__isnull=False)
+                    & ~Q(own_payer="")
+                    & ~Q(own_unit="")
+                ),
+                name="scenarioline_catalogue_or_own",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.cost_item} × {self.quantity} ({self.probability_pct}%)"
+        return f"{self.item_name} × {self.quantity} ({self.probability_pct}%)"
+
+    @property
+    def is_own(self) -> bool:
+        """A household-specific line, not from the cost catalogue."""
+        return self.cost_item_id is None
+
+    @property
+    def item_name(self) -> str:
+        if self.cost_item is None:
+            return self.own_description
+        return f"{self.cost_item.name} ({self.cost_item.valid_year})"
+
+    @property
+    def item_amount_cents(self) -> int:
+        """The price per unit: the catalogue's or the household's own."""
+        if self.cost_item is None:
+            return self.own_amount_cents or 0
+        return self.cost_item.amount_cents
+
+    @property
+    def item_payer(self) -> str:
+        return self.own_payer if self.cost_item is None else self.cost_item.payer
+
+    @property
+    def item_payer_label(self) -> str:
+        return str(Payer(self.item_payer).label)
+
+    @property
+    def item_unit(self) -> str:
+        return self.own_unit if self.cost_item is None else self.cost_item.unit
+
+    @property
+    def item_unit_label(self) -> str:
+        return str(CostUnit(self.item_unit).label)
 
 
 class DecisionOutcome(models.TextChoices):

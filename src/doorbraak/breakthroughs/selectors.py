@@ -159,8 +159,8 @@ def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
     lines = [
         Line(
             scenario=line.scenario,
-            amount_cents=line.cost_item.amount_cents,
-            payer=line.cost_item.payer,
+            amount_cents=line.item_amount_cents,
+            payer=line.item_payer,
             quantity=line.quantity,
             probability_pct=line.probability_pct,
         )

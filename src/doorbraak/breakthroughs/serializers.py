@@ -120,11 +120,26 @@ class CostItemRefSerializer(serializers.Serializer[Any]):
 
 
 class ScenarioLineSerializer(serializers.Serializer[ScenarioLine]):
-    """Cost item × quantity × probability in one scenario."""
+    """Cost item × quantity × probability in one scenario.
+
+    A household-specific line has no ``costItem`` (null) and ``own`` true; ``description``,
+    ``amountCents``, ``payer`` and ``unit`` hold the line's own figures (for a catalogue
+    line, the item's).
+    """
 
     id = serializers.IntegerField()
     scenario = EnumField(Scenario)
-    costItem = CostItemRefSerializer(source="cost_item")
+    costItem = CostItemRefSerializer(source="cost_item", allow_null=True)
+    own = serializers.BooleanField(source="is_own")
+    description = serializers.CharField(source="item_name")
+    amountCents = serializers.IntegerField(
+        source="item_amount_cents", help_text="The price per unit, in cents."
+    )
+    payer = EnumField(Payer, source="item_payer")
+    unit = EnumField(CostUnit, source="item_unit")
+    amountSource = serializers.CharField(
+        source="own_source", help_text="Where a household-specific amount comes from."
+    )
     quantity = serializers.DecimalField(max_digits=7, decimal_places=2)
     probabilityPct = serializers.IntegerField(source="probability_pct")
     note = serializers.CharField()
@@ -136,8 +151,8 @@ class ScenarioLineSerializer(serializers.Serializer[ScenarioLine]):
     def get_costCents(self, line: ScenarioLine) -> int:
         return Line(
             scenario=line.scenario,
-            amount_cents=line.cost_item.amount_cents,
-            payer=line.cost_item.payer,
+            amount_cents=line.item_amount_cents,
+            payer=line.item_payer,
             quantity=line.quantity,
             probability_pct=line.probability_pct,
         ).cost_cents

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/", views.breakthrough_detail, name="detail"),
     path("<int:pk>/wijzigen/", views.breakthrough_edit, name="edit"),
     path("<int:pk>/scenario/nieuw/", views.line_add, name="line-add"),
+    path("<int:pk>/scenario/eigen/", views.own_line_add, name="own-line-add"),
     path("<int:pk>/scenario/<int:line_pk>/verwijderen/", views.line_remove, name="line-remove"),
     path("<int:pk>/indienen/", views.breakthrough_submit, name="submit"),
     path("<int:pk>/besluit/", views.breakthrough_decide, name="decide"),

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import AnyUser, organisation_list
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.breakthroughs import policies, selectors, services
+from doorbraak.breakthroughs import charts, policies, selectors, services
 from doorbraak.breakthroughs.forms import (
     BottleneckForm,
     BreakthroughEditForm,
@@ -36,6 +36,7 @@ from doorbraak.breakthroughs.forms import (
     DecideForm,
     EscalateForm,
     EvaluateForm,
+    OwnScenarioLineForm,
     PartnerRequestForm,
     ScenarioLineForm,
     TimeOutForm,
@@ -149,8 +150,8 @@ def _line_rows(breakthrough: Breakthrough, scenario: str) -> list[dict[str, Any]
             continue
         cost = Line(
             scenario=line.scenario,
-            amount_cents=line.cost_item.amount_cents,
-            payer=line.cost_item.payer,
+            amount_cents=line.item_amount_cents,
+            payer=line.item_payer,
             quantity=line.quantity,
             probability_pct=line.probability_pct,
         ).cost_cents
@@ -162,7 +163,11 @@ def _return_context(
     request: AuthenticatedHttpRequest,
     breakthrough: Breakthrough,
     line_form: ScenarioLineForm | None = None,
+    own_line_form: OwnScenarioLineForm | None = None,
+    *,
+    open_form: str = "",
 ) -> dict[str, Any]:
+    """The return side, its charts and the "ready to submit?" checklist (one htmx fragment)."""
     can_edit = policies.can_edit_breakthrough(request.user, breakthrough)
     if can_edit and line_form is None:
         line_form = ScenarioLineForm(
@@ -171,13 +176,28 @@ def _return_context(
             ),
             auto_id="id_line_%s",
         )
+    if can_edit and own_line_form is None:
+        own_line_form = OwnScenarioLineForm(auto_id="id_own_%s")
+    calculation = selectors.breakthrough_return(breakthrough)
+    gaps = services.triangle_gaps(breakthrough) if breakthrough.is_draft else {}
     return {
         "breakthrough": breakthrough,
         "can_edit": can_edit,
-        "calculation": selectors.breakthrough_return(breakthrough),
+        "can_submit": can_edit,
+        "calculation": calculation,
+        "payer_chart": charts.payer_chart(calculation),
+        "triangle": charts.triangle_summary(
+            breakthrough=breakthrough,
+            regulation=breakthrough.regulation,
+            calculation=calculation,
+            gaps=gaps,
+        ),
+        "gaps": list(gaps.values()),
         "status_quo_rows": _line_rows(breakthrough, Scenario.STATUS_QUO),
         "breakthrough_rows": _line_rows(breakthrough, Scenario.BREAKTHROUGH),
         "line_form": line_form,
+        "own_line_form": own_line_form,
+        "open_form": open_form,
     }
 
 
@@ -216,9 +236,6 @@ def _detail_page(
         "household": breakthrough.household,
         "bottleneck": breakthrough.bottleneck,
         "regulation": breakthrough.regulation,
-        "gaps": list(services.triangle_gaps(breakthrough).values())
-        if breakthrough.is_draft
-        else [],
         "submit_errors": forms.get("submit_errors", []),
         "route": _route(breakthrough),
         "requests": [
@@ -234,7 +251,6 @@ def _detail_page(
         "disclosures": list(breakthrough.disclosures.all()),
         "decisions": list(breakthrough.decisions.all()),
         "can_edit": can_edit,
-        "can_submit": can_edit,
         "can_decide": can_decide,
         "can_escalate": is_open and breakthrough.level < EscalationLevel.ADMINISTRATIVE,
         "can_request": can_request and household_open_now,
@@ -514,10 +530,22 @@ def breakthrough_edit(
 
 
 def _return_fragment(
-    request: AuthenticatedHttpRequest, breakthrough: Breakthrough, line_form: Any = None
+    request: AuthenticatedHttpRequest,
+    breakthrough: Breakthrough,
+    line_form: Any = None,
+    own_line_form: Any = None,
 ) -> HttpResponse:
+    """The return section again, and the checklist out of band: both fresh after a change."""
     fresh = _reread(request, breakthrough.pk)
-    return render(request, "breakthroughs/_return.html", _return_context(request, fresh, line_form))
+    context = _return_context(
+        request,
+        fresh,
+        line_form,
+        own_line_form,
+        open_form="own" if own_line_form is not None else "",
+    )
+    context["oob"] = True
+    return render(request, "breakthroughs/_return_fragment.html", context)
 
 
 @page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
@@ -553,6 +581,52 @@ def line_add(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> H
             submit=_("Add line"),
             intro=[
                 _("Cost item × quantity × probability, in the status quo or with the breakthrough.")
+            ],
+            **_back_to(breakthrough),
+        ),
+    )
+
+
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def own_line_add(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
+    """A household-specific line (own description, price, payer, unit and source)."""
+    if not policies.can_edit_breakthrough(request.user, breakthrough):
+        messages.error(request, _("Only a draft of an open household can be changed."))
+        return _to_detail(breakthrough)
+    form = OwnScenarioLineForm(
+        request.POST if request.method == "POST" else None, auto_id="id_own_%s"
+    )
+    return submit(
+        request,
+        form,
+        action=lambda data: services.scenario_own_line_add(
+            actor=request.user,
+            breakthrough=breakthrough,
+            scenario=data["scenario"],
+            description=data["description"],
+            amount_cents=form.amount_cents(),
+            payer=data["payer"],
+            unit=data["unit"],
+            quantity=data["quantity"],
+            probability_pct=data["probability_pct"],
+            source=data["source"],
+            note=data["note"],
+        ),
+        put_errors=functools.partial(add_service_errors, rename={"amount_cents": "amount"}),
+        success=_("The line is added."),
+        redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
+        htmx=lambda _line: _return_fragment(request, breakthrough),
+        htmx_page=lambda: _return_fragment(request, breakthrough, None, form),
+        page=lambda: _form_page(
+            request,
+            form=form,
+            title=_("Add a household-specific line"),
+            submit=_("Add line"),
+            intro=[
+                _(
+                    "For a cost the catalogue does not hold, such as this household's travel "
+                    "costs: give the price per unit and where the amount comes from."
+                )
             ],
             **_back_to(breakthrough),
         ),
@@ -812,6 +886,21 @@ def _queue_card(item: selectors.QueueItem) -> dict[str, Any]:
     return {"item": item, "asked": asked}
 
 
+def _queue_charts(item: selectors.QueueItem) -> dict[str, Any]:
+    """The chair's card at a glance: the triangle and the return per payer (no queries)."""
+    breakthrough = item.breakthrough
+    return {
+        "triangle": charts.triangle_summary(
+            breakthrough=breakthrough,
+            regulation=breakthrough.regulation,
+            calculation=item.return_calculation,
+            gaps={},
+        ),
+        "payer_chart": charts.payer_chart(item.return_calculation),
+        "calculation": item.return_calculation,
+    }
+
+
 @require_GET
 @page(policies.can_view_table_queue)
 def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -860,6 +949,7 @@ def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "breakthroughs/table_item.html",
             {
                 "card": _queue_card(item),
+                **_queue_charts(item),
                 "form": form,
                 "can_decide": policies.can_decide(request.user, item.breakthrough),
                 "today": timezone.localdate(),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.breakthroughs import policies, selectors, services
+from doorbraak.breakthroughs import charts, policies, selectors, services
 from doorbraak.breakthroughs.models import PartnerRequest, RequestStatus, TimeOut
 from doorbraak.breakthroughs.partner import selectors as partner_selectors
 from doorbraak.breakthroughs.partner.forms import (
@@ -102,12 +102,21 @@ def _detail_page(
     if view.shared:
         breakthrough = selectors.partner_breakthrough(user=request.user, request=partner_request)
         household = partner_request.breakthrough.household
+        calculation = selectors.breakthrough_return(breakthrough)
+        regulation = partner_request.breakthrough.regulation
         context.update(
             household=household,
             breakthrough=breakthrough,
             bottleneck=partner_request.breakthrough.bottleneck,
-            regulation=partner_request.breakthrough.regulation,
-            calculation=selectors.breakthrough_return(breakthrough),
+            regulation=regulation,
+            calculation=calculation,
+            triangle=charts.triangle_summary(
+                breakthrough=breakthrough,
+                regulation=regulation,
+                calculation=calculation,
+                gaps={},
+            ),
+            payer_chart=charts.payer_chart(calculation),
             time_outs=[
                 {
                     "time_out": time_out,

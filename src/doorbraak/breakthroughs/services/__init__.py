@@ -21,6 +21,7 @@ from doorbraak.breakthroughs.services.core import (
     parse_quantity,
     scenario_line_add,
     scenario_line_remove,
+    scenario_own_line_add,
     triangle_gaps,
 )
 from doorbraak.breakthroughs.services.partners import (
@@ -55,6 +56,7 @@ __all__ = [
     "partner_request_send",
     "scenario_line_add",
     "scenario_line_remove",
+    "scenario_own_line_add",
     "time_out_answer",
     "time_out_request",
     "triangle_gaps",

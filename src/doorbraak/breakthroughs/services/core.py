@@ -39,7 +39,7 @@ from doorbraak.breakthroughs.models import (
     Theme,
 )
 from doorbraak.breakthroughs.processing import log_household_case
-from doorbraak.catalogue.models import CostItem, Payer
+from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 from doorbraak.households.models import (
     EventKind,
     Household,
@@ -48,6 +48,7 @@ from doorbraak.households.models import (
 from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.access import Refused
 from doorbraak.lib.notifications import notify
+from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.workdays import add_working_days, working_days_between
 from doorbraak.library.models import Regulation
 
@@ -431,6 +432,84 @@ def scenario_line_add(
     return line
 
 
+#: An own line's price per unit: at most one hundred thousand euros (above: a typing error).
+MAX_OWN_AMOUNT_CENTS = 10_000_000
+
+
+@retry_on_deadlock
+@transaction.atomic
+def scenario_own_line_add(
+    *,
+    actor: User,
+    breakthrough: Breakthrough,
+    scenario: str,
+    description: str,
+    amount_cents: int | None,
+    payer: str,
+    unit: str,
+    quantity: Decimal | str,
+    probability_pct: int,
+    source: str = "",
+    note: str = "",
+) -> ScenarioLine:
+    """Add a household-specific line: its own description, price per unit, payer and unit.
+
+    For what the cost catalogue does not hold (the father's travel costs to his work): the
+    amount holds for this household only, and ``source`` says where it comes from (a
+    receipt, the bus company's fare). Bad input changes nothing.
+    """
+    breakthrough = lock_breakthrough(breakthrough)
+    _require_draft(actor, breakthrough)
+    errors: dict[str, str] = {}
+    if scenario not in Scenario.values:
+        errors["scenario"] = _("Choose the status quo or the breakthrough scenario.")
+    description = required_text(
+        errors, "description", description, _("Describe the cost, for example 'Bus fare to work'.")
+    )
+    if len(description) > 150:
+        errors["description"] = _("Keep the description to 150 characters at most.")
+    if amount_cents is None or isinstance(amount_cents, bool):
+        errors["amount_cents"] = _("Enter the amount per unit in euros, for example 12,50.")
+    elif not 1 <= amount_cents <= MAX_OWN_AMOUNT_CENTS:
+        errors["amount_cents"] = _("The amount per unit is above zero and at most 100,000 euros.")
+    if payer not in Payer.values:
+        errors["payer"] = _("Choose who pays this cost.")
+    if unit not in CostUnit.values:
+        errors["unit"] = _("Choose the unit: per event, per month or per year.")
+    source = (source or "").strip()
+    if len(source) > 400:
+        errors["source"] = _("Keep the source to 400 characters at most.")
+    if not isinstance(probability_pct, int) or not 1 <= probability_pct <= 100:
+        errors["probability_pct"] = _("The probability is a percentage from 1 to 100.")
+    try:
+        count = parse_quantity(quantity)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        count = Decimal(0)
+    if errors:
+        raise ValidationError(errors)
+    line = ScenarioLine.objects.create(
+        breakthrough=breakthrough,
+        scenario=scenario,
+        own_description=description,
+        own_amount_cents=amount_cents,
+        own_payer=payer,
+        own_unit=unit,
+        own_source=source,
+        quantity=count,
+        probability_pct=probability_pct,
+        note=note.strip()[:200],
+    )
+    log_household_case(
+        actor=actor,
+        action=ProcessingAction.UPDATE,
+        household=breakthrough.household,
+        object_type="breakthroughs.breakthrough",
+        object_id=breakthrough.pk,
+    )
+    return line
+
+
 @transaction.atomic
 def scenario_line_remove(*, actor: User, line: ScenarioLine) -> None:
     breakthrough = lock_breakthrough(line.breakthrough)
@@ -452,11 +531,11 @@ def triangle_gaps(breakthrough: Breakthrough) -> dict[str, str]:
         gaps["regulation"] = _("Legitimacy: choose the legal basis from the law library.")
     if not breakthrough.legal_reasoning.strip():
         gaps["legal_reasoning"] = _("Legitimacy: explain why this basis allows the exception.")
-    if not breakthrough.scenario_lines.filter(scenario=Scenario.STATUS_QUO).exists():
+    # One read of the lines (none when the page prefetched them).
+    scenarios = {line.scenario for line in breakthrough.scenario_lines.all()}
+    if Scenario.STATUS_QUO not in scenarios:
         gaps["status_quo"] = _("Return: describe what the status quo costs, with cost items.")
-    has_breakthrough_cost = breakthrough.direct_cost_cents > 0 or (
-        breakthrough.scenario_lines.filter(scenario=Scenario.BREAKTHROUGH).exists()
-    )
+    has_breakthrough_cost = breakthrough.direct_cost_cents > 0 or Scenario.BREAKTHROUGH in scenarios
     if not has_breakthrough_cost:
         gaps["breakthrough_scenario"] = _(
             "Return: give the direct cost of the breakthrough or its scenario's cost items."

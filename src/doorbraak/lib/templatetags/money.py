@@ -11,7 +11,11 @@ register = template.Library()
 
 
 def format_euros(cents: Any) -> str:
-    """``123456`` → ``€ 1.234,56``; ``-500`` → ``€ -5,00``; nothing or nonsense → ``–``."""
+    """``123456`` → ``€ 1.234,56``; ``-500`` → ``− € 5,00``; nothing or nonsense → ``–``.
+
+    A negative amount starts with the minus sign (U+2212) before the euro sign, as Dutch
+    typography and screen readers expect ("min vijf euro"), never ``€ -5,00``.
+    """
     if cents is None or cents == "" or isinstance(cents, bool):
         return "–"
     try:
@@ -21,10 +25,10 @@ def format_euros(cents: Any) -> str:
     if not value.is_finite():
         return "–"
     whole_cents = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    sign = "-" if whole_cents < 0 else ""
+    sign = "\u2212 " if whole_cents < 0 else ""
     euros, rest = divmod(abs(whole_cents), 100)
     grouped = f"{euros:,}".replace(",", ".")
-    return f"€ {sign}{grouped},{rest:02d}"
+    return f"{sign}€ {grouped},{rest:02d}"
 
 
 @register.filter
