@@ -402,6 +402,7 @@ class PartnerMemberSerializer(serializers.Serializer[Member]):
     """A member as shared with a partner: no BSN."""
 
     firstName = serializers.CharField(source="first_name")
+    infix = serializers.CharField(help_text="Tussenvoegsel ('de', 'van der'); empty if none.")
     lastName = serializers.CharField(source="last_name")
     birthDate = serializers.DateField(source="birth_date")
     role = EnumField(MemberRole)
