@@ -173,6 +173,8 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 class EscalateForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why to the next level"), max_length=300)
+    #: Straight to the breakthrough table (a request nobody could answer), skipping levels.
+    to_table = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class OrganisationChoiceField(forms.ModelChoiceField[Organisation]):
