@@ -662,10 +662,6 @@ def _request_form(
     )
 
 
-def _has_error_code(form: PartnerRequestForm, field: str, code: str) -> bool:
-    return any(error.code == code for error in form.errors.as_data().get(field, []))
-
-
 @page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
 def request_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
     """Ask a partner; consent is checked first and can be recorded here, keeping the question.
@@ -699,8 +695,17 @@ def request_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough
 def _request_page(
     request: AuthenticatedHttpRequest, breakthrough: Breakthrough, form: PartnerRequestForm
 ) -> HttpResponse:
-    no_contact = form.is_bound and _has_error_code(form, "organisation", "no_contact_person")
-    chosen = form.cleaned_data.get("organisation") if hasattr(form, "cleaned_data") else None
+    # A refused field is no longer in cleaned_data: read the choice as typed.
+    value = str(form["organisation"].value() or "") if form.is_bound else ""
+    without_contact = selectors.organisations_without_contact(
+        user=request.user, household=breakthrough.household
+    )
+    chosen = (
+        organisation_list(user=request.user).filter(pk=int(value)).first()
+        if value.isdigit() and int(value) in without_contact
+        else None
+    )
+    no_contact = chosen is not None
     return render(
         request,
         "breakthroughs/request_form.html",
