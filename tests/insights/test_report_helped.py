@@ -66,7 +66,7 @@ def test_the_report_and_its_csv_carry_the_figure(cast: Cast) -> None:
     _households(cast, opened=6, closed_goals=5, closed_other=0)
     report = build_value_report(municipality_ids=[cast.north.pk], period=YEAR, k=5)
     assert report["households_helped"]["helped"] == 11
-    assert "Geholpen huishoudens;11" in report_csv(report)
+    assert "Households helped;11" in report_csv(report)
 
 
 @pytest.mark.parametrize(
