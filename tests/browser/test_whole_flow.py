@@ -166,7 +166,8 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     flow.submit("main form")
     assert household.assessments.count() == 1
 
-    # --- plan --------------------------------------------------------------------------------
+    # --- plan (from the assessment, via its overview, back to the household) -----------------
+    flow.click(f"a[href$='/zelfredzaamheid/huishouden/{household.public_id}/']")
     flow.click(f"a[href$='/huishoudens/{household.public_id}/']")
     flow.click(f"a[href$='/plannen/huishouden/{household.public_id}/']")
     flow.submit("form[action$='/nieuw/']")
@@ -187,7 +188,8 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
 
-    # --- bottleneck ----------------------------------------------------------------------------
+    # --- bottleneck (from the plan, via its versions, back to the household) ------------------
+    flow.click(f"a[href$='/plannen/huishouden/{household.public_id}/']")
     flow.click(f"a[href$='/huishoudens/{household.public_id}/']")
     flow.click("a[href$='/knelpunten/nieuw/']")
     flow.fill("#id_title", "Geen uitkering zonder adres, geen huis zonder inkomen")
@@ -227,7 +229,8 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     flow.select("#id_request_organisation", str(cast.uwv.pk))
     flow.fill("#id_request_question", "Mag de WW doorlopen op een briefadres?")
     flow.check("#id_request_consent_now")
-    flow.select("#id_request_consent_given_by", str(household.members.get().pk))
+    # The head of the household is chosen already as the one who consents.
+    assert page.input_value("#id_request_consent_given_by") == str(household.members.get().pk)
     flow.submit("form[action$='/verzoek/']")
     request = PartnerRequest.objects.get()
     assert request.organisation == cast.uwv

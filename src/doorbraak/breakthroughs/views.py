@@ -51,7 +51,7 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
 )
 from doorbraak.breakthroughs.returns import Line
-from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.models import Household, HouseholdStatus, MemberRole
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
@@ -650,10 +650,14 @@ def _request_form(
     bound: bool = False,
     auto_id: str = "id_%s",
 ) -> PartnerRequestForm:
-    """The request form (bound to the POST when ``bound``); members offered for consent."""
+    """The request form (bound to the POST when ``bound``); members offered for consent,
+    the head of the household chosen."""
+    members = selectors.consent_givers(household=breakthrough.household)
+    head = next((m for m in members if m.role == MemberRole.HEAD), None)
     return PartnerRequestForm(
         request.POST if bound else None,
-        members=selectors.consent_givers(household=breakthrough.household),
+        initial={"consent_given_by": head.pk} if head is not None else None,
+        members=members,
         without_contact=selectors.organisations_without_contact(
             user=request.user, household=breakthrough.household
         ),
