@@ -148,6 +148,14 @@ class _Seeder:
                 Q(municipality__isnull=True) | Q(municipality=municipality)
             )
         }
+        # Requests go only to organisations with a fixed contact person here (issue 15.4:
+        # the service refuses the others, such as the CJIB in the demo).
+        answered = set(
+            Membership.objects.filter(
+                role=Role.PARTNER_CONTACT, municipality=municipality, user__is_active=True
+            ).values_list("organisation_id", flat=True)
+        )
+        self.with_contact = {short for short, o in self.organisations.items() if o.pk in answered}
         self.regulations = {
             r.citation: r for r in Regulation.objects.filter(municipality__isnull=True)
         }
@@ -209,6 +217,7 @@ class _Seeder:
             s
             for s in STORIES
             if (not plan.contact or s.partner in self.contacts)
+            and (not {"ask", "ask_override"} & set(plan.steps) or s.partner in self.with_contact)
             and (not plan.pause or s.pause)
             and s.partner in self.organisations
         ]
@@ -400,6 +409,7 @@ class _Seeder:
                     o
                     for o in [partner, *self.organisations.values()]
                     if o.municipality_id is None
+                    and o.short_name in self.with_contact
                     and services.active_consent(
                         household=household,
                         organisation=o,
