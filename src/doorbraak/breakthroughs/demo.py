@@ -217,7 +217,6 @@ class _Seeder:
             s
             for s in STORIES
             if (not plan.contact or s.partner in self.contacts)
-            and (not {"ask", "ask_override"} & set(plan.steps) or s.partner in self.with_contact)
             and (not plan.pause or s.pause)
             and s.partner in self.organisations
         ]
@@ -380,6 +379,13 @@ class _Seeder:
             breakthrough.refresh_from_db()
         return 1
 
+    def _answered(self, partner: Organisation) -> Organisation:
+        """``partner``, or an organisation with a fixed contact person when it has none
+        (issue 15.4: a request nobody would answer is refused, e.g. the CJIB's)."""
+        if partner.short_name in self.with_contact or not self.with_contact:
+            return partner
+        return self.organisations[min(self.with_contact)]
+
     def _step(
         self,
         step: str,
@@ -394,11 +400,12 @@ class _Seeder:
         if step == "submit":
             services.breakthrough_submit(actor=actor, breakthrough=breakthrough)
         elif step == "ask":
-            self._consent(household, actor, partner)
+            asked = self._answered(partner)
+            self._consent(household, actor, asked)
             return services.partner_request_send(
                 actor=actor,
                 breakthrough=breakthrough,
-                organisation=partner,
+                organisation=asked,
                 question=story.question,
                 legal_basis=CONSENT_BASIS,
             )
@@ -417,7 +424,7 @@ class _Seeder:
                     )
                     is None
                 ),
-                partner,
+                self._answered(partner),
             )
             return services.partner_request_send(
                 actor=self.lead,
