@@ -586,7 +586,8 @@ def test_without_consent_nothing_is_sent_and_the_message_says_why(
         ({"organisation": 999_999}, "organisation"),
         ({"organisation": "UWV"}, "organisation"),
         ({"question": ""}, "question"),
-        ({"legalBasis": " "}, "legalBasis"),
+        # An empty legal basis is the consent's (issue 15.4): see test_consent_flow.py
+        ({"legalBasis": "x" * 301}, "legalBasis"),
     ],
 )
 def test_a_bad_partner_request_is_a_400(

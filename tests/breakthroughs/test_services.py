@@ -16,6 +16,7 @@ from doorbraak.assessments import services as assessment_services
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.breakthroughs import selectors, services
 from doorbraak.breakthroughs.models import (
+    CONSENT_LEGAL_BASIS,
     Bottleneck,
     BreakthroughStatus,
     ContactProfile,
@@ -395,13 +396,25 @@ def test_the_message_without_consent_says_what_to_do(cast: Cast, household_a: Ho
     assert "toestemming" in message
 
 
-def test_a_disclosure_needs_a_legal_basis(cast: Cast, household_a: Household) -> None:
+@pytest.mark.parametrize("legal_basis", [" ", CONSENT_LEGAL_BASIS])
+def test_sharing_without_consent_needs_another_legal_basis(
+    cast: Cast, household_a: Household, legal_basis: str
+) -> None:
+    """Issue 15.4: consent is never the legal basis where no consent is in force."""
     breakthrough = submitted(cast, household_a)
-    give_consent(cast, household_a, cast.uwv)
     with pytest.raises(ValidationError) as caught:
-        send(cast, breakthrough, legal_basis=" ")
+        send(cast, breakthrough, cast.carol, legal_basis=legal_basis, override_reason="Acuut.")
     assert "legal_basis" in caught.value.message_dict
     assert not Disclosure.objects.exists()
+
+
+def test_with_consent_an_empty_legal_basis_is_the_consent(
+    cast: Cast, household_a: Household
+) -> None:
+    breakthrough = submitted(cast, household_a)
+    give_consent(cast, household_a, cast.uwv)
+    send(cast, breakthrough, legal_basis=" ")
+    assert Disclosure.objects.get().legal_basis == CONSENT_LEGAL_BASIS
 
 
 def test_the_partner_sees_the_household_only_while_consent_lasts(

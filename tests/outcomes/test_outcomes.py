@@ -89,7 +89,8 @@ def test_other_is_valued_with_a_chosen_cost_item(cast: Cast, household_a: Househ
     [
         ({"evidence": " "}, "evidence"),
         ({"occurred_on": datetime.date(2099, 1, 1)}, "occurred_on"),
-        ({"occurred_on": datetime.date(2020, 1, 1)}, "occurred_on"),
+        # Before the registration: allowed with a reason (issue 15.9), so the reason is asked.
+        ({"occurred_on": datetime.date(2020, 1, 1)}, "backdate_reason"),
         ({"outcome_type": "wonder"}, "outcome_type"),
         ({"outcome_type": OutcomeType.DEBT_PREVENTED}, "debt_amount_cents"),
         ({"debt_amount_cents": 5_000}, "debt_amount_cents"),

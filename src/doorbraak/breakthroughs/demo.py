@@ -148,6 +148,14 @@ class _Seeder:
                 Q(municipality__isnull=True) | Q(municipality=municipality)
             )
         }
+        # Requests go only to organisations with a fixed contact person here (issue 15.4:
+        # the service refuses the others, such as the CJIB in the demo).
+        answered = set(
+            Membership.objects.filter(
+                role=Role.PARTNER_CONTACT, municipality=municipality, user__is_active=True
+            ).values_list("organisation_id", flat=True)
+        )
+        self.with_contact = {short for short, o in self.organisations.items() if o.pk in answered}
         self.regulations = {
             r.citation: r for r in Regulation.objects.filter(municipality__isnull=True)
         }
@@ -384,6 +392,13 @@ class _Seeder:
             breakthrough.refresh_from_db()
         return 1
 
+    def _answered(self, partner: Organisation) -> Organisation:
+        """``partner``, or an organisation with a fixed contact person when it has none
+        (issue 15.4: a request nobody would answer is refused, e.g. the CJIB's)."""
+        if partner.short_name in self.with_contact or not self.with_contact:
+            return partner
+        return self.organisations[min(self.with_contact)]
+
     def _step(
         self,
         step: str,
@@ -398,11 +413,12 @@ class _Seeder:
         if step == "submit":
             services.breakthrough_submit(actor=actor, breakthrough=breakthrough)
         elif step == "ask":
-            self._consent(household, actor, partner)
+            asked = self._answered(partner)
+            self._consent(household, actor, asked)
             return services.partner_request_send(
                 actor=actor,
                 breakthrough=breakthrough,
-                organisation=partner,
+                organisation=asked,
                 question=story.question,
                 legal_basis=CONSENT_BASIS,
             )
@@ -413,6 +429,7 @@ class _Seeder:
                     o
                     for o in [partner, *self.organisations.values()]
                     if o.municipality_id is None
+                    and o.short_name in self.with_contact
                     and services.active_consent(
                         household=household,
                         organisation=o,
@@ -420,7 +437,7 @@ class _Seeder:
                     )
                     is None
                 ),
-                partner,
+                self._answered(partner),
             )
             return services.partner_request_send(
                 actor=self.lead,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation
 from doorbraak.breakthroughs.models import (
+    CONSENT_LEGAL_BASIS,
     BottleneckKind,
     BreakthroughStatus,
     DecisionOutcome,
@@ -22,13 +23,13 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.breakthroughs.services import parse_quantity
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
+from doorbraak.households.models import ConsentMethod, Member
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.library.models import Regulation
 
-#: The legal basis of sharing with a partner when the household consented.
-CONSENT_LEGAL_BASIS = "AVG art. 6 lid 1 sub a: toestemming van het huishouden"
+__all__ = ["CONSENT_LEGAL_BASIS"]  # re-exported: it lived here before models.py
 
 
 def _text(label: Any, *, limit: int, required: bool = True, help_text: Any = "") -> forms.CharField:
@@ -232,16 +233,35 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 class EscalateForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why to the next level"), max_length=300)
+    #: Straight to the breakthrough table (a request nobody could answer), skipping levels.
+    to_table = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField[Organisation]):
+    """Organisations, marked when nobody answers for them (no fixed contact person)."""
+
+    without_contact: frozenset[int] = frozenset()
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        if obj.pk in self.without_contact:
+            return str(_("%(name)s (no fixed contact person)") % {"name": obj.name})
+        return obj.name
 
 
 class _SharingForm(StyledFormMixin, forms.Form):
     """Sharing with a partner: the legal basis, and the team lead's override if no consent."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
     legal_basis = forms.CharField(
-        label=_("Legal basis for sharing"), max_length=300, initial=CONSENT_LEGAL_BASIS
+        label=_("Legal basis for sharing"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Leave empty when the household consented to sharing with this organisation: the "
+            "consent is then the legal basis. Without consent, name the basis that does hold."
+        ),
     )
     override_reason = _text(
         _("Reason for sharing without consent"),
@@ -270,8 +290,66 @@ class _SharingForm(StyledFormMixin, forms.Form):
 
 
 class PartnerRequestForm(_SharingForm):
+    """The request, with the household's consent recorded on the spot when it is missing."""
+
     question = _text(_("What you ask of the organisation"), limit=limits.TEXT)
+    consent_now = forms.BooleanField(
+        label=_("The household gives consent now to share with this organisation"),
+        required=False,
+        help_text=_(
+            "Tick this when there is no consent on record yet and the household agrees now; "
+            "the consent is recorded with the request."
+        ),
+    )
+    consent_given_by = forms.ModelChoiceField(
+        label=_("Consent given by"), queryset=Member.objects.none(), required=False
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How the consent was given"),
+        choices=ConsentMethod.choices,
+        required=False,
+        initial=ConsentMethod.VERBAL,
+        widget=forms.RadioSelect,
+    )
     field_order_extra = ("question",)
+
+    def __init__(
+        self,
+        *args: Any,
+        members: QuerySet[Member] | None = None,
+        without_contact: frozenset[int] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, OrganisationChoiceField)
+        organisation.without_contact = without_contact
+        if members is None:
+            for name in ("consent_now", "consent_given_by", "consent_method"):
+                del self.fields[name]
+        else:
+            given_by = self.fields["consent_given_by"]
+            assert isinstance(given_by, forms.ModelChoiceField)
+            given_by.queryset = members
+        self.order_fields(
+            [
+                "organisation",
+                "question",
+                "consent_now",
+                "consent_given_by",
+                "consent_method",
+                "legal_basis",
+            ]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("consent_now"):
+            if not cleaned.get("consent_given_by"):
+                self.add_error("consent_given_by", _("Choose who in the household consents."))
+            if not cleaned.get("consent_method"):
+                self.add_error("consent_method", _("Say how the consent was given."))
+        return cleaned
 
 
 class ClarifyForm(StyledFormMixin, forms.Form):

@@ -511,6 +511,11 @@ class EscalationStep(models.Model):
         return f"{self.get_level_display()}: {self.breakthrough}"
 
 
+#: The legal basis of sharing with a partner when the household consented. Never offered
+#: (pre-filled) where no consent is in force: the service fills it in when consent holds.
+CONSENT_LEGAL_BASIS = "AVG art. 6 lid 1 sub a: toestemming van het huishouden"
+
+
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for an answer")
     ACCEPTED = "geaccepteerd", _("Accepted")
@@ -584,6 +589,43 @@ class PartnerRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.breakthrough}"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Unanswered (open, or more information asked)."""
+        return self.status in (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION)
+
+    @property
+    def moved_on(self) -> bool:
+        """Unanswered while the breakthrough went past the partner level or was decided.
+
+        Uses ``self.breakthrough`` (loaded with the request, or known from
+        ``breakthrough.partner_requests``).
+        """
+        breakthrough = self.breakthrough
+        return self.is_waiting and (
+            not breakthrough.is_open or breakthrough.level > EscalationLevel.PARTNER
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The request's real state: "waiting" only while an answer can still count."""
+        breakthrough = self.breakthrough
+        if (
+            self.is_waiting
+            and breakthrough.is_open
+            and breakthrough.level > EscalationLevel.PARTNER
+        ):
+            return str(
+                _("Not answered in time: moved on to %(level)s")
+                % {"level": EscalationLevel(breakthrough.level).label}
+            )
+        if self.is_waiting and not breakthrough.is_open:
+            return str(
+                _("No longer needed: %(status)s")
+                % {"status": breakthrough.get_status_display().lower()}
+            )
+        return str(self.get_status_display())
 
 
 class TimeOutStatus(models.TextChoices):

@@ -33,12 +33,51 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.breakthroughs.processing import log_household_case, log_table_queue
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
 from doorbraak.catalogue.models import CostItem
-from doorbraak.households.models import Household, Member, MemberRole
+from doorbraak.households.models import Consent, ConsentPurpose, Household, Member, MemberRole
 from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.workdays import working_days_between
 
 
 # --- law library and cost items (no personal data) --------------------------------------------
+def consent_givers(*, household: Household) -> QuerySet[Member]:
+    """The current members, who may give consent on the spot (the service checks age)."""
+    return Member.objects.filter(household=household).current().order_by("birth_date", "pk")
+
+
+def organisations_without_contact(*, user: AnyUser, household: Household) -> frozenset[int]:
+    """Ids of the organisations the user sees that have no fixed contact person for the
+    household's municipality: a request to them would go unread. One query."""
+    with_contact = Membership.objects.active().filter(
+        role=Role.PARTNER_CONTACT,
+        municipality_id=household.municipality_id,
+        user__is_active=True,
+    )
+    return frozenset(
+        Organisation.objects.visible_to(user)
+        .exclude(pk__in=with_contact.values("organisation_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+def consented_organisations(*, household: Household) -> list[str]:
+    """Names of the organisations the household consented to share with, in force today."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    return list(
+        Consent.objects.filter(
+            household=household,
+            purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+            given_on__lte=today,
+            recipient__isnull=False,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now))
+        .order_by("recipient__name")
+        .values_list("recipient__name", flat=True)
+        .distinct()
+    )
+
+
 def cost_item_choices(*, user: AnyUser, household: Household) -> QuerySet[CostItem]:
     """Cost items for a calculation about ``household``: national and its municipality's."""
     return (

@@ -364,7 +364,13 @@ class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
 class PartnerRequestInputSerializer(serializers.Serializer[dict[str, Any]]):
     organisation = id_field(help_text="The id of the partner organisation.")
     question = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
-    legalBasis = serializers.CharField(allow_blank=True, max_length=300)
+    legalBasis = serializers.CharField(
+        allow_blank=True,
+        max_length=300,
+        required=False,
+        default="",
+        help_text="Empty: the household's consent, when it is in force; else name the basis.",
+    )
     overrideReason = serializers.CharField(
         allow_blank=True,
         required=False,
@@ -382,7 +388,13 @@ class TimeOutInputSerializer(serializers.Serializer[dict[str, Any]]):
     organisation = id_field(help_text="The id of the organisation that pauses.")
     what = serializers.CharField(allow_blank=True, max_length=200)
     until = serializers.DateField()
-    legalBasis = serializers.CharField(allow_blank=True, max_length=300)
+    legalBasis = serializers.CharField(
+        allow_blank=True,
+        max_length=300,
+        required=False,
+        default="",
+        help_text="Empty: the household's consent, when it is in force; else name the basis.",
+    )
     overrideReason = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=limits.SHORT_TEXT
     )
@@ -417,6 +429,7 @@ class PartnerMemberSerializer(serializers.Serializer[Member]):
     """A member as shared with a partner: no BSN."""
 
     firstName = serializers.CharField(source="first_name")
+    infix = serializers.CharField(help_text="Tussenvoegsel ('de', 'van der'); empty if none.")
     lastName = serializers.CharField(source="last_name")
     birthDate = serializers.DateField(source="birth_date")
     role = EnumField(MemberRole)

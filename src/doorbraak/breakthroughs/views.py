@@ -52,7 +52,7 @@ from doorbraak.breakthroughs.models import (
     ScenarioLine,
 )
 from doorbraak.breakthroughs.returns import Line
-from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.models import Household, HouseholdStatus, MemberRole
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
@@ -229,7 +229,6 @@ def _detail_page(
     is_open = breakthrough.is_open
     can_request = is_open and breakthrough.level <= EscalationLevel.PARTNER
     can_time_out = breakthrough.status in (BreakthroughStatus.DRAFT, BreakthroughStatus.SUBMITTED)
-    organisations = organisation_list(user=user)
     requests = list(breakthrough.partner_requests.all())
     context: dict[str, Any] = {
         **_return_context(request, breakthrough, forms.get("line_form")),
@@ -270,9 +269,10 @@ def _detail_page(
             auto_id="id_escalate_%s"
         )
     if context["can_request"]:
-        context["request_form"] = forms.get("request_form") or PartnerRequestForm(
-            organisations=organisations, can_override=can_override, auto_id="id_request_%s"
+        context["request_form"] = forms.get("request_form") or _request_form(
+            request, breakthrough, auto_id="id_request_%s"
         )
+        context["consented"] = selectors.consented_organisations(household=breakthrough.household)
     return render(request, "breakthroughs/breakthrough_detail.html", context)
 
 
@@ -705,7 +705,10 @@ def breakthrough_escalate(
         request,
         form,
         action=lambda data: services.breakthrough_escalate(
-            actor=request.user, breakthrough=breakthrough, reason=data["reason"]
+            actor=request.user,
+            breakthrough=breakthrough,
+            reason=data["reason"],
+            to_level=EscalationLevel.TABLE if data.get("to_table") else None,
         ),
         success=lambda step: (
             _("The breakthrough went to: %(level)s.") % {"level": EscalationLevel(step.level).label}
@@ -716,12 +719,37 @@ def breakthrough_escalate(
 
 
 # --- partners and time-outs -------------------------------------------------------------------
-@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
-def request_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
-    form = PartnerRequestForm(
-        request.POST if request.method == "POST" else None,
+def _request_form(
+    request: AuthenticatedHttpRequest,
+    breakthrough: Breakthrough,
+    *,
+    bound: bool = False,
+    auto_id: str = "id_%s",
+) -> PartnerRequestForm:
+    """The request form (bound to the POST when ``bound``); members offered for consent,
+    the head of the household chosen."""
+    members = selectors.consent_givers(household=breakthrough.household)
+    head = next((m for m in members if m.role == MemberRole.HEAD), None)
+    return PartnerRequestForm(
+        request.POST if bound else None,
+        initial={"consent_given_by": head.pk} if head is not None else None,
+        members=members,
+        without_contact=selectors.organisations_without_contact(
+            user=request.user, household=breakthrough.household
+        ),
+        auto_id=auto_id,
         **_sharing_form_kwargs(request, breakthrough),
     )
+
+
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+def request_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> HttpResponse:
+    """Ask a partner; consent is checked first and can be recorded here, keeping the question.
+
+    A refusal shows this page again with everything typed; for an organisation without a
+    fixed contact person it offers to take the breakthrough straight to the table.
+    """
+    form = _request_form(request, breakthrough, bound=request.method == "POST")
     return submit(
         request,
         form,
@@ -732,26 +760,52 @@ def request_create(request: AuthenticatedHttpRequest, breakthrough: Breakthrough
             question=data["question"],
             legal_basis=data["legal_basis"],
             override_reason=data.get("override_reason") or "",
+            consent_given_by=data.get("consent_given_by") if data.get("consent_now") else None,
+            consent_method=data.get("consent_method") or "",
         ),
         success=lambda _sent: (
             _("The request is sent to %(organisation)s.")
             % {"organisation": form.cleaned_data["organisation"].name}
         ),
         redirect_to=reverse("breakthroughs:detail", args=[breakthrough.pk]),
-        page=lambda: _form_page(
-            request,
-            form=form,
-            title=_("Ask a partner organisation to decide"),
-            submit=_("Send the request"),
-            intro=[
-                _(
-                    "The organisation's fixed contact persons see the household's data only "
-                    "when the household consented to sharing with that organisation."
-                )
-            ],
-            explanation=_override_explanation(request, breakthrough),
+        page=lambda: _request_page(request, breakthrough, form),
+    )
+
+
+def _request_page(
+    request: AuthenticatedHttpRequest, breakthrough: Breakthrough, form: PartnerRequestForm
+) -> HttpResponse:
+    # A refused field is no longer in cleaned_data: read the choice as typed.
+    value = str(form["organisation"].value() or "") if form.is_bound else ""
+    without_contact = selectors.organisations_without_contact(
+        user=request.user, household=breakthrough.household
+    )
+    chosen = (
+        organisation_list(user=request.user).filter(pk=int(value)).first()
+        if value.isdigit() and int(value) in without_contact
+        else None
+    )
+    no_contact = chosen is not None
+    return render(
+        request,
+        "breakthroughs/request_form.html",
+        {
+            "breakthrough": breakthrough,
+            "form": form,
+            "consented": selectors.consented_organisations(household=breakthrough.household),
+            "explanation": _override_explanation(request, breakthrough),
+            "no_contact": no_contact,
+            "can_to_table": no_contact
+            and breakthrough.is_open
+            and breakthrough.level < EscalationLevel.TABLE,
+            "to_table_reason": (
+                _("%(organisation)s has no fixed contact person; straight to the table.")
+                % {"organisation": chosen.name}
+                if no_contact and chosen is not None
+                else ""
+            ),
             **_back_to(breakthrough),
-        ),
+        },
     )
 
 

@@ -77,6 +77,7 @@ _TEAM_ROLES = {Role.PROFESSIONAL.value, Role.TEAM_LEAD.value}
 _REFERRER_ROLES = {*_TEAM_ROLES, Role.PARTNER_CONTACT.value}
 _MEMBER_KEYS = {
     "first_name",
+    "infix",
     "last_name",
     "birth_date",
     "bsn",
@@ -159,6 +160,7 @@ def _member(household: Household, public_id: uuid.UUID) -> Member:
 def _member_data(data: dict[str, Any]) -> services.MemberData:
     return services.MemberData(
         first_name=data["firstName"],
+        infix=data.get("infix", ""),
         last_name=data["lastName"],
         birth_date=data["birthDate"],
         role=MemberRole(data["role"]),
@@ -595,6 +597,7 @@ class MemberDetailView(APIView):
                 actor=_user(request),
                 member=member,
                 first_name=data.get("firstName", member.first_name),
+                infix=data.get("infix", member.infix),
                 last_name=data.get("lastName", member.last_name),
                 birth_date=data.get("birthDate", member.birth_date),
                 role=MemberRole(data.get("role", member.role)),

@@ -193,6 +193,12 @@ class IntakeForm(StyledFormMixin, forms.Form):
 
 class MemberForm(StyledFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
+    infix = forms.CharField(
+        label=_("Infix"),
+        max_length=20,
+        required=False,
+        help_text=_("The tussenvoegsel, such as “de” or “van der”; leave empty if none."),
+    )
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     birth_date = date_field(_("Date of birth"))
     role = forms.ChoiceField(label=_("Role in the household"), choices=_blank(MemberRole.choices))

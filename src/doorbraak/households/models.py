@@ -22,6 +22,7 @@ from doorbraak.accounts.selectors import active_memberships
 from doorbraak.lib import limits
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.limits import LimitedTextField
+from doorbraak.lib.names import join_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -372,6 +373,8 @@ class Member(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     first_name = models.CharField(_("first name"), max_length=100)
+    #: Tussenvoegsel ("de", "van der"): "Cato de Boer" is Cato, de, Boer.
+    infix = models.CharField(_("infix (tussenvoegsel)"), max_length=20, blank=True, default="")
     last_name = models.CharField(_("last name"), max_length=150)
     birth_date = models.DateField(_("date of birth"))
     role = models.CharField(_("role in the household"), max_length=12, choices=MemberRole.choices)
@@ -427,7 +430,7 @@ class Member(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return join_name(self.first_name, self.infix, self.last_name)
 
     @property
     def initials(self) -> str:

@@ -146,6 +146,9 @@ class MemberInputSerializer(serializers.Serializer[dict[str, Any]]):
     """A member; ``bsn`` may be sent but is never returned."""
 
     firstName = serializers.CharField(allow_blank=True, max_length=100)
+    infix = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Tussenvoegsel, e.g. 'van der'."
+    )
     lastName = serializers.CharField(allow_blank=True, max_length=150)
     birthDate = serializers.DateField()
     role = EnumField(MemberRole)
@@ -164,6 +167,9 @@ class MemberUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     """Partial update; a missing or empty ``bsn`` keeps the stored one."""
 
     firstName = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    infix = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Tussenvoegsel, e.g. 'van der'."
+    )
     lastName = serializers.CharField(required=False, allow_blank=True, max_length=150)
     birthDate = serializers.DateField(required=False)
     role = EnumField(MemberRole, required=False)
@@ -253,7 +259,9 @@ class DuplicateProblemSerializer(serializers.Serializer[Any]):
 class MemberSerializer(serializers.Serializer[Member]):
     publicId = serializers.UUIDField(source="public_id")
     firstName = serializers.CharField(source="first_name")
+    infix = serializers.CharField(help_text="Tussenvoegsel ('de', 'van der'); empty if none.")
     lastName = serializers.CharField(source="last_name")
+    fullName = serializers.CharField(source="full_name")
     birthDate = serializers.DateField(source="birth_date")
     role = EnumField(MemberRole)
     hasBsn = serializers.BooleanField(source="has_bsn")

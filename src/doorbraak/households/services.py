@@ -60,6 +60,7 @@ from doorbraak.households.processing import household_subjects, log_case_support
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
+from doorbraak.lib.names import join_name
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
 from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate_house_number
@@ -336,6 +337,10 @@ def referral_accept(*, actor: User, referral: Referral, household: Household) ->
 
 
 # --- household and members ----------------------------------------------------------------
+#: Longest tussenvoegsel stored (``Member.infix``).
+INFIX_MAX_LENGTH = 20
+
+
 @dataclass
 class MemberData:
     first_name: str
@@ -345,6 +350,8 @@ class MemberData:
     bsn: str = ""
     representation: Representation | str = ""
     representative: str = ""
+    #: Tussenvoegsel: "de" in "Cato de Boer".
+    infix: str = ""
 
 
 @dataclass
@@ -381,6 +388,10 @@ def _validate_member(data: MemberData, *, prefix: str = "") -> dict[str, str]:
         errors[f"{prefix}first_name"] = _("Enter a first name.")
     if not data.last_name.strip():
         errors[f"{prefix}last_name"] = _("Enter a last name.")
+    if len(data.infix.strip()) > INFIX_MAX_LENGTH:
+        errors[f"{prefix}infix"] = _("An infix (tussenvoegsel) has at most %(n)d characters.") % {
+            "n": INFIX_MAX_LENGTH
+        }
     if data.birth_date > timezone.localdate():
         errors[f"{prefix}birth_date"] = _("A date of birth cannot be in the future.")
     elif data.birth_date < datetime.date(1900, 1, 1):
@@ -399,6 +410,7 @@ def _create_member(household: Household, data: MemberData, joined_on: datetime.d
     member = Member(
         household=household,
         first_name=data.first_name.strip(),
+        infix=data.infix.strip(),
         last_name=data.last_name.strip(),
         birth_date=data.birth_date,
         role=data.role,
@@ -716,12 +728,15 @@ def member_update(
     representation: str = "",
     representative: str = "",
     bsn: str = "",
+    infix: str = "",
 ) -> Member:
     """Change a member's details; an empty ``bsn`` keeps the stored one."""
     household = lock_household(member.household_id)
     require_open(household)
     require_unrestricted(Member.objects.get(pk=member.pk))
-    data = MemberData(first_name, last_name, birth_date, role, bsn, representation, representative)
+    data = MemberData(
+        first_name, last_name, birth_date, role, bsn, representation, representative, infix
+    )
     errors = _validate_member(data)
     if errors:
         raise ValidationError(errors)
@@ -732,9 +747,10 @@ def member_update(
             kind=EventKind.MEMBER_CHANGED,
             actor=actor,
             summary=_("%(name)s is now head of the household.")
-            % {"name": f"{first_name} {last_name}"},
+            % {"name": join_name(first_name, infix, last_name)},
         )
     member.first_name, member.last_name = data.first_name.strip(), data.last_name.strip()
+    member.infix = data.infix.strip()
     member.birth_date, member.role = birth_date, role
     member.representation, member.representative = representation, representative.strip()
     if data.bsn:

@@ -74,6 +74,7 @@ from doorbraak.households.models import (
 from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.names import split_name
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -130,6 +131,7 @@ def _classification(value: str | None) -> dict[str, str] | None:
 def _member_data(cleaned: dict[str, Any]) -> services.MemberData:
     return services.MemberData(
         first_name=cleaned["first_name"],
+        infix=cleaned.get("infix") or "",
         last_name=cleaned["last_name"],
         birth_date=cleaned["birth_date"],
         role=MemberRole(cleaned["role"]),
@@ -295,8 +297,9 @@ def _intake_page(
                 "postal_address": referral.postal_address,
                 "district": referral.district_id if not referral.has_fixed_address else None,
             }
+            first, infix, last = split_name(referral.resident_name)
             member_initial = [
-                {"last_name": referral.resident_name.split()[-1], "role": MemberRole.HEAD}
+                {"first_name": first, "infix": infix, "last_name": last, "role": MemberRole.HEAD}
             ]
         form = IntakeForm(initial=initial, teams=teams)
         formset = MemberFormSet(prefix="leden", initial=member_initial)
@@ -513,6 +516,7 @@ def member_edit(
         return refused
     initial = {
         "first_name": member.first_name,
+        "infix": member.infix,
         "last_name": member.last_name,
         "birth_date": member.birth_date,
         "role": member.role,
@@ -527,6 +531,7 @@ def member_edit(
             actor=request.user,
             member=member,
             first_name=cleaned["first_name"],
+            infix=cleaned["infix"],
             last_name=cleaned["last_name"],
             birth_date=cleaned["birth_date"],
             role=MemberRole(cleaned["role"]),

@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from doorbraak.breakthroughs.models import Bottleneck, Theme
 from doorbraak.catalogue.models import Payer
 from doorbraak.funds.models import FundRequest
+from doorbraak.households.models import CloseReason, Household
 from doorbraak.insights.aggregates import suppress, suppression_note
 from doorbraak.insights.patterns import Period
 from doorbraak.lib.spreadsheet import csv_text
@@ -87,6 +88,10 @@ def build_value_report(
         bottlenecks = bottlenecks.filter(household__district_id=district_id)
     themes = Counter(dict(bottlenecks.values_list("theme").annotate(n=Count("pk"))))
     theme_table = suppress({t: themes.get(t, 0) for t in Theme.values}, k=k)
+    progress(72, _("Counting the households helped"))
+    helped = households_helped(
+        municipality_ids=municipalities, period=period, k=k, district_id=district_id
+    )
     progress(80, _("Checking whether the help held"))
     moments = sustainability(
         municipality_ids=municipalities, closed_from=period.start, closed_to=period.end
@@ -99,6 +104,7 @@ def build_value_report(
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "k": k,
         "note": suppression_note(k),
+        "households_helped": helped,
         "outcomes": [
             {"type": t, "label": str(OutcomeType(t).label), "count": counts[t]}
             for t in OutcomeType.values
@@ -142,12 +148,55 @@ def build_value_report(
     }
 
 
+def helped_labels() -> dict[str, str]:
+    """The labels of the households-helped figures, in the active language."""
+    return {
+        "helped": _("Households helped"),
+        "opened": _("Opened in the period"),
+        "with_plan": _("With a plan agreed in the period"),
+        "goals_reached": _("Closed with the goals reached"),
+    }
+
+
+def households_helped(
+    *, municipality_ids: list[int], period: Period, k: int, district_id: int | None = None
+) -> dict[str, int | None]:
+    """Households helped in the period: opened, with a plan agreed, closed with goals reached.
+
+    ``helped`` counts each household once, whichever of the three happened to it in the
+    period (the council letter's "ruim 60 huishoudens"). One query; counts below ``k`` are
+    suppressed (None).
+    """
+    households = Household.objects.filter(municipality_id__in=municipality_ids)
+    if district_id is not None:
+        households = households.filter(district_id=district_id)
+    opened = Q(opened_on__gte=period.start, opened_on__lte=period.end)
+    planned = Q(plans__agreed_on__gte=period.start, plans__agreed_on__lte=period.end)
+    closed = Q(
+        closed_on__gte=period.start,
+        closed_on__lte=period.end,
+        close_reason=CloseReason.GOALS_REACHED,
+    )
+    counts = households.aggregate(
+        opened=Count("pk", filter=opened, distinct=True),
+        with_plan=Count("pk", filter=planned, distinct=True),
+        goals_reached=Count("pk", filter=closed, distinct=True),
+        helped=Count("pk", filter=opened | planned | closed, distinct=True),
+    )
+    # The four overlap (not parts of one total): each is suppressed on its own.
+    return {key: suppress({"n": int(value or 0)}, k=k)["n"] for key, value in counts.items()}
+
+
 def report_csv(report: dict[str, Any]) -> str:
     """The same figures as rows: section, item, value (suppressed cells stay empty)."""
     rows: list[list[Any]] = []
     rows.append([_("period"), report["period"]["start"], report["period"]["end"]])
     for row in report["outcomes"]:
         rows.append([_("outcomes"), row["label"], "" if row["count"] is None else row["count"]])
+    helped = report.get("households_helped") or {}
+    for key, label in helped_labels().items():
+        if key in helped:
+            rows.append([_("households"), label, "" if helped[key] is None else helped[key]])
     rows.append([_("value"), _("estimated costs avoided (cents)"), report["value_cents"]])
     rows.append([_("value"), _("low estimate (cents)"), report["low_cents"]])
     rows.append([_("value"), _("high estimate (cents)"), report["high_cents"]])

@@ -29,7 +29,7 @@ from doorbraak.insights import policies
 from doorbraak.insights.aggregates import k_external, k_internal
 from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
 from doorbraak.insights.processing import log_policy_research
-from doorbraak.insights.report import default_period, report_csv
+from doorbraak.insights.report import default_period, helped_labels, report_csv
 from doorbraak.insights.tasks import generate_value_report_task
 from doorbraak.lib.access import Lookup, fragment, page
 from doorbraak.lib.forms import DateInput, StyledFormMixin
@@ -159,11 +159,20 @@ def _bars(report: ValueReport) -> dict[str, Any]:
         return {"outcome_bars": []}
     counts = [row["count"] or 0 for row in report.result["outcomes"]]
     top = max(counts) or 1
+    helped = report.result.get("households_helped")  # reports built before it have none
     return {
+        "helped_total": helped.get("helped") if helped else None,
+        "helped_rows": [
+            (label, helped.get(key))
+            for key, label in helped_labels().items()
+            if key != "helped" and key in helped
+        ]
+        if helped
+        else [],
         "outcome_bars": [
             {**row, "width": 5 * round(20 * (row["count"] or 0) / top)}
             for row in report.result["outcomes"]
-        ]
+        ],
     }
 
 

@@ -42,7 +42,7 @@ from doorbraak.outcomes.serializers import (
 )
 
 TAGS = ["outcomes"]
-_RENAME = {"debt_amount_cents": "debtAmountCents"}
+_RENAME = {"debt_amount_cents": "debtAmountCents", "backdate_reason": "backdateReason"}
 
 
 def _user(request: Request) -> User:
@@ -135,6 +135,7 @@ class HouseholdOutcomeListView(generics.GenericAPIView[Outcome]):
                 debt_amount_cents=data["debtAmountCents"],
                 cost_item=cost_item,
                 quantity=data["quantity"],
+                backdate_reason=data["backdateReason"],
             )
         fresh = OUTCOME.resolve(request, outcome.pk, log=False)
         return Response(OutcomeSerializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -39,6 +39,15 @@ class OutcomeForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    backdate_reason = forms.CharField(
+        label=_("Why the date is before the registration"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Only when the outcome is dated before the household was registered, for example "
+            "when you enter an earlier year afterwards."
+        ),
+    )
     evidence = text_area(
         _("Evidence"),
         limit=limits.TEXT,

@@ -62,6 +62,11 @@ class Outcome(models.Model):
     )
     outcome_type = models.CharField(_("outcome"), max_length=30, choices=OutcomeType.choices)
     occurred_on = models.DateField(_("date"))
+    #: Why the outcome is dated before the household was registered (a past year entered
+    #: afterwards); required then, empty otherwise.
+    backdate_reason = models.CharField(
+        _("why dated before the registration"), max_length=300, blank=True, default=""
+    )
     evidence = LimitedTextField(_("evidence"), max_length=limits.TEXT)
     debt_amount_cents = models.PositiveBigIntegerField(
         _("debt prevented in cents"), null=True, blank=True

@@ -49,6 +49,10 @@ class OutcomeSerializer(serializers.Serializer[Outcome]):
     breakthrough = BreakthroughRefSerializer(allow_null=True)
     outcomeType = EnumField(OutcomeType, source="outcome_type")
     occurredOn = serializers.DateField(source="occurred_on")
+    backdateReason = serializers.CharField(
+        source="backdate_reason",
+        help_text="Why the outcome is dated before the household's registration; else empty.",
+    )
     evidence = serializers.CharField()
     debtAmountCents = serializers.IntegerField(source="debt_amount_cents", allow_null=True)
     costItem = OutcomeCostItemRefSerializer(source="cost_item", allow_null=True)
@@ -77,6 +81,13 @@ class OutcomeSerializer(serializers.Serializer[Outcome]):
 class OutcomeInputSerializer(serializers.Serializer[dict[str, Any]]):
     outcomeType = EnumField(OutcomeType)
     occurredOn = serializers.DateField()
+    backdateReason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="Required when occurredOn is before the household was registered: why.",
+    )
     evidence = serializers.CharField(allow_blank=True, max_length=limits.TEXT)
     breakthrough = id_field(
         required=False, allow_null=True, default=None, help_text="A breakthrough of the household."

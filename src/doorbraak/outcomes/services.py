@@ -21,6 +21,11 @@ from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 from doorbraak.outcomes.processing import log_outcome
 from doorbraak.outcomes.valuation import value_outcome
 
+#: No outcome is dated before this day (a typing error, not an earlier year).
+EARLIEST_OUTCOME = datetime.date(2000, 1, 1)
+#: ``Outcome.backdate_reason``'s length.
+BACKDATE_REASON_LENGTH = 300
+
 
 @transaction.atomic
 def outcome_record(
@@ -34,8 +39,13 @@ def outcome_record(
     debt_amount_cents: int | None = None,
     cost_item: CostItem | None = None,
     quantity: Decimal | str | None = None,
+    backdate_reason: str = "",
 ) -> Any:
-    """Record what the work prevented or achieved, valued with the catalogue of that date."""
+    """Record what the work prevented or achieved, valued with the catalogue of that date.
+
+    An outcome may be dated before the household was registered (a past year entered
+    afterwards) with ``backdate_reason``; the reason is kept and shown on the timeline.
+    """
 
     if not works_on(actor, household):
         raise Refused
@@ -43,14 +53,28 @@ def outcome_record(
     if outcome_type not in OutcomeType.values:
         errors["outcome_type"] = _("Choose what was prevented or achieved.")
     evidence = (evidence or "").strip()
+    backdate_reason = (backdate_reason or "").strip()
+    if len(backdate_reason) > BACKDATE_REASON_LENGTH:
+        errors["backdate_reason"] = _("The reason has at most %(n)d characters.") % {
+            "n": BACKDATE_REASON_LENGTH
+        }
     if not evidence:
         errors["evidence"] = _("Write down how you know: the evidence for this outcome.")
     if not isinstance(occurred_on, datetime.date):
         errors["occurred_on"] = _("Give the date.")
     elif occurred_on > timezone.localdate():
         errors["occurred_on"] = _("An outcome cannot be dated in the future.")
-    elif occurred_on < household.opened_on:
-        errors["occurred_on"] = _("The date is before the household was registered.")
+    elif occurred_on < EARLIEST_OUTCOME:
+        errors["occurred_on"] = _("Check the date: it is before %(year)d.") % {
+            "year": EARLIEST_OUTCOME.year
+        }
+    elif occurred_on < household.opened_on and not backdate_reason:
+        errors["backdate_reason"] = _(
+            "The date is before the household was registered on %(date)s. Say why, for "
+            "example that you are entering an earlier year."
+        ) % {"date": household.opened_on.strftime("%d-%m-%Y")}
+    if isinstance(occurred_on, datetime.date) and occurred_on >= household.opened_on:
+        backdate_reason = ""  # only kept where it explains something
     if breakthrough is not None and breakthrough.household_id != household.pk:
         errors["breakthrough"] = _("Choose a breakthrough of this household.")
     if outcome_type == OutcomeType.DEBT_PREVENTED:
@@ -89,6 +113,7 @@ def outcome_record(
         breakthrough=breakthrough,
         outcome_type=outcome_type,
         occurred_on=occurred_on,
+        backdate_reason=backdate_reason,
         evidence=evidence,
         debt_amount_cents=debt_amount_cents,
         cost_item=cost_item,
@@ -121,7 +146,16 @@ def outcome_record(
         household=household,
         kind=EventKind.OUTCOME,
         actor=actor,
-        summary=_("Outcome: %(outcome)s") % {"outcome": outcome.get_outcome_type_display()},
+        summary=(
+            _("Outcome: %(outcome)s") % {"outcome": outcome.get_outcome_type_display()}
+            if not backdate_reason
+            else _("Outcome: %(outcome)s, dated %(date)s, before the registration: %(reason)s")
+            % {
+                "outcome": outcome.get_outcome_type_display(),
+                "date": occurred_on.strftime("%d-%m-%Y"),
+                "reason": backdate_reason[:150],
+            }
+        ),
     )
     log_outcome(actor=actor, outcome=outcome, action=ProcessingAction.CREATE)
     return outcome

@@ -124,6 +124,7 @@ def outcome_create(request: AuthenticatedHttpRequest, household: Household) -> H
             debt_amount_cents=form.debt_amount_cents(),
             cost_item=data.get("cost_item"),
             quantity=data.get("quantity") or None,
+            backdate_reason=data.get("backdate_reason") or "",
         ),
         put_errors=add_service_errors,
         success=_("The outcome has been recorded."),

@@ -681,9 +681,17 @@ def breakthrough_decide(
 
 @transaction.atomic
 def breakthrough_escalate(
-    *, actor: User | None, breakthrough: Breakthrough, reason: str
+    *,
+    actor: User | None,
+    breakthrough: Breakthrough,
+    reason: str,
+    to_level: EscalationLevel | None = None,
 ) -> EscalationStep:
-    """Move the breakthrough one level up, recording why (``actor`` None: the deadline did it)."""
+    """Move the breakthrough one level up, recording why (``actor`` None: the deadline did it).
+
+    ``to_level`` skips levels: a request nobody can answer (an organisation without a fixed
+    contact person) goes straight to the breakthrough table.
+    """
     breakthrough = lock_breakthrough(breakthrough)
     if not breakthrough.is_open:
         raise ValidationError(_("Only a submitted breakthrough that is not decided can escalate."))
@@ -694,10 +702,11 @@ def breakthrough_escalate(
         raise ValidationError({"reason": _("Say why the breakthrough goes to the next level.")})
     if breakthrough.level >= EscalationLevel.ADMINISTRATIVE:
         raise ValidationError(_("This breakthrough is already at the highest level."))
+    level = breakthrough.level + 1 if to_level is None else int(to_level)
+    if level <= breakthrough.level:
+        raise ValidationError(_("The breakthrough is already at this level or higher."))
     now = timezone.now()
-    step = open_escalation_step(
-        breakthrough, level=breakthrough.level + 1, reason=reason, by=actor, now=now
-    )
+    step = open_escalation_step(breakthrough, level=level, reason=reason, by=actor, now=now)
     record_event(
         household=breakthrough.household,
         kind=EventKind.ESCALATION,

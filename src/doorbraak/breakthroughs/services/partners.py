@@ -20,6 +20,7 @@ from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs import policies
 from doorbraak.breakthroughs.models import (
+    CONSENT_LEGAL_BASIS,
     Breakthrough,
     BreakthroughStatus,
     DecisionOutcome,
@@ -40,8 +41,19 @@ from doorbraak.breakthroughs.services.core import (
     require_team,
     required_text,
 )
-from doorbraak.households.models import Consent, ConsentPurpose, EventKind, Household
-from doorbraak.households.services import record_event, require_household_unrestricted
+from doorbraak.households.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    EventKind,
+    Household,
+    Member,
+)
+from doorbraak.households.services import (
+    consent_give,
+    record_event,
+    require_household_unrestricted,
+)
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.notifications import notify
@@ -66,6 +78,50 @@ def active_consent(
     )
 
 
+def sharing_legal_basis(legal_basis: str, *, has_consent: bool) -> str:
+    """The legal basis to record: the consent when it holds and nothing else is named.
+
+    Without consent in force, the consent is never the basis: another one must be named.
+    """
+    legal_basis = legal_basis.strip()
+    if has_consent:
+        return legal_basis or CONSENT_LEGAL_BASIS
+    if not legal_basis or legal_basis == CONSENT_LEGAL_BASIS:
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "The household has not consented, so consent cannot be the legal basis. "
+                    "Name the legal basis that does hold."
+                )
+            }
+        )
+    return legal_basis
+
+
+def require_contact_person(
+    *, actor: User, breakthrough: Breakthrough, organisation: Organisation
+) -> None:
+    """Refuse a request nobody would read: the organisation has no fixed contact person here."""
+    if not (
+        contact_persons(user=actor, organisation=organisation)
+        .filter(municipality_id=breakthrough.household.municipality_id)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "organisation": ValidationError(
+                    _(
+                        "%(organisation)s has no fixed contact person in Doorbraak, so nobody "
+                        "would answer this request. Choose another organisation, or take the "
+                        "breakthrough straight to the breakthrough table."
+                    )
+                    % {"organisation": organisation.name},
+                    code="no_contact_person",
+                )
+            }
+        )
+
+
 def disclosure_record(
     *,
     actor: User,
@@ -81,15 +137,10 @@ def disclosure_record(
     """
     household = breakthrough.household
     require_household_unrestricted(household)
-    errors: dict[str, str] = {}
     if purpose not in ConsentPurpose.values:
-        errors["purpose"] = _("Choose the purpose of sharing.")
-    legal_basis = required_text(
-        errors, "legal_basis", legal_basis, _("Name the legal basis for sharing.")
-    )
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"purpose": _("Choose the purpose of sharing.")})
     consent = active_consent(household=household, organisation=organisation, purpose=purpose)
+    legal_basis = sharing_legal_basis(legal_basis, has_consent=consent is not None)
     override_reason = override_reason.strip()
     if consent is None:
         if not override_reason:
@@ -138,8 +189,16 @@ def partner_request_send(
     question: str,
     legal_basis: str,
     override_reason: str = "",
+    consent_given_by: Member | None = None,
+    consent_method: str = "",
 ) -> PartnerRequest:
-    """Ask a partner organisation's fixed contact persons to decide (escalation level 2)."""
+    """Ask a partner organisation's fixed contact persons to decide (escalation level 2).
+
+    Everything is checked before anything is written: the organisation must have a fixed
+    contact person, and the household's consent must be in force, be given now
+    (``consent_given_by``: recorded through ``households.services.consent_give`` in the
+    same transaction), or a team lead shares without it with a reason.
+    """
     breakthrough = lock_breakthrough(breakthrough)
     require_team(actor, breakthrough)
     if not breakthrough.is_open:
@@ -163,6 +222,39 @@ def partner_request_send(
     )
     if errors:
         raise ValidationError(errors)
+    require_contact_person(actor=actor, breakthrough=breakthrough, organisation=organisation)
+    household = breakthrough.household
+    purpose = ConsentPurpose.SHARE_WITH_PARTNER
+    has_consent = (
+        active_consent(household=household, organisation=organisation, purpose=purpose) is not None
+    )
+    if not has_consent and consent_given_by is None and not override_reason.strip():
+        raise ValidationError(
+            {
+                "organisation": ValidationError(
+                    _(
+                        "The household has not given consent to share with %(organisation)s. "
+                        "Tick that the household gives consent now and say who gave it; only a "
+                        "team lead may share without it, with a reason."
+                    )
+                    % {"organisation": organisation.name},
+                    code="no_consent",
+                )
+            }
+        )
+    # The legal basis is checked before the consent is recorded: nothing is written on an error.
+    sharing_legal_basis(legal_basis, has_consent=has_consent or consent_given_by is not None)
+    if not has_consent and consent_given_by is not None:
+        if consent_method not in ConsentMethod.values:
+            raise ValidationError({"consent_method": _("Say how the consent was given.")})
+        consent_give(
+            actor=actor,
+            household=household,
+            given_by=consent_given_by,
+            purpose=purpose,
+            recipient=organisation,
+            method=ConsentMethod(consent_method),
+        )
     disclosure_record(
         actor=actor,
         breakthrough=breakthrough,
