@@ -183,6 +183,7 @@ SITE: dict[str, Rule] = {
     "operations:health": READ,
     "operations:health-all": READ,
     "security-txt": READ,
+    "favicon": READ,
 }
 
 API: dict[str, Rule] = {

@@ -45,6 +45,7 @@ from doorbraak.insights.forms import (
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
 from doorbraak.lib.access import Lookup, Refused, page
+from doorbraak.lib.pdf import html_to_pdf
 from doorbraak.lib.replica import current_freshness, reads_from_replica
 from doorbraak.lib.views import submit
 
@@ -473,8 +474,6 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
 @reads_from_replica
 def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bimonthly spiegel report for the review meeting: the same tables, as a PDF."""
-    from weasyprint import HTML
-
     municipalities = selectors.insight_municipalities(user=request.user)
     form = SpiegelForm(
         request.GET if {"start", "end", "municipality"} & set(request.GET) else None,
@@ -505,7 +504,7 @@ def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     with translation.override("nl"):
         html = render_to_string("insights/spiegel_pdf.html", context)
-    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="spiegel-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
     )
