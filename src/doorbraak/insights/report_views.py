@@ -32,8 +32,10 @@ from doorbraak.insights.processing import log_policy_research
 from doorbraak.insights.report import default_period, report_csv
 from doorbraak.insights.tasks import generate_value_report_task
 from doorbraak.lib.access import Lookup, fragment, page
+from doorbraak.lib.charts import bar_chart
 from doorbraak.lib.forms import DateInput, StyledFormMixin
 from doorbraak.lib.pdf import html_to_pdf
+from doorbraak.lib.templatetags.money import format_euros
 
 
 class ReportForm(StyledFormMixin, forms.Form):
@@ -157,14 +159,23 @@ def report_progress(request: AuthenticatedHttpRequest, report: ValueReport) -> H
 def _bars(report: ValueReport) -> dict[str, Any]:
     """Bar widths in steps of 5% as CSS classes (no inline styles under our CSP)."""
     if not report.result:
-        return {"outcome_bars": []}
+        return {"outcome_bars": [], "payer_chart": None}
     counts = [row["count"] or 0 for row in report.result["outcomes"]]
     top = max(counts) or 1
+    payers = report.result.get("by_payer") or []
     return {
+        "payer_chart": bar_chart(
+            [(str(row["label"]), row["value_cents"]) for row in payers],
+            title=_("Estimated costs avoided, per payer"),
+            value_heading=_("Costs avoided"),
+            value_text=format_euros,
+        )
+        if payers
+        else None,
         "outcome_bars": [
             {**row, "width": 5 * round(20 * (row["count"] or 0) / top)}
             for row in report.result["outcomes"]
-        ]
+        ],
     }
 
 

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,6 +46,7 @@ from doorbraak.insights.forms import (
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
 from doorbraak.lib.access import Lookup, Refused, page
+from doorbraak.lib.charts import BarChart, bar_chart
 from doorbraak.lib.pdf import html_to_pdf
 from doorbraak.lib.replica import current_freshness, reads_from_replica
 from doorbraak.lib.views import submit
@@ -107,6 +109,26 @@ def count_table(rows: list[CountRow], *, k: int) -> list[dict[str, Any]]:
 
 def _single(count: int, k: int) -> int | None:
     return count if count == 0 or count >= k else None
+
+
+def month_chart(months: list[dict[str, Any]], *, k: int) -> BarChart:
+    """The bottlenecks per month as bars (the page's "Per month" table has the numbers)."""
+    return bar_chart(
+        [(date_format(row["month"], "YEAR_MONTH_FORMAT"), row["count"]) for row in months],
+        title=_("Bottlenecks per month"),
+        value_heading=_("Bottlenecks"),
+        value_text=lambda value: f"< {k}" if value is None else str(value),
+    )
+
+
+def count_chart(rows: list[dict[str, Any]], *, k: int, title: str) -> BarChart:
+    """A count table of the spiegel (label, current) as bars, suppressed counts as ``< k``."""
+    return bar_chart(
+        [(str(row["label"]), row["current"]) for row in rows],
+        title=title,
+        value_heading=_("Bottlenecks"),
+        value_text=lambda value: f"< {k}" if value is None else str(value),
+    )
 
 
 def spiegel_tables(spiegel: Spiegel, *, k: int) -> dict[str, Any]:
@@ -223,6 +245,10 @@ def spiegel(request: AuthenticatedHttpRequest) -> HttpResponse:
         add_service_errors(form, error)
         return render(request, "insights/spiegel.html", context)
     context.update(spiegel_tables(mirror, k=k_internal()))
+    context["month_chart"] = month_chart(context["months"], k=context["k"])
+    context["theme_chart"] = count_chart(
+        context["tables"][0][2], k=context["k"], title=_("Bottlenecks by theme")
+    )
     context["municipality"] = municipality
     context["propose_form"] = ProposeForm(
         initial={"municipality": municipality.pk, "start": start, "end": end},
