@@ -22,9 +22,9 @@ DOCUMENT = (
 
 def test_the_pdf_is_tagged_with_title_and_language() -> None:
     reader = PdfReader(io.BytesIO(html_to_pdf(DOCUMENT)))
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     assert "/StructTreeRoot" in root
-    assert root["/Lang"] == "nl"
+    assert str(root["/Lang"]) == "nl"
     assert root["/MarkInfo"]["/Marked"]
     assert reader.metadata is not None
     assert reader.metadata.title == "Uw plan"
