@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from doorbraak.lib.text import shorten
 
-WIDTH = 640
-LABEL_WIDTH = 200  # room for the label left of each bar
-VALUE_WIDTH = 110  # room for the value right of the longest bar
-ROW = 30  # one bar with its gap
-BAR = 20
-LABEL_CHARS = 28  # longer labels are shortened in the picture; the table has them whole
+WIDTH = 480
+LABEL_WIDTH = 170  # room for the label left of each bar
+VALUE_WIDTH = 115  # room for the value right of the longest bar
+ROW = 32  # one bar with its gap
+BAR = 22
+LABEL_CHARS = 21  # longer labels are shortened in the picture; the table has them whole
 
 
 @dataclass(frozen=True)
