@@ -241,7 +241,7 @@ def test_the_cap_per_request_is_checked_at_submission(
     with pytest.raises(ValidationError) as error:
         services.fund_request_submit(actor=cast.alice, fund_request=request)
     assert error.value.message_dict["amount_cents"] == [
-        "This fund pays at most € 500,00 per request."
+        "This fund pays at most €500.00 per request."
     ]
     request.refresh_from_db()
     assert request.status == FundRequestStatus.DRAFT

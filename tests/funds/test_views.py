@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from doorbraak.accounts.models import Role, User
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
@@ -32,6 +33,7 @@ from tests.funds.factories import (
     MandateRuleFactory,
     approved,
     draft,
+    north_fund,
     paid,
     submitted,
 )
@@ -264,7 +266,7 @@ def test_over_the_cap_the_request_cannot_be_submitted(
     fund_request = draft(fund=fund, by=cast.alice, household=household_a, amount_cents=60_000)
     response = english(cast.alice).post(_step(fund_request, "submit"))
     assert response.status_code == 200
-    assert "This fund pays at most € 500,00 per request." in response.content.decode()
+    assert "This fund pays at most €500.00 per request." in response.content.decode()
     fund_request.refresh_from_db()
     assert fund_request.status == FundRequestStatus.DRAFT
 
@@ -359,8 +361,8 @@ def test_two_approvals_each_approver_once_then_the_fund_manager_pays(
     balances = ledger.balances(fund)
     assert (balances.paid, balances.available) == (25_000, 75_000)
     body = frank.get(reverse("funds:fund-detail", args=[fund.pk])).content.decode()
-    assert "€ 250,00" in body
-    assert "€ 750,00" in body
+    assert "€250.00" in body
+    assert "€750.00" in body
 
 
 def test_reject_cancel_repay_and_write_off_from_the_page(
@@ -427,7 +429,7 @@ def test_lists_never_show_the_iban_and_take_few_queries(
         body = response.content.decode()
         assert response.status_code == 200
         assert IBAN not in body
-        assert "€ 750,00" in body  # three paid
+        assert "€750.00" in body  # three paid
         with django_assert_max_num_queries(20):
             response = client.get(reverse("funds:list"))
         assert IBAN not in response.content.decode()
@@ -457,8 +459,8 @@ def test_the_fund_page_explains_the_rules_and_the_figures(
     body = english(cast.alice).get(reverse("funds:fund-detail", args=[fund.pk])).content.decode()
     assert "one approval by a professional of the team" in body
     assert "2 approvals, each by the team lead" in body
-    assert "€ 8.000,00" in body  # what it prevented
-    assert "1 household helped, on average € 150,00 per household." in body
+    assert "€8,000.00" in body  # what it prevented
+    assert "1 household helped, on average €150.00 per household." in body
     assert "2026-03" in body
     assert "fd-w-100" in body
     assert 'style="' not in body
@@ -549,3 +551,13 @@ def test_the_form_can_start_from_a_household(
     page = client.get(f"{url}?fonds={fund.pk}&huishouden={household_a.public_id}")
     assert f'<option value="{household_a.pk}" selected>' in page.content.decode()
     assert client.get(f"{url}?huishouden=not-a-uuid").status_code == 200
+
+
+def test_the_request_form_offers_no_fund_of_a_past_year(
+    english: Any, cast: Cast, fund: Fund
+) -> None:
+    last_year = north_fund(cast, name="Potje vorig jaar", year=timezone.localdate().year - 1)
+    page = english(cast.alice).get(reverse("funds:request-create"))
+    choices = [str(pk) for pk, _label in page.context["form"].fields["fund"].choices]
+    assert str(fund.pk) in choices
+    assert str(last_year.pk) not in choices

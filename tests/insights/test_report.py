@@ -131,6 +131,11 @@ def test_an_analyst_asks_for_a_report_that_the_worker_builds(as_user: Any, cast:
     body = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "&lt; 10" in body  # 5 evictions < k = 10 for a report leaving the municipality
     assert 'style="' not in body
+    # The value per payer as a chart, with the same figures as a table.
+    assert report.result is not None
+    assert report.result["by_payer"]
+    assert 'class="db-chart__svg"' in body
+    assert 'id="in-r-payer-chart"' in body
     pdf = client.get(reverse("reports:pdf", args=[report.pk]))
     assert pdf.content.startswith(b"%PDF")
     assert ProcessingLog.objects.filter(

@@ -164,6 +164,10 @@ def test_the_spiegel_suppresses_small_cells_and_shows_no_personal_data(
     assert "< 5" in content
     assert "Proefwet art. 12" in content  # the recurring combination
     assert "Stel voor als signalen" in content
+    # Charts beside the tables: per theme (the suppressed ones as "< 5") and per month.
+    assert content.count('class="db-chart__svg"') == 2
+    assert "Knelpunten per thema" in content
+    assert "Knelpunten per maand" in content
     assert_no_personal_data(response.content.decode())
 
 

@@ -93,3 +93,15 @@ def test_production_refuses_to_start_without_its_secrets() -> None:
     )
     assert result.returncode != 0
     assert "DOORBRAAK_SECRET_KEY is required" in result.stderr
+
+
+def test_favicon_ico_points_at_the_svg_icon(client: Client, db: None) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_every_page_links_the_favicon(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
+    body = as_user(cast.alice).get("/").content.decode()
+    assert 'rel="icon"' in body
+    assert "favicon.svg" in body

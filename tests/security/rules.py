@@ -206,6 +206,7 @@ SITE: dict[str, Rule] = {
     "operations:health": READ,
     "operations:health-all": READ,
     "security-txt": READ,
+    "favicon": READ,
 }
 
 API: dict[str, Rule] = {

@@ -12,6 +12,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -257,6 +258,15 @@ def my_team(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def team_detail(request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
     return render(request, "accounts/team_detail.html", {"team": team})
+
+
+@public
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for by themselves: the SVG icon in static."""
+    response = HttpResponseRedirect(static("img/favicon.svg"))
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
 @public

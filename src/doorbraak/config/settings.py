@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -116,6 +118,9 @@ if PRODUCTION:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "doorbraak.config.urls"
+# Widgets render through TEMPLATES, so templates/django/forms/ can override Django's widget
+# templates for every form at once (the empty choice "Kies…" instead of "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "doorbraak.config.wsgi.application"
 ASGI_APPLICATION = "doorbraak.config.asgi.application"
 
@@ -347,6 +352,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# One way to write a date per language: templates use the format names (DATE_FORMAT, ...).
+FORMAT_MODULE_PATH = ["doorbraak.config.formats"]
 USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------

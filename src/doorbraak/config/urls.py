@@ -36,6 +36,7 @@ urlpatterns = [
     # Public: the language switch works before log-in too (Django's own view).
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("gezondheid/", include("doorbraak.operations.urls")),
+    path("favicon.ico", accounts_views.favicon, name="favicon"),
     path(".well-known/security.txt", accounts_views.security_txt, name="security-txt"),
     path("api/v1/", include(("doorbraak.config.api_urls", "api"), namespace="api")),
 ]

@@ -99,7 +99,8 @@ def _cost_items(user: AnyUser) -> QuerySet[CostItem]:
 
 
 def _requestable_funds(user: AnyUser) -> QuerySet[Fund]:
-    funds = selectors.fund_list(user=user).filter(active=True)
+    # Only this year's funds and later: last year's potje is closed for new requests.
+    funds = selectors.fund_list(user=user).filter(active=True, year__gte=timezone.localdate().year)
     allowed = [f.pk for f in funds if policies.can_request(user, f)]
     return Fund.objects.filter(pk__in=allowed).order_by("-year", "name")
 

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from doorbraak.accounts.models import District, Municipality
@@ -32,26 +32,29 @@ from doorbraak.insights.processing import log_policy_research
 from doorbraak.insights.report import default_period, helped_labels, report_csv
 from doorbraak.insights.tasks import generate_value_report_task
 from doorbraak.lib.access import Lookup, fragment, page
+from doorbraak.lib.charts import bar_chart
 from doorbraak.lib.forms import DateInput, StyledFormMixin
+from doorbraak.lib.pdf import html_to_pdf
+from doorbraak.lib.templatetags.money import format_euros
 
 
 class ReportForm(StyledFormMixin, forms.Form):
     municipality = forms.ModelChoiceField(
-        label=_lazy("Municipality"), queryset=Municipality.objects.none()
+        label=gettext_lazy("Municipality"), queryset=Municipality.objects.none()
     )
     district = forms.ModelChoiceField(
-        label=_lazy("District"),
+        label=gettext_lazy("District"),
         queryset=District.objects.none(),
         required=False,
-        help_text=_lazy("Empty for the whole municipality."),
+        help_text=gettext_lazy("Empty for the whole municipality."),
     )
-    period_start = forms.DateField(label=_lazy("From"), widget=DateInput())
-    period_end = forms.DateField(label=_lazy("Until"), widget=DateInput())
+    period_start = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
+    period_end = forms.DateField(label=gettext_lazy("Until"), widget=DateInput())
     audience = forms.ChoiceField(
-        label=_lazy("Who will read it"),
+        label=gettext_lazy("Who will read it"),
         choices=ReportAudience.choices,
         widget=forms.RadioSelect,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "A report that leaves the municipality hides numbers below %(external)s; an "
             "internal one below %(internal)s."
         ),
@@ -156,10 +159,11 @@ def report_progress(request: AuthenticatedHttpRequest, report: ValueReport) -> H
 def _bars(report: ValueReport) -> dict[str, Any]:
     """Bar widths in steps of 5% as CSS classes (no inline styles under our CSP)."""
     if not report.result:
-        return {"outcome_bars": []}
+        return {"outcome_bars": [], "payer_chart": None}
     counts = [row["count"] or 0 for row in report.result["outcomes"]]
     top = max(counts) or 1
     helped = report.result.get("households_helped")  # reports built before it have none
+    payers = report.result.get("by_payer") or []
     return {
         "helped_total": helped.get("helped") if helped else None,
         "helped_rows": [
@@ -169,6 +173,14 @@ def _bars(report: ValueReport) -> dict[str, Any]:
         ]
         if helped
         else [],
+        "payer_chart": bar_chart(
+            [(str(row["label"]), row["value_cents"]) for row in payers],
+            title=_("Estimated costs avoided, per payer"),
+            value_heading=_("Costs avoided"),
+            value_text=format_euros,
+        )
+        if payers
+        else None,
         "outcome_bars": [
             {**row, "width": 5 * round(20 * (row["count"] or 0) / top)}
             for row in report.result["outcomes"]
@@ -192,15 +204,13 @@ def _ready(request: AuthenticatedHttpRequest, report: ValueReport) -> ValueRepor
 @require_GET
 @page(policies.can_view_insights, obj=REPORT)
 def report_pdf(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
-    from weasyprint import HTML
-
     report = _ready(request, report)
     with translation.override("nl"):
         html = render_to_string(
             "insights/report_pdf.html",
             {"report": report, "today": timezone.localdate(), **_bars(report)},
         )
-    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="maatschappelijke-waarde-{report.period_start:%Y%m%d}-'
         f'{report.period_end:%Y%m%d}.pdf"'

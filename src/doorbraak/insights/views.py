@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,6 +46,8 @@ from doorbraak.insights.forms import (
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.insights.patterns import CountRow, Period, Spiegel
 from doorbraak.lib.access import Lookup, Refused, page
+from doorbraak.lib.charts import BarChart, bar_chart
+from doorbraak.lib.pdf import html_to_pdf
 from doorbraak.lib.replica import current_freshness, reads_from_replica
 from doorbraak.lib.views import submit
 
@@ -106,6 +109,26 @@ def count_table(rows: list[CountRow], *, k: int) -> list[dict[str, Any]]:
 
 def _single(count: int, k: int) -> int | None:
     return count if count == 0 or count >= k else None
+
+
+def month_chart(months: list[dict[str, Any]], *, k: int) -> BarChart:
+    """The bottlenecks per month as bars (the page's "Per month" table has the numbers)."""
+    return bar_chart(
+        [(date_format(row["month"], "YEAR_MONTH_FORMAT"), row["count"]) for row in months],
+        title=_("Bottlenecks per month"),
+        value_heading=_("Bottlenecks"),
+        value_text=lambda value: f"< {k}" if value is None else str(value),
+    )
+
+
+def count_chart(rows: list[dict[str, Any]], *, k: int, title: str) -> BarChart:
+    """A count table of the spiegel (label, current) as bars, suppressed counts as ``< k``."""
+    return bar_chart(
+        [(str(row["label"]), row["current"]) for row in rows],
+        title=title,
+        value_heading=_("Bottlenecks"),
+        value_text=lambda value: f"< {k}" if value is None else str(value),
+    )
 
 
 def spiegel_tables(spiegel: Spiegel, *, k: int) -> dict[str, Any]:
@@ -222,6 +245,10 @@ def spiegel(request: AuthenticatedHttpRequest) -> HttpResponse:
         add_service_errors(form, error)
         return render(request, "insights/spiegel.html", context)
     context.update(spiegel_tables(mirror, k=k_internal()))
+    context["month_chart"] = month_chart(context["months"], k=context["k"])
+    context["theme_chart"] = count_chart(
+        context["tables"][0][2], k=context["k"], title=_("Bottlenecks by theme")
+    )
     context["municipality"] = municipality
     context["propose_form"] = ProposeForm(
         initial={"municipality": municipality.pk, "start": start, "end": end},
@@ -473,8 +500,6 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
 @reads_from_replica
 def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bimonthly spiegel report for the review meeting: the same tables, as a PDF."""
-    from weasyprint import HTML
-
     municipalities = selectors.insight_municipalities(user=request.user)
     form = SpiegelForm(
         request.GET if {"start", "end", "municipality"} & set(request.GET) else None,
@@ -505,7 +530,7 @@ def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     with translation.override("nl"):
         html = render_to_string("insights/spiegel_pdf.html", context)
-    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="spiegel-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
     )

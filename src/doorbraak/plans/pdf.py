@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from doorbraak.households.models import CoordinatorAssignment
+from doorbraak.lib.pdf import html_to_pdf
 from doorbraak.plans.models import Action, Plan
 
 
@@ -26,8 +27,6 @@ def _goal_rows(plan: Plan) -> list[dict[str, Any]]:
 
 def plan_pdf(plan: Plan) -> bytes:
     """Render ``plans/plan_pdf.html`` to PDF with WeasyPrint (fonts and CSS are local)."""
-    from weasyprint import HTML
-
     assignment = (
         CoordinatorAssignment.objects.filter(household=plan.household, ended_at__isnull=True)
         .select_related("coordinator")
@@ -47,5 +46,4 @@ def plan_pdf(plan: Plan) -> bytes:
                 "today": timezone.localdate(),
             },
         )
-    # No base_url: the document fetches nothing from outside.
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)

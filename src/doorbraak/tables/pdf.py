@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from doorbraak.accounts.models import User
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import Household
+from doorbraak.lib.pdf import html_to_pdf
 from doorbraak.tables import selectors
 from doorbraak.tables.models import Attendance, Meeting
 from doorbraak.tables.processing import case_entry, log_table_cases
@@ -20,8 +21,6 @@ from doorbraak.tables.processing import case_entry, log_table_cases
 
 def minutes_pdf(meeting: Meeting, user: User) -> bytes:
     """Render ``tables/minutes_pdf.html`` with WeasyPrint and log the export."""
-    from weasyprint import HTML
-
     rows = selectors.agenda(user=user, meeting=meeting)
     attendance = list(
         Attendance.objects.filter(meeting=meeting)
@@ -41,8 +40,7 @@ def minutes_pdf(meeting: Meeting, user: User) -> bytes:
                 "today": timezone.localdate(),
             },
         )
-    # No base_url: the document fetches nothing from outside.
-    content = bytes(HTML(string=html).write_pdf())
+    content = html_to_pdf(html)
     # Once per household, however many of its cases were on the agenda.
     households: dict[int, Household] = {}
     for row in rows:
