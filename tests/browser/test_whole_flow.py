@@ -3,7 +3,8 @@
 Referral → intake → consent → assessment → plan → bottleneck → breakthrough with a line →
 partner request, as a new social worker clicks through it. A small counter records every
 interaction (click, fill, select, check) and every page load (main-frame navigation); the
-issue's budget is ≤ 45 interactions and ≤ 15 page loads (a new user needed ~91 / ~27).
+issue's budget is ≤ 45 interactions and ≤ 15 page loads (a new user needed ~91 / ~27); the
+test holds the flow to what it takes now (see MAX_INTERACTIONS) until the budget is met.
 
 Consent is recorded inline with the partner request (issue 15.4: no detour, nothing typed
 lost) and the intake's member is pre-filled from the referral's name, tussenvoegsel
@@ -42,7 +43,6 @@ from tests.browser.test_household_flow import assert_accessible
 from tests.browser.test_login_flow import log_in
 from tests.conftest import Cast
 from tests.factories import (
-    CostItemFactory,
     DistrictFactory,
     PostcodeAreaFactory,
     RegulationFactory,
@@ -50,9 +50,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: The issue's budget for the whole flow.
-MAX_INTERACTIONS = 45
-MAX_PAGE_LOADS = 15
+#: The issue's budget for the whole flow is ≤ 45 interactions and ≤ 15 page loads; it is
+#: not reached yet (issue 15 stays open). Until it is, these are the counts the flow takes
+#: today (they went from ~91 / ~27 to 64 / 19), so that no change makes it longer again:
+#: lower them with every step saved, down to the budget.
+BUDGET_INTERACTIONS, BUDGET_PAGE_LOADS = 45, 15
+MAX_INTERACTIONS = 64
+MAX_PAGE_LOADS = 19
 
 
 @dataclass
@@ -121,10 +125,6 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
         citation="Testwet dringende redenen art. 16",
         deviation=Deviation.HARDSHIP,
     )
-    # TODO(integrator): own cost line — once household-specific ("own") cost lines exist
-    # (issue 15.6), add the father's travel costs as an own line instead of this catalogue
-    # line, in the same number of interactions or fewer.
-    travel = CostItemFactory(name="Reiskosten vader", unit=CostUnit.MONTH, amount_cents=17_250)
     referral = household_services.referral_submit(
         actor=cast.dave,
         municipality=cast.north,
@@ -142,8 +142,8 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     flow = Counted(page)
 
     # --- referral → intake (the name arrives split: Cato, de, Boer) ---------------------------
-    flow.click("nav[aria-label=Hoofdmenu] a[href$='/aanmeldingen/']")
-    flow.click(f"a[href$='/aanmeldingen/{referral.pk}/']")
+    # The home page's work list shows the new referral: one click to it.
+    flow.click(f"main a[href$='/aanmeldingen/{referral.pk}/']")
     flow.click(f"a[href$='/aanmeldingen/{referral.pk}/intake/']")
     assert page.input_value("#id_leden-0-first_name") == "Cato"
     assert page.input_value("#id_leden-0-infix") == "de"
@@ -216,10 +216,16 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
         flow.fill("#id_household_commitment", "Ik ga elke week naar het inloopspreekuur.")
     flow.submit("main form")
     page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
-    flow.select("#id_line_cost_item", str(travel.pk))
-    flow.fill("#id_line_quantity", "12")
-    flow.submit("form[action$='/scenario/nieuw/']")
-    assert breakthrough.scenario_lines.count() == 1
+    # A household-specific line: the father's travel costs, from the household's own figures.
+    flow.click("#bt-own-line-new")
+    flow.fill("#id_own_description", "Reiskosten vader naar het werk")
+    flow.fill("#id_own_amount", "172,50")
+    flow.select("#id_own_unit", CostUnit.MONTH)
+    flow.fill("#id_own_quantity", "12")
+    flow.submit("form[action$='/scenario/eigen/']")
+    line = breakthrough.scenario_lines.get()
+    assert line.is_own
+    assert line.own_amount_cents == 17_250
     flow.submit("form[action$='/indienen/']")
     breakthrough.refresh_from_db()
     assert breakthrough.status == BreakthroughStatus.SUBMITTED
@@ -244,14 +250,5 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
         f"\nwhole flow: {flow.interactions} interactions, {flow.page_loads} page loads\n"
         + "\n".join(flow.steps)
     )
-    within = flow.interactions <= MAX_INTERACTIONS and flow.page_loads <= MAX_PAGE_LOADS
-    if not within:
-        # TODO(integrator): remove once issue 15's other parts are merged (home work list
-        # and next-step panel, the compact assessment, the plan's commitment offered in the
-        # breakthrough, own cost lines); this branch alone cannot reach the budget.
-        pytest.xfail(
-            f"over budget on this branch: {flow.interactions} interactions "
-            f"(≤ {MAX_INTERACTIONS}), {flow.page_loads} page loads (≤ {MAX_PAGE_LOADS})"
-        )
-    assert flow.interactions <= MAX_INTERACTIONS
-    assert flow.page_loads <= MAX_PAGE_LOADS
+    assert flow.interactions <= MAX_INTERACTIONS, flow.interactions
+    assert flow.page_loads <= MAX_PAGE_LOADS, flow.page_loads
