@@ -113,6 +113,7 @@ def test_a_declined_breakthrough_reaches_the_breakthrough_table(
     page.fill("#id_household_commitment", "Ik ga elke week naar het inloopspreekuur.")
     submit(page, "main form")
     page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
+    page.click("#bt-line-new")  # the catalogue line's form is folded in a <details>
     page.check("#id_line_scenario input[value=status_quo]")
     page.select_option("#id_line_cost_item", str(shelter.pk))
     page.fill("#id_line_quantity", "0,5")

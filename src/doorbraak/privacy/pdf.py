@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from doorbraak.lib.pdf import html_to_pdf
 from doorbraak.privacy.overview import AccessOverview
 
 
 def overview_pdf(overview: AccessOverview) -> bytes:
-    """Render ``privacy/overview_pdf.html`` with WeasyPrint: a tagged PDF (structure for
-    assistive technology), language Dutch, the title in its metadata."""
-    from weasyprint import HTML
-
+    """Render ``privacy/overview_pdf.html`` through ``lib.pdf``: a tagged PDF/UA-1
+    (structure for assistive technology), language Dutch, the title in its metadata."""
     with translation.override("nl"):
         html = render_to_string("privacy/overview_pdf.html", {"overview": overview})
-    # No base_url: the document fetches nothing from outside.
-    return bytes(HTML(string=html).write_pdf(pdf_tags=True))
+    return html_to_pdf(html)
