@@ -238,17 +238,34 @@ class Rows:
     columns: Sequence[str]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
 
+    def defaults(self) -> dict[str, Any]:
+        """The model's other NOT NULL columns with a default, and that default.
+
+        Fields added to a model later (a restriction reason, a tussenvoegsel) then need no
+        change here: every row gets the model's default, as ``Model.objects.create`` would.
+        """
+        fields = [
+            f
+            for f in self.model._meta.concrete_fields
+            if f.column not in self.columns and not f.null and not f.unique
+        ]
+        # get_default() is the field's default, or "" for a text field without one.
+        values = {f.column: f.get_default() for f in fields}
+        return {column: value for column, value in values.items() if value is not None}
+
     def copy(self) -> int:
         if not self.rows:
             return 0
         quote = connection.ops.quote_name
         table = quote(self.model._meta.db_table)
-        columns = ", ".join(quote(c) for c in self.columns)
+        defaults = self.defaults()
+        columns = ", ".join(quote(c) for c in (*self.columns, *defaults))
+        extra = tuple(defaults.values())
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in self.rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *extra))
         return len(self.rows)
 
 
