@@ -252,6 +252,10 @@ def test_restriction_stops_changes_and_sharing_until_lifted(
     )
     member.refresh_from_db()
     assert member.processing_restricted_at is None
+    # The reason for lifting is kept on the household's timeline, not dropped.
+    assert household_a.events.filter(
+        kind=EventKind.MEMBER_CHANGED, summary__contains="Gegevens gecontroleerd."
+    ).exists()
     households.member_update(
         actor=cast.alice,
         member=member,

@@ -1194,8 +1194,8 @@ def processing_restriction_lift(*, actor: User, member: Member, reason: str) -> 
         household=household,
         kind=EventKind.MEMBER_CHANGED,
         actor=actor,
-        summary=_("The restriction on the data of %(name)s was lifted.")
-        % {"name": member.full_name},
+        summary=_("The restriction on the data of %(name)s was lifted: %(reason)s")
+        % {"name": member.full_name, "reason": reason.strip()},
     )
     log_case_support(
         actor=actor,

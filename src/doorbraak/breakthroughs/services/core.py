@@ -401,17 +401,10 @@ def scenario_line_add(
     breakthrough = lock_breakthrough(breakthrough)
     _require_draft(actor, breakthrough)
     errors: dict[str, str] = {}
-    if scenario not in Scenario.values:
-        errors["scenario"] = _("Choose the status quo or the breakthrough scenario.")
+    _check_scenario(errors, scenario)
     if cost_item.municipality_id not in (None, breakthrough.household.municipality_id):
         errors["cost_item"] = _("Choose a cost item from the catalogue of your municipality.")
-    if not isinstance(probability_pct, int) or not 1 <= probability_pct <= 100:
-        errors["probability_pct"] = _("The probability is a percentage from 1 to 100.")
-    try:
-        amount = parse_quantity(quantity)
-    except ValidationError as error:
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
-        amount = Decimal(0)
+    amount = _line_figures(errors, probability_pct=probability_pct, quantity=quantity)
     if errors:
         raise ValidationError(errors)
     line = ScenarioLine.objects.create(
@@ -430,6 +423,24 @@ def scenario_line_add(
         object_id=breakthrough.pk,
     )
     return line
+
+
+def _check_scenario(errors: dict[str, str], scenario: str) -> None:
+    if scenario not in Scenario.values:
+        errors["scenario"] = _("Choose the status quo or the breakthrough scenario.")
+
+
+def _line_figures(
+    errors: dict[str, str], *, probability_pct: int, quantity: Decimal | str
+) -> Decimal:
+    """Check a scenario line's probability and quantity (into ``errors``); the quantity."""
+    if not isinstance(probability_pct, int) or not 1 <= probability_pct <= 100:
+        errors["probability_pct"] = _("The probability is a percentage from 1 to 100.")
+    try:
+        return parse_quantity(quantity)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+        return Decimal(0)
 
 
 #: An own line's price per unit: at most one hundred thousand euros (above: a typing error).
@@ -461,8 +472,7 @@ def scenario_own_line_add(
     breakthrough = lock_breakthrough(breakthrough)
     _require_draft(actor, breakthrough)
     errors: dict[str, str] = {}
-    if scenario not in Scenario.values:
-        errors["scenario"] = _("Choose the status quo or the breakthrough scenario.")
+    _check_scenario(errors, scenario)
     description = required_text(
         errors, "description", description, _("Describe the cost, for example 'Bus fare to work'.")
     )
@@ -479,13 +489,7 @@ def scenario_own_line_add(
     source = (source or "").strip()
     if len(source) > 400:
         errors["source"] = _("Keep the source to 400 characters at most.")
-    if not isinstance(probability_pct, int) or not 1 <= probability_pct <= 100:
-        errors["probability_pct"] = _("The probability is a percentage from 1 to 100.")
-    try:
-        count = parse_quantity(quantity)
-    except ValidationError as error:
-        errors.update({k: v[0] for k, v in error.message_dict.items()})
-        count = Decimal(0)
+    count = _line_figures(errors, probability_pct=probability_pct, quantity=quantity)
     if errors:
         raise ValidationError(errors)
     line = ScenarioLine.objects.create(
