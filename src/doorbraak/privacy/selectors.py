@@ -17,7 +17,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, Wh
 from django.http import Http404
 from django.utils import timezone
 
-from doorbraak.accounts.models import Role
+from doorbraak.accounts.models import Municipality, Role
 from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import Member
@@ -25,6 +25,19 @@ from doorbraak.lib.crypto import blind_indexes
 from doorbraak.lib.validators import normalise_bsn
 from doorbraak.privacy.models import DataSubjectRequest, DataSubjectRequestQuerySet, RequestStep
 from doorbraak.privacy.processing import log_request, log_request_list
+
+
+def request_municipalities(user: AnyUser) -> QuerySet[Municipality]:
+    """The municipalities where the user registers data-subject requests (privacy officer)."""
+    ids = municipality_ids_of(user, role=Role.PRIVACY_OFFICER)
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def request_member(request: DataSubjectRequest) -> Member:
+    """The person of a request the caller has already found through :func:`request_get`."""
+    if request.member_id is None:
+        raise Http404
+    return Member.objects.select_related("household__team").get(pk=request.member_id)
 
 
 def members_for_requests(user: AnyUser) -> QuerySet[Member]:

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from doorbraak.accounts.models import Municipality, Role
-from doorbraak.accounts.selectors import municipality_ids_of
+from doorbraak.accounts.models import Municipality
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.households.models import Member
 from doorbraak.lib.access import Lookup, page
@@ -71,8 +70,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _municipalities(request: AuthenticatedHttpRequest) -> QuerySet[Municipality]:
-    ids = municipality_ids_of(request.user, role=Role.PRIVACY_OFFICER)
-    return Municipality.objects.filter(pk__in=ids).order_by("name")
+    return selectors.request_municipalities(request.user)
 
 
 def _register(request: AuthenticatedHttpRequest, cleaned: dict[str, Any]) -> DataSubjectRequest:
@@ -245,8 +243,7 @@ def _overview(request: AuthenticatedHttpRequest, dsr: DataSubjectRequest, file_f
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return None
-    assert dsr.member_id is not None  # the service refuses a request without a person
-    member = Member.objects.select_related("household__team").get(pk=dsr.member_id)
+    member = selectors.request_member(dsr)  # the service refuses a request without a person
     return access_overview(dsr, member=member, with_employee_names=with_names)
 
 
