@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "doorbraak.casebook",
     "doorbraak.privacy",
     "doorbraak.retention",
+    "doorbraak.residents",
     "doorbraak.operations",
     "doorbraak.home",
 ]
@@ -245,6 +246,8 @@ OTP_TOTP_ISSUER = env_str("DOORBRAAK_OTP_ISSUER", "Doorbraak")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 SESSION_IDLE_MINUTES = env_int("DOORBRAAK_SESSION_IDLE_MINUTES", 30, minimum=1)
+# A resident's session (DigiD through the broker) is short: it ends after this many seconds.
+DOORBRAAK_RESIDENT_SESSION_SECONDS = env_int("DOORBRAAK_RESIDENT_SESSION_SECONDS", 900, minimum=60)
 
 # Aggregated figures hide counts below k (insights.aggregates): stricter for what leaves the
 # municipality (reports, evaluation exports) than for internal pages.
