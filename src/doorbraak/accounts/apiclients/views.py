@@ -37,10 +37,15 @@ def _secret_page(request: AuthenticatedHttpRequest, issued: services.Issued) -> 
 @require_GET
 @page(policies.can_manage_api_clients)
 def api_client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clients = list(selectors.api_client_list(user=request.user))
     return render(
         request,
         "accounts/api_clients/list.html",
-        {"clients": list(selectors.api_client_list(user=request.user))},
+        {
+            "clients": clients,
+            # An administrator of several municipalities sees which one each client is of.
+            "show_municipality": len({client.municipality_id for client in clients}) > 1,
+        },
     )
 
 
