@@ -11,18 +11,24 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from doorbraak.accounts.apiclients import credentials, services
 from doorbraak.accounts.apiclients.models import ApiClient
 from doorbraak.accounts.apiclients.scopes import OPEN_TO_EVERY_CLIENT, ApiScope, scope_of
 from doorbraak.accounts.models import Membership, Role, User
-from doorbraak.audit.models import ProcessingLog
+from doorbraak.accounts.selectors import contact_persons
+from doorbraak.audit.models import ProcessingLog, SecurityEvent
 from doorbraak.households.models import Household
+from doorbraak.households.selectors import team_colleagues
 from doorbraak.lib.access import Refused
 from tests.conftest import Cast
+from tests.factories import MembershipFactory, UserFactory
 
 
-def _issue(cast: Cast, *, scopes: list[str] | None = None, name: str = "Regiesysteem") -> services.Issued:
+def _issue(
+    cast: Cast, *, scopes: list[str] | None = None, name: str = "Regiesysteem"
+) -> services.Issued:
     """A client of Buurtteam A's organisation in Noord, acting as a professional of team A."""
     return services.api_client_create(
         actor=cast.ivan,
@@ -222,8 +228,6 @@ def test_after_rotation_the_old_key_is_401_and_the_new_one_works(
 
 
 def test_personal_tokens_keep_working_beside_client_keys(client: Client, cast: Cast) -> None:
-    from rest_framework.authtoken.models import Token  # noqa: PLC0415 - only this test
-
     token = Token.objects.create(user=cast.dave)
     response = client.get("/api/v1/organisations", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
@@ -234,11 +238,7 @@ def test_personal_tokens_keep_working_beside_client_keys(client: Client, cast: C
 
 def test_every_api_url_belongs_to_a_scope() -> None:
     resolver = get_resolver()
-    api_names = {
-        name.removeprefix("api:")
-        for name in _names(resolver)
-        if name.startswith("api:")
-    }
+    api_names = {name.removeprefix("api:") for name in _names(resolver) if name.startswith("api:")}
     assert len(api_names) > 50
     unscoped = {
         name for name in api_names if name not in OPEN_TO_EVERY_CLIENT and scope_of(name) is None
@@ -287,8 +287,6 @@ def test_in_scope_is_200_out_of_scope_403_other_municipality_404(
 
 
 def test_an_out_of_scope_call_is_in_the_security_log(client: Client, cast: Cast) -> None:
-    from doorbraak.audit.models import SecurityEvent  # noqa: PLC0415 - only this test
-
     issued = _issue(cast, scopes=[ApiScope.HOUSEHOLDS])
     assert client.get(reverse("api:fund-list"), **_bearer(issued.secret)).status_code == 403
     assert SecurityEvent.objects.filter(actor=issued.client.user).count() == 1
@@ -358,8 +356,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client: Client, cast: Cast) -> No
 
 
 def test_another_municipalitys_administrator_gets_404(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
-    from tests.factories import MembershipFactory, UserFactory  # noqa: PLC0415 - only this test
-
     issued = _issue(cast)
     zed = UserFactory(username="zed")
     MembershipFactory(
@@ -398,9 +394,8 @@ def test_creating_shows_the_secret_once(as_user, cast: Cast) -> None:  # type: i
     secret = re.search(r"dbk_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}", body)
     assert secret is not None
     client = ApiClient.objects.get(name="UWV-koppeling")
-    assert client.scopes == [ApiScope.PARTNER_REQUESTS, ApiScope.ORGANISATIONS] or set(
-        client.scopes
-    ) == {ApiScope.PARTNER_REQUESTS, ApiScope.ORGANISATIONS}
+    # Stored in the order of ApiScope, whatever the order of the boxes ticked.
+    assert client.scopes == [ApiScope.ORGANISATIONS, ApiScope.PARTNER_REQUESTS]
     assert credentials.matches(secret.group(0), client.secret_hash)
     detail = web.get(reverse("api_clients:detail", args=[client.pk])).content.decode()
     assert secret.group(0) not in detail
@@ -415,7 +410,10 @@ def test_creating_shows_the_secret_once(as_user, cast: Cast) -> None:  # type: i
         ({"scopes": ["alles"]}, "Selecteer een geldige keuze."),
         ({"role": "admin"}, "Selecteer een geldige keuze."),
         ({"organisation": "999999"}, "Selecteer een geldige keuze."),
-        ({"role": Role.PROFESSIONAL}, "Een buurtteammedewerker of teamleider heeft een team nodig."),
+        (
+            {"role": Role.PROFESSIONAL},
+            "Een buurtteammedewerker of teamleider heeft een team nodig.",
+        ),
     ],
 )
 def test_the_form_refuses_bad_input_in_dutch_and_changes_nothing(
@@ -465,7 +463,8 @@ def test_rotating_and_revoking_through_the_pages(as_user, cast: Cast) -> None:  
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     new_secret = re.search(r"dbk_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}", response.content.decode())
-    assert new_secret is not None and new_secret.group(0) != issued.secret
+    assert new_secret is not None
+    assert new_secret.group(0) != issued.secret
     api = Client()
     assert api.get("/api/v1/me", **_bearer(issued.secret)).status_code == 401
     assert api.get("/api/v1/me", **_bearer(new_secret.group(0))).status_code == 200
@@ -511,3 +510,23 @@ def test_the_detail_uses_a_fixed_number_of_queries(
 
 
 _DETAIL_QUERIES = 6
+
+
+def test_a_service_user_is_no_contact_person_and_no_coordinator(
+    cast: Cast, household_a: Household
+) -> None:
+    professional = _issue(cast).client
+    partner = services.api_client_create(
+        actor=cast.ivan,
+        municipality=cast.north,
+        organisation=cast.uwv,
+        name="UWV-koppeling",
+        scopes=[ApiScope.PARTNER_REQUESTS],
+        role=Role.PARTNER_CONTACT,
+    ).client
+    contacts = {m.user_id for m in contact_persons(user=cast.alice, organisation=cast.uwv)}
+    assert contacts == {cast.dave.pk}
+    assert partner.user_id not in contacts
+    colleagues = set(team_colleagues(household=household_a).values_list("pk", flat=True))
+    assert cast.alice.pk in colleagues
+    assert professional.user_id not in colleagues

@@ -15,8 +15,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.models import Role
 from doorbraak.accounts.apiclients.policies import can_manage_api_clients
+from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, has_role, roles_of, team_ids_of
 from doorbraak.audit.policies import can_view_processing_log, can_view_security_log

@@ -28,9 +28,7 @@ class ApiClientForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(
         label=_("Acts as"),
         choices=[(role.value, role.label) for role in CLIENT_ROLES],
-        help_text=_(
-            "The client sees exactly what a person in this role of the organisation sees."
-        ),
+        help_text=_("The client sees exactly what a person in this role of the organisation sees."),
     )
     team = forms.ModelChoiceField(
         label=_("Team"),

@@ -71,9 +71,7 @@ class ApiClient(models.Model):
         verbose_name_plural = _("API clients")
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "name"], name="apiclient_unique_name"
-            ),
+            models.UniqueConstraint(fields=["municipality", "name"], name="apiclient_unique_name"),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False),
                 name="apiclient_revoked_by_someone",

@@ -36,9 +36,7 @@ def api_client_list(*, user: AnyUser) -> QuerySet[ApiClient]:
 def api_client_get(*, user: AnyUser, pk: int) -> ApiClient:
     """The client, or 404 when ``user`` does not administer its municipality."""
     return get_object_or_404(
-        api_client_list(user=user).select_related(
-            "created_by", "revoked_by", "user"
-        ),
+        api_client_list(user=user).select_related("created_by", "revoked_by", "user"),
         pk=pk,
     )
 
