@@ -50,7 +50,7 @@ class ApiClientAuthentication(BaseAuthentication):
         return f'{KEYWORD} realm="api"'
 
 
-class ApiClientScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiClientScheme(OpenApiAuthenticationExtension):
     """The security scheme of the OpenAPI document for this authentication."""
 
     target_class = ApiClientAuthentication

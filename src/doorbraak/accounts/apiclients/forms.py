@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.apiclients import selectors
 from doorbraak.accounts.apiclients.scopes import ApiScope
 from doorbraak.accounts.apiclients.services import CLIENT_ROLES
-from doorbraak.accounts.models import Municipality
+from doorbraak.accounts.models import Municipality, Organisation, Team
 from doorbraak.lib.forms import StyledFormMixin
 
 
@@ -24,7 +24,9 @@ class ApiClientForm(StyledFormMixin, forms.Form):
         help_text=_("For example the name of the system that calls the API."),
         error_messages={"required": _("Give the client a name.")},
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)  # type: ignore[arg-type]
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
     role = forms.ChoiceField(
         label=_("Acts as"),
         choices=[(role.value, role.label) for role in CLIENT_ROLES],
@@ -32,7 +34,7 @@ class ApiClientForm(StyledFormMixin, forms.Form):
     )
     team = forms.ModelChoiceField(
         label=_("Team"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Team.objects.none(),
         required=False,
         help_text=_("Only for a professional or team lead."),
     )

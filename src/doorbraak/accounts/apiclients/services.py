@@ -52,17 +52,6 @@ class Issued:
     secret: str
 
 
-def _log(actor: AnyUser, change: AccountChange, client: ApiClient) -> None:
-    log_account_change(
-        actor=actor,
-        change=change,
-        user=client.user,
-        object_type=OBJECT_TYPE,
-        object_id=client.pk,
-        municipality=client.municipality,
-    )
-
-
 @transaction.atomic
 def api_client_create(
     *,
@@ -111,7 +100,14 @@ def api_client_create(
         created_at=timezone.now(),
         created_by=actor if isinstance(actor, User) else None,
     )
-    _log(actor, AccountChange.CREATE, client)
+    log_account_change(
+        actor=actor,
+        change=AccountChange.CREATE,
+        user=client.user,
+        object_type=OBJECT_TYPE,
+        object_id=client.pk,
+        municipality=client.municipality,
+    )
     return Issued(client=client, secret=new.secret)
 
 
@@ -136,7 +132,14 @@ def api_client_rotate(*, actor: AnyUser, client: ApiClient) -> Issued:
     client.secret_hash = new.hashed
     client.rotated_at = timezone.now()
     client.save(update_fields=["key_id", "secret_hash", "rotated_at"])
-    _log(actor, AccountChange.UPDATE, client)
+    log_account_change(
+        actor=actor,
+        change=AccountChange.UPDATE,
+        user=client.user,
+        object_type=OBJECT_TYPE,
+        object_id=client.pk,
+        municipality=client.municipality,
+    )
     return Issued(client=client, secret=new.secret)
 
 
@@ -152,7 +155,14 @@ def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
     client.revoked_by = actor
     client.save(update_fields=["revoked_at", "revoked_by"])
     User.objects.filter(pk=client.user_id).update(is_active=False)
-    _log(actor, AccountChange.DELETE, client)
+    log_account_change(
+        actor=actor,
+        change=AccountChange.DELETE,
+        user=client.user,
+        object_type=OBJECT_TYPE,
+        object_id=client.pk,
+        municipality=client.municipality,
+    )
     return client
 
 
