@@ -36,6 +36,9 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from doorbraak.accounts.apiclients import services as api_client_services
+from doorbraak.accounts.apiclients.models import ApiClient
+from doorbraak.accounts.apiclients.scopes import ApiScope
 from doorbraak.accounts.models import Organisation, Role, User
 from doorbraak.assessments import services as assessment_services
 from doorbraak.assessments.models import LifeDomain
@@ -227,6 +230,14 @@ def build() -> Scenario:
     }
     for scope in CASE_SCOPES:
         objects[scope].update(municipal["z" if scope == "z" else "n"])
+    # An API client of each municipality, made by its own functional administrator.
+    zelda = _staff("zelda", Role.ADMIN, cast.wi_south, cast.south)
+    api_clients = {
+        "n": _api_client(cast.ivan, cast.north, cast.wi_north),
+        "z": _api_client(zelda, cast.south, cast.wi_south),
+    }
+    for scope in CASE_SCOPES:
+        objects[scope]["api_client"] = api_clients["z" if scope == "z" else "n"]
     users = {
         "alice": cast.alice,
         "carol": cast.carol,
@@ -241,6 +252,17 @@ def build() -> Scenario:
         "ivan": cast.ivan,
     }
     return Scenario(cast=cast, peggy=peggy, users=users, tokens=tokens, objects=objects)
+
+
+def _api_client(admin: User, municipality: Any, organisation: Organisation) -> ApiClient:
+    return api_client_services.api_client_create(
+        actor=admin,
+        municipality=municipality,
+        organisation=organisation,
+        name=f"Rapportagesysteem {municipality.code}",
+        scopes=[ApiScope.INSIGHTS],
+        role=Role.POLICY_ANALYST,
+    ).client
 
 
 def _staff(username: str, role: Role, organisation: Organisation, municipality: Any) -> User:

@@ -260,3 +260,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+# The API client lives in its own module; importing it here makes it a model of this app.
+from doorbraak.accounts.apiclients.models import ApiClient  # noqa: E402, F401

@@ -69,6 +69,7 @@ def contact_persons(*, user: AnyUser, organisation: Organisation) -> QuerySet[Me
             role=Role.PARTNER_CONTACT,
             municipality_id__in=municipality_ids_of(user),
             user__is_active=True,
+            user__api_client__isnull=True,  # an API client's service user is no contact person
         )
         .select_related("user", "municipality")
         .order_by("user__last_name", "user__first_name")

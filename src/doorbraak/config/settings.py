@@ -499,6 +499,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # API clients managed by the functional administrator: Authorization: Bearer <key>.
+        "doorbraak.accounts.apiclients.authentication.ApiClientAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["doorbraak.lib.api.IsVerifiedUser"],
     "DEFAULT_PAGINATION_CLASS": "doorbraak.lib.api.Pagination",

@@ -15,6 +15,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak.accounts.apiclients.policies import can_manage_api_clients
 from doorbraak.accounts.models import Role
 from doorbraak.accounts.policies import can_administer, can_view_organisations
 from doorbraak.accounts.selectors import AnyUser, has_role, roles_of, team_ids_of
@@ -189,6 +190,12 @@ ENTRIES: tuple[NavEntry, ...] = (
         "admin:index",
         can_administer,
         _("Municipalities, districts, organisations, teams, users and their roles."),
+    ),
+    NavEntry(
+        _("API clients"),
+        "api_clients:list",
+        can_manage_api_clients,
+        _("Systems of partner organisations that call the API: their scope, keys and use."),
     ),
     NavEntry(
         _("My downloads"),

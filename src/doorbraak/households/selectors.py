@@ -382,9 +382,10 @@ def team_colleagues(*, household: Household) -> QuerySet[User]:
     memberships = Membership.objects.active().filter(
         team_id=household.team_id, role__in=[Role.PROFESSIONAL, Role.TEAM_LEAD]
     )
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user")).order_by(
-        "last_name", "first_name", "username"
-    )
+    # An API client's service user (accounts.apiclients) is no person: it coordinates nothing.
+    return User.objects.filter(
+        is_active=True, api_client__isnull=True, pk__in=memberships.values("user")
+    ).order_by("last_name", "first_name", "username")
 
 
 def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:

@@ -3,14 +3,15 @@
 - the full version in an ``API-Version`` header on every API response;
 - errors as ``application/problem+json`` (RFC 9457) with Dutch titles;
 - one pagination style for every list;
-- the permission that requires a completed second factor for session users.
+- the permission that requires a completed second factor for session users, and keeps an
+  API client's key to its scope.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -24,6 +25,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from doorbraak.lib.access import Refused, report_refusal
 from doorbraak.lib.bounds import MAX_INT
 
 if TYPE_CHECKING:  # importing views here would be circular: DRF settings import this module
@@ -46,11 +48,19 @@ class ApiVersionMiddleware:
         return response
 
 
+@runtime_checkable
+class ScopedCredential(Protocol):
+    """The credential of an API client (``accounts.apiclients``): it carries a scope."""
+
+    def permits(self, request: object) -> bool: ...
+
+
 class IsVerifiedUser(BasePermission):
     """Authenticated, and for a browser session also past the second factor.
 
-    A token is issued by a functional administrator to a system integration; it carries
-    no session and so no OTP state.
+    A personal token (``Authorization: Token``) and an API client's key (``Bearer``)
+    carry no session and so no OTP state. A client's key only opens the endpoints of its
+    scope: another one is a 403 with a Dutch explanation, reported to the security log.
     """
 
     def has_permission(self, request: Request, view: APIView) -> bool:
@@ -59,6 +69,19 @@ class IsVerifiedUser(BasePermission):
             return False
         if isinstance(request.auth, Token):
             return True
+        if isinstance(request.auth, ScopedCredential):
+            if request.auth.permits(request):
+                return True
+            self.message = _("This API client may not use this part of the API.")
+            report_refusal(
+                request,
+                Refused(),
+                stage="role",
+                obj=None,
+                given=None,
+                view_name=f"{type(view).__module__}.{type(view).__qualname__}",
+            )
+            return False
         is_verified = getattr(user, "is_verified", None)
         return bool(is_verified and is_verified())
 
@@ -233,7 +256,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, exceptions.Throttled) and wait is not None:
         response["Retry-After"] = str(int(wait))
     if status_code == status.HTTP_401_UNAUTHORIZED:
-        response["WWW-Authenticate"] = 'Token realm="api"'
+        # Two schemes: a personal token, and the key of an API client.
+        response["WWW-Authenticate"] = 'Token realm="api", Bearer realm="api"'
     return response
 
 
