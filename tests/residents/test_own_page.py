@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+
 import pytest
 import time_machine
 from django.db import connection
@@ -30,6 +31,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.plans import services as plan_services
 from doorbraak.plans.models import ActionOwner
+from doorbraak.residents.services import resident_user_for
 from tests.conftest import Cast, login_resident, login_verified
 from tests.factories import HouseholdFactory
 from tests.plans import builders
@@ -95,7 +97,8 @@ def test_it_shows_exactly_the_agreed_plan_of_the_household(
     assert "De woning behouden" in html  # the goal
     assert "Elke maand de huur betalen" in html  # its action
     assert html.count('class="rm-goal"') == 1
-    assert "Andermans doel" not in html and "Wij bellen de verhuurder." not in html
+    assert "Andermans doel" not in html
+    assert "Wij bellen de verhuurder." not in html
     assert plan.goals.count() == 1
     # The coordinator and how to reach them; the next date is the action's due date.
     assert "alice" in html.lower()
@@ -104,9 +107,7 @@ def test_it_shows_exactly_the_agreed_plan_of_the_household(
         assert formats.date_format(due, "DATE_FORMAT") in html
 
 
-def test_a_draft_plan_is_not_shown_yet(
-    client: Client, cast: Cast, household_a: Household
-) -> None:
+def test_a_draft_plan_is_not_shown_yet(client: Client, cast: Cast, household_a: Household) -> None:
     builders.draft(cast, household_a, commitment="Nog niet afgesproken.")
     login_resident(client, _head(household_a))
 
@@ -148,7 +149,8 @@ def test_it_shows_exactly_the_consultations_of_the_member_and_the_household(
 
     html = response.content.decode()
     assert _seen_times(html) == [_when(at) for at in reversed(mine)]
-    assert "UWV" in html and "W&amp;I Noord" in html
+    assert "UWV" in html
+    assert "W&amp;I Noord" in html
     # Organisation and role, never the employee.
     for name in ("alice", "dave", "erin", "frank"):
         assert name not in html.lower()
@@ -205,8 +207,6 @@ def test_staff_get_404_on_the_residents_pages(client: Client, cast: Cast) -> Non
 def test_a_session_without_the_resident_sign_in_gets_404(
     client: Client, household_a: Household
 ) -> None:
-    from doorbraak.residents.services import resident_user_for
-
     client.force_login(resident_user_for(_head(household_a)))
     # Not signed in through the broker: no resident session, and no second factor either.
     assert client.get(HOME).status_code in (302, 404)
@@ -316,9 +316,11 @@ def test_good_scores_are_stored_for_the_next_assessment(
 
     response = client.post(SCORES, {f"domain_{housing.pk}": "2", f"domain_{finances.pk}": "4"})
 
-    assert response.status_code == 302 and response["Location"] == HOME
+    assert response.status_code == 302
+    assert response["Location"] == HOME
     own = SelfAssessment.objects.get()
-    assert own.member == _head(household_a) and own.household == household_a
+    assert own.member == _head(household_a)
+    assert own.household == household_a
     assert {(s.domain_id, s.score) for s in SelfScore.objects.all()} == {
         (housing.pk, 2),
         (finances.pk, 4),
@@ -337,7 +339,7 @@ def test_good_scores_are_stored_for_the_next_assessment(
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         ({}, "Kies een getal voor minstens één deel van uw leven."),
         ({"domain_HOUSING": "7"}, "Kies een getal van 1 tot en met 5."),
@@ -354,7 +356,8 @@ def test_bad_scores_are_refused_in_dutch_and_nothing_is_written(
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert SelfAssessment.objects.count() == 0 and SelfScore.objects.count() == 0
+    assert SelfAssessment.objects.count() == 0
+    assert SelfScore.objects.count() == 0
 
 
 # --- the processing log -----------------------------------------------------------------------
@@ -420,4 +423,3 @@ def test_the_pages_cost_the_same_number_of_queries_at_two_sizes(
 
     assert counts[0] == counts[1]
     assert counts[0] <= 14
-
