@@ -23,13 +23,14 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
 from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
-from doorbraak.households.models import Household, MemberRole
+from doorbraak.households.models import Household, Member, MemberRole
+from doorbraak.residents.services import resident_sign_in, resident_user_for
 from tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -157,6 +158,20 @@ def login_verified(client: Client, user: User) -> Client:
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+def login_resident(client: Client, member: Member) -> User:
+    """Sign ``member`` in as a resident, as the DigiD sign-in leaves it: Django's log-in,
+    then :func:`resident_sign_in` on a request with the client's session (the short resident
+    session, the sign-in record). Returns the resident's user."""
+    user = resident_user_for(member)
+    client.force_login(user)
+    request = RequestFactory().get("/mijn/")
+    request.session = client.session
+    request.user = user
+    resident_sign_in(request, user)
+    request.session.save()
+    return user
 
 
 @pytest.fixture

@@ -61,11 +61,13 @@ from doorbraak.households.models import (
     Household,
     HouseholdEvent,
     Member,
+    MemberRole,
     Referral,
 )
 from doorbraak.insights.models import Signal
 from doorbraak.outcomes.models import Outcome
 from doorbraak.plans.models import Plan
+from doorbraak.residents.models import ResidentAccount
 from doorbraak.tables.models import (
     BreakthroughTable,
     FollowUpAction,
@@ -149,6 +151,16 @@ def test_the_demo_municipality_has_one_user_per_role_and_prints_the_logins(demo:
     assert "professional" in demo.output
 
 
+def test_one_demo_household_has_a_resident_account_not_in_the_logins(demo: Demo) -> None:
+    account = ResidentAccount.objects.select_related("member__household", "user").get()
+    assert account.member.household.municipality == demostad()
+    assert account.member.role == MemberRole.HEAD
+    assert not account.user.has_usable_password()
+    assert "Demo resident: the head of" in demo.output
+    logins = demo.output.split("Demo logins", 1)[1]
+    assert account.user.username not in logins
+
+
 def test_synthetic_bsns_are_stored_encrypted_only() -> None:
     assert Household.objects.count() >= HOUSEHOLDS // 2
     members = Member.objects.exclude(bsn_index="")
@@ -171,6 +183,7 @@ def test_seeding_again_changes_nothing() -> None:
     out = StringIO()
     call_command("seed_demo", "--quiet-logins", "--households", str(HOUSEHOLDS), stdout=out)
     assert counts() == before
+    assert ResidentAccount.objects.count() == 1
     assert "Created" not in out.getvalue(), out.getvalue()
     assert "otpauth://" not in out.getvalue()
     assert verify_chain().intact

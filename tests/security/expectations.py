@@ -24,6 +24,9 @@ frank    fund manager, Noord: the requests to Noord's fund, what they are for an
 grace    policy analyst: aggregated and pseudonymised figures only — no token at all.
 heidi    privacy officer: the processing log, not case content — no token at all.
 ivan     functional administrator: configuration, not case content — no token at all.
+rita     resident (DigiD), head of household a: her own page /mijn/ only — her first name,
+         the household's agreed plan (goals, actions and their owners, the commitment);
+         every other page, API call and admin page is a 404 (residents.middleware).
 anon     not logged in: nothing.
 
 Current behaviour encoded here that docs/ does not spell out (issue 19 asks to settle the
@@ -55,8 +58,12 @@ PERSONAS = (
     "grace",
     "heidi",
     "ivan",
+    "rita",
     "anon",
 )
+
+#: Personas signed in as residents (DigiD through the broker), not as staff.
+RESIDENTS = frozenset({"rita"})
 
 #: What the table sees of every case on its agenda, whatever the consent: the titles of the
 #: case, the household's own commitment, the decision and its follow-up actions (the
@@ -100,6 +107,17 @@ TIME_OUT: Final = frozenset({"TimeOut.what"})
 #: What a fund manager sees of a request to their fund: what it is for and whom to pay.
 FUND: Final = frozenset({"FundRequest.summary", "FundRequest.payee_name"})
 
+#: What a resident sees of their own household on /mijn/ (the household's own page).
+RESIDENT: Final = frozenset(
+    {
+        "Member.first_name",
+        "Plan.commitment",
+        "Goal.description",
+        "Action.description",
+        "Action.owner_name",
+    }
+)
+
 TEAM_A: dict[str, str | frozenset[str]] = {"a": FULL, "o": FULL, "w": FULL}
 
 NOORD = ("a", "b", "o", "w")
@@ -118,6 +136,7 @@ MAY_SEE: dict[str, dict[str, str | frozenset[str]]] = {
     "grace": {},
     "heidi": {},
     "ivan": {},
+    "rita": {"a": RESIDENT},
     "anon": {},
 }
 
@@ -167,6 +186,7 @@ MATRIX = Matrix(
         "grace": "az",
         "heidi": "az",
         "ivan": "az",
+        "rita": "abz",
         "anon": "a",
     },
     other_methods_scopes="a",

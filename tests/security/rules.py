@@ -55,6 +55,10 @@ SITE: dict[str, Rule] = {
     "privacy:rectify": _r(pk="=1"),
     "privacy:overview-pdf": _r(pk="=1"),
     "privacy:overview-json": _r(pk="=1"),
+    # The household's own page: residents only (staff get 404); no path parameters.
+    "residents:home": READ,
+    "residents:own-scores": Rule(),
+    "residents:consultations": Rule(methods=(), query=True),
     "retention:rules": READ,
     "retention:rule-edit": _r(pk="retention_rule"),
     "retention:lists": READ,

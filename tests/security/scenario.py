@@ -61,6 +61,7 @@ from doorbraak.insights import services as insight_services
 from doorbraak.insights.models import ValueReport
 from doorbraak.insights.tasks import generate_value_report
 from doorbraak.operations.models import WorkerHeartbeat
+from doorbraak.residents.services import resident_user_for
 from doorbraak.retention.models import RecordKind, RetentionRule
 from doorbraak.retention.services import destruction_propose, rules_ensure_defaults
 from doorbraak.socialmap.models import Service
@@ -250,6 +251,8 @@ def build() -> Scenario:
         "grace": cast.grace,
         "heidi": cast.heidi,
         "ivan": cast.ivan,
+        # The head of household a, with a resident account (signed in through DigiD).
+        "rita": resident_user_for(objects["a"]["member"]),
     }
     return Scenario(cast=cast, peggy=peggy, users=users, tokens=tokens, objects=objects)
 

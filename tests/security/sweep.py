@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from doorbraak.accounts.admin import admin_site
 from doorbraak.audit.models import SecurityEvent
 from doorbraak.households.models import Household
-from tests.conftest import login_verified
+from tests.conftest import login_resident, login_verified
 from tests.security import expectations
 from tests.security.scenario import CASE_SCOPES, TOKEN, Scenario
 
@@ -179,7 +179,9 @@ class Sweeper:
         for persona in expectations.PERSONAS:
             client = Client(raise_request_exception=False)
             user = scenario.users.get(persona)
-            if user is not None:
+            if user is not None and persona in expectations.RESIDENTS:
+                login_resident(client, user.resident_account.member)
+            elif user is not None:
                 login_verified(client, user)
             self.clients[persona] = client
             self.cookies[persona] = SimpleCookie(client.cookies.output(header="", sep="\n"))

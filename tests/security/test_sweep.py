@@ -172,6 +172,16 @@ def test_owners_see_their_own_tokens(scenario: Scenario, sweeper: Sweeper) -> No
     assert not missing, "\n".join(missing)
 
 
+def test_the_resident_sees_their_own_page(scenario: Scenario, sweeper: Sweeper) -> None:
+    """Rita reaches /mijn/ (the 404s of every other page are swept above) and sees her own
+    first name there: the sweep of her requests is not a sweep of 404s."""
+    request = Request("residents:home", "-", "GET", "/mijn/", ("rita",))
+    result = sweeper.run([request])
+    assert result.statuses == {200: 1}, result.statuses
+    assert ("a", "Member.first_name") in result.seen.get(("rita", "residents:home"), set())
+    assert not result.findings, result.report()
+
+
 # --- the sweep can fail ----------------------------------------------------------------------
 PLANTED_RULES = {
     **rules.RULES,
@@ -202,7 +212,9 @@ def test_a_planted_leak_and_a_planted_500_are_reported(
     errors = {(f.persona, f.status) for f in result.findings if f.problem == "server error"}
     # The leaky page shows Buurtteam B's timeline to everyone logged in: a finding for every
     # persona but Bob (whose household it is).
-    logged_in = set(expectations.PERSONAS) - {"anon"}
+    # A resident reaches neither planted page (404 outside /mijn/).
+    logged_in = set(expectations.PERSONAS) - {"anon"} - expectations.RESIDENTS
     assert {p for p, _ in leaks} == logged_in - {"bob"}, report
     assert "scope b HouseholdEvent.summary" in report
-    assert {p for p, status in errors if status == 500} == set(expectations.PERSONAS), report
+    staff_and_anon = set(expectations.PERSONAS) - expectations.RESIDENTS
+    assert {p for p, status in errors if status == 500} == staff_and_anon, report

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from doorbraak.lib.api import API_PREFIX
+from doorbraak.lib.middleware import RESIDENT_ATTRIBUTE
 from doorbraak.lib.otp import is_verified
 
 _ALWAYS_OPEN = ("/.well-known/", "/i18n/", "/favicon.ico")
@@ -22,7 +23,10 @@ class RequireVerifiedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not is_verified(user):
+        # A resident signed in with DigiD through the broker (the strong factor) and reaches
+        # only /mijn/ (residents.middleware, which stands before this one).
+        resident = getattr(request, RESIDENT_ATTRIBUTE, None) is not None
+        if user.is_authenticated and not is_verified(user) and not resident:
             response = self._guard(request)
             if response is not None:
                 return response

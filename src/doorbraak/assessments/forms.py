@@ -72,9 +72,17 @@ class DomainScoresForm(forms.Form):
     Field names follow the service's error keys: ``domain_<pk>`` is the score.
     """
 
-    def __init__(self, data: Any = None, *, domains: list[LifeDomain], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        domains: list[LifeDomain],
+        own_scores: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
         self.domains = domains
+        own_scores = own_scores or {}
         for domain in domains:
             self.fields[f"domain_{domain.pk}"] = forms.TypedChoiceField(
                 label=domain.name,
@@ -105,7 +113,8 @@ class DomainScoresForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
             )
             if not self.is_bound:
-                self.initial[f"self_{domain.pk}"] = NOT_ASKED
+                # The household's own scores from its page (``/mijn/``), where it filled them in.
+                self.initial[f"self_{domain.pk}"] = own_scores.get(domain.pk, NOT_ASKED)
 
     def rows(self) -> list[dict[str, Any]]:
         """One entry per domain with its three bound fields, for the template.

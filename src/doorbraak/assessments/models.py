@@ -202,6 +202,67 @@ class DomainScore(models.Model):
         return f"{self.domain}: {self.score}"
 
 
+class SelfAssessment(models.Model):
+    """Eigen inschatting: the household's own scores, filled in by a member on their own
+    page (``/mijn/``) before the next assessment.
+
+    The professional finds the newest one in the next assessment's form, as the household's
+    own score per domain (``DomainScore.self_score``); the record itself stays as it was.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="self_assessments",
+        verbose_name=_("filled in by"),
+    )
+    submitted_at = models.DateTimeField(_("filled in at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(
+                "household",
+                models.F("submitted_at").desc(),
+                name="selfassessment_household_new",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.submitted_at:%Y-%m-%d}"
+
+
+class SelfScore(models.Model):
+    """The household's own score (1–5) of one life domain in a self-assessment."""
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, related_name="scores"
+    )
+    domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("own score"))
+
+    class Meta:
+        verbose_name = _("own score")
+        verbose_name_plural = _("own scores")
+        ordering = ["domain__position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="selfscore_score_1_5"
+            ),
+            models.UniqueConstraint(
+                fields=["self_assessment", "domain"], name="selfscore_once_per_domain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.score}"
+
+
 class FollowUpStatus(models.TextChoices):
     SCHEDULED = "gepland", _("Scheduled")
     REMINDED = "herinnerd", _("Reminder sent")

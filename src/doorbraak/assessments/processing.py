@@ -8,7 +8,7 @@ member concerns that member. Recorded under support of a household, through
 from __future__ import annotations
 
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.assessments.models import Assessment
+from doorbraak.assessments.models import Assessment, SelfAssessment
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import Household
 from doorbraak.households.processing import household_subjects, log_case_support
@@ -36,5 +36,21 @@ def log_household_status(*, actor: AnyUser, household: Household) -> None:
         object_type="households.household",
         object_id=household.pk,
         subjects=household_subjects(household),
+        municipality=household.municipality,
+    )
+
+
+def log_self_assessment(
+    *, actor: AnyUser, action: ProcessingAction, self_assessment: SelfAssessment
+) -> None:
+    """Record that the household's own scores were filled in or shown (the member who
+    filled them in: the scores are their own view of the household)."""
+    household = self_assessment.household
+    log_case_support(
+        actor=actor,
+        action=action,
+        object_type="assessments.selfassessment",
+        object_id=self_assessment.pk,
+        subjects=[self_assessment.member.pseudonym],
         municipality=household.municipality,
     )

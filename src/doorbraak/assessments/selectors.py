@@ -6,9 +6,16 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from doorbraak.accounts.selectors import AnyUser
-from doorbraak.assessments.models import Assessment, DomainScore, FollowUp, LifeDomain
+from doorbraak.assessments.models import (
+    Assessment,
+    DomainScore,
+    FollowUp,
+    LifeDomain,
+    SelfAssessment,
+)
 from doorbraak.assessments.processing import log_assessment
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import Household, Member
@@ -61,3 +68,25 @@ def domain_history(*, household: Household, member: Member | None = None) -> lis
 
 def follow_ups_of(*, household: Household) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(household=household).order_by("due_on")
+
+
+def pending_self_assessment(*, household: Household) -> SelfAssessment | None:
+    """The household's newest own scores if filled in since its latest assessment (on or
+    after that day), with its scores: what the next assessment's form starts from."""
+    newest = (
+        SelfAssessment.objects.filter(household=household)
+        .select_related("member")
+        .prefetch_related("scores")
+        .first()
+    )
+    if newest is None:
+        return None
+    last = (
+        Assessment.objects.filter(household=household)
+        .order_by("-assessed_on")
+        .values_list("assessed_on", flat=True)
+        .first()
+    )
+    if last is not None and timezone.localdate(newest.submitted_at) < last:
+        return None
+    return newest

@@ -29,8 +29,14 @@ from doorbraak.assessments.models import (
     FollowUp,
     FollowUpStatus,
     LifeDomain,
+    SelfAssessment,
+    SelfScore,
 )
-from doorbraak.assessments.processing import log_assessment, log_household_status
+from doorbraak.assessments.processing import (
+    log_assessment,
+    log_household_status,
+    log_self_assessment,
+)
 from doorbraak.assessments.tasks import follow_up_remind
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import (
@@ -44,6 +50,7 @@ from doorbraak.households.services import (
     lock_household,
     record_event,
     require_open,
+    require_unrestricted,
     team_worker,
 )
 from doorbraak.lib import limits
@@ -298,3 +305,40 @@ def household_reopen(*, actor: User, household: Household, note: str) -> Househo
     )
     log_household_status(actor=actor, household=household)
     return household
+
+
+@retry_on_deadlock
+@transaction.atomic
+def self_assessment_submit(
+    *, actor: User, member: Member, scores: dict[int, int]
+) -> SelfAssessment:
+    """The household's own scores (domain id -> 1–5), filled in by ``member`` on their page.
+
+    Only domains of the municipality's catalogue, each at most once; at least one score.
+    Refused (``ValidationError``) when the household is closed or the member's processing
+    is restricted. The caller (the residents' page) has checked that ``actor`` is the
+    member's own resident account.
+    """
+    household = lock_household(member.household_id)
+    require_open(household)
+    require_unrestricted(member)
+    domains = {d.pk for d in domains_for(household.municipality)}
+    errors: dict[str, list[str]] = {}
+    for domain_id, score in scores.items():
+        if domain_id not in domains:
+            errors.setdefault("__all__", []).append(_("This life domain is not in use."))
+        elif not _in_range(score):
+            errors[f"domain_{domain_id}"] = [_("A score is a whole number from 1 to 5.")]
+    if not scores:
+        errors["__all__"] = [_("Choose a score for at least one life domain.")]
+    if errors:
+        raise ValidationError(errors)
+    self_assessment = SelfAssessment.objects.create(household=household, member=member)
+    SelfScore.objects.bulk_create(
+        SelfScore(self_assessment=self_assessment, domain_id=domain_id, score=score)
+        for domain_id, score in sorted(scores.items())
+    )
+    log_self_assessment(
+        actor=actor, action=ProcessingAction.CREATE, self_assessment=self_assessment
+    )
+    return self_assessment

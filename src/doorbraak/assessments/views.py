@@ -229,7 +229,12 @@ def assessment_create(request: AuthenticatedHttpRequest, household: Household) -
     domains = services.domains_for(household.municipality)
     data = request.POST if request.method == "POST" else None
     header = AssessmentForm(data, members=_current_members(household), kinds=_kinds(household))
-    scores = DomainScoresForm(data, domains=domains)
+    own = selectors.pending_self_assessment(household=household)
+    scores = DomainScoresForm(
+        data,
+        domains=domains,
+        own_scores={s.domain_id: s.score for s in own.scores.all()} if own else None,
+    )
     if request.method == "POST":
         header_valid, scores_valid = header.is_valid(), scores.is_valid()
         if header_valid and scores_valid:
@@ -268,6 +273,7 @@ def assessment_create(request: AuthenticatedHttpRequest, household: Household) -
         "rows": scores.rows(),
         "has_errors": bool(header.errors or scores.errors),
         "rule": services.rule_for(household.municipality),
+        "own": own,
     }
     return render(request, "assessments/create.html", context)
 

@@ -97,6 +97,12 @@ def _parse(cursor: str) -> tuple[datetime.datetime, int]:
     return when, pk
 
 
+def older_than(cursor: str) -> Q:
+    """The records after ``cursor`` (made by :func:`log_cursor`) in newest-first order, for
+    a keyset page of any list of processing-log records; raises :class:`BadCursor`."""
+    return _older(cursor)
+
+
 def _older(cursor: str) -> Q:
     when, pk = _parse(cursor)
     return Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk)

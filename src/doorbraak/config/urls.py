@@ -33,6 +33,7 @@ urlpatterns = [
     path("bewaartermijnen/", include("doorbraak.retention.urls")),
     path("downloads/", include("doorbraak.downloads.urls")),
     path("api-koppelingen/", include("doorbraak.accounts.apiclients.urls")),
+    path("mijn/", include("doorbraak.residents.urls")),
     path("beheer/", admin_site.urls),
     # Public: the language switch works before log-in too (Django's own view).
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -16,6 +16,12 @@ from doorbraak.lib.request_context import reset_request_id, set_request_id
 # else than a short token of safe characters is replaced, so it cannot inject log lines.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
+#: Set on the request by ``residents.middleware.ResidentOnlyMiddleware``: the member id of a
+#: resident's session (DigiD through the broker), ``None`` otherwise. Here, so that
+#: ``accounts`` can exempt a resident from the staff second factor without importing an app
+#: above it.
+RESIDENT_ATTRIBUTE = "doorbraak_resident_member"
+
 
 class RequestIdMiddleware:
     """Give every request an id, echo it as ``X-Request-ID`` and bind it for the log."""

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -101,6 +102,34 @@ def _role_label(code: str) -> str:
     if code in Role.values:
         return str(Role(code).label)
     return _("The system (an automatic task)") if code == "system" else code
+
+
+def consultation_records(pseudonyms: Sequence[str]) -> QuerySet[ProcessingLog]:
+    """Every processing-log record about these persons, newest first.
+
+    The one selector of "who processed my data": the access overview reads it for one
+    person, the household's own page (``residents``) for the member and the household as
+    a whole. The index on (subject, time) serves it in order.
+    """
+    return ProcessingLog.objects.filter(subject_pseudonym__in=list(pseudonyms)).order_by(
+        "-occurred_at", "-id"
+    )
+
+
+def consultation_of(record: ProcessingLog, *, names: bool = False) -> Consultation:
+    """One record as a consultation: when, which organisation and role, what, why; the
+    employee's name only with ``names``."""
+    return Consultation(
+        at=timezone.localtime(record.occurred_at),
+        organisation=record.actor_organisation or _("The municipality"),
+        role=_role_label(record.actor_role),
+        action=str(ProcessingAction(record.action).label)
+        if record.action in ProcessingAction.values
+        else record.action,
+        purpose=record.purpose,
+        legal_basis=record.legal_basis,
+        employee=record.actor_name if names else None,
+    )
 
 
 def access_overview(
@@ -360,11 +389,7 @@ def _build(request: DataSubjectRequest, member: Member, names: bool) -> AccessOv
     ]
     recipients.sort(key=lambda r: (r.on, r.organisation))
 
-    records = list(
-        ProcessingLog.objects.filter(subject_pseudonym=member.pseudonym).order_by(
-            "-occurred_at", "-id"
-        )[: MAX_CONSULTATIONS + 1]
-    )
+    records = list(consultation_records([member.pseudonym])[: MAX_CONSULTATIONS + 1])
     left_out = 0
     if len(records) > MAX_CONSULTATIONS:
         records = records[:MAX_CONSULTATIONS]
@@ -375,20 +400,7 @@ def _build(request: DataSubjectRequest, member: Member, names: bool) -> AccessOv
             .exclude(pk__in=[r.pk for r in records])
             .count()
         )
-    consultations = [
-        Consultation(
-            at=timezone.localtime(r.occurred_at),
-            organisation=r.actor_organisation or _("The municipality"),
-            role=_role_label(r.actor_role),
-            action=str(ProcessingAction(r.action).label)
-            if r.action in ProcessingAction.values
-            else r.action,
-            purpose=r.purpose,
-            legal_basis=r.legal_basis,
-            employee=r.actor_name if names else None,
-        )
-        for r in reversed(records)
-    ]
+    consultations = [consultation_of(r, names=names) for r in reversed(records)]
 
     return AccessOverview(
         title=_("Overview of your personal data"),

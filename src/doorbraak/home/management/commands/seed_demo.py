@@ -35,8 +35,10 @@ from doorbraak.breakthroughs.demo import seed_breakthroughs
 from doorbraak.casebook.demo import seed_examples
 from doorbraak.funds.demo import seed_funds
 from doorbraak.home.demo_households import seed_households
+from doorbraak.households.models import HouseholdStatus, Member, MemberRole
 from doorbraak.insights.services import signals_propose
 from doorbraak.outcomes.demo import seed_outcomes
+from doorbraak.residents.services import resident_user_for
 from doorbraak.socialmap.demo import seed_social_map
 from doorbraak.tables.demo import seed_tables
 
@@ -170,6 +172,10 @@ class Command(BaseCommand):
                 f"Added {stories} closed demo stories; published {examples} demo examples."
             )
 
+        resident = self._seed_resident(demostad)
+        if resident:
+            self.stdout.write(resident)
+
         sealed = seal_processing_log()
         self.stdout.write(f"Sealed {sealed.records} processing-log records.")
         if not options["quiet_logins"]:
@@ -277,6 +283,32 @@ class Command(BaseCommand):
         referrers = list(User.objects.filter(username__in=["contactpersoon", "corporatie"]))
         return seed_households(
             municipality=municipality, coordinators=coordinators, referrers=referrers, count=count
+        )
+
+    def _seed_resident(self, municipality: Municipality) -> str:
+        """A resident account for the head of the first open demo household (no random draw).
+
+        Not in the logins list: a resident signs in only with DigiD through the broker, and
+        the demo has no broker (README, "Residents").
+        """
+        head = (
+            Member.objects.filter(
+                household__municipality=municipality,
+                household__status=HouseholdStatus.ACTIVE,
+                household__destroyed_on__isnull=True,
+                role=MemberRole.HEAD,
+                left_on__isnull=True,
+            )
+            .select_related("household")
+            .order_by("household_id", "pk")
+            .first()
+        )
+        if head is None:
+            return ""
+        resident_user_for(head)
+        return (
+            f"Demo resident: the head of {head.household.name} has a resident account "
+            "(/mijn/); it signs in only with DigiD through the broker, which the demo has not."
         )
 
     def _print_logins(self, users: list[tuple[DemoUser, User, TOTPDevice]], password: str) -> None:

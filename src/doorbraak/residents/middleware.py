@@ -1,0 +1,51 @@
+"""A resident's session reaches the household's own page and nothing else.
+
+A session made by the resident sign-in (``services.resident_sign_in``, which sets
+``SESSION_KEY``) gets 404 on every page outside ``/mijn/`` — the staff pages, the API and
+the admin — except the static files and the language switch the page needs. The refusal is
+reported to the security log like any other 404 of an object the user may not see.
+
+The resident has no second factor in Doorbraak (DigiD through the broker is the strong
+sign-in): ``accounts.middleware.RequireVerifiedMiddleware`` lets a request this middleware
+marked as a resident's pass (``RESIDENT_ATTRIBUTE``); it stands before that one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+
+from doorbraak.lib import refusals
+from doorbraak.lib.middleware import RESIDENT_ATTRIBUTE
+from doorbraak.residents.services import SESSION_KEY
+
+#: The paths a resident's session may reach.
+OWN_PREFIX = "/mijn/"
+_ALSO_OPEN = ("/i18n/", "/favicon.ico")
+
+
+class ResidentOnlyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        member_id = request.session.get(SESSION_KEY) if request.user.is_authenticated else None
+        setattr(request, RESIDENT_ATTRIBUTE, member_id)
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> None:
+        if getattr(request, RESIDENT_ATTRIBUTE, None) is None:
+            return None
+        if request.path.startswith((OWN_PREFIX, settings.STATIC_URL, *_ALSO_OPEN)):
+            return None
+        refusals.report(refusals.refusal(request, status=404, stage="view"))
+        raise Http404
