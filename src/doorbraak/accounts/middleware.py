@@ -1,19 +1,27 @@
 """Second factor required: a logged-in user who has not passed TOTP reaches only the
-pages that complete the log-in (or log out)."""
+pages that complete the log-in (or log out).
+
+A resident's session (DigiD through the broker, ``lib.otp.RESIDENT_SESSION_KEY``) is not
+asked for a second factor (its assurance comes from DigiD) and reaches only the residents'
+own pages (``/mijn/``): every other page answers 404 for it, the home page sends it to
+``/mijn/``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from doorbraak.lib.api import API_PREFIX
-from doorbraak.lib.otp import is_verified
+from doorbraak.lib.otp import is_resident_session, is_verified
 
 _ALWAYS_OPEN = ("/.well-known/", "/i18n/", "/favicon.ico")
+#: The residents' own pages, the only ones a resident's session reaches.
+RESIDENT_PREFIX = "/mijn/"
 
 
 class RequireVerifiedMiddleware:
@@ -22,11 +30,20 @@ class RequireVerifiedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not is_verified(user):
+        if user.is_authenticated and is_resident_session(request):
+            self._resident_guard(request)
+            if request.path == "/":
+                return HttpResponseRedirect(RESIDENT_PREFIX)
+        elif user.is_authenticated and not is_verified(user):
             response = self._guard(request)
             if response is not None:
                 return response
         return self.get_response(request)
+
+    def _resident_guard(self, request: HttpRequest) -> None:
+        open_paths = (RESIDENT_PREFIX, settings.STATIC_URL, *_ALWAYS_OPEN)
+        if request.path != "/" and not request.path.startswith(open_paths):
+            raise Http404
 
     def _guard(self, request: HttpRequest) -> HttpResponse | None:
         path = request.path

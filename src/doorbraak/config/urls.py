@@ -32,6 +32,7 @@ urlpatterns = [
     path("voorbeelden/", include("doorbraak.casebook.urls")),
     path("bewaartermijnen/", include("doorbraak.retention.urls")),
     path("downloads/", include("doorbraak.downloads.urls")),
+    path("mijn/", include("doorbraak.residents.auth_urls")),
     path("beheer/", admin_site.urls),
     # Public: the language switch works before log-in too (Django's own view).
     path("i18n/setlang/", public(set_language), name="set_language"),
