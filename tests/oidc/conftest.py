@@ -101,7 +101,10 @@ def oidc_provider() -> Iterator[OidcProvider]:
     node = shutil.which("node")
     if node is None or not (REPO / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("Node.js and node_modules/oidc-provider are needed: run `make setup`.")
-    client_secrets = {STAFF_CLIENT: secrets.token_urlsafe(24), RESIDENT_CLIENT: secrets.token_urlsafe(24)}
+    client_secrets = {
+        STAFF_CLIENT: secrets.token_urlsafe(24),
+        RESIDENT_CLIENT: secrets.token_urlsafe(24),
+    }
     clients = [
         {
             "client_id": STAFF_CLIENT,
@@ -137,7 +140,10 @@ def oidc_provider() -> Iterator[OidcProvider]:
         line = process.stdout.readline().decode() if ready else ""
         if line.startswith("ready "):
             provider = OidcProvider(
-                issuer=line.split()[1], admin_token=admin_token, process=process, secrets=client_secrets
+                issuer=line.split()[1],
+                admin_token=admin_token,
+                process=process,
+                secrets=client_secrets,
             )
             try:
                 yield provider
@@ -227,14 +233,16 @@ class Browser:
         """Confirm the log-out at the provider's end-session page; the URL it sends the
         browser back to."""
         page = self._follow_provider(location)
-        assert not isinstance(page, str) and page.status_code == 200, page
+        assert not isinstance(page, str), page
+        assert page.status_code == 200, page.text[:300]
         back = self._submit(page, {"logout": "yes"})
         assert isinstance(back, str), getattr(back, "text", "")[:300]
         return back
 
     def provider_asks_log_in(self, start_path: str) -> bool:
-        """Whether a new sign-in shows the provider's log-in page (no session there)."""
-        start = self.client.get(start_path)
+        """Whether a new sign-in (from a fresh Doorbraak session, with this browser's
+        provider cookies) shows the provider's log-in page: no session left there."""
+        start = Client().get(start_path)
         step = self._follow_provider(start["Location"])
         return not isinstance(step, str)
 

@@ -66,7 +66,9 @@ const provider = new Provider(issuer, {
     auth_time: null,
     sid: null,
     iss: null,
-    openid: ['sub'],
+    amr: null,
+    // acr and amr in every ID token, as the identity providers of municipalities send them.
+    openid: ['sub', 'acr', 'amr'],
     profile: ['name', 'given_name', 'family_name', 'preferred_username'],
     email: ['email'],
     groups: ['groups'],

@@ -98,9 +98,7 @@ def test_without_mfa_claim_the_local_second_factor_is_asked(
     assert home["Location"].startswith(reverse("accounts:verify"))
 
 
-def test_a_token_for_another_audience_is_refused(
-    staff_sso: OidcProvider, browser: Browser
-) -> None:
+def test_a_token_for_another_audience_is_refused(staff_sso: OidcProvider, browser: Browser) -> None:
     staff_sso.configure(accounts=_account("u-1004", **MFA), audience="andere-toepassing")
 
     response = browser.sign_in(START, "u-1004")
@@ -192,9 +190,7 @@ def test_local_login_can_be_switched_off(
     settings.DOORBRAAK_LOCAL_LOGIN = False
 
     page = client.get(reverse("accounts:login"))
-    posted = client.post(
-        reverse("accounts:login"), {"username": "alice", "password": PASSWORD}
-    )
+    posted = client.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
 
     assert page.status_code == 200
     assert 'name="password"' not in page.content.decode()

@@ -85,7 +85,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return _after_password(request)  # type: ignore[arg-type]
     local_login = oidc.local_login_enabled()
     password_refused = request.method == "POST" and not local_login
-    form = LoginForm(request, data=request.POST if request.method == "POST" and local_login else None)
+    form = LoginForm(
+        request, data=request.POST if request.method == "POST" and local_login else None
+    )
     if request.method == "POST" and local_login and form.is_valid():
         next_url = _safe_next(request, request.POST.get("next"))
         auth_login(request, form.get_user())

@@ -134,13 +134,15 @@ def provider_from_settings(
         options=tuple(sorted((k, v) for k, v in configured.items() if k not in known)),
         **{k: v for k, v in configured.items() if k in known},
     )
-    if all(getattr(provider, key) for key in ("authorization_endpoint", "token_endpoint", "jwks_uri")):
+    if all(
+        getattr(provider, key) for key in ("authorization_endpoint", "token_endpoint", "jwks_uri")
+    ):
         return provider
     document = _discovery(provider)
-    return replace(
-        provider,
-        **{key: getattr(provider, key) or str(document.get(key) or "") for key in _ENDPOINTS},
-    )
+    endpoints: dict[str, Any] = {
+        key: getattr(provider, key) or str(document.get(key) or "") for key in _ENDPOINTS
+    }
+    return replace(provider, **endpoints)
 
 
 def _discovery(provider: Provider) -> dict[str, Any]:
@@ -168,7 +170,7 @@ def forget_discovery() -> None:
         _discovered.clear()
 
 
-class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class ProviderBackend(OIDCAuthenticationBackend):
     """The library's code flow for one provider, with stricter token checks.
 
     A subclass decides who the claims are: :meth:`user_for_claims`. After
@@ -218,9 +220,9 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         except jwt.InvalidTokenError:
             raise SignInFailed("token") from None
         audience = claims.get("aud")
-        if isinstance(audience, list) and len(audience) > 1:
-            if claims.get("azp") != self.provider.client_id:
-                raise SignInFailed("audience")
+        several = isinstance(audience, list) and len(audience) > 1
+        if several and claims.get("azp") != self.provider.client_id:
+            raise SignInFailed("audience")
         return claims
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
@@ -268,7 +270,7 @@ class ProviderBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         return user
 
 
-class AuthRequestView(OIDCAuthenticationRequestView):  # type: ignore[misc]
+class AuthRequestView(OIDCAuthenticationRequestView):
     """The library's redirect to the provider, for one provider; the state in the session
     remembers which flow it belongs to, so one flow's callback cannot finish the other's."""
 

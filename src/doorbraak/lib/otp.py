@@ -58,5 +58,6 @@ class ProviderMfaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None:
-            request.user = SimpleLazyObject(lambda: _verified_by_provider(request, user))
+            lazy: Any = SimpleLazyObject(lambda: _verified_by_provider(request, user))
+            request.user = lazy
         return self.get_response(request)

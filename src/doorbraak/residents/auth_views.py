@@ -51,7 +51,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and is_resident_session(request):
         return redirect(RESIDENT_HOME)
     return render(
-        request, "residents/auth/sign_in.html",
+        request,
+        "residents/auth/sign_in.html",
         {
             "enabled": bool(settings.DOORBRAAK_DIGID),
             "minutes": settings.DOORBRAAK_RESIDENT_SESSION_SECONDS // 60,
