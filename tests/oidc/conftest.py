@@ -217,9 +217,9 @@ class Browser:
             response = self.session.get(location, allow_redirects=False, timeout=10)
         return response
 
-    def sign_in(self, start_path: str, account: str) -> Any:
-        """From Doorbraak's start page through the provider's log-in, back to Doorbraak:
-        the response of Doorbraak's callback."""
+    def callback_path(self, start_path: str, account: str) -> str:
+        """From Doorbraak's start page through the provider's log-in: the path (with the
+        code and state) the provider sends the browser back to."""
         start = self.client.get(start_path)
         assert start.status_code == 302, start.status_code
         step = self._follow_provider(start["Location"])
@@ -227,7 +227,11 @@ class Browser:
             assert step.status_code == 200, step.text[:300]
             step = self._submit(step, {"login": account})
         assert isinstance(step, str), getattr(step, "text", "")[:300]
-        return self.client.get(_path(step))
+        return _path(step)
+
+    def sign_in(self, start_path: str, account: str) -> Any:
+        """The whole sign-in: the response of Doorbraak's callback."""
+        return self.client.get(self.callback_path(start_path, account))
 
     def provider_logout(self, location: str) -> str:
         """Confirm the log-out at the provider's end-session page; the URL it sends the
