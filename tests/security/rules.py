@@ -32,6 +32,14 @@ SITE: dict[str, Rule] = {
     "work-block": Rule(params={"key": "=team-termijnen"}, methods=(), query=True),
     "accounts:login": Rule(),
     "accounts:verify": Rule(),
+    # Single sign-on (off in the sweep: both send to the log-in page).
+    "accounts:sso-start": READ,
+    "accounts:sso-callback": READ,
+    # The residents' DigiD sign-in (off in the sweep) and log-out.
+    "resident_auth:sign-in": READ,
+    "resident_auth:start": READ,
+    "resident_auth:callback": READ,
+    "resident_auth:sign-out": Rule(),
     "accounts:setup": Rule(),
     "accounts:logout": Rule(),
     "accounts:account": Rule(),

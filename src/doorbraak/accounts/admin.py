@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts import services
 from doorbraak.accounts.models import (
     District,
+    ExternalIdentity,
+    GroupRoleMapping,
     Membership,
     Municipality,
     Organisation,
@@ -364,6 +366,52 @@ class MembershipAdmin(ScopedAdmin):
         super().delete_model(request, obj)
 
 
+class GroupRoleMappingForm(ModelForm[GroupRoleMapping]):
+    """The role must be one a membership could have (a professional needs a team, …)."""
+
+    class Meta:
+        model = GroupRoleMapping
+        fields = ["municipality", "group", "role", "organisation", "team"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role, organisation = cleaned.get("role"), cleaned.get("organisation")
+        municipality = cleaned.get("municipality")
+        if role and organisation and municipality:
+            services.membership_validate(
+                role=role,
+                organisation=organisation,
+                municipality=municipality,
+                team=cleaned.get("team"),
+            )
+        return cleaned
+
+
+class ExternalIdentityInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The account's single sign-on identities: link an existing account to its subject at
+    the identity provider (a new subject gets a new account without roles)."""
+
+    model = ExternalIdentity
+    extra = 0
+    fields = ["issuer", "subject", "created_at", "last_sign_in_at"]
+    readonly_fields = ["created_at", "last_sign_in_at"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_administer(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(GroupRoleMapping, site=admin_site)
+class GroupRoleMappingAdmin(ScopedAdmin):
+    """Which group of the identity provider gives which role, per municipality."""
+
+    list_display = ["group", "role", "organisation", "team", "municipality"]
+    list_filter = ["municipality", "role"]
+    search_fields = ["group"]
+    form = GroupRoleMappingForm
+
+
 @admin.register(User, site=admin_site)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
@@ -387,7 +435,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin[User]):
         ).distinct()
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
-        return [MembershipInline] if obj is not None else []
+        return [MembershipInline, ExternalIdentityInline] if obj is not None else []
 
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool

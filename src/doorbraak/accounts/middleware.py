@@ -1,5 +1,11 @@
 """Second factor required: a logged-in user who has not passed TOTP reaches only the
-pages that complete the log-in (or log out)."""
+pages that complete the log-in (or log out).
+
+A resident's session (DigiD through the broker, ``lib.otp.RESIDENT_SESSION_KEY``) is not
+asked for a second factor (its assurance comes from DigiD) and reaches only the residents'
+own pages (``/mijn/``): every other page answers 404 for it, the home page sends it to
+``/mijn/``.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from doorbraak.lib.api import API_PREFIX
-from doorbraak.lib.middleware import RESIDENT_ATTRIBUTE
-from doorbraak.lib.otp import is_verified
+from doorbraak.lib.otp import is_resident_session, is_verified
 
 _ALWAYS_OPEN = ("/.well-known/", "/i18n/", "/favicon.ico")
+#: The residents' own pages, the only ones a resident's session reaches.
+RESIDENT_PREFIX = "/mijn/"
 
 
 class RequireVerifiedMiddleware:
@@ -23,10 +30,11 @@ class RequireVerifiedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        # A resident signed in with DigiD through the broker (the strong factor) and reaches
-        # only /mijn/ (residents.middleware, which stands before this one).
-        resident = getattr(request, RESIDENT_ATTRIBUTE, None) is not None
-        if user.is_authenticated and not is_verified(user) and not resident:
+        if user.is_authenticated and is_resident_session(request):
+            # The pages outside /mijn/ answer 404 (residents.middleware, before this one).
+            if request.path == "/":
+                return HttpResponseRedirect(RESIDENT_PREFIX)
+        elif user.is_authenticated and not is_verified(user):
             response = self._guard(request)
             if response is not None:
                 return response

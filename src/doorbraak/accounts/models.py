@@ -262,5 +262,95 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
 
 
+class ExternalIdentity(models.Model):
+    """A staff member's account at the municipality's identity provider (single sign-on):
+    the provider (``issuer``) and the stable claim that names the person there (``subject``,
+    by default the ``sub`` claim). A sign-in with that pair is this user."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("identity provider (issuer)"), max_length=255)
+    subject = models.CharField(
+        _("subject"),
+        max_length=255,
+        help_text=_("The value of the stable claim (DOORBRAAK_OIDC_USER_CLAIM) for this person."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="externalidentity_unique_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
+class GroupRoleMapping(models.Model):
+    """A group of the identity provider that gives a role, where the municipality chose so.
+
+    A single sign-on whose groups claim holds ``group`` gets this role (a membership, as a
+    functional administrator would grant it); when the group is gone at a later sign-in, the
+    memberships this mapping granted end. Roles granted in Doorbraak itself are left alone.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="group_role_mappings",
+        verbose_name=_("municipality"),
+    )
+    group = models.CharField(
+        _("group"), max_length=255, help_text=_("The value in the provider's groups claim.")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="group_role_mappings",
+        verbose_name=_("organisation"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="group_role_mappings",
+        verbose_name=_("team"),
+        help_text=_("Required for professionals and team leads."),
+    )
+    memberships = models.ManyToManyField(
+        Membership,
+        blank=True,
+        editable=False,
+        related_name="group_role_mappings",
+        verbose_name=_("memberships granted"),
+    )
+
+    class Meta:
+        verbose_name = _("group-to-role mapping")
+        verbose_name_plural = _("group-to-role mappings")
+        ordering = ["municipality__name", "group", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "group", "role", "organisation", "team"],
+                name="grouprolemapping_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.get_role_display()}"
+
+
 # The API client lives in its own module; importing it here makes it a model of this app.
 from doorbraak.accounts.apiclients.models import ApiClient  # noqa: E402, F401

@@ -7,6 +7,8 @@ Each function is one use case: keyword-only, transactional, and writes the proce
 from __future__ import annotations
 
 import datetime
+import secrets
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.accounts.models import (
     TEAM_ROLES,
+    ExternalIdentity,
+    GroupRoleMapping,
     Membership,
     Municipality,
     Organisation,
@@ -150,3 +154,105 @@ def totp_device_reset(*, actor: AnyUser, user: User) -> int:
         object_id="",
     )
     return deleted
+
+
+def _free_username(wanted: str) -> str:
+    base = "".join(c for c in wanted.strip().lower() if c.isalnum() or c in "._-@")[:120]
+    base = base or "sso"
+    candidate = base
+    while User.objects.filter(username=candidate).exists():
+        candidate = f"{base}-{secrets.token_hex(3)}"
+    return candidate
+
+
+@transaction.atomic
+def external_identity_sign_in(
+    *,
+    issuer: str,
+    subject: str,
+    username: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """The user of a single sign-on: the one linked to ``(issuer, subject)``, or a new user
+    without roles (a functional administrator gives them roles, or a group mapping does).
+
+    Users are matched only by the stable claim, never by e-mail address or name: whoever
+    controls an address at the provider does not take over an existing account. A
+    functional administrator links an existing account in the admin (external identities).
+    """
+    identity = (
+        ExternalIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is None:
+        user = User.objects.create_user(
+            username=_free_username(username or email.split("@")[0]),
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+            email=email[:254],
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        identity = ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+        log_account_change(actor=None, change=AccountChange.CREATE, user=user)
+        log_account_change(
+            actor=None,
+            change=AccountChange.CREATE,
+            user=user,
+            object_type="accounts.externalidentity",
+            object_id=identity.pk,
+        )
+    identity.last_sign_in_at = timezone.now()
+    identity.save(update_fields=["last_sign_in_at"])
+    return identity.user
+
+
+@transaction.atomic
+def group_roles_apply(*, user: User, groups: Collection[str]) -> list[Membership]:
+    """Grant the roles the municipalities mapped to ``groups``; end those a mapping granted
+    before for a group the user no longer has. Returns the memberships granted now."""
+    granted: list[Membership] = []
+    mappings = GroupRoleMapping.objects.select_related(
+        "municipality", "organisation", "team"
+    ).order_by("pk")
+    for mapping in mappings:
+        if mapping.group in groups:
+            membership = membership_grant(
+                actor=None,
+                user=user,
+                role=Role(mapping.role),
+                organisation=mapping.organisation,
+                municipality=mapping.municipality,
+                team=mapping.team,
+            )
+            mapping.memberships.add(membership)
+            granted.append(membership)
+    for mapping in mappings:
+        if mapping.group in groups:
+            continue
+        for membership in mapping.memberships.active().filter(user=user):
+            if membership not in granted:
+                _mapped_membership_end(membership)
+    return granted
+
+
+def _mapped_membership_end(membership: Membership) -> None:
+    """The group is gone: the role ends at once (yesterday was its last day; a role granted
+    today is removed, as it cannot end before it started)."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if membership.valid_from <= yesterday:
+        membership_end(actor=None, membership=membership, on=yesterday)
+        return
+    log_account_change(
+        actor=None,
+        change=AccountChange.DELETE,
+        user=membership.user,
+        object_type="accounts.membership",
+        object_id=membership.pk,
+        municipality=membership.municipality,
+    )
+    membership.delete()

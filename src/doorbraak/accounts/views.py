@@ -23,16 +23,22 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from doorbraak.accounts import selectors, services
+from doorbraak.accounts import oidc, selectors, services
 from doorbraak.accounts.forms import LoginForm, TokenForm
 from doorbraak.accounts.models import Organisation, Team
 from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.accounts.types import AuthenticatedHttpRequest
+from doorbraak.lib import refusals
 from doorbraak.lib.access import Lookup, page, public
-from doorbraak.lib.otp import is_verified
+from doorbraak.lib.oidc import SignInFailed, end_session_url, start_sign_in
+from doorbraak.lib.otp import PROVIDER_MFA_SESSION_KEY, is_verified
 from doorbraak.lib.qrcode import qr_data_uri
 
 _NEXT_SESSION_KEY = "doorbraak_next"
+#: The library's session key of the page to return to after single sign-on.
+_SSO_NEXT_SESSION_KEY = "oidc_login_next"
+#: Sessions made by a sign-in are ordinary Django sessions of this backend.
+_SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 #: The organisation or team of the URL, 404 outside the user's municipalities.
 ORGANISATION = Lookup("organisation", selectors.organisation_get)
 TEAM = Lookup("team", selectors.team_get)
@@ -68,13 +74,21 @@ def _finish_login(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Step one of two: user name and password (public: the way in)."""
+    """Step one of two: user name and password, or single sign-on (public: the way in).
+
+    With ``DOORBRAAK_LOCAL_LOGIN=false`` the page offers only single sign-on and a posted
+    password is refused (403) without being checked.
+    """
     if request.user.is_authenticated:
         if is_verified(request.user):
             return redirect(settings.LOGIN_REDIRECT_URL)
         return _after_password(request)  # type: ignore[arg-type]
-    form = LoginForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    local_login = oidc.local_login_enabled()
+    password_refused = request.method == "POST" and not local_login
+    form = LoginForm(
+        request, data=request.POST if request.method == "POST" and local_login else None
+    )
+    if request.method == "POST" and local_login and form.is_valid():
         next_url = _safe_next(request, request.POST.get("next"))
         auth_login(request, form.get_user())
         if next_url:
@@ -87,8 +101,76 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": _safe_next(request, request.GET.get("next") or request.POST.get("next")),
             "idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "local_login": local_login,
+            "sso_enabled": oidc.sso_enabled(),
+            "password_refused": password_refused,
         },
+        status=403 if password_refused else 200,
     )
+
+
+def _sso_failed(request: HttpRequest, reason: str) -> HttpResponse:
+    """A Dutch page, and the refused sign-in in the security log (the reason code only)."""
+    refusals.report(
+        refusals.refusal(
+            request, status=403, stage="view", object_type="sso_sign_in", object_id=reason
+        )
+    )
+    return render(request, "accounts/sso_failed.html", {"reason": reason}, status=403)
+
+
+@public
+@never_cache
+@require_GET
+def sso_start(request: HttpRequest) -> HttpResponse:
+    """Single sign-on, step one: to the identity provider (public: the way in)."""
+    if request.user.is_authenticated and is_verified(request.user):
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    try:
+        provider = oidc.staff_provider()
+    except SignInFailed as failed:
+        return _sso_failed(request, failed.reason)
+    if provider is None:
+        return redirect(settings.LOGIN_URL)
+    return start_sign_in(request, provider)
+
+
+@public
+@never_cache
+@require_GET
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """Single sign-on, step two: the provider sends the browser back with a code (public:
+    the state kept in the session before step one, the nonce and PKCE guard it)."""
+    try:
+        provider = oidc.staff_provider()
+        if provider is None:
+            return redirect(settings.LOGIN_URL)
+        user, backend = oidc.staff_sign_in(request, provider)
+    except SignInFailed as failed:
+        return _sso_failed(request, failed.reason)
+    next_url = _safe_next(request, request.session.pop(_SSO_NEXT_SESSION_KEY, None))
+    auth_login(request, user, backend=_SESSION_BACKEND)
+    request.session[oidc.ID_TOKEN_SESSION_KEY] = backend.id_token
+    if oidc.has_provider_mfa(backend.claims, provider):
+        request.session[PROVIDER_MFA_SESSION_KEY] = user.pk
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if next_url:
+        request.session[_NEXT_SESSION_KEY] = next_url
+    return _after_password(request)  # type: ignore[arg-type]
+
+
+def _provider_logout_url(request: HttpRequest) -> str:
+    """Where the log-out continues at the identity provider ("" for a local log-in)."""
+    id_token = request.session.get(oidc.ID_TOKEN_SESSION_KEY)
+    if not id_token:
+        return ""
+    try:
+        provider = oidc.staff_provider()
+    except SignInFailed:
+        return ""
+    if provider is None:
+        return ""
+    return end_session_url(request, provider, id_token=id_token, after_url_name=settings.LOGIN_URL)
 
 
 def _credentials(request: HttpRequest) -> dict[str, str]:
@@ -178,10 +260,14 @@ def _grouped_secret(device: TOTPDevice) -> str:
 @public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """Log out whoever sends it (public: a session that already ended may press it too)."""
+    """Log out whoever sends it (public: a session that already ended may press it too).
+
+    After single sign-on the browser goes on to the provider's end-session endpoint, which
+    sends it back to the log-in page."""
+    provider_logout = _provider_logout_url(request)
     auth_logout(request)
     messages.info(request, _("You are logged out."))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    return redirect(provider_logout or settings.LOGOUT_REDIRECT_URL)
 
 
 def lockout(

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # A resident's session (DigiD) reaches /mijn/ only; before the staff second factor.
     "doorbraak.residents.middleware.ResidentOnlyMiddleware",
+    # A staff sign-in whose provider did the second factor counts as verified (lib.otp).
+    "doorbraak.lib.otp.ProviderMfaMiddleware",
     "doorbraak.accounts.middleware.RequireVerifiedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -247,6 +249,79 @@ AXES_USERNAME_FORM_FIELD = "username"
 OTP_TOTP_ISSUER = env_str("DOORBRAAK_OTP_ISSUER", "Doorbraak")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# --- Sign-in through OpenID Connect ---------------------------------------------------------
+# Staff single sign-on (DOORBRAAK_OIDC_*) and residents' DigiD through the broker
+# (DOORBRAAK_DIGID_*): each is on when its client id is set (docs/operations.md, "Signing in
+# with OpenID Connect"). Read by doorbraak.lib.oidc at sign-in time.
+
+
+def _oidc_provider(prefix: str, *, scopes: str) -> dict[str, object] | None:
+    client_id = env_str(f"{prefix}_CLIENT_ID", "")
+    if not client_id:
+        return None
+    provider: dict[str, object] = {
+        "issuer": env_str(f"{prefix}_ISSUER").rstrip("/"),
+        "discovery_url": env_str(f"{prefix}_DISCOVERY_URL", ""),
+        "authorization_endpoint": env_str(f"{prefix}_AUTHORIZATION_ENDPOINT", ""),
+        "token_endpoint": env_str(f"{prefix}_TOKEN_ENDPOINT", ""),
+        "userinfo_endpoint": env_str(f"{prefix}_USERINFO_ENDPOINT", ""),
+        "jwks_uri": env_str(f"{prefix}_JWKS_URI", ""),
+        "end_session_endpoint": env_str(f"{prefix}_END_SESSION_ENDPOINT", ""),
+        "client_id": client_id,
+        "client_secret": env_str(f"{prefix}_CLIENT_SECRET"),
+        "scopes": env_str(f"{prefix}_SCOPES", scopes),
+        "sign_algo": env_str(f"{prefix}_SIGN_ALGO", "RS256"),
+        "acr_values": env_str(f"{prefix}_ACR_VALUES", ""),
+        "leeway_seconds": env_int(f"{prefix}_LEEWAY_SECONDS", 30, minimum=0),
+        "timeout_seconds": env_int(f"{prefix}_TIMEOUT_SECONDS", 10, minimum=1),
+    }
+    if PRODUCTION and not str(provider["issuer"]).startswith("https://"):
+        raise ImproperlyConfiguredEnv(f"{prefix}_ISSUER must be an https:// URL in production.")
+    return provider
+
+
+DOORBRAAK_OIDC = _oidc_provider("DOORBRAAK_OIDC", scopes="openid profile email")
+if DOORBRAAK_OIDC is not None:
+    DOORBRAAK_OIDC |= {
+        # The claim that names the person for good (never the e-mail address).
+        "user_claim": env_str("DOORBRAAK_OIDC_USER_CLAIM", "sub"),
+        # The claim with the person's groups; empty: no group is read.
+        "groups_claim": env_str("DOORBRAAK_OIDC_GROUPS_CLAIM", ""),
+        # A sign-in counts as two-factor when its acr is one of these or its amr holds one.
+        "mfa_acr": env_list("DOORBRAAK_OIDC_MFA_ACR", []),
+        "mfa_amr": env_list("DOORBRAAK_OIDC_MFA_AMR", ["mfa", "otp", "hwk", "swk"]),
+    }
+DOORBRAAK_DIGID = _oidc_provider("DOORBRAAK_DIGID", scopes="openid")
+if DOORBRAAK_DIGID is not None:
+    DOORBRAAK_DIGID |= {
+        "bsn_claim": env_str("DOORBRAAK_DIGID_BSN_CLAIM", "bsn"),
+        # The assurance levels (acr) accepted; empty: the broker's answer is not checked.
+        "accepted_acr": env_list("DOORBRAAK_DIGID_ACCEPTED_ACR", []),
+    }
+# Off: the log-in page offers only single sign-on and refuses passwords.
+DOORBRAAK_LOCAL_LOGIN = env_bool("DOORBRAAK_LOCAL_LOGIN", default=True)
+if not DOORBRAAK_LOCAL_LOGIN and DOORBRAAK_OIDC is None:
+    raise ImproperlyConfiguredEnv(
+        "DOORBRAAK_LOCAL_LOGIN=false needs single sign-on (DOORBRAAK_OIDC_CLIENT_ID)."
+    )
+
+
+def _origin(url: object) -> str:
+    parts = str(url).split("/")
+    return "/".join(parts[:3]) if len(parts) >= 3 and parts[0] in ("http:", "https:") else ""
+
+
+#: Where a form's answer may redirect to (CSP form-action): log-out goes on to the provider.
+OIDC_FORM_ACTION_ORIGINS = sorted(
+    {
+        _origin(provider[key])
+        for provider in (DOORBRAAK_OIDC, DOORBRAAK_DIGID)
+        if provider is not None
+        for key in ("issuer", "authorization_endpoint", "end_session_endpoint")
+        if _origin(provider[key])
+    }
+)
+
 SESSION_IDLE_MINUTES = env_int("DOORBRAAK_SESSION_IDLE_MINUTES", 30, minimum=1)
 # A resident's session (DigiD through the broker) is short: it ends after this many seconds.
 DOORBRAAK_RESIDENT_SESSION_SECONDS = env_int("DOORBRAAK_RESIDENT_SESSION_SECONDS", 900, minimum=60)
@@ -340,7 +415,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *OIDC_FORM_ACTION_ORIGINS],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],

@@ -34,6 +34,7 @@ urlpatterns = [
     path("downloads/", include("doorbraak.downloads.urls")),
     path("api-koppelingen/", include("doorbraak.accounts.apiclients.urls")),
     path("mijn/", include("doorbraak.residents.urls")),
+    path("mijn/", include("doorbraak.residents.auth_urls")),
     path("beheer/", admin_site.urls),
     # Public: the language switch works before log-in too (Django's own view).
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -11,6 +11,7 @@ import functools
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     IntegerField,
@@ -43,7 +44,8 @@ from doorbraak.households.models import (
     ReferralStatus,
 )
 from doorbraak.households.processing import log_case_support
-from doorbraak.lib.crypto import pseudonym, search_hash
+from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
+from doorbraak.lib.validators import normalise_bsn
 
 
 def _with_details(
@@ -398,4 +400,21 @@ def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
         action=ProcessingAction.READ,
         object_type="households.referral",
         subjects=[pseudonym("referral", r.pk) for r in referrals],
+    )
+
+
+def member_for_bsn(bsn: str) -> Member | None:
+    """The current member with this BSN, found by the blind index (every key), for a
+    resident's sign-in; the most recently joined when the person is in more than one
+    household. None for an invalid or unknown BSN. The caller logs what it does with it."""
+    try:
+        indexes = blind_indexes(normalise_bsn(bsn))
+    except ValidationError:
+        return None
+    return (
+        Member.objects.current()
+        .filter(bsn_index__in=indexes)
+        .select_related("household")
+        .order_by("-joined_on", "-pk")
+        .first()
     )

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
-from doorbraak.lib import refusals
+from doorbraak.lib import access, refusals
 from doorbraak.lib.middleware import RESIDENT_ATTRIBUTE
 from doorbraak.residents.services import SESSION_KEY
 
@@ -42,8 +44,15 @@ class ResidentOnlyMiddleware:
         view_func: Callable[..., Any],
         view_args: Any,
         view_kwargs: Any,
-    ) -> None:
+    ) -> HttpResponse | None:
         if getattr(request, RESIDENT_ATTRIBUTE, None) is None:
+            if (
+                not request.user.is_authenticated
+                and request.path.startswith(OWN_PREFIX)
+                and getattr(view_func, access.MARK, None) == "page"
+            ):
+                # A resident who is not signed in goes to the DigiD sign-in, not the staff's.
+                return redirect_to_login(request.get_full_path(), reverse("resident_auth:sign-in"))
             return None
         if request.path.startswith((OWN_PREFIX, settings.STATIC_URL, *_ALSO_OPEN)):
             return None
