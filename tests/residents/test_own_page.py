@@ -240,7 +240,8 @@ def test_a_resident_gets_404_on_household_b_by_url_and_by_api(
             assert response.status_code == 404, path
             assert str(household.name) not in response.content.decode()
     assert client.get("/api/v1/households").status_code == 404
-    assert client.get("/").status_code == 404
+    # The home page sends a resident to their own page; everything else is 404.
+    assert client.get("/")["Location"] == "/mijn/"
     assert client.get("/beheer/").status_code == 404
     # Each refusal is in the security log, like any other 404.
     assert SecurityEvent.objects.count() > before
