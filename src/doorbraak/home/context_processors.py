@@ -24,10 +24,11 @@ def _once(compute: Callable[[], Any]) -> Callable[[], Any]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The page layout's menu (for the logged-in, verified user) and its fixed links."""
     user = getattr(request, "user", None)
-    verified = user is not None and is_verified(user)
 
     def menu() -> SafeString:
-        return nav_html(nav_items_for(user, request.path)) if verified else SafeString()
+        if user is None or not is_verified(user):
+            return SafeString()
+        return nav_html(nav_items_for(user, request.path))
 
     return {
         "nav_html": _once(menu),
