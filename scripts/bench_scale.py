@@ -64,9 +64,9 @@ class Row:
     met: bool
 
 
-def _database(persons: int, fresh: bool) -> str:
+def _database(persons: int, fresh: bool, name: str = "") -> str:
     """The URL of the scale database, built with seed_scale unless it is there already."""
-    name = f"doorbraak_scale_{persons}"
+    name = name or f"doorbraak_scale_{persons}"
     server = BASE_URL.rsplit("/", 1)[0]
     url = f"{server}/{name}"
     exists = subprocess.run(
@@ -193,7 +193,87 @@ def _pages() -> list[Page]:
     ]
     if fund is not None:
         pages.append(Page("fund page", "budgethouder", f"/potje/{fund.pk}/", "page"))
+    pages += [
+        Page("home page, professional", "professional", "/", "page"),
+        Page("referral inbox", "professional", "/huishoudens/aanmeldingen/", "page"),
+        Page("breakthrough list", "professional", "/doorbraken/", "page"),
+        Page("breakthrough-table overview", "voorzitter", "/doorbraaktafels/", "page"),
+        Page("casebook", "professional", "/voorbeelden/", "page"),
+        Page("social map", "professional", "/sociale-kaart/", "page"),
+        Page("value reports", "beleidsadviseur", "/inzicht/rapporten/", "page"),
+        Page("signal list", "beleidsadviseur", "/inzicht/signalen/", "page"),
+        Page("security log", "privacy", "/privacy/beveiligingslog/", "page"),
+        Page("data-subject requests", "privacy", "/privacy/verzoeken/", "page"),
+    ]
+    return pages + _detail_pages()
+
+
+def _detail_pages() -> list[Page]:
+    """One detail page of each kind the role's list links to, when the data set has one."""
+    from doorbraak.accounts.models import User
+    from doorbraak.breakthroughs.selectors import breakthrough_list, partner_inbox
+    from doorbraak.casebook.selectors import ExampleFilter, example_search
+    from doorbraak.insights.models import ValueReport
+    from doorbraak.insights.policies import analyst_municipality_ids
+    from doorbraak.privacy.selectors import requests_for
+    from doorbraak.socialmap.selectors import service_search
+
+    users = {u.username: u for u in User.objects.filter(username__in=DETAIL_USERS)}
+    found = [
+        (
+            "breakthrough page",
+            "professional",
+            breakthrough_list(user=users["professional"]).values_list("pk", flat=True).first(),
+            "/doorbraken/{}/",
+        ),
+        (
+            "partner request page",
+            "contactpersoon",
+            partner_inbox(user=users["contactpersoon"]).values_list("pk", flat=True).first(),
+            "/partners/verzoeken/{}/",
+        ),
+        (
+            "casebook example",
+            "professional",
+            example_search(user=users["professional"], filters=ExampleFilter())
+            .values_list("pk", flat=True)
+            .first(),
+            "/voorbeelden/{}/",
+        ),
+        (
+            "social-map service",
+            "professional",
+            service_search(user=users["professional"]).values_list("pk", flat=True).first(),
+            "/sociale-kaart/{}/",
+        ),
+        (
+            "value report",
+            "beleidsadviseur",
+            ValueReport.objects.filter(
+                municipality_id__in=analyst_municipality_ids(users["beleidsadviseur"])
+            )
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first(),
+            "/inzicht/rapporten/{}/",
+        ),
+        (
+            "data-subject request",
+            "privacy",
+            requests_for(users["privacy"]).order_by("-pk").values_list("pk", flat=True).first(),
+            "/privacy/verzoeken/{}/",
+        ),
+    ]
+    pages = []
+    for name, user, pk, url in found:
+        if pk is None:
+            print(f"  {name}: none in this data set, not measured", flush=True)
+            continue
+        pages.append(Page(name, user, url.format(pk), "page"))
     return pages
+
+
+DETAIL_USERS = ("professional", "contactpersoon", "beleidsadviseur", "privacy")
 
 
 def _measure(page: Page, repeat: int) -> tuple[int, list[float], int]:
@@ -228,9 +308,12 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--fresh", action="store_true", help="build the database again")
+    parser.add_argument(
+        "--database", default="", help="its name (default doorbraak_scale_<persons>)"
+    )
     args = parser.parse_args()
 
-    _setup(_database(args.persons, args.fresh))
+    _setup(_database(args.persons, args.fresh, args.database))
     measured = []
     for page in _pages():
         status, times, queries = _measure(page, args.repeat)

@@ -105,12 +105,15 @@ def older_than(cursor: str) -> Q:
 
 def _older(cursor: str) -> Q:
     when, pk = _parse(cursor)
-    return Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk)
+    # The first condition is implied by the second; it is there for the planner, which
+    # cannot read a range off an OR: with it the index scan starts at the cursor instead
+    # of walking (and filtering) every newer record down to it.
+    return Q(occurred_at__lte=when) & (Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk))
 
 
 def _newer(cursor: str) -> Q:
     when, pk = _parse(cursor)
-    return Q(occurred_at__gt=when) | Q(occurred_at=when, id__gt=pk)
+    return Q(occurred_at__gte=when) & (Q(occurred_at__gt=when) | Q(occurred_at=when, id__gt=pk))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.apiclients.policies import can_manage_api_clients
@@ -274,6 +278,47 @@ def nav_items_for(user: AnyUser, current_path: str) -> list[NavItem]:
     matches = [url for _entry, url in allowed if current_path.startswith(url)]
     active = max(matches, key=len, default=None)
     return [NavItem(entry.label, url, url == active, entry.description) for entry, url in allowed]
+
+
+_NAV_ITEM = (
+    '<li class="utrecht-nav-list__item db-nav__item">'
+    '<a class="utrecht-nav-list__link db-nav__link" href="{}"{}>{}</a></li>'
+)
+_CURRENT = mark_safe(' aria-current="page"')
+
+
+def nav_html(items: list[NavItem]) -> SafeString:
+    """The menu's list items as HTML, for the page layout (base.html).
+
+    Every page shows the menu, and a template loop over its twenty entries cost more than
+    the rest of the layout; the HTML depends only on the entries, the current one and the
+    language (the labels are translated before the look-up), so it is built once per
+    process for each such combination.
+    """
+    return _nav_html(tuple((str(item.label), item.url, item.active) for item in items))
+
+
+@functools.lru_cache(maxsize=1024)
+def _nav_html(items: tuple[tuple[str, str, bool], ...]) -> SafeString:
+    return format_html_join(
+        "\n", _NAV_ITEM, ((url, _CURRENT if active else "", label) for label, url, active in items)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def language_options(current: str) -> SafeString:
+    """The ``<option>``s of the layout's language choice, ``current`` selected."""
+    options = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        selected = mark_safe(" selected") if code == current else ""
+        options.append((code, code, selected, capfirst(info["name_local"])))
+    return format_html_join("\n", '<option value="{}" lang="{}"{}>{}</option>', options)
+
+
+def layout_url(url_name: str) -> str:
+    """``reverse`` for the page layout's fixed links, once per URLconf and script prefix."""
+    return _url(url_name)
 
 
 def role_cards_for(user: AnyUser) -> list[tuple[str | Promise, str | Promise]]:
