@@ -21,8 +21,8 @@ from doorbraak.downloads.models import Download, DownloadStatus
 from doorbraak.downloads.services import download_build
 from doorbraak.households.models import Household
 from doorbraak.insights import services
-from doorbraak.insights.models import OwnerKind, Signal, SignalStatus
 from doorbraak.insights.documents import build_spiegel_pdf
+from doorbraak.insights.models import OwnerKind, Signal, SignalStatus
 from doorbraak.insights.tasks import build_evaluation_export
 from doorbraak.lib.crypto import blind_index, encrypt
 from doorbraak.library.models import Regulation
@@ -345,9 +345,7 @@ def test_the_bimonthly_spiegel_report_is_a_pdf_without_personal_data(
     page = client.get(reverse("insights:spiegel"), {**PERIOD}).content.decode()
     assert reverse("insights:spiegel-pdf") in page
     assert client.get(reverse("insights:spiegel-pdf")).status_code == 405  # asking changes
-    asked = client.post(
-        reverse("insights:spiegel-pdf"), {**PERIOD, "municipality": cast.north.pk}
-    )
+    asked = client.post(reverse("insights:spiegel-pdf"), {**PERIOD, "municipality": cast.north.pk})
     built = build_queued(client, asked, build_spiegel_pdf)
     assert built.response["Content-Type"] == "application/pdf"
     assert 'filename="spiegel-20260301-20260331.pdf"' in built.response["Content-Disposition"]
