@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,25 +62,29 @@ def _batch_requests(fund: Fund, status: str) -> QuerySet[FundRequest]:
     return (
         FundRequest.objects.filter(fund=fund, status=status)
         .select_related("household")
-        .prefetch_related(
-            Prefetch(
-                "household__members",
-                queryset=Member.objects.current().only("pk", "public_id", "household_id"),
-                to_attr="current_members",
-            )
-        )
         .order_by("pk")
     )
 
 
 def _subjects(requests: list[FundRequest]) -> list[str]:
     """The persons the payments concern: the current members of each request's household
-    (the household itself when it has none), as ``household_subjects`` says."""
+    (the household itself when it has none), as ``household_subjects`` says; one query a
+    chunk. The members are read without a link back to their household: objects that
+    point at each other would outlive their chunk until the garbage collector's next full
+    pass, and the memory would grow with the batch."""
+    households = {r.household_id: r.household for r in requests if r.household is not None}
+    members: dict[int, list[str]] = {}
+    for member in (
+        Member.objects.current()
+        .filter(household_id__in=households)
+        .only("pk", "public_id", "household_id")
+        .order_by("household_id", "pk")
+    ):
+        members.setdefault(member.household_id, []).append(member.pseudonym)
     subjects: list[str] = []
     for r in requests:
         if r.household is not None:
-            members = getattr(r.household, "current_members", [])
-            subjects.extend([m.pseudonym for m in members] or [r.household.pseudonym])
+            subjects.extend(members.get(r.household.pk) or [r.household.pseudonym])
     return subjects
 
 
