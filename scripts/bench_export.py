@@ -1,10 +1,14 @@
 """The evaluation export in the task worker: peak memory and time on a generated data set.
 
     .venv/bin/python scripts/bench_export.py --database doorbraak_ex_bench --persons 50000
+    .venv/bin/python scripts/bench_export.py --existing doorbraak_scale_1000000
 
 Builds (once; ``--fresh`` again) the PostgreSQL database with ``manage.py seed_scale
---persons N``, then runs the export task's builder (``download_build`` with
-``build_evaluation_export``, as the worker does) for a policy analyst over the municipality
+--persons N`` — or, with ``--existing NAME``, uses a database that is already there and
+never builds, migrates or drops it, and leaves it as it found it (the job, the analyst's
+extra role and the export's log records are rolled back at the end) — then runs the
+export task's builder (``download_build`` with ``build_evaluation_export``, as the worker
+does) for a policy analyst over the municipality
 with the most households, twice, each in a fresh process: once plain, for the peak RSS
 (``resource.getrusage``: the whole process, Django included) and the time, and once under
 ``tracemalloc``, for the peak of Python allocations. Prints rows, households, the file's
@@ -55,14 +59,51 @@ def _database(name: str, persons: int, fresh: bool) -> str:
     return url
 
 
-def measure(trace: bool, chunk_size: int, k: int, run_rows: int) -> dict[str, object]:
-    """One run of the export in this process (``--measure``)."""
-    import tracemalloc
+def _existing(name: str) -> str:
+    """The URL of a database that must already exist (``--existing``): never built here."""
+    server = BASE_URL.rsplit("/", 1)[0]
+    found = subprocess.run(
+        ["psql", f"{server}/postgres", "-Atv", f"n={name}"],
+        input="SELECT 1 FROM pg_database WHERE datname = :'n';",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if found != "1":
+        raise SystemExit(f"No database {name}: --existing never builds one.")
+    return f"{server}/{name}"
+
+
+def measure(
+    trace: bool, chunk_size: int, k: int, run_rows: int, rollback: bool
+) -> dict[str, object]:
+    """One run of the export in this process (``--measure``); with ``rollback`` everything
+    it writes (the job, a role, the log records) is undone at the end."""
+    from django.db import transaction
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doorbraak.config.settings")
     import django
 
     django.setup()
+    if not rollback:
+        return _measure(trace, chunk_size, k, run_rows)
+
+    class Undo(Exception):
+        pass
+
+    result: dict[str, object] = {}
+    try:
+        with transaction.atomic():
+            result = _measure(trace, chunk_size, k, run_rows)
+            raise Undo
+    except Undo:
+        pass
+    return result
+
+
+def _measure(trace: bool, chunk_size: int, k: int, run_rows: int) -> dict[str, object]:
+    import tracemalloc
+
     from django.db.models import Count
     from django.utils import timezone
 
@@ -141,15 +182,39 @@ def main() -> int:
     parser.add_argument("--database", default="doorbraak_ex_bench")
     parser.add_argument("--persons", type=int, default=50_000)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--existing",
+        metavar="NAME",
+        help="measure on this existing database: never build, migrate or drop it, and roll "
+        "back what the run writes",
+    )
     parser.add_argument("--chunk-size", type=int, default=2000)
     parser.add_argument("--run-rows", type=int, default=20_000)
-    parser.add_argument("--k", type=int, default=1, help="k of the uniqueness check (1: every row kept, the most work)")
+    parser.add_argument(
+        "--k",
+        type=int,
+        default=1,
+        help="k of the uniqueness check (1: every row kept, the most work)",
+    )
     parser.add_argument("--measure", choices=["rss", "trace"], help=argparse.SUPPRESS)
+    parser.add_argument("--rollback", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure == "trace", args.chunk_size, args.k, args.run_rows)))
+        print(
+            json.dumps(
+                measure(
+                    args.measure == "trace", args.chunk_size, args.k, args.run_rows, args.rollback
+                )
+            )
+        )
         return 0
-    url = _database(args.database, args.persons, args.fresh)
+    if args.existing:
+        if args.fresh:
+            raise SystemExit("--existing and --fresh exclude each other.")
+        url = _existing(args.existing)
+        args.database = args.existing
+    else:
+        url = _database(args.database, args.persons, args.fresh)
     env = {**os.environ, "DATABASE_URL": url}
     runs = {}
     for mode in ("rss", "trace"):
@@ -165,6 +230,7 @@ def main() -> int:
                 str(args.k),
                 "--run-rows",
                 str(args.run_rows),
+                *(["--rollback"] if args.existing else []),
             ],
             cwd=ROOT,
             env=env,
@@ -174,7 +240,8 @@ def main() -> int:
         ).stdout
         runs[mode] = json.loads(output.strip().splitlines()[-1])
     plain, traced = runs["rss"], runs["trace"]
-    print(f"Evaluation export task on {args.database} (seed_scale --persons {args.persons}):")
+    made = "existing database" if args.existing else f"seed_scale --persons {args.persons}"
+    print(f"Evaluation export task on {args.database} ({made}):")
     print(f"  {plain['summary']}")
     print(
         f"  municipality: {plain['households_in_municipality']:,} households, "

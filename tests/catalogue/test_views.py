@@ -11,7 +11,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from doorbraak.accounts.policies import can_view_organisations
+from doorbraak.catalogue.exports import build_cost_catalogue
 from tests.conftest import Cast
+from tests.downloads.built import build_queued
 from tests.factories import CostItemFactory
 
 SEED_CODE = "huisuitzetting-corporatie"  # seeded by outcomes/migrations/0002
@@ -22,9 +24,14 @@ def _urls() -> list[str]:
 
 
 # --- access -----------------------------------------------------------------------------------
+def _ask(client: Any, url: str) -> Any:
+    """The page is read (GET); the CSV is asked for (POST): the worker builds it."""
+    return client.post(url) if url == reverse("catalogue:costs-csv") else client.get(url)
+
+
 def test_anonymous_users_are_sent_to_the_login_page(client: Any, cast: Cast) -> None:
     for url in _urls():
-        response = client.get(url)
+        response = _ask(client, url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse(settings.LOGIN_URL))
 
@@ -32,12 +39,13 @@ def test_anonymous_users_are_sent_to_the_login_page(client: Any, cast: Cast) -> 
 def test_everyone_working_in_doorbraak_may_read_the_catalogue(as_user: Any, cast: Cast) -> None:
     for user in (cast.alice, cast.dave, cast.erin, cast.mallory):
         client = as_user(user)
-        for url in _urls():
-            assert client.get(url).status_code == 200, (user, url)
+        assert client.get(_urls()[0]).status_code == 200, user
+        asked = _ask(client, _urls()[1])
+        assert asked["Location"] == reverse("downloads:list"), user
     expected = 200 if can_view_organisations(cast.heidi) else 403
     client = as_user(cast.heidi)
-    for url in _urls():
-        assert client.get(url).status_code == expected
+    assert client.get(_urls()[0]).status_code == expected
+    assert _ask(client, _urls()[1]).status_code == (302 if expected == 200 else 403)
 
 
 def test_the_urls_stayed_where_they_were() -> None:
@@ -69,41 +77,44 @@ def test_the_cost_catalogue_shows_euros_sources_and_filters_by_year(
     assert "Een toelichting" in body
     response = client.get(reverse("catalogue:costs"), {"year": "2031"})
     assert [item.name for item in response.context["items"]] == ["Schuldhulp per traject"]
-    assert "year=2031" in response.content.decode()  # the CSV link keeps the filter
+    assert 'name="year" value="2031"' in response.content.decode()  # the CSV keeps the filter
     response = client.get(reverse("catalogue:costs"), {"q": "schuldhulp per traject"})
     assert [item.name for item in response.context["items"]] == ["Schuldhulp per traject"]
     response = client.get(reverse("catalogue:costs"), {"year": "twintig"})
     assert response.status_code == 200
 
 
+def _csv(client: Any, data: dict[str, str] | None = None) -> Any:
+    asked = client.post(reverse("catalogue:costs-csv"), data or {})
+    return build_queued(client, asked, build_cost_catalogue)
+
+
 def test_the_costs_download_as_csv(as_user: Any, cast: Cast) -> None:
     client = as_user(cast.dave)
-    response = client.get(reverse("catalogue:costs-csv"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == 'attachment; filename="kostenkengetallen.csv"'
-    content = response.content.decode()
+    assert client.get(reverse("catalogue:costs-csv")).status_code == 405  # asking is a POST
+    built = _csv(client)
+    assert built.response["Content-Type"].startswith("text/csv")
+    assert built.response["Content-Disposition"] == 'attachment; filename="kostenkengetallen.csv"'
+    content = built.content.decode()
     assert SEED_CODE in content
-    filtered = client.get(reverse("catalogue:costs-csv"), {"year": "2099"}).content.decode()
+    filtered = _csv(client, {"year": "2099"}).content.decode()
     assert SEED_CODE not in filtered
     assert len(filtered.splitlines()) == 1  # only the header
+    assert _csv(client, {"year": "twintig"}).content.decode() == content  # no filter
 
 
 def test_a_figure_of_another_municipality_is_not_in_the_download(as_user: Any, cast: Cast) -> None:
     CostItemFactory(code="eigen-noord", municipality=cast.north)
-    assert "eigen-noord" in as_user(cast.alice).get(reverse("catalogue:costs-csv")).content.decode()
-    assert (
-        "eigen-noord"
-        not in as_user(cast.mallory).get(reverse("catalogue:costs-csv")).content.decode()
-    )
+    assert "eigen-noord" in _csv(as_user(cast.alice)).content.decode()
+    assert "eigen-noord" not in _csv(as_user(cast.mallory)).content.decode()
 
 
 @pytest.mark.parametrize("field", ["name", "source", "note"])
 def test_a_planted_formula_is_downloaded_as_text(as_user: Any, cast: Cast, field: str) -> None:
     formula = "=cmd|' /C calc'!A0"
     CostItemFactory(code="geplant", valid_year=2032, **{field: formula})
-    response = as_user(cast.alice).get(reverse("catalogue:costs-csv"), {"year": "2032"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode()), delimiter=";"))
+    text = _csv(as_user(cast.alice), {"year": "2032"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [row["code"] for row in rows] == ["geplant"]
     assert rows[0][field] == "'" + formula
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from doorbraak.accounts.models import Role, User
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.downloads.models import Download, DownloadStatus
+from doorbraak.downloads.services import download_build
 from doorbraak.funds import ledger, services
+from doorbraak.funds.exports import (
+    build_fund_figures,
+    build_payment_batch_csv,
+    build_payment_batch_sepa,
+)
 from doorbraak.funds.models import (
     Approval,
     ApproverRole,
@@ -26,6 +33,7 @@ from doorbraak.funds.models import (
 )
 from doorbraak.households.models import Household
 from tests.conftest import Cast, login_verified
+from tests.downloads.built import build_queued
 from tests.factories import CostItemFactory, MembershipFactory, UserFactory
 from tests.funds.factories import (
     IBAN,
@@ -116,8 +124,9 @@ def test_frank_sees_only_the_funds_of_his_municipality(
     assert english(cast.heidi).get(reverse("funds:list")).status_code == 403
     # Only the fund manager downloads the payment batch.
     batch = reverse("funds:batch-csv", args=[fund.pk])
-    assert english(cast.alice).get(batch).status_code == 403
-    assert english(cast.mallory).get(batch).status_code == 404
+    assert english(cast.alice).post(batch).status_code == 403
+    assert english(cast.mallory).post(batch).status_code == 404
+    assert not Download.objects.exists()
 
 
 def test_frank_sees_only_his_municipalitys_requests_in_the_list(
@@ -471,13 +480,19 @@ def test_the_figures_export_as_csv(
     english: Any, cast: Cast, fund: Fund, household_a: Household
 ) -> None:
     paid(fund=fund, by=cast.alice, approver=cast.carol, payer=cast.frank, household=household_a)
-    response = english(cast.alice).get(reverse("funds:fund-export", args=[fund.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
-    assert "available;10000.00" not in text
-    assert "available;9750.00" in text
+    client = english(cast.alice)
+    assert client.get(reverse("funds:fund-export", args=[fund.pk])).status_code == 405
+    asked = client.post(reverse("funds:fund-export", args=[fund.pk]))
+    built = build_queued(client, asked, build_fund_figures)
+    assert built.response["Content-Type"].startswith("text/csv")
+    assert f'filename="potje-{fund.pk}-{fund.year}.csv"' in built.response["Content-Disposition"]
+    text = built.content.decode("utf-8-sig")
+    assert built.content.startswith("\ufeff".encode())
+    assert "beschikbaar;9750.00" in text  # built in Dutch, as the worker does
+    assert "beschikbaar;10000.00" not in text
     assert IBAN not in text
+    other = FundFactory(municipality=cast.south, name="Potje Zuid")
+    assert client.post(reverse("funds:fund-export", args=[other.pk])).status_code == 404
 
 
 def test_a_formula_in_a_district_name_is_neutralised_in_the_figures(
@@ -488,14 +503,12 @@ def test_a_formula_in_a_district_name_is_neutralised_in_the_figures(
     district = DistrictFactory(municipality=cast.north, name='=HYPERLINK("http://x")')
     Household.objects.filter(pk=household_a.pk).update(district=district)
     paid(fund=fund, by=cast.alice, approver=cast.carol, payer=cast.frank, household=household_a)
-    text = (
-        english(cast.alice)
-        .get(reverse("funds:fund-export", args=[fund.pk]))
-        .content.decode("utf-8-sig")
-    )
+    client = english(cast.alice)
+    asked = client.post(reverse("funds:fund-export", args=[fund.pk]))
+    text = build_queued(client, asked, build_fund_figures).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert ["by district", '\'=HYPERLINK("http://x")', "250.00", "1"] in rows
-    assert "available;9750.00" in text  # numbers stay numbers
+    assert ["per wijk", '\'=HYPERLINK("http://x")', "250.00", "1"] in rows
+    assert "beschikbaar;9750.00" in text  # numbers stay numbers
 
 
 def test_the_fund_manager_downloads_the_payment_batch_and_a_sepa_file(
@@ -508,25 +521,36 @@ def test_the_fund_manager_downloads_the_payment_batch_and_a_sepa_file(
     frank = english(cast.frank)
     page = frank.get(reverse("funds:fund-detail", args=[fund.pk])).content.decode()
     assert "fd-sepa-form" in page
-    before = ProcessingLog.objects.filter(action=ProcessingAction.EXPORT).count()
-    response = frank.get(reverse("funds:batch-csv", args=[fund.pk]) + "?status=goedgekeurd")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
+    exports = ProcessingLog.objects.filter(action=ProcessingAction.EXPORT)
+    batch = reverse("funds:batch-csv", args=[fund.pk])
+    asked = frank.post(batch, {"status": "goedgekeurd"})
+    assert not exports.exists()  # the request only asks: the task reads and records
+    built = build_queued(frank, asked, build_payment_batch_csv)
+    assert built.response["Content-Type"].startswith("text/csv")
+    text = built.content.decode("utf-8-sig")
     assert f"VEP-{fund.pk}-{to_pay.pk}" in text
     assert IBAN in text
     assert f"VEP-{fund.pk}-{done.pk}" not in text
-    paid_text = frank.get(
-        reverse("funds:batch-csv", args=[fund.pk]) + "?status=betaald"
+    # One record per current member of the household, for the fund manager who asked.
+    members = sorted(m.pseudonym for m in household_a.members.current())
+    assert sorted(r.subject_pseudonym for r in exports.all()) == members
+    assert {r.actor_id for r in exports.all()} == {cast.frank.pk}
+    # Exporting changes nothing: the request is still to be paid, and can be exported again.
+    to_pay.refresh_from_db()
+    assert to_pay.status == FundRequestStatus.APPROVED
+    paid_text = build_queued(
+        frank, frank.post(batch, {"status": "betaald"}), build_payment_batch_csv
     ).content.decode("utf-8-sig")
     assert f"VEP-{fund.pk}-{done.pk}" in paid_text
-    assert ProcessingLog.objects.filter(action=ProcessingAction.EXPORT).count() > before
+    assert frank.post(batch, {"status": "afgewezen"}).status_code == 404
 
     sepa = reverse("funds:batch-sepa", args=[fund.pk])
+    queued = Download.objects.count()
     response = frank.post(sepa, {"debtor_name": "Gemeente Noord", "debtor_iban": "NL00"})
     assert response.status_code == 200
     assert "This IBAN is not valid; check the account number." in response.content.decode()
-    response = frank.post(
+    assert Download.objects.count() == queued  # nothing asked
+    asked = frank.post(
         sepa,
         {
             "debtor_name": "Gemeente Noord",
@@ -534,13 +558,41 @@ def test_the_fund_manager_downloads_the_payment_batch_and_a_sepa_file(
             "debtor_bic": "ABNANL2A",
         },
     )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml"
-    xml = response.content.decode()
+    built = build_queued(frank, asked, build_payment_batch_sepa)
+    assert built.response["Content-Type"] == "application/xml"
+    assert built.download.summary == "1 overboeking"
+    xml = built.content.decode()
     assert "pain.001" in xml
     assert f"VEP-{fund.pk}-{to_pay.pk}" in xml
     assert IBAN in xml
+    assert "NL02ABNA0123456789" in xml
     assert english(cast.alice).post(sepa, {}).status_code == 403
+
+
+def test_a_sepa_file_without_approved_transfers_is_a_form_error(
+    english: Any, cast: Cast, fund: Fund
+) -> None:
+    response = english(cast.frank).post(
+        reverse("funds:batch-sepa", args=[fund.pk]),
+        {"debtor_name": "Gemeente Noord", "debtor_iban": "NL02ABNA0123456789"},
+    )
+    assert response.status_code == 200
+    assert "There are no approved bank transfers to pay." in response.content.decode()
+    assert not Download.objects.exists()
+
+
+def test_the_batch_task_checks_the_fund_manager_again(
+    english: Any, cast: Cast, fund: Fund, household_a: Household
+) -> None:
+    approved(fund=fund, by=cast.alice, approver=cast.carol, household=household_a)
+    batch = reverse("funds:batch-csv", args=[fund.pk])
+    english(cast.frank).post(batch, {"status": "goedgekeurd"})
+    download = Download.objects.get()
+    cast.frank.memberships.filter(role=Role.FUND_MANAGER).delete()
+    assert download_build(download.pk, build=build_payment_batch_csv) == "failed"
+    download.refresh_from_db()
+    assert (download.status, download.file.name) == (DownloadStatus.FAILED, "")
+    assert not ProcessingLog.objects.filter(action=ProcessingAction.EXPORT).exists()
 
 
 def test_the_form_can_start_from_a_household(

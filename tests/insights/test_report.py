@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.downloads.models import Download
 from doorbraak.households.models import Household
+from doorbraak.insights.documents import build_value_report_csv, build_value_report_pdf
 from doorbraak.insights.models import ReportStatus, ValueReport
 from doorbraak.insights.patterns import Period
 from doorbraak.insights.report import build_value_report, report_csv
@@ -18,6 +20,7 @@ from doorbraak.insights.tasks import generate_value_report
 from doorbraak.outcomes import services as outcome_services
 from doorbraak.outcomes.models import OutcomeType
 from tests.conftest import Cast
+from tests.downloads.built import build_queued
 from tests.factories import HouseholdFactory
 
 YEAR = Period(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 11, 28))
@@ -120,8 +123,10 @@ def test_an_analyst_asks_for_a_report_that_the_worker_builds(as_user: Any, cast:
     assert report.status == ReportStatus.WAITING
     progress = client.get(reverse("reports:progress", args=[report.pk]))
     assert "hx-trigger" in progress.content.decode()
-    assert reverse("reports:pdf", args=[report.pk])
-    assert client.get(reverse("reports:pdf", args=[report.pk])).status_code == 404  # not ready
+    assert client.get(reverse("reports:pdf", args=[report.pk])).status_code == 405  # a POST
+    not_ready = client.post(reverse("reports:pdf", args=[report.pk]))
+    assert not_ready["Location"] == reverse("reports:detail", args=[report.pk])
+    assert not Download.objects.exists()  # nothing to build yet
     assert generate_value_report(report.pk) == "done"
     assert generate_value_report(report.pk) == "skipped"  # idempotent
     report.refresh_from_db()
@@ -136,13 +141,20 @@ def test_an_analyst_asks_for_a_report_that_the_worker_builds(as_user: Any, cast:
     assert report.result["by_payer"]
     assert 'class="db-chart__svg"' in body
     assert 'id="in-r-payer-chart"' in body
-    pdf = client.get(reverse("reports:pdf", args=[report.pk]))
-    assert pdf.content.startswith(b"%PDF")
-    assert ProcessingLog.objects.filter(
+    exported = ProcessingLog.objects.filter(
         object_type="insights.valuereport", action=ProcessingAction.EXPORT
-    ).exists()
-    csv_response = client.get(reverse("reports:csv", args=[report.pk]))
-    assert csv_response["Content-Type"].startswith("text/csv")
+    )
+    asked = client.post(reverse("reports:pdf", args=[report.pk]))
+    assert not exported.exists()  # the request only asks; the task records the export
+    pdf = build_queued(client, asked, build_value_report_pdf)
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf.response["Content-Type"] == "application/pdf"
+    assert [(r.actor_id, r.object_id) for r in exported] == [(cast.grace.pk, str(report.pk))]
+    asked = client.post(reverse("reports:csv", args=[report.pk]))
+    csv_file = build_queued(client, asked, build_value_report_csv)
+    assert csv_file.response["Content-Type"].startswith("text/csv")
+    assert csv_file.content.decode() == report_csv(report.result)
+    assert exported.all().count() == 2  # a fresh query: the one above is cached
 
 
 @pytest.mark.parametrize("persona", ["alice", "heidi", "dave", "mallory", "ivan"])
@@ -158,9 +170,16 @@ def test_only_analysts_of_the_municipality_see_reports(
     )
     client = as_user(getattr(cast, persona))
     assert client.get(reverse("reports:list")).status_code in (302, 403)
-    for name in ("detail", "progress", "pdf", "csv"):
+    for name in ("detail", "progress"):
         assert client.get(reverse(f"reports:{name}", args=[report.pk])).status_code in (
             302,
             403,
             404,
         )
+    for name in ("pdf", "csv"):  # asking for a file is a POST
+        assert client.post(reverse(f"reports:{name}", args=[report.pk])).status_code in (
+            302,
+            403,
+            404,
+        )
+    assert not Download.objects.exists()

@@ -12,10 +12,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from doorbraak.households.models import CloseReason, HouseholdStatus
+from doorbraak.insights.documents import build_value_report_pdf
 from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
 from doorbraak.insights.patterns import Period
 from doorbraak.insights.report import build_value_report, households_helped, report_csv
 from tests.conftest import Cast
+from tests.downloads.built import build_queued
 from tests.factories import HouseholdFactory
 
 YEAR = Period(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 11, 28))
@@ -95,7 +97,9 @@ def test_the_page_and_every_pdf_page_show_the_figure_and_the_audience(
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "Geholpen huishoudens" in page
     assert ">22<" in page
-    pdf = client.get(reverse("reports:pdf", args=[report.pk]))
+    pdf = build_queued(
+        client, client.post(reverse("reports:pdf", args=[report.pk])), build_value_report_pdf
+    )
     reader = PdfReader(io.BytesIO(pdf.content))
     assert len(reader.pages) > 1
     for number, pdf_page in enumerate(reader.pages, start=1):

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
-from doorbraak.accounts.models import Role
+from doorbraak.accounts.models import Membership, Role
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.breakthroughs.models import (
     Theme,
@@ -20,11 +21,13 @@ from doorbraak.downloads.models import Download, DownloadStatus
 from doorbraak.downloads.services import download_build
 from doorbraak.households.models import Household
 from doorbraak.insights import services
+from doorbraak.insights.documents import build_spiegel_pdf
 from doorbraak.insights.models import OwnerKind, Signal, SignalStatus
 from doorbraak.insights.tasks import build_evaluation_export
 from doorbraak.lib.crypto import blind_index, encrypt
 from doorbraak.library.models import Regulation
 from tests.conftest import Cast
+from tests.downloads.built import build_queued
 from tests.factories import HouseholdFactory, MemberFactory, MembershipFactory, RegulationFactory
 from tests.insights.test_patterns import at, make_bottleneck
 
@@ -336,15 +339,46 @@ def test_a_bad_export_request_is_a_form_error(cast: Cast, as_user: Any) -> None:
 
 
 def test_the_bimonthly_spiegel_report_is_a_pdf_without_personal_data(
-    as_user: Any, cast: Cast
+    as_user: Any, cast: Cast, planted: Any
 ) -> None:
-    from django.urls import reverse
-
     client = as_user(cast.grace)
-    page = client.get(reverse("insights:spiegel")).content.decode()
+    page = client.get(reverse("insights:spiegel"), {**PERIOD}).content.decode()
     assert reverse("insights:spiegel-pdf") in page
-    response = client.get(reverse("insights:spiegel-pdf"))
+    assert client.get(reverse("insights:spiegel-pdf")).status_code == 405  # asking changes
+    asked = client.post(reverse("insights:spiegel-pdf"), {**PERIOD, "municipality": cast.north.pk})
+    built = build_queued(client, asked, build_spiegel_pdf)
+    assert built.response["Content-Type"] == "application/pdf"
+    assert 'filename="spiegel-20260301-20260331.pdf"' in built.response["Content-Disposition"]
+    assert built.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(built.content)).pages)
+    for value in PLANTED:
+        assert value not in text
+    assert as_user(cast.alice).post(reverse("insights:spiegel-pdf"), PERIOD).status_code == 403
+
+
+def test_a_bad_spiegel_pdf_request_queues_nothing(as_user: Any, cast: Cast) -> None:
+    client = as_user(cast.grace)
+    response = client.post(
+        reverse("insights:spiegel-pdf"),
+        {"start": "2026-03-31", "end": "2026-03-01", "municipality": cast.north.pk},
+        follow=True,
+    )
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert as_user(cast.alice).get(reverse("insights:spiegel-pdf")).status_code == 403
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    response = client.post(
+        reverse("insights:spiegel-pdf"),
+        {"start": "2020-01-01", "end": "2026-03-01", "municipality": cast.north.pk},
+    )
+    assert response.status_code == 302
+    assert not Download.objects.exists()
+
+
+def test_the_spiegel_pdf_task_checks_the_analyst_again(as_user: Any, cast: Cast) -> None:
+    client = as_user(cast.grace)
+    client.post(reverse("insights:spiegel-pdf"), {**PERIOD, "municipality": cast.north.pk})
+    download = Download.objects.get()
+    Membership.objects.filter(user=cast.grace, role=Role.POLICY_ANALYST).delete()
+    assert download_build(download.pk, build=build_spiegel_pdf) == "failed"
+    download.refresh_from_db()
+    assert (download.status, download.file.name) == (DownloadStatus.FAILED, "")
+    assert download.summary == "U mag dit bestand niet meer aanvragen."

@@ -143,7 +143,7 @@ SITE: dict[str, Rule] = {
     "socialmap:edit": _r(pk="service"),
     "socialmap:active": _r(pk="service"),
     "socialmap:waiting": _r(pk="service"),
-    "catalogue:costs-csv": LIST,
+    "catalogue:costs-csv": Rule(),  # asked for with a POST, built by the worker
     "library:regulations": LIST,
     "library:regulation-detail": _r(pk="regulation"),
     "casebook:list": LIST,
@@ -178,9 +178,11 @@ SITE: dict[str, Rule] = {
     "tables:follow-up-done": _r(pk="follow_up"),
     "funds:list": LIST,
     "funds:fund-detail": _q(pk="fund"),
-    "funds:fund-export": _q(pk="fund"),
-    "funds:batch-csv": _q(pk="fund"),
-    "funds:batch-sepa": _q(pk="fund"),
+    # The fund's files are asked for with a POST (the worker builds them into "Mijn
+    # downloads", for the one who asked): no query string to read them by.
+    "funds:fund-export": _r(pk="fund"),
+    "funds:batch-csv": _r(pk="fund"),
+    "funds:batch-sepa": _r(pk="fund"),
     "funds:request-list": LIST,
     "funds:request-create": Rule(query=True),
     "funds:request-detail": _r(pk="fund_request"),
@@ -211,7 +213,7 @@ SITE: dict[str, Rule] = {
     "reports:pdf": _r(pk="report"),
     "reports:csv": _r(pk="report"),
     "insights:spiegel": LIST,
-    "insights:spiegel-pdf": LIST,
+    "insights:spiegel-pdf": Rule(),  # asked for with a POST, built by the worker
     "insights:propose": LIST,
     "insights:signal-list": LIST,
     "insights:signal-create": Rule(),

@@ -7,6 +7,8 @@ The CSV format (semicolon-separated, UTF-8, one header line) is the same both wa
 ``unit`` and ``payer`` are the stored values of :class:`CostUnit` and :class:`Payer`
 ("jaar", "gemeente", ...); ``amount_eur`` accepts a decimal comma or dot ("1.234,56",
 "1234.56"). Cost figures are not personal data, so no processing-log entry is written.
+The page's CSV is built by the task worker (``catalogue.exports``); the admin's export,
+the file an administrator edits and imports again, is written here in the request.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from doorbraak.accounts.models import Municipality
+from doorbraak.accounts.models import Municipality, User
+from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
 from doorbraak.catalogue.policies import can_import_cost_items
+from doorbraak.downloads.models import Download, DownloadKind
+from doorbraak.downloads.services import download_queue
 from doorbraak.lib.access import Refused
 from doorbraak.lib.spreadsheet import csv_read_rows, csv_text, unneutralise
 
@@ -228,27 +233,43 @@ def cost_items_import_csv(
     return ImportResult(created=created, updated=updated)
 
 
+def cost_item_row(item: CostItem) -> list[object]:
+    """One item as a row of the import format."""
+    return [
+        item.code,
+        item.name,
+        item.unit,
+        format_amount(item.amount_cents),
+        item.payer,
+        item.source,
+        item.source_url,
+        item.valid_year,
+        item.note,
+    ]
+
+
 def cost_items_export_csv(*, items: Iterable[CostItem]) -> str:
     """The items as CSV text in the import format (round-trips with the import).
 
     Written by the project's one CSV writer, so a name, source or note that a spreadsheet
     would evaluate (``=cmd|' /C calc'!A0``) arrives as text; the import undoes that.
     """
-    return csv_text(
-        CSV_COLUMNS,
-        (
-            [
-                item.code,
-                item.name,
-                item.unit,
-                format_amount(item.amount_cents),
-                item.payer,
-                item.source,
-                item.source_url,
-                item.valid_year,
-                item.note,
-            ]
-            for item in items
-        ),
-        delimiter=CSV_DELIMITER,
+    return csv_text(CSV_COLUMNS, (cost_item_row(item) for item in items), delimiter=CSV_DELIMITER)
+
+
+def cost_catalogue_queue(*, actor: User, year: int | None, query: str) -> Download:
+    """Ask the task worker for the catalogue as CSV, with the page's filters."""
+    # cycle: the task's builder (catalogue.exports) writes the rows with this module.
+    from doorbraak.catalogue.tasks import cost_catalogue_task
+
+    if not can_view_organisations(actor):
+        raise Refused
+    return download_queue(
+        requester=actor,
+        kind=DownloadKind.COST_CATALOGUE,
+        title=_("Cost catalogue") + (f" {year}" if year else ""),
+        filename="kostenkengetallen.csv",
+        content_type="text/csv; charset=utf-8",
+        parameters={"year": year, "q": query.strip()[:100]},
+        task=cost_catalogue_task,
     )

@@ -1,4 +1,4 @@
-"""The cost catalogue page (/bibliotheek/kosten/) and its CSV download.
+"""The cost catalogue page (/bibliotheek/kosten/) and its CSV download (built by the worker).
 
 Cost figures are not personal data, so nothing is written to the processing log.
 """
@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.policies import can_view_organisations
 from doorbraak.accounts.types import AuthenticatedHttpRequest
@@ -17,9 +20,6 @@ from doorbraak.catalogue import selectors, services
 from doorbraak.catalogue.forms import CostFilterForm
 from doorbraak.catalogue.models import CostItem
 from doorbraak.lib.access import page
-from doorbraak.lib.forms import filter_querystring
-
-CSV_FILENAME = "kostenkengetallen.csv"
 
 
 def _cost_items(request: AuthenticatedHttpRequest) -> tuple[CostFilterForm, list[CostItem]]:
@@ -41,18 +41,25 @@ def cost_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "items": items,
-            "querystring": filter_querystring(request, "q", "year"),
         },
     )
 
 
-@require_GET
+@require_POST
 @page(can_view_organisations)
 def cost_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _form, items = _cost_items(request)
-    response = HttpResponse(
-        services.cost_items_export_csv(items=items),
-        content_type="text/csv; charset=utf-8",
+    """Ask for the catalogue as CSV, with the page's filters: the worker builds it."""
+    form = CostFilterForm(request.POST)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    try:
+        services.cost_catalogue_queue(
+            actor=request.user, year=filters.get("year"), query=filters.get("q") or ""
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("catalogue:costs")
+    messages.success(
+        request, _("The file is being built. It appears under My downloads when it is ready.")
     )
-    response["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
-    return response
+    return redirect("downloads:list")

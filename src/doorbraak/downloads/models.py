@@ -33,6 +33,13 @@ class DownloadKind(models.TextChoices):
 
     EVALUATION_EXPORT = "evaluatie-export", _("Evaluation export")
     PROCESSING_LOG_EXPORT = "logboek-export", _("Processing log export")
+    SPIEGEL_PDF = "spiegel-pdf", _("Spiegel report (PDF)")
+    VALUE_REPORT_PDF = "waarderapport-pdf", _("Societal value report (PDF)")
+    VALUE_REPORT_CSV = "waarderapport-csv", _("Societal value report (CSV)")
+    FUND_FIGURES = "potje-cijfers", _("Fund figures (CSV)")
+    PAYMENT_BATCH = "betaalbatch", _("Payment batch (CSV)")
+    SEPA_TRANSFER = "sepa-bestand", _("SEPA credit transfer file")
+    COST_CATALOGUE = "kostenkengetallen", _("Cost catalogue (CSV)")
 
 
 class DownloadStatus(models.TextChoices):

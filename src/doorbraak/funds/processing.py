@@ -40,12 +40,9 @@ def log_fund_request(
     )
 
 
-def log_payment_export(*, actor: AnyUser, fund: Fund, requests: Iterable[FundRequest]) -> None:
-    """Record that the payments of these requests left the application in a file."""
-    subjects: list[str] = []
-    for r in requests:
-        if r.household is not None:
-            subjects.extend(household_subjects(r.household))
+def log_payment_export(*, actor: AnyUser, fund: Fund, subjects: Iterable[str]) -> None:
+    """Record that the payments concerning these persons left the application in a file
+    (one record per person, in one INSERT; the caller passes a chunk at a time)."""
     processing_log_record(
         actor=actor,
         action=ProcessingAction.EXPORT,

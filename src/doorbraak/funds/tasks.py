@@ -1,4 +1,5 @@
-"""Background work of the funds: purging idempotency keys that served their purpose."""
+"""Background work of the funds: purging idempotency keys that served their purpose, and
+building the fund's files (``funds.exports``) for "Mijn downloads"."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import logging
 
 from django_tasks import task
 
+from doorbraak.downloads.services import download_build
+from doorbraak.funds.exports import (
+    build_fund_figures,
+    build_payment_batch_csv,
+    build_payment_batch_sepa,
+)
 from doorbraak.funds.idempotency import purge_idempotency_keys
 
 logger = logging.getLogger(__name__)
@@ -18,3 +25,18 @@ def purge_idempotency_keys_task() -> int:
     deleted = purge_idempotency_keys()
     logger.info("idempotency_keys_purged", extra={"deleted": deleted})
     return deleted
+
+
+@task()
+def fund_figures_task(download_id: int) -> str:
+    return download_build(download_id, build=build_fund_figures)
+
+
+@task()
+def payment_batch_csv_task(download_id: int) -> str:
+    return download_build(download_id, build=build_payment_batch_csv)
+
+
+@task()
+def payment_batch_sepa_task(download_id: int) -> str:
+    return download_build(download_id, build=build_payment_batch_sepa)

@@ -52,7 +52,6 @@ from doorbraak.funds.models import (
 )
 from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.lib.access import Lookup, page
-from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.views import submit
 
@@ -216,76 +215,52 @@ def fund_detail(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
     return _fund_page(request, fund)
 
 
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+QUEUED = _("The file is being built. It appears under My downloads when it is ready.")
 
 
-@require_GET
+def _queue(request: AuthenticatedHttpRequest, fund: Fund, ask: Any) -> HttpResponse:
+    """Ask the worker for one of the fund's files; back to the fund when that cannot be."""
+    try:
+        ask()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("funds:fund-detail", pk=fund.pk)
+    messages.success(request, str(QUEUED))
+    return redirect("downloads:list")
+
+
+@require_POST
 @page(policies.can_use_funds, obj=FUND)
 def fund_export(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
-    """The fund's figures as CSV: balances and spending (aggregates, no personal data)."""
-    figures = _figures(request.user, fund)
-    balances = figures["balances"]
-    rows: list[list[object]] = []
-
-    def euro(cents: int) -> str:
-        sign = "-" if cents < 0 else ""
-        return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-    for label, cents in (
-        (_("budget"), balances.budget),
-        (_("committed"), balances.committed),
-        (_("paid"), balances.paid),
-        (_("repaid"), balances.repaid),
-        (_("available"), balances.available),
-    ):
-        rows.append([_("balance"), label, euro(cents), ""])
-    for section, key in (
-        (_("by purpose"), "by_purpose"),
-        (_("by district"), "by_district"),
-        (_("by month"), "by_month"),
-    ):
-        for bar in figures[key]:
-            line = bar["line"]
-            rows.append([section, line.label, euro(line.total_cents), line.count])
-    average = figures["average"]
-    rows.append([_("average per household"), "", euro(average.average_cents), average.households])
-    prevented = figures["prevented"]
-    rows.append([_("expected to prevent"), "", euro(prevented.prevented_cents), prevented.requests])
-    header = [_("section"), _("item"), _("amount (EUR)"), _("number")]
-    return _csv_response(csv_text(header, rows), f"potje-{fund.pk}-{fund.year}.csv")
+    """Ask for the fund's figures as CSV: balances and spending (aggregates, no personal
+    data), built by the task worker ("Mijn downloads")."""
+    return _queue(request, fund, lambda: services.fund_figures_queue(actor=request.user, fund=fund))
 
 
-@require_GET
+@require_POST
 @page(policies.can_use_funds, obj=FUND)
 def fund_batch_csv(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
-    """The payment batch for finance: approved (to pay) or paid requests."""
-    status = request.GET.get("status") or FundRequestStatus.APPROVED
+    """Ask for the payment batch for finance: approved (to pay) or paid requests."""
+    status = request.POST.get("status") or FundRequestStatus.APPROVED
     if status not in (FundRequestStatus.APPROVED, FundRequestStatus.PAID):
         raise Http404
-    text = services.payment_batch_csv(actor=request.user, fund=fund, status=status)
-    return _csv_response(text, f"betaalbatch-{fund.pk}-{status}.csv")
+    return _queue(
+        request,
+        fund,
+        lambda: services.payment_batch_queue(actor=request.user, fund=fund, status=status),
+    )
 
 
 @require_POST
 @page(policies.can_use_funds, obj=FUND, allow=policies.is_fund_manager)
 def fund_batch_sepa(request: AuthenticatedHttpRequest, fund: Fund) -> HttpResponse:
-    """The approved bank transfers as a SEPA credit-transfer file (pain.001)."""
+    """Ask for the approved bank transfers as a SEPA credit-transfer file (pain.001)."""
     form = SepaForm(request.POST, auto_id="id_sepa_%s")
-
-    def sepa_file(xml: bytes) -> HttpResponse:
-        response = HttpResponse(xml, content_type="application/xml")
-        response["Content-Disposition"] = (
-            f'attachment; filename="sepa-{fund.pk}-{timezone.localdate().isoformat()}.xml"'
-        )
-        return response
-
     return submit(
         request,
         form,
-        action=lambda data: services.payment_batch_sepa(
+        action=lambda data: services.payment_batch_sepa_queue(
             actor=request.user,
             fund=fund,
             debtor_name=data["debtor_name"],
@@ -294,7 +269,8 @@ def fund_batch_sepa(request: AuthenticatedHttpRequest, fund: Fund) -> HttpRespon
             execution_date=data["execution_date"],
         ),
         put_errors=add_service_errors,
-        respond=sepa_file,
+        success=str(QUEUED),
+        redirect_to="downloads:list",
         page=lambda: _fund_page(request, fund, sepa_form=form),
     )
 

@@ -23,6 +23,7 @@ from doorbraak.accounts.models import Municipality, Organisation
 from doorbraak.assessments.api import drf_validation_error
 from doorbraak.insights import policies, selectors, services
 from doorbraak.insights.aggregates import k_internal, suppression_note
+from doorbraak.insights.documents import spiegel_tables
 from doorbraak.insights.models import Signal
 from doorbraak.insights.patterns import Period
 from doorbraak.insights.serializers import (
@@ -36,7 +37,7 @@ from doorbraak.insights.serializers import (
     SpiegelQuerySerializer,
     SpiegelSerializer,
 )
-from doorbraak.insights.views import STEPS, comparison_table, default_period, spiegel_tables
+from doorbraak.insights.views import STEPS, comparison_table, default_period
 from doorbraak.lib.access import Lookup, Refused, api
 from doorbraak.library.models import Regulation
 

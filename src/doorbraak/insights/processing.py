@@ -13,6 +13,7 @@ from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import LogEntry, processing_log_record, processing_log_record_many
+from doorbraak.insights.models import ValueReport
 
 
 def log_policy_research(
@@ -42,4 +43,16 @@ def log_policy_research_many(
     """The records of several objects at once, in one INSERT."""
     processing_log_record_many(
         actor=actor, action=action, activity=ProcessingActivity.POLICY_RESEARCH, entries=entries
+    )
+
+
+def log_value_report_export(*, actor: AnyUser, report: ValueReport) -> None:
+    """The value report left the application as a file: one record, for the requester
+    (its figures are aggregates: no person is named)."""
+    log_policy_research(
+        actor=actor,
+        action=ProcessingAction.EXPORT,
+        object_type="insights.valuereport",
+        object_id=report.pk,
+        municipality=report.municipality_id,
     )

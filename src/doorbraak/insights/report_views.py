@@ -3,7 +3,8 @@
 Policy analysts only, for their own municipalities; everything shown is aggregated and
 suppressed below k. The figures are built by the task worker (``db_worker``), not in the
 request; the page polls the progress with htmx, and without JavaScript it refreshes on a
-link.
+link. The PDF and the CSV of a finished report are built by the worker too: the buttons
+queue a download ("Mijn downloads"), whose task records the export.
 """
 
 from __future__ import annotations
@@ -12,30 +13,27 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.models import District, Municipality
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.audit.models import ProcessingAction
-from doorbraak.insights import policies
+from doorbraak.downloads.models import DownloadKind
+from doorbraak.insights import policies, services
 from doorbraak.insights.aggregates import k_external, k_internal
+from doorbraak.insights.documents import report_bars
 from doorbraak.insights.models import ReportAudience, ReportStatus, ValueReport
-from doorbraak.insights.processing import log_policy_research
-from doorbraak.insights.report import default_period, helped_labels, report_csv
+from doorbraak.insights.report import default_period
 from doorbraak.insights.tasks import generate_value_report_task
 from doorbraak.lib.access import Lookup, fragment, page
-from doorbraak.lib.charts import bar_chart
 from doorbraak.lib.forms import DateInput, StyledFormMixin
-from doorbraak.lib.pdf import html_to_pdf
-from doorbraak.lib.templatetags.money import format_euros
 
 
 class ReportForm(StyledFormMixin, forms.Form):
@@ -143,7 +141,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @page(policies.can_view_insights, obj=REPORT)
 def report_detail(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
-    return render(request, "insights/report_detail.html", {"report": report, **_bars(report)})
+    return render(request, "insights/report_detail.html", {"report": report, **report_bars(report)})
 
 
 @require_GET
@@ -156,75 +154,31 @@ def report_progress(request: AuthenticatedHttpRequest, report: ValueReport) -> H
     return response
 
 
-def _bars(report: ValueReport) -> dict[str, Any]:
-    """Bar widths in steps of 5% as CSS classes (no inline styles under our CSP)."""
-    if not report.result:
-        return {"outcome_bars": [], "payer_chart": None}
-    counts = [row["count"] or 0 for row in report.result["outcomes"]]
-    top = max(counts) or 1
-    helped = report.result.get("households_helped")  # reports built before it have none
-    payers = report.result.get("by_payer") or []
-    return {
-        "helped_total": helped.get("helped") if helped else None,
-        "helped_rows": [
-            (label, helped.get(key))
-            for key, label in helped_labels().items()
-            if key != "helped" and key in helped
-        ]
-        if helped
-        else [],
-        "payer_chart": bar_chart(
-            [(str(row["label"]), row["value_cents"]) for row in payers],
-            title=_("Estimated costs avoided, per payer"),
-            value_heading=_("Costs avoided"),
-            value_text=format_euros,
-        )
-        if payers
-        else None,
-        "outcome_bars": [
-            {**row, "width": 5 * round(20 * (row["count"] or 0) / top)}
-            for row in report.result["outcomes"]
-        ],
-    }
-
-
-def _ready(request: AuthenticatedHttpRequest, report: ValueReport) -> ValueReport:
-    if report.status != ReportStatus.DONE or not report.result:
-        raise Http404
-    log_policy_research(
-        actor=request.user,
-        action=ProcessingAction.EXPORT,
-        object_type="insights.valuereport",
-        object_id=report.pk,
-        municipality=report.municipality,
+def _queue_file(
+    request: AuthenticatedHttpRequest, report: ValueReport, kind: DownloadKind
+) -> HttpResponse:
+    """Ask the worker for the report as a file; back to the report when that cannot be."""
+    try:
+        services.value_report_file_queue(actor=request.user, report=report, kind=kind)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:detail", pk=report.pk)
+    messages.success(
+        request, _("The file is being built. It appears under My downloads when it is ready.")
     )
-    return report
+    return redirect("downloads:list")
 
 
-@require_GET
+@require_POST
 @page(policies.can_view_insights, obj=REPORT)
 def report_pdf(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
-    report = _ready(request, report)
-    with translation.override("nl"):
-        html = render_to_string(
-            "insights/report_pdf.html",
-            {"report": report, "today": timezone.localdate(), **_bars(report)},
-        )
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="maatschappelijke-waarde-{report.period_start:%Y%m%d}-'
-        f'{report.period_end:%Y%m%d}.pdf"'
-    )
-    return response
+    """Ask for the report as a PDF: the task worker builds it ("Mijn downloads")."""
+    return _queue_file(request, report, DownloadKind.VALUE_REPORT_PDF)
 
 
-@require_GET
+@require_POST
 @page(policies.can_view_insights, obj=REPORT)
 def report_csv_download(request: AuthenticatedHttpRequest, report: ValueReport) -> HttpResponse:
-    report = _ready(request, report)
-    assert report.result is not None
-    response = HttpResponse(report_csv(report.result), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="maatschappelijke-waarde-{report.period_start:%Y%m%d}.csv"'
-    )
-    return response
+    """Ask for the report's figures as CSV: the task worker builds it ("Mijn downloads")."""
+    return _queue_file(request, report, DownloadKind.VALUE_REPORT_CSV)

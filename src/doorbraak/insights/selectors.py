@@ -45,7 +45,7 @@ def _require_analyst(user: AnyUser) -> set[int]:
     return ids
 
 
-def _period(period_start: datetime.date, period_end: datetime.date) -> patterns.Period:
+def checked_period(period_start: datetime.date, period_end: datetime.date) -> patterns.Period:
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     if (period_end - period_start).days + 1 > MAX_PERIOD_DAYS:
@@ -81,7 +81,7 @@ def spiegel(
         raise Http404
     if min_count < 2:
         raise ValidationError({"min_count": _("A pattern needs at least two bottlenecks.")})
-    period = _period(period_start, period_end)
+    period = checked_period(period_start, period_end)
     return patterns.build_spiegel([m.pk for m in chosen], period, min_count=min_count)
 
 
@@ -179,7 +179,7 @@ def compare_municipalities(
 ) -> list[MunicipalityFigures]:
     """Per municipality where the user is a policy analyst: counts only, never cases."""
     allowed = _require_analyst(user)
-    period = _period(period_start, period_end)
+    period = checked_period(period_start, period_end)
     ids = sorted(allowed)
     current = patterns.bottlenecks_in(ids, period).order_by()
     previous = patterns.bottlenecks_in(ids, period.previous()).order_by()

@@ -24,7 +24,8 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.downloads.models import Download, DownloadKind
 from doorbraak.downloads.services import download_queue
-from doorbraak.insights import patterns, policies
+from doorbraak.insights import patterns, policies, selectors
+from doorbraak.insights.documents import ready_report
 from doorbraak.insights.export import check_export_request
 from doorbraak.insights.models import (
     SIGNAL_TRANSITIONS,
@@ -33,9 +34,15 @@ from doorbraak.insights.models import (
     SignalCase,
     SignalEvent,
     SignalStatus,
+    ValueReport,
 )
 from doorbraak.insights.processing import log_policy_research_many
-from doorbraak.insights.tasks import evaluation_export_task
+from doorbraak.insights.tasks import (
+    evaluation_export_task,
+    spiegel_pdf_task,
+    value_report_csv_task,
+    value_report_pdf_task,
+)
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
@@ -422,4 +429,62 @@ def evaluation_export_queue(
             "k": k,
         },
         task=evaluation_export_task,
+    )
+
+
+def spiegel_pdf_queue(
+    *,
+    actor: User,
+    municipality: Municipality,
+    period_start: datetime.date,
+    period_end: datetime.date,
+) -> Download:
+    """Ask the task worker for the spiegel report of a period (a PDF for the review meeting).
+
+    ``Refused`` unless ``actor`` analyses the municipality, ``ValidationError`` for an
+    impossible period; the task checks both again when it runs.
+    """
+    if municipality.pk not in policies.analyst_municipality_ids(actor):
+        raise Refused
+    selectors.checked_period(period_start, period_end)
+    return download_queue(
+        requester=actor,
+        kind=DownloadKind.SPIEGEL_PDF,
+        title=_("Spiegel report %(municipality)s, %(start)s to %(end)s")
+        % {"municipality": municipality.name, "start": period_start, "end": period_end},
+        filename=f"spiegel-{period_start:%Y%m%d}-{period_end:%Y%m%d}.pdf",
+        content_type="application/pdf",
+        parameters={
+            "municipality": municipality.pk,
+            "start": period_start.isoformat(),
+            "end": period_end.isoformat(),
+        },
+        task=spiegel_pdf_task,
+    )
+
+
+def value_report_file_queue(*, actor: User, report: ValueReport, kind: DownloadKind) -> Download:
+    """Ask the task worker for a finished value report as PDF or CSV.
+
+    ``Refused`` unless ``actor`` analyses the report's municipality, ``ValidationError``
+    while the report has no figures; the task checks both again and records the export.
+    """
+    report = ready_report(user=actor, report_id=report.pk)
+    as_pdf = kind == DownloadKind.VALUE_REPORT_PDF
+    if not as_pdf and kind != DownloadKind.VALUE_REPORT_CSV:
+        raise ValueError(f"Not a file of the value report: {kind}")
+    name = f"maatschappelijke-waarde-{report.period_start:%Y%m%d}"
+    return download_queue(
+        requester=actor,
+        kind=kind,
+        title=_("Societal value report %(municipality)s, %(start)s to %(end)s")
+        % {
+            "municipality": report.municipality.name,
+            "start": report.period_start,
+            "end": report.period_end,
+        },
+        filename=f"{name}-{report.period_end:%Y%m%d}.pdf" if as_pdf else f"{name}.csv",
+        content_type="application/pdf" if as_pdf else "text/csv; charset=utf-8",
+        parameters={"report": report.pk},
+        task=value_report_pdf_task if as_pdf else value_report_csv_task,
     )

@@ -1,4 +1,5 @@
-"""Background work of the insights app: the societal value report, the evaluation export."""
+"""Background work of the insights app: the societal value report, the evaluation export,
+and the files of the spiegel and the value report (``insights.documents``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from django_tasks import task
 from doorbraak.accounts.models import Municipality
 from doorbraak.downloads.models import Download
 from doorbraak.downloads.services import Progress, download_build, scratch_dir
+from doorbraak.insights.documents import (
+    build_spiegel_pdf,
+    build_value_report_csv,
+    build_value_report_pdf,
+)
 from doorbraak.insights.export import columns, dictionary_csv, write_evaluation_export
 from doorbraak.insights.models import ReportStatus, ValueReport
 from doorbraak.insights.patterns import Period
@@ -95,3 +101,18 @@ def build_evaluation_export(download: Download, file: IO[bytes], progress: Progr
 @task()
 def evaluation_export_task(download_id: int) -> str:
     return download_build(download_id, build=build_evaluation_export)
+
+
+@task()
+def spiegel_pdf_task(download_id: int) -> str:
+    return download_build(download_id, build=build_spiegel_pdf)
+
+
+@task()
+def value_report_pdf_task(download_id: int) -> str:
+    return download_build(download_id, build=build_value_report_pdf)
+
+
+@task()
+def value_report_csv_task(download_id: int) -> str:
+    return download_build(download_id, build=build_value_report_csv)

@@ -18,9 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +30,7 @@ from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs.models import Theme
 from doorbraak.insights import policies, selectors, services
 from doorbraak.insights.aggregates import k_internal, suppress, suppression_note
+from doorbraak.insights.documents import spiegel_tables
 from doorbraak.insights.forms import (
     AnswerForm,
     CompareForm,
@@ -44,11 +44,10 @@ from doorbraak.insights.forms import (
     add_service_errors,
 )
 from doorbraak.insights.models import Signal, SignalStatus
-from doorbraak.insights.patterns import CountRow, Period, Spiegel
+from doorbraak.insights.patterns import Period
 from doorbraak.lib.access import Lookup, Refused, page
 from doorbraak.lib.charts import BarChart, bar_chart
-from doorbraak.lib.pdf import html_to_pdf
-from doorbraak.lib.replica import current_freshness, reads_from_replica
+from doorbraak.lib.replica import reads_from_replica
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -88,29 +87,6 @@ def _chosen_municipality(
     return first
 
 
-def count_table(rows: list[CountRow], *, k: int) -> list[dict[str, Any]]:
-    """Rows of the spiegel with every count suppressed below ``k`` (``None`` = hidden)."""
-    current = suppress({row.key: row.current for row in rows}, k=k)
-    previous = suppress({row.key: row.previous for row in rows}, k=k)
-    table = []
-    for row in rows:
-        now, before = current[row.key], previous[row.key]
-        table.append(
-            {
-                "key": row.key,
-                "label": row.label,
-                "current": now,
-                "previous": before,
-                "trend": row.trend if now is not None and before is not None else "",
-            }
-        )
-    return table
-
-
-def _single(count: int, k: int) -> int | None:
-    return count if count == 0 or count >= k else None
-
-
 def month_chart(months: list[dict[str, Any]], *, k: int) -> BarChart:
     """The bottlenecks per month as bars (the page's "Per month" table has the numbers)."""
     return bar_chart(
@@ -129,45 +105,6 @@ def count_chart(rows: list[dict[str, Any]], *, k: int, title: str) -> BarChart:
         value_heading=_("Bottlenecks"),
         value_text=lambda value: f"< {k}" if value is None else str(value),
     )
-
-
-def spiegel_tables(spiegel: Spiegel, *, k: int) -> dict[str, Any]:
-    """Everything of the spiegel a page or the API shows, after suppression."""
-    months = suppress({row.month: row.count for row in spiegel.by_month}, k=k)
-    combinations = suppress({index: c.count for index, c in enumerate(spiegel.combinations)}, k=k)
-    households = suppress(
-        {index: c.households for index, c in enumerate(spiegel.combinations)}, k=k
-    )
-    total, previous = _single(spiegel.total, k), _single(spiegel.previous_total, k)
-    return {
-        "k": k,
-        "note": suppression_note(k),
-        "period": spiegel.period,
-        "previous_period": spiegel.previous_period,
-        "total": total,
-        "previous_total": previous,
-        "total_trend": (
-            spiegel.total_row.trend if total is not None and previous is not None else ""
-        ),
-        "households": _single(spiegel.households, k),
-        "tables": [
-            ("theme", _("By theme"), count_table(spiegel.by_theme, k=k)),
-            ("kind", _("By kind of bottleneck"), count_table(spiegel.by_kind, k=k)),
-            ("regulation", _("By regulation"), count_table(spiegel.by_regulation, k=k)),
-            ("organisation", _("By organisation"), count_table(spiegel.by_organisation, k=k)),
-            ("district", _("By district"), count_table(spiegel.by_district, k=k)),
-        ],
-        "months": [{"month": month, "count": months[month]} for month in months],
-        "combinations": [
-            {
-                "combination": combination,
-                "count": combinations[index],
-                "households": households[index],
-            }
-            for index, combination in enumerate(spiegel.combinations)
-        ],
-        "min_count": spiegel.min_count,
-    }
 
 
 def _transition_forms(
@@ -495,43 +432,30 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "insights/compare.html", context)
 
 
-@require_GET
+@require_POST
 @page(policies.can_view_insights)
-@reads_from_replica
 def spiegel_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The bimonthly spiegel report for the review meeting: the same tables, as a PDF."""
+    """Ask for the bimonthly spiegel report (PDF) of the period shown: the worker builds it."""
     municipalities = selectors.insight_municipalities(user=request.user)
-    form = SpiegelForm(
-        request.GET if {"start", "end", "municipality"} & set(request.GET) else None,
-        initial=_period_initial(),
-        municipalities=municipalities,
-    )
-    if form.is_bound and not form.is_valid():
+    form = SpiegelForm(request.POST, municipalities=municipalities)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
         return redirect("insights:spiegel")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     municipality = _chosen_municipality(form, municipalities)
-    if form.is_bound:
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    else:
-        period = default_period()
-        start, end = period.start, period.end
     try:
-        mirror = selectors.spiegel(
-            user=request.user, municipality=municipality, period_start=start, period_end=end
+        services.spiegel_pdf_queue(
+            actor=request.user, municipality=municipality, period_start=start, period_end=end
         )
-    except ValidationError:
-        return redirect("insights:spiegel")
-    context = spiegel_tables(mirror, k=k_internal())
-    context["municipality"] = municipality
-    context["today"] = timezone.localdate()
-    # render_to_string has no request, so no context processors: the PDF says it too.
-    context["replica_freshness"] = current_freshness()
-    context["signals"] = list(
-        selectors.signal_list(user=request.user, municipality=municipality, status="open")[:30]
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        query = {"municipality": municipality.pk, "start": start, "end": end}
+        return redirect(reverse("insights:spiegel") + "?" + urlencode(query))
+    messages.success(
+        request,
+        _("The spiegel report is being built. It appears under My downloads when it is ready."),
     )
-    with translation.override("nl"):
-        html = render_to_string("insights/spiegel_pdf.html", context)
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="spiegel-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
-    )
-    return response
+    return redirect("downloads:list")

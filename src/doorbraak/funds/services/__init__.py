@@ -7,7 +7,8 @@ involved and the household's timeline when a household is tied. Bad input raises
 gets ``Refused`` (403). Money moves only through ``ledger``, under the fund's lock.
 
 The use cases live in ``funds`` (funds and mandate rules), ``requests`` (the life of a
-request) and ``batches`` (exports for finance); import them from here.
+request), ``batches`` (exports for finance) and ``files`` (asking the worker for them);
+import them from here.
 """
 
 from doorbraak.funds.services.batches import (
@@ -17,6 +18,11 @@ from doorbraak.funds.services.batches import (
     payment_batch_sepa,
 )
 from doorbraak.funds.services.common import MAX_AMOUNT_CENTS, normalise_iban
+from doorbraak.funds.services.files import (
+    fund_figures_queue,
+    payment_batch_queue,
+    payment_batch_sepa_queue,
+)
 from doorbraak.funds.services.funds import (
     fund_create,
     fund_update,
@@ -41,6 +47,7 @@ __all__ = [
     "MAX_AMOUNT_CENTS",
     "PaymentRow",
     "fund_create",
+    "fund_figures_queue",
     "fund_request_approve",
     "fund_request_attach_household",
     "fund_request_cancel",
@@ -57,6 +64,8 @@ __all__ = [
     "mandate_rule_in_force",
     "normalise_iban",
     "payment_batch_csv",
+    "payment_batch_queue",
     "payment_batch_rows",
     "payment_batch_sepa",
+    "payment_batch_sepa_queue",
 ]

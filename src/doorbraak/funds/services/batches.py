@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TextIO
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,8 +25,9 @@ from doorbraak.funds.processing import log_payment_export
 from doorbraak.funds.services.common import (
     normalise_iban,
 )
+from doorbraak.households.models import Member
 from doorbraak.lib.access import Refused
-from doorbraak.lib.spreadsheet import csv_text
+from doorbraak.lib.spreadsheet import csv_write
 
 
 # --- payment batches --------------------------------------------------------------------------
@@ -42,61 +47,133 @@ class PaymentRow:
     paid_on: datetime.date | None
 
 
-def payment_batch_rows(
-    *, actor: User, fund: Fund, status: str = FundRequestStatus.APPROVED
-) -> list[PaymentRow]:
-    """Requests of ``fund`` in ``status`` (approved: to pay; paid: paid) for finance.
+#: Requests read (and logged) per round trip while a batch is written.
+CHUNK_SIZE = 500
 
-    Reading IBANs is processing of personal data: one processing-log record per household.
-    """
+
+def _check_batch(actor: User, fund: Fund, status: str) -> None:
     if not policies.is_fund_manager(actor, fund):
         raise Refused
     if status not in (FundRequestStatus.APPROVED, FundRequestStatus.PAID):
         raise ValidationError({"status": _("Choose approved or paid requests.")})
-    requests = list(
+
+
+def _batch_requests(fund: Fund, status: str) -> QuerySet[FundRequest]:
+    return (
         FundRequest.objects.filter(fund=fund, status=status)
         .select_related("household")
         .order_by("pk")
     )
-    rows = [
-        PaymentRow(
-            request_id=r.pk,
-            end_to_end_id=f"VEP-{fund.pk}-{r.pk}",
-            payee_kind=r.payee_kind,
-            payee_name=r.payee_name,
-            iban=r.iban,
-            amount_cents=r.amount_cents,
-            description=f"{fund.name} {r.pk}: {r.get_purpose_display()}"[:140],
-            status=r.status,
-            payment_reference=r.payment_reference,
-            paid_on=r.paid_on,
-        )
-        for r in requests
-    ]
-    log_payment_export(actor=actor, fund=fund, requests=requests)
-    return rows
+
+
+def _subjects(requests: list[FundRequest]) -> list[str]:
+    """The persons the payments concern: the current members of each request's household
+    (the household itself when it has none), as ``household_subjects`` says; one query a
+    chunk. The members are read without a link back to their household: objects that
+    point at each other would outlive their chunk until the garbage collector's next full
+    pass, and the memory would grow with the batch."""
+    households = {r.household_id: r.household for r in requests if r.household is not None}
+    members: dict[int, list[str]] = {}
+    for member in (
+        Member.objects.current()
+        .filter(household_id__in=households)
+        .only("pk", "public_id", "household_id")
+        .order_by("household_id", "pk")
+    ):
+        members.setdefault(member.household_id, []).append(member.pseudonym)
+    subjects: list[str] = []
+    for r in requests:
+        if r.household is not None:
+            subjects.extend(members.get(r.household.pk) or [r.household.pseudonym])
+    return subjects
+
+
+def _row(fund: Fund, r: FundRequest) -> PaymentRow:
+    return PaymentRow(
+        request_id=r.pk,
+        end_to_end_id=f"VEP-{fund.pk}-{r.pk}",
+        payee_kind=r.payee_kind,
+        payee_name=r.payee_name,
+        iban=r.iban,
+        amount_cents=r.amount_cents,
+        description=f"{fund.name} {r.pk}: {r.get_purpose_display()}"[:140],
+        status=r.status,
+        payment_reference=r.payment_reference,
+        paid_on=r.paid_on,
+    )
+
+
+def payment_batch_stream(
+    *,
+    actor: User,
+    fund: Fund,
+    status: str = FundRequestStatus.APPROVED,
+    chunk_size: int = CHUNK_SIZE,
+    done: Callable[[int], None] | None = None,
+) -> Iterator[PaymentRow]:
+    """Requests of ``fund`` in ``status`` (approved: to pay; paid: paid) for finance, one
+    by one, read ``chunk_size`` at a time: a batch of any size in constant memory.
+
+    Reading IBANs is processing of personal data: each chunk's households are recorded in
+    one INSERT (``EXPORT``, fund activity) before its rows are handed out, so no row leaves
+    without its record. ``done(count)`` is told after each chunk. Checks the rights first
+    (``Refused`` unless the fund's manager; ``ValidationError`` for another status).
+    Reading only: the requests' status does not change (paying is ``fund_request_pay``),
+    so the same batch can be exported again.
+    """
+    _check_batch(actor, fund, status)
+    chunk: list[FundRequest] = []
+    count = 0
+
+    def flush() -> Iterator[PaymentRow]:
+        nonlocal count
+        log_payment_export(actor=actor, fund=fund, subjects=_subjects(chunk))
+        for r in chunk:
+            yield _row(fund, r)
+        count += len(chunk)
+        chunk.clear()
+        if done is not None:
+            done(count)
+
+    for r in _batch_requests(fund, status).iterator(chunk_size=chunk_size):
+        chunk.append(r)
+        if len(chunk) >= chunk_size:
+            yield from flush()
+    if chunk or not count:  # an empty batch is recorded too: the manager looked
+        yield from flush()
+
+
+def payment_batch_rows(
+    *, actor: User, fund: Fund, status: str = FundRequestStatus.APPROVED
+) -> list[PaymentRow]:
+    """The whole batch as a list (small batches: the API's answer, tests)."""
+    return list(payment_batch_stream(actor=actor, fund=fund, status=status))
 
 
 def _euro_amount(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def payment_batch_csv(*, actor: User, fund: Fund, status: str = FundRequestStatus.APPROVED) -> str:
-    """The batch as CSV (semicolon-separated, as Dutch spreadsheets expect)."""
-    rows = payment_batch_rows(actor=actor, fund=fund, status=status)
-    return csv_text(
-        [
-            _("request"),
-            _("end-to-end id"),
-            _("payment by"),
-            _("payee"),
-            _("IBAN"),
-            _("amount (EUR)"),
-            _("description"),
-            _("status"),
-            _("payment reference"),
-            _("paid on"),
-        ],
+def payment_batch_header() -> list[str]:
+    return [
+        _("request"),
+        _("end-to-end id"),
+        _("payment by"),
+        _("payee"),
+        _("IBAN"),
+        _("amount (EUR)"),
+        _("description"),
+        _("status"),
+        _("payment reference"),
+        _("paid on"),
+    ]
+
+
+def payment_batch_write(out: TextIO, rows: Iterable[PaymentRow]) -> None:
+    """The batch as CSV into ``out``, row by row (semicolons, as Dutch spreadsheets expect)."""
+    csv_write(
+        out,
+        payment_batch_header(),
         (
             [
                 row.request_id,
@@ -115,18 +192,15 @@ def payment_batch_csv(*, actor: User, fund: Fund, status: str = FundRequestStatu
     )
 
 
-def payment_batch_sepa(
-    *,
-    actor: User,
-    fund: Fund,
-    debtor_name: str,
-    debtor_iban: str,
-    debtor_bic: str = "",
-    execution_date: datetime.date | None = None,
-) -> bytes:
-    """A SEPA credit-transfer file (pain.001.001.03) of the approved bank transfers."""
-    from sepaxml import SepaTransfer
+def payment_batch_csv(*, actor: User, fund: Fund, status: str = FundRequestStatus.APPROVED) -> str:
+    """The batch as CSV text (the API's answer; the page's file is built by the worker)."""
+    out = io.StringIO()
+    payment_batch_write(out, payment_batch_stream(actor=actor, fund=fund, status=status))
+    return out.getvalue()
 
+
+def sepa_debtor_check(*, debtor_name: str, debtor_iban: str) -> tuple[str, str]:
+    """The paying account, cleaned; ``ValidationError`` on the form's fields otherwise."""
     errors: dict[str, str] = {}
     debtor_name = (debtor_name or "").strip()
     if not debtor_name:
@@ -137,12 +211,40 @@ def payment_batch_sepa(
         errors["debtor_iban"] = _("This IBAN is not valid; check the account number.")
     if errors:
         raise ValidationError(errors)
-    rows = [
-        row
-        for row in payment_batch_rows(actor=actor, fund=fund, status=FundRequestStatus.APPROVED)
-        if row.payee_kind == PayeeKind.IBAN
-    ]
-    if not rows:
+    return debtor_name, debtor_iban
+
+
+def sepa_transfers_exist(*, fund: Fund) -> bool:
+    """Whether the fund has approved bank transfers to pay (one cheap query)."""
+    return FundRequest.objects.filter(
+        fund=fund, status=FundRequestStatus.APPROVED, payee_kind=PayeeKind.IBAN
+    ).exists()
+
+
+def payment_batch_sepa(
+    *,
+    actor: User,
+    fund: Fund,
+    debtor_name: str,
+    debtor_iban: str,
+    debtor_bic: str = "",
+    execution_date: datetime.date | None = None,
+    done: Callable[[int], None] | None = None,
+) -> bytes:
+    """A SEPA credit-transfer file (pain.001.001.03) of the approved bank transfers.
+
+    Reads the requests as :func:`payment_batch_stream` does (and records them), but
+    ``sepaxml`` holds every transfer until it writes the file: its memory grows with the
+    number of approved transfers (a few KB each; a fund pays hundreds, not millions).
+    Reading only: marking the requests paid is ``fund_request_pay``, after the bank has
+    paid; the end-to-end id ``VEP-<fund>-<request>`` lets the bank refuse a transfer
+    that a second file holds again.
+    """
+    from sepaxml import SepaTransfer
+
+    debtor_name, debtor_iban = sepa_debtor_check(debtor_name=debtor_name, debtor_iban=debtor_iban)
+    _check_batch(actor, fund, FundRequestStatus.APPROVED)
+    if not sepa_transfers_exist(fund=fund):
         raise ValidationError(_("There are no approved bank transfers to pay."))
     config: dict[str, object] = {
         "name": debtor_name,
@@ -154,7 +256,13 @@ def payment_batch_sepa(
         config["BIC"] = debtor_bic.strip()
     sepa = SepaTransfer(config, clean=True)
     day = execution_date or timezone.localdate()
-    for row in rows:
+    added = 0
+    for row in payment_batch_stream(actor=actor, fund=fund, status=FundRequestStatus.APPROVED):
+        if row.payee_kind != PayeeKind.IBAN:
+            continue
+        added += 1
+        if done is not None and added % CHUNK_SIZE == 0:
+            done(added)
         sepa.add_payment(
             {
                 "name": row.payee_name,
@@ -165,4 +273,6 @@ def payment_batch_sepa(
                 "endtoend_id": row.end_to_end_id,
             }
         )
+    if not added:  # paid or cancelled since the check above
+        raise ValidationError(_("There are no approved bank transfers to pay."))
     return bytes(sepa.export(validate=True))
