@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.audit.models import ProcessingAction
@@ -33,6 +34,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.households.models import EventKind
 from doorbraak.households.services import record_event
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.text import shorten
 from doorbraak.tables import policies
@@ -571,8 +573,11 @@ def _flow_back(*, actor: User, decision: TableDecision, mandate: str) -> None:
                 household=breakthrough.household,
                 kind=EventKind.TABLE,
                 actor=actor,
-                summary=_("Breakthrough table: %(outcome)s — %(reason)s")
-                % {"outcome": decision.get_outcome_display(), "reason": decision.reason[:200]},
+                summary=Message(
+                    gettext_lazy("Breakthrough table: %(outcome)s — %(reason)s"),
+                    outcome=TableOutcome(decision.outcome),
+                    reason=decision.reason[:200],
+                ),
             )
     recipients = [decision.responsible_user.email if decision.responsible_user else ""]
     recipients += [
@@ -636,8 +641,13 @@ def decision_correct(
             household=breakthrough.household,
             kind=EventKind.TABLE,
             actor=actor,
-            summary=_("Correction of the breakthrough table's decision: %(outcome)s — %(reason)s")
-            % {"outcome": correction.get_outcome_display(), "reason": reason[:200]},
+            summary=Message(
+                gettext_lazy(
+                    "Correction of the breakthrough table's decision: %(outcome)s — %(reason)s"
+                ),
+                outcome=TableOutcome(correction.outcome),
+                reason=reason[:200],
+            ),
         )
         log_table_case(
             actor=actor,

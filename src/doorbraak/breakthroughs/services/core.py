@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of
@@ -47,6 +48,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.workdays import add_working_days, working_days_between
@@ -220,7 +222,7 @@ def bottleneck_register(
         household=household,
         kind=EventKind.BOTTLENECK,
         actor=actor,
-        summary=_("Bottleneck registered: %(title)s") % {"title": title},
+        summary=Message(gettext_lazy("Bottleneck registered: %(title)s"), title=title),
     )
     log_household_case(
         actor=actor,
@@ -305,7 +307,7 @@ def breakthrough_start(
         household=household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough proposed: %(title)s") % {"title": title},
+        summary=Message(gettext_lazy("Breakthrough proposed: %(title)s"), title=title),
     )
     log_household_case(
         actor=actor,
@@ -576,7 +578,9 @@ def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthro
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough submitted: %(title)s") % {"title": breakthrough.title},
+        summary=Message(
+            gettext_lazy("Breakthrough submitted: %(title)s"), title=breakthrough.title
+        ),
     )
     log_household_case(
         actor=actor,
@@ -623,13 +627,13 @@ def record_decision(
         household=breakthrough.household,
         kind=EventKind.DECISION,
         actor=actor,
-        summary=_("%(outcome)s by %(organisation)s (%(level)s): %(reason)s")
-        % {
-            "outcome": DecisionOutcome(outcome).label,
-            "organisation": organisation.name,
-            "level": EscalationLevel(breakthrough.level).label,
-            "reason": reason[:150],
-        },
+        summary=Message(
+            gettext_lazy("%(outcome)s by %(organisation)s (%(level)s): %(reason)s"),
+            outcome=DecisionOutcome(outcome),
+            organisation=organisation.name,
+            level=EscalationLevel(breakthrough.level),
+            reason=reason[:150],
+        ),
     )
     notify(
         [coordinator_email(breakthrough.household)],
@@ -715,8 +719,11 @@ def breakthrough_escalate(
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
         actor=actor,
-        summary=_("Escalated to %(level)s: %(reason)s")
-        % {"level": EscalationLevel(step.level).label, "reason": reason[:150]},
+        summary=Message(
+            gettext_lazy("Escalated to %(level)s: %(reason)s"),
+            level=EscalationLevel(step.level),
+            reason=reason[:150],
+        ),
     )
     log_household_case(
         actor=actor,
@@ -755,8 +762,11 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
         actor=actor,
-        summary=_("Escalated to %(level)s: %(reason)s")
-        % {"level": EscalationLevel.TABLE.label, "reason": reason[:150]},
+        summary=Message(
+            gettext_lazy("Escalated to %(level)s: %(reason)s"),
+            level=EscalationLevel.TABLE,
+            reason=reason[:150],
+        ),
     )
     log_household_case(
         actor=actor,
@@ -792,7 +802,7 @@ def breakthrough_carry_out(
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough carried out: %(note)s") % {"note": note[:200]},
+        summary=Message(gettext_lazy("Breakthrough carried out: %(note)s"), note=note[:200]),
     )
     log_household_case(
         actor=actor,
@@ -830,7 +840,9 @@ def breakthrough_evaluate(
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough evaluated: %(evaluation)s") % {"evaluation": evaluation[:200]},
+        summary=Message(
+            gettext_lazy("Breakthrough evaluated: %(evaluation)s"), evaluation=evaluation[:200]
+        ),
     )
     log_household_case(
         actor=actor,
