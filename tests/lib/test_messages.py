@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop
+from django_tasks import default_task_backend
 
 from doorbraak.breakthroughs.models import EscalationLevel
 from doorbraak.households.models import ConsentMethod, MemberRole
 from doorbraak.lib.messages import Euros, Label, Message, msgid_of, render, render_stored
+from doorbraak.lib.notifications import notify, send_notification
 
 PLAN = "Plan version %(version)d agreed with the household on %(date)s."
 
@@ -62,11 +66,46 @@ def test_integer_choices_keep_their_label() -> None:
         assert message.render() == f"Escalated to {EscalationLevel.TABLE.label}: x"
 
 
-def test_a_moment_is_refused_a_date_is_taken() -> None:
+def test_a_moment_is_shown_in_local_time_a_naive_one_is_refused() -> None:
+    moment = datetime.datetime(2026, 3, 4, 13, 30, tzinfo=datetime.UTC)
+    message = Message(gettext_lazy("%(when)s"), when=moment)
+    with translation.override("en"):
+        assert message.render() == "4 March 2026, 14:30"  # Europe/Amsterdam
+    assert message.dutch() == "4 maart 2026, 14:30"
     with pytest.raises(TypeError):
         Message(gettext_lazy(PLAN), version=1, date=datetime.datetime(2026, 1, 1, 12, 0))
     with pytest.raises(TypeError):
         Message(gettext_lazy(PLAN), version=1, date=object())  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_an_email_is_written_in_dutch_whatever_language_the_sender_reads_in(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        notify(
+            ["dave@uwv.example", ""],
+            Message(gettext_lazy("Doorbraak: a deadline is near")),
+            Message(
+                gettext_lazy(
+                    "A breakthrough waits for a decision; its deadline is %(date)s. After "
+                    "that it moves to the next level automatically. Open Doorbraak."
+                ),
+                date=datetime.date(2026, 3, 4),
+            ),
+        )
+    [queued] = list(default_task_backend.results)  # type: ignore[attr-defined]
+    recipients, subject, body = queued.args
+    assert json.loads(json.dumps([subject, body])) == [subject, body]  # a task's arguments
+    with translation.override("en"):
+        send_notification.call(recipients, subject, body)
+        send_notification.call(recipients, "As written", "Plain text stays as it is.")
+    [dutch, plain] = mail.outbox
+    assert dutch.to == ["dave@uwv.example"]
+    assert dutch.subject == "Doorbraak: een termijn loopt bijna af"
+    assert "4 maart 2026" in dutch.body
+    assert "deadline" not in dutch.body.lower()
+    assert (plain.subject, plain.body) == ("As written", "Plain text stays as it is.")
 
 
 def test_a_stored_row_that_does_not_fit_falls_back_to_the_dutch_line() -> None:

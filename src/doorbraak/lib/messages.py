@@ -11,7 +11,8 @@ there too:
 * text and numbers (names, free text typed by a user, a version number) stay as they are;
 * a choice (``MemberRole.HEAD``, or ``Label(status, lower=True)`` inside a sentence) is
   stored as its class and value and shown with its translated label;
-* a date (``datetime.date``) is shown with the language's ``DATE_FORMAT``;
+* a date (``datetime.date``) is shown with the language's ``DATE_FORMAT``, a moment (an
+  aware ``datetime``) in local time with ``DATETIME_FORMAT``;
 * an amount (``Euros(cents)``) is formatted by locale, like the ``euros`` filter;
 * a message inside a message (``Message(gettext_lazy("No fixed address"))``) is rendered;
 * a list of any of these is joined with commas.
@@ -30,7 +31,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
@@ -76,7 +77,9 @@ def _encode(value: Param) -> Stored:
     if isinstance(value, Euros):
         return {"cents": int(value.cents)}
     if isinstance(value, datetime.datetime):
-        raise TypeError("A message takes dates, not moments: pass the local date.")
+        if timezone.is_naive(value):
+            raise TypeError("A moment in a message must be aware.")
+        return {"moment": value.isoformat()}
     if isinstance(value, datetime.date):
         return {"date": value.isoformat()}
     if isinstance(value, Promise):
@@ -113,6 +116,9 @@ def _decode(value: Any) -> Any:
     if "date" in value:
         day = datetime.date.fromisoformat(str(value["date"]))
         return formats.date_format(day, "DATE_FORMAT")
+    if "moment" in value:
+        moment = timezone.localtime(datetime.datetime.fromisoformat(str(value["moment"])))
+        return formats.date_format(moment, "DATETIME_FORMAT")
     if "text" in value:
         return gettext(str(value["text"]))
     if "msgid" in value:

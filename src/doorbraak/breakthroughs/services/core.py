@@ -637,8 +637,13 @@ def record_decision(
     )
     notify(
         [coordinator_email(breakthrough.household)],
-        _("Doorbraak: a breakthrough was decided"),
-        _("A breakthrough for a household you coordinate was decided. Open Doorbraak to read why."),
+        Message(gettext_lazy("Doorbraak: a breakthrough was decided")),
+        Message(
+            gettext_lazy(
+                "A breakthrough for a household you coordinate was decided. Open Doorbraak to "
+                "read why."
+            )
+        ),
     )
     return decision
 
@@ -897,10 +902,13 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                 counts["escalated"] += 1
                 notify(
                     [coordinator_email(breakthrough.household)],
-                    _("Doorbraak: a breakthrough went to the next level"),
-                    _(
-                        "The deadline passed without a decision, so a breakthrough of a household "
-                        "you coordinate moved to the next level. Open Doorbraak to follow it."
+                    Message(gettext_lazy("Doorbraak: a breakthrough went to the next level")),
+                    Message(
+                        gettext_lazy(
+                            "The deadline passed without a decision, so a breakthrough of a "
+                            "household you coordinate moved to the next level. Open Doorbraak to "
+                            "follow it."
+                        )
                     ),
                 )
             elif breakthrough.reminded_at is None and (
@@ -925,11 +933,13 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     )
                 notify(
                     recipients,
-                    _("Doorbraak: a deadline is near"),
-                    _(
-                        "A breakthrough waits for a decision; its deadline is %(date)s. After "
-                        "that it moves to the next level automatically. Open Doorbraak."
-                    )
-                    % {"date": deadline.strftime("%d-%m-%Y")},
+                    Message(gettext_lazy("Doorbraak: a deadline is near")),
+                    Message(
+                        gettext_lazy(
+                            "A breakthrough waits for a decision; its deadline is %(date)s. After "
+                            "that it moves to the next level automatically. Open Doorbraak."
+                        ),
+                        date=deadline,
+                    ),
                 )
     return counts

@@ -296,12 +296,14 @@ def partner_request_send(
     )
     notify(
         [m.user.email for m in contacts],
-        _("Doorbraak: a request for your organisation"),
-        _(
-            "A neighbourhood team asks your organisation to decide on a breakthrough for a "
-            "household, before %(deadline)s. Open Doorbraak to read and answer it."
-        )
-        % {"deadline": request.deadline.strftime("%d-%m-%Y")},
+        Message(gettext_lazy("Doorbraak: a request for your organisation")),
+        Message(
+            gettext_lazy(
+                "A neighbourhood team asks your organisation to decide on a breakthrough for a "
+                "household, before %(deadline)s. Open Doorbraak to read and answer it."
+            ),
+            deadline=request.deadline,
+        ),
     )
     return request
 
@@ -405,8 +407,12 @@ def partner_request_answer(
         )
     notify(
         [request.asked_by.email, coordinator_email(breakthrough.household)],
-        _("Doorbraak: a partner organisation answered"),
-        _("A partner organisation answered your request. Open Doorbraak to read the answer."),
+        Message(gettext_lazy("Doorbraak: a partner organisation answered")),
+        Message(
+            gettext_lazy(
+                "A partner organisation answered your request. Open Doorbraak to read the answer."
+            )
+        ),
     )
     log_household_case(
         actor=actor,
