@@ -30,6 +30,7 @@ from doorbraak.households.models import (
     HouseholdEvent,
     MemberRole,
 )
+from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.plans.services import plan_start
 from tests.breakthroughs import builders
 from tests.conftest import Cast
@@ -195,3 +196,54 @@ def test_a_message_whose_parameters_do_not_fit_shows_the_stored_line(
         == [("Planversie 2 gestart als concept.", True)]
         + [("Jan is uit het huishouden vertrokken.", True)] * 3
     )
+
+
+_MONTHS = {
+    "en": "January|February|March|April|May|June|July|August|September|October|November|December",
+    "nl": "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december",
+}
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<script\b.*?</script>|<style\b.*?</style>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_household_and_breakthrough_pages_show_money_and_dates_one_way(
+    as_user: Any, cast: Cast, household_a: Household, language: str
+) -> None:
+    services.professional_add(
+        actor=cast.alice,
+        household=household_a,
+        person_name="Piet Smit",
+        role="schuldhulpverlener",
+        since=datetime.date(2026, 1, 10),
+        organisation=cast.uwv,
+        yearly_cost_cents=123_456,
+    )
+    breakthrough = builders.submitted(cast, household_a, lines=3)
+    client = as_user(cast.alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for url in (
+        reverse("households:detail", args=[household_a.public_id]),
+        reverse("breakthroughs:detail", args=[breakthrough.pk]),
+    ):
+        text = _visible_text(client.get(url).content.decode())
+        amounts = re.findall(r"[−-]?\s?€\s?\d[\d.,]*", text)
+        assert amounts, url
+        # English "€1,234.56", Dutch "€ 1.234,56"; a minus is "−" before the euro sign.
+        good = (
+            r"(− )?€\d{1,3}(,\d{3})*\.\d\d"
+            if language == "en"
+            else r"(− )?€ \d{1,3}(\.\d{3})*,\d\d"
+        )
+        assert [a for a in amounts if not re.fullmatch(good, a.strip().rstrip(".,"))] == [], url
+        assert not re.search(r"\b\d{1,2}[-/]\d{1,2}[-/]\d{4}\b", text), url  # no numeric dates
+        other = _MONTHS["nl" if language == "en" else "en"]
+        assert not re.search(rf"\b\d{{1,2}} ({other}) \d{{4}}", text), url
+        assert re.search(rf"\b\d{{1,2}} ({_MONTHS[language]}) \d{{4}}", text), url
+    with translation.override(language):
+        assert format_euros(123_456) in _visible_text(
+            client.get(reverse("households:detail", args=[household_a.public_id])).content.decode()
+        )
