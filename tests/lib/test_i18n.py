@@ -65,6 +65,25 @@ def test_the_dutch_catalogue_is_complete_and_compiled() -> None:
     assert {entry.msgid for entry in po.translated_entries()} <= compiled, "run `make messages`"
 
 
+def test_the_english_catalogue_is_complete_and_says_what_the_code_says() -> None:
+    """The msgids are English: the English catalogue repeats them. An entry left empty or
+    fuzzy, or an English "translation" that says something else (a copy-paste slip), would
+    show the wrong text in English mode."""
+    po = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    assert not [entry.msgid for entry in po.untranslated_entries()], "fill in en"
+    assert not [entry.msgid for entry in po.fuzzy_entries()], "fuzzy in en"
+    different = [
+        entry.msgid
+        for entry in po.translated_entries()
+        if (
+            [entry.msgstr_plural[0], entry.msgstr_plural[1]] != [entry.msgid, entry.msgid_plural]
+            if entry.msgid_plural
+            else entry.msgstr != entry.msgid
+        )
+    ]
+    assert not different, f"English text that differs from the code's: {different}"
+
+
 def _catalogue_from_source(tmp_path: Path) -> polib.POFile:
     """``makemessages`` over a copy of the source, merged with a copy of our catalogue: what
     ``make messages`` would produce now. New msgids come out untranslated."""

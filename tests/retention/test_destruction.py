@@ -20,7 +20,7 @@ from doorbraak.audit.models import ProcessingLog, ProcessingLogPurge
 from doorbraak.audit.sealing import seal_processing_log
 from doorbraak.funds.ledger import balances
 from doorbraak.funds.models import Fund
-from doorbraak.households.models import Household, HouseholdStatus, Member
+from doorbraak.households.models import Household, HouseholdEvent, HouseholdStatus, Member
 from doorbraak.insights.patterns import Period, build_spiegel
 from doorbraak.insights.report import build_value_report
 from doorbraak.lib.crypto import decrypt
@@ -78,6 +78,21 @@ def planted_values(municipality: Municipality, bsns: set[str]) -> set[str]:
             if changes:
                 manager.filter(pk=row["pk"]).update(**changes)
                 values |= set(changes.values())
+        # The JSON columns (a timeline line's parameters: names, typed notes): every text
+        # value in them gets a marker too.
+        for name in target.json_fields:
+            for row in manager.filter(**{f"{target.path}__in": households}).values("pk", name):
+                document = row[name]
+                if not isinstance(document, dict):
+                    continue
+                planted = {}
+                for key, value in document.items():
+                    if isinstance(value, str) and value.strip():
+                        number += 1
+                        planted[key] = f"~{number}~"
+                if planted:
+                    manager.filter(pk=row["pk"]).update(**{name: document | planted})
+                    values |= set(planted.values())
     erasure_setting(False)
     return {value for value in values if value and value.strip() not in ("", erasure.REDACTED)}
 
@@ -138,6 +153,7 @@ def test_a_destruction_run_leaves_nothing_of_the_persons() -> None:
     bsns: set[str] = set()
     planted = planted_values(municipality, bsns)
     assert len(planted) > 100
+    assert HouseholdEvent.objects.filter(params__icontains="~").exists(), "JSON planted too"
     text = database_text()
     assert all(value in text for value in planted), "the search must see the planted values"
     before = figures(municipality)

@@ -11,7 +11,14 @@ from django.core.management import call_command
 
 from doorbraak.accounts.models import Role, User
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.households.models import Household, HouseholdEvent, HouseholdStatus, Member
+from doorbraak.households import services as household_services
+from doorbraak.households.models import (
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    Member,
+    MemberRole,
+)
 from doorbraak.lib.access import Refused
 from doorbraak.retention.models import (
     DestructionItem,
@@ -241,6 +248,37 @@ def test_erasing_one_member_keeps_the_others(cast: Cast) -> None:
     assert "Ottoline erbij" not in summaries
     assert "Bartholomeus erbij" in summaries
     assert Member.objects.filter(household=household).count() >= 2
+
+
+def test_erasing_a_member_blanks_the_stored_message_of_the_lines_that_name_them(
+    cast: Cast,
+) -> None:
+    household = HouseholdFactory(team=cast.team_a, coordinator=cast.alice)
+    stays = MemberFactory(household=household, first_name="Bartholomeus", last_name="Kip")
+    gone = household_services.member_add(
+        actor=cast.alice,
+        household=household,
+        data=household_services.MemberData(
+            first_name="Ottoline",
+            last_name="Zwaanswijk",
+            birth_date=datetime.date(1990, 5, 6),
+            role=MemberRole.OTHER_ADULT,
+        ),
+        joined_on=datetime.date(2026, 2, 1),
+    )
+    household_services.coordinator_handover(
+        actor=cast.alice, household=household, to=cast.carol, note="Bartholomeus weet ervan"
+    )
+    erase_member(member=gone, actor=cast.heidi, reason="AVG art. 17", reference="V-1")
+    lines = {
+        (event.kind, event.summary, event.message, str(event.params), event.line.text)
+        for event in HouseholdEvent.objects.filter(household=household)
+    }
+    assert "Zwaanswijk" not in str(lines)
+    assert "Ottoline" not in str(lines)
+    assert ("lid_erbij", "—", "—", "{}", "—") in lines
+    assert any("Bartholomeus weet ervan" in line[3] for line in lines), "the others stay"
+    assert Member.objects.get(pk=stays.pk).first_name == "Bartholomeus"
 
 
 def test_the_monthly_command_runs_here_or_hands_it_to_the_worker(cast: Cast) -> None:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Municipality, User
 from doorbraak.assessments.models import (
@@ -40,6 +41,7 @@ from doorbraak.assessments.processing import (
 from doorbraak.assessments.tasks import follow_up_remind
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import (
+    Classification,
     CloseReason,
     EventKind,
     Household,
@@ -54,6 +56,7 @@ from doorbraak.households.services import (
     team_worker,
 )
 from doorbraak.lib import limits
+from doorbraak.lib.messages import Label, Message
 from doorbraak.lib.retry import retry_on_deadlock
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -170,12 +173,14 @@ def assessment_record(
         household=household,
         kind=EventKind.ASSESSMENT,
         actor=actor,
-        summary=_("Assessment of %(who)s: %(classification)s, %(problems)d problem domain(s).")
-        % {
-            "who": who,
-            "classification": assessment.get_classification_display().lower(),
-            "problems": problems,
-        },
+        summary=Message(
+            gettext_lazy(
+                "Assessment of %(who)s: %(classification)s, %(problems)d problem domain(s)."
+            ),
+            who=who,
+            classification=Label(Classification(assessment.classification), lower=True),
+            problems=problems,
+        ),
     )
     log_assessment(actor=actor, action=ProcessingAction.CREATE, assessment=assessment)
     return assessment
@@ -229,8 +234,10 @@ def follow_ups_schedule(
         household=household,
         kind=EventKind.FOLLOW_UP,
         actor=actor,
-        summary=_("Follow-up assessments planned on %(dates)s.")
-        % {"dates": ", ".join(f.due_on.strftime("%d-%m-%Y") for f in follow_ups)},
+        summary=Message(
+            gettext_lazy("Follow-up assessments planned on %(dates)s."),
+            dates=[f.due_on for f in follow_ups],
+        ),
     )
     return follow_ups
 
@@ -270,7 +277,10 @@ def household_close(
         household=household,
         kind=EventKind.CLOSED,
         actor=actor,
-        summary=_("Closed: %(reason)s.") % {"reason": household.get_close_reason_display().lower()},
+        summary=Message(
+            gettext_lazy("Closed: %(reason)s."),
+            reason=Label(CloseReason(household.close_reason), lower=True),
+        ),
     )
     if reason not in (CloseReason.DECEASED, CloseReason.MOVED, CloseReason.TRANSFERRED):
         follow_ups_schedule(actor=actor, household=household, closed_on=day)
@@ -301,7 +311,7 @@ def household_reopen(*, actor: User, household: Household, note: str) -> Househo
         household=household,
         kind=EventKind.INTAKE,
         actor=actor,
-        summary=_("Reopened: %(note)s") % {"note": note.strip()[:250]},
+        summary=Message(gettext_lazy("Reopened: %(note)s"), note=note.strip()[:250]),
     )
     log_household_status(actor=actor, household=household)
     return household

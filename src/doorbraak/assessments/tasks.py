@@ -10,11 +10,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from doorbraak.assessments.models import FollowUp, FollowUpStatus
 from doorbraak.households.models import CoordinatorAssignment, EventKind
 from doorbraak.households.services import lock_household, record_event
+from doorbraak.lib.messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +58,13 @@ def follow_up_remind(follow_up_id: int) -> str:
                 household=household,
                 kind=EventKind.FOLLOW_UP,
                 actor=None,
-                summary=_(
-                    "Reminder sent: follow-up assessment %(months)d months after closing is due."
-                )
-                % {"months": follow_up.months_after_closing},
+                summary=Message(
+                    gettext_lazy(
+                        "Reminder sent: follow-up assessment %(months)d months after closing"
+                        " is due."
+                    ),
+                    months=follow_up.months_after_closing,
+                ),
             )
             if assignment is not None and assignment.coordinator.email:
                 url = settings.SITE_URL + reverse("households:detail", args=[household.public_id])

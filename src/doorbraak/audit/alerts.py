@@ -40,7 +40,7 @@ from django.db.models.functions import TruncDate, TruncHour
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from doorbraak.accounts.models import Membership, Municipality, Role
 from doorbraak.audit.models import (
@@ -52,6 +52,7 @@ from doorbraak.audit.models import (
     ProcessingLog,
     SecurityEvent,
 )
+from doorbraak.lib.messages import Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.retry import retry_on_deadlock
 
@@ -298,7 +299,11 @@ def _notify_privacy_officers(created: list[Alert]) -> None:
                     _("Log in to see and handle them: %(link)s") % {"link": link},
                 ]
             )
-            notify(recipients[municipality_id], _("Doorbraak: new security alerts"), body)
+            notify(
+                recipients[municipality_id],
+                Message(gettext_lazy("Doorbraak: new security alerts")),
+                body,
+            )
 
 
 @retry_on_deadlock

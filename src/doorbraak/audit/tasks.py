@@ -8,17 +8,18 @@ import logging
 from typing import IO
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from doorbraak.audit.alerts import check_security_alerts
 from doorbraak.audit.export import filters_from_parameters, write_processing_log_export
 from doorbraak.downloads.models import Download
 from doorbraak.downloads.services import Progress, download_build
+from doorbraak.lib.messages import Message
 from doorbraak.lib.replica import replica_reads
 
 
-def build_processing_log_export(download: Download, file: IO[bytes], progress: Progress) -> str:
+def build_processing_log_export(download: Download, file: IO[bytes], progress: Progress) -> Message:
     # UTF-8 with a byte-order mark: Dutch spreadsheets open it with the accents intact.
     out = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
@@ -32,7 +33,7 @@ def build_processing_log_export(download: Download, file: IO[bytes], progress: P
     finally:
         out.flush()
         out.detach()  # the file belongs to download_build, which stores it
-    return _("%(rows)s records") % {"rows": rows}
+    return Message(gettext_lazy("%(rows)s records"), rows=rows)
 
 
 @task()

@@ -22,6 +22,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak.lib.messages import StoredText, render_stored
+
 
 def download_storage() -> Storage:
     """The private storage of the finished files (``STORAGES["downloads"]``)."""
@@ -81,8 +83,13 @@ class Download(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=100, blank=True)
-    #: What the finished file holds, in words (rows, rows left out), or why it failed.
+    #: What the finished file holds, in words (rows, rows left out), or why it failed: in
+    #: Dutch (the record language).
     summary = models.CharField(_("summary"), max_length=200, blank=True)
+    #: The summary untranslated and its parameters, shown in the reader's language
+    #: (lib.messages); empty when the summary is not a message of ours (a validation error).
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     error = models.CharField(_("error"), max_length=100, blank=True)
     file = models.FileField(
         _("file"), storage=download_storage, upload_to="%Y/%m/", max_length=200, blank=True
@@ -130,3 +137,8 @@ class Download(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == DownloadStatus.FAILED
+
+    @property
+    def summary_line(self) -> StoredText:
+        """The summary in the active language, or as stored (Dutch, marked as Dutch)."""
+        return render_stored(self.message, self.params, self.summary)

@@ -30,11 +30,13 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks.base import Task
 
 from doorbraak.accounts.models import User
 from doorbraak.downloads.models import Download, DownloadKind, DownloadStatus, download_storage
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class Progress(Protocol):
 
 #: Writes the file into the binary file object, reports progress, and returns the
 #: summary shown beside the finished download ("1.234 rijen, 5 weggelaten").
-Builder = Callable[[Download, IO[bytes], Progress], str]
+Builder = Callable[[Download, IO[bytes], Progress], str | Message]
 
 
 def retention() -> datetime.timedelta:
@@ -126,22 +128,37 @@ def _claim(download_id: int) -> Download | None:
     return download
 
 
+def _summary(summary: str | Message) -> dict[str, Any]:
+    """The columns of a summary: the Dutch text, and the message and its parameters when
+    it is one of ours (shown in the reader's language, lib.messages)."""
+    if isinstance(summary, Message):
+        return {
+            "summary": summary.dutch()[:200],
+            "message": summary.msgid,
+            "params": summary.params,
+        }
+    return {"summary": summary[:200], "message": "", "params": {}}
+
+
 def _fail(download: Download, error: BaseException) -> None:
-    with translation.override("nl"):
-        if isinstance(error, Refused):
-            summary = _("You may no longer ask for this file.")
-        elif isinstance(error, ValidationError):
+    summary: str | Message
+    if isinstance(error, Refused):
+        summary = Message(gettext_lazy("You may no longer ask for this file."))
+    elif isinstance(error, ValidationError):
+        with translation.override("nl"):
             summary = " ".join(error.messages)
-        else:
-            summary = _(
+    else:
+        summary = Message(
+            gettext_lazy(
                 "Building the file failed. Ask for it again, or tell the functional administrator."
             )
+        )
     Download.objects.filter(pk=download.pk).update(
         status=DownloadStatus.FAILED,
         error=type(error).__name__[:100],
-        summary=summary[:200],
         step="",
         finished_at=timezone.now(),
+        **_summary(summary),
     )
 
 
@@ -177,11 +194,11 @@ def download_build(download_id: int, *, build: Builder) -> str:
             status=DownloadStatus.DONE,
             progress=100,
             step="",
-            summary=summary[:200],
             file=stored,
             size=size,
             finished_at=finished,
             expires_at=finished + retention(),
+            **_summary(summary),
         )
         if not delivered:  # the job was deleted (expired, its user gone) while it ran
             download_storage().delete(stored)
@@ -216,15 +233,12 @@ def downloads_expire(*, now: datetime.datetime | None = None) -> tuple[int, int]
         Download.objects.filter(pk=download.pk).delete()
         deleted += 1
     stale = now - datetime.timedelta(hours=settings.DOORBRAAK_DOWNLOAD_MAX_RUNNING_HOURS)
-    with translation.override("nl"):
-        failed = Download.objects.filter(
-            status=DownloadStatus.RUNNING, started_at__lt=stale
-        ).update(
-            status=DownloadStatus.FAILED,
-            error="stopped",
-            summary=_("Building the file stopped halfway. Ask for it again."),
-            finished_at=now,
-        )
+    failed = Download.objects.filter(status=DownloadStatus.RUNNING, started_at__lt=stale).update(
+        status=DownloadStatus.FAILED,
+        error="stopped",
+        finished_at=now,
+        **_summary(Message(gettext_lazy("Building the file stopped halfway. Ask for it again."))),
+    )
     if deleted or failed:
         logger.info("downloads_expired", extra={"deleted": deleted, "failed": failed})
     return deleted, failed

@@ -22,6 +22,7 @@ from doorbraak.accounts.selectors import active_memberships
 from doorbraak.lib import limits
 from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.limits import LimitedTextField
+from doorbraak.lib.messages import StoredText, render_stored
 from doorbraak.lib.names import join_name
 
 if TYPE_CHECKING:
@@ -639,7 +640,13 @@ class HouseholdEvent(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=15, choices=EventKind.choices)
+    #: The line in Dutch (the record language): searched, exported, printed, and shown for
+    #: rows written before ``message`` existed.
     summary = models.CharField(max_length=300)
+    #: The line untranslated (the msgid as in the code) and its parameters, so a reader sees
+    #: it in their own language (lib.messages); empty on older rows.
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -651,3 +658,8 @@ class HouseholdEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def line(self) -> StoredText:
+        """The line in the active language, or the stored Dutch line (marked as Dutch)."""
+        return render_stored(self.message, self.params, self.summary)

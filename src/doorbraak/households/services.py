@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import (
     District,
@@ -60,6 +61,7 @@ from doorbraak.households.processing import household_subjects, log_case_support
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
+from doorbraak.lib.messages import Label, Message
 from doorbraak.lib.names import join_name
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
@@ -68,8 +70,24 @@ from doorbraak.lib.validators import normalise_bsn, normalise_postcode, validate
 
 # --- helpers --------------------------------------------------------------------------------
 def record_event(
-    *, household: Household, kind: EventKind, summary: str, actor: User | None
+    *, household: Household, kind: EventKind, summary: Message | str, actor: User | None
 ) -> HouseholdEvent:
+    """A line on the household's timeline.
+
+    ``summary`` is a :class:`~doorbraak.lib.messages.Message` (``Message(gettext_lazy(
+    "… %(name)s …"), name=…)``): stored untranslated with its parameters, and rendered in
+    Dutch for ``summary``. A plain string is stored as the Dutch line only (shown as written,
+    in every language).
+    """
+    if isinstance(summary, Message):
+        return HouseholdEvent.objects.create(
+            household=household,
+            kind=kind,
+            summary=shorten(summary.dutch(), 300),
+            message=summary.msgid,
+            params=summary.params,
+            actor=actor,
+        )
     return HouseholdEvent.objects.create(
         household=household, kind=kind, summary=shorten(summary, 300), actor=actor
     )
@@ -322,8 +340,11 @@ def referral_accept(*, actor: User, referral: Referral, household: Household) ->
         household=household,
         kind=EventKind.REFERRAL,
         actor=actor,
-        summary=_("Referral by %(organisation)s accepted: %(reason)s")
-        % {"organisation": referral.source_organisation.name, "reason": referral.reason[:200]},
+        summary=Message(
+            gettext_lazy("Referral by %(organisation)s accepted: %(reason)s"),
+            organisation=referral.source_organisation.name,
+            reason=referral.reason[:200],
+        ),
     )
     log_case_support(
         actor=actor,
@@ -546,8 +567,13 @@ def household_register(
         household=household,
         kind=EventKind.INTAKE,
         actor=actor,
-        summary=_("Intake: household registered with %(count)d member(s); coordinator %(name)s.")
-        % {"count": len(members), "name": actor.get_full_name() or actor.username},
+        summary=Message(
+            gettext_lazy(
+                "Intake: household registered with %(count)d member(s); coordinator %(name)s."
+            ),
+            count=len(members),
+            name=actor.get_full_name() or actor.username,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -605,6 +631,19 @@ def require_household_unrestricted(household: Household) -> None:
         require_unrestricted(member)
 
 
+def address_param(place: Household) -> Message | str:
+    """The address on one line as a message parameter: "no fixed address" in the reader's
+    language, the address itself as written."""
+    if place.has_fixed_address:
+        return address_line(place)
+    if place.postal_address:
+        return Message(
+            gettext_lazy("No fixed address; post: %(postal_address)s"),
+            postal_address=place.postal_address,
+        )
+    return Message(gettext_lazy("No fixed address"))
+
+
 @retry_on_deadlock
 @transaction.atomic
 def household_address_change(
@@ -627,6 +666,7 @@ def household_address_change(
     if errors:
         raise ValidationError(errors)
     before = household.address
+    before_param = address_param(household)
     district_before = household.district_id
     household.has_fixed_address = address.has_fixed_address
     household.street = address.street
@@ -651,12 +691,20 @@ def household_address_change(
             "district",
         ]
     )
-    summary = _("Address changed from “%(before)s” to “%(after)s”.") % {
-        "before": before,
-        "after": after,
-    }
-    if note.strip():
-        summary = f"{summary} {note.strip()}"
+    summary = (
+        Message(
+            gettext_lazy("Address changed from “%(before)s” to “%(after)s”. %(note)s"),
+            before=before_param,
+            after=address_param(household),
+            note=note.strip(),
+        )
+        if note.strip()
+        else Message(
+            gettext_lazy("Address changed from “%(before)s” to “%(after)s”."),
+            before=before_param,
+            after=address_param(household),
+        )
+    )
     record_event(household=household, kind=EventKind.ADDRESS, actor=actor, summary=summary)
     log_case_support(
         actor=actor,
@@ -689,8 +737,11 @@ def member_add(
         household=household,
         kind=EventKind.MEMBER_JOINED,
         actor=actor,
-        summary=_("%(name)s joined the household as %(role)s.")
-        % {"name": member.full_name, "role": member.get_role_display().lower()},
+        summary=Message(
+            gettext_lazy("%(name)s joined the household as %(role)s."),
+            name=member.full_name,
+            role=Label(MemberRole(member.role), lower=True),
+        ),
     )
     log_case_support(
         actor=actor,
@@ -711,7 +762,9 @@ def _demote_head(household: Household, actor: User) -> None:
             household=household,
             kind=EventKind.MEMBER_CHANGED,
             actor=actor,
-            summary=_("%(name)s is no longer head of the household.") % {"name": head.full_name},
+            summary=Message(
+                gettext_lazy("%(name)s is no longer head of the household."), name=head.full_name
+            ),
         )
 
 
@@ -746,8 +799,10 @@ def member_update(
             household=household,
             kind=EventKind.MEMBER_CHANGED,
             actor=actor,
-            summary=_("%(name)s is now head of the household.")
-            % {"name": join_name(first_name, infix, last_name)},
+            summary=Message(
+                gettext_lazy("%(name)s is now head of the household."),
+                name=join_name(first_name, infix, last_name),
+            ),
         )
     member.first_name, member.last_name = data.first_name.strip(), data.last_name.strip()
     member.infix = data.infix.strip()
@@ -784,12 +839,19 @@ def member_leave(*, actor: User, member: Member, left_on: datetime.date, note: s
         raise ValidationError(_("The last member cannot leave; close the household instead."))
     member.left_on = left_on
     member.save(update_fields=["left_on"])
-    summary = _("%(name)s left the household.") % {"name": member.full_name}
     record_event(
         household=household,
         kind=EventKind.MEMBER_LEFT,
         actor=actor,
-        summary=f"{summary} {note.strip()}".strip(),
+        summary=(
+            Message(
+                gettext_lazy("%(name)s left the household. %(note)s"),
+                name=member.full_name,
+                note=note.strip(),
+            )
+            if note.strip()
+            else Message(gettext_lazy("%(name)s left the household."), name=member.full_name)
+        ),
     )
     log_case_support(
         actor=actor,
@@ -838,8 +900,11 @@ def coordinator_handover(
         household=household,
         kind=EventKind.COORDINATOR,
         actor=actor,
-        summary=_("Coordinator handed over to %(name)s: %(note)s")
-        % {"name": to.get_full_name() or to.username, "note": note.strip()[:200]},
+        summary=Message(
+            gettext_lazy("Coordinator handed over to %(name)s: %(note)s"),
+            name=to.get_full_name() or to.username,
+            note=note.strip()[:200],
+        ),
     )
     log_case_support(
         actor=actor,
@@ -896,12 +961,12 @@ def professional_add(
         household=household,
         kind=EventKind.PROFESSIONAL,
         actor=actor,
-        summary=_("%(name)s (%(organisation)s) is involved as %(role)s.")
-        % {
-            "name": professional.person_name,
-            "organisation": professional.organisation_label,
-            "role": professional.role,
-        },
+        summary=Message(
+            gettext_lazy("%(name)s (%(organisation)s) is involved as %(role)s."),
+            name=professional.person_name,
+            organisation=professional.organisation_label,
+            role=professional.role,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -929,8 +994,11 @@ def professional_end(
         household=household,
         kind=EventKind.PROFESSIONAL,
         actor=actor,
-        summary=_("%(name)s (%(organisation)s) is no longer involved.")
-        % {"name": professional.person_name, "organisation": professional.organisation_label},
+        summary=Message(
+            gettext_lazy("%(name)s (%(organisation)s) is no longer involved."),
+            name=professional.person_name,
+            organisation=professional.organisation_label,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -994,13 +1062,13 @@ def consent_give(
         household=household,
         kind=EventKind.CONSENT,
         actor=actor,
-        summary=_("%(name)s gave consent (%(method)s): %(purpose)s, with %(recipient)s.")
-        % {
-            "name": given_by.full_name,
-            "method": consent.get_method_display().lower(),
-            "purpose": consent.get_purpose_display().lower(),
-            "recipient": recipient.name,
-        },
+        summary=Message(
+            gettext_lazy("%(name)s gave consent (%(method)s): %(purpose)s, with %(recipient)s."),
+            name=given_by.full_name,
+            method=Label(ConsentMethod(consent.method), lower=True),
+            purpose=Label(ConsentPurpose(consent.purpose), lower=True),
+            recipient=recipient.name,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -1028,12 +1096,12 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> Consen
         household=consent.household,
         kind=EventKind.CONSENT,
         actor=actor,
-        summary=_("%(name)s withdrew consent: %(purpose)s, with %(recipient)s.")
-        % {
-            "name": consent.given_by.full_name,
-            "purpose": consent.get_purpose_display().lower(),
-            "recipient": consent.recipient.name,
-        },
+        summary=Message(
+            gettext_lazy("%(name)s withdrew consent: %(purpose)s, with %(recipient)s."),
+            name=consent.given_by.full_name,
+            purpose=Label(ConsentPurpose(consent.purpose), lower=True),
+            recipient=consent.recipient.name,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -1127,8 +1195,10 @@ def member_rectify(
         household=household,
         kind=EventKind.MEMBER_CHANGED,
         actor=actor,
-        summary=_("The details of %(name)s were corrected at their request (AVG art. 16).")
-        % {"name": member.full_name},
+        summary=Message(
+            gettext_lazy("The details of %(name)s were corrected at their request (AVG art. 16)."),
+            name=member.full_name,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -1161,8 +1231,10 @@ def processing_restrict(*, actor: User, member: Member, reason: str) -> Member:
         household=household,
         kind=EventKind.MEMBER_CHANGED,
         actor=actor,
-        summary=_("The processing of the data of %(name)s is restricted (AVG art. 18).")
-        % {"name": member.full_name},
+        summary=Message(
+            gettext_lazy("The processing of the data of %(name)s is restricted (AVG art. 18)."),
+            name=member.full_name,
+        ),
     )
     log_case_support(
         actor=actor,
@@ -1194,8 +1266,11 @@ def processing_restriction_lift(*, actor: User, member: Member, reason: str) -> 
         household=household,
         kind=EventKind.MEMBER_CHANGED,
         actor=actor,
-        summary=_("The restriction on the data of %(name)s was lifted: %(reason)s")
-        % {"name": member.full_name, "reason": reason.strip()},
+        summary=Message(
+            gettext_lazy("The restriction on the data of %(name)s was lifted: %(reason)s"),
+            name=member.full_name,
+            reason=reason.strip(),
+        ),
     )
     log_case_support(
         actor=actor,

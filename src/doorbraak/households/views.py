@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
-from decimal import Decimal
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -113,10 +112,6 @@ def _optional_url(name: str, *args: Any) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def _euros(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(cents) / 100
 
 
 def _classification(value: str | None) -> dict[str, str] | None:
@@ -425,7 +420,6 @@ def household_detail(request: AuthenticatedHttpRequest, household: Household) ->
         {
             "professional": p,
             "current": p.until is None or p.until >= today,
-            "yearly_cost": _euros(p.yearly_cost_cents),
         }
         for p in household.involved_professionals.all()
     ]
@@ -442,7 +436,6 @@ def household_detail(request: AuthenticatedHttpRequest, household: Household) ->
         "assignments": assignments,
         "professionals": professionals,
         "summary": summary,
-        "yearly_cost": _euros(summary.yearly_cost_cents),
         "consents": consents,
         "classification": _classification(household.latest_classification),
         "assessments_url": _optional_url("assessments:overview", household.public_id),

@@ -21,6 +21,7 @@ from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.breakthroughs.models import Bottleneck, Theme
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
+from doorbraak.lib.messages import StoredText, render_stored
 from doorbraak.library.models import Regulation
 
 if TYPE_CHECKING:
@@ -209,7 +210,12 @@ class SignalEvent(models.Model):
         help_text=_("Empty for a step taken automatically."),
     )
     at = models.DateTimeField(_("at"))
+    #: Typed by the analyst, or written by the software in Dutch (the record language).
     note = LimitedTextField(_("note"), blank=True, max_length=limits.SHORT_TEXT)
+    #: A note the software wrote, untranslated, and its parameters (lib.messages): shown in
+    #: the reader's language. Empty for a typed note and on older rows.
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("signal step")
@@ -221,6 +227,13 @@ class SignalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+    @property
+    def line(self) -> StoredText:
+        """The note in the active language when the software wrote it; else as typed."""
+        if not self.message:
+            return StoredText(self.note, "")  # typed: in whatever language it was typed
+        return render_stored(self.message, self.params, self.note)
 
 
 class SignalCase(models.Model):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Municipality, Organisation, OrganisationKind, User
 from doorbraak.audit.models import ProcessingAction
@@ -46,6 +47,7 @@ from doorbraak.insights.tasks import (
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
 from doorbraak.lib.crypto import pseudonym
+from doorbraak.lib.messages import Message
 from doorbraak.lib.text import shorten
 from doorbraak.library.models import Regulation
 
@@ -87,8 +89,25 @@ def _suggested_owner(organisation: Organisation | None) -> str:
 
 
 def _event(
-    signal: Signal, *, from_status: str, by: User | None, note: str, at: datetime.datetime
+    signal: Signal,
+    *,
+    from_status: str,
+    by: User | None,
+    note: str | Message,
+    at: datetime.datetime,
 ) -> SignalEvent:
+    """A step of the signal; ``note`` typed by a user, or a Message the software writes."""
+    if isinstance(note, Message):
+        return SignalEvent.objects.create(
+            signal=signal,
+            from_status=from_status,
+            to_status=signal.status,
+            by=by,
+            at=at,
+            note=note.dutch(),
+            message=note.msgid,
+            params=note.params,
+        )
     return SignalEvent.objects.create(
         signal=signal, from_status=from_status, to_status=signal.status, by=by, at=at, note=note
     )
@@ -247,8 +266,10 @@ def signals_propose(
             from_status="",
             by=actor,
             at=now,
-            note=_("Proposed by the pattern detection (at least %(n)s bottlenecks).")
-            % {"n": min_count},
+            note=Message(
+                gettext_lazy("Proposed by the pattern detection (at least %(n)s bottlenecks)."),
+                n=min_count,
+            ),
         )
         created.append(signal)
     log_policy_research_many(actor=actor, action=ProcessingAction.CREATE, entries=log_entries)

@@ -11,7 +11,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from doorbraak.accounts.models import Municipality
@@ -26,6 +26,7 @@ from doorbraak.insights.export import columns, dictionary_csv, write_evaluation_
 from doorbraak.insights.models import ReportStatus, ValueReport
 from doorbraak.insights.patterns import Period
 from doorbraak.insights.report import build_value_report
+from doorbraak.lib.messages import Message
 from doorbraak.lib.replica import replica_reads
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def generate_value_report_task(report_id: int) -> str:
     return generate_value_report(report_id)
 
 
-def build_evaluation_export(download: Download, file: IO[bytes], progress: Progress) -> str:
+def build_evaluation_export(download: Download, file: IO[bytes], progress: Progress) -> Message:
     """The export's ZIP (the dataset and its data dictionary) into ``file``, streaming."""
     parameters = download.parameters
     municipality = Municipality.objects.get(pk=parameters["municipality"])
@@ -91,11 +92,12 @@ def build_evaluation_export(download: Download, file: IO[bytes], progress: Progr
                 scratch_dir=scratch_dir(),
             )
         archive.writestr("datawoordenboek.csv", dictionary_csv(columns(), k=summary.k))
-    return _("%(rows)s rows, %(suppressed)s left out (k = %(k)s)") % {
-        "rows": summary.rows,
-        "suppressed": summary.suppressed,
-        "k": summary.k,
-    }
+    return Message(
+        gettext_lazy("%(rows)s rows, %(suppressed)s left out (k = %(k)s)"),
+        rows=summary.rows,
+        suppressed=summary.suppressed,
+        k=summary.k,
+    )
 
 
 @task()

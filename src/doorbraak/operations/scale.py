@@ -249,8 +249,16 @@ class Rows:
             for f in self.model._meta.concrete_fields
             if f.column not in self.columns and not f.null and not f.unique
         ]
-        # get_default() is the field's default, or "" for a text field without one.
-        values = {f.column: f.get_default() for f in fields}
+        # get_default() is the field's default, or "" for a text field without one; a JSON
+        # default (a timeline line's empty parameters) goes to COPY adapted, as psycopg's Jsonb.
+        values = {
+            f.column: (
+                f.get_db_prep_save(f.get_default(), connection)
+                if isinstance(f, models.JSONField)
+                else f.get_default()
+            )
+            for f in fields
+        }
         return {column: value for column, value in values.items() if value is not None}
 
     def copy(self) -> int:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.policies import works_on
@@ -17,6 +18,7 @@ from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import EventKind
 from doorbraak.households.services import record_event
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 from doorbraak.outcomes.processing import log_outcome
 from doorbraak.outcomes.valuation import value_outcome
@@ -147,14 +149,16 @@ def outcome_record(
         kind=EventKind.OUTCOME,
         actor=actor,
         summary=(
-            _("Outcome: %(outcome)s") % {"outcome": outcome.get_outcome_type_display()}
+            Message(gettext_lazy("Outcome: %(outcome)s"), outcome=OutcomeType(outcome.outcome_type))
             if not backdate_reason
-            else _("Outcome: %(outcome)s, dated %(date)s, before the registration: %(reason)s")
-            % {
-                "outcome": outcome.get_outcome_type_display(),
-                "date": occurred_on.strftime("%d-%m-%Y"),
-                "reason": backdate_reason[:150],
-            }
+            else Message(
+                gettext_lazy(
+                    "Outcome: %(outcome)s, dated %(date)s, before the registration: %(reason)s"
+                ),
+                outcome=OutcomeType(outcome.outcome_type),
+                date=occurred_on,
+                reason=backdate_reason[:150],
+            )
         ),
     )
     log_outcome(actor=actor, outcome=outcome, action=ProcessingAction.CREATE)

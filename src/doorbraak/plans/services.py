@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.assessments.models import LifeDomain
@@ -21,6 +22,7 @@ from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households.models import EventKind, Household, HouseholdStatus
 from doorbraak.households.services import lock_household, record_event
+from doorbraak.lib.messages import Message
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from doorbraak.plans.processing import log_plan
@@ -95,7 +97,9 @@ def plan_start(*, actor: User, household: Household) -> Plan:
         household=household,
         kind=EventKind.PLAN,
         actor=actor,
-        summary=_("Plan version %(version)d started as a draft.") % {"version": plan.version},
+        summary=Message(
+            gettext_lazy("Plan version %(version)d started as a draft."), version=plan.version
+        ),
     )
     log_plan(actor=actor, plan=plan, action=ProcessingAction.CREATE)
     return plan
@@ -247,8 +251,11 @@ def plan_agree(*, actor: User, plan: Plan, agreed_on: datetime.date | None = Non
         household=plan.household,
         kind=EventKind.PLAN,
         actor=actor,
-        summary=_("Plan version %(version)d agreed with the household on %(date)s.")
-        % {"version": plan.version, "date": day.strftime("%d-%m-%Y")},
+        summary=Message(
+            gettext_lazy("Plan version %(version)d agreed with the household on %(date)s."),
+            version=plan.version,
+            date=day,
+        ),
     )
     log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
     return plan

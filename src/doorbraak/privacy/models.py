@@ -25,6 +25,7 @@ from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.households.models import Member
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
+from doorbraak.lib.messages import StoredText, render_stored
 from doorbraak.privacy.deadlines import is_overdue
 
 if TYPE_CHECKING:
@@ -165,7 +166,12 @@ class RequestStep(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
+    #: The step in Dutch (the record language); shown for steps stored before ``message``.
     summary = models.CharField(_("what"), max_length=300)
+    #: The step untranslated and its parameters, shown in the reader's language
+    #: (lib.messages); empty on older rows.
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     note = LimitedTextField(_("reason"), blank=True, max_length=limits.SHORT_TEXT)
 
     class Meta:
@@ -176,3 +182,8 @@ class RequestStep(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def line(self) -> StoredText:
+        """The step in the active language, or the stored Dutch text (marked as Dutch)."""
+        return render_stored(self.message, self.params, self.summary)

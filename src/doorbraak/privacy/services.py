@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Municipality, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of
@@ -26,6 +27,7 @@ from doorbraak.households import services as households
 from doorbraak.households.models import Member
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.text import shorten
 from doorbraak.privacy import deadlines
@@ -66,13 +68,27 @@ def _reason(value: str, message: str, field: str = "reason") -> str:
     return value
 
 
-def _step(request: DataSubjectRequest, actor: User, summary: str, note: str = "") -> RequestStep:
+def _step(
+    request: DataSubjectRequest, actor: User, summary: Message, note: str = ""
+) -> RequestStep:
     """Record a step; the first step after registration puts the request in progress."""
     if request.status == RequestStatus.RECEIVED:
         request.status = RequestStatus.IN_PROGRESS
         request.save(update_fields=["status"])
+    return _create_step(request, actor, summary, note)
+
+
+def _create_step(
+    request: DataSubjectRequest, actor: User, summary: Message, note: str = ""
+) -> RequestStep:
+    """The step stored untranslated with its parameters, and in Dutch (lib.messages)."""
     return RequestStep.objects.create(
-        request=request, actor=actor, summary=shorten(summary, 300), note=note
+        request=request,
+        actor=actor,
+        summary=shorten(summary.dutch(), 300),
+        message=summary.msgid,
+        params=summary.params,
+        note=note,
     )
 
 
@@ -130,11 +146,13 @@ def request_register(
         description=description,
         registered_by=actor,
     )
-    RequestStep.objects.create(
-        request=request,
-        actor=actor,
-        summary=_("Request registered; the answer is due on %(deadline)s.")
-        % {"deadline": f"{request.deadline:%d-%m-%Y}"},
+    _create_step(
+        request,
+        actor,
+        Message(
+            gettext_lazy("Request registered; the answer is due on %(deadline)s."),
+            deadline=request.deadline,
+        ),
     )
     log_request(actor=actor, action=ProcessingAction.CREATE, request=request)
     return request
@@ -159,8 +177,11 @@ def request_extend(
     _step(
         request,
         actor,
-        _("Deadline extended by %(months)d month(s), to %(deadline)s.")
-        % {"months": months, "deadline": f"{request.deadline:%d-%m-%Y}"},
+        Message(
+            gettext_lazy("Deadline extended by %(months)d month(s), to %(deadline)s."),
+            months=months,
+            deadline=request.deadline,
+        ),
         reason,
     )
     log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
@@ -178,11 +199,12 @@ def access_overview_record(
     request = _lock(request, actor)
     _require_kind(request, RequestKind.ACCESS)
     _member_of(request)
-    summary = (
-        _("Access overview made (%(format)s), with the names of employees.")
+    summary = Message(
+        gettext_lazy("Access overview made (%(format)s), with the names of employees.")
         if with_names
-        else _("Access overview made (%(format)s), without the names of employees.")
-    ) % {"format": file_format.upper()}
+        else gettext_lazy("Access overview made (%(format)s), without the names of employees."),
+        format=file_format.upper(),
+    )
     _step(request, actor, summary)
     log_request(actor=actor, action=ProcessingAction.EXPORT, request=request)
     return request
@@ -199,7 +221,7 @@ def request_rectify(
     households.member_rectify(
         actor=actor, member=_member_of(request), changes=changes, reason=reason
     )
-    _step(request, actor, _("Details of the person corrected."), reason.strip())
+    _step(request, actor, Message(gettext_lazy("Details of the person corrected.")), reason.strip())
     log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
@@ -213,7 +235,7 @@ def request_restrict(
     request = _lock(request, actor)
     _require_kind(request, RequestKind.RESTRICTION, RequestKind.OBJECTION)
     households.processing_restrict(actor=actor, member=_member_of(request), reason=reason)
-    _step(request, actor, _("Processing restricted."), reason.strip())
+    _step(request, actor, Message(gettext_lazy("Processing restricted.")), reason.strip())
     log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
@@ -227,7 +249,7 @@ def request_restriction_lift(
     request = _lock(request, actor)
     _require_kind(request, RequestKind.RESTRICTION, RequestKind.OBJECTION)
     households.processing_restriction_lift(actor=actor, member=_member_of(request), reason=reason)
-    _step(request, actor, _("Restriction lifted."), reason.strip())
+    _step(request, actor, Message(gettext_lazy("Restriction lifted.")), reason.strip())
     log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request
 
@@ -280,11 +302,11 @@ def request_decide(
     request.save(
         update_fields=["decision", "decision_reason", "status", "handled_by", "handled_at"]
     )
-    RequestStep.objects.create(
-        request=request,
-        actor=actor,
-        summary=_("Request granted.") if granted else _("Request refused."),
-        note=reason,
+    _create_step(
+        request,
+        actor,
+        Message(gettext_lazy("Request granted.") if granted else gettext_lazy("Request refused.")),
+        reason,
     )
     log_request(actor=actor, action=ProcessingAction.UPDATE, request=request)
     return request

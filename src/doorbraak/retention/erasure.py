@@ -2,7 +2,8 @@
 keys, found through the app registry so a model added later is covered without an edit.
 
 For each such model the free text (every ``CharField``/``TextField`` without choices that
-is not a key or an identifier) is replaced by a dash, and the person-identifying values of
+is not a key or an identifier) is replaced by a dash, every ``JSONField`` (the parameters of
+a stored message: names, notes) is emptied, and the person-identifying values of
 the household and its members (names, BSN, address, date of birth, public ids) are
 cleared. Rows stay: amounts, dates, statuses, classifications and the links between rows
 are what the ledger, the outcomes and the aggregated figures are made of. The casebook's
@@ -66,6 +67,7 @@ class Target:
     model: type[models.Model]
     path: str
     text_fields: tuple[str, ...]
+    json_fields: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -88,6 +90,15 @@ def _text_fields(model: type[models.Model]) -> tuple[str, ...]:
         and not field.unique
         and field.name not in unique_together
         and (label, field.name) not in KEEP_FIELDS
+    )
+
+
+def _json_fields(model: type[models.Model]) -> tuple[str, ...]:
+    label = model._meta.label_lower
+    return tuple(
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.JSONField) and (label, field.name) not in KEEP_FIELDS
     )
 
 
@@ -114,7 +125,7 @@ def _paths(root: type[models.Model]) -> dict[type[models.Model], str]:
 @cache
 def household_targets() -> tuple[Target, ...]:
     return tuple(
-        Target(model, path, _text_fields(model))
+        Target(model, path, _text_fields(model), _json_fields(model))
         for model, path in _paths(Household).items()
         if model._meta.label_lower not in SKIP_MODELS
     )
@@ -123,7 +134,7 @@ def household_targets() -> tuple[Target, ...]:
 @cache
 def member_targets() -> tuple[Target, ...]:
     return tuple(
-        Target(model, path, _text_fields(model))
+        Target(model, path, _text_fields(model), _json_fields(model))
         for model, path in _paths(Member).items()
         if model._meta.label_lower not in SKIP_MODELS
     )
@@ -141,12 +152,11 @@ def redact(targets: tuple[Target, ...], root: models.Model) -> dict[str, int]:
         # The base manager: the ledger's and the decisions' querysets refuse bulk updates;
         # the erasure is the one change they allow (``ERASURE_SETTING``).
         rows = target.model._base_manager.filter(**{target.path: root.pk})
-        if not target.text_fields:
-            count = rows.count()
-        else:
-            count = rows.update(
-                **{name: _cleared(name, target.label) for name in target.text_fields}
-            )
+        cleared: dict[str, Case | Value] = {
+            name: _cleared(name, target.label) for name in target.text_fields
+        }
+        cleared |= {name: Value({}, output_field=models.JSONField()) for name in target.json_fields}
+        count = rows.update(**cleared) if cleared else rows.count()
         if count:
             counts[target.label] = count
     return counts

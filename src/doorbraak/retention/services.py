@@ -356,13 +356,15 @@ def erase_member(*, member: Member, actor: User, reason: str, reference: str) ->
     names = [name for name in (member.first_name, member.last_name) if len(name) > 1]
     named = Q()
     for name in names:
-        named |= Q(summary__icontains=name)
+        named |= Q(summary__icontains=name) | Q(params__icontains=name)
     _erasure_on()
     counts = erasure.redact(erasure.member_targets(), member)
     _erasure_off()
     if names:
+        # The stored message goes with its parameters: the line then reads as a dash in
+        # every language.
         lines = HouseholdEvent.objects.filter(named, household=household).update(
-            summary=erasure.REDACTED
+            summary=erasure.REDACTED, message=erasure.REDACTED, params={}
         )
         if lines:
             counts["households.householdevent"] = lines

@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.audit.models import ProcessingAction
@@ -33,6 +34,7 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.households.models import EventKind
 from doorbraak.households.services import record_event
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.text import shorten
 from doorbraak.tables import policies
@@ -164,13 +166,13 @@ def meeting_reschedule(
     if meeting.agenda_published_at:
         notify(
             _member_emails(meeting.table),
-            _("Doorbraak: a meeting of your breakthrough table moved"),
-            _("The meeting of %(table)s moved to %(when)s. %(url)s")
-            % {
-                "table": meeting.table.name,
-                "when": timezone.localtime(starts_at).strftime("%d-%m-%Y %H:%M"),
-                "url": _url("tables:meeting-detail", meeting.pk),
-            },
+            Message(gettext_lazy("Doorbraak: a meeting of your breakthrough table moved")),
+            Message(
+                gettext_lazy("The meeting of %(table)s moved to %(when)s. %(url)s"),
+                table=meeting.table.name,
+                when=starts_at,
+                url=_url("tables:meeting-detail", meeting.pk),
+            ),
         )
     return meeting
 
@@ -350,13 +352,13 @@ def agenda_publish(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["agenda_published_at"])
     notify(
         _member_emails(meeting.table),
-        _("Doorbraak: the agenda of your breakthrough table is ready"),
-        _("The agenda for %(table)s on %(when)s is ready: %(url)s")
-        % {
-            "table": meeting.table.name,
-            "when": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M"),
-            "url": _url("tables:meeting-detail", meeting.pk),
-        },
+        Message(gettext_lazy("Doorbraak: the agenda of your breakthrough table is ready")),
+        Message(
+            gettext_lazy("The agenda for %(table)s on %(when)s is ready: %(url)s"),
+            table=meeting.table.name,
+            when=meeting.starts_at,
+            url=_url("tables:meeting-detail", meeting.pk),
+        ),
     )
     return meeting
 
@@ -571,8 +573,11 @@ def _flow_back(*, actor: User, decision: TableDecision, mandate: str) -> None:
                 household=breakthrough.household,
                 kind=EventKind.TABLE,
                 actor=actor,
-                summary=_("Breakthrough table: %(outcome)s — %(reason)s")
-                % {"outcome": decision.get_outcome_display(), "reason": decision.reason[:200]},
+                summary=Message(
+                    gettext_lazy("Breakthrough table: %(outcome)s — %(reason)s"),
+                    outcome=TableOutcome(decision.outcome),
+                    reason=decision.reason[:200],
+                ),
             )
     recipients = [decision.responsible_user.email if decision.responsible_user else ""]
     recipients += [
@@ -582,9 +587,14 @@ def _flow_back(*, actor: User, decision: TableDecision, mandate: str) -> None:
     ]
     notify(
         recipients,
-        _("Doorbraak: a decision of the breakthrough table is assigned to you"),
-        _("The breakthrough table gave you a decision or follow-up action to carry out: %(url)s")
-        % {"url": _url("tables:follow-up")},
+        Message(gettext_lazy("Doorbraak: a decision of the breakthrough table is assigned to you")),
+        Message(
+            gettext_lazy(
+                "The breakthrough table gave you a decision or follow-up action to carry out: "
+                "%(url)s"
+            ),
+            url=_url("tables:follow-up"),
+        ),
     )
 
 
@@ -636,8 +646,13 @@ def decision_correct(
             household=breakthrough.household,
             kind=EventKind.TABLE,
             actor=actor,
-            summary=_("Correction of the breakthrough table's decision: %(outcome)s — %(reason)s")
-            % {"outcome": correction.get_outcome_display(), "reason": reason[:200]},
+            summary=Message(
+                gettext_lazy(
+                    "Correction of the breakthrough table's decision: %(outcome)s — %(reason)s"
+                ),
+                outcome=TableOutcome(correction.outcome),
+                reason=reason[:200],
+            ),
         )
         log_table_case(
             actor=actor,
@@ -661,13 +676,13 @@ def minutes_send(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["minutes_sent_at"])
     notify(
         _member_emails(meeting.table),
-        _("Doorbraak: the minutes of your breakthrough table"),
-        _("The minutes of %(table)s of %(date)s are ready: %(url)s")
-        % {
-            "table": meeting.table.name,
-            "date": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y"),
-            "url": _url("tables:minutes", meeting.pk),
-        },
+        Message(gettext_lazy("Doorbraak: the minutes of your breakthrough table")),
+        Message(
+            gettext_lazy("The minutes of %(table)s of %(date)s are ready: %(url)s"),
+            table=meeting.table.name,
+            date=timezone.localdate(meeting.starts_at),
+            url=_url("tables:minutes", meeting.pk),
+        ),
     )
     return meeting
 
@@ -728,9 +743,14 @@ def follow_up_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                 )
             notify(
                 recipients,
-                _("Doorbraak: a follow-up action is overdue"),
-                _("A follow-up action of the breakthrough table was due on %(date)s: %(url)s")
-                % {"date": action.due_on.strftime("%d-%m-%Y"), "url": _url("tables:follow-up")},
+                Message(gettext_lazy("Doorbraak: a follow-up action is overdue")),
+                Message(
+                    gettext_lazy(
+                        "A follow-up action of the breakthrough table was due on %(date)s: %(url)s"
+                    ),
+                    date=action.due_on,
+                    url=_url("tables:follow-up"),
+                ),
             )
             following = (
                 Meeting.objects.filter(table=table, status=MeetingStatus.PLANNED)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.selectors import municipality_ids_of
@@ -47,6 +48,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.workdays import add_working_days, working_days_between
@@ -220,7 +222,7 @@ def bottleneck_register(
         household=household,
         kind=EventKind.BOTTLENECK,
         actor=actor,
-        summary=_("Bottleneck registered: %(title)s") % {"title": title},
+        summary=Message(gettext_lazy("Bottleneck registered: %(title)s"), title=title),
     )
     log_household_case(
         actor=actor,
@@ -305,7 +307,7 @@ def breakthrough_start(
         household=household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough proposed: %(title)s") % {"title": title},
+        summary=Message(gettext_lazy("Breakthrough proposed: %(title)s"), title=title),
     )
     log_household_case(
         actor=actor,
@@ -576,7 +578,9 @@ def breakthrough_submit(*, actor: User, breakthrough: Breakthrough) -> Breakthro
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough submitted: %(title)s") % {"title": breakthrough.title},
+        summary=Message(
+            gettext_lazy("Breakthrough submitted: %(title)s"), title=breakthrough.title
+        ),
     )
     log_household_case(
         actor=actor,
@@ -623,18 +627,23 @@ def record_decision(
         household=breakthrough.household,
         kind=EventKind.DECISION,
         actor=actor,
-        summary=_("%(outcome)s by %(organisation)s (%(level)s): %(reason)s")
-        % {
-            "outcome": DecisionOutcome(outcome).label,
-            "organisation": organisation.name,
-            "level": EscalationLevel(breakthrough.level).label,
-            "reason": reason[:150],
-        },
+        summary=Message(
+            gettext_lazy("%(outcome)s by %(organisation)s (%(level)s): %(reason)s"),
+            outcome=DecisionOutcome(outcome),
+            organisation=organisation.name,
+            level=EscalationLevel(breakthrough.level),
+            reason=reason[:150],
+        ),
     )
     notify(
         [coordinator_email(breakthrough.household)],
-        _("Doorbraak: a breakthrough was decided"),
-        _("A breakthrough for a household you coordinate was decided. Open Doorbraak to read why."),
+        Message(gettext_lazy("Doorbraak: a breakthrough was decided")),
+        Message(
+            gettext_lazy(
+                "A breakthrough for a household you coordinate was decided. Open Doorbraak to "
+                "read why."
+            )
+        ),
     )
     return decision
 
@@ -715,8 +724,11 @@ def breakthrough_escalate(
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
         actor=actor,
-        summary=_("Escalated to %(level)s: %(reason)s")
-        % {"level": EscalationLevel(step.level).label, "reason": reason[:150]},
+        summary=Message(
+            gettext_lazy("Escalated to %(level)s: %(reason)s"),
+            level=EscalationLevel(step.level),
+            reason=reason[:150],
+        ),
     )
     log_household_case(
         actor=actor,
@@ -755,8 +767,11 @@ def breakthrough_to_table(*, actor: User, breakthrough: Breakthrough, reason: st
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
         actor=actor,
-        summary=_("Escalated to %(level)s: %(reason)s")
-        % {"level": EscalationLevel.TABLE.label, "reason": reason[:150]},
+        summary=Message(
+            gettext_lazy("Escalated to %(level)s: %(reason)s"),
+            level=EscalationLevel.TABLE,
+            reason=reason[:150],
+        ),
     )
     log_household_case(
         actor=actor,
@@ -792,7 +807,7 @@ def breakthrough_carry_out(
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough carried out: %(note)s") % {"note": note[:200]},
+        summary=Message(gettext_lazy("Breakthrough carried out: %(note)s"), note=note[:200]),
     )
     log_household_case(
         actor=actor,
@@ -830,7 +845,9 @@ def breakthrough_evaluate(
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Breakthrough evaluated: %(evaluation)s") % {"evaluation": evaluation[:200]},
+        summary=Message(
+            gettext_lazy("Breakthrough evaluated: %(evaluation)s"), evaluation=evaluation[:200]
+        ),
     )
     log_household_case(
         actor=actor,
@@ -885,10 +902,13 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                 counts["escalated"] += 1
                 notify(
                     [coordinator_email(breakthrough.household)],
-                    _("Doorbraak: a breakthrough went to the next level"),
-                    _(
-                        "The deadline passed without a decision, so a breakthrough of a household "
-                        "you coordinate moved to the next level. Open Doorbraak to follow it."
+                    Message(gettext_lazy("Doorbraak: a breakthrough went to the next level")),
+                    Message(
+                        gettext_lazy(
+                            "The deadline passed without a decision, so a breakthrough of a "
+                            "household you coordinate moved to the next level. Open Doorbraak to "
+                            "follow it."
+                        )
                     ),
                 )
             elif breakthrough.reminded_at is None and (
@@ -913,11 +933,13 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
                     )
                 notify(
                     recipients,
-                    _("Doorbraak: a deadline is near"),
-                    _(
-                        "A breakthrough waits for a decision; its deadline is %(date)s. After "
-                        "that it moves to the next level automatically. Open Doorbraak."
-                    )
-                    % {"date": deadline.strftime("%d-%m-%Y")},
+                    Message(gettext_lazy("Doorbraak: a deadline is near")),
+                    Message(
+                        gettext_lazy(
+                            "A breakthrough waits for a decision; its deadline is %(date)s. After "
+                            "that it moves to the next level automatically. Open Doorbraak."
+                        ),
+                        date=deadline,
+                    ),
                 )
     return counts

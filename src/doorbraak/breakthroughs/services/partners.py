@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.accounts.selectors import contact_persons
@@ -56,6 +57,7 @@ from doorbraak.households.services import (
 )
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Label, Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.workdays import add_working_days
 
@@ -284,7 +286,9 @@ def partner_request_send(
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
         actor=actor,
-        summary=_("Request sent to %(organisation)s.") % {"organisation": organisation.name},
+        summary=Message(
+            gettext_lazy("Request sent to %(organisation)s."), organisation=organisation.name
+        ),
     )
 
     contacts = contact_persons(user=actor, organisation=organisation).filter(
@@ -292,12 +296,14 @@ def partner_request_send(
     )
     notify(
         [m.user.email for m in contacts],
-        _("Doorbraak: a request for your organisation"),
-        _(
-            "A neighbourhood team asks your organisation to decide on a breakthrough for a "
-            "household, before %(deadline)s. Open Doorbraak to read and answer it."
-        )
-        % {"deadline": request.deadline.strftime("%d-%m-%Y")},
+        Message(gettext_lazy("Doorbraak: a request for your organisation")),
+        Message(
+            gettext_lazy(
+                "A neighbourhood team asks your organisation to decide on a breakthrough for a "
+                "household, before %(deadline)s. Open Doorbraak to read and answer it."
+            ),
+            deadline=request.deadline,
+        ),
     )
     return request
 
@@ -380,8 +386,11 @@ def partner_request_answer(
             household=breakthrough.household,
             kind=EventKind.ESCALATION,
             actor=actor,
-            summary=_("%(organisation)s declined: %(reason)s")
-            % {"organisation": organisation.name, "reason": answer[:150]},
+            summary=Message(
+                gettext_lazy("%(organisation)s declined: %(reason)s"),
+                organisation=organisation.name,
+                reason=answer[:150],
+            ),
         )
         # The breakthrough stays at the partner level: the team may ask another organisation
         # or escalate at once; otherwise the deadline takes it to the breakthrough table.
@@ -390,13 +399,20 @@ def partner_request_answer(
             household=breakthrough.household,
             kind=EventKind.ESCALATION,
             actor=actor,
-            summary=_("%(organisation)s asks for more information: %(question)s")
-            % {"organisation": organisation.name, "question": answer[:150]},
+            summary=Message(
+                gettext_lazy("%(organisation)s asks for more information: %(question)s"),
+                organisation=organisation.name,
+                question=answer[:150],
+            ),
         )
     notify(
         [request.asked_by.email, coordinator_email(breakthrough.household)],
-        _("Doorbraak: a partner organisation answered"),
-        _("A partner organisation answered your request. Open Doorbraak to read the answer."),
+        Message(gettext_lazy("Doorbraak: a partner organisation answered")),
+        Message(
+            gettext_lazy(
+                "A partner organisation answered your request. Open Doorbraak to read the answer."
+            )
+        ),
     )
     log_household_case(
         actor=actor,
@@ -496,8 +512,12 @@ def time_out_request(
         household=breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Time-out requested from %(organisation)s until %(until)s: %(what)s")
-        % {"organisation": organisation.name, "until": until.strftime("%d-%m-%Y"), "what": what},
+        summary=Message(
+            gettext_lazy("Time-out requested from %(organisation)s until %(until)s: %(what)s"),
+            organisation=organisation.name,
+            until=until,
+            what=what,
+        ),
     )
     return time_out
 
@@ -526,8 +546,11 @@ def time_out_answer(*, actor: User, time_out: TimeOut, granted: bool, answer: st
         household=time_out.breakthrough.household,
         kind=EventKind.BREAKTHROUGH,
         actor=actor,
-        summary=_("Time-out %(status)s by %(organisation)s.")
-        % {"status": time_out.get_status_display().lower(), "organisation": time_out.organisation},
+        summary=Message(
+            gettext_lazy("Time-out %(status)s by %(organisation)s."),
+            status=Label(TimeOutStatus(time_out.status), lower=True),
+            organisation=time_out.organisation.name,
+        ),
     )
     log_household_case(
         actor=actor,

@@ -13,11 +13,13 @@ from stdnum.exceptions import ValidationError as StdnumError
 from doorbraak.accounts.models import User
 from doorbraak.funds import ledger
 from doorbraak.funds.models import (
+    FundPurpose,
     FundRequest,
     PayeeKind,
 )
 from doorbraak.households.models import EventKind, Household, HouseholdStatus
 from doorbraak.households.services import record_event
+from doorbraak.lib.messages import Euros, Message, Param
 from doorbraak.lib.templatetags.money import format_euros
 
 #: One million euros: anything above is a typing error, not a request.
@@ -25,17 +27,18 @@ MAX_AMOUNT_CENTS = 100_000_000
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def record_timeline(*, actor: User, fund_request: FundRequest, summary: str) -> None:
+def record_timeline(*, actor: User, fund_request: FundRequest, summary: Message) -> None:
     if fund_request.household is not None:
         record_event(
             household=fund_request.household, kind=EventKind.FUND, summary=summary, actor=actor
         )
 
 
-def request_label(fund_request: FundRequest) -> dict[str, str]:
+def request_label(fund_request: FundRequest) -> dict[str, Param]:
+    """The parameters of a fund request's timeline line: amount, purpose and fund."""
     return {
-        "amount": format_euros(fund_request.amount_cents),
-        "purpose": str(fund_request.get_purpose_display()),
+        "amount": Euros(fund_request.amount_cents),
+        "purpose": FundPurpose(fund_request.purpose),
         "fund": fund_request.fund.name,
     }
 

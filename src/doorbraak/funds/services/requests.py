@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doorbraak.accounts.models import User
 from doorbraak.audit.models import ProcessingAction
@@ -44,6 +45,7 @@ from doorbraak.funds.services.funds import mandate_rule_in_force
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
+from doorbraak.lib.messages import Euros, Message
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.templatetags.money import format_euros
 
@@ -144,7 +146,10 @@ def fund_request_draft(
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request drafted: %(amount)s for %(purpose)s") % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request drafted: %(amount)s for %(purpose)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -228,8 +233,10 @@ def fund_request_attach_household(
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request tied to this household: %(amount)s for %(purpose)s")
-        % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request tied to this household: %(amount)s for %(purpose)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -314,8 +321,10 @@ def fund_request_submit(*, actor: User, fund_request: FundRequest) -> FundReques
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request submitted: %(amount)s for %(purpose)s")
-        % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request submitted: %(amount)s for %(purpose)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -385,12 +394,12 @@ def fund_request_approve(*, actor: User, fund_request: FundRequest, note: str = 
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=(
-            _("Fund request approved: %(amount)s for %(purpose)s")
+        summary=Message(
+            gettext_lazy("Fund request approved: %(amount)s for %(purpose)s")
             if final
-            else _("Fund request: one more approval given for %(amount)s")
-        )
-        % request_label(fund_request),
+            else gettext_lazy("Fund request: one more approval given for %(amount)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -418,8 +427,10 @@ def fund_request_reject(*, actor: User, fund_request: FundRequest, reason: str) 
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request rejected: %(amount)s for %(purpose)s")
-        % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request rejected: %(amount)s for %(purpose)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -459,7 +470,10 @@ def fund_request_pay(
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request paid: %(amount)s for %(purpose)s") % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request paid: %(amount)s for %(purpose)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -495,8 +509,10 @@ def fund_request_cancel(*, actor: User, fund_request: FundRequest, reason: str) 
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request cancelled: %(amount)s for %(purpose)s")
-        % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request cancelled: %(amount)s for %(purpose)s"),
+            **request_label(fund_request),
+        ),
     )
     return fund_request
 
@@ -538,7 +554,7 @@ def fund_request_repay(
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request repaid: %(amount)s") % {"amount": format_euros(amount)},
+        summary=Message(gettext_lazy("Fund request repaid: %(amount)s"), amount=Euros(amount)),
     )
     return fund_request
 
@@ -567,6 +583,8 @@ def fund_request_write_off(*, actor: User, fund_request: FundRequest, note: str)
     record_timeline(
         actor=actor,
         fund_request=fund_request,
-        summary=_("Fund request written off: %(amount)s") % request_label(fund_request),
+        summary=Message(
+            gettext_lazy("Fund request written off: %(amount)s"), **request_label(fund_request)
+        ),
     )
     return fund_request

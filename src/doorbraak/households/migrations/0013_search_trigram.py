@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("households", "0011_member_infix"),
+        ("households", "0012_event_message"),
     ]
 
     operations = [
