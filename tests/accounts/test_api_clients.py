@@ -18,6 +18,7 @@ from doorbraak.accounts.apiclients.models import ApiClient
 from doorbraak.accounts.apiclients.scopes import OPEN_TO_EVERY_CLIENT, ApiScope, scope_of
 from doorbraak.accounts.models import Membership, Role, User
 from doorbraak.accounts.selectors import contact_persons
+from doorbraak.audit import api_calls
 from doorbraak.audit.models import ProcessingLog, SecurityEvent
 from doorbraak.households.models import Household
 from doorbraak.households.selectors import team_colleagues
@@ -307,6 +308,32 @@ def test_an_api_call_by_a_client_leaves_a_log_record_naming_the_client(
         assert record.actor_organisation == cast.team_a.organisation.name
         assert record.actor_role == Role.PROFESSIONAL
         assert record.action == "read"
+
+
+def test_every_call_by_a_client_has_a_record_of_its_own(
+    client: Client, cast: Cast, household_a: Household
+) -> None:
+    """Also a call that touches no personal data, and a refused one: method, path, answer."""
+    issued = _issue(cast, scopes=[ApiScope.HOUSEHOLDS])
+    auth = _bearer(issued.secret)
+    assert client.get(reverse("api:me"), **auth).status_code == 200
+    assert client.get(reverse("api:fund-list"), **auth).status_code == 403
+    calls = list(ProcessingLog.objects.filter(object_type=api_calls.OBJECT_TYPE).order_by("pk"))
+    assert [c.object_id for c in calls] == [
+        f"GET {reverse('api:me')} 200",
+        f"GET {reverse('api:fund-list')} 403",
+    ]
+    for call in calls:
+        assert call.actor_id == issued.client.user_id
+        assert call.actor_name == "Regiesysteem"
+        assert call.subject_pseudonym == ""
+        assert call.municipality_id == issued.client.municipality_id
+
+
+def test_calls_by_people_have_no_call_record(client: Client, cast: Cast) -> None:
+    token = Token.objects.create(user=cast.dave)
+    client.get("/api/v1/organisations", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert not ProcessingLog.objects.filter(object_type=api_calls.OBJECT_TYPE).exists()
 
 
 # --- the administrator's pages --------------------------------------------------------------

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "doorbraak.lib.api.ApiVersionMiddleware",
+    # Every call by an API client in the processing log, the client as actor (audit).
+    "doorbraak.audit.api_calls.ApiClientCallMiddleware",
     # Last, so that a lock-out raised by any authentication attempt becomes the Dutch page.
     "axes.middleware.AxesMiddleware",
 ]
