@@ -102,7 +102,9 @@ def test_a_valid_assessment_is_classified_and_shown(
     data = form_data(household_a, 4, **{f"self_{domain.pk}": "3", f"note_{domain.pk}": "Schuld"})
     response = client.post(create_url(household_a), data, follow=True)
     assessment = Assessment.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("assessments:detail", args=[assessment.pk])
+    # After the intake the method's next step: the plan's form, the classification said.
+    assert response.redirect_chain[-1][0] == reverse("plans:start", args=[household_a.public_id])
+    assert "Classification: Orange" in response.content.decode()
     assert assessment.classification == Classification.ORANGE
     assert assessment.problem_domains == 4
     assert assessment.member is None

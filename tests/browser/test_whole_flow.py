@@ -38,7 +38,7 @@ from doorbraak.households.models import (
     Urgency,
 )
 from doorbraak.library.models import Deviation
-from doorbraak.plans.models import Plan, PlanStatus
+from doorbraak.plans.models import ActionOwner, Plan, PlanStatus
 from tests.browser.test_household_flow import assert_accessible
 from tests.browser.test_login_flow import log_in
 from tests.conftest import Cast
@@ -156,9 +156,8 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     page.wait_for_url(f"**/huishoudens/{household.public_id}/")
     assert "Cato de Boer" in page.content()
 
-    # --- assessment ------------------------------------------------------------------------
-    flow.click(f"a[href$='/zelfredzaamheid/huishouden/{household.public_id}/']")
-    flow.click(f"a[href$='/zelfredzaamheid/huishouden/{household.public_id}/nieuw/']")
+    # --- assessment, from the household page's next-step panel ---------------------------------
+    flow.click(f"section.ns-panel a[href$='/zelfredzaamheid/huishouden/{household.public_id}/nieuw/']")
     for index, domain in enumerate(domains_for(cast.north)):
         flow.check(f"input[name=domain_{domain.pk}][value='{2 if index < 4 else 4}']")
     if not page.locator("input[name=kind]:checked").count():
@@ -166,31 +165,30 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     flow.submit("main form")
     assert household.assessments.count() == 1
 
-    # --- plan (from the assessment, via its overview, back to the household) -----------------
-    flow.click(f"a[href$='/zelfredzaamheid/huishouden/{household.public_id}/']")
-    flow.click(f"a[href$='/huishoudens/{household.public_id}/']")
-    flow.click(f"a[href$='/plannen/huishouden/{household.public_id}/']")
-    flow.submit("form[action$='/nieuw/']")
-    plan = Plan.objects.get()
+    # --- plan: after the intake its form; commitment, first goal and action, agreed at once ----
+    page.wait_for_url(f"**/plannen/huishouden/{household.public_id}/nieuw/")
     flow.fill("#id_commitment", "Cato belt zelf de corporatie voor een betalingsregeling.")
-    flow.submit("form[action$='/eigen-inzet/']")
     flow.select("#id_goal_domain", str(domains_for(cast.north)[0].pk))
     flow.fill("#id_goal_description", "De huurachterstand is binnen zes maanden afgelost.")
-    flow.submit("form[action$='/doelen/nieuw/']")
-    goal = plan.goals.get()
-    flow.click(f"details:has(#id_action_{goal.pk}_description) summary")
-    flow.fill(f"#id_action_{goal.pk}_description", "Betalingsregeling afspreken")
-    flow.select(f"#id_action_{goal.pk}_owner", "huishouden")
+    flow.fill("#id_action_description", "Betalingsregeling afspreken")
+    # The first action is the household's own unless the worker chooses otherwise.
+    assert page.input_value("#id_action_owner") == "huishouden"
     due = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
-    flow.fill(f"#id_action_{goal.pk}_due_on", due)
-    flow.submit(f"form[action$='/doelen/{goal.pk}/acties/nieuw/']")
-    flow.submit("form[action$='/akkoord/']")
-    plan.refresh_from_db()
+    flow.fill("#id_action_due_on", due)
+    flow.submit("main form.pl-form")  # "Save and agree with the household"
+    plan = Plan.objects.get()
     assert plan.status == PlanStatus.AGREED
+    goal = plan.goals.get()
+    action = plan.actions.get()
+    assert (goal.domain, action.goal, action.owner) == (
+        domains_for(cast.north)[0],
+        goal,
+        ActionOwner.HOUSEHOLD,
+    )
+    assert plan.commitment.startswith("Cato belt zelf")
 
-    # --- bottleneck (from the plan, via its versions, back to the household) ------------------
-    flow.click(f"a[href$='/plannen/huishouden/{household.public_id}/']")
-    flow.click(f"a[href$='/huishoudens/{household.public_id}/']")
+    # --- bottleneck (from the household page, where the agreed plan leads) --------------------
+    page.wait_for_url(f"**/huishoudens/{household.public_id}/")
     flow.click("a[href$='/knelpunten/nieuw/']")
     flow.fill("#id_title", "Geen uitkering zonder adres, geen huis zonder inkomen")
     flow.fill("#id_description", "Zonder woonadres stopt de WW; zonder WW geen huurwoning.")
@@ -201,31 +199,34 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     bottleneck = Bottleneck.objects.get()
     page.wait_for_url(f"**/doorbraken/knelpunten/{bottleneck.pk}/")
 
-    # --- breakthrough with its value triangle and a line --------------------------------------
+    # --- breakthrough with its value triangle in one form, then a line -------------------------
     flow.fill("#id_title", "WW doorlopend op een briefadres")
     flow.fill("#id_proposal", "UWV laat de WW doorlopen op het briefadres tot de huurwoning.")
-    flow.submit("form[action$='/doorbraak/nieuw/']")
-    breakthrough = Breakthrough.objects.get()
-    page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
-    flow.click(f"a[href$='/doorbraken/{breakthrough.pk}/wijzigen/']")
     flow.select("#id_regulation", str(regulation.pk))
     flow.fill("#id_legal_reasoning", "Zeer dringende redenen: zonder adres raakt zij dakloos.")
     flow.fill("#id_direct_cost", "250")
     flow.fill("#id_engagement", "Cato regelt zelf haar inschrijving en zoekt werk.")
-    if not page.input_value("#id_household_commitment"):
-        flow.fill("#id_household_commitment", "Ik ga elke week naar het inloopspreekuur.")
-    flow.submit("main form")
+    # The engagement side offers the household's commitment from the agreed plan.
+    assert page.input_value("#id_household_commitment") == plan.commitment
+    flow.submit("form[action$='/doorbraak/nieuw/']")
+    breakthrough = Breakthrough.objects.get()
     page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
+    assert breakthrough.regulation == regulation
+    assert breakthrough.legal_reasoning.startswith("Zeer dringende redenen")
+    assert breakthrough.direct_cost_cents == 25_000
+    assert breakthrough.engagement.startswith("Cato regelt")
+    assert breakthrough.household_commitment == plan.commitment
     # A household-specific line: the father's travel costs, from the household's own figures.
-    flow.click("#bt-own-line-new")
+    # Without lines yet the form is open; its unit is "per month" unless changed.
+    assert page.input_value("#id_own_unit") == CostUnit.MONTH
     flow.fill("#id_own_description", "Reiskosten vader naar het werk")
     flow.fill("#id_own_amount", "172,50")
-    flow.select("#id_own_unit", CostUnit.MONTH)
     flow.fill("#id_own_quantity", "12")
     flow.submit("form[action$='/scenario/eigen/']")
     line = breakthrough.scenario_lines.get()
     assert line.is_own
     assert line.own_amount_cents == 17_250
+    assert line.own_unit == CostUnit.MONTH
     flow.submit("form[action$='/indienen/']")
     breakthrough.refresh_from_db()
     assert breakthrough.status == BreakthroughStatus.SUBMITTED

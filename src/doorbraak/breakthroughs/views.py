@@ -180,6 +180,8 @@ def _return_context(
         own_line_form = OwnScenarioLineForm(auto_id="id_own_%s")
     calculation = selectors.breakthrough_return(breakthrough)
     gaps = services.triangle_gaps(breakthrough) if breakthrough.is_draft else {}
+    status_quo_rows = _line_rows(breakthrough, Scenario.STATUS_QUO)
+    breakthrough_rows = _line_rows(breakthrough, Scenario.BREAKTHROUGH)
     return {
         "breakthrough": breakthrough,
         "can_edit": can_edit,
@@ -193,8 +195,10 @@ def _return_context(
             gaps=gaps,
         ),
         "gaps": list(gaps.values()),
-        "status_quo_rows": _line_rows(breakthrough, Scenario.STATUS_QUO),
-        "breakthrough_rows": _line_rows(breakthrough, Scenario.BREAKTHROUGH),
+        "status_quo_rows": status_quo_rows,
+        "breakthrough_rows": breakthrough_rows,
+        # Without any line yet, adding them is the work left: both forms start unfolded.
+        "no_lines": not status_quo_rows and not breakthrough_rows,
         "line_form": line_form,
         "own_line_form": own_line_form,
         "open_form": open_form,
@@ -386,7 +390,7 @@ def bottleneck_detail(request: AuthenticatedHttpRequest, bottleneck: Bottleneck)
             "organisations": list(bottleneck.organisations.all()),
             "breakthroughs": list(bottleneck.breakthroughs.order_by("-created_at", "-pk")),
             "can_change": can_change,
-            "start_form": BreakthroughStartForm() if can_change else None,
+            "start_form": _start_form(request, bottleneck) if can_change else None,
         },
     )
 
@@ -432,9 +436,20 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -
 
 
 # --- breakthrough: start, edit, lines, submit --------------------------------------------------
+def _start_form(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> BreakthroughStartForm:
+    """The proposal's form; the engagement side starts from the household's agreed plan."""
+    return BreakthroughStartForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "household_commitment": selectors.plan_commitment(household=bottleneck.household)
+        },
+        regulations=library_selectors.regulation_list(user=request.user),
+    )
+
+
 @page(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
 def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> HttpResponse:
-    form = BreakthroughStartForm(request.POST if request.method == "POST" else None)
+    form = _start_form(request, bottleneck)
     return submit(
         request,
         form,
@@ -443,6 +458,15 @@ def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottlenec
             bottleneck=bottleneck,
             title=data["title"],
             proposal=data["proposal"],
+            regulation=data["regulation"],
+            legal_reasoning=data["legal_reasoning"],
+            direct_cost_cents=form.direct_cost_cents(),
+            direct_cost_payer=data["direct_cost_payer"],
+            engagement=data["engagement"],
+            household_commitment=data["household_commitment"],
+        ),
+        put_errors=functools.partial(
+            add_service_errors, rename={"direct_cost_cents": "direct_cost"}
         ),
         success=_("The breakthrough is started as a draft. Complete its value triangle."),
         redirect_to=lambda breakthrough: reverse("breakthroughs:detail", args=[breakthrough.pk]),
