@@ -437,11 +437,16 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -
 
 # --- breakthrough: start, edit, lines, submit --------------------------------------------------
 def _start_form(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> BreakthroughStartForm:
-    """The proposal's form; the engagement side starts from the household's agreed plan."""
+    """The proposal's form, offering what was written before: the bottleneck's blocked
+    solution as the breakthrough's one line, and the agreed plan's goals and commitment
+    on the engagement side."""
+    offer = selectors.plan_offer(household=bottleneck.household)
     return BreakthroughStartForm(
         request.POST if request.method == "POST" else None,
         initial={
-            "household_commitment": selectors.plan_commitment(household=bottleneck.household)
+            "title": bottleneck.blocked_solution[:200],
+            "engagement": offer.goals,
+            "household_commitment": offer.commitment,
         },
         regulations=library_selectors.regulation_list(user=request.user),
     )
@@ -497,6 +502,7 @@ def breakthrough_edit(
     if not policies.can_edit_breakthrough(request.user, breakthrough):
         messages.error(request, _("Only a draft of an open household can be changed."))
         return _to_detail(breakthrough)
+    offer = selectors.plan_offer(household=breakthrough.household)
     initial = {
         "title": breakthrough.title,
         "proposal": breakthrough.proposal,
@@ -505,10 +511,10 @@ def breakthrough_edit(
         "horizon_months": breakthrough.horizon_months,
         "direct_cost": breakthrough.direct_cost_cents / 100,
         "direct_cost_payer": breakthrough.direct_cost_payer,
-        "engagement": breakthrough.engagement,
-        # The engagement side starts from what the household promised in its agreed plan.
-        "household_commitment": breakthrough.household_commitment
-        or selectors.plan_commitment(household=breakthrough.household),
+        # The engagement side starts from the household's agreed plan: its goals, and what
+        # the household promised.
+        "engagement": breakthrough.engagement or offer.goals,
+        "household_commitment": breakthrough.household_commitment or offer.commitment,
     }
     form = BreakthroughEditForm(
         request.POST if request.method == "POST" else None,

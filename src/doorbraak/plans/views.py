@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import organisation_list
 from doorbraak.accounts.types import AuthenticatedHttpRequest
+from doorbraak.assessments import selectors as assessment_selectors
 from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
@@ -210,7 +211,11 @@ def plan_start(request: AuthenticatedHttpRequest, household: Household) -> HttpR
         domains=domains_for(household.municipality),
         organisations=organisations,
         services=services_for_plan(municipality=household.municipality),
-        initial={"action_owner": ActionOwner.HOUSEHOLD},
+        # The first goal is offered on the domain the latest assessment scored lowest.
+        initial={
+            "goal_domain": assessment_selectors.weakest_domain_id(household=household),
+            "action_owner": ActionOwner.HOUSEHOLD,
+        },
     )
     agree = "agree" in request.POST
     return submit(
