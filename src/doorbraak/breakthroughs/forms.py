@@ -109,7 +109,10 @@ class BreakthroughStartForm(StyledFormMixin, forms.Form):
         help_text=_("For example 250 or 1.250,50."),
     )
     direct_cost_payer = forms.ChoiceField(
-        label=_("Who pays the direct cost"), choices=Payer.choices, initial=Payer.MUNICIPALITY
+        label=_("Who pays the direct cost"),
+        choices=Payer.choices,
+        initial=Payer.MUNICIPALITY,
+        required=False,
     )
     engagement = _text(_("How the household regains control"), limit=limits.TEXT, required=False)
     household_commitment = _text(
@@ -119,6 +122,10 @@ class BreakthroughStartForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, regulations: QuerySet[Regulation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["regulation"].queryset = regulations  # type: ignore[attr-defined]
+
+    def clean_direct_cost_payer(self) -> str:
+        """The municipality unless another payer is chosen (as on the draft)."""
+        return str(self.cleaned_data.get("direct_cost_payer") or Payer.MUNICIPALITY)
 
     def direct_cost_cents(self) -> int:
         """The direct cost in cents (0 when left empty); call after ``is_valid``."""
