@@ -106,7 +106,7 @@ def test_the_value_triangle_is_given_at_once(
     breakthrough = Breakthrough.objects.get(bottleneck=found)
     assert response.status_code == 302
     assert response["Location"] == reverse("breakthroughs:detail", args=[breakthrough.pk])
-    assert breakthrough.regulation == regulation
+    assert breakthrough.regulation_id == regulation.pk
     assert breakthrough.legal_reasoning.startswith("Zeer dringende redenen")
     assert (breakthrough.direct_cost_cents, breakthrough.direct_cost_payer) == (
         125_050,

@@ -115,7 +115,7 @@ def test_a_declined_breakthrough_reaches_the_breakthrough_table(
     submit(page, "main form")
     breakthrough = Breakthrough.objects.get()
     page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
-    assert (breakthrough.regulation, breakthrough.direct_cost_cents) == (regulation, 25_000)
+    assert (breakthrough.regulation_id, breakthrough.direct_cost_cents) == (regulation.pk, 25_000)
     assert_accessible(page)
 
     # The edit page still changes the draft.

@@ -222,7 +222,7 @@ def test_a_new_worker_goes_from_referral_to_partner_request_within_budget(
     flow.submit("form[action$='/doorbraak/nieuw/']")
     breakthrough = Breakthrough.objects.get()
     page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
-    assert breakthrough.regulation == regulation
+    assert breakthrough.regulation_id == regulation.pk
     assert breakthrough.legal_reasoning.startswith("Zeer dringende redenen")
     assert breakthrough.direct_cost_cents == 25_000
     assert breakthrough.title == "Een briefadres met doorlopende WW."
