@@ -94,6 +94,17 @@ def test_the_form_offers_every_domain_with_its_level_texts(
     assert 'style="' not in html
 
 
+def test_after_a_review_the_household_page_offers_the_next_step(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    record(household_a, cast, 1, 30)
+    data = form_data(household_a, 2, kind=AssessmentKind.REVIEW.value)
+    response = as_user(cast.alice).post(create_url(household_a), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("households:detail", args=[household_a.public_id])
+    assert Assessment.objects.filter(kind=AssessmentKind.REVIEW).count() == 1
+
+
 def test_a_valid_assessment_is_classified_and_shown(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
@@ -102,7 +113,9 @@ def test_a_valid_assessment_is_classified_and_shown(
     data = form_data(household_a, 4, **{f"self_{domain.pk}": "3", f"note_{domain.pk}": "Schuld"})
     response = client.post(create_url(household_a), data, follow=True)
     assessment = Assessment.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("assessments:detail", args=[assessment.pk])
+    # After the intake the method's next step: the plan's form, the classification said.
+    assert response.redirect_chain[-1][0] == reverse("plans:start", args=[household_a.public_id])
+    assert "Classification: Orange" in response.content.decode()
     assert assessment.classification == Classification.ORANGE
     assert assessment.problem_domains == 4
     assert assessment.member is None

@@ -97,14 +97,15 @@ def test_a_declined_breakthrough_reaches_the_breakthrough_table(
     bottleneck = Bottleneck.objects.get()
     page.wait_for_url(f"**/doorbraken/knelpunten/{bottleneck.pk}/")
     assert_accessible(page)
+    # The blocked solution is offered as the breakthrough's one line; the value triangle
+    # is given in the same form.
+    assert page.input_value("#id_title") == "Een briefadres en bijstand, zodat zij kan huren."
     page.fill("#id_title", "Briefadres en bijstand vóór de huurwoning")
     page.fill("#id_proposal", "De gemeente geeft een briefadres en start de bijstand direct.")
+    page.fill("#id_direct_cost", "-5")
     submit(page, "form[action$='/doorbraak/nieuw/']")
-    breakthrough = Breakthrough.objects.get()
-    page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
-    assert_accessible(page)
-
-    page.locator(f"a[href$='/doorbraken/{breakthrough.pk}/wijzigen/']").first.click()
+    assert page.locator("[data-error-summary]").count() == 1
+    assert not Breakthrough.objects.exists()
     assert_accessible(page)
     page.select_option("#id_regulation", str(regulation.pk))
     page.fill("#id_legal_reasoning", "Zeer dringende redenen: zonder adres raakt zij dakloos.")
@@ -112,8 +113,20 @@ def test_a_declined_breakthrough_reaches_the_breakthrough_table(
     page.fill("#id_engagement", "Mevrouw regelt zelf haar inschrijving en zoekt werk.")
     page.fill("#id_household_commitment", "Ik ga elke week naar het inloopspreekuur.")
     submit(page, "main form")
+    breakthrough = Breakthrough.objects.get()
     page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
-    page.click("#bt-line-new")  # the catalogue line's form is folded in a <details>
+    assert (breakthrough.regulation_id, breakthrough.direct_cost_cents) == (regulation.pk, 25_000)
+    assert_accessible(page)
+
+    # The edit page still changes the draft.
+    page.locator(f"a[href$='/doorbraken/{breakthrough.pk}/wijzigen/']").first.click()
+    assert_accessible(page)
+    page.fill("#id_horizon_months", "24")
+    submit(page, "main form")
+    page.wait_for_url(f"**/doorbraken/{breakthrough.pk}/")
+    breakthrough.refresh_from_db()
+    assert breakthrough.horizon_months == 24
+    # Without lines yet, the line forms are open.
     page.check("#id_line_scenario input[value=status_quo]")
     page.select_option("#id_line_cost_item", str(shelter.pk))
     page.fill("#id_line_quantity", "0,5")

@@ -150,25 +150,36 @@ def test_mevrouw_zwart_from_referral_to_an_agreed_plan(
     assert_accessible(page)
 
     # --- one plan, agreed with the household ----------------------------------------------
-    page.goto(f"{base}/plannen/huishouden/{household.public_id}/")
+    # After the intake the plan's form: commitment, first goal and its action in one form.
+    page.goto(f"{base}/plannen/huishouden/{household.public_id}/nieuw/")
     assert_accessible(page)
-    submit(page, "form[action$='/nieuw/']")
-    plan = Plan.objects.get()
-    page.wait_for_url(f"**/plannen/{plan.pk}/")
+    # The first goal is offered on the weakest domain of the assessment.
+    assert page.input_value("#id_goal_domain") == str(domains_for(cast.north)[0].pk)
+    save_as_draft = "main form.pl-form button[type=submit]:not([name=agree])"
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator(save_as_draft).click()
+    page.wait_for_load_state("load")
+    assert page.locator("[data-error-summary]").count() == 1
+    assert not Plan.objects.exists()
     assert_accessible(page)
     page.fill("#id_commitment", "Mevrouw Zwart belt zelf de woningcorporatie voor een regeling.")
-    submit(page, "form[action$='/eigen-inzet/']")
-    page.select_option("#id_goal_domain", str(domains_for(cast.north)[0].pk))
     page.fill("#id_goal_description", "De huurachterstand is binnen zes maanden afgelost.")
-    submit(page, "form[action$='/doelen/nieuw/']")
+    page.fill("#id_action_description", "Betalingsregeling afspreken")
+    due = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+    page.fill("#id_action_due_on", due)
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator(save_as_draft).click()
+    plan = Plan.objects.get()
+    page.wait_for_url(f"**/plannen/{plan.pk}/")
+    assert plan.status == PlanStatus.DRAFT
+    assert_accessible(page)
     goal = plan.goals.get()
     page.locator(f"details:has(#id_action_{goal.pk}_description) summary").click()
-    page.fill(f"#id_action_{goal.pk}_description", "Betalingsregeling afspreken")
-    page.select_option(f"#id_action_{goal.pk}_owner", "huishouden")
-    due = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+    page.fill(f"#id_action_{goal.pk}_description", "Huurtoeslag aanvragen")
+    page.select_option(f"#id_action_{goal.pk}_owner", "professional")
     page.fill(f"#id_action_{goal.pk}_due_on", due)
     submit(page, f"form[action$='/doelen/{goal.pk}/acties/nieuw/']")
-    assert plan.goals.get().actions.count() == 1
+    assert plan.goals.get().actions.count() == 2
     assert_accessible(page)
     submit(page, "form[action$='/akkoord/']")
     plan.refresh_from_db()

@@ -63,7 +63,8 @@ def test_with_consent_the_assessment_then_the_plan(cast: Cast, household_a: Hous
     guide = _guide(household_a)
     assert guide.next is not None
     assert guide.next.key == "plan"
-    assert guide.next.post  # starting a plan is a POST
+    # Starting the plan is a page with its form (commitment, first goal and action).
+    assert guide.next.url == reverse("plans:start", args=[household_a.public_id])
     assert "Oranje" in str(guide.assessment)
 
 
@@ -75,7 +76,6 @@ def test_a_draft_plan_is_to_be_agreed(cast: Cast, household_a: Household) -> Non
     assert guide.next is not None
     assert guide.next.key == "plan"
     assert guide.next.url == reverse("plans:detail", args=[plan.pk])
-    assert not guide.next.post
 
 
 def test_an_agreed_plan_on_track_keeps_going(cast: Cast, household_a: Household) -> None:

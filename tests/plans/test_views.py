@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from doorbraak.assessments import services as assessment_services
 from doorbraak.assessments.models import LifeDomain
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.households.models import Household
+from doorbraak.households.models import EventKind, Household
 from doorbraak.plans import services
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from tests.conftest import Cast
@@ -54,20 +55,175 @@ def action_of(plan: Plan) -> Action:
 
 
 # --- household page and start -------------------------------------------------------------------
-def test_it_offers_to_start_a_plan_and_starts_one(
+def _start_data(**extra: Any) -> dict[str, Any]:
+    """The first plan's form filled in: commitment, a goal on housing and its action."""
+    data = {
+        "commitment": "Wij bellen zelf de verhuurder.",
+        "goal_domain": str(_domain().pk),
+        "goal_description": "De woning behouden",
+        "action_description": "Elke maand de huur betalen",
+        "action_owner": ActionOwner.HOUSEHOLD.value,
+        "action_owner_name": "",
+        "action_owner_organisation": "",
+        "action_due_on": _due(),
+    }
+    data.update(extra)
+    return data
+
+
+def test_it_offers_to_start_a_plan_with_its_form(
     as_user: Any, cast: Cast, household_a: Household
 ) -> None:
     client = as_user(cast.alice)
     page = client.get(reverse("plans:household", args=[household_a.public_id]))
     assert page.status_code == 200
     assert "This household has no plan yet." in page.content.decode()
-    assert reverse("plans:start", args=[household_a.public_id]) in page.content.decode()
+    start = reverse("plans:start", args=[household_a.public_id])
+    assert f'href="{start}"' in page.content.decode()
 
-    response = client.post(reverse("plans:start", args=[household_a.public_id]))
+    before = ProcessingLog.objects.filter(action=ProcessingAction.READ).count()
+    form = client.get(start)
+    html = form.content.decode()
+    assert form.status_code == 200
+    for field in ("commitment", "goal_domain", "goal_description", "action_due_on"):
+        assert f'name="{field}"' in html
+    assert 'name="agree"' in html
+    # Opening the household's page to write its plan is a read of its members' data.
+    assert ProcessingLog.objects.filter(action=ProcessingAction.READ).count() > before
+    assert not Plan.objects.exists()
+
+
+def test_the_first_goal_is_offered_on_the_weakest_domain(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    domains = assessment_services.domains_for(household_a.municipality)
+    weakest = domains[3]
+    assessment_services.assessment_record(
+        actor=cast.alice,
+        household=household_a,
+        assessed_on=timezone.localdate(),
+        scores=[
+            assessment_services.ScoreData(d.pk, 1 if d == weakest else 3 if i < 3 else 4)
+            for i, d in enumerate(domains)
+        ],
+    )
+    html = as_user(cast.alice).get(reverse("plans:start", args=[household_a.public_id]))
+    assert f'<option value="{weakest.pk}" selected>' in html.content.decode()
+
+
+def test_the_first_plan_is_agreed_in_one_submit(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    client = as_user(cast.alice)
+    response = client.post(
+        reverse("plans:start", args=[household_a.public_id]), {**_start_data(), "agree": "1"}
+    )
+    plan = Plan.objects.get(household=household_a)
+    assert response.status_code == 302
+    # The household page's next-step panel offers what comes after an agreed plan.
+    assert response["Location"] == reverse("households:detail", args=[household_a.public_id])
+    assert (plan.version, plan.status, plan.agreed_on) == (
+        1,
+        PlanStatus.AGREED,
+        timezone.localdate(),
+    )
+    assert plan.commitment == "Wij bellen zelf de verhuurder."
+    goal = goal_of(plan)
+    action = action_of(plan)
+    assert (goal.domain, goal.description) == (_domain(), "De woning behouden")
+    assert (action.goal, action.owner, action.description) == (
+        goal,
+        ActionOwner.HOUSEHOLD,
+        "Elke maand de huur betalen",
+    )
+    # On the timeline: started, and agreed.
+    assert household_a.events.filter(kind=EventKind.PLAN).count() == 2
+    assert ProcessingLog.objects.filter(
+        action=ProcessingAction.CREATE, object_type="plans.plan", object_id=plan.pk
+    ).exists()
+
+
+def test_the_first_plan_can_be_saved_as_a_draft(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    client = as_user(cast.alice)
+    response = client.post(
+        reverse("plans:start", args=[household_a.public_id]), _start_data(commitment="")
+    )
     plan = Plan.objects.get(household=household_a)
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:detail", args=[plan.pk])
-    assert (plan.version, plan.status) == (1, PlanStatus.DRAFT)
+    assert (plan.version, plan.status, plan.commitment) == (1, PlanStatus.DRAFT, "")
+    assert plan.goals.count() == 1
+    assert plan.actions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"goal_description": ""}, "Describe the goal."),
+        ({"goal_domain": ""}, "Choose a life domain."),
+        ({"goal_domain": "99999"}, "Choose a life domain of the list."),
+        ({"action_description": " "}, "Describe the action."),
+        ({"action_due_on": "morgen"}, "Enter a valid date."),
+        ({"action_owner": "partner"}, "Choose the partner organisation that does this."),
+        ({"commitment": "", "agree": "1"}, "Write down the household&#x27;s own commitment"),
+    ],
+)
+def test_a_bad_first_plan_changes_nothing(
+    as_user: Any, cast: Cast, household_a: Household, extra: dict[str, str], message: str
+) -> None:
+    events = household_a.events.count()
+    response = as_user(cast.alice).post(
+        reverse("plans:start", args=[household_a.public_id]), _start_data(**extra)
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert "data-error-summary" in html
+    # One transaction: no plan, goal or action half-written, nothing on the timeline.
+    assert not Plan.objects.exists()
+    assert not Goal.objects.exists()
+    assert not Action.objects.exists()
+    assert household_a.events.count() == events
+
+
+def test_a_bad_first_plan_is_refused_in_dutch(
+    as_user: Any, cast: Cast, household_a: Household, settings: Any
+) -> None:
+    client = as_user(cast.alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = client.post(
+        reverse("plans:start", args=[household_a.public_id]),
+        _start_data(commitment="", goal_description="", agree="1"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Beschrijf het doel." in html
+    assert not Plan.objects.exists()
+
+
+def test_with_a_draft_the_start_page_leads_to_it(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    plan = started(cast, household_a)
+    response = as_user(cast.alice).get(reverse("plans:start", args=[household_a.public_id]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+
+
+def test_with_an_agreed_plan_a_post_makes_a_new_version(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    first = draft(cast, household_a, commitment="Ik betaal op tijd.")
+    services.plan_agree(actor=cast.alice, plan=first)
+    client = as_user(cast.alice)
+    page = client.get(reverse("plans:start", args=[household_a.public_id]))
+    assert page["Location"] == reverse("plans:household", args=[household_a.public_id])
+    response = client.post(reverse("plans:start", args=[household_a.public_id]))
+    second = Plan.objects.get(household=household_a, version=2)
+    assert response["Location"] == reverse("plans:detail", args=[second.pk])
+    assert second.goals.count() == 1  # copied from the agreed plan
 
 
 def test_starting_twice_is_refused_with_a_message(
@@ -424,6 +580,7 @@ def _all_urls(plan: Plan, household: Household) -> list[tuple[str, str]]:
     action = action_of(plan)
     return [
         ("get", reverse("plans:household", args=[household.public_id])),
+        ("get", reverse("plans:start", args=[household.public_id])),
         ("post", reverse("plans:start", args=[household.public_id])),
         ("get", reverse("plans:detail", args=[plan.pk])),
         ("post", reverse("plans:commitment", args=[plan.pk])),

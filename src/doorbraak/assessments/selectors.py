@@ -30,6 +30,25 @@ def assessments_of(*, household: Household, member: Member | None = None) -> Que
     )
 
 
+def weakest_domain_id(*, household: Household) -> int | None:
+    """The life domain the household's latest assessment (of the whole household) scored
+    lowest, the catalogue's order breaking ties; None before any assessment. One query.
+
+    The plan's first goal is offered on it: the most pressing problem comes first.
+    """
+    latest = (
+        Assessment.objects.filter(household=household, member=None)
+        .order_by("-assessed_on", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        DomainScore.objects.filter(assessment__in=latest)
+        .order_by("score", "domain__position", "domain__name")
+        .values_list("domain_id", flat=True)
+        .first()
+    )
+
+
 def assessment_get(*, user: AnyUser, pk: int, log: bool = True) -> Assessment:
     """One assessment with its scores; 404 outside the user's team. Records the read
     (of the member assessed, or of the household's current members)."""

@@ -265,7 +265,11 @@ def assessment_create(request: AuthenticatedHttpRequest, household: Household) -
                         "problems": assessment.problem_domains,
                     },
                 )
-                return redirect("assessments:detail", pk=assessment.pk)
+                # The method's next step: after the intake the plan (its form, or the draft
+                # when one is being written); after a review the household page's next step.
+                if assessment.kind == AssessmentKind.INTAKE:
+                    return redirect("plans:start", public_id=household.public_id)
+                return redirect("households:detail", public_id=household.public_id)
     context: dict[str, Any] = {
         "household": household,
         "header": header,

@@ -85,8 +85,51 @@ class BottleneckForm(StyledFormMixin, forms.Form):
 
 
 class BreakthroughStartForm(StyledFormMixin, forms.Form):
+    """The proposal with what is known of its value triangle already.
+
+    Only the title and the proposal are needed to start the draft; the legal basis, the
+    direct cost and the engagement side can be given at once (no edit page afterwards),
+    or later. The household's commitment is offered from its agreed plan.
+    """
+
     title = forms.CharField(label=_("The breakthrough in one line"), max_length=200)
     proposal = _text(_("What exactly should happen"), limit=limits.LONG_TEXT)
+    regulation = forms.ModelChoiceField(
+        label=_("Legal basis"),
+        required=False,
+        queryset=Regulation.objects.none(),
+        help_text=_("The regulation that allows the exception, from the law library."),
+    )
+    legal_reasoning = _text(_("Why this basis allows it"), limit=limits.LONG_TEXT, required=False)
+    direct_cost = EuroField(
+        label=_("Direct cost of the breakthrough (euros)"),
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        help_text=_("For example 250 or 1.250,50."),
+    )
+    direct_cost_payer = forms.ChoiceField(
+        label=_("Who pays the direct cost"),
+        choices=Payer.choices,
+        initial=Payer.MUNICIPALITY,
+        required=False,
+    )
+    engagement = _text(_("How the household regains control"), limit=limits.TEXT, required=False)
+    household_commitment = _text(
+        _("The household's own commitment"), limit=limits.TEXT, required=False
+    )
+
+    def __init__(self, *args: Any, regulations: QuerySet[Regulation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regulation"].queryset = regulations  # type: ignore[attr-defined]
+
+    def clean_direct_cost_payer(self) -> str:
+        """The municipality unless another payer is chosen (as on the draft)."""
+        return str(self.cleaned_data.get("direct_cost_payer") or Payer.MUNICIPALITY)
+
+    def direct_cost_cents(self) -> int:
+        """The direct cost in cents (0 when left empty); call after ``is_valid``."""
+        return self.fields["direct_cost"].cents(self.cleaned_data.get("direct_cost")) or 0  # type: ignore[attr-defined]
 
 
 class BreakthroughEditForm(StyledFormMixin, forms.Form):

@@ -102,14 +102,32 @@ def bottlenecks_of(*, household: Household) -> QuerySet[Bottleneck]:
     )
 
 
-def plan_commitment(*, household: Household) -> str:
-    """The household's own commitment in its agreed plan ("" without one), to offer on the
-    breakthrough's engagement side. Read through the household's reverse relation, so this
-    app does not import ``plans`` (the status is the plan's ``PlanStatus.AGREED``)."""
-    commitment = (
-        household.plans.filter(status="afgesproken").values_list("commitment", flat=True).first()
+@dataclass(frozen=True)
+class PlanOffer:
+    """What the household's agreed plan offers the breakthrough's engagement side."""
+
+    commitment: str = ""
+    #: How the household regains control: the plan's goals, one per line.
+    goals: str = ""
+
+
+def plan_offer(*, household: Household) -> PlanOffer:
+    """The agreed plan's commitment and goals (empty without an agreed plan), one query.
+
+    Read through the household's reverse relation, so this app does not import ``plans``
+    (the status is the plan's ``PlanStatus.AGREED``).
+    """
+    rows = list(
+        household.plans.filter(status="afgesproken")
+        .order_by("goals__position", "goals__pk")
+        .values_list("commitment", "goals__description")
     )
-    return commitment or ""
+    if not rows:
+        return PlanOffer()
+    return PlanOffer(
+        commitment=rows[0][0] or "",
+        goals="\n".join(goal for _commitment, goal in rows if goal),
+    )
 
 
 def bottleneck_get(*, user: AnyUser, pk: int, log: bool = True) -> Bottleneck:

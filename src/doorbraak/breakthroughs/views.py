@@ -180,6 +180,8 @@ def _return_context(
         own_line_form = OwnScenarioLineForm(auto_id="id_own_%s")
     calculation = selectors.breakthrough_return(breakthrough)
     gaps = services.triangle_gaps(breakthrough) if breakthrough.is_draft else {}
+    status_quo_rows = _line_rows(breakthrough, Scenario.STATUS_QUO)
+    breakthrough_rows = _line_rows(breakthrough, Scenario.BREAKTHROUGH)
     return {
         "breakthrough": breakthrough,
         "can_edit": can_edit,
@@ -193,8 +195,10 @@ def _return_context(
             gaps=gaps,
         ),
         "gaps": list(gaps.values()),
-        "status_quo_rows": _line_rows(breakthrough, Scenario.STATUS_QUO),
-        "breakthrough_rows": _line_rows(breakthrough, Scenario.BREAKTHROUGH),
+        "status_quo_rows": status_quo_rows,
+        "breakthrough_rows": breakthrough_rows,
+        # Without any line yet, adding them is the work left: both forms start unfolded.
+        "no_lines": not status_quo_rows and not breakthrough_rows,
         "line_form": line_form,
         "own_line_form": own_line_form,
         "open_form": open_form,
@@ -386,7 +390,7 @@ def bottleneck_detail(request: AuthenticatedHttpRequest, bottleneck: Bottleneck)
             "organisations": list(bottleneck.organisations.all()),
             "breakthroughs": list(bottleneck.breakthroughs.order_by("-created_at", "-pk")),
             "can_change": can_change,
-            "start_form": BreakthroughStartForm() if can_change else None,
+            "start_form": _start_form(request, bottleneck) if can_change else None,
         },
     )
 
@@ -432,9 +436,25 @@ def bottleneck_edit(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -
 
 
 # --- breakthrough: start, edit, lines, submit --------------------------------------------------
+def _start_form(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> BreakthroughStartForm:
+    """The proposal's form, offering what was written before: the bottleneck's blocked
+    solution as the breakthrough's one line, and the agreed plan's goals and commitment
+    on the engagement side."""
+    offer = selectors.plan_offer(household=bottleneck.household)
+    return BreakthroughStartForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "title": bottleneck.blocked_solution[:200],
+            "engagement": offer.goals,
+            "household_commitment": offer.commitment,
+        },
+        regulations=library_selectors.regulation_list(user=request.user),
+    )
+
+
 @page(policies.can_work_on_breakthroughs, obj=BOTTLENECK)
 def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottleneck) -> HttpResponse:
-    form = BreakthroughStartForm(request.POST if request.method == "POST" else None)
+    form = _start_form(request, bottleneck)
     return submit(
         request,
         form,
@@ -443,6 +463,15 @@ def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottlenec
             bottleneck=bottleneck,
             title=data["title"],
             proposal=data["proposal"],
+            regulation=data["regulation"],
+            legal_reasoning=data["legal_reasoning"],
+            direct_cost_cents=form.direct_cost_cents(),
+            direct_cost_payer=data["direct_cost_payer"],
+            engagement=data["engagement"],
+            household_commitment=data["household_commitment"],
+        ),
+        put_errors=functools.partial(
+            add_service_errors, rename={"direct_cost_cents": "direct_cost"}
         ),
         success=_("The breakthrough is started as a draft. Complete its value triangle."),
         redirect_to=lambda breakthrough: reverse("breakthroughs:detail", args=[breakthrough.pk]),
@@ -473,6 +502,7 @@ def breakthrough_edit(
     if not policies.can_edit_breakthrough(request.user, breakthrough):
         messages.error(request, _("Only a draft of an open household can be changed."))
         return _to_detail(breakthrough)
+    offer = selectors.plan_offer(household=breakthrough.household)
     initial = {
         "title": breakthrough.title,
         "proposal": breakthrough.proposal,
@@ -481,10 +511,10 @@ def breakthrough_edit(
         "horizon_months": breakthrough.horizon_months,
         "direct_cost": breakthrough.direct_cost_cents / 100,
         "direct_cost_payer": breakthrough.direct_cost_payer,
-        "engagement": breakthrough.engagement,
-        # The engagement side starts from what the household promised in its agreed plan.
-        "household_commitment": breakthrough.household_commitment
-        or selectors.plan_commitment(household=breakthrough.household),
+        # The engagement side starts from the household's agreed plan: its goals, and what
+        # the household promised.
+        "engagement": breakthrough.engagement or offer.goals,
+        "household_commitment": breakthrough.household_commitment or offer.commitment,
     }
     form = BreakthroughEditForm(
         request.POST if request.method == "POST" else None,

@@ -31,14 +31,12 @@ from doorbraak.plans.models import ActionStatus, Plan, PlanStatus
 
 @dataclass(frozen=True)
 class Step:
-    """One thing to do: why, what, and where (a page, or a form that starts it)."""
+    """One thing to do: why, what, and where (the page that does it)."""
 
     key: str
     title: str | Promise
     reason: str | Promise
     url: str
-    #: A button that POSTs (starting a plan) instead of a link.
-    post: bool = False
 
 
 @dataclass
@@ -138,7 +136,6 @@ def household_guide(household: Household, *, today: datetime.date) -> Guide:
                     _("Start the plan"),
                     _("There is no plan yet: one household, one plan."),
                     reverse("plans:start", args=[public_id]),
-                    post=True,
                 )
             )
             plan_state = _("No plan yet")

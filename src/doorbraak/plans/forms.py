@@ -151,3 +151,48 @@ class ActionStatusForm(forms.Form):
         choices=ActionStatus.choices,
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
     )
+
+
+class PlanStartForm(forms.Form):
+    """The first plan in one form: the household's commitment, the first goal and its action.
+
+    The fields are those of :class:`CommitmentForm`, :class:`GoalForm` and
+    :class:`ActionForm`, named ``commitment``, ``goal_*`` and ``action_*``; more goals and
+    actions are added on the plan page afterwards.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        domains: list[LifeDomain],
+        organisations: list[Organisation],
+        services: list[Service] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        goal = GoalForm(domains=domains)
+        action = ActionForm(organisations=organisations, services=services)
+        self._domains = {d.pk: d for d in domains}
+        self._organisations = {o.pk: o for o in organisations}
+        self._services = {s.pk: s for s in services or []}
+        self.fields["commitment"] = CommitmentForm().fields["commitment"]
+        for name, field in goal.fields.items():
+            self.fields[f"goal_{name}"] = field
+        for name, field in action.fields.items():
+            self.fields[f"action_{name}"] = field
+        self.fields["goal_domain"].label = _("Life domain of the first goal")
+        self.fields["goal_description"].label = _("First goal")
+        self.fields["action_description"].label = _("First action: what")
+        self.fields["action_owner"].label = _("First action: who")
+        self.fields["action_due_on"].label = _("First action: done by")
+
+    def clean_goal_domain(self) -> LifeDomain:
+        return self._domains[self.cleaned_data["goal_domain"]]
+
+    def clean_action_owner_organisation(self) -> Organisation | None:
+        pk = self.cleaned_data.get("action_owner_organisation")
+        return None if pk is None else self._organisations[pk]
+
+    def clean_action_service(self) -> Service | None:
+        pk = self.cleaned_data.get("action_service")
+        return None if pk is None else self._services[pk]

@@ -9,6 +9,7 @@ them waits for a transaction that only adds a member or an event to it.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -258,4 +259,72 @@ def plan_agree(*, actor: User, plan: Plan, agreed_on: datetime.date | None = Non
         ),
     )
     log_plan(actor=actor, plan=plan, action=ProcessingAction.UPDATE)
+    return plan
+
+
+@dataclass(frozen=True)
+class FirstAction:
+    """The first action of a new plan, as :func:`action_add` takes it."""
+
+    description: str
+    owner: ActionOwner
+    due_on: datetime.date
+    owner_name: str = ""
+    owner_organisation: Organisation | None = None
+    service: Service | None = None
+
+
+def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    """The same messages, keyed by the combined service's parameter names."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {f"{prefix}{key}": messages for key, messages in error.message_dict.items()}
+    )
+
+
+@retry_on_deadlock
+@transaction.atomic
+def plan_start_first(
+    *,
+    actor: User,
+    household: Household,
+    commitment: str,
+    goal_domain: LifeDomain,
+    goal_description: str,
+    action: FirstAction,
+    agree: bool = False,
+) -> Plan:
+    """The household's first plan in one go: commitment, first goal and its first action.
+
+    With ``agree`` the plan is agreed with the household at once (as :func:`plan_agree`).
+    One transaction: when any part is refused, nothing is written. The error keys are this
+    function's parameter names (``goal_description``, ``action_due_on``, ...).
+    """
+    plan = plan_start(actor=actor, household=household)
+    if plan.previous_id is not None or plan.version != 1:
+        raise ValidationError(
+            _("This household has a plan already: add goals and actions on the plan page.")
+        )
+    plan = plan_set_commitment(actor=actor, plan=plan, commitment=commitment)
+    try:
+        goal = goal_add(actor=actor, plan=plan, domain=goal_domain, description=goal_description)
+    except ValidationError as error:
+        raise _prefixed(error, "goal_") from None
+    try:
+        action_add(
+            actor=actor,
+            plan=plan,
+            goal=goal,
+            description=action.description,
+            owner=action.owner,
+            due_on=action.due_on,
+            owner_name=action.owner_name,
+            owner_organisation=action.owner_organisation,
+            service=action.service,
+        )
+    except ValidationError as error:
+        raise _prefixed(error, "action_") from None
+    if agree:
+        plan = plan_agree(actor=actor, plan=plan)
     return plan

@@ -15,12 +15,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import organisation_list
 from doorbraak.accounts.types import AuthenticatedHttpRequest
+from doorbraak.assessments import selectors as assessment_selectors
 from doorbraak.assessments.services import domains_for
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.households import policies
@@ -29,7 +31,13 @@ from doorbraak.households.models import Household
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.views import submit
 from doorbraak.plans import selectors, services
-from doorbraak.plans.forms import ActionForm, ActionStatusForm, CommitmentForm, GoalForm
+from doorbraak.plans.forms import (
+    ActionForm,
+    ActionStatusForm,
+    CommitmentForm,
+    GoalForm,
+    PlanStartForm,
+)
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, Goal, Plan, PlanStatus
 from doorbraak.plans.pdf import plan_pdf
 from doorbraak.plans.processing import log_plan
@@ -179,9 +187,76 @@ def household_plans(request: AuthenticatedHttpRequest, household: Household) -> 
     )
 
 
-@require_POST
 @page(policies.can_work_on_households, obj=HOUSEHOLD)
 def plan_start(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
+    """Start the plan: the first in one form, or (POST) a new version of the agreed plan.
+
+    The first plan takes the household's commitment, the first goal and its first action
+    at once, and can be agreed with the household in the same submit. Once a plan exists
+    a POST starts a new version as a copy of the agreed one; a draft already being worked
+    on is where a GET goes.
+    """
+    plans = list(selectors.plans_of(household=household))
+    draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+    if plans and (request.method == "POST" or draft is None):
+        return _new_version(request, household)
+    if draft is not None:
+        return redirect("plans:detail", pk=draft.pk)
+    if not policies.can_edit_household(request.user, household):
+        messages.error(request, _("This household is closed; its plan cannot be changed."))
+        return redirect("households:detail", public_id=household.public_id)
+    organisations = list(organisation_list(user=request.user))
+    form = PlanStartForm(
+        request.POST if request.method == "POST" else None,
+        domains=domains_for(household.municipality),
+        organisations=organisations,
+        services=services_for_plan(municipality=household.municipality),
+        # The first goal is offered on the domain the latest assessment scored lowest.
+        initial={
+            "goal_domain": assessment_selectors.weakest_domain_id(household=household),
+            "action_owner": ActionOwner.HOUSEHOLD,
+        },
+    )
+    agree = "agree" in request.POST
+    return submit(
+        request,
+        form,
+        action=lambda data: services.plan_start_first(
+            actor=request.user,
+            household=household,
+            commitment=data["commitment"],
+            goal_domain=data["goal_domain"],
+            goal_description=data["goal_description"],
+            action=services.FirstAction(
+                description=data["action_description"],
+                owner=ActionOwner(data["action_owner"]),
+                due_on=data["action_due_on"],
+                owner_name=data["action_owner_name"],
+                owner_organisation=data["action_owner_organisation"],
+                service=data.get("action_service"),
+            ),
+            agree=agree,
+        ),
+        # Agreed: the household page's next-step panel offers what comes next.
+        success=lambda plan: (
+            _("The plan is agreed with the household.")
+            if plan.status == PlanStatus.AGREED
+            else _("Version %(version)d of the plan is started.") % {"version": plan.version}
+        ),
+        redirect_to=lambda plan: (
+            reverse("households:detail", args=[household.public_id])
+            if plan.status == PlanStatus.AGREED
+            else reverse("plans:detail", args=[plan.pk])
+        ),
+        template="plans/plan_start.html",
+        context={"household": household, "form": form},
+    )
+
+
+def _new_version(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
+    """A new draft copied from the agreed plan (POST), or the versions page (GET)."""
+    if request.method != "POST":
+        return redirect("plans:household", public_id=household.public_id)
     try:
         plan = services.plan_start(actor=request.user, household=household)
     except ValidationError as error:

@@ -280,11 +280,45 @@ def bottleneck_update(
 
 
 # --- breakthrough: the draft and its value triangle -------------------------------------------
+def _triangle_errors(
+    errors: dict[str, str],
+    household: Household,
+    *,
+    regulation: Regulation | None,
+    direct_cost_cents: int,
+    direct_cost_payer: str,
+) -> None:
+    """Checks of the value triangle's fields shared by starting and changing a draft."""
+    if regulation is not None and regulation.municipality_id not in (
+        None,
+        household.municipality_id,
+    ):
+        errors["regulation"] = _("Choose a regulation from the law library of your municipality.")
+    if not 0 <= direct_cost_cents <= MAX_DIRECT_COST_CENTS:
+        errors["direct_cost_cents"] = _("The direct cost is an amount from € 0 up to € 1,000,000.")
+    if direct_cost_payer not in Payer.values:
+        errors["direct_cost_payer"] = _("Choose who pays the direct cost.")
+
+
 @transaction.atomic
 def breakthrough_start(
-    *, actor: User, bottleneck: Bottleneck, title: str, proposal: str
+    *,
+    actor: User,
+    bottleneck: Bottleneck,
+    title: str,
+    proposal: str,
+    regulation: Regulation | None = None,
+    legal_reasoning: str = "",
+    direct_cost_cents: int = 0,
+    direct_cost_payer: str = Payer.MUNICIPALITY,
+    engagement: str = "",
+    household_commitment: str = "",
 ) -> Breakthrough:
-    """Start a draft proposal for the exception that unblocks the bottleneck."""
+    """Start a draft proposal for the exception that unblocks the bottleneck.
+
+    What is known of the value triangle (legal basis and reasoning, direct cost, the
+    engagement side) can be given at once; the rest is completed before submission.
+    """
     household = bottleneck.household
     _require_open_household(household)
     if not policies.works_on(actor, household):
@@ -294,6 +328,13 @@ def breakthrough_start(
     proposal = required_text(
         errors, "proposal", proposal, _("Describe what exactly should happen.")
     )
+    _triangle_errors(
+        errors,
+        household,
+        regulation=regulation,
+        direct_cost_cents=direct_cost_cents,
+        direct_cost_payer=direct_cost_payer,
+    )
     if errors:
         raise ValidationError(errors)
     breakthrough = Breakthrough.objects.create(
@@ -301,6 +342,12 @@ def breakthrough_start(
         household=household,
         title=title[:200],
         proposal=proposal,
+        regulation=regulation,
+        legal_reasoning=legal_reasoning.strip(),
+        direct_cost_cents=direct_cost_cents,
+        direct_cost_payer=direct_cost_payer,
+        engagement=engagement.strip(),
+        household_commitment=household_commitment.strip(),
         created_by=actor,
     )
     record_event(
@@ -342,17 +389,15 @@ def breakthrough_update(
     proposal = required_text(
         errors, "proposal", proposal, _("Describe what exactly should happen.")
     )
-    if regulation is not None and regulation.municipality_id not in (
-        None,
-        breakthrough.household.municipality_id,
-    ):
-        errors["regulation"] = _("Choose a regulation from the law library of your municipality.")
+    _triangle_errors(
+        errors,
+        breakthrough.household,
+        regulation=regulation,
+        direct_cost_cents=direct_cost_cents,
+        direct_cost_payer=direct_cost_payer,
+    )
     if not 1 <= horizon_months <= 120:
         errors["horizon_months"] = _("The horizon is between 1 and 120 months.")
-    if not 0 <= direct_cost_cents <= MAX_DIRECT_COST_CENTS:
-        errors["direct_cost_cents"] = _("The direct cost is an amount from € 0 up to € 1,000,000.")
-    if direct_cost_payer not in Payer.values:
-        errors["direct_cost_payer"] = _("Choose who pays the direct cost.")
     if errors:
         raise ValidationError(errors)
     breakthrough.title = title[:200]
