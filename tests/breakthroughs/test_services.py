@@ -487,6 +487,10 @@ def test_after_a_decline_the_deadline_takes_the_case_to_the_breakthrough_table(
     assert breakthrough.level == EscalationLevel.TABLE
     step = EscalationStep.objects.get(breakthrough=breakthrough, ended_at__isnull=True)
     assert "UWV" in step.reason
+    assert "Afgewezen door" in step.reason
+    line = HouseholdEvent.objects.filter(kind=EventKind.ESCALATION).latest("pk")
+    with translation.override("en"):
+        assert "Declined by: UWV" in str(line.line)
     queue = selectors.table_queue(user=cast.erin)
     assert [item.breakthrough for item in queue] == [breakthrough]
     assert selectors.table_queue(user=cast.alice) == []
@@ -619,7 +623,19 @@ def test_deadlines_remind_then_escalate_level_by_level(
     assert breakthrough.level_deadline == datetime.date(2026, 12, 22)
     step = EscalationStep.objects.get(breakthrough=breakthrough, ended_at__isnull=True)
     assert step.by is None
-    assert "07-12-2026" in step.reason
+    assert (
+        step.reason == "De termijn van eigen mandaat is op 7 december 2026 verlopen zonder besluit."
+    )
+    # The timeline line is stored as a message: each reader sees it in their own language.
+    line = HouseholdEvent.objects.filter(kind=EventKind.ESCALATION).latest("pk")
+    with translation.override("en"):
+        english = str(line.line)
+    with translation.override("nl"):
+        dutch = str(line.line)
+    assert "passed on" in english
+    assert "without a decision" in english
+    assert "verlopen zonder besluit" in dutch
+    assert "passed on" not in dutch
     assert sweep(datetime.date(2026, 12, 23)) == {"reminded": 0, "escalated": 1}
     breakthrough.refresh_from_db()
     assert breakthrough.level == EscalationLevel.TABLE

@@ -48,7 +48,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.access import Refused
-from doorbraak.lib.messages import Message
+from doorbraak.lib.messages import Label, Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.retry import retry_on_deadlock
 from doorbraak.lib.workdays import add_working_days, working_days_between
@@ -742,7 +742,7 @@ def breakthrough_escalate(
     *,
     actor: User | None,
     breakthrough: Breakthrough,
-    reason: str,
+    reason: str | Message,
     to_level: EscalationLevel | None = None,
 ) -> EscalationStep:
     """Move the breakthrough one level up, recording why (``actor`` None: the deadline did it).
@@ -755,8 +755,10 @@ def breakthrough_escalate(
         raise ValidationError(_("Only a submitted breakthrough that is not decided can escalate."))
     if actor is not None:
         require_team(actor, breakthrough)
-    reason = reason.strip()
-    if not reason:
+    # A reason the software wrote (the deadline sweep) comes as a message: the step keeps
+    # its Dutch text, the timeline the message itself.
+    reason_text = reason.dutch() if isinstance(reason, Message) else reason.strip()
+    if not reason_text:
         raise ValidationError({"reason": _("Say why the breakthrough goes to the next level.")})
     if breakthrough.level >= EscalationLevel.ADMINISTRATIVE:
         raise ValidationError(_("This breakthrough is already at the highest level."))
@@ -764,7 +766,7 @@ def breakthrough_escalate(
     if level <= breakthrough.level:
         raise ValidationError(_("The breakthrough is already at this level or higher."))
     now = timezone.now()
-    step = open_escalation_step(breakthrough, level=level, reason=reason, by=actor, now=now)
+    step = open_escalation_step(breakthrough, level=level, reason=reason_text, by=actor, now=now)
     record_event(
         household=breakthrough.household,
         kind=EventKind.ESCALATION,
@@ -772,7 +774,7 @@ def breakthrough_escalate(
         summary=Message(
             gettext_lazy("Escalated to %(level)s: %(reason)s"),
             level=EscalationLevel(step.level),
-            reason=reason[:150],
+            reason=reason if isinstance(reason, Message) else reason_text[:150],
         ),
     )
     log_household_case(
@@ -930,19 +932,30 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
             ).first()
             remind_days = settings_row.reminder_days_before if settings_row else 2
             if today > deadline and breakthrough.level < EscalationLevel.ADMINISTRATIVE:
-                reason = _("The deadline of %(level)s passed on %(date)s without a decision.") % {
-                    "level": EscalationLevel(breakthrough.level).label,
-                    "date": deadline.strftime("%d-%m-%Y"),
-                }
                 declined = list(
                     breakthrough.partner_requests.filter(status=RequestStatus.DECLINED).values_list(
                         "organisation__name", flat=True
                     )
                 )
+                # Stored as a message, so the timeline shows it in the reader's language.
                 if breakthrough.level == EscalationLevel.PARTNER and declined:
-                    reason += " " + _("Declined by: %(organisations)s.") % {
-                        "organisations": ", ".join(declined)
-                    }
+                    reason = Message(
+                        gettext_lazy(
+                            "The deadline of %(level)s passed on %(date)s without a decision. "
+                            "Declined by: %(organisations)s."
+                        ),
+                        level=Label(EscalationLevel(breakthrough.level), lower=True),
+                        date=deadline,
+                        organisations=", ".join(declined),
+                    )
+                else:
+                    reason = Message(
+                        gettext_lazy(
+                            "The deadline of %(level)s passed on %(date)s without a decision."
+                        ),
+                        level=Label(EscalationLevel(breakthrough.level), lower=True),
+                        date=deadline,
+                    )
                 breakthrough_escalate(actor=None, breakthrough=breakthrough, reason=reason)
                 counts["escalated"] += 1
                 notify(
