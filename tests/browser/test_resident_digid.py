@@ -27,7 +27,7 @@ from doorbraak.lib.crypto import blind_index, encrypt
 from doorbraak.lib.oidc import forget_discovery
 from doorbraak.residents.models import ResidentAccount
 from tests.browser.test_household_flow import assert_accessible
-from tests.browser.test_resident_flow import NARROW, _shot
+from tests.browser.test_resident_flow import NARROW, shot
 from tests.conftest import Cast
 from tests.oidc.conftest import RESIDENT_CLIENT, OidcProvider, ports, start_provider
 from tests.plans import builders
@@ -119,7 +119,7 @@ def test_a_resident_signs_in_with_digid_reads_who_saw_her_data_and_logs_out(
         page.goto(f"{live_server.url}/mijn/")
         page.wait_for_url(f"{live_server.url}/mijn/inloggen/?next=/mijn/")
         assert_accessible(page)
-        _shot(page, "digid_inloggen")
+        shot(page, "digid_inloggen")
 
         # To the broker, and its log-in page.
         page.get_by_role("link", name="Inloggen met DigiD").click()
@@ -132,7 +132,7 @@ def test_a_resident_signs_in_with_digid_reads_who_saw_her_data_and_logs_out(
         assert page.get_by_role("heading", level=1).inner_text().startswith("Welkom")
         assert ResidentAccount.objects.get().member_id == head.pk
         assert_accessible(page)
-        _shot(page, "digid_mijn")
+        shot(page, "digid_mijn")
 
         page.get_by_role("link", name="Bekijk iedereen die uw gegevens heeft gezien").click()
         page.wait_for_url(f"{live_server.url}/mijn/wie-zag-mijn-gegevens/")
@@ -147,7 +147,7 @@ def test_a_resident_signs_in_with_digid_reads_who_saw_her_data_and_logs_out(
         assert "UWV" in items.nth(planted - 1).inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         assert_accessible(page)
-        _shot(page, "digid_mijn_gezien")
+        shot(page, "digid_mijn_gezien")
 
         # Log out: here, then at the broker (its confirmation page), back to the sign-in.
         page.get_by_role("button", name="Uitloggen").click()
@@ -156,7 +156,7 @@ def test_a_resident_signs_in_with_digid_reads_who_saw_her_data_and_logs_out(
         page.wait_for_url(f"{live_server.url}/mijn/inloggen/")
         assert page.get_by_text("U bent uitgelogd.").is_visible()
         assert_accessible(page)
-        _shot(page, "digid_uitgelogd")
+        shot(page, "digid_uitgelogd")
 
         # Signed out here: the own page sends her to the sign-in again…
         page.goto(f"{live_server.url}/mijn/wie-zag-mijn-gegevens/")
