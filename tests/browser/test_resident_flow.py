@@ -45,7 +45,7 @@ def _context(browser: Any, live_server: Any, client: Client, viewport: dict[str,
     return context
 
 
-def _shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str) -> None:
     """With DOORBRAAK_SHOTS=<dir>: a full-page screenshot to look at."""
     where = os.environ.get("DOORBRAAK_SHOTS")
     if where:
@@ -93,7 +93,7 @@ def test_a_resident_reads_who_has_seen_her_data(
         assert page.get_by_role("heading", level=1).inner_text().startswith("Welkom")
         assert page.get_by_text("Wij betalen elke maand de huur.").is_visible()
         assert_accessible(page)
-        _shot(page, "mijn")
+        shot(page, "mijn")
 
         page.get_by_role("link", name="Bekijk iedereen die uw gegevens heeft gezien").click()
         page.wait_for_url("**/mijn/wie-zag-mijn-gegevens/")
@@ -108,7 +108,7 @@ def test_a_resident_reads_who_has_seen_her_data(
         # Nothing wider than the screen at 390 px.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         assert_accessible(page)
-        _shot(page, "mijn_gezien")
+        shot(page, "mijn_gezien")
 
         page.get_by_role("link", name="Terug naar mijn pagina").click()
         page.get_by_role("link", name="Vul in hoe het gaat").click()
@@ -119,6 +119,6 @@ def test_a_resident_reads_who_has_seen_her_data(
         page.wait_for_url(f"{live_server.url}/mijn/")
         assert page.get_by_text("Uw antwoorden zijn bewaard").is_visible()
         assert_accessible(page)
-        _shot(page, "mijn_na_score")
+        shot(page, "mijn_na_score")
     finally:
         context.close()

@@ -2,7 +2,8 @@
 package oidc-provider, installed by ``make setup``) in a Node process on 127.0.0.1.
 
 One provider per test session (per xdist worker), on the first free port of
-``DOORBRAAK_TEST_OIDC_PORTS`` (default 8116-8119), stopped by its pid at the end. Each test
+``DOORBRAAK_TEST_OIDC_PORTS`` (default 8116-8119), stopped by its pid at the end
+(``start_provider``, which the DigiD browser test uses too, with its own clients). Each test
 sets the provider's accounts and behaviour (``OidcProvider.configure``) and points
 ``settings.DOORBRAAK_OIDC`` / ``DOORBRAAK_DIGID`` at it. The browser's side of the flow (the
 provider's pages) is driven with ``requests``; Doorbraak's side with Django's test client.
@@ -19,6 +20,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -38,8 +40,9 @@ STAFF_CLIENT = "doorbraak-medewerkers"
 RESIDENT_CLIENT = "doorbraak-inwoners"
 
 
-def _ports() -> list[int]:
-    first, _, last = os.environ.get("DOORBRAAK_TEST_OIDC_PORTS", "8116-8119").partition("-")
+def ports(default: str = "8116-8119") -> list[int]:
+    """The ports to try: ``DOORBRAAK_TEST_OIDC_PORTS`` ("first-last"), else ``default``."""
+    first, _, last = os.environ.get("DOORBRAAK_TEST_OIDC_PORTS", default).partition("-")
     return list(range(int(first), int(last or first) + 1))
 
 
@@ -96,36 +99,24 @@ class OidcProvider:
         }
 
 
-@pytest.fixture(scope="session")
-def oidc_provider() -> Iterator[OidcProvider]:
+@contextmanager
+def start_provider(clients: list[dict[str, Any]], ports: list[int]) -> Iterator[OidcProvider]:
+    """A provider for these clients (client_id, redirect_uris, post_logout_redirect_uris; a
+    client secret is made for each) on the first free one of ``ports``, stopped by its pid
+    when the block ends."""
     node = shutil.which("node")
     if node is None or not (REPO / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("Node.js and node_modules/oidc-provider are needed: run `make setup`.")
-    client_secrets = {
-        STAFF_CLIENT: secrets.token_urlsafe(24),
-        RESIDENT_CLIENT: secrets.token_urlsafe(24),
-    }
-    clients = [
-        {
-            "client_id": STAFF_CLIENT,
-            "client_secret": client_secrets[STAFF_CLIENT],
-            "redirect_uris": [f"{TESTSERVER}/inloggen/sso/terug"],
-            "post_logout_redirect_uris": [f"{TESTSERVER}/inloggen"],
-        },
-        {
-            "client_id": RESIDENT_CLIENT,
-            "client_secret": client_secrets[RESIDENT_CLIENT],
-            "redirect_uris": [f"{TESTSERVER}/mijn/callback/"],
-            "post_logout_redirect_uris": [f"{TESTSERVER}/mijn/inloggen/"],
-        },
-    ]
+    client_secrets = {client["client_id"]: secrets.token_urlsafe(24) for client in clients}
     admin_token = secrets.token_urlsafe(24)
     env = {
         **os.environ,
         "OIDC_TEST_ADMIN_TOKEN": admin_token,
-        "OIDC_TEST_CLIENTS": json.dumps(clients),
+        "OIDC_TEST_CLIENTS": json.dumps(
+            [{**client, "client_secret": client_secrets[client["client_id"]]} for client in clients]
+        ),
     }
-    for port in _ports():
+    for port in ports:
         if not _free(port):
             continue
         process = subprocess.Popen(
@@ -139,14 +130,13 @@ def oidc_provider() -> Iterator[OidcProvider]:
         ready, _, _ = select.select([process.stdout], [], [], 30)
         line = process.stdout.readline().decode() if ready else ""
         if line.startswith("ready "):
-            provider = OidcProvider(
-                issuer=line.split()[1],
-                admin_token=admin_token,
-                process=process,
-                secrets=client_secrets,
-            )
             try:
-                yield provider
+                yield OidcProvider(
+                    issuer=line.split()[1],
+                    admin_token=admin_token,
+                    process=process,
+                    secrets=client_secrets,
+                )
             finally:
                 process.terminate()
                 try:
@@ -157,7 +147,25 @@ def oidc_provider() -> Iterator[OidcProvider]:
             return
         process.kill()
         process.wait()
-    pytest.fail(f"The test OpenID Connect provider could not start on ports {_ports()}.")
+    pytest.fail(f"The test OpenID Connect provider could not start on ports {ports}.")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    clients = [
+        {
+            "client_id": STAFF_CLIENT,
+            "redirect_uris": [f"{TESTSERVER}/inloggen/sso/terug"],
+            "post_logout_redirect_uris": [f"{TESTSERVER}/inloggen"],
+        },
+        {
+            "client_id": RESIDENT_CLIENT,
+            "redirect_uris": [f"{TESTSERVER}/mijn/callback/"],
+            "post_logout_redirect_uris": [f"{TESTSERVER}/mijn/inloggen/"],
+        },
+    ]
+    with start_provider(clients, ports()) as provider:
+        yield provider
 
 
 @pytest.fixture

@@ -8,6 +8,10 @@ reported to the security log like any other 404 of an object the user may not se
 The resident has no second factor in Doorbraak (DigiD through the broker is the strong
 sign-in): ``accounts.middleware.RequireVerifiedMiddleware`` lets a request this middleware
 marked as a resident's pass (``RESIDENT_ATTRIBUTE``); it stands before that one.
+
+A resident's session also ends at a fixed time, ``DOORBRAAK_RESIDENT_SESSION_SECONDS`` after
+the sign-in, however active: the next request after that logs the resident out and sends
+them to the sign-in page with a message.
 """
 
 from __future__ import annotations
@@ -16,17 +20,23 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from doorbraak.lib import access, refusals
 from doorbraak.lib.middleware import RESIDENT_ATTRIBUTE
-from doorbraak.residents.services import SESSION_KEY
+from doorbraak.residents.services import SESSION_KEY, resident_session_ended
 
 #: The paths a resident's session may reach.
 OWN_PREFIX = "/mijn/"
 _ALSO_OPEN = ("/i18n/", "/favicon.ico")
+#: Marks a request whose resident session this middleware has just ended.
+_ENDED_ATTRIBUTE = "_doorbraak_resident_session_ended"
 
 
 class ResidentOnlyMiddleware:
@@ -35,6 +45,11 @@ class ResidentOnlyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         member_id = request.session.get(SESSION_KEY) if request.user.is_authenticated else None
+        if member_id is not None and resident_session_ended(request):
+            # Past the fixed end: out, before any other middleware or view sees the user.
+            logout(request)
+            member_id = None
+            setattr(request, _ENDED_ATTRIBUTE, True)
         setattr(request, RESIDENT_ATTRIBUTE, member_id)
         return self.get_response(request)
 
@@ -45,6 +60,10 @@ class ResidentOnlyMiddleware:
         view_args: Any,
         view_kwargs: Any,
     ) -> HttpResponse | None:
+        if getattr(request, _ENDED_ATTRIBUTE, False):
+            # (Here, not in __call__: the messages are only there once MessageMiddleware ran.)
+            messages.info(request, _("Your session has expired. Log in again with DigiD."))
+            return redirect("resident_auth:sign-in")
         if getattr(request, RESIDENT_ATTRIBUTE, None) is None:
             if (
                 not request.user.is_authenticated

@@ -18,6 +18,9 @@ from doorbraak.residents.processing import log_resident
 
 #: The session key that marks a resident's session (staff sessions never carry it).
 SESSION_KEY = "doorbraak_resident"
+#: When the resident's session ends for good (Unix time, seconds), whatever the activity:
+#: the sign-in time plus ``DOORBRAAK_RESIDENT_SESSION_SECONDS`` (``ResidentOnlyMiddleware``).
+SESSION_ENDS_KEY = "doorbraak_resident_ends_at"
 
 
 @transaction.atomic
@@ -39,11 +42,20 @@ def resident_user_for(member: Member) -> User:
 
 @transaction.atomic
 def resident_sign_in(request: HttpRequest, user: User) -> ResidentAccount:
-    """After ``django.contrib.auth.login``: a short session, and the sign-in in the log."""
+    """After ``django.contrib.auth.login``: a short session, and the sign-in in the log.
+
+    The session ends after ``DOORBRAAK_RESIDENT_SESSION_SECONDS`` without activity (its
+    expiry, renewed by ``SessionRefreshMiddleware``) and at the latest that long after the
+    sign-in (``SESSION_ENDS_KEY``, which nothing renews).
+    """
     account = ResidentAccount.objects.select_related("member__household").get(user=user)
+    now = timezone.now()
     request.session[SESSION_KEY] = account.member_id
+    request.session[SESSION_ENDS_KEY] = int(now.timestamp()) + (
+        settings.DOORBRAAK_RESIDENT_SESSION_SECONDS
+    )
     request.session.set_expiry(settings.DOORBRAAK_RESIDENT_SESSION_SECONDS)
-    account.last_sign_in_at = timezone.now()
+    account.last_sign_in_at = now
     account.save(update_fields=["last_sign_in_at"])
     log_resident(
         actor=user,
@@ -52,3 +64,10 @@ def resident_sign_in(request: HttpRequest, user: User) -> ResidentAccount:
         member=account.member,
     )
     return account
+
+
+def resident_session_ended(request: HttpRequest) -> bool:
+    """Whether this resident's session is past its fixed end (one without an end, made
+    before the end was kept, counts as ended)."""
+    ends_at = request.session.get(SESSION_ENDS_KEY)
+    return not isinstance(ends_at, int) or timezone.now().timestamp() >= ends_at
