@@ -241,8 +241,10 @@ def test_restriction_stops_changes_and_sharing_until_lifted(
 
     # Rectification on the person's request stays possible while restricted.
     rectify = make_request(cast, member, kind=RequestKind.RECTIFICATION)
+    # A name the random member cannot already have ("nothing changed" would be refused).
+    corrected = "Anneke" if member.first_name != "Anneke" else "Annelies"
     services.request_rectify(
-        actor=cast.heidi, request=rectify, changes={"first_name": "Anna"}, reason="Spelling."
+        actor=cast.heidi, request=rectify, changes={"first_name": corrected}, reason="Spelling."
     )
 
     with pytest.raises(ValidationError):
