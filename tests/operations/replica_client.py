@@ -71,9 +71,15 @@ def recording() -> Iterator[Statements]:
 
 
 def wait_for_replay(timeout: float = 15.0) -> None:
-    """Until the replica has replayed everything the primary has written so far."""
+    """Until the replica has replayed everything the primary has written so far.
+
+    The test clusters commit with ``synchronous_commit = off``: a commit's record may still
+    sit in the WAL buffers, past ``pg_current_wal_lsn()`` (what is written out) until the
+    WAL writer passes. The target is therefore the insert position, which covers every
+    commit made so far; the WAL writer sends it on within a few hundred milliseconds.
+    """
     with connections[PRIMARY].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         target = cursor.fetchone()[0]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
