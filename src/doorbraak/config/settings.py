@@ -147,7 +147,10 @@ TEMPLATES = [
                 "doorbraak.lib.replica.freshness",
             ],
             # lib is not an app (it has no models), so its template tags are named here.
-            "libraries": {"money": "doorbraak.lib.templatetags.money"},
+            "libraries": {
+                "money": "doorbraak.lib.templatetags.money",
+                "layout": "doorbraak.lib.templatetags.layout",
+            },
         },
     },
 ]

@@ -272,7 +272,13 @@ def _url(url_name: str) -> str:
 def nav_items_for(user: AnyUser, current_path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    allowed = [(entry, _url(entry.url_name)) for entry in ENTRIES if entry.allowed(user)]
+    # The URLconf and prefix once for the whole menu, not once for each of its entries.
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    allowed = [
+        (entry, _reverse(entry.url_name, urlconf, prefix))
+        for entry in ENTRIES
+        if entry.allowed(user)
+    ]
     # The entry whose address is the longest prefix of the current page is the active one:
     # /huishoudens/aanmeldingen/ marks "Referrals", not "Households".
     matches = [url for _entry, url in allowed if current_path.startswith(url)]

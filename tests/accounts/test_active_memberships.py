@@ -1,0 +1,107 @@
+"""A user's memberships in force: one written-out query, the same answer as the queryset.
+
+``accounts.selectors.active_memberships`` runs on every page (the access check, the menu,
+the processing log's role and organisation), so it reads them with one statement written
+once per process instead of a queryset built and compiled on every request. These tests
+hold it to the queryset it replaces.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from doorbraak.accounts.models import Membership, Role, User
+from doorbraak.accounts.selectors import active_memberships, primary_membership
+from tests.conftest import Cast
+from tests.factories import MembershipFactory
+
+
+def _queryset(user: User) -> list[Membership]:
+    return list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation", "municipality", "team")
+        .order_by("valid_from", "pk")
+    )
+
+
+def _fields(memberships: list[Membership]) -> list[tuple[object, ...]]:
+    return [
+        (
+            m.pk,
+            m.role,
+            m.valid_from,
+            m.valid_until,
+            (m.organisation.pk, m.organisation.name, m.organisation.kind),
+            (m.municipality.pk, m.municipality.name, m.municipality.code),
+            (m.team.pk, m.team.name, m.team.municipality_id) if m.team else None,
+        )
+        for m in memberships
+    ]
+
+
+def test_it_answers_what_the_queryset_answers(cast: Cast) -> None:
+    today = timezone.localdate()
+    alice = cast.alice
+    # In force: from yesterday, until today, without a team; not in force: ended, to come.
+    MembershipFactory(
+        user=alice,
+        role=Role.TABLE_CHAIR,
+        organisation=cast.wi_north,
+        municipality=cast.north,
+        valid_from=today - datetime.timedelta(days=1),
+        valid_until=today,
+    )
+    MembershipFactory(
+        user=alice,
+        role=Role.POLICY_ANALYST,
+        organisation=cast.wi_south,
+        municipality=cast.south,
+        valid_from=datetime.date(2019, 1, 1),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    MembershipFactory(
+        user=alice,
+        role=Role.FUND_MANAGER,
+        organisation=cast.wi_north,
+        municipality=cast.north,
+        valid_from=today + datetime.timedelta(days=1),
+    )
+    fresh = User.objects.get(pk=alice.pk)
+
+    found = active_memberships(fresh)
+
+    assert _fields(found) == _fields(_queryset(alice))
+    assert [m.role for m in found] == [Role.PROFESSIONAL, Role.TABLE_CHAIR]
+    assert all(isinstance(m.valid_from, datetime.date) for m in found)
+    assert primary_membership(fresh) == found[0]
+
+
+def test_it_costs_one_query_and_the_related_objects_none(cast: Cast) -> None:
+    fresh = User.objects.get(pk=cast.alice.pk)
+    with CaptureQueriesContext(connection) as queries:
+        found = active_memberships(fresh)
+        names = [(m.organisation.name, m.municipality.name, m.team and m.team.name) for m in found]
+        again = active_memberships(fresh)  # cached on the user for the request
+
+    assert len(queries.captured_queries) == 1
+    assert names == [(cast.team_a.organisation.name, "Gemeente Noord", "Buurtteam A")]
+    assert again is found
+
+
+def test_a_membership_without_a_team_has_none(cast: Cast) -> None:
+    found = active_memberships(User.objects.get(pk=cast.dave.pk))
+
+    assert _fields(found) == _fields(_queryset(cast.dave))
+    assert found[0].team is None
+    assert found[0].organisation == cast.uwv
+
+
+def test_a_user_without_memberships_has_none(cast: Cast) -> None:
+    Membership.objects.filter(user=cast.bob).delete()
+
+    assert active_memberships(User.objects.get(pk=cast.bob.pk)) == []
