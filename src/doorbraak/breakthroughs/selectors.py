@@ -160,6 +160,20 @@ def breakthrough_list(
     return breakthroughs.order_by("level_deadline", "-created_at", "pk")
 
 
+#: What a row of the team's list shows and records: the household's name and link, the
+#: bottleneck's title, status, level and deadline (not the long texts of every row).
+LIST_ROW_COLUMNS = (
+    "title",
+    "status",
+    "level",
+    "level_deadline",
+    "household__public_id",
+    "household__name",
+    "household__municipality_id",
+    "bottleneck__title",
+)
+
+
 def log_breakthrough_list(*, user: AnyUser, breakthroughs: list[Breakthrough]) -> None:
     """Lists show the household's name: record which households were shown."""
     households = list({b.household_id: b.household for b in breakthroughs}.values())
@@ -251,6 +265,20 @@ def partner_inbox(*, user: AnyUser, status: str = "") -> QuerySet[PartnerRequest
         F("deadline").desc(),
         "pk",
     )
+
+
+#: What a row of the partner's inbox shows: no household data, and not the long texts of
+#: the request and its breakthrough.
+INBOX_ROW_COLUMNS = (
+    "asked_at",
+    "deadline",
+    "status",
+    "organisation__name",
+    "breakthrough__status",
+    "breakthrough__level",
+    "breakthrough__bottleneck__theme",
+    "breakthrough__household__district__name",
+)
 
 
 def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = None) -> bool:
@@ -398,7 +426,10 @@ def table_queue(
             ),
             Prefetch(
                 "household__members",
-                queryset=Member.objects.current().order_by("role", "birth_date"),
+                # What a minimised card needs of them (initials and age), nothing more.
+                queryset=Member.objects.current()
+                .only("household_id", "first_name", "last_name", "birth_date", "role")
+                .order_by("role", "birth_date"),
                 to_attr="current_members",
             ),
             "partner_requests__organisation",

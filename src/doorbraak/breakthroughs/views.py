@@ -295,17 +295,21 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BreakthroughFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    breakthroughs = selectors.breakthrough_list(
-        user=request.user, status=filters.get("status") or "", level=filters.get("level")
-    ).order_by(
-        Case(
-            When(status=BreakthroughStatus.SUBMITTED, level_deadline__lt=today, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        F("level_deadline").asc(nulls_last=True),
-        "-created_at",
-        "-pk",
+    breakthroughs = (
+        selectors.breakthrough_list(
+            user=request.user, status=filters.get("status") or "", level=filters.get("level")
+        )
+        .only(*selectors.LIST_ROW_COLUMNS)
+        .order_by(
+            Case(
+                When(status=BreakthroughStatus.SUBMITTED, level_deadline__lt=today, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            F("level_deadline").asc(nulls_last=True),
+            "-created_at",
+            "-pk",
+        )
     )
     page_obj = Paginator(breakthroughs, PAGE_SIZE).get_page(request.GET.get("page"))
     shown: list[Breakthrough] = list(page_obj.object_list)
