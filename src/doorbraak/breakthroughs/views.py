@@ -997,7 +997,12 @@ def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     Paged (the nearest deadlines first): a region's queue holds thousands of cards, and
     every card shown is a read of a household.
     """
-    queue = selectors.table_queue_breakthroughs(user=request.user).values_list("pk", flat=True)
+    # The ids of the whole queue in one query (a region's queue is a few thousand ids at
+    # most), paged here: the count and the page are cut from it instead of two joins of
+    # the queue with the municipality's households (issue 20).
+    queue = list(
+        selectors.table_queue_breakthroughs(user=request.user).values_list("pk", flat=True)
+    )
     page_obj = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = selectors.table_queue(user=request.user, page=list(page_obj.object_list))
     return render(
