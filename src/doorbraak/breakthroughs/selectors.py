@@ -10,8 +10,9 @@ import datetime
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Model, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -36,6 +37,8 @@ from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Consent, ConsentPurpose, Household, Member, MemberRole
 from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.workdays import working_days_between
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 # --- law library and cost items (no personal data) --------------------------------------------
@@ -160,6 +163,20 @@ def breakthrough_list(
     return breakthroughs.order_by("level_deadline", "-created_at", "pk")
 
 
+#: What a row of the team's list shows and records: the household's name and link, the
+#: bottleneck's title, status, level and deadline (not the long texts of every row).
+LIST_ROW_COLUMNS = (
+    "title",
+    "status",
+    "level",
+    "level_deadline",
+    "household__public_id",
+    "household__name",
+    "household__municipality_id",
+    "bottleneck__title",
+)
+
+
 def log_breakthrough_list(*, user: AnyUser, breakthroughs: list[Breakthrough]) -> None:
     """Lists show the household's name: record which households were shown."""
     households = list({b.household_id: b.household for b in breakthroughs}.values())
@@ -197,9 +214,23 @@ def _with_everything(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthr
     )
 
 
+def _by_pk_or_404(queryset: QuerySet[ModelT], pk: int) -> ModelT:
+    """The row with primary key ``pk`` of ``queryset``, or 404.
+
+    Read without the ``LIMIT 21`` that ``get()`` adds (and without an order, as ``get()``
+    reads): with a limit PostgreSQL also weighs fast-start plans for every order of the nine
+    or ten tables these pages join, and planning the query took 8-27 ms on a loaded machine
+    against about 3 ms without it (issue 20). The primary key finds one row at most.
+    """
+    found = list(queryset.filter(pk=pk).order_by())
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def breakthrough_get(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
     """The breakthrough with its triangle, route, requests and decisions; 404 outside the team."""
-    breakthrough = get_object_or_404(_with_everything(Breakthrough.objects.visible_to(user)), pk=pk)
+    breakthrough = _by_pk_or_404(_with_everything(Breakthrough.objects.visible_to(user)), pk)
     if log:
         log_household_case(
             actor=user,
@@ -253,6 +284,20 @@ def partner_inbox(*, user: AnyUser, status: str = "") -> QuerySet[PartnerRequest
     )
 
 
+#: What a row of the partner's inbox shows: no household data, and not the long texts of
+#: the request and its breakthrough.
+INBOX_ROW_COLUMNS = (
+    "asked_at",
+    "deadline",
+    "status",
+    "organisation__name",
+    "breakthrough__status",
+    "breakthrough__level",
+    "breakthrough__bottleneck__theme",
+    "breakthrough__household__district__name",
+)
+
+
 def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = None) -> bool:
     """May the partner see the household's data now? Consent in force, or a recorded override.
 
@@ -285,7 +330,7 @@ class PartnerView:
 def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     """One request for a fixed contact person: 404 for other organisations; the household's
     data only while sharing is allowed, and every such read is in the processing log."""
-    request = get_object_or_404(
+    request = _by_pk_or_404(
         PartnerRequest.objects.for_partner(user).select_related(
             "organisation",
             "asked_by",
@@ -295,7 +340,7 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
             "breakthrough__bottleneck",
             "breakthrough__regulation",
         ),
-        pk=pk,
+        pk,
     )
     shared = sharing_allowed(request)
     view = PartnerView(request=request, shared=shared)
@@ -398,7 +443,10 @@ def table_queue(
             ),
             Prefetch(
                 "household__members",
-                queryset=Member.objects.current().order_by("role", "birth_date"),
+                # What a minimised card needs of them (initials and age), nothing more.
+                queryset=Member.objects.current()
+                .only("household_id", "first_name", "last_name", "birth_date", "role")
+                .order_by("role", "birth_date"),
                 to_attr="current_members",
             ),
             "partner_requests__organisation",

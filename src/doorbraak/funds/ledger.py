@@ -73,7 +73,29 @@ def account_balances(fund: Fund | int) -> dict[str, int]:
 
 
 def balances(fund: Fund | int) -> Balances:
-    accounts = account_balances(fund)
+    return _balances(account_balances(fund))
+
+
+def balances_of(funds: Iterable[Fund | int]) -> dict[int, Balances]:
+    """``{fund id: balances}`` of several funds in one query (the fund list: one grouped
+    statement however many funds it shows, issue 20)."""
+    ids = [fund if isinstance(fund, int) else fund.pk for fund in funds]
+    found: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    rows = (
+        LedgerEntry.objects.filter(transaction__fund_id__in=ids)
+        .values_list("transaction__fund_id", "account")
+        .annotate(total=Sum("amount_cents"))
+        .order_by()
+    )
+    for fund_id, account, total in rows:
+        found[fund_id][account] = int(total or 0)
+    return {
+        pk: _balances({account.value: totals.get(account.value, 0) for account in Account})
+        for pk, totals in found.items()
+    }
+
+
+def _balances(accounts: dict[str, int]) -> Balances:
     return Balances(
         budget=-accounts[Account.FUNDING],
         committed=accounts[Account.COMMITTED],

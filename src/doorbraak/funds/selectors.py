@@ -49,6 +49,11 @@ def fund_balances(*, fund: Fund) -> ledger.Balances:
     return ledger.balances(fund)
 
 
+def fund_balances_of(*, funds: list[Fund]) -> dict[int, ledger.Balances]:
+    """The balances of every fund of a list, in one query."""
+    return ledger.balances_of(funds)
+
+
 def mandate_rule_list(*, fund: Fund) -> QuerySet[MandateRule]:
     return fund.mandate_rules.order_by("min_amount_cents", "-valid_from", "-pk")
 

@@ -147,13 +147,15 @@ def rule_in_words(rule: MandateRule) -> str:
 @require_GET
 @page(policies.can_use_funds)
 def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    years = sorted(
-        set(selectors.fund_list(user=request.user).values_list("year", flat=True)), reverse=True
-    )
+    # Every fund the user works with, once: the years to filter by come from the same list
+    # (a region's list is a few funds a year), and their balances from one grouped query.
+    every_fund = list(selectors.fund_list(user=request.user))
+    years = sorted({f.year for f in every_fund}, reverse=True)
     form = FundFilterForm(request.GET or None, years=years)
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    funds = list(selectors.fund_list(user=request.user, year=year))
-    rows = [{"fund": f, "balances": selectors.fund_balances(fund=f)} for f in funds]
+    funds = [f for f in every_fund if year is None or f.year == year]
+    balances = selectors.fund_balances_of(funds=funds)
+    rows = [{"fund": f, "balances": balances[f.pk]} for f in funds]
     return render(
         request,
         "funds/fund_list.html",

@@ -55,7 +55,9 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests to the user's organisations, most urgent deadline first; no household names."""
     form = InboxFilterForm(request.GET if "status" in request.GET else None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    requests = selectors.partner_inbox(user=request.user, status=status)
+    requests = selectors.partner_inbox(user=request.user, status=status).only(
+        *selectors.INBOX_ROW_COLUMNS
+    )
     page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     shown: list[PartnerRequest] = list(page_obj.object_list)
     page_obj.object_list = shown
