@@ -12,6 +12,7 @@ from django.utils import timezone
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.audit.sealing import seal_processing_log
+from doorbraak.audit.selectors import seal_status
 from doorbraak.audit.services import processing_log_record
 from tests.conftest import Cast
 
@@ -142,7 +143,7 @@ def test_the_log_page_uses_a_fixed_number_of_queries(
             subjects=[f"p-{index}"],
         )
     client = as_user(cast.heidi)
-    with django_assert_max_num_queries(14):  # 13 on SQLite; PostgreSQL adds the chain lock
+    with django_assert_max_num_queries(12):  # 11 on SQLite; PostgreSQL adds the chain lock
         response = client.get(URL)
     assert rows_shown(response.content.decode()) == 50
     assert "Oudere logregels" in response.content.decode()
@@ -174,3 +175,41 @@ def test_the_privacy_officer_sees_how_far_the_log_is_sealed(cast: Cast, as_user)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=30), tick=False):
         page = as_user(cast.heidi).get(URL).content.decode()
     assert "de verzegelaar lijkt niet te draaien" in page
+
+
+def test_the_seal_status_is_one_query_once_the_log_is_sealed(
+    cast: Cast,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    for index in range(3):
+        processing_log_record(
+            actor=cast.alice,
+            action=ProcessingAction.READ,
+            activity=ProcessingActivity.CASE_SUPPORT,
+            object_type="households.household",
+            object_id=index,
+            subjects=[f"p-{index}"],
+        )
+    with django_assert_num_queries(2):  # before the first seal: the seal, then the log
+        status = seal_status()
+    assert (status.last_seal, status.unsealed) == (None, 3)
+    seal_processing_log()
+    first = ProcessingLog.objects.order_by("id").first()
+    assert first is not None
+    with django_assert_num_queries(1):
+        status = seal_status()
+    assert status.last_seal is not None
+    assert (status.unsealed, status.oldest_unsealed_at) == (0, None)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1), tick=False):
+        processing_log_record(
+            actor=cast.alice,
+            action=ProcessingAction.READ,
+            activity=ProcessingActivity.CASE_SUPPORT,
+            object_type="households.household",
+            subjects=["p-9", "p-10"],
+        )
+    newest = ProcessingLog.objects.order_by("id").filter(id__gt=status.last_seal.last_record_id)
+    with django_assert_num_queries(1):
+        status = seal_status()
+    assert status.unsealed == 2
+    assert status.oldest_unsealed_at == newest.values_list("occurred_at", flat=True).first()

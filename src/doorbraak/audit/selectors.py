@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doorbraak.accounts.models import Municipality, Role, User
-from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
+from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
+from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import (
     Alert,
     AlertSettings,
@@ -29,9 +31,26 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-#: Counting stops here: "more than 10,000" tells a privacy officer enough, and counting
-#: millions of rows on every page view does not scale (docs/scale.md).
-COUNT_LIMIT = 10_000
+#: Counting stops here: "more than 1,000" (twenty pages) tells a privacy officer enough;
+#: past it she narrows the filters or exports. Counting millions of rows on every page view
+#: does not scale, and a filter without an index of its own (user, person, action) visits a
+#: record for every one counted: a thousand of them, not ten thousand (docs/scale.md).
+COUNT_LIMIT = 1_000
+#: The unsealed tail is counted further: the sealer normally keeps it at a few records.
+UNSEALED_COUNT_LIMIT = 10_000
+
+
+class BoundedCount(Subquery):
+    """``COUNT(*)`` of a sliced queryset, as a value inside another query.
+
+    Give it ``records.order_by(<the index's order>).values(<indexed column>)[: limit + 1]``:
+    the count stops after ``limit + 1`` rows, and with only columns of the index the scan
+    reads the index alone once the visibility map says its pages are all visible
+    (docs/scale.md).
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) bounded)"
+    output_field = IntegerField()
 
 
 def processing_log_search(
@@ -117,6 +136,16 @@ def _newer(cursor: str) -> Q:
 
 
 @dataclass(frozen=True)
+class LogLine:
+    """A record as the log page shows it, its choices already in the page's language."""
+
+    record: ProcessingLog
+    action: str
+    activity: str
+    role: str
+
+
+@dataclass(frozen=True)
 class LogPage:
     """One page of the log, newest first, with links to the pages beside it."""
 
@@ -129,6 +158,41 @@ class LogPage:
     @property
     def more_than_limit(self) -> bool:
         return self.found > self.limit
+
+    def lines(self) -> list[LogLine]:
+        """The records with their labels, each label translated once per page: Django's
+        ``get_<field>_display`` translates every choice of the field on every call, which
+        was a fifth of the page's time for 50 records (docs/scale.md)."""
+        actions = {value: str(label) for value, label in ProcessingAction.choices}
+        activities = {value: str(label) for value, label in ProcessingActivity.choices}
+        roles = {value: str(label) for value, label in Role.choices}
+        roles["system"] = str(_("System"))
+        return [
+            LogLine(
+                record=record,
+                action=actions.get(record.action, record.action),
+                activity=activities.get(record.activity, record.activity),
+                role=roles.get(record.actor_role, record.actor_role),
+            )
+            for record in self.records
+        ]
+
+
+#: What the log page shows of a record (and the cursor's time and id): not the MACs, the
+#: purpose or the ids of user and municipality, which are half of a record's width.
+PAGE_COLUMNS = (
+    "occurred_at",
+    "actor_name",
+    "actor_role",
+    "actor_organisation",
+    "action",
+    "object_type",
+    "object_id",
+    "subject_pseudonym",
+    "activity",
+    "legal_basis",
+    "request_id",
+)
 
 
 def processing_log_page(
@@ -146,29 +210,35 @@ def processing_log_page(
     not make.
     """
     limit = COUNT_LIMIT
-    found = records.order_by()[: limit + 1].count()
+    # The count rides along with the page's rows (PostgreSQL and SQLite evaluate the
+    # uncorrelated subquery once) and reads only the time, which every reading index
+    # holds: no query of its own, and an index-only scan where the filter allows it. In
+    # the index's order: unordered, PostgreSQL chose a bitmap scan of every matching index
+    # entry (a whole municipality) before the LIMIT could stop it.
+    matching = records.order_by("-occurred_at").values("occurred_at")[: limit + 1]
+    counted = records.only(*PAGE_COLUMNS).annotate(found=BoundedCount(matching))
     if newer_than:
-        rows = list(records.filter(_newer(newer_than)).order_by("occurred_at", "id")[: size + 1])
+        rows: list[Any] = list(
+            counted.filter(_newer(newer_than)).order_by("occurred_at", "id")[: size + 1]
+        )
         has_newer = len(rows) > size
         page = list(reversed(rows[:size]))
-        return LogPage(
-            records=page,
-            older=log_cursor(page[-1]) if page else None,
-            newer=log_cursor(page[0]) if page and has_newer else None,
-            found=found,
-            limit=limit,
-        )
-    if older_than:
-        records = records.filter(_older(older_than))
-    rows = list(records[: size + 1])
-    page = rows[:size]
-    return LogPage(
-        records=page,
-        older=log_cursor(page[-1]) if len(rows) > size else None,
-        newer=log_cursor(page[0]) if older_than and page else None,
-        found=found,
-        limit=limit,
-    )
+        older = log_cursor(page[-1]) if page else None
+        newer = log_cursor(page[0]) if page and has_newer else None
+    else:
+        if older_than:
+            counted = counted.filter(_older(older_than))
+        rows = list(counted[: size + 1])
+        page = rows[:size]
+        older = log_cursor(page[-1]) if len(rows) > size else None
+        newer = log_cursor(page[0]) if older_than and page else None
+    if rows:
+        found = rows[0].found
+    elif older_than or newer_than:
+        found = matching.count()  # a link past either end: the page is empty, the count not
+    else:
+        found = 0  # the first page of nothing
+    return LogPage(records=page, older=older, newer=newer, found=found, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -188,15 +258,39 @@ class SealStatus:
 
 
 def seal_status() -> SealStatus:
-    """The newest seal and the records after it: two look-ups on the primary key."""
-    last = ProcessingLogSeal.objects.order_by("-last_record_id").first()
-    tail = ProcessingLog.objects.filter(id__gt=last.last_record_id if last else 0)
-    oldest = tail.order_by("id").values_list("occurred_at", flat=True).first()
-    return SealStatus(
-        last_seal=last,
-        unsealed=tail.order_by()[: COUNT_LIMIT + 1].count() if oldest is not None else 0,
-        oldest_unsealed_at=oldest,
+    """The newest seal and the records after it, in one query.
+
+    The newest seal's ``last_record_id`` is the sealer's high-water mark (the unique index
+    finds it); the oldest record after it and the bounded count of those records are read
+    off the primary key (id, time) alone, in the same query. Before the first seal, a
+    second query reads the whole log the same way.
+    """
+    # Ordered by id, both: the planner cannot estimate ``id >`` a value from the outer row
+    # and, unordered, chose to scan the whole log for the count; in id order it takes the
+    # index range from the seal on.
+    tail = ProcessingLog.objects.filter(id__gt=OuterRef("last_record_id")).order_by("id")
+    last: Any = (
+        ProcessingLogSeal.objects.order_by("-last_record_id")
+        .annotate(
+            oldest_unsealed_at=Subquery(tail.values("occurred_at")[:1]),
+            unsealed=BoundedCount(tail.values("id")[: UNSEALED_COUNT_LIMIT + 1]),
+        )
+        .first()
     )
+    if last is not None:
+        return SealStatus(
+            last_seal=last, unsealed=last.unsealed, oldest_unsealed_at=last.oldest_unsealed_at
+        )
+    everything = ProcessingLog.objects.order_by("id")
+    first = (
+        everything.annotate(
+            unsealed=BoundedCount(everything.values("id")[: UNSEALED_COUNT_LIMIT + 1])
+        )
+        .values_list("occurred_at", "unsealed")
+        .first()
+    )
+    oldest, unsealed = first if first is not None else (None, 0)
+    return SealStatus(last_seal=None, unsealed=unsealed, oldest_unsealed_at=oldest)
 
 
 # --- The security log -------------------------------------------------------------------------
@@ -321,8 +415,14 @@ def alert_municipality_get(*, user: AnyUser, pk: int | str) -> Municipality:
 
 
 def alert_municipalities(*, user: AnyUser) -> list[Municipality]:
-    ids = municipality_ids_of(user, role=Role.PRIVACY_OFFICER)
-    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+    """The municipalities where the user is privacy officer, by name: taken from the
+    request's memberships (which carry their municipality), without a query of their own."""
+    found = {
+        m.municipality_id: m.municipality
+        for m in active_memberships(user)
+        if m.role == Role.PRIVACY_OFFICER and m.municipality is not None
+    }
+    return sorted(found.values(), key=lambda municipality: (municipality.name, municipality.pk))
 
 
 def alert_settings_of(municipality: Municipality | int) -> AlertSettings:
