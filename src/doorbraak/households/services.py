@@ -60,6 +60,7 @@ from doorbraak.households.policies import can_apply_data_subject_rights
 from doorbraak.households.processing import household_subjects, log_case_support
 from doorbraak.lib import limits
 from doorbraak.lib.access import Refused
+from doorbraak.lib.counts import cases_changed
 from doorbraak.lib.crypto import blind_index, blind_indexes, encrypt, pseudonym
 from doorbraak.lib.messages import Label, Message
 from doorbraak.lib.names import join_name
@@ -706,6 +707,8 @@ def household_address_change(
         )
     )
     record_event(household=household, kind=EventKind.ADDRESS, actor=actor, summary=summary)
+    if household.district_id != district_before:
+        cases_changed(household.municipality_id)  # the spiegel counts by district
     log_case_support(
         actor=actor,
         action=ProcessingAction.UPDATE,

@@ -102,6 +102,9 @@ def spiegel_tables(spiegel: Spiegel, *, k: int) -> dict[str, Any]:
             for index, combination in enumerate(spiegel.combinations)
         ],
         "min_count": spiegel.min_count,
+        # The freshness the page and the PDF show (insights/_figures_freshness.html).
+        "figures_at": spiegel.figures_at,
+        "figures_live": spiegel.figures_at is None,
     }
 
 

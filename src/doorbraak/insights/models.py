@@ -329,3 +329,80 @@ class ValueReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.period_start}–{self.period_end}"
+
+
+# --- the spiegel's pre-aggregated figures -------------------------------------------------------
+class FigureDimension(models.TextChoices):
+    """What a row of ``SpiegelFigure`` counts, and what its ``key`` holds.
+
+    The first seven are additive (a period's count is the sum of its days); the last two
+    hold one row per household and are counted as *distinct keys* over the period.
+    """
+
+    TOTAL = "total", _("All bottlenecks")  # key ""
+    THEME = "theme", _("Theme")  # key: the theme's value
+    KIND = "kind", _("Kind of bottleneck")  # key: the kind's value
+    REGULATION = "regulation", _("Regulation")  # key: regulation id
+    ORGANISATION = "organisation", _("Organisation")  # key: organisation id
+    DISTRICT = "district", _("District")  # key: district id, "" for no district
+    COMBINATION = "combination", _("Regulation, organisation and theme")  # "reg:org:theme"
+    HOUSEHOLD = "household", _("Household")  # key: household id, count 1
+    PAIR_HOUSEHOLD = "pair_household", _("Household per regulation and organisation")
+
+
+class SpiegelFigure(models.Model):
+    """One pre-aggregated count of the spiegel: a municipality's bottlenecks of one day.
+
+    Written only by ``insights.figures.refresh_spiegel_figures`` (from the bottlenecks);
+    read by ``patterns.build_spiegel`` as sums (and distinct counts) over the days of a
+    period. The ``key`` is a label value or an internal id, never a name or free text.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="spiegel_figures"
+    )
+    day = models.DateField(_("day"))
+    dimension = models.CharField(_("dimension"), max_length=14, choices=FigureDimension.choices)
+    key = models.CharField(_("key"), max_length=60, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("spiegel figure")
+        verbose_name_plural = _("spiegel figures")
+        constraints = [
+            # Its index (municipality, day, …) serves "municipality in (…) and day between".
+            models.UniqueConstraint(
+                fields=["municipality", "day", "dimension", "key"], name="spiegelfigure_unique"
+            ),
+        ]
+        indexes = [
+            # The distinct counts read one dimension of a period.
+            models.Index(
+                fields=["municipality", "dimension", "day"], name="spiegelfigure_dimension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.day} {self.dimension} {self.key}: {self.count}"
+
+
+class SpiegelRefresh(models.Model):
+    """When a municipality's spiegel figures were last computed: the freshness the pages show.
+
+    Without a row the municipality has no figures yet and the spiegel counts live.
+    ``queued`` is set when a change asked for a refresh and cleared when the worker starts
+    it, so a burst of changes makes one job, not one per change.
+    """
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="spiegel_refresh"
+    )
+    refreshed_at = models.DateTimeField(_("figures updated at"), null=True, blank=True)
+    queued = models.BooleanField(_("refresh queued"), default=False)
+
+    class Meta:
+        verbose_name = _("spiegel refresh")
+        verbose_name_plural = _("spiegel refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.refreshed_at}"

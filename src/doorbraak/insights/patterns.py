@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,8 @@ from doorbraak.breakthroughs.models import (
     BottleneckKind,
     Theme,
 )
+from doorbraak.insights import figures
+from doorbraak.insights.models import FigureDimension, SpiegelFigure
 from doorbraak.library.models import Regulation
 
 #: Default N: a combination is a candidate when it occurs in at least this many bottlenecks.
@@ -165,6 +167,8 @@ class Spiegel:
     by_month: list[MonthRow] = field(default_factory=list)
     combinations: list[Combination] = field(default_factory=list)
     min_count: int = DEFAULT_MIN_COUNT
+    #: When the pre-aggregated figures were computed; ``None``: counted live just now.
+    figures_at: datetime.datetime | None = None
 
     @property
     def total_row(self) -> CountRow:
@@ -180,9 +184,9 @@ def _counts(bottlenecks: QuerySet[Bottleneck], lookup: str) -> dict[object, int]
 
 
 def _rows(
-    current: Mapping[object, int],
-    previous: Mapping[object, int],
-    labels: Mapping[object, str],
+    current: Mapping[Any, int],
+    previous: Mapping[Any, int],
+    labels: Mapping[Any, str],
 ) -> list[CountRow]:
     keys = set(current) | set(previous)
     rows = [
@@ -316,7 +320,24 @@ def combinations(candidates: list[Candidate]) -> list[Combination]:
 def build_spiegel(
     municipality_ids: Iterable[int], period: Period, *, min_count: int = DEFAULT_MIN_COUNT
 ) -> Spiegel:
-    """Every count of the spiegel for ``period`` against the previous period."""
+    """Every count of the spiegel for ``period`` against the previous period.
+
+    From the pre-aggregated figures (``insights.figures``) when every municipality has
+    them, with their freshness in ``figures_at``; else counted live (``figures_at`` None).
+    """
+    ids = tuple(sorted(set(municipality_ids)))
+    if min_count < 1:
+        raise ValueError("min_count must be at least 1")
+    at = figures.figures_at(ids)
+    if at is not None:
+        return spiegel_from_figures(ids, period, min_count=min_count, figures_at=at)
+    return build_spiegel_live(ids, period, min_count=min_count)
+
+
+def build_spiegel_live(
+    municipality_ids: Iterable[int], period: Period, *, min_count: int = DEFAULT_MIN_COUNT
+) -> Spiegel:
+    """The spiegel counted from the bottlenecks themselves: the reference for the figures."""
     ids = tuple(sorted(set(municipality_ids)))
     previous_period = period.previous()
     current = bottlenecks_in(ids, period)
@@ -353,4 +374,137 @@ def build_spiegel(
         by_month=monthly(current, period),
         combinations=combinations(find_candidates(current, min_count=min_count)),
         min_count=min_count,
+    )
+
+
+def _labels(
+    model: type[Regulation] | type[Organisation] | type[District], field: str, keys: Iterable[str]
+) -> dict[str, str]:
+    ids = {int(key) for key in keys if key}
+    return {
+        str(pk): label for pk, label in model.objects.filter(pk__in=ids).values_list("pk", field)
+    }
+
+
+def spiegel_from_figures(
+    municipality_ids: Iterable[int],
+    period: Period,
+    *,
+    min_count: int = DEFAULT_MIN_COUNT,
+    figures_at: datetime.datetime | None = None,
+) -> Spiegel:
+    """The spiegel as sums (and distinct counts) over the days of the pre-aggregated figures.
+
+    Equal to :func:`build_spiegel_live` for figures refreshed after the last change (tested).
+    """
+    ids = tuple(sorted(set(municipality_ids)))
+    previous_period = period.previous()
+    rows = SpiegelFigure.objects.filter(municipality_id__in=ids).order_by()
+    current_days = rows.filter(day__gte=period.start, day__lte=period.end)
+
+    now: dict[str, dict[str, int]] = defaultdict(dict)
+    before: dict[str, dict[str, int]] = defaultdict(dict)
+    for dimension, key, current, previous in (
+        rows.filter(
+            day__gte=previous_period.start,
+            day__lte=period.end,
+            dimension__in=figures.ADDITIVE,
+        )
+        .values_list("dimension", "key")
+        .annotate(
+            current=Sum("count", filter=Q(day__gte=period.start)),
+            previous=Sum("count", filter=Q(day__lt=period.start)),
+        )
+    ):
+        if current:
+            now[dimension][key] = current
+        if previous:
+            before[dimension][key] = previous
+
+    months: Counter[datetime.date] = Counter()
+    for day, n in (
+        current_days.filter(dimension=FigureDimension.TOTAL)
+        .values_list("day")
+        .annotate(n=Sum("count"))
+    ):
+        months[day.replace(day=1)] += n
+
+    households = (
+        current_days.filter(dimension=FigureDimension.HOUSEHOLD).values("key").distinct().count()
+    )
+
+    # Recurring combinations: the pair's count is the sum over its themes (one theme per
+    # bottleneck); its theme the most frequent (ties: alphabetical), as find_candidates.
+    pair_themes: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    for key, n in now[FigureDimension.COMBINATION].items():
+        regulation, organisation, theme = key.split(":", 2)
+        pair_themes[(int(regulation), int(organisation))][theme] += n
+    recurring = {
+        pair: themes for pair, themes in pair_themes.items() if sum(themes.values()) >= min_count
+    }
+    pair_households: dict[tuple[int, int], set[str]] = defaultdict(set)
+    if recurring:
+        for key in (
+            current_days.filter(dimension=FigureDimension.PAIR_HOUSEHOLD)
+            .values_list("key", flat=True)
+            .distinct()
+        ):
+            regulation, organisation, household_id = key.split(":", 2)
+            pair = (int(regulation), int(organisation))
+            if pair in recurring:
+                pair_households[pair].add(household_id)
+
+    regulation_keys = set(now[FigureDimension.REGULATION]) | set(before[FigureDimension.REGULATION])
+    regulation_keys |= {str(r) for r, _o in recurring}
+    organisation_keys = set(now[FigureDimension.ORGANISATION]) | set(
+        before[FigureDimension.ORGANISATION]
+    )
+    organisation_keys |= {str(o) for _r, o in recurring}
+    regulations = _labels(Regulation, "citation", regulation_keys)
+    organisations = _labels(Organisation, "name", organisation_keys)
+    districts = _labels(
+        District,
+        "name",
+        set(now[FigureDimension.DISTRICT]) | set(before[FigureDimension.DISTRICT]),
+    )
+    districts[""] = _("No district")
+
+    found = []
+    for (regulation_id, organisation_id), themes in recurring.items():
+        theme = sorted(themes.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        found.append(
+            Combination(
+                regulation_id=regulation_id,
+                regulation=regulations.get(str(regulation_id), ""),
+                organisation_id=organisation_id,
+                organisation=organisations.get(str(organisation_id), ""),
+                count=sum(themes.values()),
+                households=len(pair_households[(regulation_id, organisation_id)]),
+                theme=theme,
+                theme_label=_theme_label(theme),
+            )
+        )
+    found.sort(key=lambda c: (-c.count, c.regulation_id, c.organisation_id))
+
+    def compare(dimension: str, labels: Mapping[Any, str]) -> list[CountRow]:
+        return _rows(now[dimension], before[dimension], labels)
+
+    return Spiegel(
+        municipality_ids=ids,
+        period=period,
+        previous_period=previous_period,
+        total=now[FigureDimension.TOTAL].get("", 0),
+        previous_total=before[FigureDimension.TOTAL].get("", 0),
+        households=households,
+        by_theme=compare(FigureDimension.THEME, {v: str(label) for v, label in Theme.choices}),
+        by_kind=compare(
+            FigureDimension.KIND, {v: str(label) for v, label in BottleneckKind.choices}
+        ),
+        by_regulation=compare(FigureDimension.REGULATION, regulations),
+        by_organisation=compare(FigureDimension.ORGANISATION, organisations),
+        by_district=compare(FigureDimension.DISTRICT, districts),
+        by_month=[MonthRow(month=month, count=months.get(month, 0)) for month in period.months()],
+        combinations=found,
+        min_count=min_count,
+        figures_at=figures_at,
     )

@@ -24,7 +24,7 @@ from doorbraak.accounts.models import Municipality
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Theme
-from doorbraak.insights import patterns, policies
+from doorbraak.insights import figures, patterns, policies
 from doorbraak.insights.models import (
     OPEN_SIGNAL_STATUSES,
     Signal,
@@ -168,22 +168,20 @@ class MunicipalityFigures:
     by_theme: dict[str, int] = field(default_factory=dict)
     open_signals: int = 0
     structural_signals: int = 0
+    #: When the pre-aggregated figures were computed; ``None``: counted live just now.
+    figures_at: datetime.datetime | None = None
 
     @property
     def change(self) -> int:
         return self.total - self.previous_total
 
 
-def compare_municipalities(
-    *, user: AnyUser, period_start: datetime.date, period_end: datetime.date
-) -> list[MunicipalityFigures]:
-    """Per municipality where the user is a policy analyst: counts only, never cases."""
-    allowed = _require_analyst(user)
-    period = checked_period(period_start, period_end)
-    ids = sorted(allowed)
+def _municipality_counts_live(
+    ids: list[int], period: patterns.Period
+) -> figures.MunicipalityCounts:
+    """The comparison's counts from the bottlenecks themselves (no figures yet)."""
     current = patterns.bottlenecks_in(ids, period).order_by()
     previous = patterns.bottlenecks_in(ids, period.previous()).order_by()
-
     totals: Counter[int] = Counter()
     themes: dict[int, dict[str, int]] = defaultdict(dict)
     for municipality_id, theme, n in current.values_list(
@@ -197,6 +195,31 @@ def compare_municipalities(
             n=Count("household_id", distinct=True)
         )
     )
+    return figures.MunicipalityCounts(
+        totals=dict(totals), themes=dict(themes), previous_totals=before, households=households
+    )
+
+
+def compare_municipalities(
+    *, user: AnyUser, period_start: datetime.date, period_end: datetime.date
+) -> list[MunicipalityFigures]:
+    """Per municipality where the user is a policy analyst: counts only, never cases."""
+    allowed = _require_analyst(user)
+    period = checked_period(period_start, period_end)
+    ids = sorted(allowed)
+    at = figures.figures_at(ids)
+    if at is not None:
+        counts = figures.municipality_counts(
+            ids,
+            start=period.start,
+            end=period.end,
+            previous_start=period.previous().start,
+            previous_end=period.previous().end,
+        )
+    else:
+        counts = _municipality_counts_live(ids, period)
+    totals, themes = counts.totals, counts.themes
+    before, households = counts.previous_totals, counts.households
     signals: dict[int, Counter[str]] = defaultdict(Counter)
     for municipality_id, status, n in (
         Signal.objects.filter(municipality_id__in=ids)
@@ -215,6 +238,7 @@ def compare_municipalities(
             by_theme=dict(sorted(themes.get(municipality.pk, {}).items())),
             open_signals=sum(signals[municipality.pk][s] for s in OPEN_SIGNAL_STATUSES),
             structural_signals=signals[municipality.pk][SignalStatus.STRUCTURAL],
+            figures_at=at,
         )
         for municipality in Municipality.objects.filter(pk__in=ids).order_by("name")
     ]

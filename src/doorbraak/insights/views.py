@@ -424,6 +424,8 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     context.update(
         {
             "rows": comparison_table(figures, k=k),
+            "figures_at": figures[0].figures_at if figures else None,
+            "figures_live": bool(figures) and figures[0].figures_at is None,
             "k": k,
             "note": suppression_note(k),
             "period": Period(start=start, end=end),

@@ -20,6 +20,7 @@ runs on an empty database (no users, no households) or on one it marked as its o
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import time
 import uuid
@@ -958,6 +959,9 @@ def seed_scale(
                 f"  {report.households:,} households, {report.persons:,} persons"
                 f" ({time.monotonic() - started:.0f} s)"
             )
+    out("Counting the spiegel's figures …")
+    # operations does not import insights: the command is its one way in.
+    call_command("refresh_spiegel_figures", stdout=io.StringIO())
     out("Sealing the processing log …")
     sealed = seal_processing_log()
     if sealed.waiting_for_pid is not None:

@@ -48,6 +48,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.services import lock_household, record_event
 from doorbraak.lib.access import Refused
+from doorbraak.lib.counts import cases_changed
 from doorbraak.lib.messages import Label, Message
 from doorbraak.lib.notifications import notify
 from doorbraak.lib.retry import retry_on_deadlock
@@ -180,6 +181,16 @@ def _check_bottleneck(
     return title, description, blocked_solution, regulation_list, organisation_list
 
 
+def _counted(bottleneck: Bottleneck) -> tuple[str, str, set[int], set[int]]:
+    """What the spiegel counts of a bottleneck (its theme, kind, regulations, organisations)."""
+    return (
+        bottleneck.theme,
+        bottleneck.kind,
+        set(bottleneck.regulations.values_list("pk", flat=True)),
+        set(bottleneck.organisations.values_list("pk", flat=True)),
+    )
+
+
 @transaction.atomic
 def bottleneck_register(
     *,
@@ -218,6 +229,7 @@ def bottleneck_register(
     )
     bottleneck.regulations.set(regulation_list)
     bottleneck.organisations.set(organisation_list)
+    cases_changed(household.municipality_id)  # the spiegel's figures, after the commit
     record_event(
         household=household,
         kind=EventKind.BOTTLENECK,
@@ -261,6 +273,7 @@ def bottleneck_update(
         regulations=regulations,
         organisations=organisations,
     )
+    counted_before = _counted(bottleneck)
     bottleneck.title = title[:200]
     bottleneck.description = description
     bottleneck.theme = theme
@@ -269,6 +282,8 @@ def bottleneck_update(
     bottleneck.save()
     bottleneck.regulations.set(regulation_list)
     bottleneck.organisations.set(organisation_list)
+    if _counted(bottleneck) != counted_before:
+        cases_changed(household.municipality_id)  # the spiegel's figures, after the commit
     log_household_case(
         actor=actor,
         action=ProcessingAction.UPDATE,

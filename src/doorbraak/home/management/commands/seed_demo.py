@@ -36,6 +36,7 @@ from doorbraak.casebook.demo import seed_examples
 from doorbraak.funds.demo import seed_funds
 from doorbraak.home.demo_households import seed_households
 from doorbraak.households.models import HouseholdStatus, Member, MemberRole
+from doorbraak.insights.figures import refresh_spiegel_figures
 from doorbraak.insights.services import signals_propose
 from doorbraak.outcomes.demo import seed_outcomes
 from doorbraak.residents.services import resident_user_for
@@ -175,6 +176,9 @@ class Command(BaseCommand):
         resident = self._seed_resident(demostad)
         if resident:
             self.stdout.write(resident)
+
+        rows = refresh_spiegel_figures()
+        self.stdout.write(f"Counted {rows} spiegel figures.")
 
         sealed = seal_processing_log()
         self.stdout.write(f"Sealed {sealed.records} processing-log records.")
