@@ -18,16 +18,19 @@ from django.db.models import QuerySet
 from doorbraak.households.models import Household, Member
 from doorbraak.households.selectors import household_search
 from tests.conftest import Cast
-from tests.factories import HouseholdFactory, MemberFactory
+from tests.factories import HouseholdFactory, MemberFactory, TeamFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 
 
 @pytest.fixture
 def many(cast: Cast) -> None:
-    """2,000 households with a member each: enough for the planner to weigh the indexes."""
+    """2,000 households with a member each, over twenty teams (Buurtteam A holds a
+    twentieth, as a team holds a small part of a municipality's households): enough for
+    the planner to weigh the indexes."""
+    teams = [cast.team_a, *(TeamFactory(municipality=cast.north) for _ in range(19))]
     households = Household.objects.bulk_create(
-        HouseholdFactory.build(team=cast.team_a, name=f"Huishouden Nummer{n}", postcode="1234 AB")
+        HouseholdFactory.build(team=teams[n % 20], name=f"Huishouden Nummer{n}", postcode="1234 AB")
         for n in range(2000)
     )
     Member.objects.bulk_create(
@@ -39,10 +42,15 @@ def many(cast: Cast) -> None:
         cursor.execute("ANALYZE households_member")
 
 
-def _plan(queryset: QuerySet[Any]) -> str:
+def _plan(queryset: QuerySet[Any], *, bitmap_only: bool = False) -> str:
     sql, params = queryset.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        if bitmap_only:
+            # A hundred members a team: walking the member table along its household index
+            # is as cheap here, which it is not at a million persons (docs/scale.md). What
+            # is checked is that the conditions match the index, so that walk is priced out.
+            cursor.execute("SET LOCAL enable_indexscan = off")
         # The (team, name, id) index holds the name too and, on rows this alike, the planner
         # may filter all of it instead; set aside for this statement (rolled back below).
         cursor.execute("DROP INDEX household_team_name")
@@ -86,7 +94,7 @@ def test_a_household_column_is_searched_through_its_index(field: str, index: str
 @pytest.mark.usefixtures("many")
 def test_a_member_surname_is_searched_within_the_team_through_one_index(cast: Cast) -> None:
     members = Member.objects.searchable_by(cast.alice).filter(last_name__icontains="jans")
-    plan = _plan(members.values("household"))
+    plan = _plan(members.values("household"), bitmap_only=True)
     assert "member_team_last_name_trgm" in plan, plan
     # Both the team and the surname are conditions of the index scan (not a filter after it).
     condition = plan[plan.index("member_team_last_name_trgm") :]
@@ -104,5 +112,6 @@ def test_the_search_still_finds_by_part_of_a_word(cast: Cast, household_a: House
     assert "member_team_last_name_trgm" in _plan(
         Member.objects.searchable_by(cast.alice)
         .filter(last_name__icontains=part)
-        .values("household")
+        .values("household"),
+        bitmap_only=True,
     )

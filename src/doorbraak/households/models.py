@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -367,7 +368,16 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """``visible_to``, with the member's own copy of the team named too: the same rows,
         but PostgreSQL can then find a surname within the team off one index (team, trigrams
         of the surname; migration 0014) instead of reading every match in the country."""
-        return self.filter(team__in=_team_scope(user)).visible_to(user)
+        # Each id cast to bigint, the column's type: a bare literal is an integer, and
+        # btree_gin's bigint operator class has no bigint = integer, so the team would be
+        # left out of the index condition and filtered after the heap was read.
+        teams = _team_scope(user)
+        if not teams:
+            return self.none()
+        in_team = Q()
+        for team in teams:
+            in_team |= Q(team_id=Cast(Value(team), models.BigIntegerField()))
+        return self.filter(in_team).visible_to(user)
 
     def current(self, *, on: datetime.date | None = None) -> MemberQuerySet:
         day = on or timezone.localdate()
