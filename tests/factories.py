@@ -179,6 +179,7 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
         model = Member
 
     household = factory.SubFactory(HouseholdFactory, head=False)
+    team = factory.SelfAttribute("household.team")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("plain_last_name")
     birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=80)

@@ -76,6 +76,7 @@ def export_set(cast: Cast, count: int, *, offset: int = 0) -> list[Household]:
                 Member(
                     public_id=uuid.UUID(int=(number + 1) * 10 + place),
                     household=household,
+                    team_id=household.team_id,
                     role=MemberRole.HEAD if place == 0 else MemberRole.CHILD,
                     first_name=f"Lid{place}",
                     last_name=f"Achternaam{number}",

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -363,6 +364,21 @@ class MemberQuerySet(models.QuerySet["Member"]):
     def visible_to(self, user: User | AnonymousUser) -> MemberQuerySet:
         return self.filter(household__in=Household.objects.visible_to(user))
 
+    def searchable_by(self, user: User | AnonymousUser) -> MemberQuerySet:
+        """``visible_to``, with the member's own copy of the team named too: the same rows,
+        but PostgreSQL can then find a surname within the team off one index (team, trigrams
+        of the surname; migration 0014) instead of reading every match in the country."""
+        # Each id cast to bigint, the column's type: a bare literal is an integer, and
+        # btree_gin's bigint operator class has no bigint = integer, so the team would be
+        # left out of the index condition and filtered after the heap was read.
+        teams = _team_scope(user)
+        if not teams:
+            return self.none()
+        in_team = Q()
+        for team in teams:
+            in_team |= Q(team_id=Cast(Value(team), models.BigIntegerField()))
+        return self.filter(in_team).visible_to(user)
+
     def current(self, *, on: datetime.date | None = None) -> MemberQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(joined_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day))
@@ -373,6 +389,12 @@ class Member(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    #: The household's team, copied: a household never changes team and a member never
+    #: changes household, so it is set once, when the member is made (``_create_member``,
+    #: ``seed_scale``). The household search looks a surname up within the team with it.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     #: Tussenvoegsel ("de", "van der"): "Cato de Boer" is Cato, de, Boer.
     infix = models.CharField(_("infix (tussenvoegsel)"), max_length=20, blank=True, default="")

@@ -431,6 +431,7 @@ def _validate_member(data: MemberData, *, prefix: str = "") -> dict[str, str]:
 def _create_member(household: Household, data: MemberData, joined_on: datetime.date) -> Member:
     member = Member(
         household=household,
+        team_id=household.team_id,
         first_name=data.first_name.strip(),
         infix=data.infix.strip(),
         last_name=data.last_name.strip(),

@@ -23,7 +23,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -400,6 +400,12 @@ def _timeline_context(
     labels = dict(EventKind.choices)
     for event in events:
         event.kind_label = labels.get(event.kind, event.kind)  # type: ignore[attr-defined]
+        # The moment converted once and formatted once (what |date:'c' and
+        # |date:"DATETIME_FORMAT" give): two date filters per line were a fifth of the
+        # timeline's rendering.
+        moment = timezone.localtime(event.occurred_at)
+        event.when_iso = moment.isoformat()  # type: ignore[attr-defined]
+        event.when_text = formats.date_format(moment, "DATETIME_FORMAT")  # type: ignore[attr-defined]
     url = reverse("households:timeline", args=[household.public_id])
     return {
         "events": events[:limit] if limit else events,

@@ -462,6 +462,7 @@ class Chunk:
                     "id",
                     "public_id",
                     "household_id",
+                    "team_id",
                     "first_name",
                     "last_name",
                     "birth_date",
@@ -721,6 +722,7 @@ class Builder:
                         member_id,
                         public_id,
                         household_id,
+                        plan.team.pk,
                         rng.choice(pools.first_names),
                         last_name
                         if position == 0 or rng.random() < 0.7
