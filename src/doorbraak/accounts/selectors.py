@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
+from doorbraak.accounts.models import Membership, Organisation, Role, Team, User
 
 AnyUser = User | AnonymousUser
 
@@ -24,98 +19,14 @@ def active_memberships(user: AnyUser) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = _active_memberships_of(user.pk)
+        cached = list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("organisation", "municipality", "team")
+            .order_by("valid_from", "pk")
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
-
-
-#: The models of the memberships' query, each with the relation of the membership that
-#: holds it (``None`` for the membership itself), in the order of their columns.
-_MEMBERSHIP_PARTS: tuple[tuple[type[Model], str | None], ...] = (
-    (Membership, None),
-    (Organisation, "organisation"),
-    (Municipality, "municipality"),
-    (Team, "team"),
-)
-
-
-#: The memberships' query by database vendor (its quoting), written once per process.
-_MEMBERSHIP_SQL: dict[str, str] = {}
-
-
-def _membership_sql(connection: BaseDatabaseWrapper) -> str:
-    sql = _MEMBERSHIP_SQL.get(connection.vendor)
-    if sql is None:
-        sql = _MEMBERSHIP_SQL[connection.vendor] = _write_membership_sql(connection.ops.quote_name)
-    return sql
-
-
-def _write_membership_sql(quote: Any) -> str:
-    aliases = ("m", "o", "mu", "t")
-    columns = ", ".join(
-        f"{alias}.{quote(field.column)}"
-        for (model, _relation), alias in zip(_MEMBERSHIP_PARTS, aliases, strict=True)
-        for field in model._meta.concrete_fields
-    )
-
-    def col(name: str) -> str:
-        return f"m.{quote(Membership._meta.get_field(name).column)}"  # type: ignore[union-attr]
-
-    joins = " ".join(
-        f"{'LEFT OUTER' if relation == 'team' else 'INNER'} JOIN {quote(model._meta.db_table)}"
-        f" {alias} ON {alias}.{quote(model._meta.pk.column)} = {col(relation)}"
-        for (model, relation), alias in zip(_MEMBERSHIP_PARTS, aliases, strict=True)
-        if relation is not None
-    )
-    return (
-        f"SELECT {columns} FROM {quote(Membership._meta.db_table)} m {joins}"  # noqa: S608
-        f" WHERE {col('user')} = %s AND {col('valid_from')} <= %s"
-        f" AND ({col('valid_until')} IS NULL OR {col('valid_until')} >= %s)"
-        f" ORDER BY {col('valid_from')}, {col('id')}"
-    )
-
-
-def _active_memberships_of(user_id: int) -> list[Membership]:
-    """``Membership.objects.active().filter(user=…).select_related("organisation",
-    "municipality", "team").order_by("valid_from", "pk")``, as one written-out query.
-
-    Every page asks for the user's memberships (the access check, the menu, the log's
-    role and organisation), and building and compiling that queryset cost about four times
-    what the database takes to answer it; the statement is the same every time, so it
-    is written once and only the user and the day change. The rows become the same
-    objects the queryset would make, related objects cached
-    (``tests/accounts/test_active_memberships.py`` holds the two to the same answer).
-    """
-    alias = router.db_for_read(Membership) or "default"
-    connection = connections[alias]
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
-    with connection.cursor() as cursor:
-        cursor.execute(_membership_sql(connection), [user_id, today, today])
-        rows = cursor.fetchall()
-    memberships = []
-    for row in rows:
-        start = 0
-        membership: Membership | None = None
-        for model, relation in _MEMBERSHIP_PARTS:
-            fields = model._meta.concrete_fields
-            values = row[start : start + len(fields)]
-            start += len(fields)
-            if membership is None:
-                membership = _from_row(model, fields, values, alias)  # type: ignore[assignment]
-                continue
-            related = None if values[0] is None else _from_row(model, fields, values, alias)
-            Membership._meta.get_field(relation).set_cached_value(membership, related)  # type: ignore[arg-type, union-attr]
-        memberships.append(membership)
-    return memberships  # type: ignore[return-value]
-
-
-def _from_row(model: type[Model], fields: Any, values: Any, alias: str) -> Model:
-    """The instance a queryset would make of these values (dates arrive as text on SQLite)."""
-    return model.from_db(
-        alias,
-        [f.attname for f in fields],
-        [None if v is None else f.to_python(v) for f, v in zip(fields, values, strict=True)],
-    )
 
 
 def primary_membership(user: AnyUser) -> Membership | None:
