@@ -136,7 +136,7 @@ def _pages() -> list[Page]:
     from doorbraak.audit.models import ProcessingLog
     from doorbraak.audit.selectors import log_cursor, processing_log_search
     from doorbraak.funds.models import Fund
-    from doorbraak.households.models import Household, Member
+    from doorbraak.households.models import Household, HouseholdStatus, Member
     from doorbraak.operations.scale import DEMO_TEAM
 
     team = Household.objects.filter(team__name=DEMO_TEAM)
@@ -150,6 +150,11 @@ def _pages() -> list[Page]:
         .order_by("-n")[0]["last_name"]
     )
     postcode = team.order_by("pk").values_list("postcode", flat=True)[0]
+    open_household = (
+        team.filter(status=HouseholdStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("public_id", flat=True)
+    )[0]
     fund = Fund.objects.order_by("pk").first()
     privacy = User.objects.get(username="privacy")
     analyst_municipality = (
@@ -193,6 +198,17 @@ def _pages() -> list[Page]:
     ]
     if fund is not None:
         pages.append(Page("fund page", "budgethouder", f"/potje/{fund.pk}/", "page"))
+    pages += [
+        Page(
+            "fund form from household",
+            "professional",
+            f"/potje/aanvragen/nieuw/?huishouden={open_household}",
+            "page",
+        ),
+        Page(
+            "fund form searched", "professional", f"/potje/aanvragen/nieuw/?zoek={common}", "page"
+        ),
+    ]
     pages += [
         Page("home page, professional", "professional", "/", "page"),
         Page("referral inbox", "professional", "/huishoudens/aanmeldingen/", "page"),

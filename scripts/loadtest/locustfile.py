@@ -442,9 +442,16 @@ class Professional(DoorbraakUser):
 
     @task(1)
     def draft_fund_request(self) -> None:
-        """Draft a request for the Voorkom Erger Potje and submit it (the budget holder's work)."""
+        """Draft a request for the Voorkom Erger Potje and submit it (the budget holder's work).
+
+        Opened from a household, as the household page's button does: the form lists no
+        household of its own (only the one it came from, or the hits of its search)."""
+        url = self.household()
+        if not url:
+            return
+        public_id = url.strip("/").split("/")[-1]
         response = self.submit(
-            "/potje/aanvragen/nieuw/",
+            f"/potje/aanvragen/nieuw/?huishouden={public_id}",
             "fund request: form",
             "fund request: draft",
             overrides={

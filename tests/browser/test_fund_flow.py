@@ -1,9 +1,10 @@
 """In real Chromium: a request to the Voorkom Erger Potje, two approvals, payment, balance.
 
-Alice asks € 250 for the Zwart household; the fund's rule says above € 200 two approvers
-are needed. Carol (team lead) gives the first approval, a second approver the last one, and
-Frank (fund manager) records the payment. The fund page then shows the new paid and
-available amounts. No accessibility blockers and no CSP violations on any page visited.
+Alice asks € 250 for the Zwart household, found with the form's household search; the
+fund's rule says above € 200 two approvers are needed. Carol (team lead) gives the first
+approval, a second approver the last one, and Frank (fund manager) records the payment.
+The fund page then shows the new paid and available amounts. No accessibility blockers
+and no CSP violations on any page visited.
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ def test_a_request_is_approved_twice_paid_and_the_balance_follows(
     assert_accessible(page)
     page.locator("#fd-new-request").click()
     page.wait_for_url("**/potje/aanvragen/nieuw/**")
+    assert_accessible(page)
+    # The form lists no household until one is searched for (or it is opened from the
+    # household's page): Alice searches for the Zwart household.
+    assert page.locator("#id_household option").count() == 1
+    page.fill("#fd-household-search-q", "Zwart")
+    with page.expect_navigation():
+        page.locator("#fd-household-search button[type=submit]").click()
+    page.wait_for_url("**/potje/aanvragen/nieuw/?*zoek=Zwart*")
+    assert page.locator("#id_household option").count() == 2
     assert_accessible(page)
     page.select_option("#id_fund", str(fund.pk))
     page.fill("#id_summary", "Huurachterstand van twee maanden; de verhuurder dreigt te ontruimen.")

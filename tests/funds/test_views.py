@@ -198,7 +198,8 @@ def test_alice_drafts_a_request_and_it_is_logged(
     english: Any, cast: Cast, fund: Fund, household_a: Household
 ) -> None:
     client = english(cast.alice)
-    page = client.get(reverse("funds:request-create") + f"?fonds={fund.pk}")
+    url = reverse("funds:request-create")
+    page = client.get(f"{url}?fonds={fund.pk}&huishouden={household_a.public_id}")
     assert page.status_code == 200
     assert household_a.name in page.content.decode()
     response = client.post(reverse("funds:request-create"), _form(fund, household_a))

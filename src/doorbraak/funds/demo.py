@@ -411,9 +411,11 @@ class _FundSeeder:
         amount = self._amount(story, 50_000 if big else 25_000)
         if plan == "requested-half":
             amount = max(amount, 30_000)
+        # A request names only its own household's breakthrough, and an anonymous draft
+        # none (it would name the household).
         breakthrough = (
             Breakthrough.objects.filter(household=household).order_by("pk").first()
-            if index % 3 == 0
+            if index % 3 == 0 and plan != "draft-anonymous"
             else None
         )
         rng = self.rng

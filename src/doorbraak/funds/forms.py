@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,6 +31,21 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
     # Every free text of a fund request (summary, reasons, notes) is short: SHORT_TEXT.
     return text_area(label, limit=limits.SHORT_TEXT, required=required, help_text=help_text, rows=3)
+
+
+def offer(field: forms.Field, objects: Iterable[Any]) -> None:
+    """Show only ``objects`` in the select of ``field`` (a ``ModelChoiceField``).
+
+    The field's queryset still validates a POST by primary key, so anything the user may
+    choose is accepted (the API and other callers keep working); the page only lists what
+    it was asked for, never the whole queryset.
+    """
+    choice_field = cast("forms.ModelChoiceField[Any]", field)
+    empty = [("", choice_field.empty_label)] if choice_field.empty_label is not None else []
+    choice_field.choices = [
+        *empty,
+        *((obj.pk, choice_field.label_from_instance(obj)) for obj in objects),
+    ]
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -120,6 +136,22 @@ class FundRequestForm(StyledFormMixin, forms.Form):
         self.fields["breakthrough"].queryset = breakthroughs  # type: ignore[attr-defined]
         self.fields["prevents_cost_item"].queryset = cost_items  # type: ignore[attr-defined]
 
+    def offer(
+        self, *, households: Iterable[Household] | None, breakthroughs: Iterable[Breakthrough]
+    ) -> None:
+        """Show only these households and breakthroughs (``offer`` above)."""
+        if households is not None and "household" in self.fields:
+            offer(self.fields["household"], households)
+        offer(self.fields["breakthrough"], breakthroughs)
+
+    def chosen_household(self) -> Household | None:
+        """The household of a POST that passed the field's validation, else None."""
+        if not self.is_bound or "household" not in self.fields:
+            return None
+        self.is_valid()  # cleans once; a form already validated is not cleaned again
+        found = self.cleaned_data.get("household")
+        return found if isinstance(found, Household) else None
+
     def amount_cents(self) -> int:
         cents = self.fields["amount"].cents(self.cleaned_data["amount"])  # type: ignore[attr-defined]
         return int(cents or 0)
@@ -131,6 +163,14 @@ class AttachHouseholdForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, households: QuerySet[Household], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households  # type: ignore[attr-defined]
+
+    def chosen_household(self) -> Household | None:
+        """The household of a POST that passed the field's validation, else None."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        found = self.cleaned_data.get("household")
+        return found if isinstance(found, Household) else None
 
 
 class ApproveForm(StyledFormMixin, forms.Form):

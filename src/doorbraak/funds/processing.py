@@ -9,15 +9,14 @@ households is).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.forms import BaseForm
+from collections.abc import Iterable, Sequence
 
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import processing_log_record
 from doorbraak.funds.models import Fund, FundRequest
+from doorbraak.households.models import Household
 from doorbraak.households.processing import household_subjects
 from doorbraak.households.selectors import log_household_list
 
@@ -54,9 +53,16 @@ def log_payment_export(*, actor: AnyUser, fund: Fund, subjects: Iterable[str]) -
     )
 
 
-def log_household_choices(*, actor: AnyUser, form: BaseForm) -> None:
-    """Names of households offered in the form's select are personal data shown."""
-    field = form.fields.get("household")
-    if field is not None:
-        households = list(field.queryset)  # type: ignore[attr-defined]
-        log_household_list(user=actor, households=households, searched=False)
+def log_household_choices(
+    *, actor: AnyUser, households: Sequence[Household], search_term: str = ""
+) -> None:
+    """The households a form's select shows are personal data shown: one record per
+    household shown, in one INSERT, as the household list records its page. With a search
+    (``search_term``) they are recorded as the household list records a search: SEARCH
+    records under the term's keyed hash, also when nothing was found."""
+    log_household_list(
+        user=actor,
+        households=list(households),
+        searched=bool(search_term.strip()),
+        search_term=search_term,
+    )

@@ -17,8 +17,9 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
-from doorbraak.accounts.selectors import AnyUser
+from doorbraak.accounts.selectors import AnyUser, active_memberships
 from doorbraak.audit.models import ProcessingAction
+from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.funds import ledger, policies
 from doorbraak.funds.models import (
     PAID_STATUSES,
@@ -29,6 +30,11 @@ from doorbraak.funds.models import (
     MandateRule,
 )
 from doorbraak.funds.processing import log_fund_request
+from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.selectors import household_search
+
+#: At most this many households answer the search of a request form.
+HOUSEHOLD_HITS = 20
 
 
 # --- funds ------------------------------------------------------------------------------------
@@ -52,6 +58,61 @@ def fund_balances(*, fund: Fund) -> ledger.Balances:
 def fund_balances_of(*, funds: list[Fund]) -> dict[int, ledger.Balances]:
     """The balances of every fund of a list, in one query."""
     return ledger.balances_of(funds)
+
+
+# --- what a request form offers -----------------------------------------------------------------
+def team_ids_of(user: AnyUser) -> set[int]:
+    """The teams in which the user drafts requests (professional or team lead)."""
+    return {
+        m.team_id
+        for m in active_memberships(user)
+        if m.team_id is not None and m.role in policies.TEAM_ROLES
+    }
+
+
+def requestable_households(*, user: AnyUser, team_id: int | None = None) -> QuerySet[Household]:
+    """The open households of the user's own team(s) (or of ``team_id``, when it is one of
+    them), by name: any of them may be chosen on a request form. The form validates a
+    POST against this queryset (one lookup by primary key); it never lists it whole."""
+    teams = team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)
+    return (
+        Household.objects.visible_to(user)
+        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
+        .select_related("municipality")
+        .order_by("name", "pk")
+    )
+
+
+def requestable_household_hits(
+    *, user: AnyUser, query: str, team_id: int | None = None
+) -> list[Household]:
+    """The first ``HOUSEHOLD_HITS`` open households of the user's team(s) that the search
+    of the household list finds for ``query`` (same matching: name, street, postcode,
+    members' surnames), by name. Empty for an empty query."""
+    if not query.strip():
+        return []
+    teams = team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)
+    found = household_search(user=user, query=query, status=HouseholdStatus.ACTIVE).filter(
+        team_id__in=teams
+    )
+    return list(found[:HOUSEHOLD_HITS])
+
+
+def linkable_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
+    """The breakthroughs of the user's own team(s) a request may name; the service further
+    requires the request's household's own (never listed whole)."""
+    return (
+        Breakthrough.objects.visible_to(user)
+        .filter(household__team_id__in=team_ids_of(user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def breakthroughs_of_household(*, user: AnyUser, household_id: int | None) -> list[Breakthrough]:
+    """What a request form offers for its household: that household's breakthroughs."""
+    if household_id is None:
+        return []
+    return list(linkable_breakthroughs(user=user).filter(household_id=household_id))
 
 
 def mandate_rule_list(*, fund: Fund) -> QuerySet[MandateRule]:

@@ -239,7 +239,12 @@ class FundRequestDraftSerializer(serializers.Serializer[dict[str, Any]]):
         required=False, allow_null=True, default=None, help_text="Leave out to discuss anonymously."
     )
     breakthrough = serializers.IntegerField(
-        min_value=1, max_value=2**31 - 1, required=False, allow_null=True, default=None
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A breakthrough of the request's own household; none without a household.",
     )
     tableDecisionRef = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default=""
@@ -259,7 +264,11 @@ class FundRequestUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     payeeName = serializers.CharField(max_length=150, required=False, allow_blank=True)
     iban = serializers.CharField(max_length=64, required=False, allow_blank=True)
     breakthrough = serializers.IntegerField(
-        min_value=1, max_value=2**31 - 1, required=False, allow_null=True
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text="A breakthrough of the request's own household (one it already names is kept).",
     )
     preventsCostItem = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, required=False, allow_null=True

@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from doorbraak.accounts.selectors import AnyUser, active_memberships
+from doorbraak.accounts.selectors import AnyUser
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import policies, processing, selectors, services
 from doorbraak.funds.forms import (
@@ -41,6 +40,7 @@ from doorbraak.funds.forms import (
     SepaForm,
     WriteOffForm,
     add_service_errors,
+    offer,
 )
 from doorbraak.funds.models import (
     ApproverRole,
@@ -50,7 +50,7 @@ from doorbraak.funds.models import (
     FundRequestStatus,
     MandateRule,
 )
-from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.models import Household
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.views import submit
@@ -64,33 +64,6 @@ FUND_REQUEST = Lookup("fund_request", selectors.fund_request_get)
 # --- helpers ----------------------------------------------------------------------------------
 def _to_request(fund_request: FundRequest) -> HttpResponse:
     return redirect("funds:request-detail", pk=fund_request.pk)
-
-
-def _team_ids(user: AnyUser) -> set[int]:
-    return {
-        m.team_id
-        for m in active_memberships(user)
-        if m.team_id is not None and m.role in policies.TEAM_ROLES
-    }
-
-
-def _households(user: AnyUser, team_id: int | None = None) -> QuerySet[Household]:
-    """The open households of the user's own team(s), by name."""
-    teams = _team_ids(user) if team_id is None else {team_id} & _team_ids(user)
-    return (
-        Household.objects.visible_to(user)
-        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
-        .select_related("municipality")
-        .order_by("name", "pk")
-    )
-
-
-def _breakthroughs(user: AnyUser) -> QuerySet[Breakthrough]:
-    return (
-        Breakthrough.objects.visible_to(user)
-        .filter(household__team_id__in=_team_ids(user))
-        .order_by("-created_at", "-pk")
-    )
 
 
 def _cost_items(user: AnyUser) -> QuerySet[CostItem]:
@@ -296,7 +269,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page_obj,
             "querystring_without_page": querystring,
-            "can_request": bool(_team_ids(request.user)),
+            "can_request": bool(selectors.team_ids_of(request.user)),
         },
     )
 
@@ -304,15 +277,48 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _request_form(
     request: AuthenticatedHttpRequest, *, drafting: bool, **kwargs: Any
 ) -> FundRequestForm:
+    """The request form; its selects of households and breakthroughs validate a POST
+    against everything of the user's team, and show only what ``form.offer`` gives."""
     user = request.user
     return FundRequestForm(
         request.POST if request.method == "POST" else None,
         funds=_requestable_funds(user) if drafting else None,
-        households=_households(user) if drafting else None,
-        breakthroughs=_breakthroughs(user),
+        households=selectors.requestable_households(user=user) if drafting else None,
+        breakthroughs=selectors.linkable_breakthroughs(user=user),
         cost_items=_cost_items(user),
         **kwargs,
     )
+
+
+def _search_term(request: AuthenticatedHttpRequest) -> str:
+    return request.GET.get("zoek", "").strip()[:100]
+
+
+def _households_offered(
+    user: AnyUser, *, chosen: Household | None, query: str, team_id: int | None = None
+) -> tuple[list[Household], list[Household]]:
+    """The households a form's select shows, and the search's hits among them: the chosen
+    one (opened from its page, or POSTed) and the hits of ``query``. Recorded in the
+    processing log as shown, in one INSERT (a search as the household list's search)."""
+    hits = selectors.requestable_household_hits(user=user, query=query, team_id=team_id)
+    shown = [chosen] if chosen is not None else []
+    shown += [h for h in hits if chosen is None or h.pk != chosen.pk]
+    processing.log_household_choices(actor=user, households=shown, search_term=query)
+    return shown, hits
+
+
+def _household_search(
+    *, query: str, hits: list[Household], chosen: Household | None, keep: dict[str, str]
+) -> dict[str, Any]:
+    """What the search box above a household select shows (``funds/_household_search.html``)."""
+    return {
+        "query": query,
+        "hits": len(hits),
+        "more": len(hits) >= selectors.HOUSEHOLD_HITS,
+        "limit": selectors.HOUSEHOLD_HITS,
+        "chosen": chosen,
+        "keep": keep,
+    }
 
 
 def _form_page(
@@ -324,6 +330,7 @@ def _form_page(
     back_url: str,
     back_label: str,
     intro: str = "",
+    household_search: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -335,12 +342,18 @@ def _form_page(
             "back_url": back_url,
             "back_label": back_label,
             "intro": intro,
+            "household_search": household_search,
         },
     )
 
 
 @page(policies.is_in_a_team)
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Draft a request. The household select shows only the household the form was opened
+    from (``?huishouden=``, 404 outside the user's team's open households), the one POSTed,
+    and the hits of the search box (``?zoek=``); the breakthrough select only the chosen
+    household's breakthroughs."""
+    user = request.user
     initial: dict[str, Any] = {"payee_kind": "iban"}
     fund_pk = request.GET.get("fonds", "")
     if fund_pk.isdigit():
@@ -349,12 +362,27 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         public_id = uuid.UUID(request.GET.get("huishouden", ""))
     except ValueError:
         public_id = None
+    opened_from = None
     if public_id is not None:
-        initial["household"] = _households(request.user).filter(public_id=public_id).first()
+        opened_from = (
+            selectors.requestable_households(user=user).filter(public_id=public_id).first()
+        )
+        if opened_from is None:
+            raise Http404
+        initial["household"] = opened_from
     form = _request_form(request, drafting=True, initial=initial)
 
     def request_page() -> HttpResponse:
-        processing.log_household_choices(actor=request.user, form=form)
+        chosen = form.chosen_household() if form.is_bound else opened_from
+        query = _search_term(request)
+        shown, hits = _households_offered(user, chosen=chosen, query=query)
+        form.offer(
+            households=shown,
+            breakthroughs=selectors.breakthroughs_of_household(
+                user=user, household_id=chosen.pk if chosen else None
+            ),
+        )
+        keep = {"fonds": fund_pk} if fund_pk.isdigit() else {}
         return _form_page(
             request,
             form=form,
@@ -366,6 +394,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "The request is saved as a draft. The team may discuss it without a name; tie "
                 "it to a household before you submit it."
             ),
+            household_search=_household_search(query=query, hits=hits, chosen=chosen, keep=keep),
         )
 
     return submit(
@@ -486,10 +515,22 @@ def _detail_page(
     }
     if can["attach"]:
         attach_form = forms.get("attach_form") or AttachHouseholdForm(
-            households=_households(user, fund_request.team_id), auto_id="id_attach_%s"
+            households=selectors.requestable_households(user=user, team_id=fund_request.team_id),
+            auto_id="id_attach_%s",
         )
-        processing.log_household_choices(actor=user, form=attach_form)
+        chosen = attach_form.chosen_household()
+        query = _search_term(request)
+        shown, hits = _households_offered(
+            user, chosen=chosen, query=query, team_id=fund_request.team_id
+        )
+        offer(attach_form.fields["household"], shown)
         context["attach_form"] = attach_form
+        context["attach_action"] = reverse("funds:request-attach", args=[fund_request.pk]) + (
+            f"?{urlencode({'zoek': query})}" if query else ""
+        )
+        context["household_search"] = _household_search(
+            query=query, hits=hits, chosen=chosen, keep={}
+        )
     return render(request, "funds/request_detail.html", context)
 
 
@@ -517,6 +558,26 @@ def request_edit(request: AuthenticatedHttpRequest, fund_request: FundRequest) -
         "prevents_cost_item": fund_request.prevents_cost_item_id,
     }
     form = _request_form(request, drafting=False, initial=initial)
+
+    def edit_page() -> HttpResponse:
+        # The request's household's breakthroughs; a draft without a household offers only
+        # the breakthrough it already names (from before the rule), so saving keeps it.
+        if fund_request.household_id is not None:
+            breakthroughs = selectors.breakthroughs_of_household(
+                user=request.user, household_id=fund_request.household_id
+            )
+        else:
+            breakthroughs = [fund_request.breakthrough] if fund_request.breakthrough else []
+        form.offer(households=None, breakthroughs=breakthroughs)
+        return _form_page(
+            request,
+            form=form,
+            title=_("Change the request"),
+            submit=_("Save"),
+            back_url=reverse("funds:request-detail", args=[fund_request.pk]),
+            back_label=_("Back to the request"),
+        )
+
     return submit(
         request,
         form,
@@ -535,14 +596,7 @@ def request_edit(request: AuthenticatedHttpRequest, fund_request: FundRequest) -
         put_errors=add_service_errors,
         success=_("The request is saved."),
         redirect_to=reverse("funds:request-detail", args=[fund_request.pk]),
-        page=lambda: _form_page(
-            request,
-            form=form,
-            title=_("Change the request"),
-            submit=_("Save"),
-            back_url=reverse("funds:request-detail", args=[fund_request.pk]),
-            back_label=_("Back to the request"),
-        ),
+        page=edit_page,
     )
 
 
@@ -551,7 +605,9 @@ def request_edit(request: AuthenticatedHttpRequest, fund_request: FundRequest) -
 def request_attach(request: AuthenticatedHttpRequest, fund_request: FundRequest) -> HttpResponse:
     form = AttachHouseholdForm(
         request.POST,
-        households=_households(request.user, fund_request.team_id),
+        households=selectors.requestable_households(
+            user=request.user, team_id=fund_request.team_id
+        ),
         auto_id="id_attach_%s",
     )
     return submit(

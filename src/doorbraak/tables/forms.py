@@ -137,7 +137,24 @@ class AgendaAddForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, candidates: QuerySet[Breakthrough], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Validates a POST by primary key against every candidate; ``offer`` lists a few.
         self.fields["breakthrough"].queryset = candidates  # type: ignore[attr-defined]
+
+    def offer(self, breakthroughs: Iterable[Breakthrough]) -> None:
+        """List only these cases in the picker (never every candidate)."""
+        field = cast("BreakthroughChoiceField", self.fields["breakthrough"])
+        field.choices = [
+            ("", field.empty_label),
+            *((b.pk, field.label_from_instance(b)) for b in breakthroughs),
+        ]
+
+    def chosen(self) -> Breakthrough | None:
+        """The case of a POST that passed the field's validation, else None."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        found = self.cleaned_data.get("breakthrough")
+        return found if isinstance(found, Breakthrough) else None
 
 
 # --- meeting mode ----------------------------------------------------------------------------

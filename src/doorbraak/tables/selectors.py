@@ -252,7 +252,24 @@ def candidates_to_add(*, user: AnyUser, meeting: Meeting) -> QuerySet[Breakthrou
     ).exclude(agenda_items__meeting=meeting)
     if table.district_id is not None:
         candidates = candidates.filter(household__district_id=table.district_id)
-    return candidates.select_related("bottleneck").order_by("-level", "level_deadline", "pk")
+    # The table queue's order: the nearest deadline first.
+    return candidates.select_related("bottleneck").order_by("level_deadline", "submitted_at", "pk")
+
+
+#: The chair's picker lists at most this many cases; the rest are found by number.
+PICKER_SIZE = 50
+
+
+def agenda_picker(
+    *, user: AnyUser, meeting: Meeting, case_number: int | None = None
+) -> list[Breakthrough]:
+    """What the chair's picker lists: the ``PICKER_SIZE`` most urgent cases the chair could
+    still put on the agenda (``candidates_to_add``, in the table queue's order), or the
+    one with ``case_number`` when asked for (none when it is not one of them)."""
+    candidates = candidates_to_add(user=user, meeting=meeting)
+    if case_number is not None:
+        return list(candidates.filter(pk=case_number))
+    return list(candidates[:PICKER_SIZE])
 
 
 # --- follow-up -------------------------------------------------------------------------------

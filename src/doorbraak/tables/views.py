@@ -251,8 +251,28 @@ def _detail_page(
     user = request.user
     is_chair = policies.is_chair(user, meeting.table)
     can_run = is_chair and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS)
-    if can_run and add_form is None:
-        add_form = AgendaAddForm(candidates=selectors.candidates_to_add(user=user, meeting=meeting))
+    case_number: int | None = None
+    picker: dict[str, Any] = {}
+    if can_run:
+        if add_form is None:
+            add_form = AgendaAddForm(
+                candidates=selectors.candidates_to_add(user=user, meeting=meeting)
+            )
+        # The picker lists the most urgent cases, or the one looked up by number
+        # (``?zaak=``), and keeps a case that was POSTed; never every candidate.
+        asked = request.GET.get("zaak", "").strip().lstrip("#")
+        case_number = int(asked) if asked.isdigit() and len(asked) < 19 else None
+        listed = selectors.agenda_picker(user=user, meeting=meeting, case_number=case_number)
+        posted = add_form.chosen()
+        if posted is not None and all(b.pk != posted.pk for b in listed):
+            listed.insert(0, posted)
+        add_form.offer(listed)
+        picker = {
+            "asked": asked,
+            "case_number": case_number,
+            "found": bool(listed),
+            "size": selectors.PICKER_SIZE,
+        }
     rows = selectors.agenda(user=user, meeting=meeting)
     attendance = list(
         Attendance.objects.filter(meeting=meeting)
@@ -269,6 +289,7 @@ def _detail_page(
             "is_chair": is_chair,
             "can_run": can_run,
             "add_form": add_form if can_run else None,
+            "picker": picker,
             "attendance": attendance,
             "errors": errors or [],
             "today": timezone.localdate(),

@@ -56,14 +56,26 @@ def _check_links(
     *,
     actor: User,
     fund: Fund,
+    household_id: int | None,
     breakthrough: Breakthrough | None,
     prevents_cost_item: CostItem | None,
+    kept_breakthrough_id: int | None = None,
 ) -> None:
+    """The breakthrough must be one of the user's team and of the request's own household
+    (a request without a household names none: it would name the household). A draft that
+    already names a breakthrough (``kept_breakthrough_id``, from before this rule) may keep
+    it when it is changed."""
     if breakthrough is not None and (
         breakthrough.household.municipality_id != fund.municipality_id
         or not Breakthrough.objects.visible_to(actor).filter(pk=breakthrough.pk).exists()
     ):
         errors["breakthrough"] = _("Choose a breakthrough of your own team.")
+    elif (
+        breakthrough is not None
+        and breakthrough.household_id != household_id
+        and breakthrough.pk != kept_breakthrough_id
+    ):
+        errors["breakthrough"] = _("Choose a breakthrough of the chosen household.")
     if prevents_cost_item is not None and prevents_cost_item.municipality_id not in (
         None,
         fund.municipality_id,
@@ -117,6 +129,7 @@ def fund_request_draft(
         errors,
         actor=actor,
         fund=fund,
+        household_id=household.pk if household is not None else None,
         breakthrough=breakthrough,
         prevents_cost_item=prevents_cost_item,
     )
@@ -192,8 +205,10 @@ def fund_request_update(
         errors,
         actor=actor,
         fund=fund_request.fund,
+        household_id=fund_request.household_id,
         breakthrough=breakthrough,
         prevents_cost_item=prevents_cost_item,
+        kept_breakthrough_id=fund_request.breakthrough_id,
     )
     if errors:
         raise ValidationError(errors)
@@ -227,6 +242,12 @@ def fund_request_attach_household(
     if fund_request.household_id is not None:
         raise ValidationError(_("This request is already tied to a household."))
     _check_household(actor, fund_request, household)
+    if fund_request.breakthrough is not None and (
+        fund_request.breakthrough.household_id != household.pk
+    ):
+        raise ValidationError(
+            {"household": _("The request names a breakthrough of another household.")}
+        )
     fund_request.household = household
     fund_request.save(update_fields=["household"])
     log_fund_request(actor=actor, action=ProcessingAction.UPDATE, fund_request=fund_request)
