@@ -308,7 +308,12 @@ def _households_offered(
 
 
 def _household_search(
-    *, query: str, hits: list[Household], chosen: Household | None, keep: dict[str, str]
+    *,
+    query: str,
+    hits: list[Household],
+    chosen: Household | None,
+    keep: dict[str, str],
+    attach: bool = False,
 ) -> dict[str, Any]:
     """What the search box above a household select shows (``funds/_household_search.html``)."""
     return {
@@ -318,6 +323,7 @@ def _household_search(
         "limit": selectors.HOUSEHOLD_HITS,
         "chosen": chosen,
         "keep": keep,
+        "attach": attach,
     }
 
 
@@ -529,7 +535,7 @@ def _detail_page(
             f"?{urlencode({'zoek': query})}" if query else ""
         )
         context["household_search"] = _household_search(
-            query=query, hits=hits, chosen=chosen, keep={}
+            query=query, hits=hits, chosen=chosen, keep={}, attach=True
         )
     return render(request, "funds/request_detail.html", context)
 
