@@ -9,7 +9,8 @@ database, and requests each page ``--requests`` times in this process after two 
 requests. For each it prints the median and p95 of the whole request, and the median per
 request of: the time spent in the database (each query timed by an ``execute_wrapper``,
 grouped by the statement's first words), the time of the templates' rendering (the
-outermost ``render`` of a template), and the rest (middleware, view, Python around the
+outermost ``render`` of a template; also its CPU time, which a busy machine inflates less
+than the wall clock), and the rest (middleware, view, Python around the
 queries). ``--cprofile PAGE`` also profiles that page and prints the 40 most expensive
 functions (cumulative), for a look at what "the rest" is.
 """
@@ -42,6 +43,13 @@ PAGES = {
     "signals": ("beleidsadviseur", "/inzicht/signalen/"),
     "households": ("professional", "/huishoudens/"),
     "requests": ("privacy", "/privacy/verzoeken/"),
+    # The list pages whose rows are prepared in the view (lib/rows.py, docs/scale.md).
+    "log": ("privacy", "/privacy/logboek"),
+    "log-by-user": ("privacy", "/privacy/logboek?username=professional"),
+    "breakthroughs": ("professional", "/doorbraken/"),
+    "queue": ("voorzitter", "/doorbraken/doorbraaktafel/"),
+    "casebook": ("professional", "/voorbeelden/"),
+    "socialmap": ("professional", "/sociale-kaart/"),
 }
 _VERB = re.compile(r"^\s*(\w+)")
 _TABLE = re.compile(r"\b(?:FROM|INTO)\s+(\"?\w+\"?)", re.I)
@@ -52,6 +60,7 @@ class Timers:
         self.queries: dict[str, float] = defaultdict(float)
         self.counts: dict[str, int] = defaultdict(int)
         self.template = 0.0
+        self.template_cpu = 0.0  # this process's CPU time in the outermost render
         self.in_template = 0.0  # queries run while a template renders (lazy querysets)
         self.depth = 0
 
@@ -79,11 +88,12 @@ def _template_timer(timers: Timers) -> Iterator[None]:
         if timers.depth:
             return original(self, context)
         timers.depth += 1
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return original(self, context)
         finally:
             timers.template += time.perf_counter() - started
+            timers.template_cpu += time.process_time() - cpu
             timers.depth -= 1
 
     base.Template.render = render  # type: ignore[method-assign]
@@ -100,7 +110,7 @@ def _measure(name: str, requests: int) -> None:
     client = bench_scale._client(user)
     for _ in range(2):
         assert client.get(url).status_code == 200, url
-    totals, cpus, dbs, templates = [], [], [], []
+    totals, cpus, dbs, templates, template_cpus = [], [], [], [], []
     per_query: dict[str, list[float]] = defaultdict(list)
     counts: dict[str, int] = {}
     for _ in range(requests):
@@ -112,16 +122,18 @@ def _measure(name: str, requests: int) -> None:
             cpus.append(time.process_time() - cpu)
         dbs.append(sum(timers.queries.values()))
         templates.append(timers.template - timers.in_template)
+        template_cpus.append(timers.template_cpu)
         for key, spent in timers.queries.items():
             per_query[key].append(spent)
         counts = dict(timers.counts)
     ms = 1000
     total, cpu, db, template = (statistics.median(x) * ms for x in (totals, cpus, dbs, templates))
     p95 = statistics.quantiles(totals, n=20, method="inclusive")[-1] * ms
+    template_cpu = statistics.median(template_cpus) * ms
     print(
         f"\n{name} {url}: p50 {total:.2f} ms, p95 {p95:.2f} ms, CPU {cpu:.2f} ms; "
         f"database {db:.2f} ms ({sum(counts.values())} statements), "
-        f"template without its queries {template:.2f} ms, "
+        f"template without its queries {template:.2f} ms (CPU {template_cpu:.2f} ms), "
         f"rest {total - db - template:.2f} ms"
     )
     for key, spent in sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1])):

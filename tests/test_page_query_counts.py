@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from doorbraak.breakthroughs.models import PartnerRequest
+from doorbraak.breakthroughs.models import PartnerRequest, TimeOut
 from doorbraak.funds.models import Fund
 from doorbraak.households.models import Household
 from doorbraak.insights import services as insight_services
@@ -76,7 +76,19 @@ def test_the_partner_inbox_and_a_request_page(
     first = send(cast, breakthrough)
 
     def grow(count: int) -> None:
-        # The inbox shows 25 a page: 31 requests are two pages.
+        # The inbox shows 25 a page: 31 requests are two pages. The request page shows the
+        # time-outs asked from the organisation, each with its answer form.
+        TimeOut.objects.bulk_create(
+            TimeOut(
+                breakthrough=breakthrough,
+                organisation=cast.uwv,
+                what=f"Invordering {n}",
+                until=timezone.localdate() + datetime.timedelta(days=30),
+                requested_by=cast.alice,
+                requested_at=timezone.now(),
+            )
+            for n in range(count)
+        )
         PartnerRequest.objects.bulk_create(
             PartnerRequest(
                 breakthrough=breakthrough,
@@ -96,7 +108,10 @@ def test_the_partner_inbox_and_a_request_page(
             reverse("partners:request-detail", args=[first.pk]),
         ]
 
-    _same_at_two_sizes(as_user(cast.dave), urls, grow, more=30)
+    counts = _same_at_two_sizes(as_user(cast.dave), urls, grow, more=30)
+    # The request page reads its breakthrough with the request, and the members once for
+    # the page and the log (12 before).
+    assert counts[2] == 10, counts
 
 
 def test_the_fund_pages(as_user: Any, cast: Cast, household_a: Household) -> None:

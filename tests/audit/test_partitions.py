@@ -153,7 +153,9 @@ def test_a_missing_next_month_is_reported() -> None:
 @pytest.fixture
 def own_database() -> Iterator[str]:
     params = connection.settings_dict
-    name = f"doorbraak_partition_path_{os.getpid()}"
+    # Named after the test database (test_<DATABASE_URL's name>_gwN): runs beside other
+    # checkouts' test runs on the same server never meet.
+    name = f"{params['NAME']}_path_{os.getpid()}"[:63]
     server = {
         "host": params["HOST"] or "127.0.0.1",
         "port": int(params["PORT"] or 5432),
@@ -256,3 +258,86 @@ def test_an_existing_sealed_log_is_partitioned_by_the_migration_without_copying(
     manage(url, "migrate", "audit", "0007", "--noinput", "-v0")
     manage(url, "migrate", "--noinput", "-v0")
     assert facts(manage(url, code=FACTS))["ids"].split(",")[:6] == before["ids"].split(",")
+
+
+# The (municipality, user, time) index of migration 0012, built partition by partition.
+
+LOG_INDEX = "processinglog_muni_actor_time"
+
+
+def test_the_migrated_log_has_the_user_index_on_every_partition() -> None:
+    state = partitions.index_state(LOG_INDEX)
+    assert state.pop(partitions.PARENT) is True
+    assert sorted(state) == sorted(p.name for p in partitions.partitions())
+    assert all(state.values())
+
+
+def test_a_partition_made_later_gets_the_user_index_attached() -> None:
+    (made,) = partitions.ensure_partitions(datetime.date(2033, 5, 1), months_ahead=0)
+    assert partitions.index_state(LOG_INDEX)[made] is True
+    assert partitions.index_state(LOG_INDEX)[partitions.PARENT] is True
+
+
+INDEX_FACTS = """
+from doorbraak.audit.partitions import index_state
+for table, valid in sorted(index_state("processinglog_muni_actor_time").items()):
+    print("index", table, valid)
+"""
+
+BROKEN_BUILD = """
+from django.db import connection
+from doorbraak.audit import partitions
+# As a build interrupted halfway leaves it: the parent's index invalid, one partition's
+# index built and attached, another's built but not attached, the rest without one.
+names = [p.name for p in partitions.partitions()]
+with connection.cursor() as cursor:
+    cursor.execute(
+        'CREATE INDEX "processinglog_muni_actor_time" ON ONLY audit_processinglog '
+        "(municipality_id, actor_id, occurred_at DESC)"
+    )
+    for name in names[:2]:
+        child = f"{name}_muni_actor_time"
+        cursor.execute(
+            f'CREATE INDEX "{child}" ON "{name}" (municipality_id, actor_id, occurred_at DESC)'
+        )
+    first = f"{names[0]}_muni_actor_time"
+    cursor.execute(f'ALTER INDEX "processinglog_muni_actor_time" ATTACH PARTITION "{first}"')
+print("partitions", len(names))
+"""
+
+
+def index_facts(output: str) -> dict[str, str]:
+    return {
+        line.split()[1]: line.split()[2] for line in output.splitlines() if line.startswith("index")
+    }
+
+
+def test_the_user_index_is_built_per_partition_and_dropped_again(own_database: str) -> None:
+    url = own_database
+    manage(url, "migrate", "audit", "0011", "--noinput", "-v0")
+    manage(url, code=WRITE)
+    assert index_facts(manage(url, code=INDEX_FACTS)) == {}
+
+    manage(url, "migrate", "audit", "0012", "--noinput", "-v0")
+    built = index_facts(manage(url, code=INDEX_FACTS))
+    listed = facts(manage(url, code=FACTS))["partitions"].split(",")
+    assert built == dict.fromkeys([partitions.PARENT, *listed], "True")
+
+    # Backwards drops the index with every partition's.
+    manage(url, "migrate", "audit", "0011", "--noinput", "-v0")
+    assert index_facts(manage(url, code=INDEX_FACTS)) == {}
+
+    # A build broken off halfway is finished by running the migration again.
+    count = int(facts(manage(url, code=BROKEN_BUILD))["partitions"])
+    broken = index_facts(manage(url, code=INDEX_FACTS))
+    assert broken[partitions.PARENT] == "False"
+    assert len(broken) == 2  # the parent and the one attached partition
+    manage(url, "migrate", "audit", "0012", "--noinput", "-v0")
+    built = index_facts(manage(url, code=INDEX_FACTS))
+    assert len(built) == count + 1
+    assert set(built.values()) == {"True"}
+
+    # Undone, and again, on a log with records: the migration runs both ways.
+    manage(url, "migrate", "audit", "0011", "--noinput", "-v0")
+    manage(url, "migrate", "--noinput", "-v0")
+    assert len(index_facts(manage(url, code=INDEX_FACTS))) == count + 1

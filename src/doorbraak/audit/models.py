@@ -122,6 +122,12 @@ class ProcessingLog(models.Model):
         indexes = [
             models.Index(fields=["municipality", "-occurred_at"], name="processinglog_muni_time"),
             models.Index(fields=["actor", "-occurred_at"], name="processinglog_actor_time"),
+            # The log page's user filter: a user's records within the privacy officer's
+            # municipalities, newest first, off one index (migration 0012, docs/scale.md).
+            models.Index(
+                fields=["municipality", "actor", "-occurred_at"],
+                name="processinglog_muni_actor_time",
+            ),
             # Exact matches only: no second (LIKE) index as db_index=True makes on PostgreSQL.
             # With the time, so the person's newest records are read off the index in order.
             models.Index(

@@ -21,6 +21,11 @@ How an existing table becomes partitioned (``partition_table``, run by migration
 4. the months ahead get their own partitions, and a default partition catches a record
    whose month has none yet (a clock far off, or a sealer that has not run for months).
 
+An index added later (``build_index``, ``drop_index``) is built the way PostgreSQL allows
+on a partitioned table without blocking inserts: an index ``ON ONLY`` the parent (invalid
+until every partition has one), then each partition's index ``CONCURRENTLY``, attached to
+it one by one; the parent's index is valid once the last one is attached.
+
 ``ensure_partitions`` creates the coming months' partitions; the sealer calls it every
 hour, so a month's partition exists well before its first record. On SQLite, the embedded
 demo database, nothing is partitioned.
@@ -45,7 +50,8 @@ DEFAULT_PARTITION = "audit_processinglog_default"
 #: that becomes its first partition; migration 0008 builds it before partitioning.
 ID_TIME_INDEX = "audit_processinglog_id_time"
 TRIGGER = "audit_processinglog_append_only"
-#: The reading indexes, as in ``ProcessingLog.Meta.indexes`` (name: columns).
+#: The reading indexes the log had when it was partitioned (migration 0008; name: columns).
+#: Later ones are built by ``build_index`` in a migration of their own.
 INDEXES = {
     "processinglog_muni_time": "municipality_id, occurred_at DESC",
     "processinglog_actor_time": "actor_id, occurred_at DESC",
@@ -314,3 +320,100 @@ def default_partition_rows() -> int:
             f'SELECT count(*) FROM (SELECT 1 FROM "{DEFAULT_PARTITION}" LIMIT 10001) s'  # noqa: S608 (a constant table name)
         )
         return int(cursor.fetchone()[0])
+
+
+def build_index(name: str, columns: str) -> None:
+    """An index on the log, ``columns`` (SQL, as in ``INDEXES``), without blocking inserts.
+
+    On a partitioned log: an index ``ON ONLY`` the parent, then for each partition its own
+    index built ``CONCURRENTLY`` and attached to the parent's; PostgreSQL marks the parent's
+    index valid when every partition has one attached. A partition made meanwhile (the
+    sealer's months ahead) gets its index from PostgreSQL when it is created, attached
+    already. Run it outside a transaction. It can be run again after an interruption: an
+    invalid index left by a broken build is dropped and built again, one already attached
+    is left as it is. On an unpartitioned log the index is built ``CONCURRENTLY`` on the
+    table; on SQLite nothing happens (the migration adds a plain index there).
+    """
+    if connection.vendor != "postgresql":
+        return
+    if not is_partitioned():
+        _build_concurrently(name, PARENT, columns)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON ONLY "{PARENT}" ({columns})')
+    for partition in partitions():
+        if _attached_index(name, partition.name):
+            continue
+        child = _partition_index(partition.name, name)
+        _build_concurrently(child, partition.name, columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER INDEX "{name}" ATTACH PARTITION "{child}"')
+
+
+def drop_index(name: str) -> None:
+    """Drop an index ``build_index`` made, with its partitions' indexes.
+
+    PostgreSQL drops a partitioned index only as a whole, not ``CONCURRENTLY``: a short
+    exclusive lock of the log, with nothing to build or scan. A partition's index that a
+    broken build left unattached is dropped ``CONCURRENTLY`` after it. Nothing happens on
+    SQLite.
+    """
+    if connection.vendor != "postgresql":
+        return
+    if not is_partitioned():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        for partition in partitions():
+            cursor.execute(
+                f'DROP INDEX CONCURRENTLY IF EXISTS "{_partition_index(partition.name, name)}"'
+            )
+
+
+def index_state(name: str) -> dict[str, bool]:
+    """Whether the index is valid on the log and on each partition (by partition name);
+    the partitions without it are left out. For the health of a build and its tests."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, i.indisvalid
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+            WHERE i.indexrelid = to_regclass(%s)
+               OR i.indexrelid IN (
+                   SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(%s)
+               )
+            """,
+            [name, name],
+        )
+        return {table: bool(valid) for table, valid in cursor.fetchall()}
+
+
+def _attached_index(name: str, partition: str) -> bool:
+    """Whether ``partition`` has an index attached to the parent's index ``name``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT 1 FROM pg_inherits h JOIN pg_index i ON i.indexrelid = h.inhrelid
+            WHERE h.inhparent = to_regclass(%s) AND i.indrelid = to_regclass(%s)
+            """,
+            [name, partition],
+        )
+        return cursor.fetchone() is not None
+
+
+def _build_concurrently(name: str, table: str, columns: str) -> None:
+    """``CREATE INDEX CONCURRENTLY``; an invalid one of a broken build is dropped first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(%s)", [name]
+        )
+        row = cursor.fetchone()
+        if row and row[0]:
+            return
+        if row:
+            cursor.execute(f'DROP INDEX CONCURRENTLY "{name}"')
+        cursor.execute(f'CREATE INDEX CONCURRENTLY "{name}" ON "{table}" ({columns})')

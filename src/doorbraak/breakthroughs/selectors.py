@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Case, F, IntegerField, Model, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Model,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,6 +41,7 @@ from doorbraak.breakthroughs.models import (
     PartnerRequest,
     RequestStatus,
     ScenarioLine,
+    TimeOut,
 )
 from doorbraak.breakthroughs.processing import log_household_case, log_table_queue
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
@@ -346,7 +358,10 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     view = PartnerView(request=request, shared=shared)
     if shared:
         household = request.breakthrough.household
-        view.members = list(household.members.current().order_by("birth_date"))
+        # One read of the current members serves the page (youngest last) and the log
+        # (its subjects, in the members' own order, as ``household_subjects`` lists them).
+        members = list(household.members.current())
+        view.members = sorted(members, key=lambda member: member.birth_date)
         log_household_case(
             actor=user,
             action=ProcessingAction.READ,
@@ -354,23 +369,25 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
             object_type="breakthroughs.partnerrequest",
             object_id=request.pk,
             activity=ProcessingActivity.PARTNER_REQUEST,
+            subjects=[member.pseudonym for member in members] or [household.pseudonym],
         )
     return view
 
 
 def partner_breakthrough(*, user: AnyUser, request: PartnerRequest) -> Breakthrough:
-    """The breakthrough behind a request, with its lines, for the partner's view."""
-    breakthroughs = Breakthrough.objects.filter(pk=request.breakthrough_id).prefetch_related(
+    """The breakthrough behind a request, with its lines and time-outs, for the partner's
+    view: the one ``partner_request_open`` read with the request (and its household), its
+    lines and time-outs prefetched onto it, so no time-out reads its household again."""
+    breakthrough = request.breakthrough
+    prefetch_related_objects(
+        [breakthrough],
         Prefetch(
             "scenario_lines",
             queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
         ),
-        "time_outs__organisation",
+        Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
     )
-    found = breakthroughs.first()
-    if found is None:
-        raise Http404
-    return found
+    return breakthrough
 
 
 # --- breakthrough table queue (level 3) -------------------------------------------------------

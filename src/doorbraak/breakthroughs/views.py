@@ -8,7 +8,10 @@ with a redirect; the scenario lines also answer htmx with the refreshed return s
 
 from __future__ import annotations
 
+import datetime
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,14 +53,17 @@ from doorbraak.breakthroughs.models import (
     RequestStatus,
     Scenario,
     ScenarioLine,
+    Theme,
 )
 from doorbraak.breakthroughs.returns import Line
 from doorbraak.households.models import Household, HouseholdStatus, MemberRole
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
 from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
+from doorbraak.library.models import Deviation
 
 PAGE_SIZE = 25
 #: Cards per page of the breakthrough-table queue.
@@ -318,12 +324,31 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     querystring = urlencode(
         [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
     )
+    # What each row shows, prepared once for the page (lib/rows.py): two URLs reversed once,
+    # the labels translated once, each deadline's day written once.
+    detail_url = url_maker("breakthroughs:detail")
+    household_url = url_maker("households:detail", placeholder=UUID_PLACEHOLDER)
+    statuses = choice_labels(BreakthroughStatus.choices)
+    levels = choice_labels(EscalationLevel.choices)
+    day = day_writer()
+    rows = [
+        {
+            "breakthrough": breakthrough,
+            "url": detail_url(breakthrough.pk),
+            "household_url": household_url(breakthrough.household.public_id),
+            "status": statuses.get(breakthrough.status, breakthrough.status),
+            "level": levels.get(breakthrough.level, breakthrough.level),
+            "deadline": day(breakthrough.level_deadline),
+        }
+        for breakthrough in shown
+    ]
     return render(
         request,
         "breakthroughs/breakthrough_list.html",
         {
             "form": form,
             "page_obj": page_obj,
+            "rows": rows,
             "today": today,
             "querystring_without_page": querystring,
         },
@@ -969,9 +994,40 @@ def breakthrough_evaluate(
 
 
 # --- breakthrough table -----------------------------------------------------------------------
-def _queue_card(item: selectors.QueueItem) -> dict[str, Any]:
-    asked = [r for r in item.breakthrough.partner_requests.all() if r.status in _OPEN_REQUEST]
-    return {"item": item, "asked": asked}
+@dataclass(frozen=True)
+class _CardText:
+    """What the queue's cards write, prepared once per page (lib/rows.py)."""
+
+    decide_url: Callable[[int], str]
+    themes: dict[Any, str]
+    deviations: dict[Any, str]
+    day: Callable[[datetime.date | None], str]
+
+    @classmethod
+    def for_page(cls) -> _CardText:
+        return cls(
+            decide_url=url_maker("breakthroughs:table-item"),
+            themes=choice_labels(Theme.choices),
+            deviations=choice_labels(Deviation.choices),
+            day=day_writer(),
+        )
+
+
+def _queue_card(item: selectors.QueueItem, text: _CardText) -> dict[str, Any]:
+    breakthrough = item.breakthrough
+    asked = [r for r in breakthrough.partner_requests.all() if r.status in _OPEN_REQUEST]
+    regulation = breakthrough.regulation
+    theme = breakthrough.bottleneck.theme
+    return {
+        "item": item,
+        "asked": asked,
+        "decide_url": text.decide_url(breakthrough.pk),
+        "theme": text.themes.get(theme, theme),
+        "deviation": text.deviations.get(regulation.deviation, regulation.deviation)
+        if regulation
+        else "",
+        "deadline": text.day(breakthrough.level_deadline),
+    }
 
 
 def _queue_charts(item: selectors.QueueItem) -> dict[str, Any]:
@@ -1005,11 +1061,12 @@ def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page_obj = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = selectors.table_queue(user=request.user, page=list(page_obj.object_list))
+    text = _CardText.for_page()
     return render(
         request,
         "breakthroughs/table_queue.html",
         {
-            "cards": [_queue_card(item) for item in items],
+            "cards": [_queue_card(item, text) for item in items],
             "page_obj": page_obj,
             "querystring_without_page": "",
             "today": timezone.localdate(),
@@ -1041,7 +1098,7 @@ def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request,
             "breakthroughs/table_item.html",
             {
-                "card": _queue_card(item),
+                "card": _queue_card(item, _CardText.for_page()),
                 **_queue_charts(item),
                 "form": form,
                 "can_decide": policies.can_decide(request.user, item.breakthrough),

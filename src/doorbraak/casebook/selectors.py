@@ -42,11 +42,15 @@ class ExampleFilter:
     municipality: str = ""
 
 
-def _for_list(examples: QuerySet[Example]) -> QuerySet[Example]:
-    return examples.select_related("municipality").prefetch_related(
-        Prefetch("regulations", queryset=Regulation.objects.order_by("citation")),
-        Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
+def _for_list(examples: QuerySet[Example], *, organisations: bool = True) -> QuerySet[Example]:
+    examples = examples.select_related("municipality").prefetch_related(
+        Prefetch("regulations", queryset=Regulation.objects.order_by("citation"))
     )
+    if organisations:
+        examples = examples.prefetch_related(
+            Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+        )
+    return examples
 
 
 def exchange_examples(*, user: AnyUser) -> list[Example]:
@@ -59,8 +63,14 @@ def exchange_examples(*, user: AnyUser) -> list[Example]:
     )
 
 
-def example_search(*, user: AnyUser, filters: ExampleFilter) -> QuerySet[Example]:
-    """Published examples the user may read, filtered; ranked when there is a query."""
+def example_search(
+    *, user: AnyUser, filters: ExampleFilter, organisations: bool = True
+) -> QuerySet[Example]:
+    """Published examples the user may read, filtered; ranked when there is a query.
+
+    ``organisations=False`` leaves the examples' organisations unread: the list page
+    shows only the regulations (one query less).
+    """
     examples = Example.objects.visible_to(user).published()
     if filters.theme:
         examples = examples.filter(theme=filters.theme)
@@ -96,12 +106,13 @@ def example_search(*, user: AnyUser, filters: ExampleFilter) -> QuerySet[Example
         ranked = _for_list(
             Example.objects.filter(search.ids_in(newest))
             .annotate(rank=rank)
-            .order_by("-rank", "-published_at", "-pk")
+            .order_by("-rank", "-published_at", "-pk"),
+            organisations=organisations,
         )
         # Known already: the paginator need not count (and rank) them again.
         ranked.known_count = len(newest)  # type: ignore[attr-defined]
         return ranked
-    return _for_list(examples.order_by("-published_at", "-pk"))
+    return _for_list(examples.order_by("-published_at", "-pk"), organisations=organisations)
 
 
 class ExamplePaginator(Paginator):  # type: ignore[type-arg]

@@ -17,13 +17,14 @@ from doorbraak.accounts.models import Municipality, Organisation, Role
 from doorbraak.accounts.selectors import municipality_ids_of
 from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.breakthroughs import selectors as breakthrough_selectors
-from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.breakthroughs.models import Breakthrough, Theme
 from doorbraak.breakthroughs.policies import works_on_household_of
 from doorbraak.casebook import exchange, policies, selectors, services
 from doorbraak.casebook.forms import ExampleForm, ExampleSearchForm, ImportForm, ReasonForm
-from doorbraak.casebook.models import Example, ExampleScope
+from doorbraak.casebook.models import Example, ExampleResult, ExampleScope
 from doorbraak.lib.access import Lookup, fragment, page, refuse_unless
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.rows import choice_labels, url_maker
 from doorbraak.library.models import Regulation
 
 PAGE_SIZE = 20
@@ -54,16 +55,32 @@ def example_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         result=data.get("result", ""),
         municipality=data.get("municipality", ""),
     )
-    examples = selectors.example_search(user=request.user, filters=filters)
+    examples = selectors.example_search(user=request.user, filters=filters, organisations=False)
     page_obj = selectors.ExamplePaginator(examples, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown: list[Example] = list(page_obj.object_list)
+    page_obj.object_list = shown
     query = request.GET.copy()
     query.pop("page", None)
+    # What each result shows, prepared once for the page (lib/rows.py).
+    detail_url = url_maker("casebook:detail")
+    themes = choice_labels(Theme.choices)
+    results = choice_labels(ExampleResult.choices)
+    rows = [
+        {
+            "example": example,
+            "url": detail_url(example.pk),
+            "theme": themes.get(example.theme, example.theme),
+            "result": results.get(example.result, example.result),
+        }
+        for example in shown
+    ]
     return render(
         request,
         "casebook/example_list.html",
         {
             "form": form,
             "page_obj": page_obj,
+            "rows": rows,
             "searched": bool(filters.query),
             "capped": bool(filters.query) and page_obj.paginator.count >= selectors.RANKED,
             "query_string": query.urlencode(),

@@ -24,11 +24,12 @@ from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.assessments.services import domains_for
 from doorbraak.lib.access import Lookup, page, refuse_unless
 from doorbraak.lib.forms import filter_querystring
+from doorbraak.lib.rows import choice_labels, url_maker
 from doorbraak.lib.spreadsheet import csv_text
 from doorbraak.lib.views import submit
 from doorbraak.socialmap import policies, selectors, services
 from doorbraak.socialmap.forms import ImportForm, SearchForm, ServiceForm, WaitingTimeForm
-from doorbraak.socialmap.models import Service
+from doorbraak.socialmap.models import Cost, Service
 
 PAGE_SIZE = 20
 SERVICE = Lookup("service", selectors.service_get)
@@ -55,13 +56,26 @@ def service_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     found = selectors.service_search(user=request.user, filters=filters)
     page_obj = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_obj.object_list = list(page_obj.object_list)
+    shown: list[Service] = list(page_obj.object_list)
+    page_obj.object_list = shown
+    # What each card shows, prepared once for the page (lib/rows.py).
+    detail_url = url_maker("socialmap:detail")
+    costs = choice_labels(Cost.choices)
+    rows = [
+        {
+            "service": service,
+            "url": detail_url(service.pk),
+            "cost": costs.get(service.cost, service.cost),
+        }
+        for service in shown
+    ]
     return render(
         request,
         "socialmap/service_search.html",
         {
             "form": form,
             "page_obj": page_obj,
+            "rows": rows,
             "searched": bool(request.GET),
             "maintainer": maintainer,
             "sees_full": policies.can_view_full_services(request.user),

@@ -1,0 +1,127 @@
+"""Per-row values prepared once per page (``doorbraak.lib.rows``): each helper gives what
+the template tag or filter it replaces gives, in both languages."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from doorbraak.breakthroughs.models import BreakthroughStatus, EscalationLevel, Theme
+from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+def filtered(value: object, format_name: str = "DATE_FORMAT") -> str:
+    return Template(f'{{{{ value|date:"{format_name}" }}}}').render(Context({"value": value}))
+
+
+# --- url_maker --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pk", [1, 7, 42, 918_273_645, 10**12])
+def test_it_makes_the_url_reverse_makes_for_an_int_id(pk: int) -> None:
+    assert url_maker("breakthroughs:detail")(pk) == reverse("breakthroughs:detail", args=[pk])
+
+
+def test_it_makes_the_url_reverse_makes_for_a_uuid() -> None:
+    household = url_maker("households:detail", placeholder=UUID_PLACEHOLDER)
+    for public_id in (uuid.uuid4(), uuid.UUID(int=0), UUID_PLACEHOLDER):
+        assert household(public_id) == reverse("households:detail", args=[public_id])
+
+
+def test_it_reverses_the_pattern_once_and_fills_in_each_id() -> None:
+    detail = url_maker("casebook:detail")
+    assert [detail(pk) for pk in (3, 4)] == [
+        reverse("casebook:detail", args=[3]),
+        reverse("casebook:detail", args=[4]),
+    ]
+
+
+@pytest.mark.parametrize("wrong", ["1", "1/../admin", '1"><script>', True, 1.0, None])
+def test_it_takes_no_text_or_other_values_in_place_of_an_int(wrong: object) -> None:
+    with pytest.raises(TypeError):
+        url_maker("breakthroughs:detail")(wrong)  # type: ignore[arg-type]
+
+
+def test_it_takes_no_int_where_the_pattern_wants_a_uuid() -> None:
+    household = url_maker("households:detail", placeholder=UUID_PLACEHOLDER)
+    with pytest.raises(TypeError):
+        household(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        household(str(uuid.uuid4()))  # type: ignore[arg-type]
+
+
+def test_it_refuses_a_url_without_an_id() -> None:
+    with pytest.raises(NoReverseMatch):
+        url_maker("breakthroughs:list")
+
+
+# --- choice_labels ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_labels_are_those_get_display_shows_in_the_active_language(language: str) -> None:
+    with translation.override(language):
+        statuses = choice_labels(BreakthroughStatus.choices)
+        levels = choice_labels(EscalationLevel.choices)
+        assert statuses == {value: str(label) for value, label in BreakthroughStatus.choices}
+        assert levels[EscalationLevel.TABLE] == str(EscalationLevel.TABLE.label)
+        assert all(isinstance(label, str) for label in statuses.values())
+
+
+def test_the_labels_are_translated_when_made_not_when_imported() -> None:
+    with translation.override("nl"):
+        dutch = choice_labels(Theme.choices)
+    with translation.override("en"):
+        english = choice_labels(Theme.choices)
+    assert dutch.keys() == english.keys()
+    assert dutch != english
+
+
+def test_grouped_choices_are_flattened() -> None:
+    grouped = [("a", "A"), ("Group", [("b", "B"), ("c", "C")])]
+    assert choice_labels(grouped) == {"a": "A", "b": "B", "c": "C"}
+
+
+# --- day_writer -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_day_is_written_as_the_date_filter_writes_it(language: str) -> None:
+    with translation.override(language):
+        write = day_writer()
+        for day in (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)):
+            assert write(day) == filtered(day)
+        assert write(datetime.date(2026, 3, 5)) == filtered(datetime.date(2026, 3, 5))
+
+
+def test_a_moment_is_written_on_its_day_in_amsterdam() -> None:
+    # 23:30 UTC on 31 March is 1 April in Amsterdam (summer time): the filter's day too.
+    late = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
+    with timezone.override(AMSTERDAM), translation.override("nl"):
+        write = day_writer()
+        assert write(late) == filtered(late) == "1 april 2026"
+        assert write(timezone.localtime(late)) == "1 april 2026"
+
+
+def test_each_day_is_written_once() -> None:
+    write = day_writer()
+    first = write(datetime.date(2026, 6, 1))
+    assert write(datetime.date(2026, 6, 1)) is first  # from the page's own memory
+
+
+def test_nothing_is_written_for_no_date() -> None:
+    assert day_writer()(None) == "" == filtered(None)
+
+
+def test_another_day_format_is_taken_too() -> None:
+    with translation.override("nl"):
+        day = datetime.date(2026, 2, 9)
+        assert day_writer("SHORT_DATE_FORMAT")(day) == filtered(day, "SHORT_DATE_FORMAT")
