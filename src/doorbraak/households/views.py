@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -198,11 +198,10 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         district_id=district.pk if district else None,
         coordinator_is=request.user if filters.get("mine") else None,
     )
-    page_obj = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = selectors.household_list_rows(
-        user=request.user, households=cast("QuerySet[Household]", page_obj.object_list)
+    page_obj = selectors.household_list_page(
+        user=request.user, households=households, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
-    page_obj.object_list = shown
+    shown: list[Household] = list(page_obj.object_list)
     coordinator_ids = {h.current_coordinator_id for h in shown}  # type: ignore[attr-defined]
     coordinators = {
         u.pk: u.get_full_name() or u.username

@@ -1,0 +1,133 @@
+"""The household list, search and page at a fixed cost: the same queries whatever the team
+holds, the same results as before, and every household shown still in the processing log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.households.models import Household
+from doorbraak.households.selectors import household_list_page, household_search
+from doorbraak.lib.crypto import search_hash
+from tests.conftest import Cast
+from tests.factories import HouseholdFactory, MemberFactory
+
+#: What a visitor may put in ?page=, old links and typing included.
+PAGE_NUMBERS = [None, "", "1", "2", "3", "0", "-1", "99", "abc", "2.0", " 2", "10000000000000"]
+
+
+def _queries(client: Client, url: str, params: dict[str, str] | None = None) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _households(cast: Cast, n: int, *, start: int = 0) -> list[Household]:
+    return [
+        HouseholdFactory(
+            team=cast.team_a, name=f"Huishouden {start + i:03d}", coordinator=cast.alice
+        )
+        for i in range(n)
+    ]
+
+
+# --- the list and the search: one query of the filtered rows ------------------------------
+@pytest.mark.parametrize(
+    "params", [{}, {"page": "2"}, {"q": "Huishouden"}, {"q": "0", "page": "2"}]
+)
+def test_it_reads_the_list_in_the_same_queries_at_two_sizes(
+    as_user: Any, cast: Cast, params: dict[str, str]
+) -> None:
+    client = as_user(cast.alice)
+    url = reverse("households:list")
+    _households(cast, 30)
+    client.get(url, params)
+    small = _queries(client, url, params)
+    _households(cast, 60, start=30)
+    large = _queries(client, url, params)
+    assert len(large) == len(small)
+
+
+def test_it_evaluates_the_filtered_query_once_for_the_page_and_the_count(
+    as_user: Any, cast: Cast
+) -> None:
+    client = as_user(cast.alice)
+    url = reverse("households:list")
+    _households(cast, 30)
+    client.get(url, {"q": "Huishouden"})
+    queries = _queries(client, url, {"q": "Huishouden"})
+    searched = [sql for sql in queries if "LIKE" in sql and "households_household" in sql]
+    # The page's ids and the number found come from one query; no COUNT(*) of its own.
+    assert len(searched) == 1
+    assert "OVER ()" in searched[0]
+    assert not [sql for sql in queries if 'COUNT(*) AS "__count"' in sql]
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 7])
+@pytest.mark.parametrize("query", ["", "Huishouden 00", "nergens"])
+def test_it_shows_the_page_and_count_the_paginator_showed(
+    cast: Cast, size: int, query: str
+) -> None:
+    _households(cast, size)
+    HouseholdFactory(team=cast.team_b, name="Huishouden 000 van team B")
+    households = household_search(user=cast.alice, query=query)
+    for number in PAGE_NUMBERS:
+        expected = Paginator(households, 3).get_page(number)
+        page = household_list_page(
+            user=cast.alice, households=households, number=number, per_page=3
+        )
+        assert [h.name for h in page.object_list] == [h.name for h in expected], number
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number,
+            expected.paginator.count,
+            expected.paginator.num_pages,
+        ), number
+        assert (page.has_previous(), page.has_next()) == (
+            expected.has_previous(),
+            expected.has_next(),
+        )
+
+
+def test_the_rows_carry_what_the_list_shows(cast: Cast) -> None:
+    household = _households(cast, 1)[0]
+    MemberFactory(household=household)
+    page = household_list_page(
+        user=cast.alice, households=household_search(user=cast.alice), number=1, per_page=25
+    )
+    (row,) = page.object_list
+    assert row.current_member_count == 2  # type: ignore[attr-defined]
+    assert row.current_coordinator_id == cast.alice.pk  # type: ignore[attr-defined]
+
+
+# --- the processing log: every household shown ------------------------------------------
+def test_every_household_shown_on_a_page_is_recorded(as_user: Any, cast: Cast) -> None:
+    households = _households(cast, 30)
+    client = as_user(cast.alice)
+    client.get(reverse("households:list"), {"page": "2"})
+    records = ProcessingLog.objects.filter(
+        action=ProcessingAction.READ, object_type="households.household"
+    )
+    assert sorted(r.subject_pseudonym for r in records) == sorted(
+        h.pseudonym for h in households[25:]
+    )
+    assert {r.municipality_id for r in records} == {cast.north.pk}
+
+
+def test_a_search_records_each_household_found_with_the_term_s_hash(
+    as_user: Any, cast: Cast
+) -> None:
+    households = _households(cast, 12)
+    client = as_user(cast.alice)
+    client.get(reverse("households:list"), {"q": "Huishouden 00"})
+    records = ProcessingLog.objects.filter(action=ProcessingAction.SEARCH)
+    assert sorted(r.subject_pseudonym for r in records) == sorted(
+        h.pseudonym for h in households[:10]
+    )
+    assert {r.object_id for r in records} == {search_hash("Huishouden 00")}
