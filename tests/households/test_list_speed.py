@@ -6,18 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from doorbraak.accounts.models import District
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.households.forms import SEARCH_MARK, HouseholdFilterForm, filter_form_html
 from doorbraak.households.models import Household
 from doorbraak.households.selectors import household_list_page, household_search
 from doorbraak.lib.crypto import search_hash
 from tests.conftest import Cast
-from tests.factories import HouseholdFactory, MemberFactory
+from tests.factories import DistrictFactory, HouseholdFactory, MemberFactory
 
 #: What a visitor may put in ?page=, old links and typing included.
 PAGE_NUMBERS = [None, "", "1", "2", "3", "0", "-1", "99", "abc", "2.0", " 2", "10000000000000"]
@@ -104,6 +110,61 @@ def test_the_rows_carry_what_the_list_shows(cast: Cast) -> None:
     (row,) = page.object_list
     assert row.current_member_count == 2  # type: ignore[attr-defined]
     assert row.current_coordinator_id == cast.alice.pk  # type: ignore[attr-defined]
+
+
+# --- the filter form, rendered once -------------------------------------------------------
+FILTERS = [
+    "",
+    "q=Zwart",
+    "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E+%26+%22quotes%22+'enkel'",
+    "q=++",
+    "q=" + SEARCH_MARK,
+    "q=a&q=b",
+    "status=actief&mine=on",
+    "q=de+Groot&status=afgesloten&district={district}",
+    "district={district}&page=3",
+    "mine=false",
+    "page=2",
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("query", FILTERS)
+def test_the_cached_filter_form_is_the_form_as_rendered(
+    cast: Cast, language: str, query: str
+) -> None:
+    district = DistrictFactory(municipality=cast.north, name="Ondiep")
+    DistrictFactory(municipality=cast.north, name="Overvecht")
+    districts = District.objects.filter(municipality=cast.north).order_by("name")
+    data = QueryDict(query.format(district=district.pk)) if query else None
+    cache.clear()
+    with translation.override(language):
+        expected = render_to_string(
+            "includes/form.html", {"form": HouseholdFilterForm(data, districts=districts)}
+        )
+        choices = list(districts.values_list("pk", "name"))
+        for _ in range(2):  # built, then from the cache
+            form = HouseholdFilterForm(data, districts=districts)
+            assert filter_form_html(form, districts=choices) == expected
+
+
+def test_a_form_with_errors_is_not_cached(cast: Cast) -> None:
+    districts = District.objects.filter(municipality=cast.north)
+    form = HouseholdFilterForm(QueryDict("district=999999"), districts=districts)
+    assert filter_form_html(form, districts=[]) is None
+    form = HouseholdFilterForm(QueryDict("q=" + "x" * 101), districts=districts)
+    assert filter_form_html(form, districts=[]) is None
+
+
+def test_the_cached_form_follows_the_district_choices(as_user: Any, cast: Cast) -> None:
+    client = as_user(cast.alice)
+    url = reverse("households:list")
+    DistrictFactory(municipality=cast.north, name="Ondiep")
+    assert "Ondiep" in client.get(url, {"q": "x"}).content.decode()
+    District.objects.filter(name="Ondiep").update(name="Zuilen")
+    body = client.get(url, {"q": "x"}).content.decode()
+    assert "Zuilen" in body
+    assert "Ondiep" not in body
 
 
 # --- the processing log: every household shown ------------------------------------------

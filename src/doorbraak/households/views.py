@@ -21,9 +21,8 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -55,6 +54,7 @@ from doorbraak.households.forms import (
     ReferralForm,
     ReferralStatusFilterForm,
     TimelineFilterForm,
+    filter_form_html,
 )
 from doorbraak.households.models import (
     Classification,
@@ -161,18 +161,6 @@ def _form_page(
 
 
 # --- list ---------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=64)
-def _empty_filter_form_html(language: str, districts: tuple[tuple[int, str], ...]) -> str:
-    """The list's filter form before anyone filters: the same HTML for everyone who sees
-    these districts in this language, and otherwise the costliest part of the page to
-    render (a template per widget and per option)."""
-    form = HouseholdFilterForm(
-        districts=District.objects.filter(pk__in=[pk for pk, _name in districts]).order_by("name")
-    )
-    with translation.override(language):
-        return render_to_string("includes/form.html", {"form": form})
-
-
 @require_GET
 @page(policies.can_work_on_households)
 def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -181,13 +169,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         municipality_id__in=municipality_ids_of(request.user)
     ).order_by("name")
     form = HouseholdFilterForm(request.GET or None, districts=districts)
-    empty_form_html = (
-        None
-        if form.is_bound
-        else _empty_filter_form_html(
-            translation.get_language(), tuple(districts.values_list("pk", "name"))
-        )
-    )
+    form_html = filter_form_html(form, districts=list(districts.values_list("pk", "name")))
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q") or ""
     district = filters.get("district")
@@ -237,7 +219,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "households/household_list.html",
         {
             "form": form,
-            "empty_form_html": empty_form_html,
+            "form_html": form_html,
             "page_obj": page_obj,
             "rows": rows,
             "querystring_without_page": querystring,
