@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, Window
 from django.http import QueryDict
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,9 +20,16 @@ from django.utils import translation
 
 from doorbraak.accounts.models import District
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
-from doorbraak.households.forms import SEARCH_MARK, HouseholdFilterForm, filter_form_html
-from doorbraak.households.models import Household
+from doorbraak.households.forms import (
+    SEARCH_MARK,
+    HouseholdFilterForm,
+    TimelineFilterForm,
+    filter_form_html,
+)
+from doorbraak.households.models import EventKind, Household
 from doorbraak.households.selectors import household_list_page, household_search
+from doorbraak.households.services import record_event
+from doorbraak.households.views import timeline_kinds
 from doorbraak.lib.crypto import search_hash
 from tests.conftest import Cast
 from tests.factories import DistrictFactory, HouseholdFactory, MemberFactory, TeamFactory
@@ -215,3 +223,59 @@ def test_the_list_walks_the_partial_index_of_the_visible_households(cast: Cast) 
     # The list's condition matches the index's (a hundred rows a team: the planner may still
     # sort them itself; at a team's thousands it walks the index in order, docs/scale.md).
     assert "household_team_visible_name" in plan, plan
+
+
+# --- the household page's timeline ------------------------------------------------------
+#: The filter's checkboxes as they were rendered, through the form's widget.
+WIDGET_LOOP = (
+    "{% for checkbox in filter_form.soort %}"
+    '<label for="{{ checkbox.id_for_label }}">{% with widget=checkbox.data %}'
+    '<input type="{{ widget.type }}" name="{{ widget.name }}"{% if widget.value != None %}'
+    " value=\"{{ widget.value|stringformat:'s' }}\"{% endif %}{% for name, value in"
+    " widget.attrs.items %}{% if value is not False %} {{ name }}{% if value is not True %}"
+    "=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}>{% endwith %}"
+    " {{ checkbox.choice_label }}</label>{% endfor %}"
+)
+KIND_LOOP = (
+    '{% for kind in timeline_kinds %}<label for="{{ kind.attrs.id }}"><input type="checkbox"'
+    ' name="soort" value="{{ kind.value }}"{% for name, value in kind.attrs.items %}'
+    "{% if value is not False %} {{ name }}{% if value is not True %}"
+    "=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}>"
+    " {{ kind.label }}</label>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("query", ["", "soort=adres&soort=intake", "soort=onbekend&soort=adres"])
+def test_the_timeline_filter_writes_what_the_widget_wrote(language: str, query: str) -> None:
+    with translation.override(language):
+        form = TimelineFilterForm(QueryDict(query) if query else None)
+        context = Context({"filter_form": form, "timeline_kinds": timeline_kinds(form)})
+        assert Template(KIND_LOOP).render(context) == Template(WIDGET_LOOP).render(context)
+        assert len(timeline_kinds(form)) == len(EventKind.choices)
+
+
+def test_the_timeline_names_each_actor_and_reads_no_user_per_line(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    client = as_user(cast.alice)
+    url = reverse("households:detail", args=[household_a.public_id])
+    record_event(household=household_a, kind=EventKind.CONSENT, summary="Gebeld", actor=cast.carol)
+    client.get(url)
+    small = _queries(client, url)
+    for n in range(30):
+        actor = [cast.alice, cast.carol, None][n % 3]
+        record_event(
+            household=household_a, kind=EventKind.CONSENT, summary=f"Regel {n}", actor=actor
+        )
+    large = _queries(client, url)
+    assert len(large) == len(small)
+    body = client.get(url).content.decode()
+    assert f"· {cast.carol.get_full_name()}</p>" in body
+    assert f"· {cast.alice.get_full_name()}</p>" in body
+    events = client.get(url).context["events"]
+    assert {e.actor_name for e in events} == {
+        cast.alice.get_full_name(),
+        cast.carol.get_full_name(),
+        "",
+    }

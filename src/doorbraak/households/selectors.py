@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -364,6 +365,24 @@ def timeline(
     events = household.events.select_related("actor").order_by("-occurred_at", "-pk")
     if kinds:
         events = events.filter(kind__in=[k for k in kinds if k in EventKind.values])
+    return events[:limit] if limit else events
+
+
+def timeline_lines(
+    *, household: Household, kinds: list[str] | None = None, limit: int | None = None
+) -> QuerySet[HouseholdEvent]:
+    """``timeline`` for a page, which shows only the actor's name: each event carries
+    ``actor_first_name``, ``actor_last_name`` and ``actor_username`` from the same query,
+    with no user object made per line."""
+    events = (
+        timeline(household=household, kinds=kinds)
+        .select_related(None)
+        .annotate(
+            actor_first_name=F("actor__first_name"),
+            actor_last_name=F("actor__last_name"),
+            actor_username=F("actor__username"),
+        )
+    )
     return events[:limit] if limit else events
 
 
