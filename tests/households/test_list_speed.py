@@ -30,9 +30,10 @@ from doorbraak.households.models import EventKind, Household
 from doorbraak.households.selectors import household_list_page, household_search
 from doorbraak.households.services import record_event
 from doorbraak.households.views import timeline_kinds
-from doorbraak.lib.crypto import search_hash
+from doorbraak.lib.crypto import pseudonym, search_hash
 from tests.conftest import Cast
 from tests.factories import DistrictFactory, HouseholdFactory, MemberFactory, TeamFactory
+from tests.home.test_worklist import plant
 
 #: What a visitor may put in ?page=, old links and typing included.
 PAGE_NUMBERS = [None, "", "1", "2", "3", "0", "-1", "99", "abc", "2.0", " 2", "10000000000000"]
@@ -279,3 +280,31 @@ def test_the_timeline_names_each_actor_and_reads_no_user_per_line(
         cast.carol.get_full_name(),
         "",
     }
+
+
+# --- the home page: the read records in one INSERT -------------------------------------
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_home_page_records_every_household_and_referral_shown_in_one_insert(
+    as_user: Any, cast: Cast, size: int
+) -> None:
+    client = as_user(cast.alice)
+    client.get(reverse("home"))  # renew the session after log-in
+    for n in range(size):
+        household = HouseholdFactory(team=cast.team_a, name=f"Thuis {n}", coordinator=cast.alice)
+        plant(cast, household, str(n))
+    before = ProcessingLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("home"))
+    inserts = [q["sql"] for q in captured.captured_queries if "INSERT INTO" in q["sql"]]
+    assert len(inserts) == 1
+    items = [item for block in response.context["blocks"] for item in block.items]
+    households = {i.household.pseudonym for i in items if i.household is not None}
+    referrals = {pseudonym("referral", i.referral.pk) for i in items if i.referral is not None}
+    assert households
+    assert referrals
+    records = ProcessingLog.objects.filter(pk__gt=before, action=ProcessingAction.READ)
+    shown: dict[str, set[str]] = {r.object_type: set() for r in records}
+    for record in records:
+        shown[record.object_type].add(record.subject_pseudonym)
+    assert shown == {"households.household": households, "households.referral": referrals}
+    assert records.count() == len(households) + len(referrals)

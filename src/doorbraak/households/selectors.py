@@ -34,6 +34,7 @@ from django.utils.functional import cached_property
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import LogEntry
 from doorbraak.households.models import (
     Consent,
     ConsentPurpose,
@@ -47,7 +48,7 @@ from doorbraak.households.models import (
     Referral,
     ReferralStatus,
 )
-from doorbraak.households.processing import log_case_support
+from doorbraak.households.processing import log_case_reads, log_case_support
 from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
 from doorbraak.lib.validators import normalise_bsn
 
@@ -258,6 +259,21 @@ def _list_rows_query(today: datetime.date) -> QuerySet[Household]:
     )
 
 
+def household_list_entry(
+    *, households: list[Household], searched: bool, search_term: str = ""
+) -> LogEntry | None:
+    """What ``log_household_list`` records, for a page that writes several lists at once
+    (``log_lists_shown``); None when there is nothing to record."""
+    if not households and not searched:
+        return None
+    return LogEntry(
+        object_type="households.household",
+        object_id=search_hash(search_term) if search_term.strip() else "",
+        subjects=[h.pseudonym for h in households],
+        municipality=households[0].municipality_id if households else None,
+    )
+
+
 def log_household_list(
     *, user: AnyUser, households: list[Household], searched: bool, search_term: str = ""
 ) -> None:
@@ -268,16 +284,13 @@ def log_household_list(
     the privacy officer finds it by typing the term again. A search that found nobody still
     writes one record, with its hash.
     """
-    if not households and not searched:
-        return
-    log_case_support(
-        actor=user,
-        action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
-        object_type="households.household",
-        object_id=search_hash(search_term) if search_term.strip() else "",
-        subjects=[h.pseudonym for h in households],
-        municipality=households[0].municipality_id if households else None,
-    )
+    entry = household_list_entry(households=households, searched=searched, search_term=search_term)
+    if entry is not None:
+        log_case_reads(
+            actor=user,
+            action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
+            entries=[entry],
+        )
 
 
 def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = True) -> Household:
@@ -472,17 +485,35 @@ def team_colleagues(*, household: Household) -> QuerySet[User]:
     ).order_by("last_name", "first_name", "username")
 
 
-def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
-    """Record that these referrals (names of residents) were shown in a list."""
-
+def referral_list_entry(*, referrals: list[Referral]) -> LogEntry | None:
+    """What ``log_referral_list`` records; None for no referrals."""
     if not referrals:
-        return
-    log_case_support(
-        actor=user,
-        action=ProcessingAction.READ,
+        return None
+    return LogEntry(
         object_type="households.referral",
         subjects=[pseudonym("referral", r.pk) for r in referrals],
     )
+
+
+def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
+    """Record that these referrals (names of residents) were shown in a list."""
+    entry = referral_list_entry(referrals=referrals)
+    if entry is not None:
+        log_case_reads(actor=user, action=ProcessingAction.READ, entries=[entry])
+
+
+def log_lists_shown(
+    *, user: AnyUser, households: list[Household], referrals: list[Referral]
+) -> None:
+    """Record households and referrals shown on one page (the home page's work list): the
+    records ``log_household_list`` and ``log_referral_list`` write, in one INSERT."""
+    entries = [
+        household_list_entry(households=households, searched=False),
+        referral_list_entry(referrals=referrals),
+    ]
+    shown = [entry for entry in entries if entry is not None]
+    if shown:
+        log_case_reads(actor=user, action=ProcessingAction.READ, entries=shown)
 
 
 def member_for_bsn(bsn: str) -> Member | None:
