@@ -49,7 +49,7 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
-from doorbraak.households.selectors import log_household_list, log_referral_list
+from doorbraak.households.selectors import log_lists_shown
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.lib.workdays import add_working_days
 from doorbraak.plans.models import Action, ActionStatus, PlanStatus
@@ -600,7 +600,8 @@ def work_list(*, user: AnyUser, day: datetime.date) -> list[BlockResult]:
 
 
 def log_shown(*, user: AnyUser, items: Iterable[WorkItem]) -> None:
-    """Record the households and referrals whose names were shown (one record each kind)."""
+    """Record the households and referrals whose names were shown: a record per household
+    and per referral, all in one INSERT."""
     households: dict[int, Household] = {}
     referrals: dict[int, Referral] = {}
     for item in items:
@@ -608,6 +609,6 @@ def log_shown(*, user: AnyUser, items: Iterable[WorkItem]) -> None:
             households.setdefault(item.household.pk, item.household)
         if item.referral is not None:
             referrals.setdefault(item.referral.pk, item.referral)
-    if households:
-        log_household_list(user=user, households=list(households.values()), searched=False)
-    log_referral_list(user=user, referrals=list(referrals.values()))
+    log_lists_shown(
+        user=user, households=list(households.values()), referrals=list(referrals.values())
+    )

@@ -6,11 +6,18 @@ so it cannot end up in the HTML of a re-rendered form.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Organisation, Team, User
@@ -76,6 +83,48 @@ class HouseholdFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, districts: QuerySet[District], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+
+
+#: Stands in the cached filter form where the search text goes. Letters and digits only, so
+#: escaping leaves it as it is and it cannot be part of any other markup of the form.
+SEARCH_MARK = "dbkZoektekst7f3a9c"
+#: How long a rendered filter form is kept (the key names everything it shows).
+FILTER_FORM_SECONDS = 24 * 60 * 60
+
+
+def filter_form_html(
+    form: HouseholdFilterForm, *, districts: Sequence[tuple[int, str]]
+) -> SafeString | None:
+    """The household list's filter form as ``includes/form.html`` renders it, from the cache.
+
+    The HTML is the same for every view of a team's list but for the search text: the key
+    names what else varies (the language, the district choices ``districts`` as (id, name),
+    the chosen status, district and "mine"), and the search text is rendered as
+    :data:`SEARCH_MARK` and put in afterwards, escaped as the template would escape it.
+    None for a form with errors: the caller renders it as usual (with its messages).
+    """
+    if form.is_bound and not form.is_valid():
+        return None
+    search = str(form["q"].value() or "") if form.is_bound else ""
+    varying = (
+        translation.get_language(),
+        tuple(districts),
+        form.is_bound,
+        bool(search),
+        *(str(form[name].value()) for name in ("status", "district", "mine")),
+    )
+    key = "households:filter-form:" + hashlib.sha256(repr(varying).encode()).hexdigest()
+    html: str | None = cache.get(key)
+    if html is None:
+        shown = form
+        if search:
+            data = dict(form.data.items())  # a QueryDict: the last value of each, as shown
+            data["q"] = SEARCH_MARK
+            shown = HouseholdFilterForm(data, districts=form.fields["district"].queryset)  # type: ignore[attr-defined]
+        html = render_to_string("includes/form.html", {"form": shown})
+        cache.set(key, html, FILTER_FORM_SECONDS)
+    # The rest of the HTML came from the template; the text is escaped as it would have.
+    return mark_safe(html.replace(SEARCH_MARK, escape(search)) if search else html)  # noqa: S308
 
 
 class TimelineFilterForm(StyledFormMixin, forms.Form):

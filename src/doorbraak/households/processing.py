@@ -15,7 +15,7 @@ from doorbraak.accounts.models import Municipality, User
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
-from doorbraak.audit.services import processing_log_record
+from doorbraak.audit.services import LogEntry, processing_log_record, processing_log_record_many
 from doorbraak.households.models import Household
 
 
@@ -42,4 +42,14 @@ def log_case_support(
         object_id=object_id,
         subjects=subjects,
         municipality=municipality,
+    )
+
+
+def log_case_reads(
+    *, actor: User | AnyUser, action: ProcessingAction, entries: Iterable[LogEntry]
+) -> None:
+    """The records of several lists shown on one page (households, referrals), one per
+    person of each entry, in one INSERT."""
+    processing_log_record_many(
+        actor=actor, action=action, activity=ProcessingActivity.CASE_SUPPORT, entries=entries
     )

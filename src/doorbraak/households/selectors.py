@@ -12,8 +12,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,15 +23,18 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from doorbraak.accounts.models import Membership, Organisation, Role, User
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.models import ProcessingAction
+from doorbraak.audit.services import LogEntry
 from doorbraak.households.models import (
     Consent,
     ConsentPurpose,
@@ -43,7 +48,7 @@ from doorbraak.households.models import (
     Referral,
     ReferralStatus,
 )
-from doorbraak.households.processing import log_case_support
+from doorbraak.households.processing import log_case_reads, log_case_support
 from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
 from doorbraak.lib.validators import normalise_bsn
 
@@ -87,7 +92,7 @@ def household_search(
     coordinator_is: User | None = None,
 ) -> QuerySet[Household]:
     """The team's households, optionally searched and filtered, ordered by name: the bare
-    rows, cheap to count and to page (``household_list_rows`` adds what a page shows).
+    rows, cheap to count and to page (``household_list_page`` adds what a page shows).
 
     The search never matches on BSN: BSNs are only looked up for duplicates at intake.
     """
@@ -143,15 +148,76 @@ def household_list(
     )
 
 
-def household_list_rows(*, user: AnyUser, households: QuerySet[Household]) -> list[Household]:
-    """One page of ``household_search`` (a slice of it), in its order, with what the list
-    shows on every row.
+class _CountedPaginator(Paginator[Household]):
+    """A paginator told the number of rows, found with the page's ids in one query."""
 
-    The page is chosen on the bare rows (as cheap as a plain paginated view); then only
-    the rows shown get their coordinator and member count, looked up by primary key, so
-    the detail subqueries never meet the sort over the whole team.
+    def __init__(self, households: QuerySet[Household], per_page: int, count: int) -> None:
+        super().__init__(households, per_page)
+        self._found = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._found
+
+
+#: Beyond any team's pages; a larger number would overflow the OFFSET.
+_MAX_PAGE = 1_000_000
+
+
+def _page_number(value: str | int | None) -> int | None:
+    """The page asked for, read as ``Paginator.get_page`` reads it: not a whole number is
+    page 1; below 1 (or absurdly far) is the last page, which only the count can tell
+    (None)."""
+    try:
+        number = int(value)  # type: ignore[arg-type]  # None is not a number: page 1
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= _MAX_PAGE else None
+
+
+def household_list_page(
+    *,
+    user: AnyUser,
+    households: QuerySet[Household],
+    number: str | int | None,
+    per_page: int,
+) -> Page[Household]:
+    """One page of ``household_search``, in its order, with what the list shows on every
+    row; the page's ``paginator.count`` is the number of households found.
+
+    The filtered query runs once: it gives the page's ids and, in a window count over all
+    its rows, the number found (the count is over the same rows a separate ``COUNT(*)``
+    would read: the team's households, or those the search matched). Then only the rows
+    shown get their coordinator and member count, looked up by primary key, so the detail
+    subqueries never meet the sort over the whole team.
     """
-    ids = list(households.values_list("pk", flat=True))
+    wanted = _page_number(number)
+    if wanted is not None:
+        start = (wanted - 1) * per_page
+        found = list(_counted(households)[start : start + per_page])
+        if found or wanted == 1:
+            paginator = _CountedPaginator(households, per_page, found[0][1] if found else 0)
+            page = paginator.page(wanted)
+            page.object_list = _list_rows([pk for pk, _found in found])
+            return page
+    # Past the end (an old link) or below 1: the last page, as ``Paginator.get_page`` shows
+    # it. Still one query: the last rows in reverse order, with the count.
+    tail = list(_counted(households.reverse())[:per_page])
+    paginator = _CountedPaginator(households, per_page, tail[0][1] if tail else 0)
+    page = paginator.page(paginator.num_pages)
+    on_last_page = paginator.count - (paginator.num_pages - 1) * per_page
+    page.object_list = _list_rows([pk for pk, _found in reversed(tail[:on_last_page])])
+    return page
+
+
+def _counted(households: QuerySet[Household]) -> QuerySet[Household, tuple[int, int]]:
+    """(id, number of rows of the whole query): the count is a window over all rows, so a
+    slice of this still counts them all."""
+    return households.annotate(found=Window(Count("pk"))).values_list("pk", "found")
+
+
+def _list_rows(ids: list[int]) -> list[Household]:
+    """The list rows of these households, in the order of ``ids``."""
     if not ids:
         return []
     # The ids come from the user's scoped query just now, so the rows are looked up by
@@ -193,6 +259,21 @@ def _list_rows_query(today: datetime.date) -> QuerySet[Household]:
     )
 
 
+def household_list_entry(
+    *, households: list[Household], searched: bool, search_term: str = ""
+) -> LogEntry | None:
+    """What ``log_household_list`` records, for a page that writes several lists at once
+    (``log_lists_shown``); None when there is nothing to record."""
+    if not households and not searched:
+        return None
+    return LogEntry(
+        object_type="households.household",
+        object_id=search_hash(search_term) if search_term.strip() else "",
+        subjects=[h.pseudonym for h in households],
+        municipality=households[0].municipality_id if households else None,
+    )
+
+
 def log_household_list(
     *, user: AnyUser, households: list[Household], searched: bool, search_term: str = ""
 ) -> None:
@@ -203,16 +284,13 @@ def log_household_list(
     the privacy officer finds it by typing the term again. A search that found nobody still
     writes one record, with its hash.
     """
-    if not households and not searched:
-        return
-    log_case_support(
-        actor=user,
-        action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
-        object_type="households.household",
-        object_id=search_hash(search_term) if search_term.strip() else "",
-        subjects=[h.pseudonym for h in households],
-        municipality=households[0].municipality_id if households else None,
-    )
+    entry = household_list_entry(households=households, searched=searched, search_term=search_term)
+    if entry is not None:
+        log_case_reads(
+            actor=user,
+            action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
+            entries=[entry],
+        )
 
 
 def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = True) -> Household:
@@ -303,6 +381,24 @@ def timeline(
     return events[:limit] if limit else events
 
 
+def timeline_lines(
+    *, household: Household, kinds: list[str] | None = None, limit: int | None = None
+) -> QuerySet[HouseholdEvent]:
+    """``timeline`` for a page, which shows only the actor's name: each event carries
+    ``actor_first_name``, ``actor_last_name`` and ``actor_username`` from the same query,
+    with no user object made per line."""
+    events = (
+        timeline(household=household, kinds=kinds)
+        .select_related(None)
+        .annotate(
+            actor_first_name=F("actor__first_name"),
+            actor_last_name=F("actor__last_name"),
+            actor_username=F("actor__username"),
+        )
+    )
+    return events[:limit] if limit else events
+
+
 def consent_allows(
     *,
     household: Household,
@@ -389,17 +485,35 @@ def team_colleagues(*, household: Household) -> QuerySet[User]:
     ).order_by("last_name", "first_name", "username")
 
 
-def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
-    """Record that these referrals (names of residents) were shown in a list."""
-
+def referral_list_entry(*, referrals: list[Referral]) -> LogEntry | None:
+    """What ``log_referral_list`` records; None for no referrals."""
     if not referrals:
-        return
-    log_case_support(
-        actor=user,
-        action=ProcessingAction.READ,
+        return None
+    return LogEntry(
         object_type="households.referral",
         subjects=[pseudonym("referral", r.pk) for r in referrals],
     )
+
+
+def log_referral_list(*, user: AnyUser, referrals: list[Referral]) -> None:
+    """Record that these referrals (names of residents) were shown in a list."""
+    entry = referral_list_entry(referrals=referrals)
+    if entry is not None:
+        log_case_reads(actor=user, action=ProcessingAction.READ, entries=[entry])
+
+
+def log_lists_shown(
+    *, user: AnyUser, households: list[Household], referrals: list[Referral]
+) -> None:
+    """Record households and referrals shown on one page (the home page's work list): the
+    records ``log_household_list`` and ``log_referral_list`` write, in one INSERT."""
+    entries = [
+        household_list_entry(households=households, searched=False),
+        referral_list_entry(referrals=referrals),
+    ]
+    shown = [entry for entry in entries if entry is not None]
+    if shown:
+        log_case_reads(actor=user, action=ProcessingAction.READ, entries=shown)
 
 
 def member_for_bsn(bsn: str) -> Member | None:

@@ -18,10 +18,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -55,6 +54,7 @@ from doorbraak.households.forms import (
     ReferralForm,
     ReferralStatusFilterForm,
     TimelineFilterForm,
+    filter_form_html,
 )
 from doorbraak.households.models import (
     Classification,
@@ -161,18 +161,6 @@ def _form_page(
 
 
 # --- list ---------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=64)
-def _empty_filter_form_html(language: str, districts: tuple[tuple[int, str], ...]) -> str:
-    """The list's filter form before anyone filters: the same HTML for everyone who sees
-    these districts in this language, and otherwise the costliest part of the page to
-    render (a template per widget and per option)."""
-    form = HouseholdFilterForm(
-        districts=District.objects.filter(pk__in=[pk for pk, _name in districts]).order_by("name")
-    )
-    with translation.override(language):
-        return render_to_string("includes/form.html", {"form": form})
-
-
 @require_GET
 @page(policies.can_work_on_households)
 def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -181,13 +169,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         municipality_id__in=municipality_ids_of(request.user)
     ).order_by("name")
     form = HouseholdFilterForm(request.GET or None, districts=districts)
-    empty_form_html = (
-        None
-        if form.is_bound
-        else _empty_filter_form_html(
-            translation.get_language(), tuple(districts.values_list("pk", "name"))
-        )
-    )
+    form_html = filter_form_html(form, districts=list(districts.values_list("pk", "name")))
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q") or ""
     district = filters.get("district")
@@ -198,11 +180,10 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         district_id=district.pk if district else None,
         coordinator_is=request.user if filters.get("mine") else None,
     )
-    page_obj = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = selectors.household_list_rows(
-        user=request.user, households=cast("QuerySet[Household]", page_obj.object_list)
+    page_obj = selectors.household_list_page(
+        user=request.user, households=households, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
-    page_obj.object_list = shown
+    shown: list[Household] = list(page_obj.object_list)
     coordinator_ids = {h.current_coordinator_id for h in shown}  # type: ignore[attr-defined]
     coordinators = {
         u.pk: u.get_full_name() or u.username
@@ -238,7 +219,7 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "households/household_list.html",
         {
             "form": form,
-            "empty_form_html": empty_form_html,
+            "form_html": form_html,
             "page_obj": page_obj,
             "rows": rows,
             "querystring_without_page": querystring,
@@ -389,17 +370,51 @@ def _consent_state(consent: Consent, today: datetime.date) -> tuple[str, str]:
     return "active", _("Active")
 
 
+@functools.lru_cache(maxsize=8)
+def _event_kinds(language: str) -> tuple[tuple[str, str], ...]:
+    """The kinds of event and their labels in ``language``: translated once per process,
+    not per line (``get_kind_display()`` rebuilds and translates the whole choice list on
+    every call) nor per checkbox of the filter."""
+    with translation.override(language):
+        return tuple((value, str(label)) for value, label in EventKind.choices)
+
+
+def timeline_kinds(filter_form: TimelineFilterForm) -> list[dict[str, Any]]:
+    """The filter's checkboxes with the attributes ``CheckboxSelectMultiple`` gives each
+    (its classes, an error's ``aria-invalid``, the numbered id, ``checked``), without a
+    widget per kind; ``_timeline_filter.html`` writes the markup."""
+    bound = filter_form["soort"]
+    filter_form.is_valid()  # once per form: a kind it does not know marks every checkbox
+    common = {**bound.field.widget.attrs, **bound.build_widget_attrs({"id": bound.auto_id})}
+    chosen = {str(v) for v in bound.value() or []}
+    kinds = []
+    for n, (value, label) in enumerate(_event_kinds(translation.get_language())):
+        attrs = {**common, "id": f"{bound.auto_id}_{n}"}
+        if value in chosen:
+            attrs["checked"] = True
+        kinds.append({"value": value, "label": label, "attrs": attrs})
+    return kinds
+
+
 def _timeline_context(
     household: Household, kinds: list[str], *, limit: int | None = TIMELINE_SIZE
 ) -> dict[str, Any]:
     """The latest events (``limit``; None for all), and where to read the rest."""
     events = list(
-        selectors.timeline(household=household, kinds=kinds, limit=limit + 1 if limit else None)
+        selectors.timeline_lines(
+            household=household, kinds=kinds, limit=limit + 1 if limit else None
+        )
     )
-    # get_kind_display() rebuilds (and translates) the whole choice list on every call.
-    labels = dict(EventKind.choices)
+    labels = dict(_event_kinds(translation.get_language()))
+    # The actors' names come with the events (three columns, no user object per line), and
+    # each actor's name is written once for the page.
+    names: dict[int, str] = {}
     for event in events:
         event.kind_label = labels.get(event.kind, event.kind)  # type: ignore[attr-defined]
+        if event.actor_id is not None and event.actor_id not in names:
+            full = f"{event.actor_first_name} {event.actor_last_name}".strip()  # type: ignore[attr-defined]
+            names[event.actor_id] = full or event.actor_username  # type: ignore[attr-defined]
+        event.actor_name = names.get(event.actor_id, "") if event.actor_id else ""  # type: ignore[attr-defined]
         # The moment converted once and formatted once (what |date:'c' and
         # |date:"DATETIME_FORMAT" give): two date filters per line were a fifth of the
         # timeline's rendering.
@@ -447,6 +462,7 @@ def household_detail(request: AuthenticatedHttpRequest, household: Household) ->
         "assessments_url": _optional_url("assessments:overview", household.public_id),
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
+        "timeline_kinds": timeline_kinds(filter_form),
         **_timeline_context(household, []),
     }
     return render(request, "households/household_detail.html", context)
@@ -461,6 +477,7 @@ def household_timeline(request: AuthenticatedHttpRequest, household: Household) 
     context = {
         "household": household,
         "filter_form": filter_form,
+        "timeline_kinds": timeline_kinds(filter_form),
     }
     if request.headers.get("HX-Request") == "true":
         context.update(_timeline_context(household, kinds))
