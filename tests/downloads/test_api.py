@@ -7,8 +7,10 @@ from typing import Any
 
 from django.urls import reverse
 
+from doorbraak.audit.models import ProcessingLog
 from doorbraak.downloads.models import DownloadStatus, download_storage
 from doorbraak.downloads.services import download_build
+from tests.accounts.test_api_clients import _bearer, _issue
 from tests.conftest import Cast
 from tests.downloads.test_downloads import queue, write_hello
 
@@ -41,8 +43,11 @@ def test_it_shows_the_progress_and_hands_the_file_to_the_requester_only(
         14,
     )
     assert done["fileUrl"].endswith(file)
+    records = ProcessingLog.objects.count()
     response = grace.get(file, HTTP_ACCEPT="text/csv")
     assert response.status_code == 200
+    # The task that built the file recorded the export; fetching it records nothing more.
+    assert ProcessingLog.objects.count() == records
     assert b"".join(response.streaming_content) == b"hallo;wereld\r\n"
     assert 'filename="bestand.csv"' in response["Content-Disposition"]
     # Anyone else: the job does not exist for them, whatever their role.
@@ -77,3 +82,20 @@ def test_the_downloads_need_a_log_in(client: Any, cast: Cast) -> None:
     download = queue(cast.grace)
     for address in _urls(download.public_id):
         assert client.get(address).status_code == 401
+
+
+def test_an_api_client_follows_its_own_downloads_whatever_its_scope(
+    client: Any, cast: Cast
+) -> None:
+    """The download URLs belong to no scope: a client reaches only the jobs of its own
+    service user, which only an endpoint of its scope can have queued."""
+    issued = _issue(cast)  # households and organisations, not funds
+    own = queue(issued.client.user)
+    download_build(own.pk, build=write_hello)
+    auth = _bearer(issued.secret)
+    detail, file = _urls(own.public_id)
+    assert client.get(detail, **auth).json()["status"] == "klaar"
+    assert b"".join(client.get(file, **auth).streaming_content) == b"hallo;wereld\r\n"
+    theirs = queue(cast.grace)
+    for address in _urls(theirs.public_id):
+        assert client.get(address, **auth).status_code == 404
