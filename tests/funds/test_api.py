@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 from doorbraak.accounts.models import User
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
+from doorbraak.downloads.models import Download
+from doorbraak.downloads.services import Builder, download_build
 from doorbraak.funds import ledger
+from doorbraak.funds.exports import build_payment_batch_csv, build_payment_batch_sepa
 from doorbraak.funds.idempotency import IdempotencyKey, request_hash
 from doorbraak.funds.models import (
     Approval,
@@ -352,7 +355,8 @@ def test_the_fund_manager_sees_only_his_municipality(
     assert [f["name"] for f in frank.get(url("fund-list")).json()["results"]] == ["Potje Noord"]
     assert frank.get(url("fund-detail", south.pk)).status_code == 404
     assert frank.get(url("fund-request-detail", theirs.pk)).status_code == 404
-    assert frank.get(url("fund-payment-batch", south.pk)).status_code == 404
+    assert post(frank, url("fund-payment-batch", south.pk)).status_code == 404
+    assert post(frank, url("fund-payment-batch-sepa", south.pk), SEPA).status_code == 404
     assert frank.get(url("fund-request-detail", ours.pk)).status_code == 200
     # A draft stays with the team.
     concept = draft(fund=fund, by=cast.alice, household=household_a)
@@ -388,35 +392,82 @@ def test_reading_a_request_of_a_household_is_logged(
     assert {log.actor for log in logs} == {cast.frank}
 
 
-def test_the_payment_batch_is_exported_and_logged(
+SEPA = {"debtorName": "Gemeente Noord", "debtorIban": "NL02ABNA0123456789"}
+
+
+def _build(response: Any, build: Builder) -> Download:
+    """The worker's part: build the job the 202 answer points at, as the task does."""
+    assert response.status_code == 202, response.content
+    download = Download.objects.get(public_id=response.json()["id"])
+    assert response["Location"].endswith(url("download-detail", download.public_id))
+    assert download_build(download.pk, build=build) == "done"
+    download.refresh_from_db()
+    return download
+
+
+def test_the_payment_batch_is_built_by_the_worker_and_logged(
     as_user: AsUser, cast: Cast, fund: Fund, household_a: Household
 ) -> None:
     approved(fund=fund, by=cast.alice, approver=cast.carol, household=household_a)
     frank = as_user(cast.frank)
-    response = frank.get(url("fund-payment-batch", fund.pk))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert IBAN in response.content.decode()
-    assert ProcessingLog.objects.filter(
+    asked = post(frank, url("fund-payment-batch", fund.pk), {"status": "goedgekeurd"})
+    assert asked.status_code == 202, asked.content
+    assert asked.json()["status"] == "wacht"
+    assert asked.json()["fileUrl"] is None
+    # Asking records nothing: the worker records the export as it reads the requests.
+    exports = ProcessingLog.objects.filter(
         activity=ProcessingActivity.FUND, action=ProcessingAction.EXPORT
-    ).exists()
-    assert frank.get(url("fund-payment-batch", fund.pk), {"status": "x"}).status_code == 400
-    assert frank.get(url("fund-payment-batch", fund.pk), HTTP_ACCEPT="text/csv").status_code == 200
-    assert as_user(cast.alice).get(url("fund-payment-batch", fund.pk)).status_code == 403
+    )
+    assert not exports.exists()
+    download = _build(asked, build_payment_batch_csv)
+    assert {log.actor for log in exports} == {cast.frank}
+    job = frank.get(asked["Location"]).json()
+    assert (job["status"], job["progress"], job["summary"]) == ("klaar", 100, "1 betaling")
+    file = frank.get(job["fileUrl"], HTTP_ACCEPT="text/csv")
+    assert file.status_code == 200
+    assert file["Content-Type"].startswith("text/csv")
+    assert IBAN in b"".join(file.streaming_content).decode("utf-8-sig")
+    assert download.requested_by == cast.frank
 
+    # The file was built in the request before: that GET is gone.
+    assert frank.get(url("fund-payment-batch", fund.pk)).status_code == 405
+    assert frank.get(url("fund-payment-batch-sepa", fund.pk), SEPA).status_code == 405
+    assert problem_names(post(frank, url("fund-payment-batch", fund.pk), {"status": "x"})) == [
+        "status"
+    ]
+    # Nobody else sees the job or its file.
+    assert post(as_user(cast.alice), url("fund-payment-batch", fund.pk)).status_code == 403
+    assert as_user(cast.alice).get(asked["Location"]).status_code == 404
+    assert as_user(cast.alice).get(job["fileUrl"]).status_code == 404
+
+
+def test_the_sepa_file_is_built_by_the_worker_and_logged(
+    as_user: AsUser, cast: Cast, fund: Fund, household_a: Household
+) -> None:
+    approved(fund=fund, by=cast.alice, approver=cast.carol, household=household_a)
     frank = as_user(cast.frank)
-    sepa = frank.get(
+    bad = post(
+        frank,
         url("fund-payment-batch-sepa", fund.pk),
-        {"debtorName": "Gemeente Noord", "debtorIban": "NL02ABNA0123456789"},
+        {"debtorName": "X", "debtorIban": "NL00", "debtorBic": "ABN"},
     )
-    assert sepa.status_code == 200, sepa.content
-    assert sepa["Content-Type"] == "application/xml"
-    assert b"pain.001.001.03" in sepa.content
-    assert b"NL91ABNA0417164300" in sepa.content
-    bad = frank.get(
-        url("fund-payment-batch-sepa", fund.pk), {"debtorName": "X", "debtorIban": "NL00"}
-    )
-    assert problem_names(bad) == ["debtorIban"]
+    assert problem_names(bad) == ["debtorIban", "debtorBic"]
+    assert not Download.objects.exists()  # nothing queued
+    asked = post(frank, url("fund-payment-batch-sepa", fund.pk), {**SEPA, "debtorBic": "abnanl2a"})
+    download = _build(asked, build_payment_batch_sepa)
+    assert download.parameters["debtor_bic"] == "ABNANL2A"
+    assert ProcessingLog.objects.filter(
+        activity=ProcessingActivity.FUND, action=ProcessingAction.EXPORT, actor=cast.frank
+    ).exists()
+    job = frank.get(asked["Location"]).json()
+    assert (job["status"], job["summary"]) == ("klaar", "1 overboeking")
+    file = frank.get(job["fileUrl"], HTTP_ACCEPT="application/xml")
+    assert file["Content-Type"] == "application/xml"
+    xml = b"".join(file.streaming_content)
+    assert b"pain.001.001.03" in xml
+    assert IBAN.encode() in xml
+    assert b"<BIC>ABNANL2A</BIC>" in xml
+    assert as_user(cast.mallory).get(asked["Location"]).status_code == 404
 
 
 # --- bad input ---------------------------------------------------------------------------------

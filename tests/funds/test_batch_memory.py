@@ -1,7 +1,6 @@
-"""The payment batch files are built in the worker in bounded memory: the CSV streams (its
-peak does not grow with the number of requests), the SEPA file grows by a small constant
-per transfer (``sepaxml`` holds every transfer until it writes the file), and each
-chunk's log records go in with one INSERT."""
+"""The payment batch files are built in the worker in bounded memory: the CSV and the SEPA
+file stream (their peak does not grow with the number of requests), and each chunk's log
+records go in with one INSERT."""
 
 from __future__ import annotations
 
@@ -103,18 +102,18 @@ def test_the_batch_csv_memory_does_not_grow_with_the_requests(cast: Cast) -> Non
     assert peak_at_2n < 12 * 1024 * 1024, peak_at_2n
 
 
-def test_the_sepa_file_grows_by_a_small_constant_per_transfer(cast: Cast) -> None:
-    """``sepaxml`` builds the whole document: the memory grows with the transfers, but by
-    a few kilobytes each. (A first run loads the SEPA schema, which is not measured.)"""
+def test_the_sepa_file_memory_does_not_grow_with_the_transfers(cast: Cast) -> None:
+    """Peak memory at 1,500 and at 3,000 approved transfers: the SEPA writer holds one
+    chunk of requests and one chunk of transfers being checked against the schema, never
+    the file. (A first run loads the schema, which is not measured.)"""
     fund = north_fund(cast, budget_cents=100_000_000)
     batch_set(cast, fund, 1500)
     peak_bytes(_sepa_job(cast, fund), build_payment_batch_sepa)
     peak_at_n = peak_bytes(_sepa_job(cast, fund), build_payment_batch_sepa)
     batch_set(cast, fund, 1500, offset=1500)
     peak_at_2n = peak_bytes(_sepa_job(cast, fund), build_payment_batch_sepa)
-    per_transfer = (peak_at_2n - peak_at_n) / 1500
-    assert per_transfer < 8 * 1024, (peak_at_n, peak_at_2n)
-    assert peak_at_2n < 3000 * 8 * 1024 + 8 * 1024 * 1024, peak_at_2n
+    assert peak_at_2n < peak_at_n * 1.3, (peak_at_n, peak_at_2n)
+    assert peak_at_2n < 12 * 1024 * 1024, peak_at_2n
 
 
 def test_each_chunk_is_recorded_in_one_insert_before_its_rows(cast: Cast) -> None:

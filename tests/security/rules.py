@@ -320,8 +320,12 @@ API: dict[str, Rule] = {
     "api:fund-detail": _r(pk="fund"),
     "api:mandate-rule-list": _r(pk="fund"),
     "api:fund-request-list": _q(pk="fund"),
+    # The batch files are asked for with a POST (202, built by the worker into a
+    # download): the download and its file are the asker's only.
     "api:fund-payment-batch": _r(pk="fund"),
     "api:fund-payment-batch-sepa": _r(pk="fund"),
+    "api:download-detail": _r(public_id="download"),
+    "api:download-file": _r(public_id="download"),
     "api:fund-request-create": LIST,
     "api:fund-request-detail": _r(pk="fund_request"),
     "api:fund-request-household": _r(pk="fund_request"),

@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("doorbraak.funds.api_urls")),
     path("", include("doorbraak.insights.api_urls")),
     path("", include("doorbraak.casebook.api_urls")),
+    path("", include("doorbraak.downloads.api_urls")),
 ]

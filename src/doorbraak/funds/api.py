@@ -18,19 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +39,8 @@ from doorbraak.accounts.selectors import AnyUser
 from doorbraak.assessments.api import drf_validation_error
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
+from doorbraak.downloads.api import accepted
+from doorbraak.downloads.serializers import DownloadSerializer
 from doorbraak.funds import ledger, policies, selectors, services
 from doorbraak.funds.idempotency import run_idempotent
 from doorbraak.funds.models import (
@@ -69,8 +70,8 @@ from doorbraak.funds.serializers import (
     FundWriteOffSerializer,
     MandateRuleInputSerializer,
     MandateRuleSerializer,
-    PaymentBatchQuerySerializer,
-    SepaQuerySerializer,
+    PaymentBatchInputSerializer,
+    SepaInputSerializer,
 )
 from doorbraak.households.models import Household
 from doorbraak.lib.access import Lookup, api
@@ -99,34 +100,6 @@ _REQUEST_RELATIONS = (
     "requested_by",
     "paid_by",
 )
-
-
-class _FileRenderer(BaseRenderer):
-    """Lets a client ask for the file's media type; the file itself is returned as is."""
-
-    charset = None
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        if isinstance(data, str):
-            return data.encode()
-        return JSONRenderer().render(data)
-
-
-class CsvRenderer(_FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class XmlRenderer(_FileRenderer):
-    media_type = "application/xml"
-    format = "xml"
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -427,69 +400,72 @@ class FundRequestListView(generics.GenericAPIView[FundRequest]):
 
 
 # --- payment batches ---------------------------------------------------------------------------
+# The files grow with the fund's requests: they are built by the task worker, as on the
+# fund page. A POST records the job (the rights and the input are checked now: 403 or a
+# 400 problem, nothing queued) and answers 202 with the job's ``Location``
+# (``/api/v1/downloads/{id}``), which the client polls until the file is ready.
+LOCATION = OpenApiParameter(
+    name="Location",
+    type=OpenApiTypes.URI,
+    location=OpenApiParameter.HEADER,
+    response=[202],
+    description="The download: poll it until its status is klaar, then fetch its fileUrl.",
+)
+DOWNLOAD_ACCEPTED = {
+    202: DownloadSerializer,
+    (400, PROBLEM_CONTENT_TYPE): PROBLEM,
+    (403, PROBLEM_CONTENT_TYPE): PROBLEM,
+    (404, PROBLEM_CONTENT_TYPE): PROBLEM,
+}
+
+
 @api(policies.can_use_funds, obj=FUND)
 class PaymentBatchCsvView(APIView):
-    renderer_classes = [JSONRenderer, CsvRenderer]
-
     @extend_schema(
         tags=TAGS,
         operation_id="funds_payment_batch_csv",
-        parameters=[PaymentBatchQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiTypes.STR,
-            (400, PROBLEM_CONTENT_TYPE): PROBLEM,
-            (403, PROBLEM_CONTENT_TYPE): PROBLEM,
-            (404, PROBLEM_CONTENT_TYPE): PROBLEM,
-        },
+        request=PaymentBatchInputSerializer,
+        parameters=[LOCATION],
+        responses=DOWNLOAD_ACCEPTED,
     )
-    def get(self, request: Request, fund: Fund) -> HttpResponse:
-        """The approved (or paid) requests as a semicolon-separated file for the finance
-        department (fund manager only; the export is logged)."""
-        query = _valid(PaymentBatchQuerySerializer, request.query_params)
-        content = _call(
-            lambda: services.payment_batch_csv(
-                actor=_user(request), fund=fund, status=query["status"]
+    def post(self, request: Request, fund: Fund) -> Response:
+        """Ask for the approved (or paid) requests as a semicolon-separated file for the
+        finance department (fund manager only; the export is logged when it is built).
+        Answers 202 with the ``Location`` of the download."""
+        data = _valid(PaymentBatchInputSerializer, request.data)
+        download = _call(
+            lambda: services.payment_batch_queue(
+                actor=_user(request), fund=fund, status=data["status"]
             )
         )
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        name = f"betaalbatch-{fund.pk}-{query['status']}-{timezone.localdate():%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return accepted(request, download)
 
 
 @api(policies.can_use_funds, obj=FUND)
 class PaymentBatchSepaView(APIView):
-    renderer_classes = [JSONRenderer, XmlRenderer]
-
     @extend_schema(
         tags=TAGS,
         operation_id="funds_payment_batch_sepa",
-        parameters=[SepaQuerySerializer],
-        responses={
-            (200, "application/xml"): OpenApiTypes.STR,
-            (400, PROBLEM_CONTENT_TYPE): PROBLEM,
-            (403, PROBLEM_CONTENT_TYPE): PROBLEM,
-            (404, PROBLEM_CONTENT_TYPE): PROBLEM,
-        },
+        request=SepaInputSerializer,
+        parameters=[LOCATION],
+        responses=DOWNLOAD_ACCEPTED,
     )
-    def get(self, request: Request, fund: Fund) -> HttpResponse:
-        """The approved bank transfers as a SEPA credit-transfer file (pain.001.001.03);
-        the paying account is given in the query (fund manager only; logged)."""
-        query = _valid(SepaQuerySerializer, request.query_params)
-        content = _call(
-            lambda: services.payment_batch_sepa(
+    def post(self, request: Request, fund: Fund) -> Response:
+        """Ask for the approved bank transfers as a SEPA credit-transfer file
+        (pain.001.001.03) from the paying account given (fund manager only; the export is
+        logged when it is built). Answers 202 with the ``Location`` of the download."""
+        data = _valid(SepaInputSerializer, request.data)
+        download = _call(
+            lambda: services.payment_batch_sepa_queue(
                 actor=_user(request),
                 fund=fund,
-                debtor_name=query["debtorName"],
-                debtor_iban=query["debtorIban"],
-                debtor_bic=query["debtorBic"],
-                execution_date=query["executionDate"],
+                debtor_name=data["debtorName"],
+                debtor_iban=data["debtorIban"],
+                debtor_bic=data["debtorBic"],
+                execution_date=data["executionDate"],
             )
         )
-        response = HttpResponse(content, content_type="application/xml")
-        name = f"betaalbatch-{fund.pk}-{timezone.localdate():%Y%m%d}.xml"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return accepted(request, download)
 
 
 # --- requests ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from doorbraak.accounts.models import User
 from doorbraak.downloads.models import Download
-from doorbraak.downloads.services import Progress
+from doorbraak.downloads.services import Progress, scratch_dir
 from doorbraak.funds import policies, selectors
 from doorbraak.funds.models import Fund, FundRequest, FundRequestStatus
 from doorbraak.funds.services import batches
@@ -131,13 +131,15 @@ def build_payment_batch_csv(download: Download, file: IO[bytes], progress: Progr
 
 
 def build_payment_batch_sepa(download: Download, file: IO[bytes], progress: Progress) -> str:
-    """The approved bank transfers as a SEPA credit-transfer file (pain.001.001.03)."""
+    """The approved bank transfers as a SEPA credit-transfer file (pain.001.001.03),
+    written transfer by transfer (``batches.payment_batch_sepa_write``)."""
     fund = _fund(download, policies.is_fund_manager)
     parameters = download.parameters
     execution = parameters.get("execution_date")
     total = _batch_total(fund, FundRequestStatus.APPROVED)
     progress(5, _("Reading the approved transfers"))
-    xml = batches.payment_batch_sepa(
+    totals = batches.payment_batch_sepa_write(
+        file,
         actor=download.requested_by,
         fund=fund,
         debtor_name=str(parameters.get("debtor_name", "")),
@@ -145,8 +147,8 @@ def build_payment_batch_sepa(download: Download, file: IO[bytes], progress: Prog
         debtor_bic=str(parameters.get("debtor_bic", "")),
         execution_date=datetime.date.fromisoformat(execution) if execution else None,
         done=_counting(progress, total, _("Adding the transfers")),
+        scratch_dir=scratch_dir(),
     )
-    progress(95, _("Writing the file"))
-    file.write(xml)
-    count = xml.count(b"<CdtTrfTxInf>")
-    return ngettext("%(count)s transfer", "%(count)s transfers", count) % {"count": count}
+    return ngettext("%(count)s transfer", "%(count)s transfers", totals.count) % {
+        "count": totals.count
+    }

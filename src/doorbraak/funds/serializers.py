@@ -315,7 +315,9 @@ class FundWriteOffSerializer(serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(max_length=limits.SHORT_TEXT, allow_blank=True)
 
 
-class PaymentBatchQuerySerializer(serializers.Serializer[dict[str, Any]]):
+class PaymentBatchInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """Asking for the payment batch as CSV (built by the task worker)."""
+
     status = serializers.ChoiceField(
         choices=[FundRequestStatus.APPROVED.value, FundRequestStatus.PAID.value],
         required=False,
@@ -324,8 +326,18 @@ class PaymentBatchQuerySerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class SepaQuerySerializer(serializers.Serializer[dict[str, Any]]):
+class SepaInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """Asking for the SEPA credit-transfer file (built by the task worker)."""
+
     debtorName = serializers.CharField(max_length=70, help_text="Name of the paying account.")
     debtorIban = serializers.CharField(max_length=64)
-    debtorBic = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
-    executionDate = serializers.DateField(required=False, allow_null=True, default=None)
+    debtorBic = serializers.CharField(
+        max_length=11,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="BIC of the paying account's bank (optional within the SEPA area).",
+    )
+    executionDate = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Today when left out."
+    )

@@ -30,8 +30,10 @@ class ApiScope(models.TextChoices):
     CASEBOOK = "casebook", _("Casebook")
 
 
-#: URL names every authenticated client may call: who am I, and the API's description.
-OPEN_TO_EVERY_CLIENT = frozenset({"me", "schema"})
+#: URL names every authenticated client may call: who am I, the API's description, and
+#: the files built for the client itself (a download is only ever its asker's, and only an
+#: endpoint of the client's scope queues one).
+OPEN_TO_EVERY_CLIENT = frozenset({"me", "schema", "download-detail", "download-file"})
 
 #: URL-name prefixes and their group; the longest matching prefix decides.
 _PREFIXES: dict[str, ApiScope] = {

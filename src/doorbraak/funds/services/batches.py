@@ -6,12 +6,14 @@ import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import IO, TextIO
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import bic as stdnum_bic
+from stdnum.exceptions import ValidationError as StdnumError
 
 from doorbraak.accounts.models import User
 from doorbraak.funds import policies
@@ -22,6 +24,7 @@ from doorbraak.funds.models import (
     PayeeKind,
 )
 from doorbraak.funds.processing import log_payment_export
+from doorbraak.funds.services import sepa
 from doorbraak.funds.services.common import (
     normalise_iban,
 )
@@ -199,8 +202,9 @@ def payment_batch_csv(*, actor: User, fund: Fund, status: str = FundRequestStatu
     return out.getvalue()
 
 
-def sepa_debtor_check(*, debtor_name: str, debtor_iban: str) -> tuple[str, str]:
-    """The paying account, cleaned; ``ValidationError`` on the form's fields otherwise."""
+def sepa_debtor_check(*, debtor_name: str, debtor_iban: str, debtor_bic: str = "") -> sepa.Debtor:
+    """The paying account, cleaned (the IBAN and the BIC checked and compacted with
+    python-stdnum); ``ValidationError`` on the form's fields otherwise."""
     errors: dict[str, str] = {}
     debtor_name = (debtor_name or "").strip()
     if not debtor_name:
@@ -209,9 +213,15 @@ def sepa_debtor_check(*, debtor_name: str, debtor_iban: str) -> tuple[str, str]:
         debtor_iban = normalise_iban(debtor_iban)
     except ValidationError:
         errors["debtor_iban"] = _("This IBAN is not valid; check the account number.")
+    debtor_bic = (debtor_bic or "").strip()
+    if debtor_bic:
+        try:
+            debtor_bic = str(stdnum_bic.validate(debtor_bic))
+        except StdnumError:
+            errors["debtor_bic"] = _("This BIC is not valid; check the bank's code.")
     if errors:
         raise ValidationError(errors)
-    return debtor_name, debtor_iban
+    return sepa.Debtor(name=debtor_name, iban=debtor_iban, bic=debtor_bic)
 
 
 def sepa_transfers_exist(*, fund: Fund) -> bool:
@@ -219,6 +229,67 @@ def sepa_transfers_exist(*, fund: Fund) -> bool:
     return FundRequest.objects.filter(
         fund=fund, status=FundRequestStatus.APPROVED, payee_kind=PayeeKind.IBAN
     ).exists()
+
+
+def _transfers(rows: Iterable[PaymentRow]) -> Iterator[sepa.Transfer]:
+    for row in rows:
+        if row.payee_kind == PayeeKind.IBAN:
+            yield sepa.Transfer(
+                end_to_end_id=row.end_to_end_id,
+                name=row.payee_name,
+                iban=row.iban,
+                amount_cents=row.amount_cents,
+                description=row.description,
+            )
+
+
+def payment_batch_sepa_write(
+    out: IO[bytes],
+    *,
+    actor: User,
+    fund: Fund,
+    debtor_name: str,
+    debtor_iban: str,
+    debtor_bic: str = "",
+    execution_date: datetime.date | None = None,
+    done: Callable[[int], None] | None = None,
+    scratch_dir: str | None = None,
+) -> sepa.Totals:
+    """Write the SEPA credit-transfer file (pain.001.001.03) of the fund's approved bank
+    transfers into ``out``; how many and how much.
+
+    Reads the requests as :func:`payment_batch_stream` does (``CHUNK_SIZE`` at a time,
+    each chunk recorded in the processing log before its rows are used; ``done`` told
+    after each chunk) and writes them with :func:`sepa.write`, transfer by transfer, in
+    constant memory; the transfers are checked against the schema in chunks. Reading
+    only: marking the requests paid is ``fund_request_pay``, after the bank has paid;
+    the end-to-end id ``VEP-<fund>-<request>`` lets the bank refuse a transfer that a
+    second file holds again.
+    """
+    debtor = sepa_debtor_check(
+        debtor_name=debtor_name, debtor_iban=debtor_iban, debtor_bic=debtor_bic
+    )
+    _check_batch(actor, fund, FundRequestStatus.APPROVED)
+    if not sepa_transfers_exist(fund=fund):
+        raise ValidationError(_("There are no approved bank transfers to pay."))
+    rows = payment_batch_stream(
+        actor=actor, fund=fund, status=FundRequestStatus.APPROVED, done=done
+    )
+    try:
+        return sepa.write(
+            out,
+            _transfers(rows),
+            debtor=debtor,
+            execution_date=execution_date or timezone.localdate(),
+            created_at=timezone.localtime(),
+            scratch_dir=scratch_dir,
+        )
+    except sepa.EmptyBatch:  # paid or cancelled since the check above
+        raise ValidationError(_("There are no approved bank transfers to pay.")) from None
+    except sepa.InvalidFile as error:
+        raise ValidationError(
+            _("A transfer does not fit the SEPA format; check the payees' names and IBANs.")
+        ) from error
 
 
 def payment_batch_sepa(
@@ -229,50 +300,17 @@ def payment_batch_sepa(
     debtor_iban: str,
     debtor_bic: str = "",
     execution_date: datetime.date | None = None,
-    done: Callable[[int], None] | None = None,
 ) -> bytes:
-    """A SEPA credit-transfer file (pain.001.001.03) of the approved bank transfers.
-
-    Reads the requests as :func:`payment_batch_stream` does (and records them), but
-    ``sepaxml`` holds every transfer until it writes the file: its memory grows with the
-    number of approved transfers (a few KB each; a fund pays hundreds, not millions).
-    Reading only: marking the requests paid is ``fund_request_pay``, after the bank has
-    paid; the end-to-end id ``VEP-<fund>-<request>`` lets the bank refuse a transfer
-    that a second file holds again.
-    """
-    from sepaxml import SepaTransfer
-
-    debtor_name, debtor_iban = sepa_debtor_check(debtor_name=debtor_name, debtor_iban=debtor_iban)
-    _check_batch(actor, fund, FundRequestStatus.APPROVED)
-    if not sepa_transfers_exist(fund=fund):
-        raise ValidationError(_("There are no approved bank transfers to pay."))
-    config: dict[str, object] = {
-        "name": debtor_name,
-        "IBAN": debtor_iban,
-        "batch": True,
-        "currency": "EUR",
-    }
-    if debtor_bic:
-        config["BIC"] = debtor_bic.strip()
-    sepa = SepaTransfer(config, clean=True)
-    day = execution_date or timezone.localdate()
-    added = 0
-    for row in payment_batch_stream(actor=actor, fund=fund, status=FundRequestStatus.APPROVED):
-        if row.payee_kind != PayeeKind.IBAN:
-            continue
-        added += 1
-        if done is not None and added % CHUNK_SIZE == 0:
-            done(added)
-        sepa.add_payment(
-            {
-                "name": row.payee_name,
-                "IBAN": row.iban,
-                "amount": row.amount_cents,
-                "execution_date": day,
-                "description": row.description,
-                "endtoend_id": row.end_to_end_id,
-            }
-        )
-    if not added:  # paid or cancelled since the check above
-        raise ValidationError(_("There are no approved bank transfers to pay."))
-    return bytes(sepa.export(validate=True))
+    """The SEPA file as bytes (small batches: tests; the worker writes into a file with
+    :func:`payment_batch_sepa_write`)."""
+    out = io.BytesIO()
+    payment_batch_sepa_write(
+        out,
+        actor=actor,
+        fund=fund,
+        debtor_name=debtor_name,
+        debtor_iban=debtor_iban,
+        debtor_bic=debtor_bic,
+        execution_date=execution_date,
+    )
+    return out.getvalue()

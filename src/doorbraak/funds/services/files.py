@@ -73,7 +73,9 @@ def payment_batch_sepa_queue(
     """
     if not policies.is_fund_manager(actor, fund):
         raise Refused
-    debtor_name, debtor_iban = sepa_debtor_check(debtor_name=debtor_name, debtor_iban=debtor_iban)
+    debtor = sepa_debtor_check(
+        debtor_name=debtor_name, debtor_iban=debtor_iban, debtor_bic=debtor_bic
+    )
     if not sepa_transfers_exist(fund=fund):
         raise ValidationError(_("There are no approved bank transfers to pay."))
     today = timezone.localdate()
@@ -85,9 +87,9 @@ def payment_batch_sepa_queue(
         content_type="application/xml",
         parameters={
             "fund": fund.pk,
-            "debtor_name": debtor_name,
-            "debtor_iban": debtor_iban,
-            "debtor_bic": (debtor_bic or "").strip(),
+            "debtor_name": debtor.name,
+            "debtor_iban": debtor.iban,
+            "debtor_bic": debtor.bic,
             "execution_date": execution_date.isoformat() if execution_date else None,
         },
         task=payment_batch_sepa_task,
