@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import Municipality, Organisation, Role, Team
 from doorbraak.accounts.selectors import active_memberships
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
-from doorbraak.households.models import ConsentPurpose, Household
+from doorbraak.households.models import ConsentPurpose, Household, team_scope
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
 from doorbraak.library.models import Regulation
@@ -201,8 +201,15 @@ OPEN_STATUSES = (BreakthroughStatus.SUBMITTED,)
 
 class BreakthroughQuerySet(models.QuerySet["Breakthrough"]):
     def visible_to(self, user: User | AnonymousUser) -> BreakthroughQuerySet:
-        """The household's team; partners see requests, never this list."""
-        return self.filter(household__in=Household.objects.visible_to(user))
+        """The household's team; partners see requests, never this list.
+
+        The rows whose household the user may see (``Household.visible_to``, the rule),
+        named by the breakthrough's own copy of the team too: the same rows, but the team's
+        breakthroughs are then read off their own index instead of by joining every
+        breakthrough of the country with the team's households."""
+        return self.filter(
+            team__in=team_scope(user), household__in=Household.objects.visible_to(user)
+        )
 
 
 class Breakthrough(models.Model):

@@ -88,7 +88,7 @@ def _households(user: AnyUser, team_id: int | None = None) -> QuerySet[Household
 def _breakthroughs(user: AnyUser) -> QuerySet[Breakthrough]:
     return (
         Breakthrough.objects.visible_to(user)
-        .filter(household__team_id__in=_team_ids(user))
+        .filter(team_id__in=_team_ids(user))
         .order_by("-created_at", "-pk")
     )
 
