@@ -223,9 +223,10 @@ class Breakthrough(models.Model):
     )
     #: The household's team and municipality, copied when the breakthrough is made
     #: (``breakthrough_start``, ``seed_scale``): a household never changes team or
-    #: municipality (no service does; a new team is a new household), so the copies never
-    #: go stale. The team's list, the table queue and the fund pages filter on them off
-    #: the breakthrough's own indexes instead of joining the households.
+    #: municipality (no service does; a coordinator handover stays within the team), so
+    #: the copies never go stale. A service that moved a household would have to update
+    #: its breakthroughs in the same transaction. The team's list, the table queue and the
+    #: fund pages filter on them off the breakthrough's own indexes, without the households.
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
     )
