@@ -47,6 +47,8 @@ def planted(cast: Cast) -> Household:
     Breakthrough.objects.create(
         bottleneck=bottleneck,
         household=household,
+        team_id=household.team_id,
+        municipality_id=household.municipality_id,
         title="Doorbraak TOKBT7q",
         proposal="",
         created_by=cast.alice,

@@ -21,6 +21,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from stdnum import iban as stdnum_iban
 
@@ -205,6 +206,10 @@ def test_every_breakthrough_status_and_every_open_level_is_present(demo: Demo) -
     assert TableDecision.objects.filter(item__breakthrough__level=EscalationLevel.TABLE).exists()
     assert Bottleneck.objects.count() == BOTTLENECKS + casebook_stories(demo)
     assert Bottleneck.objects.filter(breakthroughs__isnull=True).exists()
+    # Each carries its household's team and municipality (the lists filter on the copies).
+    assert not Breakthrough.objects.exclude(
+        team=F("household__team"), municipality=F("household__municipality")
+    ).exists()
 
 
 def test_every_request_and_time_out_answer_is_present() -> None:

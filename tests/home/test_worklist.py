@@ -83,6 +83,8 @@ def _breakthrough(household: Household, title: str, deadline: datetime.date, **k
     return Breakthrough.objects.create(
         bottleneck=bottleneck,
         household=household,
+        team_id=household.team_id,
+        municipality_id=household.municipality_id,
         title=title,
         proposal="Doe wat nodig is",
         status=BreakthroughStatus.SUBMITTED,

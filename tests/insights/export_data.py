@@ -123,6 +123,8 @@ def export_set(cast: Cast, count: int, *, offset: int = 0) -> list[Household]:
         Breakthrough(
             bottleneck=bottleneck,
             household=bottleneck.household,
+            team_id=bottleneck.household.team_id,
+            municipality_id=bottleneck.household.municipality_id,
             title=f"Doorbraak {index}",
             status=STATUSES[index % len(STATUSES)],
             level=1 + index % 4,

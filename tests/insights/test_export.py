@@ -161,6 +161,8 @@ def planted(cast: Cast, west: District) -> Household:
     Breakthrough.objects.create(
         bottleneck=bottleneck,
         household=household,
+        team_id=household.team_id,
+        municipality_id=household.municipality_id,
         title="Terugvordering opschorten",
         proposal="Voorstel met details over Wilhelmina",
         status=BreakthroughStatus.APPROVED,

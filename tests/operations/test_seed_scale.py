@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, models
+from django.db.models import F
 from stdnum.nl import bsn as stdnum_bsn
 
 from doorbraak.accounts.models import User
@@ -113,6 +114,12 @@ def test_a_small_national_set_is_consistent_and_its_log_verifies() -> None:
         )
     )
     assert EscalationLevel.TABLE in levels or not levels
+    # Each breakthrough carries its household's team and municipality (the lists filter
+    # on the copies).
+    assert Breakthrough.objects.exists()
+    assert not Breakthrough.objects.exclude(
+        team=F("household__team"), municipality=F("household__municipality")
+    ).exists()
 
     report = verify_chain()
     assert report.intact, report.breaks

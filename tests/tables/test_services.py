@@ -25,6 +25,7 @@ from doorbraak.households.models import (
     EventKind,
     Household,
     HouseholdEvent,
+    Member,
 )
 from doorbraak.households.services import consent_give
 from doorbraak.tables import selectors, services
@@ -53,6 +54,17 @@ def _dutch() -> Any:
         yield
 
 
+def _registered_in_the_south(cast: Cast, breakthrough: Breakthrough) -> None:
+    """Make the breakthrough's household one of Gemeente Zuid, as if registered there: with
+    the copies of its team (members) and of its team and municipality (breakthroughs)."""
+    household = breakthrough.household_id
+    Household.objects.filter(pk=household).update(team=cast.team_z, municipality=cast.south)
+    Member.objects.filter(household=household).update(team=cast.team_z)
+    Breakthrough.objects.filter(household=household).update(
+        team=cast.team_z, municipality=cast.south
+    )
+
+
 # --- meetings and the agenda ----------------------------------------------------------------------
 def test_the_agenda_is_proposed_by_deadline_then_level(
     cast: Cast, table: BreakthroughTable, household_a: Household
@@ -66,9 +78,7 @@ def test_the_agenda_is_proposed_by_deadline_then_level(
         level_deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
     elsewhere = at_table(cast, HouseholdFactory(team=cast.team_a, coordinator=cast.alice))
-    Household.objects.filter(pk=elsewhere.household_id).update(
-        team=cast.team_z, municipality=cast.south
-    )
+    _registered_in_the_south(cast, elsewhere)
     meeting = schedule(cast, table)
     assert [i.breakthrough for i in meeting.items.order_by("position")] == [sooner, later]
     assert not meeting.items.filter(breakthrough=elsewhere).exists()
@@ -118,9 +128,7 @@ def test_the_chair_reorders_adds_and_postpones(
     with pytest.raises(ValidationError):
         services.agenda_add(actor=cast.erin, meeting=meeting, breakthrough=third)
     other = submitted(cast, HouseholdFactory(team=cast.team_a, coordinator=cast.alice))
-    Household.objects.filter(pk=other.household_id).update(
-        team=cast.team_z, municipality=cast.south
-    )
+    _registered_in_the_south(cast, other)
     other.refresh_from_db()
     with pytest.raises(ValidationError):
         services.agenda_add(actor=cast.erin, meeting=meeting, breakthrough=other)

@@ -409,7 +409,7 @@ def _decidable(*, user: AnyUser, pk: int) -> Breakthrough:
         Breakthrough.objects.select_related("household__municipality", "household__team"),
         pk=pk,
         level__gte=EscalationLevel.TABLE,
-        household__municipality_id__in=chairs,
+        municipality_id__in=chairs,
     )
 
 

@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.accounts.models import Municipality, Organisation, Role
+from doorbraak.accounts.models import Municipality, Organisation, Role, Team
 from doorbraak.accounts.selectors import active_memberships
 from doorbraak.catalogue.models import CostItem, CostUnit, Payer
-from doorbraak.households.models import ConsentPurpose, Household
+from doorbraak.households.models import ConsentPurpose, Household, team_scope
 from doorbraak.lib import limits
 from doorbraak.lib.limits import LimitedTextField
 from doorbraak.library.models import Regulation
@@ -201,8 +201,15 @@ OPEN_STATUSES = (BreakthroughStatus.SUBMITTED,)
 
 class BreakthroughQuerySet(models.QuerySet["Breakthrough"]):
     def visible_to(self, user: User | AnonymousUser) -> BreakthroughQuerySet:
-        """The household's team; partners see requests, never this list."""
-        return self.filter(household__in=Household.objects.visible_to(user))
+        """The household's team; partners see requests, never this list.
+
+        The rows whose household the user may see (``Household.visible_to``, the rule),
+        named by the breakthrough's own copy of the team too: the same rows, but the team's
+        breakthroughs are then read off their own index instead of by joining every
+        breakthrough of the country with the team's households."""
+        return self.filter(
+            team__in=team_scope(user), household__in=Household.objects.visible_to(user)
+        )
 
 
 class Breakthrough(models.Model):
@@ -213,6 +220,18 @@ class Breakthrough(models.Model):
     )
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="breakthroughs", editable=False
+    )
+    #: The household's team and municipality, copied when the breakthrough is made
+    #: (``breakthrough_start``, ``seed_scale``): a household never changes team or
+    #: municipality (no service does; a coordinator handover stays within the team), so
+    #: the copies never go stale. A service that moved a household would have to update
+    #: its breakthroughs in the same transaction. The team's list, the table queue and the
+    #: fund pages filter on them off the breakthrough's own indexes, without the households.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
     )
     title = models.CharField(_("proposal"), max_length=200)
     proposal = LimitedTextField(_("what exactly should happen"), max_length=limits.LONG_TEXT)
@@ -274,7 +293,15 @@ class Breakthrough(models.Model):
         verbose_name = _("breakthrough")
         verbose_name_plural = _("breakthroughs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "level_deadline"])]
+        indexes = [
+            models.Index(fields=["status", "level_deadline"]),
+            # The team's breakthroughs, newest first (the list, the fund form's choices).
+            models.Index(fields=["team", "-created_at"], name="breakthrough_team_created"),
+            # The table queue and the table's picker: open, at the table, in a municipality.
+            models.Index(
+                fields=["municipality", "status", "level"], name="breakthrough_municipality"
+            ),
+        ]
         constraints = [
             limits.length_check("proposal", limits.LONG_TEXT),
             limits.length_check("legal_reasoning", limits.LONG_TEXT),

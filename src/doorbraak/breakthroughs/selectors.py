@@ -426,12 +426,15 @@ def minimised_head(members: list[Member], today: datetime.date) -> tuple[str, st
 
 
 def table_queue_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
-    """The queue in its order, nearest deadline first: what the pages are cut from."""
+    """The queue in its order, nearest deadline first: what the pages are cut from.
+
+    By the breakthrough's copy of the household's municipality, off one index
+    (municipality, status, level), without joining the municipality's households."""
     municipalities = municipality_ids_of(user, role=Role.TABLE_CHAIR)
     return Breakthrough.objects.filter(
         status=BreakthroughStatus.SUBMITTED,
         level__gte=EscalationLevel.TABLE,
-        household__municipality_id__in=municipalities,
+        municipality_id__in=municipalities,
     ).order_by("level_deadline", "submitted_at", "pk")
 
 
@@ -517,7 +520,7 @@ def partner_directory(*, user: AnyUser) -> list[DirectoryEntry]:
         entry.contacts.append(membership)
     answered = PartnerRequest.objects.filter(
         organisation_id__in=list(by_organisation),
-        breakthrough__household__municipality_id__in=municipalities,
+        breakthrough__municipality_id__in=municipalities,
         answered_at__isnull=False,
     ).values_list("organisation_id", "asked_at", "answered_at", "deadline")
     durations: dict[int, list[int]] = {}

@@ -103,7 +103,7 @@ def linkable_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
     requires the request's household's own (never listed whole)."""
     return (
         Breakthrough.objects.visible_to(user)
-        .filter(household__team_id__in=team_ids_of(user))
+        .filter(team_id__in=team_ids_of(user))
         .order_by("-created_at", "-pk")
     )
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from doorbraak.accounts.models import User
 
 
-def _team_scope(user: User | AnonymousUser) -> list[int]:
+def team_scope(user: User | AnonymousUser) -> list[int]:
     """Teams whose households the user may see: professionals and team leads, own team.
 
     Taken from the memberships in force that the request has already read (one query per
@@ -110,10 +110,10 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         """The team sees referrals routed to it; a referrer sees their own (status only)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(team__in=_team_scope(user)) | Q(referred_by=user))
+        return self.filter(Q(team__in=team_scope(user)) | Q(referred_by=user))
 
     def for_team_of(self, user: User | AnonymousUser) -> ReferralQuerySet:
-        return self.filter(team__in=_team_scope(user))
+        return self.filter(team__in=team_scope(user))
 
 
 class Referral(models.Model):
@@ -244,7 +244,7 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
 
         A destroyed household (its personal data removed at the end of its retention
         period, ``doorbraak.retention``) is an anonymous stub that no page shows."""
-        return self.filter(team__in=_team_scope(user), destroyed_on__isnull=True)
+        return self.filter(team__in=team_scope(user), destroyed_on__isnull=True)
 
 
 class Household(models.Model):
@@ -371,7 +371,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         # Each id cast to bigint, the column's type: a bare literal is an integer, and
         # btree_gin's bigint operator class has no bigint = integer, so the team would be
         # left out of the index condition and filtered after the heap was read.
-        teams = _team_scope(user)
+        teams = team_scope(user)
         if not teams:
             return self.none()
         in_team = Q()

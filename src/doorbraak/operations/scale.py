@@ -551,6 +551,8 @@ def _breakthrough_columns() -> tuple[str, ...]:
         "id",
         "bottleneck_id",
         "household_id",
+        "team_id",
+        "municipality_id",
         "title",
         "proposal",
         "status",
@@ -878,6 +880,8 @@ class Builder:
                 breakthrough_id,
                 bottleneck_id,
                 household_id,
+                plan.team.pk,  # the household's team and municipality, copied
+                plan.team.municipality_id,
                 "Maatwerk: de regel wijkt voor dit huishouden",
                 "De organisatie past de hardheidsclausule toe.",
                 status,

@@ -248,7 +248,7 @@ def candidates_to_add(*, user: AnyUser, meeting: Meeting) -> QuerySet[Breakthrou
         return Breakthrough.objects.none()
     table = meeting.table
     candidates = Breakthrough.objects.filter(
-        status=BreakthroughStatus.SUBMITTED, household__municipality_id=table.municipality_id
+        status=BreakthroughStatus.SUBMITTED, municipality_id=table.municipality_id
     ).exclude(agenda_items__meeting=meeting)
     if table.district_id is not None:
         candidates = candidates.filter(household__district_id=table.district_id)

@@ -216,7 +216,7 @@ def agenda_propose(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
         Breakthrough.objects.filter(
             status=BreakthroughStatus.SUBMITTED,
             level__gte=EscalationLevel.TABLE,
-            household__municipality_id=table.municipality_id,
+            municipality_id=table.municipality_id,
         )
         .exclude(_on_an_open_agenda())
         # Decided (or postponed) in this meeting is not open, but on its agenda all the same.

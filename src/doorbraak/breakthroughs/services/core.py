@@ -355,6 +355,9 @@ def breakthrough_start(
     breakthrough = Breakthrough.objects.create(
         bottleneck=bottleneck,
         household=household,
+        # The household's, copied: the lists filter on them (see the model).
+        team_id=household.team_id,
+        municipality_id=household.municipality_id,
         title=title[:200],
         proposal=proposal,
         regulation=regulation,
