@@ -27,7 +27,7 @@ from tests.conftest import Cast
 from tests.factories import MembershipFactory, UserFactory
 
 
-def _issue(
+def issue_client(
     cast: Cast, *, scopes: list[str] | None = None, name: str = "Regiesysteem"
 ) -> services.Issued:
     """A client of Buurtteam A's organisation in Noord, acting as a professional of team A."""
@@ -42,7 +42,7 @@ def _issue(
     )
 
 
-def _bearer(secret: str) -> dict[str, str]:
+def bearer(secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
@@ -50,7 +50,7 @@ def _bearer(secret: str) -> dict[str, str]:
 
 
 def test_the_secret_is_stored_only_as_a_hash(cast: Cast) -> None:
-    issued = _issue(cast)
+    issued = issue_client(cast)
     client = ApiClient.objects.get(pk=issued.client.pk)
     assert issued.secret.startswith(f"dbk_{client.key_id}_")
     assert issued.secret not in client.secret_hash
@@ -60,7 +60,7 @@ def test_the_secret_is_stored_only_as_a_hash(cast: Cast) -> None:
 
 
 def test_the_service_user_has_no_password_and_exactly_the_chosen_membership(cast: Cast) -> None:
-    client = _issue(cast).client
+    client = issue_client(cast).client
     user = User.objects.get(pk=client.user_id)
     assert not user.has_usable_password()
     assert user.get_full_name() == "Regiesysteem"
@@ -74,7 +74,7 @@ def test_the_service_user_has_no_password_and_exactly_the_chosen_membership(cast
 
 
 def test_every_change_is_in_the_processing_log(cast: Cast) -> None:
-    issued = _issue(cast)
+    issued = issue_client(cast)
     services.api_client_rotate(actor=cast.ivan, client=issued.client)
     services.api_client_revoke(actor=cast.ivan, client=issued.client)
     records = ProcessingLog.objects.filter(
@@ -117,9 +117,9 @@ def test_bad_input_is_refused_in_dutch_and_changes_nothing(
 
 
 def test_a_name_is_unique_within_the_municipality(cast: Cast) -> None:
-    _issue(cast)
+    issue_client(cast)
     with pytest.raises(ValidationError) as error:
-        _issue(cast, name="regiesysteem")
+        issue_client(cast, name="regiesysteem")
     assert "name" in error.value.message_dict
 
 
@@ -146,7 +146,7 @@ def test_only_an_administrator_of_the_municipality_creates_clients(cast: Cast) -
 
 
 def test_last_used_is_written_at_most_once_a_minute(cast: Cast) -> None:
-    client = _issue(cast).client
+    client = issue_client(cast).client
     start = timezone.now()
     assert services.api_client_touch(client, now=start) is True
     assert services.api_client_touch(client, now=start + datetime.timedelta(seconds=59)) is False
@@ -159,7 +159,7 @@ def test_last_used_is_written_at_most_once_a_minute(cast: Cast) -> None:
 
 
 def test_a_stale_copy_does_not_write_over_a_newer_value(cast: Cast) -> None:
-    client = _issue(cast).client
+    client = issue_client(cast).client
     start = timezone.now()
     stale = ApiClient.objects.get(pk=client.pk)
     assert services.api_client_touch(client, now=start) is True
@@ -169,7 +169,7 @@ def test_a_stale_copy_does_not_write_over_a_newer_value(cast: Cast) -> None:
 
 
 def test_a_revoked_client_cannot_be_renewed(cast: Cast) -> None:
-    issued = _issue(cast)
+    issued = issue_client(cast)
     services.api_client_revoke(actor=cast.ivan, client=issued.client)
     with pytest.raises(ValidationError):
         services.api_client_rotate(actor=cast.ivan, client=issued.client)
@@ -179,8 +179,8 @@ def test_a_revoked_client_cannot_be_renewed(cast: Cast) -> None:
 
 
 def test_a_good_key_authenticates_and_notes_the_use(client: Client, cast: Cast) -> None:
-    issued = _issue(cast)
-    response = client.get("/api/v1/me", **_bearer(issued.secret))
+    issued = issue_client(cast)
+    response = client.get("/api/v1/me", **bearer(issued.secret))
     assert response.status_code == 200
     assert response.json()["username"] == issued.client.user.username
     assert ApiClient.objects.get(pk=issued.client.pk).last_used_at is not None
@@ -196,7 +196,7 @@ def test_a_good_key_authenticates_and_notes_the_use(client: Client, cast: Cast) 
     ],
 )
 def test_a_wrong_key_is_401_problem_json(client: Client, cast: Cast, header: str) -> None:
-    _issue(cast)
+    issue_client(cast)
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
@@ -204,16 +204,16 @@ def test_a_wrong_key_is_401_problem_json(client: Client, cast: Cast, header: str
 
 
 def test_a_key_with_the_right_id_but_a_wrong_secret_is_401(client: Client, cast: Cast) -> None:
-    issued = _issue(cast)
+    issued = issue_client(cast)
     forged = issued.secret[:-4] + ("AAAA" if not issued.secret.endswith("AAAA") else "BBBB")
-    assert client.get("/api/v1/me", **_bearer(forged)).status_code == 401
+    assert client.get("/api/v1/me", **bearer(forged)).status_code == 401
 
 
 def test_a_revoked_key_is_401(client: Client, cast: Cast) -> None:
-    issued = _issue(cast)
-    assert client.get("/api/v1/me", **_bearer(issued.secret)).status_code == 200
+    issued = issue_client(cast)
+    assert client.get("/api/v1/me", **bearer(issued.secret)).status_code == 200
     services.api_client_revoke(actor=cast.ivan, client=issued.client)
-    response = client.get("/api/v1/me", **_bearer(issued.secret))
+    response = client.get("/api/v1/me", **bearer(issued.secret))
     assert response.status_code == 401
     assert response.json()["detail"] == "Deze API-sleutel is niet (meer) geldig."
 
@@ -221,11 +221,11 @@ def test_a_revoked_key_is_401(client: Client, cast: Cast) -> None:
 def test_after_rotation_the_old_key_is_401_and_the_new_one_works(
     client: Client, cast: Cast
 ) -> None:
-    issued = _issue(cast)
+    issued = issue_client(cast)
     renewed = services.api_client_rotate(actor=cast.ivan, client=issued.client)
     assert renewed.secret != issued.secret
-    assert client.get("/api/v1/me", **_bearer(issued.secret)).status_code == 401
-    assert client.get("/api/v1/me", **_bearer(renewed.secret)).status_code == 200
+    assert client.get("/api/v1/me", **bearer(issued.secret)).status_code == 401
+    assert client.get("/api/v1/me", **bearer(renewed.secret)).status_code == 200
 
 
 def test_personal_tokens_keep_working_beside_client_keys(client: Client, cast: Cast) -> None:
@@ -270,8 +270,8 @@ def test_scopes_follow_the_url_names() -> None:
 def test_in_scope_is_200_out_of_scope_403_other_municipality_404(
     client: Client, cast: Cast, household_a: Household, household_z: Household
 ) -> None:
-    issued = _issue(cast)
-    auth = _bearer(issued.secret)
+    issued = issue_client(cast)
+    auth = bearer(issued.secret)
     listed = client.get(reverse("api:household-list"), **auth)
     assert listed.status_code == 200
     assert [h["publicId"] for h in listed.json()["results"]] == [str(household_a.public_id)]
@@ -288,18 +288,18 @@ def test_in_scope_is_200_out_of_scope_403_other_municipality_404(
 
 
 def test_an_out_of_scope_call_is_in_the_security_log(client: Client, cast: Cast) -> None:
-    issued = _issue(cast, scopes=[ApiScope.HOUSEHOLDS])
-    assert client.get(reverse("api:fund-list"), **_bearer(issued.secret)).status_code == 403
+    issued = issue_client(cast, scopes=[ApiScope.HOUSEHOLDS])
+    assert client.get(reverse("api:fund-list"), **bearer(issued.secret)).status_code == 403
     assert SecurityEvent.objects.filter(actor=issued.client.user).count() == 1
 
 
 def test_an_api_call_by_a_client_leaves_a_log_record_naming_the_client(
     client: Client, cast: Cast, household_a: Household
 ) -> None:
-    issued = _issue(cast)
+    issued = issue_client(cast)
     detail = reverse("api:household-detail", args=[household_a.public_id])
     before = ProcessingLog.objects.count()
-    assert client.get(detail, **_bearer(issued.secret)).status_code == 200
+    assert client.get(detail, **bearer(issued.secret)).status_code == 200
     records = list(ProcessingLog.objects.order_by("pk")[before:])
     assert records
     for record in records:
@@ -314,8 +314,8 @@ def test_every_call_by_a_client_has_a_record_of_its_own(
     client: Client, cast: Cast, household_a: Household
 ) -> None:
     """Also a call that touches no personal data, and a refused one: method, path, answer."""
-    issued = _issue(cast, scopes=[ApiScope.HOUSEHOLDS])
-    auth = _bearer(issued.secret)
+    issued = issue_client(cast, scopes=[ApiScope.HOUSEHOLDS])
+    auth = bearer(issued.secret)
     assert client.get(reverse("api:me"), **auth).status_code == 200
     assert client.get(reverse("api:fund-list"), **auth).status_code == 403
     calls = list(ProcessingLog.objects.filter(object_type=api_calls.OBJECT_TYPE).order_by("pk"))
@@ -340,7 +340,7 @@ def test_calls_by_people_have_no_call_record(client: Client, cast: Cast) -> None
 
 
 def test_the_pages_answer_the_administrator(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
-    issued = _issue(cast)
+    issued = issue_client(cast)
     web = as_user(cast.ivan)
     pk = issued.client.pk
     for url in (
@@ -358,7 +358,7 @@ def test_the_pages_answer_the_administrator(as_user, cast: Cast) -> None:  # typ
 
 @pytest.mark.parametrize("persona", ["alice", "carol", "dave", "erin", "frank", "grace", "heidi"])
 def test_other_roles_get_403(as_user, cast: Cast, persona: str) -> None:  # type: ignore[no-untyped-def]
-    pk = _issue(cast).client.pk
+    pk = issue_client(cast).client.pk
     web = as_user(getattr(cast, persona))
     for url in (
         reverse("api_clients:list"),
@@ -383,7 +383,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client: Client, cast: Cast) -> No
 
 
 def test_another_municipalitys_administrator_gets_404(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
-    issued = _issue(cast)
+    issued = issue_client(cast)
     zed = UserFactory(username="zed")
     MembershipFactory(
         user=zed, role=Role.ADMIN, organisation=cast.wi_south, municipality=cast.south
@@ -426,7 +426,7 @@ def test_creating_shows_the_secret_once(as_user, cast: Cast) -> None:  # type: i
     assert credentials.matches(secret.group(0), client.secret_hash)
     detail = web.get(reverse("api_clients:detail", args=[client.pk])).content.decode()
     assert secret.group(0) not in detail
-    assert Client().get("/api/v1/organisations", **_bearer(secret.group(0))).status_code == 200
+    assert Client().get("/api/v1/organisations", **bearer(secret.group(0))).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -483,7 +483,7 @@ def test_the_form_refuses_another_municipality(as_user, cast: Cast) -> None:  # 
 
 
 def test_rotating_and_revoking_through_the_pages(as_user, cast: Cast) -> None:  # type: ignore[no-untyped-def]
-    issued = _issue(cast)
+    issued = issue_client(cast)
     web = as_user(cast.ivan)
     pk = issued.client.pk
     response = web.post(reverse("api_clients:rotate", args=[pk]))
@@ -493,12 +493,12 @@ def test_rotating_and_revoking_through_the_pages(as_user, cast: Cast) -> None:  
     assert new_secret is not None
     assert new_secret.group(0) != issued.secret
     api = Client()
-    assert api.get("/api/v1/me", **_bearer(issued.secret)).status_code == 401
-    assert api.get("/api/v1/me", **_bearer(new_secret.group(0))).status_code == 200
+    assert api.get("/api/v1/me", **bearer(issued.secret)).status_code == 401
+    assert api.get("/api/v1/me", **bearer(new_secret.group(0))).status_code == 200
 
     response = web.post(reverse("api_clients:revoke", args=[pk]))
     assert response.status_code == 302
-    assert api.get("/api/v1/me", **_bearer(new_secret.group(0))).status_code == 401
+    assert api.get("/api/v1/me", **bearer(new_secret.group(0))).status_code == 401
     client = ApiClient.objects.get(pk=pk)
     assert client.revoked_by == cast.ivan
     # A revoked client: renewing changes nothing.
@@ -514,7 +514,7 @@ def test_the_list_uses_a_fixed_number_of_queries(
     as_user, cast: Cast, size: int, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     for index in range(size):
-        _issue(cast, name=f"Koppeling {index}")
+        issue_client(cast, name=f"Koppeling {index}")
     web = as_user(cast.ivan)
     web.get(reverse("api_clients:list"))  # warm the session
     with django_assert_num_queries(_LIST_QUERIES):
@@ -528,7 +528,7 @@ _LIST_QUERIES = 5
 def test_the_detail_uses_a_fixed_number_of_queries(
     as_user, cast: Cast, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    issued = _issue(cast)
+    issued = issue_client(cast)
     web = as_user(cast.ivan)
     url = reverse("api_clients:detail", args=[issued.client.pk])
     web.get(url)
@@ -542,7 +542,7 @@ _DETAIL_QUERIES = 6
 def test_a_service_user_is_no_contact_person_and_no_coordinator(
     cast: Cast, household_a: Household
 ) -> None:
-    professional = _issue(cast).client
+    professional = issue_client(cast).client
     partner = services.api_client_create(
         actor=cast.ivan,
         municipality=cast.north,

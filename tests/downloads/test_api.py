@@ -10,7 +10,7 @@ from django.urls import reverse
 from doorbraak.audit.models import ProcessingLog
 from doorbraak.downloads.models import DownloadStatus, download_storage
 from doorbraak.downloads.services import download_build
-from tests.accounts.test_api_clients import _bearer, _issue
+from tests.accounts.test_api_clients import bearer, issue_client
 from tests.conftest import Cast
 from tests.downloads.test_downloads import queue, write_hello
 
@@ -89,10 +89,10 @@ def test_an_api_client_follows_its_own_downloads_whatever_its_scope(
 ) -> None:
     """The download URLs belong to no scope: a client reaches only the jobs of its own
     service user, which only an endpoint of its scope can have queued."""
-    issued = _issue(cast)  # households and organisations, not funds
+    issued = issue_client(cast)  # households and organisations, not funds
     own = queue(issued.client.user)
     download_build(own.pk, build=write_hello)
-    auth = _bearer(issued.secret)
+    auth = bearer(issued.secret)
     detail, file = _urls(own.public_id)
     assert client.get(detail, **auth).json()["status"] == "klaar"
     assert b"".join(client.get(file, **auth).streaming_content) == b"hallo;wereld\r\n"
