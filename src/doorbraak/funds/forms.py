@@ -16,7 +16,14 @@ from doorbraak.catalogue.models import CostItem
 from doorbraak.funds.models import Fund, FundPurpose, FundRequestStatus, PayeeKind
 from doorbraak.households.models import Household
 from doorbraak.lib import limits
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
+from doorbraak.lib.forms import (
+    DateInput,
+    EuroField,
+    StyledFormMixin,
+    offer,
+    posted_choice,
+    text_area,
+)
 from doorbraak.lib.forms import add_service_errors as put_service_errors
 
 #: Service keys that are called differently on the forms.
@@ -31,21 +38,6 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
     # Every free text of a fund request (summary, reasons, notes) is short: SHORT_TEXT.
     return text_area(label, limit=limits.SHORT_TEXT, required=required, help_text=help_text, rows=3)
-
-
-def offer(field: forms.Field, objects: Iterable[Any]) -> None:
-    """Show only ``objects`` in the select of ``field`` (a ``ModelChoiceField``).
-
-    The field's queryset still validates a POST by primary key, so anything the user may
-    choose is accepted (the API and other callers keep working); the page only lists what
-    it was asked for, never the whole queryset.
-    """
-    choice_field = cast("forms.ModelChoiceField[Any]", field)
-    empty = [("", choice_field.empty_label)] if choice_field.empty_label is not None else []
-    choice_field.choices = [
-        *empty,
-        *((obj.pk, choice_field.label_from_instance(obj)) for obj in objects),
-    ]
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -146,11 +138,7 @@ class FundRequestForm(StyledFormMixin, forms.Form):
 
     def chosen_household(self) -> Household | None:
         """The household of a POST that passed the field's validation, else None."""
-        if not self.is_bound or "household" not in self.fields:
-            return None
-        self.is_valid()  # cleans once; a form already validated is not cleaned again
-        found = self.cleaned_data.get("household")
-        return found if isinstance(found, Household) else None
+        return cast("Household | None", posted_choice(self, "household", Household))
 
     def amount_cents(self) -> int:
         cents = self.fields["amount"].cents(self.cleaned_data["amount"])  # type: ignore[attr-defined]
@@ -166,11 +154,7 @@ class AttachHouseholdForm(StyledFormMixin, forms.Form):
 
     def chosen_household(self) -> Household | None:
         """The household of a POST that passed the field's validation, else None."""
-        if not self.is_bound:
-            return None
-        self.is_valid()
-        found = self.cleaned_data.get("household")
-        return found if isinstance(found, Household) else None
+        return cast("Household | None", posted_choice(self, "household", Household))
 
 
 class ApproveForm(StyledFormMixin, forms.Form):

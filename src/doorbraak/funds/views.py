@@ -40,7 +40,6 @@ from doorbraak.funds.forms import (
     SepaForm,
     WriteOffForm,
     add_service_errors,
-    offer,
 )
 from doorbraak.funds.models import (
     ApproverRole,
@@ -52,6 +51,7 @@ from doorbraak.funds.models import (
 )
 from doorbraak.households.models import Household
 from doorbraak.lib.access import Lookup, page
+from doorbraak.lib.forms import offer
 from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.views import submit
 

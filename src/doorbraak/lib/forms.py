@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -137,3 +138,29 @@ def add_service_errors(
 def filter_querystring(request: HttpRequest, *keys: str) -> str:
     """The given filter parameters of the request, as a query string for links and downloads."""
     return urlencode([(key, request.GET[key]) for key in keys if request.GET.get(key)])
+
+
+def offer(field: forms.Field, objects: Iterable[Any]) -> None:
+    """Show only ``objects`` in the select of ``field`` (a ``ModelChoiceField``).
+
+    The field's queryset still validates a POST by primary key, so anything the user may
+    choose is accepted (the API and other callers keep working); the page only lists what
+    it was asked for, never the whole queryset.
+    """
+    choice_field = cast("forms.ModelChoiceField[Any]", field)
+    empty = [("", choice_field.empty_label)] if choice_field.empty_label is not None else []
+    choice_field.choices = [
+        *empty,
+        *((obj.pk, choice_field.label_from_instance(obj)) for obj in objects),
+    ]
+
+
+def posted_choice(form: forms.Form, name: str, kind: type[Any]) -> Any | None:
+    """The ``kind`` object a bound form's field ``name`` holds once it passed the field's
+    validation, else None (an unbound form, an invalid or empty choice). Cleans the form
+    once; a form already validated is not cleaned again."""
+    if not form.is_bound or name not in form.fields:
+        return None
+    form.is_valid()
+    found = form.cleaned_data.get(name)
+    return found if isinstance(found, kind) else None

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import Organisation, User
 from doorbraak.breakthroughs.models import Breakthrough, EscalationLevel
 from doorbraak.lib import limits
-from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
+from doorbraak.lib.forms import (
+    DateInput,
+    EuroField,
+    StyledFormMixin,
+    offer,
+    posted_choice,
+    text_area,
+)
 from doorbraak.lib.forms import add_service_errors as put_service_errors
 from doorbraak.tables.models import TableMember, TableOutcome
 
@@ -142,19 +149,11 @@ class AgendaAddForm(StyledFormMixin, forms.Form):
 
     def offer(self, breakthroughs: Iterable[Breakthrough]) -> None:
         """List only these cases in the picker (never every candidate)."""
-        field = cast("BreakthroughChoiceField", self.fields["breakthrough"])
-        field.choices = [
-            ("", field.empty_label),
-            *((b.pk, field.label_from_instance(b)) for b in breakthroughs),
-        ]
+        offer(self.fields["breakthrough"], breakthroughs)
 
     def chosen(self) -> Breakthrough | None:
         """The case of a POST that passed the field's validation, else None."""
-        if not self.is_bound:
-            return None
-        self.is_valid()
-        found = self.cleaned_data.get("breakthrough")
-        return found if isinstance(found, Breakthrough) else None
+        return cast("Breakthrough | None", posted_choice(self, "breakthrough", Breakthrough))
 
 
 # --- meeting mode ----------------------------------------------------------------------------
