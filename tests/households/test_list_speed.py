@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from doorbraak.accounts.models import District
+from doorbraak.accounts.models import District, Role
 from doorbraak.audit.models import ProcessingAction, ProcessingLog
 from doorbraak.households.forms import (
     SEARCH_MARK,
@@ -32,7 +32,13 @@ from doorbraak.households.services import record_event
 from doorbraak.households.views import timeline_kinds
 from doorbraak.lib.crypto import pseudonym, search_hash
 from tests.conftest import Cast
-from tests.factories import DistrictFactory, HouseholdFactory, MemberFactory, TeamFactory
+from tests.factories import (
+    DistrictFactory,
+    HouseholdFactory,
+    MemberFactory,
+    MembershipFactory,
+    TeamFactory,
+)
 from tests.home.test_worklist import plant
 
 #: What a visitor may put in ?page=, old links and typing included.
@@ -189,6 +195,36 @@ def test_every_household_shown_on_a_page_is_recorded(as_user: Any, cast: Cast) -
         h.pseudonym for h in households[25:]
     )
     assert {r.municipality_id for r in records} == {cast.north.pk}
+
+
+def test_each_household_shown_is_recorded_under_its_own_municipality(
+    as_user: Any, cast: Cast
+) -> None:
+    """A professional in teams of two municipalities sees both teams' households on one
+    page: each record is filed under its own household's municipality (the privacy
+    officer of each municipality sees the reads of its own residents)."""
+    MembershipFactory(
+        user=cast.alice,
+        role=Role.PROFESSIONAL,
+        team=cast.team_z,
+        organisation=cast.team_z.organisation,
+        municipality=cast.south,
+    )
+    north = _households(cast, 3)
+    south = [
+        HouseholdFactory(team=cast.team_z, name=f"Huishouden {i:03d} Zuid", coordinator=cast.alice)
+        for i in range(3)
+    ]
+    client = as_user(cast.alice)
+    for params in ({}, {"q": "Huishouden"}):
+        before = ProcessingLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        assert client.get(reverse("households:list"), params).status_code == 200
+        records = ProcessingLog.objects.filter(object_type="households.household", pk__gt=before)
+        filed = {r.subject_pseudonym: r.municipality_id for r in records}
+        assert filed == {
+            **{h.pseudonym: cast.north.pk for h in north},
+            **{h.pseudonym: cast.south.pk for h in south},
+        }
 
 
 def test_a_search_records_each_household_found_with_the_term_s_hash(

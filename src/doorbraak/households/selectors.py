@@ -259,19 +259,31 @@ def _list_rows_query(today: datetime.date) -> QuerySet[Household]:
     )
 
 
-def household_list_entry(
+def household_list_entries(
     *, households: list[Household], searched: bool, search_term: str = ""
-) -> LogEntry | None:
+) -> list[LogEntry]:
     """What ``log_household_list`` records, for a page that writes several lists at once
-    (``log_lists_shown``); None when there is nothing to record."""
-    if not households and not searched:
-        return None
-    return LogEntry(
-        object_type="households.household",
-        object_id=search_hash(search_term) if search_term.strip() else "",
-        subjects=[h.pseudonym for h in households],
-        municipality=households[0].municipality_id if households else None,
-    )
+    (``log_lists_shown``): one entry per municipality of the households shown, in the
+    order they are shown, so each record is filed under its own household's municipality
+    (a user may work in teams of two). A search that found nobody still gives one entry,
+    for its hash; a list of nothing, none."""
+    object_id = search_hash(search_term) if search_term.strip() else ""
+    if not households:
+        return (
+            [LogEntry(object_type="households.household", object_id=object_id)] if searched else []
+        )
+    by_municipality: dict[int, list[str]] = {}
+    for household in households:
+        by_municipality.setdefault(household.municipality_id, []).append(household.pseudonym)
+    return [
+        LogEntry(
+            object_type="households.household",
+            object_id=object_id,
+            subjects=subjects,
+            municipality=municipality,
+        )
+        for municipality, subjects in by_municipality.items()
+    ]
 
 
 def log_household_list(
@@ -284,12 +296,14 @@ def log_household_list(
     the privacy officer finds it by typing the term again. A search that found nobody still
     writes one record, with its hash.
     """
-    entry = household_list_entry(households=households, searched=searched, search_term=search_term)
-    if entry is not None:
+    entries = household_list_entries(
+        households=households, searched=searched, search_term=search_term
+    )
+    if entries:
         log_case_reads(
             actor=user,
             action=ProcessingAction.SEARCH if searched else ProcessingAction.READ,
-            entries=[entry],
+            entries=entries,
         )
 
 
@@ -507,11 +521,11 @@ def log_lists_shown(
 ) -> None:
     """Record households and referrals shown on one page (the home page's work list): the
     records ``log_household_list`` and ``log_referral_list`` write, in one INSERT."""
-    entries = [
-        household_list_entry(households=households, searched=False),
-        referral_list_entry(referrals=referrals),
+    referral_entry = referral_list_entry(referrals=referrals)
+    shown = [
+        *household_list_entries(households=households, searched=False),
+        *([referral_entry] if referral_entry is not None else []),
     ]
-    shown = [entry for entry in entries if entry is not None]
     if shown:
         log_case_reads(actor=user, action=ProcessingAction.READ, entries=shown)
 
