@@ -74,6 +74,10 @@ class RequestFilterForm(StyledFormMixin, forms.Form):
 class FundRequestForm(StyledFormMixin, forms.Form):
     """Draft or change a request. ``fund`` and ``household`` only when drafting."""
 
+    # The household and its breakthrough first: right under the page's household search,
+    # whose hits the household select lists.
+    field_order = ["household", "breakthrough"]
+
     fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
     summary = _text(
         _("What the money is for"),
