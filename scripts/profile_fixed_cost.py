@@ -63,6 +63,8 @@ class Timers:
         self.template_cpu = 0.0  # this process's CPU time in the outermost render
         self.in_template = 0.0  # queries run while a template renders (lazy querysets)
         self.depth = 0
+        self.compile = 0.0  # building SQL from querysets (the outermost as_sql)
+        self.compile_depth = 0
 
     def wrap(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, ctx: Any) -> Any:
         started = time.perf_counter()
@@ -103,6 +105,41 @@ def _template_timer(timers: Timers) -> Iterator[None]:
         base.Template.render = original  # type: ignore[method-assign]
 
 
+@contextmanager
+def _compile_timer(timers: Timers) -> Iterator[None]:
+    from django.db.models.sql import compiler
+
+    classes = [
+        getattr(compiler, name)
+        for name in ("SQLCompiler", "SQLInsertCompiler", "SQLUpdateCompiler", "SQLDeleteCompiler")
+    ]
+    originals = {cls: cls.__dict__.get("as_sql") for cls in classes}
+
+    def wrapped(original: Callable[..., Any]) -> Callable[..., Any]:
+        def as_sql(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if timers.compile_depth:
+                return original(self, *args, **kwargs)
+            timers.compile_depth += 1
+            started = time.perf_counter()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                timers.compile += time.perf_counter() - started
+                timers.compile_depth -= 1
+
+        return as_sql
+
+    for cls, original in originals.items():
+        if original is not None:
+            cls.as_sql = wrapped(original)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for cls, original in originals.items():
+            if original is not None:
+                cls.as_sql = original  # type: ignore[method-assign]
+
+
 def _measure(name: str, requests: int) -> None:
     from django.db import connection
 
@@ -110,12 +147,16 @@ def _measure(name: str, requests: int) -> None:
     client = bench_scale._client(user)
     for _ in range(2):
         assert client.get(url).status_code == 200, url
-    totals, cpus, dbs, templates, template_cpus = [], [], [], [], []
+    totals, cpus, dbs, templates, template_cpus, compiles = [], [], [], [], [], []
     per_query: dict[str, list[float]] = defaultdict(list)
     counts: dict[str, int] = {}
     for _ in range(requests):
         timers = Timers()
-        with connection.execute_wrapper(timers.wrap), _template_timer(timers):
+        with (
+            connection.execute_wrapper(timers.wrap),
+            _template_timer(timers),
+            _compile_timer(timers),
+        ):
             started, cpu = time.perf_counter(), time.process_time()
             client.get(url)
             totals.append(time.perf_counter() - started)
@@ -123,6 +164,7 @@ def _measure(name: str, requests: int) -> None:
         dbs.append(sum(timers.queries.values()))
         templates.append(timers.template - timers.in_template)
         template_cpus.append(timers.template_cpu)
+        compiles.append(timers.compile)
         for key, spent in timers.queries.items():
             per_query[key].append(spent)
         counts = dict(timers.counts)
@@ -134,7 +176,8 @@ def _measure(name: str, requests: int) -> None:
         f"\n{name} {url}: p50 {total:.2f} ms, p95 {p95:.2f} ms, CPU {cpu:.2f} ms; "
         f"database {db:.2f} ms ({sum(counts.values())} statements), "
         f"template without its queries {template:.2f} ms (CPU {template_cpu:.2f} ms), "
-        f"rest {total - db - template:.2f} ms"
+        f"rest {total - db - template:.2f} ms, of which building SQL "
+        f"{statistics.median(compiles) * ms:.2f} ms"
     )
     for key, spent in sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1])):
         print(f"    {statistics.median(spent) * ms:6.2f} ms  {counts.get(key, 0)} x {key}")
@@ -154,15 +197,30 @@ def _profile(name: str, requests: int) -> None:
     print(out.getvalue())
 
 
+def _add_bench_pages() -> None:
+    """Every page of ``make bench SCALE=...`` too, by its name with dashes: ``fund-page``."""
+    for bench_page in bench_scale._pages():
+        url = bench_page.url() if callable(bench_page.url) else bench_page.url
+        key = re.sub(r"[^a-z0-9]+", "-", bench_page.name.lower()).strip("-")
+        PAGES.setdefault(key, (bench_page.user, url))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help="names, also those of bench_scale (--list)"
+    )
+    parser.add_argument("--list", action="store_true", help="print the page names and stop")
     parser.add_argument("--cprofile", default="")
     args = parser.parse_args()
     server = bench_scale.BASE_URL.rsplit("/", 1)[0]
     bench_scale._setup(f"{server}/{args.database}")
+    _add_bench_pages()
+    if args.list:
+        print("\n".join(f"{name}: {url}" for name, (_user, url) in PAGES.items()))
+        return 0
     for name in args.pages.split(","):
         _measure(name, args.requests)
     if args.cprofile:
