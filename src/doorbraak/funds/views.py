@@ -70,11 +70,17 @@ def _cost_items(user: AnyUser) -> QuerySet[CostItem]:
     return CostItem.objects.visible_to(user).order_by("name", "-valid_year", "pk")
 
 
-def _requestable_funds(user: AnyUser) -> QuerySet[Fund]:
+def _requestable_fund_list(user: AnyUser) -> list[Fund]:
+    """The funds the user may ask now, in the order of ``_requestable_funds``."""
     # Only this year's funds and later: last year's potje is closed for new requests.
     funds = selectors.fund_list(user=user).filter(active=True, year__gte=timezone.localdate().year)
-    allowed = [f.pk for f in funds if policies.can_request(user, f)]
-    return Fund.objects.filter(pk__in=allowed).order_by("-year", "name")
+    return [f for f in funds if policies.can_request(user, f)]
+
+
+def _requestable_funds(user: AnyUser, allowed: list[Fund] | None = None) -> QuerySet[Fund]:
+    if allowed is None:
+        allowed = _requestable_fund_list(user)
+    return Fund.objects.filter(pk__in=[f.pk for f in allowed]).order_by("-year", "name")
 
 
 def _percent_class(part: int, whole: int) -> int:
@@ -280,14 +286,20 @@ def _request_form(
     """The request form; its selects of households and breakthroughs validate a POST
     against everything of the user's team, and show only what ``form.offer`` gives."""
     user = request.user
-    return FundRequestForm(
+    allowed = _requestable_fund_list(user) if drafting else []
+    form = FundRequestForm(
         request.POST if request.method == "POST" else None,
-        funds=_requestable_funds(user) if drafting else None,
+        funds=_requestable_funds(user, allowed) if drafting else None,
         households=selectors.requestable_households(user=user) if drafting else None,
         breakthroughs=selectors.linkable_breakthroughs(user=user),
         cost_items=_cost_items(user),
         **kwargs,
     )
+    if drafting:
+        # The select lists the funds just read (the queryset, read again with a server-side
+        # cursor, was one query more); a POST is still validated against the queryset.
+        offer(form.fields["fund"], allowed)
+    return form
 
 
 def _search_term(request: AuthenticatedHttpRequest) -> str:
@@ -388,6 +400,10 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=user, household_id=chosen.pk if chosen else None
             ),
         )
+        # The cost items read with an ordinary query: the select would read its queryset
+        # through a server-side cursor (DECLARE, FETCH, CLOSE: three round trips).
+        cost_items = form.fields["prevents_cost_item"]
+        offer(cost_items, cost_items.queryset)  # type: ignore[attr-defined]
         keep = {"fonds": fund_pk} if fund_pk.isdigit() else {}
         return _form_page(
             request,
