@@ -117,6 +117,33 @@ def bottlenecks_of(*, household: Household) -> QuerySet[Bottleneck]:
     )
 
 
+def bottleneck_summaries(*, household: Household) -> list[Bottleneck]:
+    """``bottlenecks_of`` with only what the household page shows of them: title, theme,
+    kind and day, and their breakthroughs (title, status, level), newest first; no
+    author, regulations or organisations (issue 20).
+
+    Read once per household object: the page's bottleneck section and its next-step panel
+    (``home.next_step``) both ask, and the second gets the household's prefetched list.
+    """
+    prefetch_related_objects(
+        [household],
+        Prefetch(
+            "bottlenecks",
+            queryset=Bottleneck.objects.only("household", "title", "theme", "kind", "created_at")
+            .prefetch_related(
+                Prefetch(
+                    "breakthroughs",
+                    queryset=Breakthrough.objects.only(
+                        "bottleneck", "title", "status", "level", "created_at"
+                    ).order_by("-created_at", "-pk"),
+                )
+            )
+            .order_by("-created_at", "-pk"),
+        ),
+    )
+    return list(household.bottlenecks.all())  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class PlanOffer:
     """What the household's agreed plan offers the breakthrough's engagement side."""

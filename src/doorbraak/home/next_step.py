@@ -8,9 +8,10 @@ several apps (households, assessments, plans, breakthroughs); the household page
 as a template tag (``home/templatetags/household_guide.py``), so ``households`` does not
 depend on the apps above it.
 
-Two queries whatever the household's size: its plans with their overdue actions counted,
-and its bottlenecks with their breakthroughs. The consents come from the household the
-page opened (prefetched by ``households.selectors.household_open``).
+A fixed number of queries whatever the household's size: its plans with their overdue
+actions counted, and its bottlenecks with their breakthroughs (``bottleneck_summaries``,
+read once for the panel and the page's bottleneck section). The consents come from the
+household the page opened (prefetched by ``households.selectors.household_open``).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.breakthroughs.models import Bottleneck, Breakthrough, BreakthroughStatus
+from doorbraak.breakthroughs.models import Bottleneck, BreakthroughStatus
+from doorbraak.breakthroughs.selectors import bottleneck_summaries
 from doorbraak.households.models import Household, HouseholdStatus
 from doorbraak.plans.models import ActionStatus, Plan, PlanStatus
 
@@ -68,16 +70,8 @@ def _plans(household: Household, today: datetime.date) -> list[Plan]:
 
 
 def _bottlenecks(household: Household) -> list[Bottleneck]:
-    return list(
-        Bottleneck.objects.filter(household=household)
-        .prefetch_related(
-            Prefetch(
-                "breakthroughs",
-                queryset=Breakthrough.objects.order_by("-created_at", "-pk"),
-            )
-        )
-        .order_by("-created_at", "-pk")
-    )
+    # The same read as the page's bottleneck section, which then takes it from the household.
+    return bottleneck_summaries(household=household)
 
 
 def household_guide(household: Household, *, today: datetime.date) -> Guide:

@@ -307,18 +307,28 @@ def log_household_list(
         )
 
 
-def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = True) -> Household:
+def household_open(
+    *, user: AnyUser, public_id: uuid.UUID | str, log: bool = True, details: bool = True
+) -> Household:
     """One household with everything its page shows, in a fixed number of queries.
 
     404 outside the user's team. Writes a READ record for every current member.
+    ``details=False`` leaves out the current coordinator's id and the count of current
+    members (``_with_details``: two subqueries, costly to build), for a page that takes
+    both from the prefetched assignments and members.
     """
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise Http404 from None
     today = timezone.localdate()
+    households = (
+        household_queryset(user=user)
+        if details
+        else Household.objects.visible_to(user).select_related("team", "district", "municipality")
+    )
     household = get_object_or_404(
-        household_queryset(user=user).prefetch_related(
+        households.prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("joined_on", "birth_date", "pk")),
             Prefetch(
                 "coordinator_assignments",

@@ -90,6 +90,11 @@ _CLASSIFICATION_BADGE = {
 
 #: The household of the URL, 404 outside the user's team; a read record except on a POST.
 HOUSEHOLD = Lookup("household", selectors.household_open, "public_id", log="reads")
+#: The same for the household's own page, which counts the members and finds the coordinator
+#: in what it shows of them (no subqueries for either).
+HOUSEHOLD_PAGE = Lookup(
+    "household", selectors.household_open, "public_id", log="reads", options={"details": False}
+)
 REFERRAL = Lookup("referral", selectors.referral_open)
 
 
@@ -431,7 +436,7 @@ def _timeline_context(
 
 
 @require_GET
-@page(obj=HOUSEHOLD)
+@page(obj=HOUSEHOLD_PAGE)
 def household_detail(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
     """Everything about one household, in a fixed number of queries."""
     today = timezone.localdate()

@@ -42,6 +42,16 @@ def outcomes_of(*, household: Household) -> QuerySet[Outcome]:
     )
 
 
+def outcome_summaries(*, household: Household) -> QuerySet[Outcome]:
+    """``outcomes_of`` with only what the household page's section shows (type, day, value,
+    withdrawn), no related rows and no valuation lines: one plain query (issue 20)."""
+    return (
+        Outcome.objects.filter(household=household)
+        .only("outcome_type", "occurred_on", "value_cents", "withdrawn_at")
+        .order_by("-occurred_on", "-pk")
+    )
+
+
 def outcome_get(*, user: AnyUser, pk: int, log: bool = True) -> Outcome:
     """One outcome with its valuation lines; 404 outside the household's team."""
     outcome = get_object_or_404(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from doorbraak.breakthroughs.selectors import bottlenecks_of
+from doorbraak.breakthroughs.selectors import bottleneck_summaries
 from doorbraak.households.models import Household
 
 register = template.Library()
@@ -19,4 +19,7 @@ register = template.Library()
 @register.inclusion_tag("breakthroughs/_household_section.html")
 def household_bottlenecks(household: Household) -> dict[str, Any]:
     """The household's bottlenecks with their breakthroughs (the caller opened the household)."""
-    return {"household": household, "bottlenecks": list(bottlenecks_of(household=household))}
+    return {
+        "household": household,
+        "bottlenecks": bottleneck_summaries(household=household),
+    }

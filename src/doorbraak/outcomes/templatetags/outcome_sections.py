@@ -11,7 +11,7 @@ from typing import Any
 from django import template
 
 from doorbraak.households.models import Household
-from doorbraak.outcomes.selectors import outcomes_of
+from doorbraak.outcomes.selectors import outcome_summaries
 
 register = template.Library()
 
@@ -19,4 +19,4 @@ register = template.Library()
 @register.inclusion_tag("outcomes/_household_section.html")
 def household_outcomes(household: Household) -> dict[str, Any]:
     """The household's outcomes, withdrawn ones too (the caller opened the household)."""
-    return {"household": household, "outcomes": list(outcomes_of(household=household))}
+    return {"household": household, "outcomes": list(outcome_summaries(household=household))}
