@@ -315,7 +315,7 @@ def test_the_timeline_names_each_actor_and_reads_no_user_per_line(
     assert f"· {cast.carol.get_full_name()}</p>" in body
     assert f"· {cast.alice.get_full_name()}</p>" in body
     events = client.get(url).context["events"]
-    assert {e.actor_name for e in events} == {
+    assert {e["actor_name"] for e in events} == {
         cast.alice.get_full_name(),
         cast.carol.get_full_name(),
         "",

@@ -74,6 +74,7 @@ from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.names import split_name
+from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -414,25 +415,68 @@ def _timeline_context(
     # The actors' names come with the events (three columns, no user object per line), and
     # each actor's name is written once for the page.
     names: dict[int, str] = {}
-    for event in events:
-        event.kind_label = labels.get(event.kind, event.kind)  # type: ignore[attr-defined]
+    # Each line shown as a dict of what ``_timeline_events.html`` writes: the template finds
+    # a dict's keys at the first try (an object's attributes only after a failed key lookup).
+    lines = []
+    for event in events[:limit] if limit else events:
         if event.actor_id is not None and event.actor_id not in names:
             full = f"{event.actor_first_name} {event.actor_last_name}".strip()  # type: ignore[attr-defined]
             names[event.actor_id] = full or event.actor_username  # type: ignore[attr-defined]
-        event.actor_name = names.get(event.actor_id, "") if event.actor_id else ""  # type: ignore[attr-defined]
         # The moment converted once and formatted once (what |date:'c' and
         # |date:"DATETIME_FORMAT" give): two date filters per line were a fifth of the
         # timeline's rendering.
         moment = timezone.localtime(event.occurred_at)
-        event.when_iso = moment.isoformat()  # type: ignore[attr-defined]
-        event.when_text = formats.date_format(moment, "DATETIME_FORMAT")  # type: ignore[attr-defined]
+        text, lang = event.line
+        lines.append(
+            {
+                "kind": event.kind,
+                "kind_label": labels.get(event.kind, event.kind),
+                "actor_name": names.get(event.actor_id, "") if event.actor_id else "",
+                "when_iso": moment.isoformat(),
+                "when_text": formats.date_format(moment, "DATETIME_FORMAT"),
+                "text": text,
+                "lang": lang,
+            }
+        )
     url = reverse("households:timeline", args=[household.public_id])
     return {
-        "events": events[:limit] if limit else events,
+        "events": lines,
         "more_events": limit is not None and len(events) > limit,
         "timeline_url": url,
         "full_timeline_url": f"{url}?{urlencode([('soort', k) for k in kinds])}" if kinds else url,
     }
+
+
+def _member_rows(
+    household: Household, members: list[Member], today: datetime.date
+) -> list[dict[str, Any]]:
+    """What the members table and the former members' list show of each member, prepared
+    once (the choice labels translated once, the action links reversed once), as dicts."""
+    roles = choice_labels(Member._meta.get_field("role").choices or [])
+    representations = choice_labels(Member._meta.get_field("representation").choices or [])
+    links = {
+        name: reverse(name, args=[household.public_id, UUID_PLACEHOLDER]).split(
+            str(UUID_PLACEHOLDER)
+        )
+        for name in ("households:member-edit", "households:member-leave")
+    }
+    edit, leave = links["households:member-edit"], links["households:member-leave"]
+    return [
+        {
+            "full_name": m.full_name,
+            "role_label": roles.get(m.role, m.role),
+            "age": m.age_on(today),
+            "representation": m.representation,
+            "representation_label": representations.get(m.representation, m.representation),
+            "representative": m.representative,
+            "has_bsn": m.has_bsn,
+            "joined_on": m.joined_on,
+            "left_on": m.left_on,
+            "edit_url": f"{edit[0]}{m.public_id}{edit[1]}",
+            "leave_url": f"{leave[0]}{m.public_id}{leave[1]}",
+        }
+        for m in members
+    ]
 
 
 @require_GET
@@ -455,8 +499,12 @@ def household_detail(request: AuthenticatedHttpRequest, household: Household) ->
     context = {
         "household": household,
         "can_edit": policies.can_edit_household(request.user, household),
-        "current_members": [m for m in members if m.left_on is None or m.left_on > today],
-        "former_members": [m for m in members if m.left_on is not None and m.left_on <= today],
+        "current_members": _member_rows(
+            household, [m for m in members if m.left_on is None or m.left_on > today], today
+        ),
+        "former_members": _member_rows(
+            household, [m for m in members if m.left_on is not None and m.left_on <= today], today
+        ),
         "today": today,
         "coordinator": next((a for a in assignments if a.ended_at is None), None),
         "assignments": assignments,
