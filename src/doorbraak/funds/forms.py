@@ -19,7 +19,10 @@ from doorbraak.lib import limits
 from doorbraak.lib.forms import (
     DateInput,
     EuroField,
+    QuickRadioSelect,
     QuickSelect,
+    QuickTextarea,
+    QuickTextInput,
     StyledFormMixin,
     offer,
     posted_choice,
@@ -38,7 +41,14 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 def _text(label: Any, *, required: bool = True, help_text: Any = "") -> forms.CharField:
     # Every free text of a fund request (summary, reasons, notes) is short: SHORT_TEXT.
-    return text_area(label, limit=limits.SHORT_TEXT, required=required, help_text=help_text, rows=3)
+    return text_area(
+        label,
+        limit=limits.SHORT_TEXT,
+        required=required,
+        help_text=help_text,
+        rows=3,
+        widget=QuickTextarea,
+    )
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -79,25 +89,30 @@ class FundRequestForm(StyledFormMixin, forms.Form):
     # whose hits the household select lists.
     field_order = ["household", "breakthrough"]
 
-    # Every select written by ``QuickSelect``: through the widget templates the form's
-    # options took 5 ms of the page (issue 20).
+    # Every widget written in Python (lib.forms' Quick*): through the widget templates the
+    # form's widgets took 8-10 ms of the page (issue 20).
     fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(), widget=QuickSelect)
     summary = _text(
         _("What the money is for"),
         help_text=_("No names or other personal data: the team may discuss it anonymously."),
     )
-    amount = EuroField(label=_("Amount in euros"), help_text=_("For example 250 or 249,50."))
+    amount = EuroField(
+        label=_("Amount in euros"),
+        help_text=_("For example 250 or 249,50."),
+        widget=QuickTextInput(attrs={"inputmode": "decimal"}),
+    )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=FundPurpose.choices, widget=QuickSelect)
     payee_kind = forms.ChoiceField(
-        label=_("Payment by"), choices=PayeeKind.choices, widget=forms.RadioSelect
+        label=_("Payment by"), choices=PayeeKind.choices, widget=QuickRadioSelect
     )
     payee_name = forms.CharField(
         label=_("Payee"),
         required=False,
         max_length=150,
         help_text=_("The account holder, shop or landlord that receives the money."),
+        widget=QuickTextInput,
     )
-    iban = forms.CharField(label=_("IBAN"), required=False, max_length=40)
+    iban = forms.CharField(label=_("IBAN"), required=False, max_length=40, widget=QuickTextInput)
     household = HouseholdChoiceField(
         label=_("Household"),
         required=False,

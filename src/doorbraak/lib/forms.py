@@ -14,7 +14,7 @@ from django.forms.renderers import BaseRenderer
 from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 
@@ -104,6 +104,92 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+def _shown(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}``: the value as text, escaped unless marked safe."""
+    return conditional_escape(value if isinstance(value, SafeData) else f"{value}")
+
+
+def _input_html(widget: dict[str, Any]) -> str:
+    """As ``django/forms/widgets/input.html`` writes it (without its final newline)."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_shown(value)}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{html_attrs(widget["attrs"])}>'
+    )
+
+
+class QuickTextInput(forms.TextInput):
+    """A text input written in Python, byte for byte as ``input.html`` writes it."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        return mark_safe(_input_html(widget))  # noqa: S308 - every value is escaped
+
+
+class QuickTextarea(forms.Textarea):
+    """A textarea written in Python, byte for byte as ``textarea.html`` writes it."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = conditional_escape(localize(widget["value"])) if widget["value"] else ""
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<textarea name="{conditional_escape(widget["name"])}"'
+            f"{html_attrs(widget['attrs'])}>\n{text}</textarea>"
+        )
+
+
+class QuickRadioSelect(forms.RadioSelect):
+    """Radio buttons written in Python, byte for byte as Django's ``radio.html``,
+    ``multiple_input.html`` and ``input_option.html`` write them: each option through
+    the template engine took about 0.4 ms (issue 20)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        own = widget["attrs"]
+        parts = ["<div"]
+        if own.get("id"):
+            parts.append(f' id="{conditional_escape(own["id"])}"')
+        if own.get("class"):
+            parts.append(f' class="{conditional_escape(own["class"])}"')
+        parts.append(">")
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+            for option in options:
+                parts.append("<div>\n    ")
+                if option["wrap_label"]:
+                    option_id = option["attrs"].get("id")
+                    target = f' for="{conditional_escape(option_id)}"' if option_id else ""
+                    parts.append(f"<label{target}>")
+                parts.append(_input_html(option) + "\n")
+                if option["wrap_label"]:
+                    parts.append(f" {conditional_escape(localize(option['label']))}</label>")
+                parts.append("\n\n</div>")
+            if group:
+                parts.append("\n  </div>")
+        parts.append("\n</div>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 _THOUSANDS_WITH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
@@ -143,6 +229,7 @@ def text_area(
     rows: int = 4,
     attrs: dict[str, Any] | None = None,
     error_messages: dict[str, Any] | None = None,
+    widget: type[forms.Textarea] = forms.Textarea,
 ) -> forms.CharField:
     """A free-text field with its maximum length (``doorbraak.lib.limits``).
 
@@ -156,7 +243,7 @@ def text_area(
         required=required,
         max_length=limit,
         help_text=format_lazy("{} {}", help_text, hint) if help_text else hint,
-        widget=forms.Textarea(attrs={"rows": rows, **(attrs or {})}),
+        widget=widget(attrs={"rows": rows, **(attrs or {})}),
         error_messages={"max_length": limits.TOO_LONG, **(error_messages or {})},
     )
 
