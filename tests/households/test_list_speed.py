@@ -29,7 +29,7 @@ from doorbraak.households.forms import (
 from doorbraak.households.models import EventKind, Household
 from doorbraak.households.selectors import household_list_page, household_search
 from doorbraak.households.services import record_event
-from doorbraak.households.views import timeline_kinds
+from doorbraak.households.views import timeline_kind_items, timeline_kinds
 from doorbraak.lib.crypto import pseudonym, search_hash
 from tests.conftest import Cast
 from tests.factories import (
@@ -285,6 +285,18 @@ KIND_LOOP = (
     " {{ kind.label }}</label>{% endfor %}"
 )
 
+#: The loop of ``_timeline_filter.html`` before its items were written in the view.
+ITEM_LOOP = (
+    "{% for kind in timeline_kinds %}\n"
+    '      <li class="hh-kind-list__item"><label class="utrecht-form-label'
+    ' utrecht-form-label--checkbox" for="{{ kind.attrs.id }}"><input type="checkbox"'
+    ' name="soort" value="{{ kind.value }}"{% for name, value in kind.attrs.items %}'
+    "{% if value is not False %} {{ name }}{% if value is not True %}"
+    "=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}>"
+    " {{ kind.label }}</label></li>\n"
+    "      {% endfor %}"
+)
+
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("query", ["", "soort=adres&soort=intake", "soort=onbekend&soort=adres"])
@@ -294,6 +306,11 @@ def test_the_timeline_filter_writes_what_the_widget_wrote(language: str, query: 
         context = Context({"filter_form": form, "timeline_kinds": timeline_kinds(form)})
         assert Template(KIND_LOOP).render(context) == Template(WIDGET_LOOP).render(context)
         assert len(timeline_kinds(form)) == len(EventKind.choices)
+        # The list items written in Python are those the template's loop wrote.
+        assert timeline_kind_items(form) == Template(ITEM_LOOP).render(context)
+        assert timeline_kind_items(form) == timeline_kind_items(
+            TimelineFilterForm(QueryDict(query) if query else None)
+        )
 
 
 def test_the_timeline_names_each_actor_and_reads_no_user_per_line(

@@ -23,6 +23,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -72,7 +74,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
-from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.forms import add_service_errors, html_attrs
 from doorbraak.lib.names import split_name
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels
 from doorbraak.lib.views import submit
@@ -402,6 +404,36 @@ def timeline_kinds(filter_form: TimelineFilterForm) -> list[dict[str, Any]]:
     return kinds
 
 
+def _kind_items(kinds: list[dict[str, Any]]) -> SafeString:
+    """The filter's list items as the loop of ``_timeline_filter.html`` wrote them (the same
+    whitespace, every value escaped): one string instead of a template loop over the kinds
+    and their attributes."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            '\n      <li class="hh-kind-list__item"><label class="utrecht-form-label '
+            f'utrecht-form-label--checkbox" for="{conditional_escape(kind["attrs"]["id"])}">'
+            f'<input type="checkbox" name="soort" value="{conditional_escape(kind["value"])}"'
+            f"{html_attrs(kind['attrs'])}> {conditional_escape(kind['label'])}</label></li>"
+            "\n      "
+            for kind in kinds
+        )
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _unbound_kind_items(language: str) -> SafeString:
+    with translation.override(language):
+        return _kind_items(timeline_kinds(TimelineFilterForm()))
+
+
+def timeline_kind_items(filter_form: TimelineFilterForm) -> SafeString:
+    """The filter's checkboxes as list items; those of an unfiltered page (the household
+    page's) written once per process and language."""
+    if not filter_form.is_bound:
+        return _unbound_kind_items(translation.get_language())
+    return _kind_items(timeline_kinds(filter_form))
+
+
 def _timeline_context(
     household: Household, kinds: list[str], *, limit: int | None = TIMELINE_SIZE
 ) -> dict[str, Any]:
@@ -515,7 +547,7 @@ def household_detail(request: AuthenticatedHttpRequest, household: Household) ->
         "assessments_url": _optional_url("assessments:overview", household.public_id),
         "plan_url": _optional_url("plans:household", household.public_id),
         "filter_form": filter_form,
-        "timeline_kinds": timeline_kinds(filter_form),
+        "timeline_kind_items": timeline_kind_items(filter_form),
         **_timeline_context(household, []),
     }
     return render(request, "households/household_detail.html", context)
@@ -530,7 +562,7 @@ def household_timeline(request: AuthenticatedHttpRequest, household: Household) 
     context = {
         "household": household,
         "filter_form": filter_form,
-        "timeline_kinds": timeline_kinds(filter_form),
+        "timeline_kind_items": timeline_kind_items(filter_form),
     }
     if request.headers.get("HX-Request") == "true":
         context.update(_timeline_context(household, kinds))
