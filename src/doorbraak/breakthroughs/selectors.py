@@ -141,7 +141,7 @@ def bottleneck_summaries(*, household: Household) -> list[Bottleneck]:
             .order_by("-created_at", "-pk"),
         ),
     )
-    return list(household.bottlenecks.all())  # type: ignore[attr-defined]
+    return list(household.bottlenecks.all())
 
 
 @dataclass(frozen=True)
