@@ -10,10 +10,16 @@ import zoneinfo
 import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from doorbraak.breakthroughs.models import BreakthroughStatus, EscalationLevel, Theme
-from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
+from doorbraak.lib.rows import (
+    UUID_PLACEHOLDER,
+    choice_labels,
+    day_writer,
+    moment_writer,
+    url_maker,
+)
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
@@ -125,3 +131,37 @@ def test_another_day_format_is_taken_too() -> None:
     with translation.override("nl"):
         day = datetime.date(2026, 2, 9)
         assert day_writer("SHORT_DATE_FORMAT")(day) == filtered(day, "SHORT_DATE_FORMAT")
+
+
+# --- moment_writer ----------------------------------------------------------------------------
+MOMENTS = [
+    datetime.datetime(2026, 3, 29, hour, minute, tzinfo=datetime.UTC)  # summer time begins
+    for hour, minute in ((0, 0), (0, 59), (1, 0), (11, 0), (12, 0), (23, 30))
+] + [
+    datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC),  # summer time ends
+    datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 12, 31, 22, 59, 59, 123456, tzinfo=datetime.UTC),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "format_name",
+    ["DATETIME_FORMAT", "SHORT_DATETIME_FORMAT", r"l jS \o\f F Y, g:i:s.u a A e O P T Z", "c"],
+)
+def test_a_moment_is_written_as_date_format_writes_it(language: str, format_name: str) -> None:
+    with timezone.override(AMSTERDAM), translation.override(language):
+        write = moment_writer(format_name)
+        for moment in MOMENTS + MOMENTS:  # the second time from the days written
+            local = timezone.localtime(moment)
+            assert write(local) == formats.date_format(local, format_name), local
+
+
+def test_the_day_is_written_once_and_the_time_for_each_moment() -> None:
+    with translation.override("nl"):
+        write = moment_writer()
+        morning = datetime.datetime(2026, 5, 4, 9, 5)
+        assert (
+            write(morning) == "4 mei 2026, 09:05" == formats.date_format(morning, "DATETIME_FORMAT")
+        )
+        assert write(morning.replace(hour=17, minute=45)) == "4 mei 2026, 17:45"

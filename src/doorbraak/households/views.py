@@ -22,7 +22,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -76,7 +76,7 @@ from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors, html_attrs
 from doorbraak.lib.names import split_name
-from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels
+from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, moment_writer
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -450,6 +450,7 @@ def _timeline_context(
     # Each line shown as a dict of what ``_timeline_events.html`` writes: the template finds
     # a dict's keys at the first try (an object's attributes only after a failed key lookup).
     lines = []
+    write_moment = moment_writer("DATETIME_FORMAT")  # each day's part written once
     for event in events[:limit] if limit else events:
         if event.actor_id is not None and event.actor_id not in names:
             full = f"{event.actor_first_name} {event.actor_last_name}".strip()  # type: ignore[attr-defined]
@@ -465,7 +466,7 @@ def _timeline_context(
                 "kind_label": labels.get(event.kind, event.kind),
                 "actor_name": names.get(event.actor_id, "") if event.actor_id else "",
                 "when_iso": moment.isoformat(),
-                "when_text": formats.date_format(moment, "DATETIME_FORMAT"),
+                "when_text": write_moment(moment),
                 "text": text,
                 "lang": lang,
             }

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 
 #: What ``url_maker`` reverses a URL with, to find where the id goes. An int that an
 #: ``<int:…>`` converter takes and no URL of this site holds otherwise.
@@ -91,5 +91,45 @@ def day_writer(format_name: str = "DATE_FORMAT") -> Callable[[datetime.date | No
         if text is None:
             text = written[day] = formats.date_format(day, format_name)
         return text
+
+    return write
+
+
+#: The format characters whose text depends on more than the day (the time, the time zone's
+#: offset or summer time): written for each moment. Every other one is written once a day.
+_MOMENT_CHARS = frozenset("aAefgGhHiOPsTuZcrUI")
+
+
+def moment_writer(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime.datetime], str]:
+    """``formats.date_format(moment, format_name)`` for many local moments (what
+    ``|date:format_name`` writes for a moment already in the current time zone), writing
+    the parts of the format that show the day (the month's name, the year…) once per day
+    and only the time for each moment. Falls back to ``date_format`` for each moment when
+    the format holds a character that mixes both (``c``, ``r``, ``U``, ``I``)."""
+    format_string = str(formats.get_format(format_name))
+    pieces = dateformat.re_formatchars.split(format_string)
+    chars = pieces[1::2]
+    if any(char in "crUI" for char in chars):
+        return lambda moment: formats.date_format(moment, format_name)
+    days: dict[datetime.date, list[str | None]] = {}
+
+    def write(moment: datetime.datetime) -> str:
+        day = moment.date()
+        parts = days.get(day)
+        if parts is None:
+            whole = dateformat.DateFormat(moment)
+            parts = days[day] = [
+                dateformat.re_escaped.sub(r"\1", piece)
+                if not n % 2
+                else None
+                if piece in _MOMENT_CHARS
+                else str(getattr(whole, piece)())
+                for n, piece in enumerate(pieces)
+            ]
+        time = dateformat.TimeFormat(moment)
+        return "".join(
+            str(getattr(time, pieces[n])()) if part is None else part
+            for n, part in enumerate(parts)
+        )
 
     return write
