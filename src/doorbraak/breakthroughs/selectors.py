@@ -36,8 +36,10 @@ from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     BreakthroughStatus,
+    Decision,
     Disclosure,
     EscalationLevel,
+    EscalationStep,
     PartnerRequest,
     RequestStatus,
     ScenarioLine,
@@ -226,6 +228,36 @@ def _with_everything(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthr
     )
 
 
+def _for_the_page(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthrough]:
+    """What the breakthrough page shows, and nothing more: the household, bottleneck and
+    legal basis joined, and each list of the page in one query with what its rows show.
+
+    Not the bottleneck's regulations and organisations, the author or the household's
+    team, district and municipality: the page shows none of them (the log takes the
+    municipality's id). The relations of a list's rows are joined in its query instead of
+    being read in a second one (issue 20).
+    """
+    return breakthroughs.select_related("household", "bottleneck", "regulation").prefetch_related(
+        Prefetch(
+            "scenario_lines",
+            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
+        ),
+        Prefetch("decisions", queryset=Decision.objects.select_related("organisation")),
+        Prefetch("escalation_steps", queryset=EscalationStep.objects.select_related("by")),
+        Prefetch(
+            "partner_requests",
+            queryset=PartnerRequest.objects.select_related(
+                "organisation", "asked_by", "answered_by"
+            ),
+        ),
+        Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
+        Prefetch(
+            "disclosures",
+            queryset=Disclosure.objects.select_related("organisation", "disclosed_by"),
+        ),
+    )
+
+
 def _by_pk_or_404(queryset: QuerySet[ModelT], pk: int) -> ModelT:
     """The row with primary key ``pk`` of ``queryset``, or 404.
 
@@ -243,6 +275,21 @@ def _by_pk_or_404(queryset: QuerySet[ModelT], pk: int) -> ModelT:
 def breakthrough_get(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
     """The breakthrough with its triangle, route, requests and decisions; 404 outside the team."""
     breakthrough = _by_pk_or_404(_with_everything(Breakthrough.objects.visible_to(user)), pk)
+    if log:
+        log_household_case(
+            actor=user,
+            action=ProcessingAction.READ,
+            household=breakthrough.household,
+            object_type="breakthroughs.breakthrough",
+            object_id=pk,
+        )
+    return breakthrough
+
+
+def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
+    """The breakthrough with what its page shows (:func:`_for_the_page`); 404 outside the
+    team, and the read recorded as :func:`breakthrough_get` records it."""
+    breakthrough = _by_pk_or_404(_for_the_page(Breakthrough.objects.visible_to(user)), pk)
     if log:
         log_household_case(
             actor=user,

@@ -77,6 +77,14 @@ BREAKTHROUGH = Lookup(
     log="reads",
     hide_unless=policies.works_on_household_of,
 )
+#: The breakthrough page's read: what the page shows (``selectors.breakthrough_page``),
+#: visible and recorded as ``BREAKTHROUGH``.
+BREAKTHROUGH_PAGE = Lookup(
+    "breakthrough",
+    selectors.breakthrough_page,
+    log="reads",
+    hide_unless=policies.works_on_household_of,
+)
 BOTTLENECK = Lookup(
     "bottleneck", selectors.bottleneck_get, log="reads", hide_unless=policies.works_on_household_of
 )
@@ -517,7 +525,7 @@ def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottlenec
 
 
 @require_GET
-@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH_PAGE)
 def breakthrough_detail(
     request: AuthenticatedHttpRequest, breakthrough: Breakthrough
 ) -> HttpResponse:
