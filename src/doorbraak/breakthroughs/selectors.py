@@ -485,6 +485,40 @@ def table_queue_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
     ).order_by("level_deadline", "submitted_at", "pk")
 
 
+#: What a card of the queue (and an item of the API's queue) shows and records: the
+#: return's inputs, the minimised household (its district, and its pseudonym and
+#: municipality for the log), the bottleneck's title and theme, the legal basis.
+QUEUE_CARD_COLUMNS = (
+    "title",
+    "status",
+    "level",
+    "level_deadline",
+    "submitted_at",
+    "direct_cost_cents",
+    "direct_cost_payer",
+    "household_commitment",
+    "household__public_id",
+    "household__municipality_id",
+    "household__district__name",
+    "bottleneck__title",
+    "bottleneck__theme",
+    "regulation",
+)
+
+
+#: What a scenario line gives the return calculation (``breakthrough_return``).
+RETURN_LINE_COLUMNS = (
+    "breakthrough_id",
+    "scenario",
+    "own_amount_cents",
+    "own_payer",
+    "quantity",
+    "probability_pct",
+    "cost_item__amount_cents",
+    "cost_item__payer",
+)
+
+
 def table_queue(
     *, user: AnyUser, pk: int | None = None, page: Sequence[int] | None = None
 ) -> list[QueueItem]:
@@ -499,14 +533,17 @@ def table_queue(
     if pk is not None:
         queue = queue.filter(pk=pk)
     if page is not None:
-        queue = queue.filter(pk__in=list(page))
+        # A page of cards reads what the cards and the API's items show, not the long
+        # texts of every breakthrough, bottleneck and household (issue 20).
+        queue = queue.filter(pk__in=list(page)).only(*QUEUE_CARD_COLUMNS)
     breakthroughs = list(
-        queue.select_related(
-            "household__district", "household__municipality", "bottleneck", "regulation"
-        ).prefetch_related(
+        queue.select_related("household__district", "bottleneck", "regulation").prefetch_related(
             Prefetch(
                 "scenario_lines",
-                queryset=ScenarioLine.objects.select_related("cost_item"),
+                # The return's inputs only: the queue shows the return, not the lines.
+                queryset=ScenarioLine.objects.select_related("cost_item").only(
+                    *RETURN_LINE_COLUMNS
+                ),
             ),
             Prefetch(
                 "household__members",
@@ -516,7 +553,10 @@ def table_queue(
                 .order_by("role", "birth_date"),
                 to_attr="current_members",
             ),
-            "partner_requests__organisation",
+            # The organisation asked, in the same query.
+            Prefetch(
+                "partner_requests", queryset=PartnerRequest.objects.select_related("organisation")
+            ),
         )
     )
     items = []
