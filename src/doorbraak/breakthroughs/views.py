@@ -1106,7 +1106,7 @@ def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request,
             "breakthroughs/table_item.html",
             {
-                "card": _queue_card(item, _CardText.for_page()),
+                "cards": [_queue_card(item, _CardText.for_page())],
                 **_queue_charts(item),
                 "form": form,
                 "can_decide": policies.can_decide(request.user, item.breakthrough),
