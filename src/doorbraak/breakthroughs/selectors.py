@@ -14,9 +14,11 @@ from typing import TypeVar
 
 from django.db.models import (
     Case,
+    Exists,
     F,
     IntegerField,
     Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -379,6 +381,22 @@ def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = N
     return False
 
 
+def sharing_allowed_expression(*, at: datetime.datetime | None = None) -> Exists:
+    """:func:`sharing_allowed` as an expression of a ``PartnerRequest`` query: read with
+    the request instead of in a query of its own (the same rule, the same moment)."""
+    moment = at or timezone.now()
+    day = timezone.localdate(moment)
+    in_force = (Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=moment)) & (
+        Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=day)
+    )
+    return Exists(
+        Disclosure.objects.filter(
+            breakthrough_id=OuterRef("breakthrough_id"),
+            organisation_id=OuterRef("organisation_id"),
+        ).filter(Q(consent__isnull=True) | in_force)
+    )
+
+
 @dataclass
 class PartnerView:
     request: PartnerRequest
@@ -390,18 +408,21 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     """One request for a fixed contact person: 404 for other organisations; the household's
     data only while sharing is allowed, and every such read is in the processing log."""
     request = _by_pk_or_404(
-        PartnerRequest.objects.for_partner(user).select_related(
+        PartnerRequest.objects.for_partner(user)
+        .select_related(
             "organisation",
             "asked_by",
             "answered_by",
-            "breakthrough__household__municipality",
             "breakthrough__household__district",
             "breakthrough__bottleneck",
             "breakthrough__regulation",
-        ),
+        )
+        # Whether sharing is allowed, read with the request (the log takes the
+        # municipality's id, so the municipality is not joined).
+        .annotate(shared_now=sharing_allowed_expression()),
         pk,
     )
-    shared = sharing_allowed(request)
+    shared = bool(request.shared_now)  # type: ignore[attr-defined]
     view = PartnerView(request=request, shared=shared)
     if shared:
         household = request.breakthrough.household
