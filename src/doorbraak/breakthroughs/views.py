@@ -60,6 +60,7 @@ from doorbraak.households.models import Household, HouseholdStatus, MemberRole
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.fragments import filter_form_html
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
 from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
@@ -354,7 +355,8 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "breakthroughs/breakthrough_list.html",
         {
-            "form": form,
+            # Two selects of fixed choices: their HTML kept per language and values.
+            "form_html": filter_form_html(form),
             "page_obj": page_obj,
             "rows": rows,
             "today": today,
