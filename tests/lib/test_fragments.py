@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,3 +90,38 @@ def test_free_text_and_database_choices_are_not_kept() -> None:
         fragments.filter_form_html(Search())
     with pytest.raises(TypeError):
         fragments.filter_form_html(Pick())
+
+
+class _Reason(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label="Waarom", max_length=300)
+    colour = forms.ChoiceField(label="Kleur", choices=[("rood", "Rood")])
+
+
+def test_a_blank_form_is_kept_per_language_and_auto_id(monkeypatch: Any) -> None:
+    first = fragments.blank_form_html(_Reason(auto_id="id_a_%s"))
+    assert first == _fresh(_Reason(auto_id="id_a_%s"))
+    other = fragments.blank_form_html(_Reason(auto_id="id_b_%s"))
+    assert 'id="id_b_reason"' in other
+    assert 'id="id_a_reason"' not in other
+    with translation.override("en"):
+        assert fragments.blank_form_html(_Reason()) == _fresh(_Reason())
+    monkeypatch.setattr(fragments, "render_to_string", lambda *_args: "again")
+    assert fragments.blank_form_html(_Reason(auto_id="id_a_%s")) == first
+
+
+def test_only_a_blank_form_of_fixed_fields_is_kept() -> None:
+    class Dated(forms.Form):
+        on = forms.DateField(initial=datetime.date.today)
+
+    class Pick(forms.Form):
+        who = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+
+    for form in (
+        _Reason({"reason": "x", "colour": "rood"}),
+        _Reason(initial={"reason": "van iemand"}),
+        Dated(),
+        Pick(),
+    ):
+        with pytest.raises(TypeError):
+            fragments.blank_form_html(form)
+    assert fragments._kept == {}

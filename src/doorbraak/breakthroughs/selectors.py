@@ -246,11 +246,10 @@ def _for_the_page(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthroug
         ),
         Prefetch("decisions", queryset=Decision.objects.select_related("organisation")),
         Prefetch("escalation_steps", queryset=EscalationStep.objects.select_related("by")),
+        # The page names who answered a request, not who asked it.
         Prefetch(
             "partner_requests",
-            queryset=PartnerRequest.objects.select_related(
-                "organisation", "asked_by", "answered_by"
-            ),
+            queryset=PartnerRequest.objects.select_related("organisation", "answered_by"),
         ),
         Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
         Prefetch(
@@ -293,12 +292,16 @@ def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrou
     team, and the read recorded as :func:`breakthrough_get` records it."""
     breakthrough = _by_pk_or_404(_for_the_page(Breakthrough.objects.visible_to(user)), pk)
     if log:
+        household = breakthrough.household
+        # The subjects as ``household_subjects`` names them, reading only their ids.
+        members = household.members.current().only("public_id")
         log_household_case(
             actor=user,
             action=ProcessingAction.READ,
-            household=breakthrough.household,
+            household=household,
             object_type="breakthroughs.breakthrough",
             object_id=pk,
+            subjects=[member.pseudonym for member in members] or [household.pseudonym],
         )
     return breakthrough
 

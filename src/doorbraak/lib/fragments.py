@@ -58,6 +58,49 @@ def filter_form_html(form: forms.Form, template_name: str = "includes/form.html"
     return html
 
 
+def _blank_key(form: forms.Form, template_name: str) -> tuple[Any, ...]:
+    if form.is_bound or form.initial:
+        raise TypeError(f"{type(form).__name__}: only a blank form can be kept")
+    fields = []
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+            raise TypeError(f"{type(form).__name__}.{name}: choices read from the database")
+        if callable(field.initial):
+            raise TypeError(f"{type(form).__name__}.{name}: an initial value that changes")
+        choices = (
+            tuple((str(value), str(label)) for value, label in field.choices)
+            if isinstance(field, forms.ChoiceField)
+            else ()
+        )
+        fields.append((name, type(field), repr(field.initial), choices))
+    return (
+        type(form),
+        template_name,
+        get_language(),
+        form.auto_id,
+        form.prefix,
+        tuple(fields),
+    )
+
+
+def blank_form_html(form: forms.Form, template_name: str = "includes/form.html") -> SafeString:
+    """A blank form (unbound, no ``initial=``) rendered with ``template_name``, kept per
+    class, template, language, ``auto_id``, prefix and its fields' choices and initial
+    values: a blank form holds nothing of anyone.
+
+    A ``TypeError`` for a bound form, one with initial values of its own, choices read from
+    the database or an initial value computed on each use (a date). The form's fields must
+    be the ones its class declares, not changed for the user at hand.
+    """
+    key = _blank_key(form, template_name)
+    html = _kept.get(key)
+    if html is None:
+        html = render_to_string(template_name, {"form": form})
+        if len(_kept) < MAX_KEPT:
+            _kept[key] = html
+    return html
+
+
 def forget_kept() -> None:
     """Empty the cache (for tests)."""
     _kept.clear()
