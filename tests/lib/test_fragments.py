@@ -125,3 +125,13 @@ def test_only_a_blank_form_of_fixed_fields_is_kept() -> None:
         with pytest.raises(TypeError):
             fragments.blank_form_html(form)
     assert fragments._kept == {}
+
+
+def test_a_bound_form_is_rendered_afresh_with_its_errors() -> None:
+    bound = _Reason({"reason": "", "colour": "groen"})
+    html = fragments.form_html(bound)
+    assert html == _fresh(_Reason({"reason": "", "colour": "groen"}))
+    assert "utrecht-form-field-error-message" in html
+    assert fragments._kept == {}
+    assert fragments.form_html(_Reason()) == _fresh(_Reason())
+    assert len(fragments._kept) == 1

@@ -21,7 +21,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +60,7 @@ from doorbraak.households.models import Household, HouseholdStatus, MemberRole
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
-from doorbraak.lib.fragments import blank_form_html, filter_form_html
+from doorbraak.lib.fragments import filter_form_html, form_html
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
 from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
@@ -284,26 +283,18 @@ def _detail_page(
     context["can_escalate"] = context["can_escalate"] or "escalate_form" in forms
     if context["can_decide"]:
         context["decide_form"] = forms.get("decide_form") or DecideForm(auto_id="id_decide_%s")
-        context["decide_form_html"] = _form_html(context["decide_form"])
+        context["decide_form_html"] = form_html(context["decide_form"])
     if context["can_escalate"]:
         context["escalate_form"] = forms.get("escalate_form") or EscalateForm(
             auto_id="id_escalate_%s"
         )
-        context["escalate_form_html"] = _form_html(context["escalate_form"])
+        context["escalate_form_html"] = form_html(context["escalate_form"])
     if context["can_request"]:
         context["request_form"] = forms.get("request_form") or _request_form(
             request, breakthrough, auto_id="id_request_%s"
         )
         context["consented"] = selectors.consented_organisations(household=breakthrough.household)
     return render(request, "breakthroughs/breakthrough_detail.html", context)
-
-
-def _form_html(form: Any) -> str:
-    """A step's form as ``includes/form.html`` writes it: a blank one kept per language
-    (lib/fragments.py), a bound one (with its errors) rendered afresh."""
-    if form.is_bound:
-        return render_to_string("includes/form.html", {"form": form})
-    return blank_form_html(form)
 
 
 def _sharing_form_kwargs(request: AuthenticatedHttpRequest, breakthrough: Breakthrough) -> Any:

@@ -101,6 +101,14 @@ def blank_form_html(form: forms.Form, template_name: str = "includes/form.html")
     return html
 
 
+def form_html(form: forms.Form, template_name: str = "includes/form.html") -> SafeString:
+    """A form of a page's step as ``template_name`` writes it: a bound one (with its
+    errors) rendered afresh, a blank one kept (:func:`blank_form_html`)."""
+    if form.is_bound:
+        return render_to_string(template_name, {"form": form})
+    return blank_form_html(form, template_name)
+
+
 def forget_kept() -> None:
     """Empty the cache (for tests)."""
     _kept.clear()
