@@ -294,7 +294,7 @@ def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrou
     if log:
         household = breakthrough.household
         # The subjects as ``household_subjects`` names them, reading only their ids.
-        members = household.members.current().only("public_id")
+        members = household.members.current().only("household_id", "public_id")
         log_household_case(
             actor=user,
             action=ProcessingAction.READ,
@@ -304,6 +304,19 @@ def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrou
             subjects=[member.pseudonym for member in members] or [household.pseudonym],
         )
     return breakthrough
+
+
+#: What a scenario line gives the return calculation (``breakthrough_return``).
+RETURN_LINE_COLUMNS = (
+    "breakthrough_id",
+    "scenario",
+    "own_amount_cents",
+    "own_payer",
+    "quantity",
+    "probability_pct",
+    "cost_item__amount_cents",
+    "cost_item__payer",
+)
 
 
 def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
@@ -454,7 +467,10 @@ def partner_breakthrough(*, user: AnyUser, request: PartnerRequest) -> Breakthro
         [breakthrough],
         Prefetch(
             "scenario_lines",
-            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
+            # The partner sees the return, not the lines: only what the return takes.
+            queryset=ScenarioLine.objects.select_related("cost_item")
+            .only(*RETURN_LINE_COLUMNS)
+            .order_by("scenario", "pk"),
         ),
         Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
     )
@@ -527,19 +543,6 @@ QUEUE_CARD_COLUMNS = (
     "bottleneck__title",
     "bottleneck__theme",
     "regulation",
-)
-
-
-#: What a scenario line gives the return calculation (``breakthrough_return``).
-RETURN_LINE_COLUMNS = (
-    "breakthrough_id",
-    "scenario",
-    "own_amount_cents",
-    "own_payer",
-    "quantity",
-    "probability_pct",
-    "cost_item__amount_cents",
-    "cost_item__payer",
 )
 
 
