@@ -740,13 +740,14 @@ def test_a_queue_card_names_the_partners_asked_without_more_queries(
     without_requests = _queue_queries(client, url)
     asked = submitted(cast, household_a)
     give_consent(cast, household_a, cast.uwv)
-    send(cast, asked)
+    request = send(cast, asked)
     for reason in ("Eigen mandaat schiet tekort.", "Geen antwoord van de partner."):
         services.breakthrough_escalate(actor=cast.alice, breakthrough=asked, reason=reason)
     assert _queue_queries(client, url) == without_requests
     body = client.get(url).content.decode()
     assert body.count("db-card bt-queue__card") == 2
-    assert f"{cast.uwv.name} (" in body
+    state = PartnerRequest.objects.select_related("breakthrough").get(pk=request.pk).state_label
+    assert f"<dd>{cast.uwv.name} ({state.lower()})</dd>" in body
 
 
 def test_the_table_queue_is_paged_and_costs_the_same_queries_at_two_sizes(

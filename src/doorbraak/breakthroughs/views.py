@@ -62,6 +62,7 @@ from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
 from doorbraak.lib.fragments import filter_form_html, form_html
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
+from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
 from doorbraak.library.models import Deviation
@@ -350,6 +351,9 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": statuses.get(breakthrough.status, breakthrough.status),
             "level": levels.get(breakthrough.level, breakthrough.level),
             "deadline": day(breakthrough.level_deadline),
+            "open": breakthrough.is_open,
+            "overdue": breakthrough.level_deadline is not None
+            and breakthrough.level_deadline < today,
         }
         for breakthrough in shown
     ]
@@ -1014,6 +1018,11 @@ class _CardText:
     themes: dict[Any, str]
     deviations: dict[Any, str]
     day: Callable[[datetime.date | None], str]
+    today: datetime.date
+    #: The card's sentences with a blank, translated once for all cards.
+    age: str
+    pays_more: str
+    passed: str
 
     @classmethod
     def for_page(cls) -> _CardText:
@@ -1022,23 +1031,47 @@ class _CardText:
             themes=choice_labels(Theme.choices),
             deviations=choice_labels(Deviation.choices),
             day=day_writer(),
+            today=timezone.localdate(),
+            age=_("age %(band)s"),
+            pays_more=_("%(payer)s pays more"),
+            passed=_("%(date)s passed"),
         )
 
 
 def _queue_card(item: selectors.QueueItem, text: _CardText) -> dict[str, Any]:
+    """A card's text, each piece written as the template wrote it (it escapes them)."""
     breakthrough = item.breakthrough
-    asked = [r for r in breakthrough.partner_requests.all() if r.status in _OPEN_REQUEST]
     regulation = breakthrough.regulation
     theme = breakthrough.bottleneck.theme
+    deadline = breakthrough.level_deadline
+    day = text.day(deadline)
     return {
         "item": item,
-        "asked": asked,
-        "decide_url": text.decide_url(breakthrough.pk),
+        "title": breakthrough.bottleneck.title,
         "theme": text.themes.get(theme, theme),
+        "initials": item.initials,
+        "district": item.district,
+        "age": text.age % {"band": item.age_band},
+        "proposal": breakthrough.title,
+        "regulation": regulation,
         "deviation": text.deviations.get(regulation.deviation, regulation.deviation)
         if regulation
         else "",
-        "deadline": text.day(breakthrough.level_deadline),
+        "net_return": format_euros(item.return_calculation.net_return_cents),
+        "pays_more": [
+            text.pays_more % {"payer": split.label} for split in item.return_calculation.paying_more
+        ],
+        "commitment": breakthrough.household_commitment,
+        "asked": [
+            f"{request.organisation.name} ({request.state_label.lower()})"
+            for request in breakthrough.partner_requests.all()
+            if request.status in _OPEN_REQUEST
+        ],
+        "decide_url": text.decide_url(breakthrough.pk),
+        "deadline": day,
+        "passed": text.passed % {"date": day}
+        if deadline is not None and deadline < text.today
+        else "",
     }
 
 
