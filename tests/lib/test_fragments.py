@@ -84,7 +84,10 @@ def test_free_text_and_database_choices_are_not_kept() -> None:
         q = forms.CharField(required=False)
 
     class Pick(forms.Form):
-        who = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+        who: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+            queryset=None,  # type: ignore[arg-type]
+            required=False,
+        )
 
     with pytest.raises(TypeError):
         fragments.filter_form_html(Search())
@@ -114,7 +117,9 @@ def test_only_a_blank_form_of_fixed_fields_is_kept() -> None:
         on = forms.DateField(initial=datetime.date.today)
 
     class Pick(forms.Form):
-        who = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+        who: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+            queryset=None,  # type: ignore[arg-type]
+        )
 
     for form in (
         _Reason({"reason": "x", "colour": "rood"}),

@@ -10,6 +10,7 @@ errors (whose messages repeat the input) is rendered every time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -23,6 +24,12 @@ MAX_KEPT = 1000
 _kept: dict[tuple[Any, ...], SafeString] = {}
 
 
+def _choices(field: forms.ChoiceField) -> tuple[tuple[str, str], ...]:
+    """The field's choices as text, in the active language (part of the key)."""
+    choices: Iterable[tuple[Any, Any]] = field.choices  # type: ignore[assignment]
+    return tuple((str(value), str(label)) for value, label in choices)
+
+
 def _key(form: forms.Form, template_name: str) -> tuple[Any, ...]:
     fields = []
     for name, field in form.fields.items():
@@ -33,7 +40,7 @@ def _key(form: forms.Form, template_name: str) -> tuple[Any, ...]:
                 f"{type(form).__name__}.{name}: only fixed choices can be kept, "
                 "not free text or choices read from the database"
             )
-        choices = tuple((str(value), str(label)) for value, label in field.choices)
+        choices = _choices(field)
         value = form.data.get(form.add_prefix(name)) if form.is_bound else None
         fields.append((name, choices, value))
     return (type(form), template_name, get_language(), form.is_bound, form.prefix, tuple(fields))
@@ -67,11 +74,7 @@ def _blank_key(form: forms.Form, template_name: str) -> tuple[Any, ...]:
             raise TypeError(f"{type(form).__name__}.{name}: choices read from the database")
         if callable(field.initial):
             raise TypeError(f"{type(form).__name__}.{name}: an initial value that changes")
-        choices = (
-            tuple((str(value), str(label)) for value, label in field.choices)
-            if isinstance(field, forms.ChoiceField)
-            else ()
-        )
+        choices = _choices(field) if isinstance(field, forms.ChoiceField) else ()
         fields.append((name, type(field), repr(field.initial), choices))
     return (
         type(form),
