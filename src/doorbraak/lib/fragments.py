@@ -112,6 +112,11 @@ def form_html(form: forms.Form, template_name: str = "includes/form.html") -> Sa
     return blank_form_html(form, template_name)
 
 
+def kept_count() -> int:
+    """How many pieces are kept (for tests)."""
+    return len(_kept)
+
+
 def forget_kept() -> None:
     """Empty the cache (for tests)."""
     _kept.clear()
