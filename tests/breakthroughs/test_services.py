@@ -441,6 +441,55 @@ def test_the_partner_sees_the_household_only_while_consent_lasts(
     assert ProcessingLog.objects.filter(object_type="breakthroughs.partnerrequest").count() == reads
 
 
+def _shared(request: PartnerRequest, at: datetime.datetime) -> tuple[bool, bool]:
+    """``sharing_allowed`` and its expression, read with the request, at ``at``."""
+    annotated = (
+        PartnerRequest.objects.annotate(shared=selectors.sharing_allowed_expression(at=at))
+        .values_list("shared", flat=True)
+        .get(pk=request.pk)
+    )
+    return selectors.sharing_allowed(request, at=at), bool(annotated)
+
+
+def test_sharing_read_with_the_request_follows_the_same_rule(
+    cast: Cast, household_a: Household
+) -> None:
+    """Consent in force until its last day and until its withdrawal; an override always."""
+    breakthrough = submitted(cast, household_a)
+    now = timezone.now()
+    last_day = timezone.localdate(now) + datetime.timedelta(days=10)
+    consent = give_consent(cast, household_a, cast.uwv, valid_until=last_day)
+    request = send(cast, breakthrough)
+    assert _shared(request, now) == (True, True)
+    assert _shared(request, now + datetime.timedelta(days=10)) == (True, True)
+    assert _shared(request, now + datetime.timedelta(days=12)) == (False, False)
+    household_services.consent_withdraw(actor=cast.alice, consent=consent, note="")
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert _shared(request, consent.withdrawn_at) == (False, False)
+    assert _shared(request, consent.withdrawn_at - datetime.timedelta(seconds=1)) == (True, True)
+    other = PartnerRequest.objects.create(
+        breakthrough=breakthrough,
+        organisation=cast.wi_north,
+        question="Zonder verstrekking",
+        asked_by=cast.alice,
+        asked_at=now,
+        deadline=last_day,
+    )
+    assert _shared(other, now) == (False, False)
+    Disclosure.objects.create(
+        household=household_a,
+        breakthrough=breakthrough,
+        organisation=cast.uwv,
+        purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+        legal_basis="AVG art. 6 lid 1 sub e",
+        override_reason="Dringend",
+        disclosed_by=cast.alice,
+        disclosed_at=now,
+    )
+    assert _shared(request, now + datetime.timedelta(days=12)) == (True, True)
+
+
 def test_a_contact_of_the_same_organisation_in_another_municipality_sees_nothing(
     cast: Cast, household_a: Household
 ) -> None:

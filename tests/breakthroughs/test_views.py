@@ -36,6 +36,7 @@ from tests.breakthroughs.builders import (
     complete,
     draft,
     give_consent,
+    send,
     submitted,
 )
 from tests.conftest import Cast
@@ -727,6 +728,26 @@ def _queue_queries(client: Client, address: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(address).status_code == 200
     return len(queries.captured_queries)
+
+
+def test_a_queue_card_names_the_partners_asked_without_more_queries(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    """The requests of the cards are read with their organisations, in one query."""
+    url = reverse("breakthroughs:table-queue")
+    at_table(cast, household_a)
+    client = as_user(cast.erin)
+    without_requests = _queue_queries(client, url)
+    asked = submitted(cast, household_a)
+    give_consent(cast, household_a, cast.uwv)
+    request = send(cast, asked)
+    for reason in ("Eigen mandaat schiet tekort.", "Geen antwoord van de partner."):
+        services.breakthrough_escalate(actor=cast.alice, breakthrough=asked, reason=reason)
+    assert _queue_queries(client, url) == without_requests
+    body = client.get(url).content.decode()
+    assert body.count("db-card bt-queue__card") == 2
+    state = PartnerRequest.objects.select_related("breakthrough").get(pk=request.pk).state_label
+    assert f"<dd>{cast.uwv.name} ({state.lower()})</dd>" in body
 
 
 def test_the_table_queue_is_paged_and_costs_the_same_queries_at_two_sizes(

@@ -38,7 +38,8 @@ def log_household_case(
         object_type=object_type,
         object_id=object_id,
         subjects=household_subjects(household) if subjects is None else subjects,
-        municipality=household.municipality,
+        # The id: the record is the same, and the municipality need not be read with it.
+        municipality=household.municipality_id,
     )
 
 

@@ -14,9 +14,11 @@ from typing import TypeVar
 
 from django.db.models import (
     Case,
+    Exists,
     F,
     IntegerField,
     Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -36,8 +38,10 @@ from doorbraak.breakthroughs.models import (
     Bottleneck,
     Breakthrough,
     BreakthroughStatus,
+    Decision,
     Disclosure,
     EscalationLevel,
+    EscalationStep,
     PartnerRequest,
     RequestStatus,
     ScenarioLine,
@@ -253,6 +257,35 @@ def _with_everything(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthr
     )
 
 
+def _for_the_page(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthrough]:
+    """What the breakthrough page shows, and nothing more: the household, bottleneck and
+    legal basis joined, and each list of the page in one query with what its rows show.
+
+    Not the bottleneck's regulations and organisations, the author or the household's
+    team, district and municipality: the page shows none of them (the log takes the
+    municipality's id). The relations of a list's rows are joined in its query instead of
+    being read in a second one (issue 20).
+    """
+    return breakthroughs.select_related("household", "bottleneck", "regulation").prefetch_related(
+        Prefetch(
+            "scenario_lines",
+            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
+        ),
+        Prefetch("decisions", queryset=Decision.objects.select_related("organisation")),
+        Prefetch("escalation_steps", queryset=EscalationStep.objects.select_related("by")),
+        # The page names who answered a request, not who asked it.
+        Prefetch(
+            "partner_requests",
+            queryset=PartnerRequest.objects.select_related("organisation", "answered_by"),
+        ),
+        Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
+        Prefetch(
+            "disclosures",
+            queryset=Disclosure.objects.select_related("organisation", "disclosed_by"),
+        ),
+    )
+
+
 def _by_pk_or_404(queryset: QuerySet[ModelT], pk: int) -> ModelT:
     """The row with primary key ``pk`` of ``queryset``, or 404.
 
@@ -279,6 +312,38 @@ def breakthrough_get(*, user: AnyUser, pk: int, log: bool = True) -> Breakthroug
             object_id=pk,
         )
     return breakthrough
+
+
+def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
+    """The breakthrough with what its page shows (:func:`_for_the_page`); 404 outside the
+    team, and the read recorded as :func:`breakthrough_get` records it."""
+    breakthrough = _by_pk_or_404(_for_the_page(Breakthrough.objects.visible_to(user)), pk)
+    if log:
+        household = breakthrough.household
+        # The subjects as ``household_subjects`` names them, reading only their ids.
+        members = household.members.current().only("household_id", "public_id")
+        log_household_case(
+            actor=user,
+            action=ProcessingAction.READ,
+            household=household,
+            object_type="breakthroughs.breakthrough",
+            object_id=pk,
+            subjects=[member.pseudonym for member in members] or [household.pseudonym],
+        )
+    return breakthrough
+
+
+#: What a scenario line gives the return calculation (``breakthrough_return``).
+RETURN_LINE_COLUMNS = (
+    "breakthrough_id",
+    "scenario",
+    "own_amount_cents",
+    "own_payer",
+    "quantity",
+    "probability_pct",
+    "cost_item__amount_cents",
+    "cost_item__payer",
+)
 
 
 def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
@@ -359,6 +424,22 @@ def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = N
     return False
 
 
+def sharing_allowed_expression(*, at: datetime.datetime | None = None) -> Exists:
+    """:func:`sharing_allowed` as an expression of a ``PartnerRequest`` query: read with
+    the request instead of in a query of its own (the same rule, the same moment)."""
+    moment = at or timezone.now()
+    day = timezone.localdate(moment)
+    in_force = (Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=moment)) & (
+        Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=day)
+    )
+    return Exists(
+        Disclosure.objects.filter(
+            breakthrough_id=OuterRef("breakthrough_id"),
+            organisation_id=OuterRef("organisation_id"),
+        ).filter(Q(consent__isnull=True) | in_force)
+    )
+
+
 @dataclass
 class PartnerView:
     request: PartnerRequest
@@ -370,18 +451,21 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     """One request for a fixed contact person: 404 for other organisations; the household's
     data only while sharing is allowed, and every such read is in the processing log."""
     request = _by_pk_or_404(
-        PartnerRequest.objects.for_partner(user).select_related(
+        PartnerRequest.objects.for_partner(user)
+        .select_related(
             "organisation",
             "asked_by",
             "answered_by",
-            "breakthrough__household__municipality",
             "breakthrough__household__district",
             "breakthrough__bottleneck",
             "breakthrough__regulation",
-        ),
+        )
+        # Whether sharing is allowed, read with the request (the log takes the
+        # municipality's id, so the municipality is not joined).
+        .annotate(shared_now=sharing_allowed_expression()),
         pk,
     )
-    shared = sharing_allowed(request)
+    shared = bool(request.shared_now)  # type: ignore[attr-defined]
     view = PartnerView(request=request, shared=shared)
     if shared:
         household = request.breakthrough.household
@@ -410,7 +494,10 @@ def partner_breakthrough(*, user: AnyUser, request: PartnerRequest) -> Breakthro
         [breakthrough],
         Prefetch(
             "scenario_lines",
-            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
+            # The partner sees the return, not the lines: only what the return takes.
+            queryset=ScenarioLine.objects.select_related("cost_item")
+            .only(*RETURN_LINE_COLUMNS)
+            .order_by("scenario", "pk"),
         ),
         Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
     )
@@ -465,6 +552,27 @@ def table_queue_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
     ).order_by("level_deadline", "submitted_at", "pk")
 
 
+#: What a card of the queue (and an item of the API's queue) shows and records: the
+#: return's inputs, the minimised household (its district, and its pseudonym and
+#: municipality for the log), the bottleneck's title and theme, the legal basis.
+QUEUE_CARD_COLUMNS = (
+    "title",
+    "status",
+    "level",
+    "level_deadline",
+    "submitted_at",
+    "direct_cost_cents",
+    "direct_cost_payer",
+    "household_commitment",
+    "household__public_id",
+    "household__municipality_id",
+    "household__district__name",
+    "bottleneck__title",
+    "bottleneck__theme",
+    "regulation",
+)
+
+
 def table_queue(
     *, user: AnyUser, pk: int | None = None, page: Sequence[int] | None = None
 ) -> list[QueueItem]:
@@ -479,14 +587,17 @@ def table_queue(
     if pk is not None:
         queue = queue.filter(pk=pk)
     if page is not None:
-        queue = queue.filter(pk__in=list(page))
+        # A page of cards reads what the cards and the API's items show, not the long
+        # texts of every breakthrough, bottleneck and household (issue 20).
+        queue = queue.filter(pk__in=list(page)).only(*QUEUE_CARD_COLUMNS)
     breakthroughs = list(
-        queue.select_related(
-            "household__district", "household__municipality", "bottleneck", "regulation"
-        ).prefetch_related(
+        queue.select_related("household__district", "bottleneck", "regulation").prefetch_related(
             Prefetch(
                 "scenario_lines",
-                queryset=ScenarioLine.objects.select_related("cost_item"),
+                # The return's inputs only: the queue shows the return, not the lines.
+                queryset=ScenarioLine.objects.select_related("cost_item").only(
+                    *RETURN_LINE_COLUMNS
+                ),
             ),
             Prefetch(
                 "household__members",
@@ -496,7 +607,10 @@ def table_queue(
                 .order_by("role", "birth_date"),
                 to_attr="current_members",
             ),
-            "partner_requests__organisation",
+            # The organisation asked, in the same query.
+            Prefetch(
+                "partner_requests", queryset=PartnerRequest.objects.select_related("organisation")
+            ),
         )
     )
     items = []

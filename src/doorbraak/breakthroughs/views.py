@@ -60,7 +60,9 @@ from doorbraak.households.models import Household, HouseholdStatus, MemberRole
 from doorbraak.households.selectors import household_open
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors
+from doorbraak.lib.fragments import filter_form_html, form_html
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, day_writer, url_maker
+from doorbraak.lib.templatetags.money import format_euros
 from doorbraak.lib.views import submit
 from doorbraak.library import selectors as library_selectors
 from doorbraak.library.models import Deviation
@@ -74,6 +76,14 @@ _OPEN_REQUEST = (RequestStatus.OPEN, RequestStatus.MORE_INFORMATION)
 BREAKTHROUGH = Lookup(
     "breakthrough",
     selectors.breakthrough_get,
+    log="reads",
+    hide_unless=policies.works_on_household_of,
+)
+#: The breakthrough page's read: what the page shows (``selectors.breakthrough_page``),
+#: visible and recorded as ``BREAKTHROUGH``.
+BREAKTHROUGH_PAGE = Lookup(
+    "breakthrough",
+    selectors.breakthrough_page,
     log="reads",
     hide_unless=policies.works_on_household_of,
 )
@@ -274,10 +284,12 @@ def _detail_page(
     context["can_escalate"] = context["can_escalate"] or "escalate_form" in forms
     if context["can_decide"]:
         context["decide_form"] = forms.get("decide_form") or DecideForm(auto_id="id_decide_%s")
+        context["decide_form_html"] = form_html(context["decide_form"])
     if context["can_escalate"]:
         context["escalate_form"] = forms.get("escalate_form") or EscalateForm(
             auto_id="id_escalate_%s"
         )
+        context["escalate_form_html"] = form_html(context["escalate_form"])
     if context["can_request"]:
         context["request_form"] = forms.get("request_form") or _request_form(
             request, breakthrough, auto_id="id_request_%s"
@@ -339,6 +351,9 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "status": statuses.get(breakthrough.status, breakthrough.status),
             "level": levels.get(breakthrough.level, breakthrough.level),
             "deadline": day(breakthrough.level_deadline),
+            "open": breakthrough.is_open,
+            "overdue": breakthrough.level_deadline is not None
+            and breakthrough.level_deadline < today,
         }
         for breakthrough in shown
     ]
@@ -346,7 +361,8 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "breakthroughs/breakthrough_list.html",
         {
-            "form": form,
+            # Two selects of fixed choices: their HTML kept per language and values.
+            "form_html": filter_form_html(form),
             "page_obj": page_obj,
             "rows": rows,
             "today": today,
@@ -517,7 +533,7 @@ def breakthrough_create(request: AuthenticatedHttpRequest, bottleneck: Bottlenec
 
 
 @require_GET
-@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH)
+@page(policies.can_work_on_breakthroughs, obj=BREAKTHROUGH_PAGE)
 def breakthrough_detail(
     request: AuthenticatedHttpRequest, breakthrough: Breakthrough
 ) -> HttpResponse:
@@ -1002,6 +1018,11 @@ class _CardText:
     themes: dict[Any, str]
     deviations: dict[Any, str]
     day: Callable[[datetime.date | None], str]
+    today: datetime.date
+    #: The card's sentences with a blank, translated once for all cards.
+    age: str
+    pays_more: str
+    passed: str
 
     @classmethod
     def for_page(cls) -> _CardText:
@@ -1010,23 +1031,47 @@ class _CardText:
             themes=choice_labels(Theme.choices),
             deviations=choice_labels(Deviation.choices),
             day=day_writer(),
+            today=timezone.localdate(),
+            age=_("age %(band)s"),
+            pays_more=_("%(payer)s pays more"),
+            passed=_("%(date)s passed"),
         )
 
 
 def _queue_card(item: selectors.QueueItem, text: _CardText) -> dict[str, Any]:
+    """A card's text, each piece written as the template wrote it (it escapes them)."""
     breakthrough = item.breakthrough
-    asked = [r for r in breakthrough.partner_requests.all() if r.status in _OPEN_REQUEST]
     regulation = breakthrough.regulation
     theme = breakthrough.bottleneck.theme
+    deadline = breakthrough.level_deadline
+    day = text.day(deadline)
     return {
         "item": item,
-        "asked": asked,
-        "decide_url": text.decide_url(breakthrough.pk),
+        "title": breakthrough.bottleneck.title,
         "theme": text.themes.get(theme, theme),
+        "initials": item.initials,
+        "district": item.district,
+        "age": text.age % {"band": item.age_band},
+        "proposal": breakthrough.title,
+        "regulation": regulation,
         "deviation": text.deviations.get(regulation.deviation, regulation.deviation)
         if regulation
         else "",
-        "deadline": text.day(breakthrough.level_deadline),
+        "net_return": format_euros(item.return_calculation.net_return_cents),
+        "pays_more": [
+            text.pays_more % {"payer": split.label} for split in item.return_calculation.paying_more
+        ],
+        "commitment": breakthrough.household_commitment,
+        "asked": [
+            f"{request.organisation.name} ({request.state_label.lower()})"
+            for request in breakthrough.partner_requests.all()
+            if request.status in _OPEN_REQUEST
+        ],
+        "decide_url": text.decide_url(breakthrough.pk),
+        "deadline": day,
+        "passed": text.passed % {"date": day}
+        if deadline is not None and deadline < text.today
+        else "",
     }
 
 
@@ -1098,7 +1143,7 @@ def table_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request,
             "breakthroughs/table_item.html",
             {
-                "card": _queue_card(item, _CardText.for_page()),
+                "cards": [_queue_card(item, _CardText.for_page())],
                 **_queue_charts(item),
                 "form": form,
                 "can_decide": policies.can_decide(request.user, item.breakthrough),

@@ -32,6 +32,7 @@ from doorbraak.breakthroughs.partner.forms import (
 )
 from doorbraak.breakthroughs.selectors import PartnerView
 from doorbraak.lib.access import Lookup, page
+from doorbraak.lib.fragments import form_html
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -101,6 +102,9 @@ def _detail_page(
         "answer_form": answer_form or RequestAnswerForm(),
         "time_outs": [],
     }
+    if context["can_answer"]:
+        # Blank, its HTML kept per language (lib/fragments.py); with errors, afresh.
+        context["answer_form_html"] = form_html(context["answer_form"])
     if view.shared:
         breakthrough = selectors.partner_breakthrough(user=request.user, request=partner_request)
         household = partner_request.breakthrough.household
