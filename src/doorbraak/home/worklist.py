@@ -42,6 +42,7 @@ from django.http import Http404
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Role
@@ -131,6 +132,21 @@ class WorkItem:
     @property
     def marking_label(self) -> str | Promise:
         return MARKING_LABELS.get(self.marking, "")
+
+    @property
+    def due_iso(self) -> str:
+        """The ``datetime`` of the ``<time>`` (``|date:'Y-m-d'``)."""
+        return self.due.isoformat() if self.due is not None else ""
+
+    @property
+    def due_text(self) -> str:
+        """The day as ``|date:"DATE_FORMAT"`` writes it, in the active language."""
+        return _written_day(self.due, get_language()) if self.due is not None else ""
+
+
+@functools.lru_cache(maxsize=512)
+def _written_day(day: datetime.date, language: str | None) -> str:
+    return date_format(day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
