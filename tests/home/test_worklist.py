@@ -396,6 +396,14 @@ def test_the_block_page_costs_the_same_queries_at_two_data_sizes(as_user: Any, c
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         counts.append(len(queries))
+        # One read of the block: the page's rows with their total, no separate count.
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT") and "breakthroughs_breakthrough" in q["sql"]
+        ]
+        assert len(reads) == 1, reads
+        assert "COUNT(" in reads[0]
     assert counts[0] == counts[1], counts
 
 
@@ -517,3 +525,43 @@ def test_the_team_blocks_list_what_the_models_visible_to_gives(
     assert destroyed.pk not in shown
     assert household_b.pk not in shown
     assert household_z.pk not in shown
+
+
+@pytest.mark.parametrize(
+    "number", [None, "", "zz", "1", "2", "3", "99", "0", "-1", "2.0", 2.0, 1.5, 2, "1e3"]
+)
+def test_the_block_page_is_the_page_the_paginator_gives_in_one_query(
+    as_user: Any, cast: Cast, household_a: Household, number: Any
+) -> None:
+    """``block_page`` reads the page's rows with their total (one query) and gives the page
+    ``Paginator.get_page`` gives for any number, also one that is none or out of range."""
+    from django.core.paginator import Paginator
+
+    for n in range(worklist.PAGE_SIZE + 3):  # two pages
+        _referral(household_a, f"R{n:02}")
+    today = worklist.Today.of(_today())
+    block = worklist.REFERRALS
+    expected = Paginator(block.select(cast.alice, today), worklist.PAGE_SIZE).get_page(number)
+    with CaptureQueriesContext(connection) as queries:
+        page = worklist.block_page(block, user=cast.alice, today=today, number=number)
+    assert page.number == expected.number
+    assert [row["id"] for row in page.object_list] == [row["id"] for row in expected]
+    assert page.paginator.count == expected.paginator.count == worklist.PAGE_SIZE + 3
+    assert page.paginator.num_pages == 2
+    assert (page.has_next(), page.has_previous()) == (expected.has_next(), expected.has_previous())
+    in_range = number in (None, "", "zz", "1", "2", "2.0", 2.0, 2)
+    assert len(queries) == (1 if in_range else len(queries))
+    if in_range:
+        assert len(queries) == 1
+
+
+def test_an_empty_block_page_is_the_first_page_without_items(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    today = worklist.Today.of(_today())
+    page = worklist.block_page(worklist.REFERRALS, user=cast.alice, today=today, number="1")
+    assert (page.number, list(page.object_list), page.paginator.num_pages) == (1, [], 1)
+    response = as_user(cast.alice).get(reverse("work-block", args=["aanmeldingen"]))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 0
+    assert response.context["items"] == []

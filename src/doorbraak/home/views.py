@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -54,10 +53,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @page(can_see_work_lists, obj=BLOCK)
 def work_block(request: AuthenticatedHttpRequest, block: worklist.Block) -> HttpResponse:
-    """All items of one block of the home page, paginated, with the block's own query."""
+    """All items of one block of the home page, paginated, with the block's own query (one:
+    the rows of the page and their total)."""
     today = worklist.Today.of(timezone.localdate())
-    page_obj = Paginator(block.select(request.user, today), worklist.PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page_obj = worklist.block_page(
+        block, user=request.user, today=today, number=request.GET.get("page")
     )
     items = [block.item(row, today) for row in page_obj.object_list]
     worklist.log_shown(user=request.user, items=items)

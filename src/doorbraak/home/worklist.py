@@ -24,6 +24,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Choices,
@@ -162,6 +163,8 @@ class Block:
     #: The first ``BLOCK_SIZE`` rows of ``select`` with their ``total``, read without
     #: building the query (``lib.prepared``); None: from ``select``.
     first: Callable[[AnyUser, Today], list[Any]] | None = None
+    #: The same for the first ``PAGE_SIZE`` rows (the first page of the block's page).
+    first_page: Callable[[AnyUser, Today], list[Any]] | None = None
 
 
 @dataclass
@@ -572,6 +575,7 @@ def _team_block(
 ) -> Block:
     """A block of the team's work whose query ``build`` takes these of :func:`inputs_of`."""
     first = Prepared(lambda **values: with_count(build(**values))[:BLOCK_SIZE])
+    first_page = Prepared(lambda **values: with_count(build(**values))[:PAGE_SIZE])
 
     def chosen(user: AnyUser, today: Today) -> dict[str, Input]:
         every = inputs_of(user, today)
@@ -584,6 +588,7 @@ def _team_block(
         lambda user, today: build(**chosen(user, today)),
         item,
         lambda user, today: first.rows(**chosen(user, today)),
+        lambda user, today: first_page.rows(**chosen(user, today)),
     )
 
 
@@ -754,8 +759,38 @@ def run_block(block: Block, *, user: AnyUser, today: Today, size: int = BLOCK_SI
         rows = block.first(user, today)
     else:
         rows = list(with_count(block.select(user, today))[:size])
-    count = (rows[0]["total"] if isinstance(rows[0], dict) else rows[0].total) if rows else 0
+    count = _total(rows[0]) if rows else 0
     return BlockResult(block, count, [block.item(row, today) for row in rows])
+
+
+def _total(row: Any) -> int:
+    return int(row["total"] if isinstance(row, dict) else row.total)
+
+
+def block_page(block: Block, *, user: AnyUser, today: Today, number: Any) -> Page[Any]:
+    """The page ``number`` of the block's rows, as ``Paginator.get_page`` gives it, in one
+    query: the rows with their total (a window count) instead of a count and then the rows.
+
+    A number that is not one gives the first page, as ``get_page`` does. A page past the
+    last (its rows empty) or below the first falls back to the paginator (a count and the
+    last page), which turns it into the last page.
+    """
+    try:  # the number as ``Paginator.validate_number`` reads it
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        if wanted == 1 and block.first_page is not None:
+            rows = block.first_page(user, today)
+        else:
+            start = (wanted - 1) * PAGE_SIZE
+            rows = list(with_count(block.select(user, today))[start : start + PAGE_SIZE])
+        if rows or wanted == 1:
+            paginator = Paginator(range(_total(rows[0]) if rows else 0), PAGE_SIZE)
+            return Page(rows, wanted, paginator)
+    return Paginator(block.select(user, today), PAGE_SIZE).get_page(number)
 
 
 def work_list(*, user: AnyUser, day: datetime.date) -> list[BlockResult]:
