@@ -413,7 +413,14 @@ def _by_the_rules(key: str, user: User, today: worklist.Today) -> list[int]:
     ``Referral.objects.for_team_of``) give: the queries the blocks ran before they were
     written as joins (``worklist._visible``) and prepared."""
     mine = not key.startswith("team-")
-    coordinated = worklist._coordinated_by
+
+    def coordinated(user_id: int, household_ref: str) -> Exists:
+        return Exists(
+            CoordinatorAssignment.objects.filter(
+                household_id=OuterRef(household_ref), coordinator_id=user_id, ended_at__isnull=True
+            )
+        )
+
     since = today.day - datetime.timedelta(days=settings.HOME_ANSWERS_DAYS)
     rows: Any
     if key == "aanmeldingen":
