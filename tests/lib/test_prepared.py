@@ -177,3 +177,25 @@ def test_it_takes_values_querysets_and_ints_dates_and_tuples_of_ints_only(cast: 
     for wrong in (True, "1", 1.0, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)):
         with pytest.raises(TypeError):
             prepared.rows(pk=wrong)  # type: ignore[arg-type]
+
+
+def test_the_time_zone_is_part_of_the_shape(cast: Cast) -> None:
+    """``__date`` compares the day in the current time zone, whose name is a constant of
+    the SQL: another time zone is another plan, with the rows of its own days."""
+    from django.utils import timezone
+
+    from doorbraak.accounts.models import User
+
+    User.objects.filter(pk=cast.alice.pk).update(
+        date_joined=datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+    )
+
+    def build(*, day: datetime.date) -> QuerySet[Any]:
+        return User.objects.filter(date_joined__date=day).order_by("pk").values("id")
+
+    prepared = Prepared(build)
+    for zone, day in (("UTC", 1), ("Pacific/Kiritimati", 2), ("UTC", 1), ("Pacific/Kiritimati", 2)):
+        with timezone.override(zone):
+            rows = prepared.rows(day=datetime.date(2026, 3, day))
+            assert {"id": cast.alice.pk} in rows, zone
+            assert rows == list(build(day=datetime.date(2026, 3, day)))

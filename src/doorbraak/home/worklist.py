@@ -201,7 +201,7 @@ def inputs_of(user: AnyUser, today: Today) -> dict[str, Input]:
     the partner answers listed."""
     return {
         "teams": tuple(team_scope(user)),
-        "user": user.pk,
+        "user": cast(int, user.pk),
         "soon": today.soon,
         "since": today.day - datetime.timedelta(days=settings.HOME_ANSWERS_DAYS),
     }

@@ -31,7 +31,7 @@ import threading
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -39,6 +39,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 Input = int | datetime.date | tuple[int, ...]
 #: An input's name, and the item of a tuple (None for an int or a date).
@@ -72,19 +73,22 @@ class _Plan:
 
 #: ``None``: the shape gives no rows without a query (an empty ``IN``), as Django does.
 #: ``False``: the shape cannot be prepared; the query is built on every request.
-_Entry = _Plan | None | bool
+_Entry = _Plan | None | Literal[False]
 
 
 def _shape(inputs: dict[str, Input]) -> tuple[Hashable, ...]:
-    return tuple(
-        (name, len(value) if isinstance(value, tuple) else type(value).__name__)
-        for name, value in sorted(inputs.items())
+    """The names and kinds of the inputs, each tuple's length, and the current time zone
+    (a constant of the SQL of a lookup such as ``__date``)."""
+    return (
+        timezone.get_current_timezone_name(),
+        *(
+            (name, len(value) if isinstance(value, tuple) else type(value).__name__)
+            for name, value in sorted(inputs.items())
+        ),
     )
 
 
-def _markers(
-    inputs: dict[str, Input],
-) -> tuple[dict[str, Input], dict[Any, tuple[str, int | None]]]:
+def _markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Place]]:
     """Marker inputs of the same shape, and each marker's input (and item of a tuple)."""
     next_id, next_day = _FIRST_ID_MARKER, _FIRST_DAY_MARKER
     marked: dict[str, Input] = {}
@@ -114,34 +118,40 @@ def _markers(
 
 def _value(inputs: dict[str, Input], slot: _Slot) -> Any:
     value = inputs[slot.name]
-    if slot.item is not None:
-        assert isinstance(value, tuple)
-        value = value[slot.item]
-    return value.isoformat() if slot.text else value
+    if isinstance(value, tuple):
+        assert slot.item is not None
+        return value[slot.item]
+    if slot.text:
+        assert isinstance(value, datetime.date)
+        return value.isoformat()
+    return value
 
 
 class Prepared:
-    """A ``values()`` queryset that ``build(**inputs)`` makes, compiled once per shape."""
+    """A ``values()`` queryset that ``build(**inputs)`` makes, compiled once per shape, on
+    the database ``using``."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, using: str = "default") -> None:
         self.build = build
+        self.using = using
         self._plans: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Entry]] = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
 
-    def rows(self, *, using: str = "default", **inputs: Input) -> list[dict[str, Any]]:
+    def rows(self, **inputs: Input) -> list[dict[str, Any]]:
         """The rows of ``build(**inputs)``, as ``list(build(**inputs))`` gives them."""
+        using = self.using
         connection = connections[using]
         with self._lock:
             plans = self._plans.setdefault(connection, {})
         shape = _shape(inputs)
-        entry = plans.get(shape, True)
-        if entry is True:
-            entry = plans[shape] = self._prepare(connection, using, inputs)
+        if shape not in plans:
+            plans[shape] = self._prepare(using, inputs)
+        entry = plans[shape]
         if entry is None:
             return []
-        if entry is False:
+        if not isinstance(entry, _Plan):
             return list(self.build(**inputs).using(using))
         params = list(entry.params)
         for slot in entry.slots:
@@ -165,9 +175,7 @@ class Prepared:
             raise EmptyResultSet
         return compiler, sql, list(params)
 
-    def _prepare(
-        self, connection: BaseDatabaseWrapper, using: str, inputs: dict[str, Input]
-    ) -> _Entry:
+    def _prepare(self, using: str, inputs: dict[str, Input]) -> _Entry:
         marked, where = _markers(inputs)
         try:
             compiler, sql, params = self._compile(using, marked)
