@@ -86,8 +86,8 @@ def test_it_builds_the_query_once_per_shape(cast: Cast, households: list[Househo
     prepared = Prepared(build)
     one = {"teams": (cast.team_a.pk,), "coordinator": cast.alice.pk}
     prepared.rows(**one, opened=datetime.date(2026, 3, 4))
-    first = len(built)  # the markers, and the check with the real values
-    assert first == 2
+    first = len(built)  # the model (for its database), the markers, the real values' check
+    assert first == 3
     for day in (1, 2, 19):
         opened = datetime.date(2026, 3, day)
         assert prepared.rows(**one, opened=opened) == list(_households(**one, opened=opened))
@@ -199,3 +199,29 @@ def test_the_time_zone_is_part_of_the_shape(cast: Cast) -> None:
             rows = prepared.rows(day=datetime.date(2026, 3, day))
             assert {"id": cast.alice.pk} in rows, zone
             assert rows == list(build(day=datetime.date(2026, 3, day)))
+
+
+def test_it_reads_from_the_database_the_routers_choose(
+    cast: Cast, households: list[Household], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the queryset would: the routers choose the database for the query's model on
+    each call (the replica, in a view that reads from it)."""
+    from django.db import router
+
+    inputs: dict[str, Any] = {
+        "teams": (cast.team_a.pk,),
+        "opened": datetime.date(2026, 3, 4),
+        "coordinator": cast.alice.pk,
+    }
+    prepared = Prepared(_households)
+    prepared.rows(**inputs)
+    asked: list[type] = []
+    choose = router.db_for_read
+
+    def recorded(model: type, **hints: Any) -> str:
+        asked.append(model)
+        return choose(model, **hints)
+
+    monkeypatch.setattr(router, "db_for_read", recorded)
+    assert prepared.rows(**inputs) == list(_households(**inputs))
+    assert asked[0] is Household

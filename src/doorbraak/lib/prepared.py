@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import ValuesIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -128,12 +128,15 @@ def _value(inputs: dict[str, Input], slot: _Slot) -> Any:
 
 
 class Prepared:
-    """A ``values()`` queryset that ``build(**inputs)`` makes, compiled once per shape, on
-    the database ``using``."""
+    """A ``values()`` queryset that ``build(**inputs)`` makes, compiled once per shape and
+    database connection."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], *, using: str = "default") -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, using: str | None = None) -> None:
         self.build = build
+        #: None: the database the routers choose for reading the query's model, per call,
+        #: as the queryset would.
         self.using = using
+        self._model: type[Model] | None = None
         self._plans: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Entry]] = (
             weakref.WeakKeyDictionary()
         )
@@ -141,7 +144,13 @@ class Prepared:
 
     def rows(self, **inputs: Input) -> list[dict[str, Any]]:
         """The rows of ``build(**inputs)``, as ``list(build(**inputs))`` gives them."""
-        using = self.using
+        if self.using is not None:
+            using = self.using
+        elif self._model is not None:
+            using = router.db_for_read(self._model)
+        else:
+            queryset = self.build(**inputs)
+            self._model, using = queryset.model, queryset.db
         connection = connections[using]
         with self._lock:
             plans = self._plans.setdefault(connection, {})
