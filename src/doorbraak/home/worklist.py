@@ -5,8 +5,10 @@ how many there are, the first few with a link to each, a "show all" page when th
 more (``/werk/<key>/``) and a marking of what is overdue or due soon. Each block reads with
 ONE query, built on the models' ``visible_to(user)`` (or the app's selector), so another
 team's or municipality's work never shows; the count comes with the rows (a window count).
-The household names shown are recorded in the processing log by :func:`log_shown`, once
-for the whole page.
+The team's blocks (professionals, team leads) write that rule as conditions on the joined
+household and are compiled to SQL once per shape (``lib.prepared``); a test holds them to
+``visible_to``. The household names shown are recorded in the processing log by
+:func:`log_shown`, once for the whole page.
 
 ``HOME_BLOCKS[role]`` is the registry: other branches add their blocks to a role's list
 (``HOME_BLOCKS[Role.PRIVACY_OFFICER]`` is left empty for the data-subject requests and
