@@ -78,3 +78,48 @@ def test_the_menu_links_follow_the_script_prefix_and_mark_the_current_page(
     finally:
         set_script_prefix(previous)
     assert menu("/")["Households"][0] == reverse("households:list")
+
+
+def test_the_cards_are_the_menu_entries_and_roles_in_the_language_of_the_page(
+    cast: Cast,
+) -> None:
+    """The cards are rendered once per set of cards and language (``home_cards_html``):
+    each language gets its own, and what they show is escaped."""
+    from django.utils import translation
+
+    from doorbraak.home.navigation import NavItem, home_cards_html, nav_items_for, role_cards_for
+
+    with translation.override("nl"):
+        dutch = home_cards_html(nav_items_for(cast.alice, "/"), role_cards_for(cast.alice))
+        assert home_cards_html(nav_items_for(cast.alice, "/"), role_cards_for(cast.alice)) is dutch
+    with translation.override("en"):
+        english = home_cards_html(nav_items_for(cast.alice, "/"), role_cards_for(cast.alice))
+    assert "Wat u hier kunt doen" in dutch
+    assert "Buurtteammedewerker" in dutch
+    assert f'href="{reverse("households:list")}">Huishoudens</a>' in dutch
+    assert "What you can do here" in english
+    assert "Neighbourhood-team professional" in english
+    odd = NavItem("<b>Lijst</b>", "/x/?a=1&b=2", False, "Een & twee")
+    with translation.override("nl"):
+        html = home_cards_html([odd], [("<i>Rol</i>", "Uitleg")])
+    assert "&lt;b&gt;Lijst&lt;/b&gt;" in html
+    assert 'href="/x/?a=1&amp;b=2"' in html
+    assert "Een &amp; twee" in html
+    assert "&lt;i&gt;Rol&lt;/i&gt;" in html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_work_items_day_is_written_as_the_date_filter_writes_it(language: str) -> None:
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from doorbraak.home.worklist import WorkItem
+
+    filtered = Template('{{ day|date:"DATE_FORMAT" }}|{{ day|date:"Y-m-d" }}')
+    with translation.override(language):
+        for day in (datetime.date(2026, 3, 1), datetime.date(2026, 10, 31)):
+            item = WorkItem(label="x", url="/", due=day)
+            assert f"{item.due_text}|{item.due_iso}" == filtered.render(Context({"day": day}))
+    assert WorkItem(label="x", url="/").due_text == ""

@@ -8,7 +8,9 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +30,14 @@ from doorbraak.breakthroughs.models import (
 )
 from doorbraak.funds.models import FundRequestStatus
 from doorbraak.home import worklist
-from doorbraak.households.models import Household, Referral, ReferralSource, Urgency
+from doorbraak.households.models import (
+    CoordinatorAssignment,
+    Household,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    Urgency,
+)
 from doorbraak.insights.models import Signal
 from doorbraak.lib.workdays import add_working_days
 from doorbraak.plans.models import Action, ActionOwner, Plan, PlanStatus
@@ -387,4 +396,179 @@ def test_the_block_page_costs_the_same_queries_at_two_data_sizes(as_user: Any, c
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         counts.append(len(queries))
+        # One read of the block: the page's rows with their total, no separate count.
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT") and "breakthroughs_breakthrough" in q["sql"]
+        ]
+        assert len(reads) == 1, reads
+        assert "COUNT(" in reads[0]
     assert counts[0] == counts[1], counts
+
+
+# --- the team's blocks hold to the models' visible_to -------------------------------------
+def _by_the_rules(key: str, user: User, today: worklist.Today) -> list[int]:
+    """The ids each team block lists, first the rows the models' ``visible_to`` (and
+    ``Referral.objects.for_team_of``) give: the queries the blocks ran before they were
+    written as joins (``worklist._visible``) and prepared."""
+    mine = not key.startswith("team-")
+
+    def coordinated(user_id: int, household_ref: str) -> Exists:
+        return Exists(
+            CoordinatorAssignment.objects.filter(
+                household_id=OuterRef(household_ref), coordinator_id=user_id, ended_at__isnull=True
+            )
+        )
+
+    since = today.day - datetime.timedelta(days=settings.HOME_ANSWERS_DAYS)
+    rows: Any
+    if key == "aanmeldingen":
+        rows = Referral.objects.for_team_of(user).filter(status=ReferralStatus.SUBMITTED)
+        rows = rows.order_by(
+            Case(
+                When(urgency=Urgency.CRISIS, then=Value(0)),
+                When(urgency=Urgency.HIGH, then=Value(1)),
+                default=Value(2),
+            ),
+            "referred_at",
+            "pk",
+        )
+    elif key.endswith("termijnen"):
+        rows = Breakthrough.objects.visible_to(user).filter(
+            status=BreakthroughStatus.SUBMITTED, level_deadline__lte=today.soon
+        )
+        if mine:
+            rows = rows.filter(Q(created_by=user) | coordinated(user.pk, "household_id"))
+        rows = rows.order_by("level_deadline", "pk")
+    elif key.endswith("acties"):
+        rows = Action.objects.filter(
+            plan__household__in=Household.objects.visible_to(user).filter(status="actief"),
+            plan__status=PlanStatus.AGREED,
+            status__in=("open", "bezig"),
+            due_on__lte=today.soon,
+        )
+        if mine:
+            rows = rows.filter(coordinated(user.pk, "plan__household_id"))
+        rows = rows.order_by("due_on", "pk")
+    elif key.endswith("nazorg"):
+        rows = FollowUp.objects.filter(
+            household__in=Household.objects.visible_to(user),
+            status__in=("gepland", "herinnerd"),
+            due_on__lte=today.soon,
+        )
+        if mine:
+            rows = rows.filter(coordinated(user.pk, "household_id"))
+        rows = rows.order_by("due_on", "pk")
+    elif key.endswith("antwoorden"):
+        rows = PartnerRequest.objects.filter(
+            breakthrough__in=Breakthrough.objects.visible_to(user),
+            status__in=worklist.ANSWERED,
+            answered_at__date__gte=since,
+        )
+        if mine:
+            rows = rows.filter(
+                Q(asked_by=user) | coordinated(user.pk, "breakthrough__household_id")
+            )
+        rows = rows.order_by("-answered_at", "-pk")
+    else:
+        assert key == "zonder-regiehouder"
+        active = CoordinatorAssignment.objects.filter(
+            household=OuterRef("pk"), ended_at__isnull=True
+        )
+        rows = (
+            Household.objects.visible_to(user)
+            .filter(status="actief")
+            .filter(~Exists(active))
+            .order_by("opened_on", "pk")
+        )
+    return list(rows.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("persona", ["alice", "carol", "dora"])
+def test_the_team_blocks_list_what_the_models_visible_to_gives(
+    cast: Cast,
+    household_a: Household,
+    household_b: Household,
+    household_z: Household,
+    dora: User,
+    persona: str,
+) -> None:
+    """Each team block, prepared and not, lists the rows of its rule, in its order: another
+    team's, a destroyed household's, an inactive household's and a colleague's work not."""
+    plant(cast, household_a, "A")
+    plant(cast, household_b, "B")
+    plant(cast, household_z, "Z")
+    colleague = HouseholdFactory(team=cast.team_a, name="Huishouden Dora", coordinator=dora)
+    plant(cast, colleague, "D")
+    destroyed = HouseholdFactory(team=cast.team_a, name="Vernietigd", coordinator=cast.alice)
+    plant(cast, destroyed, "X")
+    Household.objects.filter(pk=destroyed.pk).update(destroyed_on=_today())
+    closed = HouseholdFactory(team=cast.team_a, name="Gesloten", coordinator=cast.alice)
+    plant(cast, closed, "C")
+    Household.objects.filter(pk=closed.pk).update(
+        status="afgesloten", closed_on=_today(), close_reason="verhuisd"
+    )
+    for number in range(7):
+        HouseholdFactory(team=cast.team_a, name=f"Zonder {number}")
+    user = dora if persona == "dora" else getattr(cast, persona)
+    today = worklist.Today.of(_today())
+    team_blocks = [b for b in worklist.blocks_for(user) if b.first is not None]
+    assert team_blocks
+    for block in team_blocks:
+        expected = _by_the_rules(block.key, user, today)
+        assert [row["id"] for row in block.select(user, today)] == expected, block.key
+        for _ in range(2):  # prepared, then from the plan
+            result = worklist.run_block(block, user=user, today=today)
+            assert result.count == len(expected), block.key
+            first = block.first(user, today)  # type: ignore[misc]
+            assert [row["id"] for row in first] == expected[: worklist.BLOCK_SIZE], block.key
+    shown = {
+        item.household.pk
+        for block in team_blocks
+        for item in worklist.run_block(block, user=user, today=today).items
+        if item.household is not None
+    }
+    assert destroyed.pk not in shown
+    assert household_b.pk not in shown
+    assert household_z.pk not in shown
+
+
+@pytest.mark.parametrize(
+    "number", [None, "", "zz", "1", "2", "3", "99", "0", "-1", "2.0", 2.0, 1.5, 2, "1e3"]
+)
+def test_the_block_page_is_the_page_the_paginator_gives_in_one_query(
+    as_user: Any, cast: Cast, household_a: Household, number: Any
+) -> None:
+    """``block_page`` reads the page's rows with their total (one query) and gives the page
+    ``Paginator.get_page`` gives for any number, also one that is none or out of range."""
+    from django.core.paginator import Paginator
+
+    for n in range(worklist.PAGE_SIZE + 3):  # two pages
+        _referral(household_a, f"R{n:02}")
+    today = worklist.Today.of(_today())
+    block = worklist.REFERRALS
+    expected = Paginator(block.select(cast.alice, today), worklist.PAGE_SIZE).get_page(number)
+    with CaptureQueriesContext(connection) as queries:
+        page = worklist.block_page(block, user=cast.alice, today=today, number=number)
+    assert page.number == expected.number
+    assert [row["id"] for row in page.object_list] == [row["id"] for row in expected]
+    assert page.paginator.count == expected.paginator.count == worklist.PAGE_SIZE + 3
+    assert page.paginator.num_pages == 2
+    assert (page.has_next(), page.has_previous()) == (expected.has_next(), expected.has_previous())
+    in_range = number in (None, "", "zz", "1", "2", "2.0", 2.0, 2)
+    assert len(queries) == (1 if in_range else len(queries))
+    if in_range:
+        assert len(queries) == 1
+
+
+def test_an_empty_block_page_is_the_first_page_without_items(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    today = worklist.Today.of(_today())
+    page = worklist.block_page(worklist.REFERRALS, user=cast.alice, today=today, number="1")
+    assert (page.number, list(page.object_list), page.paginator.num_pages) == (1, [], 1)
+    response = as_user(cast.alice).get(reverse("work-block", args=["aanmeldingen"]))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 0
+    assert response.context["items"] == []

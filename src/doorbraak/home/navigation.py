@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.apiclients.policies import can_manage_api_clients
@@ -330,3 +331,31 @@ def layout_url(url_name: str) -> str:
 def role_cards_for(user: AnyUser) -> list[tuple[str | Promise, str | Promise]]:
     roles = roles_of(user)
     return [(Role(role).label, ROLE_DESCRIPTIONS[role]) for role in Role.values if role in roles]
+
+
+def home_cards_html(
+    tasks: list[NavItem], role_cards: list[tuple[str | Promise, str | Promise]]
+) -> SafeString:
+    """The home page's cards: what the user can do here and their roles
+    (``home/_cards.html``).
+
+    They depend only on the menu entries the user has (label, address, description), the
+    roles and the language, never on personal data, so they are rendered once per process
+    for each such combination, as the menu is (:func:`nav_html`).
+    """
+    return _cards_html(
+        get_language(),
+        tuple((item.url, str(item.label), str(item.description)) for item in tasks),
+        tuple((str(label), str(description)) for label, description in role_cards),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _cards_html(
+    language: str | None,
+    tasks: tuple[tuple[str, str, str], ...],
+    role_cards: tuple[tuple[str, str], ...],
+) -> SafeString:
+    return SafeString(
+        render_to_string("home/_cards.html", {"tasks": tasks, "role_cards": role_cards})
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from doorbraak.accounts.types import AuthenticatedHttpRequest
 from doorbraak.audit.policies import can_view_security_log
 from doorbraak.audit.selectors import open_alerts
 from doorbraak.home import worklist
-from doorbraak.home.navigation import nav_items_for, role_cards_for
+from doorbraak.home.navigation import home_cards_html, nav_items_for, role_cards_for
 from doorbraak.home.policies import can_see_work_lists
 from doorbraak.lib.access import Lookup, page
 from doorbraak.privacy.policies import can_handle_data_subject_requests
@@ -27,13 +26,16 @@ BLOCK = Lookup("block", worklist.block_get, "key")
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The day's work first (one query per block), then what each role can do here."""
+    role_cards = role_cards_for(request.user)
+    tasks = [item for item in nav_items_for(request.user, "") if item.url != request.path]
     return render(
         request,
         "home/home.html",
         {
             "blocks": worklist.work_list(user=request.user, day=timezone.localdate()),
-            "role_cards": role_cards_for(request.user),
-            "tasks": [item for item in nav_items_for(request.user, "") if item.url != request.path],
+            "role_cards": role_cards,
+            "tasks": tasks,
+            "cards": home_cards_html(tasks, role_cards),
             "memberships": selectors.active_memberships(request.user),
             # The privacy officer's open security alerts: the newest few and their number.
             "alerts": open_alerts(user=request.user)
@@ -51,10 +53,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @page(can_see_work_lists, obj=BLOCK)
 def work_block(request: AuthenticatedHttpRequest, block: worklist.Block) -> HttpResponse:
-    """All items of one block of the home page, paginated, with the block's own query."""
+    """All items of one block of the home page, paginated, with the block's own query (one:
+    the rows of the page and their total)."""
     today = worklist.Today.of(timezone.localdate())
-    page_obj = Paginator(block.select(request.user, today), worklist.PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page_obj = worklist.block_page(
+        block, user=request.user, today=today, number=request.GET.get("page")
     )
     items = [block.item(row, today) for row in page_obj.object_list]
     worklist.log_shown(user=request.user, items=items)

@@ -5,8 +5,10 @@ how many there are, the first few with a link to each, a "show all" page when th
 more (``/werk/<key>/``) and a marking of what is overdue or due soon. Each block reads with
 ONE query, built on the models' ``visible_to(user)`` (or the app's selector), so another
 team's or municipality's work never shows; the count comes with the rows (a window count).
-The household names shown are recorded in the processing log by :func:`log_shown`, once
-for the whole page.
+The team's blocks (professionals, team leads) write that rule as conditions on the joined
+household and are compiled to SQL once per shape (``lib.prepared``); a test holds them to
+``visible_to``. The household names shown are recorded in the processing log by
+:func:`log_shown`, once for the whole page.
 
 ``HOME_BLOCKS[role]`` is the registry: other branches add their blocks to a role's list
 (``HOME_BLOCKS[Role.PRIVACY_OFFICER]`` is left empty for the data-subject requests and
@@ -16,18 +18,34 @@ security alerts; while it is empty the page shows the role's links only).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Choices,
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import Window
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Role
@@ -36,6 +54,7 @@ from doorbraak.assessments.models import FollowUp, FollowUpStatus
 from doorbraak.breakthroughs.models import (
     Breakthrough,
     BreakthroughStatus,
+    EscalationLevel,
     PartnerRequest,
     RequestStatus,
 )
@@ -48,11 +67,14 @@ from doorbraak.households.models import (
     Referral,
     ReferralStatus,
     Urgency,
+    team_scope,
 )
 from doorbraak.households.selectors import log_lists_shown
 from doorbraak.insights.models import Signal, SignalStatus
+from doorbraak.lib.prepared import Input, Prepared
+from doorbraak.lib.rows import INT_PLACEHOLDER, UUID_PLACEHOLDER, url_maker
 from doorbraak.lib.workdays import add_working_days
-from doorbraak.plans.models import Action, ActionStatus, PlanStatus
+from doorbraak.plans.models import Action, ActionOwner, ActionStatus, PlanStatus
 from doorbraak.tables.models import Meeting, MeetingStatus
 
 #: How many items a block shows on the home page; the rest is on its own page.
@@ -114,6 +136,21 @@ class WorkItem:
     def marking_label(self) -> str | Promise:
         return MARKING_LABELS.get(self.marking, "")
 
+    @property
+    def due_iso(self) -> str:
+        """The ``datetime`` of the ``<time>`` (``|date:'Y-m-d'``)."""
+        return self.due.isoformat() if self.due is not None else ""
+
+    @property
+    def due_text(self) -> str:
+        """The day as ``|date:"DATE_FORMAT"`` writes it, in the active language."""
+        return _written_day(self.due, get_language()) if self.due is not None else ""
+
+
+@functools.lru_cache(maxsize=512)
+def _written_day(day: datetime.date, language: str | None) -> str:
+    return date_format(day, "DATE_FORMAT")
+
 
 @dataclass(frozen=True)
 class Block:
@@ -125,6 +162,11 @@ class Block:
     empty: str | Promise
     select: Callable[[AnyUser, Today], QuerySet[Any]]
     item: Callable[[Any, Today], WorkItem]
+    #: The first ``BLOCK_SIZE`` rows of ``select`` with their ``total``, read without
+    #: building the query (``lib.prepared``); None: from ``select``.
+    first: Callable[[AnyUser, Today], list[Any]] | None = None
+    #: The same for the first ``PAGE_SIZE`` rows (the first page of the block's page).
+    first_page: Callable[[AnyUser, Today], list[Any]] | None = None
 
 
 @dataclass
@@ -146,8 +188,34 @@ class BlockResult:
         return sum(1 for item in self.items if item.marking in (OVERDUE, URGENT))
 
 
-# --- scopes -----------------------------------------------------------------------------------
-def _coordinated_by(user: AnyUser, household_ref: str) -> Exists:
+# --- the team's blocks: values() rows, prepared once per shape ------------------------------
+# The blocks of professionals and team leads are read as ``values()`` rows of the fields
+# they show, with the household's visibility written as conditions on the joined household
+# (``Household.objects.visible_to``: the user's teams, not destroyed) instead of an ``IN``
+# subquery, and each is compiled to SQL once per shape (``lib.prepared``): the home page
+# builds no SQL for them. ``tests/home/test_worklist.py`` holds each of them to the rows
+# the models' ``visible_to`` gives.
+
+
+def inputs_of(user: AnyUser, today: Today) -> dict[str, Input]:
+    """What the team's blocks depend on: the teams whose households the user may see
+    (``team_scope``), the user, the last day that counts as due soon and the first day of
+    the partner answers listed."""
+    return {
+        "teams": tuple(team_scope(user)),
+        "user": cast(int, user.pk),
+        "soon": today.soon,
+        "since": today.day - datetime.timedelta(days=settings.HOME_ANSWERS_DAYS),
+    }
+
+
+def _visible(teams: tuple[int, ...], household: str) -> Q:
+    """``Household.objects.visible_to(user)`` for the household at the path ``household``
+    (joined, not a subquery): one of the user's teams, not destroyed."""
+    return Q(**{f"{household}__team__in": teams, f"{household}__destroyed_on__isnull": True})
+
+
+def _coordinated_by(user: int, household_ref: str) -> Exists:
     """Rows whose household (``household_ref``, the path to its id) the user coordinates.
 
     An ``EXISTS`` rather than a join: a household with earlier coordinators would give a
@@ -155,167 +223,233 @@ def _coordinated_by(user: AnyUser, household_ref: str) -> Exists:
     """
     return Exists(
         CoordinatorAssignment.objects.filter(
-            household_id=OuterRef(household_ref), coordinator_id=user.pk, ended_at__isnull=True
+            household_id=OuterRef(household_ref), coordinator_id=user, ended_at__isnull=True
         )
     )
 
 
-def _household_url(household: Household) -> str:
-    return reverse("households:detail", args=[household.public_id])
+#: The household fields a row of a team's block carries, for its name, link and the log.
+_HOUSEHOLD_FIELDS = ("id", "public_id", "name", "municipality_id")
+
+
+def _household_values(path: str) -> list[str]:
+    return [f"{path}__{name}" for name in _HOUSEHOLD_FIELDS]
+
+
+def _stub(model: type[Model], **values: Any) -> Any:
+    """An instance of ``model`` with only these fields loaded (as ``only()`` gives one)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(None, names, [values[name] for name in names])
+
+
+def _household_of(row: dict[str, Any], path: str) -> Household:
+    return cast(
+        Household, _stub(Household, **{name: row[f"{path}__{name}"] for name in _HOUSEHOLD_FIELDS})
+    )
+
+
+def _display(choices: type[Choices], value: Any) -> str:
+    """What ``get_<field>_display()`` shows for ``value`` of a field with these choices."""
+    return str(dict(choices.choices).get(value, value))
+
+
+@functools.lru_cache(maxsize=64)
+def _url_maker(viewname: str, urlconf: Any, prefix: str, by_uuid: bool) -> Callable[[Any], str]:
+    return url_maker(viewname, placeholder=UUID_PLACEHOLDER if by_uuid else INT_PLACEHOLDER)
+
+
+def _url(viewname: str, pk: int | UUID) -> str:
+    """``reverse(viewname, args=[pk])``, the pattern reversed once per URLconf and prefix."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _url_maker(viewname, urlconf, get_script_prefix(), isinstance(pk, UUID))(pk)
 
 
 # --- referrals (professional and team lead: the whole team) ------------------------------------
-def _referrals(user: AnyUser, today: Today) -> QuerySet[Referral]:
-    """New referrals for the user's team: crisis first, then high urgency, then by date."""
+def _referrals(*, teams: tuple[int, ...]) -> QuerySet[Any]:
+    """New referrals for the user's teams (``Referral.objects.for_team_of``): crisis first,
+    then high urgency, then by date."""
     return (
-        Referral.objects.for_team_of(user)
-        .filter(status=ReferralStatus.SUBMITTED)
-        .annotate(
-            urgency_rank=Case(
+        Referral.objects.filter(team__in=teams, status=ReferralStatus.SUBMITTED)
+        .order_by(
+            Case(
                 When(urgency=Urgency.CRISIS, then=Value(0)),
                 When(urgency=Urgency.HIGH, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
-            )
+            ),
+            "referred_at",
+            "pk",
         )
-        .order_by("urgency_rank", "referred_at", "pk")
+        .values("id", "resident_name", "urgency")
     )
 
 
-def _referral_item(referral: Referral, today: Today) -> WorkItem:
+def _referral_item(row: dict[str, Any], today: Today) -> WorkItem:
     return WorkItem(
-        label=referral.resident_name,
-        url=reverse("households:referral-detail", args=[referral.pk]),
-        detail=str(referral.get_urgency_display()),
+        label=row["resident_name"],
+        url=_url("households:referral-detail", row["id"]),
+        detail=_display(Urgency, row["urgency"]),
         due=None,
-        marking=URGENT if referral.urgency == Urgency.CRISIS else "",
-        referral=referral,
+        marking=URGENT if row["urgency"] == Urgency.CRISIS else "",
+        referral=_stub(Referral, id=row["id"]),
     )
 
 
 # --- breakthrough deadlines ---------------------------------------------------------------------
-def _deadlines(user: AnyUser, today: Today, *, mine: bool) -> QuerySet[Breakthrough]:
-    breakthroughs = Breakthrough.objects.visible_to(user).filter(
-        status=BreakthroughStatus.SUBMITTED, level_deadline__lte=today.soon
+def _deadlines(
+    *, teams: tuple[int, ...], soon: datetime.date, user: int | None = None
+) -> QuerySet[Any]:
+    """The user's teams' submitted breakthroughs (``Breakthrough.objects.visible_to``) due
+    soon or overdue; with ``user``, those the user made or whose household they coordinate."""
+    breakthroughs = Breakthrough.objects.filter(
+        _visible(teams, "household"),
+        team__in=teams,
+        status=BreakthroughStatus.SUBMITTED,
+        level_deadline__lte=soon,
     )
-    if mine:
+    if user is not None:
         breakthroughs = breakthroughs.filter(
-            Q(created_by=user) | _coordinated_by(user, "household_id")
+            Q(created_by_id=user) | _coordinated_by(user, "household_id")
         )
-    return breakthroughs.select_related("household").order_by("level_deadline", "pk")
+    return breakthroughs.order_by("level_deadline", "pk").values(
+        "id", "title", "level", "level_deadline", *_household_values("household")
+    )
 
 
-def _deadline_item(breakthrough: Breakthrough, today: Today) -> WorkItem:
+def _deadline_item(row: dict[str, Any], today: Today) -> WorkItem:
+    household = _household_of(row, "household")
     return WorkItem(
-        label=breakthrough.title,
-        url=reverse("breakthroughs:detail", args=[breakthrough.pk]),
-        detail=f"{breakthrough.household.name} · {breakthrough.get_level_display()}",
-        due=breakthrough.level_deadline,
-        marking=today.marking(breakthrough.level_deadline),
-        household=breakthrough.household,
+        label=row["title"],
+        url=_url("breakthroughs:detail", row["id"]),
+        detail=f"{household.name} · {_display(EscalationLevel, row['level'])}",
+        due=row["level_deadline"],
+        marking=today.marking(row["level_deadline"]),
+        household=household,
     )
 
 
 # --- plan actions -----------------------------------------------------------------------------
-def _actions(user: AnyUser, today: Today, *, mine: bool) -> QuerySet[Action]:
-    """Open actions of agreed plans that are overdue or due soon."""
+def _actions(
+    *, teams: tuple[int, ...], soon: datetime.date, user: int | None = None
+) -> QuerySet[Any]:
+    """Open actions of agreed plans of active households that are overdue or due soon."""
     actions = Action.objects.filter(
-        plan__household__in=Household.objects.visible_to(user).filter(
-            status=HouseholdStatus.ACTIVE
-        ),
+        _visible(teams, "plan__household"),
+        plan__household__status=HouseholdStatus.ACTIVE,
         plan__status=PlanStatus.AGREED,
         status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS),
-        due_on__lte=today.soon,
+        due_on__lte=soon,
     )
-    if mine:
+    if user is not None:
         actions = actions.filter(_coordinated_by(user, "plan__household_id"))
-    return actions.select_related("plan__household").order_by("due_on", "pk")
+    return actions.order_by("due_on", "pk").values(
+        "id", "description", "owner", "due_on", "plan_id", *_household_values("plan__household")
+    )
 
 
-def _action_item(action: Action, today: Today) -> WorkItem:
-    household = action.plan.household
+def _action_item(row: dict[str, Any], today: Today) -> WorkItem:
+    household = _household_of(row, "plan__household")
     return WorkItem(
-        label=action.description,
-        url=reverse("plans:detail", args=[action.plan_id]),
-        detail=f"{household.name} · {action.get_owner_display()}",
-        due=action.due_on,
-        marking=today.marking(action.due_on),
+        label=row["description"],
+        url=_url("plans:detail", row["plan_id"]),
+        detail=f"{household.name} · {_display(ActionOwner, row['owner'])}",
+        due=row["due_on"],
+        marking=today.marking(row["due_on"]),
         household=household,
     )
 
 
 # --- follow-up assessments --------------------------------------------------------------------
-def _follow_ups(user: AnyUser, today: Today, *, mine: bool) -> QuerySet[FollowUp]:
+def _follow_ups(
+    *, teams: tuple[int, ...], soon: datetime.date, user: int | None = None
+) -> QuerySet[Any]:
     follow_ups = FollowUp.objects.filter(
-        household__in=Household.objects.visible_to(user),
+        _visible(teams, "household"),
         status__in=(FollowUpStatus.SCHEDULED, FollowUpStatus.REMINDED),
-        due_on__lte=today.soon,
+        due_on__lte=soon,
     )
-    if mine:
+    if user is not None:
         # Closing keeps the coordinator: the same person does the follow-up.
         follow_ups = follow_ups.filter(_coordinated_by(user, "household_id"))
-    return follow_ups.select_related("household").order_by("due_on", "pk")
+    return follow_ups.order_by("due_on", "pk").values(
+        "id", "months_after_closing", "due_on", *_household_values("household")
+    )
 
 
-def _follow_up_item(follow_up: FollowUp, today: Today) -> WorkItem:
-    household = follow_up.household
+def _follow_up_item(row: dict[str, Any], today: Today) -> WorkItem:
+    household = _household_of(row, "household")
     return WorkItem(
         label=household.name,
-        url=reverse("assessments:create", args=[household.public_id]),
+        url=_url("assessments:create", household.public_id),
         detail=str(
             _("Follow-up assessment %(months)s months after closing")
-            % {"months": follow_up.months_after_closing}
+            % {"months": row["months_after_closing"]}
         ),
-        due=follow_up.due_on,
-        marking=today.marking(follow_up.due_on),
+        due=row["due_on"],
+        marking=today.marking(row["due_on"]),
         household=household,
     )
 
 
 # --- partner answers --------------------------------------------------------------------------
-def _answers(user: AnyUser, today: Today, *, mine: bool) -> QuerySet[PartnerRequest]:
-    """Requests to partners answered in the last ``HOME_ANSWERS_DAYS`` days."""
-    since = today.day - datetime.timedelta(days=settings.HOME_ANSWERS_DAYS)
+def _answers(
+    *, teams: tuple[int, ...], since: datetime.date, user: int | None = None
+) -> QuerySet[Any]:
+    """Requests to partners about the user's teams' breakthroughs (``visible_to``) answered
+    since ``since`` (the last ``HOME_ANSWERS_DAYS`` days)."""
     answers = PartnerRequest.objects.filter(
-        breakthrough__in=Breakthrough.objects.visible_to(user),
+        _visible(teams, "breakthrough__household"),
+        breakthrough__team__in=teams,
         status__in=ANSWERED,
         answered_at__date__gte=since,
     )
-    if mine:
+    if user is not None:
         answers = answers.filter(
-            Q(asked_by=user) | _coordinated_by(user, "breakthrough__household_id")
+            Q(asked_by_id=user) | _coordinated_by(user, "breakthrough__household_id")
         )
-    return answers.select_related("organisation", "breakthrough__household").order_by(
-        "-answered_at", "-pk"
+    return answers.order_by("-answered_at", "-pk").values(
+        "id",
+        "status",
+        "organisation__name",
+        "breakthrough_id",
+        "breakthrough__title",
+        *_household_values("breakthrough__household"),
     )
 
 
-def _answer_item(request: PartnerRequest, today: Today) -> WorkItem:
-    breakthrough = request.breakthrough
+def _answer_item(row: dict[str, Any], today: Today) -> WorkItem:
+    household = _household_of(row, "breakthrough__household")
     return WorkItem(
-        label=f"{request.organisation.name}: {request.get_status_display()}",
-        url=reverse("breakthroughs:detail", args=[breakthrough.pk]),
-        detail=f"{breakthrough.household.name} · {breakthrough.title}",
-        household=breakthrough.household,
+        label=f"{row['organisation__name']}: {_display(RequestStatus, row['status'])}",
+        url=_url("breakthroughs:detail", row["breakthrough_id"]),
+        detail=f"{household.name} · {row['breakthrough__title']}",
+        household=household,
     )
 
 
 # --- households without a coordinator (team lead) ---------------------------------------------
-def _unassigned(user: AnyUser, today: Today) -> QuerySet[Household]:
+def _unassigned(*, teams: tuple[int, ...]) -> QuerySet[Any]:
+    """The user's teams' active households (``Household.objects.visible_to``) without a
+    coordinator in office."""
     active = CoordinatorAssignment.objects.filter(household=OuterRef("pk"), ended_at__isnull=True)
     return (
-        Household.objects.visible_to(user)
-        .filter(status=HouseholdStatus.ACTIVE)
-        .filter(~Exists(active))
+        Household.objects.filter(
+            ~Exists(active),
+            team__in=teams,
+            destroyed_on__isnull=True,
+            status=HouseholdStatus.ACTIVE,
+        )
         .order_by("opened_on", "pk")
+        .values(*_HOUSEHOLD_FIELDS, "opened_on")
     )
 
 
-def _unassigned_item(household: Household, today: Today) -> WorkItem:
+def _unassigned_item(row: dict[str, Any], today: Today) -> WorkItem:
+    household = cast(Household, _stub(Household, **{name: row[name] for name in _HOUSEHOLD_FIELDS}))
     return WorkItem(
         label=household.name,
-        url=_household_url(household),
-        detail=str(_("Open since %(date)s") % {"date": date_format(household.opened_on, "j M Y")}),
+        url=_url("households:detail", household.public_id),
+        detail=str(_("Open since %(date)s") % {"date": date_format(row["opened_on"], "j M Y")}),
         household=household,
     )
 
@@ -433,75 +567,112 @@ def _signal_item(signal: Signal, today: Today) -> WorkItem:
 
 
 # --- the registry -----------------------------------------------------------------------------
-REFERRALS = Block(
+def _team_block(
+    key: str,
+    title: str | Promise,
+    empty: str | Promise,
+    build: Callable[..., QuerySet[Any]],
+    item: Callable[[Any, Today], WorkItem],
+    inputs: tuple[str, ...],
+) -> Block:
+    """A block of the team's work whose query ``build`` takes these of :func:`inputs_of`."""
+    first = Prepared(lambda **values: with_count(build(**values))[:BLOCK_SIZE])
+    first_page = Prepared(lambda **values: with_count(build(**values))[:PAGE_SIZE])
+
+    def chosen(user: AnyUser, today: Today) -> dict[str, Input]:
+        every = inputs_of(user, today)
+        return {name: every[name] for name in inputs}
+
+    return Block(
+        key,
+        title,
+        empty,
+        lambda user, today: build(**chosen(user, today)),
+        item,
+        lambda user, today: first.rows(**chosen(user, today)),
+        lambda user, today: first_page.rows(**chosen(user, today)),
+    )
+
+
+REFERRALS = _team_block(
     "aanmeldingen",
     _("New referrals"),
     _("No new referrals for your team."),
     _referrals,
     _referral_item,
+    ("teams",),
 )
-MY_DEADLINES = Block(
+MY_DEADLINES = _team_block(
     "termijnen",
     _("Deadlines of your breakthroughs"),
     _("None of your breakthroughs is due soon."),
-    lambda user, today: _deadlines(user, today, mine=True),
+    _deadlines,
     _deadline_item,
+    ("teams", "soon", "user"),
 )
-MY_ACTIONS = Block(
+MY_ACTIONS = _team_block(
     "acties",
     _("Plan actions overdue or due soon"),
     _("No plan actions of your households are due."),
-    lambda user, today: _actions(user, today, mine=True),
+    _actions,
     _action_item,
+    ("teams", "soon", "user"),
 )
-MY_FOLLOW_UPS = Block(
+MY_FOLLOW_UPS = _team_block(
     "nazorg",
     _("Follow-up assessments due"),
     _("No follow-up assessments are due."),
-    lambda user, today: _follow_ups(user, today, mine=True),
+    _follow_ups,
     _follow_up_item,
+    ("teams", "soon", "user"),
 )
-MY_ANSWERS = Block(
+MY_ANSWERS = _team_block(
     "antwoorden",
     _("Answers from partners"),
     _("No partner answered recently."),
-    lambda user, today: _answers(user, today, mine=True),
+    _answers,
     _answer_item,
+    ("teams", "since", "user"),
 )
-TEAM_DEADLINES = Block(
+TEAM_DEADLINES = _team_block(
     "team-termijnen",
     _("Deadlines of the team's breakthroughs"),
     _("None of the team's breakthroughs is due soon."),
-    lambda user, today: _deadlines(user, today, mine=False),
+    _deadlines,
     _deadline_item,
+    ("teams", "soon"),
 )
-TEAM_ACTIONS = Block(
+TEAM_ACTIONS = _team_block(
     "team-acties",
     _("The team's plan actions overdue or due soon"),
     _("No plan actions of the team are due."),
-    lambda user, today: _actions(user, today, mine=False),
+    _actions,
     _action_item,
+    ("teams", "soon"),
 )
-TEAM_FOLLOW_UPS = Block(
+TEAM_FOLLOW_UPS = _team_block(
     "team-nazorg",
     _("The team's follow-up assessments due"),
     _("No follow-up assessments of the team are due."),
-    lambda user, today: _follow_ups(user, today, mine=False),
+    _follow_ups,
     _follow_up_item,
+    ("teams", "soon"),
 )
-TEAM_ANSWERS = Block(
+TEAM_ANSWERS = _team_block(
     "team-antwoorden",
     _("Answers from partners to the team"),
     _("No partner answered the team recently."),
-    lambda user, today: _answers(user, today, mine=False),
+    _answers,
     _answer_item,
+    ("teams", "since"),
 )
-UNASSIGNED = Block(
+UNASSIGNED = _team_block(
     "zonder-regiehouder",
     _("Households without a coordinator"),
     _("Every household has a coordinator."),
     _unassigned,
     _unassigned_item,
+    ("teams",),
 )
 PARTNER_REQUESTS = Block(
     "verzoeken",
@@ -586,9 +757,42 @@ def with_count(rows: QuerySet[Any]) -> QuerySet[Any]:
 
 def run_block(block: Block, *, user: AnyUser, today: Today, size: int = BLOCK_SIZE) -> BlockResult:
     """The first ``size`` items of the block and their total, in one query."""
-    rows = list(with_count(block.select(user, today))[:size])
-    count = rows[0].total if rows else 0
+    if block.first is not None and size == BLOCK_SIZE:
+        rows = block.first(user, today)
+    else:
+        rows = list(with_count(block.select(user, today))[:size])
+    count = _total(rows[0]) if rows else 0
     return BlockResult(block, count, [block.item(row, today) for row in rows])
+
+
+def _total(row: Any) -> int:
+    return int(row["total"] if isinstance(row, dict) else row.total)
+
+
+def block_page(block: Block, *, user: AnyUser, today: Today, number: Any) -> Page[Any]:
+    """The page ``number`` of the block's rows, as ``Paginator.get_page`` gives it, in one
+    query: the rows with their total (a window count) instead of a count and then the rows.
+
+    A number that is not one gives the first page, as ``get_page`` does. A page past the
+    last (its rows empty) or below the first falls back to the paginator (a count and the
+    last page), which turns it into the last page.
+    """
+    try:  # the number as ``Paginator.validate_number`` reads it
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        if wanted == 1 and block.first_page is not None:
+            rows = block.first_page(user, today)
+        else:
+            start = (wanted - 1) * PAGE_SIZE
+            rows = list(with_count(block.select(user, today))[start : start + PAGE_SIZE])
+        if rows or wanted == 1:
+            paginator = Paginator(range(_total(rows[0]) if rows else 0), PAGE_SIZE)
+            return Page(rows, wanted, paginator)
+    return Paginator(block.select(user, today), PAGE_SIZE).get_page(number)
 
 
 def work_list(*, user: AnyUser, day: datetime.date) -> list[BlockResult]:

@@ -1,0 +1,233 @@
+"""A ``values()`` queryset built and compiled to SQL once per shape, run with each request's
+values.
+
+Building SQL from a queryset is expensive in Django: every ``filter()`` clones the query,
+and the compiler walks every column, join, subquery and ``EXISTS`` again on each request
+(a millisecond or more for a query of the home page's work list, more than the database
+takes to run it). When a query differs from one request to the next only in its values
+(the user's teams, the user, a day), its SQL is the same text each time. :class:`Prepared`
+builds and compiles it once per *shape* (the query's name, the names and kinds of its
+inputs and the length of each tuple of ids) and database connection, and runs that SQL
+with the request's values in the places of its parameters.
+
+To find those places it compiles the query once with *markers*: values of the same kind
+that no real input takes (negative ids, days in 1901), each different, and records for
+each parameter of the SQL which input it holds (or that it is a constant of the query).
+That recipe is then checked against the query compiled with the real values of the
+request that made it: the same SQL text and the same parameters, or the shape is never
+prepared and every request builds its query as usual (a query whose structure depends on
+its values falls back; it is never run with a wrong parameter). The rows come back as
+``values()`` gives them: dicts, with the fields' database converters applied.
+
+Only ints, tuples of ints and dates are inputs: their prepared forms are known (an int
+is itself; a date is itself or, on SQLite, its ISO text), so a marker is recognised in the
+parameters and the real value put in the same form.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model, QuerySet
+from django.db.models.query import ValuesIterable
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+Input = int | datetime.date | tuple[int, ...]
+#: An input's name, and the item of a tuple (None for an int or a date).
+_Place = tuple[str, int | None]
+
+#: Markers: ids below any real one (and within a 32-bit integer, so no lookup takes them
+#: for an overflow) and days no real work is due on.
+_FIRST_ID_MARKER = -1_987_654_300
+_FIRST_DAY_MARKER = datetime.date(1901, 1, 1)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Parameter ``index`` of the SQL holds the input ``name`` (item ``item`` of a tuple),
+    as text when ``text`` (a date on SQLite)."""
+
+    index: int
+    name: str
+    item: int | None
+    text: bool
+
+
+@dataclass
+class _Plan:
+    sql: str
+    params: list[Any]  # the constants; the slots' places are filled per request
+    slots: list[_Slot]
+    names: list[str]
+    compiler: SQLCompiler  # for the fields' converters (per connection, like the plan)
+
+
+#: ``None``: the shape gives no rows without a query (an empty ``IN``), as Django does.
+#: ``False``: the shape cannot be prepared; the query is built on every request.
+_Entry = _Plan | None | Literal[False]
+
+
+def _shape(inputs: dict[str, Input]) -> tuple[Hashable, ...]:
+    """The names and kinds of the inputs, each tuple's length, and the current time zone
+    (a constant of the SQL of a lookup such as ``__date``)."""
+    return (
+        timezone.get_current_timezone_name(),
+        *(
+            (name, len(value) if isinstance(value, tuple) else type(value).__name__)
+            for name, value in sorted(inputs.items())
+        ),
+    )
+
+
+def _markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Place]]:
+    """Marker inputs of the same shape, and each marker's input (and item of a tuple)."""
+    next_id, next_day = _FIRST_ID_MARKER, _FIRST_DAY_MARKER
+    marked: dict[str, Input] = {}
+    where: dict[Any, _Place] = {}
+    for name, value in sorted(inputs.items()):
+        if isinstance(value, bool):
+            raise TypeError(f"{name}: a bool is not an input of a prepared query")
+        if isinstance(value, tuple):
+            ids = tuple(range(next_id, next_id - len(value), -1))
+            next_id -= len(value)
+            marked[name] = ids
+            where.update({marker: (name, item) for item, marker in enumerate(ids)})
+        elif isinstance(value, datetime.datetime):
+            raise TypeError(f"{name}: a datetime is not an input of a prepared query")
+        elif isinstance(value, datetime.date):
+            marked[name] = next_day
+            where[next_day] = (name, None)
+            next_day += datetime.timedelta(days=1)
+        elif isinstance(value, int):
+            marked[name] = next_id
+            where[next_id] = (name, None)
+            next_id -= 1
+        else:
+            raise TypeError(f"{name}: {type(value).__name__} is not an input of a prepared query")
+    return marked, where
+
+
+def _value(inputs: dict[str, Input], slot: _Slot) -> Any:
+    value = inputs[slot.name]
+    if isinstance(value, tuple):
+        assert slot.item is not None
+        return value[slot.item]
+    if slot.text:
+        assert isinstance(value, datetime.date)
+        return value.isoformat()
+    return value
+
+
+class Prepared:
+    """A ``values()`` queryset that ``build(**inputs)`` makes, compiled once per shape and
+    database connection."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, using: str | None = None) -> None:
+        self.build = build
+        #: None: the database the routers choose for reading the query's model, per call,
+        #: as the queryset would.
+        self.using = using
+        self._model: type[Model] | None = None
+        self._plans: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Entry]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def rows(self, **inputs: Input) -> list[dict[str, Any]]:
+        """The rows of ``build(**inputs)``, as ``list(build(**inputs))`` gives them."""
+        if self.using is not None:
+            using = self.using
+        elif self._model is not None:
+            using = router.db_for_read(self._model)
+        else:
+            queryset = self.build(**inputs)
+            self._model, using = queryset.model, queryset.db
+        connection = connections[using]
+        with self._lock:
+            plans = self._plans.setdefault(connection, {})
+        shape = _shape(inputs)
+        if shape not in plans:
+            plans[shape] = self._prepare(using, inputs)
+        entry = plans[shape]
+        if entry is None:
+            return []
+        if not isinstance(entry, _Plan):
+            return list(self.build(**inputs).using(using))
+        params = list(entry.params)
+        for slot in entry.slots:
+            params[slot.index] = _value(inputs, slot)
+        with connection.cursor() as cursor:
+            cursor.execute(entry.sql, params)
+            results = cursor.fetchall()
+        names, count = entry.names, len(entry.names)
+        return [
+            {names[i]: row[i] for i in range(count)}
+            for row in entry.compiler.results_iter(results=[results])
+        ]
+
+    def _compile(self, using: str, inputs: dict[str, Input]) -> tuple[SQLCompiler, str, list[Any]]:
+        queryset = self.build(**inputs).using(using)
+        if not issubclass(queryset._iterable_class, ValuesIterable):
+            raise TypeError("a prepared query is a values() queryset")
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        if not sql:
+            raise EmptyResultSet
+        return compiler, sql, list(params)
+
+    def _prepare(self, using: str, inputs: dict[str, Input]) -> _Entry:
+        marked, where = _markers(inputs)
+        try:
+            compiler, sql, params = self._compile(using, marked)
+        except EmptyResultSet:
+            try:
+                self._compile(using, inputs)
+            except EmptyResultSet:
+                return None  # both empty: no query, as Django would run none
+            return False
+        slots = []
+        for index, param in enumerate(params):
+            if isinstance(param, bool):
+                continue
+            if isinstance(param, int | datetime.date) and param in where:
+                name, item = where[param]
+                slots.append(_Slot(index, name, item, text=False))
+            elif isinstance(param, str) and len(param) == 10 and param[:4] == "1901":
+                try:
+                    day = datetime.date.fromisoformat(param)
+                except ValueError:
+                    continue
+                if day in where:
+                    name, item = where[day]
+                    slots.append(_Slot(index, name, item, text=True))
+        query = compiler.query
+        # The names ``ValuesIterable`` gives the columns.
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        plan = _Plan(sql=sql, params=params, slots=slots, names=names, compiler=compiler)
+        # The check: every marker found, and the recipe gives what Django compiles for the
+        # real values; otherwise this shape is built on every request.
+        if {(slot.name, slot.item) for slot in slots} != set(where.values()):
+            return False
+        try:
+            _compiler, real_sql, real_params = self._compile(using, inputs)
+        except EmptyResultSet:
+            return False
+        filled = list(params)
+        for slot in slots:
+            filled[slot.index] = _value(inputs, slot)
+        if real_sql != sql or filled != real_params:
+            return False
+        return plan

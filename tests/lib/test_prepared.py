@@ -1,0 +1,227 @@
+"""A values() queryset compiled once per shape (``doorbraak.lib.prepared``): the same rows as
+the queryset itself for any values, the SQL built once per shape, and a query whose
+structure depends on its values never run with the wrong parameters."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Window
+from django.test.utils import CaptureQueriesContext
+
+from doorbraak.households.models import Household
+from doorbraak.lib.prepared import Prepared
+from tests.conftest import Cast
+from tests.factories import HouseholdFactory
+
+
+def _households(
+    *, teams: tuple[int, ...], opened: datetime.date, coordinator: int
+) -> QuerySet[Any]:
+    return (
+        Household.objects.filter(
+            Q(coordinator_assignments__coordinator_id=coordinator) | Q(opened_on__gte=opened),
+            team__in=teams,
+            opened_on__lte=datetime.date(2026, 4, 1),
+        )
+        .distinct()
+        .order_by("opened_on", "pk")
+        .values("id", "public_id", "name", "opened_on")
+    )
+
+
+@pytest.fixture
+def households(cast: Cast) -> list[Household]:
+    made = []
+    for day, team, coordinator in (
+        (1, cast.team_a, cast.alice),
+        (5, cast.team_a, None),
+        (9, cast.team_b, None),
+        (20, cast.team_a, None),
+        (40, cast.team_b, None),
+    ):
+        made.append(
+            HouseholdFactory(
+                team=team,
+                opened_on=datetime.date(2026, 3, 1) + datetime.timedelta(days=day - 1),
+                **({"coordinator": coordinator} if coordinator else {}),
+            )
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    ("teams", "opened"),
+    [
+        ("a", datetime.date(2026, 3, 4)),
+        ("ab", datetime.date(2026, 3, 4)),
+        ("ba", datetime.date(2026, 3, 2)),
+        ("b", datetime.date(2026, 3, 9)),
+    ],
+)
+def test_it_gives_the_rows_the_queryset_gives(
+    cast: Cast, households: list[Household], teams: str, opened: datetime.date
+) -> None:
+    ids = tuple(sorted({"a": cast.team_a.pk, "b": cast.team_b.pk}[t] for t in teams))
+    inputs: dict[str, Any] = {"teams": ids, "opened": opened, "coordinator": cast.alice.pk}
+    prepared = Prepared(_households)
+    for _ in range(2):  # compiled, then from the plan
+        assert prepared.rows(**inputs) == list(_households(**inputs))
+    rows = prepared.rows(**inputs)
+    assert rows
+    assert isinstance(rows[0]["opened_on"], datetime.date)  # the converters applied
+    assert rows[0]["public_id"] == Household.objects.get(pk=rows[0]["id"]).public_id
+
+
+def test_it_builds_the_query_once_per_shape(cast: Cast, households: list[Household]) -> None:
+    built: list[dict[str, Any]] = []
+
+    def build(**inputs: Any) -> QuerySet[Any]:
+        built.append(inputs)
+        return _households(**inputs)
+
+    prepared = Prepared(build)
+    one = {"teams": (cast.team_a.pk,), "coordinator": cast.alice.pk}
+    prepared.rows(**one, opened=datetime.date(2026, 3, 4))
+    first = len(built)  # the model (for its database), the markers, the real values' check
+    assert first == 3
+    for day in (1, 2, 19):
+        opened = datetime.date(2026, 3, day)
+        assert prepared.rows(**one, opened=opened) == list(_households(**one, opened=opened))
+    assert prepared.rows(teams=(cast.team_b.pk,), opened=datetime.date(2026, 3, 1), coordinator=1)
+    assert len(built) == first  # the same shape: not built again
+    two = {"teams": (cast.team_a.pk, cast.team_b.pk), "coordinator": cast.alice.pk}
+    prepared.rows(**two, opened=datetime.date(2026, 3, 4))
+    assert len(built) == first + 2  # a new shape (two teams): the markers and the check
+    with CaptureQueriesContext(connection) as queries:
+        prepared.rows(**two, opened=datetime.date(2026, 3, 8))
+    assert len(queries) == 1
+    assert len(built) == first + 2
+
+
+def test_no_teams_is_no_rows_and_no_query(cast: Cast, households: list[Household]) -> None:
+    prepared = Prepared(_households)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            rows = prepared.rows(teams=(), opened=datetime.date(2026, 3, 4), coordinator=1)
+        assert rows == []
+        assert len(queries) == 0
+
+
+def test_a_query_whose_structure_follows_its_values_is_built_each_time(
+    cast: Cast, households: list[Household]
+) -> None:
+    """A branch on a value gives other SQL for the real values than for the markers: the
+    shape is never prepared, and each request gets the rows of its own queryset."""
+
+    def build(*, teams: tuple[int, ...], coordinator: int) -> QuerySet[Any]:
+        rows = Household.objects.filter(team__in=teams)
+        if coordinator > 0:  # the markers are negative
+            rows = rows.filter(coordinator_assignments__coordinator_id=coordinator)
+        return rows.order_by("pk").values("id")
+
+    prepared = Prepared(build)
+    for coordinator in (cast.alice.pk, cast.carol.pk, cast.alice.pk):
+        inputs = {"teams": (cast.team_a.pk,), "coordinator": coordinator}
+        assert prepared.rows(**inputs) == list(build(**inputs))
+    assert prepared.rows(teams=(cast.team_a.pk,), coordinator=cast.alice.pk) == [
+        {"id": households[0].pk}
+    ]
+
+
+def test_a_value_computed_from_an_input_is_never_taken_for_a_constant(
+    cast: Cast, households: list[Household]
+) -> None:
+    """``opened + 30 days`` is a parameter that is no marker: with the markers it is a day
+    of 1901, which the check against the real values finds; the query is built each time."""
+    built: list[datetime.date] = []
+
+    def build(*, opened: datetime.date) -> QuerySet[Any]:
+        built.append(opened)
+        until = opened + datetime.timedelta(days=30)
+        return Household.objects.filter(opened_on__lte=until).order_by("pk").values("id")
+
+    prepared = Prepared(build)
+    for day in (1, 25, 1):
+        opened = datetime.date(2026, 2, day)
+        assert prepared.rows(opened=opened) == list(build(opened=opened))
+    before = len(built)
+    assert prepared.rows(opened=datetime.date(2026, 2, 1)) == [{"id": households[0].pk}]
+    assert len(built) == before + 1  # never prepared: built for every request
+    assert prepared.rows(opened=datetime.date(2026, 2, 25)) == list(
+        Household.objects.filter(opened_on__lte=datetime.date(2026, 3, 27))
+        .order_by("pk")
+        .values("id")
+    )
+
+
+def test_a_window_count_and_a_slice_come_with_the_rows(
+    cast: Cast, households: list[Household]
+) -> None:
+    def build(*, teams: tuple[int, ...]) -> QuerySet[Any]:
+        rows = Household.objects.filter(team__in=teams).order_by("pk").values("id")
+        return rows.annotate(total=Window(expression=Count("pk")))[:2]
+
+    rows = Prepared(build).rows(teams=(cast.team_a.pk,))
+    assert [row["total"] for row in rows] == [3, 3]
+    assert [row["id"] for row in rows] == [households[0].pk, households[1].pk]
+
+
+def test_it_takes_values_querysets_and_ints_dates_and_tuples_of_ints_only(cast: Cast) -> None:
+    with pytest.raises(TypeError):
+        Prepared(lambda **kw: Household.objects.filter(team__in=kw["teams"])).rows(teams=(1,))
+    prepared = Prepared(lambda **kw: Household.objects.filter(pk=kw["pk"]).values("id"))
+    for wrong in (True, "1", 1.0, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)):
+        with pytest.raises(TypeError):
+            prepared.rows(pk=wrong)  # type: ignore[arg-type]
+
+
+def test_the_time_zone_is_part_of_the_shape(cast: Cast) -> None:
+    """``__date`` compares the day in the current time zone, whose name is a constant of
+    the SQL: another time zone is another plan, with the rows of its own days."""
+    from django.utils import timezone
+
+    from doorbraak.accounts.models import User
+
+    User.objects.filter(pk=cast.alice.pk).update(
+        date_joined=datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
+    )
+
+    def build(*, day: datetime.date) -> QuerySet[Any]:
+        return User.objects.filter(date_joined__date=day).order_by("pk").values("id")
+
+    prepared = Prepared(build)
+    for zone, day in (("UTC", 1), ("Pacific/Kiritimati", 2), ("UTC", 1), ("Pacific/Kiritimati", 2)):
+        with timezone.override(zone):
+            rows = prepared.rows(day=datetime.date(2026, 3, day))
+            assert {"id": cast.alice.pk} in rows, zone
+            assert rows == list(build(day=datetime.date(2026, 3, day)))
+
+
+def test_it_reads_from_the_database_the_routers_choose(
+    cast: Cast, households: list[Household], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the queryset would: the routers choose the database for the query's model on
+    each call (the replica, in a view that reads from it)."""
+    from django.db import router
+
+    inputs: dict[str, Any] = {
+        "teams": (cast.team_a.pk,),
+        "opened": datetime.date(2026, 3, 4),
+        "coordinator": cast.alice.pk,
+    }
+    prepared = Prepared(_households)
+    prepared.rows(**inputs)
+    asked: list[type] = []
+    choose = router.db_for_read
+
+    def recorded(model: type, **hints: Any) -> str:
+        asked.append(model)
+        return choose(model, **hints)
+
+    monkeypatch.setattr(router, "db_for_read", recorded)
+    assert prepared.rows(**inputs) == list(_households(**inputs))
+    assert asked[0] is Household
