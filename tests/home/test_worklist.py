@@ -359,6 +359,11 @@ def test_a_block_has_its_own_paginated_page_for_its_own_role(
     for number in range(6):
         assert f"Aanmelding A{number}" in body
     assert "Aanmelding B" not in body
+    # The block's own title heads the page and names it (it was blank: the template's
+    # name for the block was the name of Django's {% block %} tag).
+    title = str(worklist.REFERRALS.title)
+    assert f'<h1 class="utrecht-heading-1">{title}</h1>' in body
+    assert f"<title>{title}" in body
     assert client.get(address, {"page": "zz"}).status_code == 200
 
 
@@ -572,3 +577,4 @@ def test_an_empty_block_page_is_the_first_page_without_items(
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 0
     assert response.context["items"] == []
+    assert str(worklist.REFERRALS.empty) in response.content.decode()

@@ -64,5 +64,5 @@ def work_block(request: AuthenticatedHttpRequest, block: worklist.Block) -> Http
     return render(
         request,
         "home/work_block.html",
-        {"block": block, "page_obj": page_obj, "items": items, "querystring_without_page": ""},
+        {"work_block": block, "page_obj": page_obj, "items": items, "querystring_without_page": ""},
     )
