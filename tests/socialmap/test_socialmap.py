@@ -390,6 +390,73 @@ def test_always_full_services_are_listed_for_policy_analysts(as_user: Any, cast:
     assert detail.context["always_full"] is True
 
 
+def test_the_search_offers_each_municipality_s_own_domains_or_the_default_ones(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    """``search_choices`` in two queries gives what ``domains_for`` gives per municipality
+    (taken by name, each domain once) and the districts of the user's municipalities."""
+    from django import forms
+
+    from doorbraak.accounts.selectors import active_memberships
+    from doorbraak.assessments.services import domains_for
+    from doorbraak.socialmap.forms import SearchForm
+    from doorbraak.socialmap.selectors import search_choices
+    from tests.factories import DistrictFactory, MembershipFactory
+
+    west = cast.south
+    for position, code in enumerate(("wonen", "geld")):
+        LifeDomain.objects.create(
+            municipality=west,
+            code=code,
+            name=f"Eigen {code}",
+            position=position,
+            level_1="a",
+            level_2="b",
+            level_3="c",
+            level_4="d",
+            level_5="e",
+        )
+    LifeDomain.objects.create(
+        municipality=west,
+        code="oud",
+        name="Niet meer",
+        active=False,
+        level_1="a",
+        level_2="b",
+        level_3="c",
+        level_4="d",
+        level_5="e",
+    )
+    DistrictFactory(municipality=west, name="Zuid & Oost")
+    DistrictFactory(municipality=cast.north, name="Centrum")
+    DistrictFactory(name="Elders")  # another municipality: never offered
+    MembershipFactory(user=cast.grace, municipality=west)
+    for user in (cast.alice, cast.grace):
+        memberships = active_memberships(user)
+        with django_assert_num_queries(2):
+            domains, districts = search_choices(user=user)
+        by_name = sorted({m.municipality for m in memberships}, key=lambda m: m.name)
+        expected: dict[int, LifeDomain] = {}
+        for municipality in by_name:
+            for item in domains_for(municipality):
+                expected.setdefault(item.pk, item)
+        assert domains == list(expected.values())
+        assert districts == list(District.objects.filter(municipality__in=by_name).order_by("name"))
+    # Gemeente Noord (the default 11) first, then Zuid's own two, not the inactive one.
+    assert [d.name for d in domains][-2:] == ["Eigen wonen", "Eigen geld"]
+    assert len(domains) == 13
+    assert [d.name for d in districts] == ["Centrum", "Zuid & Oost"]
+    # The selects are written in Python as the widget templates write them.
+    form = SearchForm({"district": str(districts[1].pk)}, domains=domains, districts=districts)
+    assert form.is_valid()
+    for name in ("domain", "district"):
+        field = form.fields[name]
+        quick = str(form[name])
+        field.widget = forms.Select(attrs=field.widget.attrs, choices=field.widget.choices)
+        assert quick == str(form[name]), name
+    assert "Zuid &amp; Oost</option>" in quick
+
+
 # --- query counts -------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_search_and_detail_take_a_fixed_number_of_queries(
@@ -399,7 +466,9 @@ def test_the_search_and_detail_take_a_fixed_number_of_queries(
     for n in range(size):
         make_service(cast.north, f"dienst-{n}", districts=(west,), domains=("financien", "adl"))
     client = as_user(cast.alice)
-    with django_assert_max_num_queries(16):
+    # The life domains of all the user's municipalities in one query, no municipality
+    # query (the memberships carry them): 15 before.
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("socialmap:search"), {"q": "dienst"})
     assert response.status_code == 200
     service = Service.objects.first()

@@ -5,11 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.renderers import BaseRenderer
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation
@@ -17,57 +12,8 @@ from doorbraak.breakthroughs.models import Theme
 from doorbraak.casebook.models import ExampleResult, ExampleScope
 from doorbraak.catalogue.models import Payer
 from doorbraak.lib import limits
-from doorbraak.lib.forms import StyledFormMixin
+from doorbraak.lib.forms import QuickSelect, StyledFormMixin
 from doorbraak.library.models import Regulation
-
-
-def _html_attrs(attrs: dict[str, Any]) -> str:
-    """As ``django/forms/widgets/attrs.html`` writes them."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        + ("" if value is True else f'="{conditional_escape(f"{value}")}"')
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickSelect(forms.Select):
-    """A select written in Python, byte for byte as the widget templates write it (Django's
-    ``select.html`` with the project's ``select_option.html``: "Kies…" for the empty choice).
-
-    The search form's selects hold a hundred options (every municipality, the national
-    regulations and organisations); through the template engine they took about 15 ms of
-    the casebook page (issue 20). ``tests/casebook/test_quick_select.py`` holds the two
-    renderings equal, so a change of the templates shows up there.
-    """
-
-    def render(
-        self,
-        name: str,
-        value: Any,
-        attrs: dict[str, Any] | None = None,
-        renderer: BaseRenderer | None = None,
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"']
-        parts.append(_html_attrs(widget["attrs"]) + ">")
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
-                label = option["label"]
-                text = conditional_escape(
-                    gettext("Choose…") if label == "---------" else localize(label)
-                )
-                value_text = conditional_escape(f"{option['value']}")
-                parts.append(
-                    f'\n  <option value="{value_text}"{_html_attrs(option["attrs"])}>'
-                    f"{text}</option>\n"
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
 class ExampleSearchForm(StyledFormMixin, forms.Form):

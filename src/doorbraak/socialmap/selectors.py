@@ -7,6 +7,7 @@ use a service is counted through the reverse relation of ``plans.Action.service`
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,9 +15,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from doorbraak.accounts.models import District, Municipality, Role
-from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
+from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
 from doorbraak.assessments.models import LifeDomain
-from doorbraak.assessments.services import domains_for
 from doorbraak.socialmap.models import Cost, Service, WaitingTimeReport
 
 #: "Short waiting time" in the search: at most this many weeks.
@@ -100,17 +100,33 @@ def services_for_plan(*, municipality: Municipality) -> list[Service]:
 
 
 def search_choices(*, user: AnyUser) -> tuple[list[LifeDomain], list[District]]:
-    """The life domains and districts the search offers: those of the user's municipalities."""
-    municipalities = list(
-        Municipality.objects.all()
-        if user.is_superuser
-        else Municipality.objects.filter(pk__in=municipality_ids_of(user))
-    )
+    """The life domains and districts the search offers: those of the user's municipalities.
+
+    A municipality offers its own catalogue of life domains if it has one, otherwise the
+    default domains (``assessments.services.domains_for``); the municipalities are taken by
+    name, each domain once. Two queries: the municipalities come with the memberships
+    (read once per request), and the domains of all of them, own and default, in one.
+    """
+    if user.is_superuser:
+        municipalities = list(Municipality.objects.order_by("name", "pk"))
+    else:
+        mine = {m.municipality_id: m.municipality for m in active_memberships(user)}
+        municipalities = sorted(mine.values(), key=lambda m: (m.name, m.pk))
+    ids = [m.pk for m in municipalities]
+    own: dict[int, list[LifeDomain]] = defaultdict(list)
+    default: list[LifeDomain] = []
+    for domain in LifeDomain.objects.filter(
+        Q(municipality_id__in=ids) | Q(municipality__isnull=True), active=True
+    ).order_by("position", "name"):
+        if domain.municipality_id is None:
+            default.append(domain)
+        else:
+            own[domain.municipality_id].append(domain)
     domains: dict[int, LifeDomain] = {}
     for municipality in municipalities:
-        for domain in domains_for(municipality):
+        for domain in own.get(municipality.pk) or default:
             domains.setdefault(domain.pk, domain)
-    districts = list(District.objects.filter(municipality__in=municipalities).order_by("name"))
+    districts = list(District.objects.filter(municipality_id__in=ids).order_by("name"))
     return list(domains.values()), districts
 
 
