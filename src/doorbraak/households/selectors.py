@@ -100,10 +100,14 @@ def household_search(
     if query.strip():
         q = query.strip()
         # A member's name through a subquery, not a join: no duplicates, so no DISTINCT.
-        # The subquery looks only at the members of the visible households, never at every
+        # The subquery looks only at the members of the user's teams, never at every
         # member of the country: on PostgreSQL the (team, surname trigrams) index finds the
-        # team's matches alone, even for a surname common in the whole country.
-        members = Member.objects.searchable_by(user).filter(last_name__icontains=q)
+        # team's matches alone, even for a surname common in the whole country. It does
+        # not ask again whether each member's household is visible (searchable_by): the
+        # households it names are matched only among the visible ones here, and asking
+        # made PostgreSQL walk the team's 5,000 households once per surname found at a
+        # million persons (42-50 ms instead of 8-17 ms for "van de Velde").
+        members = Member.objects.of_teams_of(user).filter(last_name__icontains=q)
         households = households.filter(
             Q(name__icontains=q)
             | Q(street__icontains=q)
