@@ -235,6 +235,26 @@ def test_it_finds_services_by_need_and_district(as_user: Any, cast: Cast) -> Non
     assert [s.name for s in response.context["page_obj"]] == ["Inloop West"]
 
 
+def test_a_card_names_its_districts_and_needs_escaped_or_the_whole_municipality(
+    as_user: Any, cast: Cast
+) -> None:
+    """The names are prepared in the view (no related manager per card): the same text."""
+    west = District.objects.create(municipality=cast.north, name="West & <Noord>")
+    east = District.objects.create(municipality=cast.north, name="Oost")
+    make_service(cast.north, "a-wijken", name="A Wijken", districts=(west, east), domains=())
+    make_service(cast.north, "b-stad", name="B Stad", domains=("financien", "adl"))
+    body = as_user(cast.alice).get(reverse("socialmap:search")).content.decode()
+    first, second = body.split('class="db-card sm-card"')[1:3]
+    assert "Wijken: Oost, West &amp; &lt;Noord&gt;</p>" in first
+    assert "Helpt bij" not in first
+    assert "Wijken: hele gemeente</p>" in second
+    names = ", ".join(
+        d.name
+        for d in LifeDomain.objects.filter(code__in=("financien", "adl"), municipality__isnull=True)
+    )
+    assert f"Helpt bij: {names}</p>" in second
+
+
 # --- plans --------------------------------------------------------------------------------------
 def test_a_plan_action_points_at_a_service_and_the_change_is_logged(
     as_user: Any, cast: Cast, household_a: Household

@@ -66,6 +66,10 @@ def service_search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "service": service,
             "url": detail_url(service.pk),
             "cost": costs.get(service.cost, service.cost),
+            # The prefetched names, read once here instead of through a related manager
+            # per card in the template (escaped there, by |join).
+            "districts": [district.name for district in service.districts.all()],
+            "domains": [domain.name for domain in service.life_domains.all()],
         }
         for service in shown
     ]
