@@ -477,6 +477,36 @@ def test_the_search_offers_each_municipality_s_own_domains_or_the_default_ones(
     assert "Zuid &amp; Oost</option>" in quick
 
 
+@pytest.mark.parametrize(
+    "number", [None, "1", "2", "3", " 2 ", "4", "99", "0", "-1", "x", "1.0", "", str(10**30)]
+)
+def test_a_page_of_services_is_the_page_the_paginator_gives(
+    cast: Cast, number: str | None, django_assert_num_queries: Any
+) -> None:
+    """``service_page``: the rows and the count in one query, and every page number
+    (past the end, below 1, not a number, absurd) answered as ``get_page`` answers it."""
+    from django.core.paginator import Paginator
+
+    from doorbraak.socialmap.selectors import service_page
+
+    for n in range(45):
+        make_service(cast.north, f"dienst-{n:02}", name=f"Dienst {n:02}")
+    found = Service.objects.order_by("organisation_name", "name", "pk")
+    expected = Paginator(found, 20).get_page(number)
+    if number in (None, "1", "2", "3", " 2 ", "x", "1.0", ""):
+        with django_assert_num_queries(1):
+            page = service_page(found, number=number, per_page=20)
+    else:
+        page = service_page(found, number=number, per_page=20)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        45,
+        3,
+    )
+    assert list(page.object_list) == list(expected.object_list)
+    assert service_page(found.none(), number=number, per_page=20).paginator.count == 0
+
+
 # --- query counts -------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_search_and_detail_take_a_fixed_number_of_queries(
@@ -487,8 +517,8 @@ def test_the_search_and_detail_take_a_fixed_number_of_queries(
         make_service(cast.north, f"dienst-{n}", districts=(west,), domains=("financien", "adl"))
     client = as_user(cast.alice)
     # The life domains of all the user's municipalities in one query, no municipality
-    # query (the memberships carry them): 15 before.
-    with django_assert_max_num_queries(13):
+    # query (the memberships carry them), the count with the page's rows: 15 before.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("socialmap:search"), {"q": "dienst"})
     assert response.status_code == 200
     service = Service.objects.first()

@@ -11,8 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from doorbraak.accounts.models import District, Municipality, Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
@@ -71,6 +73,45 @@ def service_search(*, user: AnyUser, filters: SearchFilters | None = None) -> Qu
     if filters.short_wait:
         services = services.filter(waiting_weeks__lte=SHORT_WAIT_WEEKS)
     return _with_lists(services).order_by("organisation_name", "name", "pk")
+
+
+class _CountedPaginator(Paginator[Service]):
+    """A paginator told the number of services, found with the page's rows in one query."""
+
+    def __init__(self, services: QuerySet[Service], per_page: int, count: int) -> None:
+        super().__init__(services, per_page)
+        self._found = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._found
+
+
+#: Beyond any map's pages; a larger number would overflow the OFFSET.
+_MAX_PAGE = 1_000_000
+
+
+def service_page(
+    services: QuerySet[Service], *, number: str | None, per_page: int
+) -> Page[Service]:
+    """``Paginator(services, per_page).get_page(number)``, with the number of services
+    counted in the page's own query (a window count over all the rows it filters) instead
+    of a ``COUNT(*)`` of its own. A page that does not exist (past the end, below 1, not a
+    number) is left to ``get_page``, which shows the first or the last one as before."""
+    try:
+        wanted = int(number)  # type: ignore[arg-type]  # None is not a number: page 1
+    except (TypeError, ValueError):
+        wanted = 1
+    if 1 <= wanted <= _MAX_PAGE:
+        start = (wanted - 1) * per_page
+        rows = list(services.annotate(found=Window(Count("pk")))[start : start + per_page])
+        if rows or wanted == 1:
+            found = rows[0].found if rows else 0  # type: ignore[attr-defined]
+            paginator = _CountedPaginator(services, per_page, found)
+            page = paginator.page(wanted)
+            page.object_list = rows
+            return page
+    return Paginator(services, per_page).get_page(number)
 
 
 def service_get(*, user: AnyUser, pk: int) -> Service:
