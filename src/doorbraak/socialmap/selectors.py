@@ -106,7 +106,7 @@ def service_page(
         start = (wanted - 1) * per_page
         rows = list(services.annotate(found=Window(Count("pk")))[start : start + per_page])
         if rows or wanted == 1:
-            found = rows[0].found if rows else 0  # type: ignore[attr-defined]
+            found = rows[0].found if rows else 0
             paginator = _CountedPaginator(services, per_page, found)
             page = paginator.page(wanted)
             page.object_list = rows
