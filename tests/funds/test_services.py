@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,13 +33,19 @@ from doorbraak.funds.models import (
 from doorbraak.households.models import EventKind, Household, HouseholdEvent
 from doorbraak.households.processing import household_subjects
 from tests.conftest import Cast
-from tests.factories import CostItemFactory, DistrictFactory, MembershipFactory
+from tests.factories import (
+    CostItemFactory,
+    DistrictFactory,
+    HouseholdFactory,
+    MembershipFactory,
+)
 from tests.funds.factories import (
     IBAN,
     FundFactory,
     MandateRuleFactory,
     approved,
     draft,
+    north_fund,
     paid,
     submitted,
 )
@@ -777,6 +784,92 @@ def test_spending_figures_and_what_was_prevented(
         requests=1, paid_cents=25_000, prevented_cents=2_500_000
     )
     assert selectors.spend_by_purpose(user=cast.mallory) == []
+
+
+def test_the_fund_pages_spending_in_one_query_equals_the_five_figures(
+    cast: Cast,
+    fund: Fund,
+    household_a: Household,
+    household_b: Household,
+    dora: User,
+    django_assert_num_queries: Any,
+) -> None:
+    """``fund_spending`` (the fund page, one query) gives what the five functions give."""
+    household_c = HouseholdFactory(team=cast.team_a, name="Huishouden Bakker")
+    eviction = CostItemFactory(amount_cents=2_500_000)
+    Household.objects.filter(pk=household_a.pk).update(
+        district=DistrictFactory(municipality=cast.north, name="Oost")
+    )
+    Household.objects.filter(pk=household_c.pk).update(
+        district=DistrictFactory(municipality=cast.north, name="West")
+    )
+    made = [
+        paid(
+            fund=fund,
+            by=cast.alice,
+            approver=dora,
+            payer=cast.frank,
+            household=household_a,
+            amount_cents=amount,
+            purpose=purpose,
+            prevents_cost_item=item,
+        )
+        for amount, purpose, item in (
+            (10_000, FundPurpose.RENT, eviction),
+            (5_000, FundPurpose.ENERGY, None),
+            (5_000, FundPurpose.ENERGY, eviction),
+        )
+    ] + [
+        paid(
+            fund=fund,
+            by=cast.alice,
+            approver=dora,
+            payer=cast.frank,
+            household=household_c,
+            amount_cents=amount,
+            purpose=FundPurpose.RENT,
+        )
+        for amount in (15_000, 5_000)
+    ]
+    FundRequest.objects.filter(pk=made[1].pk).update(paid_on=datetime.date(2026, 1, 31))
+    FundRequest.objects.filter(pk=made[4].pk).update(paid_on=datetime.date(2025, 12, 1))
+    submitted(fund=fund, by=cast.bob, household=household_b)  # not paid: not counted
+    with django_assert_num_queries(1):
+        spending = selectors.fund_spending(fund=fund)
+    user = cast.frank
+    assert spending == selectors.FundSpending(
+        by_purpose=selectors.spend_by_purpose(user=user, fund=fund),
+        by_district=selectors.spend_by_district(user=user, fund=fund),
+        by_month=selectors.spend_by_month(user=user, fund=fund),
+        average=selectors.average_per_household(user=user, fund=fund),
+        prevented=selectors.prevented(user=user, fund=fund),
+    )
+    # What it says, so that the comparison above cannot pass on two empty answers.
+    assert [(line.key, line.total_cents, line.count) for line in spending.by_purpose] == [
+        (FundPurpose.RENT, 30_000, 3),
+        (FundPurpose.ENERGY, 10_000, 2),
+    ]
+    assert [(line.label, line.total_cents) for line in spending.by_district] == [
+        ("Oost", 20_000),
+        ("West", 20_000),
+    ]
+    assert [(line.key, line.count) for line in spending.by_month] == [
+        ("2025-12", 1),
+        ("2026-01", 1),
+        ("2026-03", 3),
+    ]
+    assert (spending.average.households, spending.average.total_cents) == (2, 40_000)
+    assert spending.prevented == selectors.Prevented(
+        requests=2, paid_cents=15_000, prevented_cents=5_000_000
+    )
+    empty = north_fund(cast, name="Leeg potje")
+    assert selectors.fund_spending(fund=empty) == selectors.FundSpending(
+        by_purpose=[],
+        by_district=[],
+        by_month=[],
+        average=selectors.HouseholdAverage(households=0, total_cents=0),
+        prevented=selectors.Prevented(requests=0, paid_cents=0, prevented_cents=0),
+    )
 
 
 # --- idempotency ------------------------------------------------------------------------------

@@ -151,3 +151,40 @@ def test_a_member_of_another_team_is_not_found(cast: Cast, household_b: Househol
 def test_the_factory_copies_the_team(cast: Cast) -> None:
     member = MemberFactory(household=HouseholdFactory(team=cast.team_b))
     assert member.team_id == cast.team_b.pk
+
+
+def test_the_surname_subquery_does_not_ask_again_for_the_visible_households(
+    cast: Cast,
+) -> None:
+    """The visible households are asked for once, by the search itself: the surname
+    subquery takes the members of the user's teams (``of_teams_of``), whose households it
+    names are matched among the visible ones only (at a million persons, asking again made
+    PostgreSQL walk the team's households once per surname found). What it finds is held
+    to the search before 0014 above."""
+    sql = str(household_search(user=cast.alice, query="groot").order_by().values("pk").query)
+    assert sql.count('FROM "households_household"') == 1, sql
+    assert 'FROM "households_member"' in sql, sql
+    assert list(Member.objects.of_teams_of(cast.dave)) == []  # no team, no members
+
+
+def test_a_term_longer_than_a_postcode_is_not_compared_with_the_postcodes(cast: Cast) -> None:
+    """Seven characters at most ("3552 AB"): a longer term is looked for in the name, the
+    street and the surnames only, and finds what it found before."""
+    from doorbraak.households.selectors import POSTCODE_LENGTH
+
+    assert POSTCODE_LENGTH == 7
+    household = HouseholdFactory(team=cast.team_a, name="Huishouden Velde", postcode="3552 AB")
+    MemberFactory(household=household, last_name="van de Velde")
+
+    def condition(query: str) -> str:
+        return str(household_search(user=cast.alice, query=query).query).split(" WHERE ", 1)[1]
+
+    assert '"postcode"' not in condition("van de Velde")
+    assert '"postcode"' in condition("3552 ab")
+    assert '"postcode"' in condition("3552")
+    for query in ("van de Velde", "3552 ab", "3552 AB ", "52 A"):
+        assert list(household_search(user=cast.alice, query=query)) == list(
+            _search_before_0014(cast.alice, query)
+        ), query
+    assert _found(cast, "van de velde") == ["Huishouden Velde"]
+    assert _found(cast, "3552 ab") == ["Huishouden Velde"]

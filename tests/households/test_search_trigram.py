@@ -94,8 +94,12 @@ def test_a_household_column_is_searched_through_its_index(field: str, index: str
 
 
 @pytest.mark.usefixtures("many")
-def test_a_member_surname_is_searched_within_the_team_through_one_index(cast: Cast) -> None:
-    members = Member.objects.searchable_by(cast.alice).filter(last_name__icontains="jans")
+@pytest.mark.parametrize("scope", ["searchable_by", "of_teams_of"])
+def test_a_member_surname_is_searched_within_the_team_through_one_index(
+    cast: Cast, scope: str
+) -> None:
+    # of_teams_of: the household search's subquery (the households are scoped around it).
+    members = getattr(Member.objects, scope)(cast.alice).filter(last_name__icontains="jans")
     plan = _plan(members.values("household"), bitmap_only=True)
     assert "member_team_last_name_trgm" in plan, plan
     # Both the team and the surname are conditions of the index scan (not a filter after it).

@@ -235,6 +235,26 @@ def test_it_finds_services_by_need_and_district(as_user: Any, cast: Cast) -> Non
     assert [s.name for s in response.context["page_obj"]] == ["Inloop West"]
 
 
+def test_a_card_names_its_districts_and_needs_escaped_or_the_whole_municipality(
+    as_user: Any, cast: Cast
+) -> None:
+    """The names are prepared in the view (no related manager per card): the same text."""
+    west = District.objects.create(municipality=cast.north, name="West & <Noord>")
+    east = District.objects.create(municipality=cast.north, name="Oost")
+    make_service(cast.north, "a-wijken", name="A Wijken", districts=(west, east), domains=())
+    make_service(cast.north, "b-stad", name="B Stad", domains=("financien", "adl"))
+    body = as_user(cast.alice).get(reverse("socialmap:search")).content.decode()
+    first, second = body.split('class="db-card sm-card"')[1:3]
+    assert "Wijken: Oost, West &amp; &lt;Noord&gt;</p>" in first
+    assert "Helpt bij" not in first
+    assert "Wijken: hele gemeente</p>" in second
+    names = ", ".join(
+        d.name
+        for d in LifeDomain.objects.filter(code__in=("financien", "adl"), municipality__isnull=True)
+    )
+    assert f"Helpt bij: {names}</p>" in second
+
+
 # --- plans --------------------------------------------------------------------------------------
 def test_a_plan_action_points_at_a_service_and_the_change_is_logged(
     as_user: Any, cast: Cast, household_a: Household
@@ -390,6 +410,103 @@ def test_always_full_services_are_listed_for_policy_analysts(as_user: Any, cast:
     assert detail.context["always_full"] is True
 
 
+def test_the_search_offers_each_municipality_s_own_domains_or_the_default_ones(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    """``search_choices`` in two queries gives what ``domains_for`` gives per municipality
+    (taken by name, each domain once) and the districts of the user's municipalities."""
+    from django import forms
+
+    from doorbraak.accounts.selectors import active_memberships
+    from doorbraak.assessments.services import domains_for
+    from doorbraak.socialmap.forms import SearchForm
+    from doorbraak.socialmap.selectors import search_choices
+    from tests.factories import DistrictFactory, MembershipFactory
+
+    west = cast.south
+    for position, code in enumerate(("wonen", "geld")):
+        LifeDomain.objects.create(
+            municipality=west,
+            code=code,
+            name=f"Eigen {code}",
+            position=position,
+            level_1="a",
+            level_2="b",
+            level_3="c",
+            level_4="d",
+            level_5="e",
+        )
+    LifeDomain.objects.create(
+        municipality=west,
+        code="oud",
+        name="Niet meer",
+        active=False,
+        level_1="a",
+        level_2="b",
+        level_3="c",
+        level_4="d",
+        level_5="e",
+    )
+    DistrictFactory(municipality=west, name="Zuid & Oost")
+    DistrictFactory(municipality=cast.north, name="Centrum")
+    DistrictFactory(name="Elders")  # another municipality: never offered
+    MembershipFactory(user=cast.grace, municipality=west)
+    for user in (cast.alice, cast.grace):
+        memberships = active_memberships(user)
+        with django_assert_num_queries(2):
+            domains, districts = search_choices(user=user)
+        by_name = sorted({m.municipality for m in memberships}, key=lambda m: m.name)
+        expected: dict[int, LifeDomain] = {}
+        for municipality in by_name:
+            for item in domains_for(municipality):
+                expected.setdefault(item.pk, item)
+        assert domains == list(expected.values())
+        assert districts == list(District.objects.filter(municipality__in=by_name).order_by("name"))
+    # Gemeente Noord (the default 11) first, then Zuid's own two, not the inactive one.
+    assert [d.name for d in domains][-2:] == ["Eigen wonen", "Eigen geld"]
+    assert len(domains) == 13
+    assert [d.name for d in districts] == ["Centrum", "Zuid & Oost"]
+    # The selects are written in Python as the widget templates write them.
+    form = SearchForm({"district": str(districts[1].pk)}, domains=domains, districts=districts)
+    assert form.is_valid()
+    for name in ("domain", "district"):
+        field = form.fields[name]
+        quick = str(form[name])
+        field.widget = forms.Select(attrs=field.widget.attrs, choices=field.widget.choices)
+        assert quick == str(form[name]), name
+    assert "Zuid &amp; Oost</option>" in quick
+
+
+@pytest.mark.parametrize(
+    "number", [None, "1", "2", "3", " 2 ", "4", "99", "0", "-1", "x", "1.0", "", str(10**30)]
+)
+def test_a_page_of_services_is_the_page_the_paginator_gives(
+    cast: Cast, number: str | None, django_assert_num_queries: Any
+) -> None:
+    """``service_page``: the rows and the count in one query, and every page number
+    (past the end, below 1, not a number, absurd) answered as ``get_page`` answers it."""
+    from django.core.paginator import Paginator
+
+    from doorbraak.socialmap.selectors import service_page
+
+    for n in range(45):
+        make_service(cast.north, f"dienst-{n:02}", name=f"Dienst {n:02}")
+    found = Service.objects.order_by("organisation_name", "name", "pk")
+    expected = Paginator(found, 20).get_page(number)
+    if number in (None, "1", "2", "3", " 2 ", "x", "1.0", ""):
+        with django_assert_num_queries(1):
+            page = service_page(found, number=number, per_page=20)
+    else:
+        page = service_page(found, number=number, per_page=20)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        45,
+        3,
+    )
+    assert list(page.object_list) == list(expected.object_list)
+    assert service_page(found.none(), number=number, per_page=20).paginator.count == 0
+
+
 # --- query counts -------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_search_and_detail_take_a_fixed_number_of_queries(
@@ -399,7 +516,9 @@ def test_the_search_and_detail_take_a_fixed_number_of_queries(
     for n in range(size):
         make_service(cast.north, f"dienst-{n}", districts=(west,), domains=("financien", "adl"))
     client = as_user(cast.alice)
-    with django_assert_max_num_queries(16):
+    # The life domains of all the user's municipalities in one query, no municipality
+    # query (the memberships carry them), the count with the page's rows: 15 before.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("socialmap:search"), {"q": "dienst"})
     assert response.status_code == 200
     service = Service.objects.first()
@@ -408,7 +527,8 @@ def test_the_search_and_detail_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("socialmap:detail", args=[service.pk]))
     assert response.status_code == 200
-    with django_assert_max_num_queries(16):
+    # search_choices: no municipality query, one for the life domains (12 before).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("api:social-service-list"))
     assert response.status_code == 200
 

@@ -150,18 +150,6 @@ def fund_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _figures(user: AnyUser, fund: Fund) -> dict[str, Any]:
-    balances = selectors.fund_balances(fund=fund)
-    return {
-        "balances": balances,
-        "by_purpose": _bars(selectors.spend_by_purpose(user=user, fund=fund)),
-        "by_district": _bars(selectors.spend_by_district(user=user, fund=fund)),
-        "by_month": _bars(selectors.spend_by_month(user=user, fund=fund)),
-        "average": selectors.average_per_household(user=user, fund=fund),
-        "prevented": selectors.prevented(user=user, fund=fund),
-    }
-
-
 def _fund_page(
     request: AuthenticatedHttpRequest, fund: Fund, sepa_form: SepaForm | None = None
 ) -> HttpResponse:
@@ -172,15 +160,22 @@ def _fund_page(
             initial={"debtor_name": fund.municipality.name[:70]}, auto_id="id_sepa_%s"
         )
     budget = max(fund.budget_cents, 1)
-    figures = _figures(user, fund)
-    balances = figures["balances"]
+    # The fund comes from fund_get (the user works with it): its spending figures in one
+    # query, and its newest requests with only what their table shows.
+    balances = selectors.fund_balances(fund=fund)
+    spending = selectors.fund_spending(fund=fund)
     context: dict[str, Any] = {
         "fund": fund,
-        **figures,
+        "balances": balances,
+        "by_purpose": _bars(spending.by_purpose),
+        "by_district": _bars(spending.by_district),
+        "by_month": _bars(spending.by_month),
+        "average": spending.average,
+        "prevented": spending.prevented,
         "rules": [
             {"rule": r, "words": rule_in_words(r)} for r in selectors.mandate_rule_list(fund=fund)
         ],
-        "requests": list(selectors.fund_request_list(user=user, fund=fund)[:50]),
+        "requests": selectors.fund_page_requests(user=user, fund=fund, limit=50),
         "is_manager": is_manager,
         "sepa_form": sepa_form if is_manager else None,
         "can_request": policies.can_request(user, fund),

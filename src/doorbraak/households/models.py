@@ -368,6 +368,14 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """``visible_to``, with the member's own copy of the team named too: the same rows,
         but PostgreSQL can then find a surname within the team off one index (team, trigrams
         of the surname; migration 0014) instead of reading every match in the country."""
+        return self.of_teams_of(user).visible_to(user)
+
+    def of_teams_of(self, user: User | AnonymousUser) -> MemberQuerySet:
+        """The members whose own copy of the team is one of the user's teams, without the
+        household's visibility: only for a query that already restricts the households to
+        the visible ones (the household search: ``household IN (these members)`` of the
+        visible households), where asking it again per member made PostgreSQL loop over
+        the team's households once per surname found."""
         # Each id cast to bigint, the column's type: a bare literal is an integer, and
         # btree_gin's bigint operator class has no bigint = integer, so the team would be
         # left out of the index condition and filtered after the heap was read.
@@ -377,7 +385,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         in_team = Q()
         for team in teams:
             in_team |= Q(team_id=Cast(Value(team), models.BigIntegerField()))
-        return self.filter(in_team).visible_to(user)
+        return self.filter(in_team)
 
     def current(self, *, on: datetime.date | None = None) -> MemberQuerySet:
         day = on or timezone.localdate()

@@ -83,6 +83,10 @@ def household_queryset(*, user: AnyUser) -> QuerySet[Household]:
     return _with_details(Household.objects.visible_to(user))
 
 
+#: The longest postcode a household holds (the column's length).
+POSTCODE_LENGTH: int = Household._meta.get_field("postcode").max_length  # type: ignore[assignment]
+
+
 def household_search(
     *,
     user: AnyUser,
@@ -100,16 +104,20 @@ def household_search(
     if query.strip():
         q = query.strip()
         # A member's name through a subquery, not a join: no duplicates, so no DISTINCT.
-        # The subquery looks only at the members of the visible households, never at every
+        # The subquery looks only at the members of the user's teams, never at every
         # member of the country: on PostgreSQL the (team, surname trigrams) index finds the
-        # team's matches alone, even for a surname common in the whole country.
-        members = Member.objects.searchable_by(user).filter(last_name__icontains=q)
-        households = households.filter(
-            Q(name__icontains=q)
-            | Q(street__icontains=q)
-            | Q(postcode__icontains=q.upper())
-            | Q(pk__in=members.values("household"))
-        )
+        # team's matches alone, even for a surname common in the whole country. It does
+        # not ask again whether each member's household is visible (searchable_by): the
+        # households it names are matched only among the visible ones here, and asking
+        # made PostgreSQL walk the team's 5,000 households once per surname found at a
+        # million persons (42-50 ms instead of 8-17 ms for "van de Velde").
+        members = Member.objects.of_teams_of(user).filter(last_name__icontains=q)
+        matches = Q(name__icontains=q) | Q(street__icontains=q)
+        # A postcode holds at most 7 characters: a longer term (a surname such as "van de
+        # Velde") cannot be part of one, and is not compared with every household's.
+        if len(q.upper()) <= POSTCODE_LENGTH:
+            matches |= Q(postcode__icontains=q.upper())
+        households = households.filter(matches | Q(pk__in=members.values("household")))
     if status:
         households = households.filter(status=status)
     if district_id:

@@ -71,8 +71,9 @@ class QuickSelect(forms.Select):
 
     Through the template engine every option is a template of its own: the casebook's
     search form (a hundred options) took about 15 ms for its selects, the fund request
-    form about 5 ms (issue 20). ``tests/casebook/test_quick_select.py`` holds the two
-    renderings equal, so a change of the templates shows up there.
+    form about 5 ms, the social map's search form's two selects 3-5 ms (issue 20).
+    ``tests/casebook/test_quick_select.py`` holds the two renderings equal, so a change of
+    the templates shows up there.
     """
 
     def render(

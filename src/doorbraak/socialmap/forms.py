@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.accounts.models import District, Municipality
 from doorbraak.assessments.models import LifeDomain
 from doorbraak.lib import limits
-from doorbraak.lib.forms import StyledFormMixin, text_area
+from doorbraak.lib.forms import QuickSelect, StyledFormMixin, text_area
 from doorbraak.socialmap.models import Cost, Service
 from doorbraak.socialmap.services import ServiceData
 
@@ -25,11 +25,16 @@ class SearchForm(StyledFormMixin, forms.Form):
         max_length=100,
         help_text=_("A word from the name, the organisation, the description or the target group."),
     )
+    # Written in Python, not option by option through the widget templates (issue 20).
     domain = forms.TypedChoiceField(
-        label=_("Need (life domain)"), required=False, coerce=int, empty_value=None
+        label=_("Need (life domain)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuickSelect,
     )
     district = forms.TypedChoiceField(
-        label=_("District"), required=False, coerce=int, empty_value=None
+        label=_("District"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
     short_wait = forms.BooleanField(label=_("Short waiting time (2 weeks at most)"), required=False)

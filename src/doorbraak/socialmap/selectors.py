@@ -7,16 +7,18 @@ use a service is counted through the reverse relation of ``plans.Action.service`
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from doorbraak.accounts.models import District, Municipality, Role
-from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
+from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
 from doorbraak.assessments.models import LifeDomain
-from doorbraak.assessments.services import domains_for
 from doorbraak.socialmap.models import Cost, Service, WaitingTimeReport
 
 #: "Short waiting time" in the search: at most this many weeks.
@@ -73,6 +75,45 @@ def service_search(*, user: AnyUser, filters: SearchFilters | None = None) -> Qu
     return _with_lists(services).order_by("organisation_name", "name", "pk")
 
 
+class _CountedPaginator(Paginator[Service]):
+    """A paginator told the number of services, found with the page's rows in one query."""
+
+    def __init__(self, services: QuerySet[Service], per_page: int, count: int) -> None:
+        super().__init__(services, per_page)
+        self._found = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._found
+
+
+#: Beyond any map's pages; a larger number would overflow the OFFSET.
+_MAX_PAGE = 1_000_000
+
+
+def service_page(
+    services: QuerySet[Service], *, number: str | None, per_page: int
+) -> Page[Service]:
+    """``Paginator(services, per_page).get_page(number)``, with the number of services
+    counted in the page's own query (a window count over all the rows it filters) instead
+    of a ``COUNT(*)`` of its own. A page that does not exist (past the end, below 1, not a
+    number) is left to ``get_page``, which shows the first or the last one as before."""
+    try:
+        wanted = int(number)  # type: ignore[arg-type]  # None is not a number: page 1
+    except (TypeError, ValueError):
+        wanted = 1
+    if 1 <= wanted <= _MAX_PAGE:
+        start = (wanted - 1) * per_page
+        rows = list(services.annotate(found=Window(Count("pk")))[start : start + per_page])
+        if rows or wanted == 1:
+            found = rows[0].found if rows else 0
+            paginator = _CountedPaginator(services, per_page, found)
+            page = paginator.page(wanted)
+            page.object_list = rows
+            return page
+    return Paginator(services, per_page).get_page(number)
+
+
 def service_get(*, user: AnyUser, pk: int) -> Service:
     """A service of the user's municipalities (also an inactive one), or 404.
 
@@ -100,17 +141,33 @@ def services_for_plan(*, municipality: Municipality) -> list[Service]:
 
 
 def search_choices(*, user: AnyUser) -> tuple[list[LifeDomain], list[District]]:
-    """The life domains and districts the search offers: those of the user's municipalities."""
-    municipalities = list(
-        Municipality.objects.all()
-        if user.is_superuser
-        else Municipality.objects.filter(pk__in=municipality_ids_of(user))
-    )
+    """The life domains and districts the search offers: those of the user's municipalities.
+
+    A municipality offers its own catalogue of life domains if it has one, otherwise the
+    default domains (``assessments.services.domains_for``); the municipalities are taken by
+    name, each domain once. Two queries: the municipalities come with the memberships
+    (read once per request), and the domains of all of them, own and default, in one.
+    """
+    if user.is_superuser:
+        municipalities = list(Municipality.objects.order_by("name", "pk"))
+    else:
+        mine = {m.municipality_id: m.municipality for m in active_memberships(user)}
+        municipalities = sorted(mine.values(), key=lambda m: (m.name, m.pk))
+    ids = [m.pk for m in municipalities]
+    own: dict[int, list[LifeDomain]] = defaultdict(list)
+    default: list[LifeDomain] = []
+    for domain in LifeDomain.objects.filter(
+        Q(municipality_id__in=ids) | Q(municipality__isnull=True), active=True
+    ).order_by("position", "name"):
+        if domain.municipality_id is None:
+            default.append(domain)
+        else:
+            own[domain.municipality_id].append(domain)
     domains: dict[int, LifeDomain] = {}
     for municipality in municipalities:
-        for domain in domains_for(municipality):
+        for domain in own.get(municipality.pk) or default:
             domains.setdefault(domain.pk, domain)
-    districts = list(District.objects.filter(municipality__in=municipalities).order_by("name"))
+    districts = list(District.objects.filter(municipality_id__in=ids).order_by("name"))
     return list(domains.values()), districts
 
 
