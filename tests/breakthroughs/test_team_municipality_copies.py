@@ -171,6 +171,10 @@ def test_the_table_queue_holds_exactly_what_it_held_before(cast: Cast) -> None:
     for user in _everyone(cast):
         expected = _ids(_queue_before(user))
         assert _ids(selectors.table_queue_breakthroughs(user=user)) == expected, user
+        # The queue page's ids (compiled once per shape) in the same order, and again
+        # from the prepared SQL.
+        assert selectors.table_queue_ids(user=user) == expected, user
+        assert selectors.table_queue_ids(user=user) == expected, user
     # The north's chair: levels 3 and 4 of four households (the destroyed one's too, as
     # before: the table decides on the case, the household's page is what was destroyed).
     assert len(_ids(selectors.table_queue_breakthroughs(user=cast.erin))) == 2 * 4

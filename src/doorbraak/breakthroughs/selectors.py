@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -52,6 +52,7 @@ from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_r
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Consent, ConsentPurpose, Household, Member, MemberRole
 from doorbraak.households.selectors import log_household_list
+from doorbraak.lib.prepared import Prepared
 from doorbraak.lib.workdays import working_days_between
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -544,12 +545,28 @@ def table_queue_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
 
     By the breakthrough's copy of the household's municipality, off one index
     (municipality, status, level), without joining the municipality's households."""
-    municipalities = municipality_ids_of(user, role=Role.TABLE_CHAIR)
+    return _table_queue_of(municipality_ids_of(user, role=Role.TABLE_CHAIR))
+
+
+def _table_queue_of(municipalities: Collection[int]) -> QuerySet[Breakthrough]:
     return Breakthrough.objects.filter(
         status=BreakthroughStatus.SUBMITTED,
         level__gte=EscalationLevel.TABLE,
         municipality_id__in=municipalities,
     ).order_by("level_deadline", "submitted_at", "pk")
+
+
+#: The ids of :func:`table_queue_breakthroughs`, its SQL compiled once per number of the
+#: chair's municipalities (lib/prepared.py): the queue page cuts its pages from them.
+_TABLE_QUEUE_IDS = Prepared(
+    lambda *, municipalities: _table_queue_of(municipalities).values("pk"),
+)
+
+
+def table_queue_ids(*, user: AnyUser) -> list[int]:
+    """The ids of :func:`table_queue_breakthroughs`, in its order."""
+    municipalities = tuple(sorted(municipality_ids_of(user, role=Role.TABLE_CHAIR)))
+    return [row["pk"] for row in _TABLE_QUEUE_IDS.rows(municipalities=municipalities)]
 
 
 #: What a card of the queue (and an item of the API's queue) shows and records: the

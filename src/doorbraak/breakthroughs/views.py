@@ -1101,9 +1101,7 @@ def table_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The ids of the whole queue in one query (a region's queue is a few thousand ids at
     # most), paged here: the count and the page are cut from it instead of two joins of
     # the queue with the municipality's households (issue 20).
-    queue = list(
-        selectors.table_queue_breakthroughs(user=request.user).values_list("pk", flat=True)
-    )
+    queue = selectors.table_queue_ids(user=request.user)
     page_obj = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = selectors.table_queue(user=request.user, page=list(page_obj.object_list))
     text = _CardText.for_page()
