@@ -777,3 +777,26 @@ def test_the_table_queue_is_paged_and_costs_the_same_queries_at_two_sizes(
     assert second.count("db-card bt-queue__card") == 3
     api = client.get(api_url, {"pageSize": 20}).json()
     assert (api["count"], len(api["results"])) == (23, 20)
+
+
+def test_the_breakthrough_page_records_its_read_for_each_current_member(
+    as_user: Any, cast: Cast, household_a: Household
+) -> None:
+    from tests.factories import MemberFactory
+
+    breakthrough = draft(cast, household_a)
+    MemberFactory(household=household_a, left_on=datetime.date(2026, 2, 1))
+    current = sorted(m.pseudonym for m in household_a.members.current())
+    assert len(current) == 2  # the head and the child; not the member who left
+    client: Client = as_user(cast.alice)
+    url = reverse("breakthroughs:detail", args=[breakthrough.pk])
+    for _ in range(2):  # the second time from the prepared SQL
+        before = ProcessingLog.objects.count()
+        assert client.get(url).status_code == 200
+        reads = ProcessingLog.objects.filter(
+            actor=cast.alice,
+            action=ProcessingAction.READ,
+            object_type="breakthroughs.breakthrough",
+            object_id=str(breakthrough.pk),
+        ).order_by("-pk")[: ProcessingLog.objects.count() - before]
+        assert sorted(read.subject_pseudonym for read in reads) == current

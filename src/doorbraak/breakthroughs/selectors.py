@@ -52,6 +52,7 @@ from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_r
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Consent, ConsentPurpose, Household, Member, MemberRole
 from doorbraak.households.selectors import log_household_list
+from doorbraak.lib.crypto import pseudonym
 from doorbraak.lib.prepared import Prepared
 from doorbraak.lib.workdays import working_days_between
 
@@ -315,6 +316,15 @@ def breakthrough_get(*, user: AnyUser, pk: int, log: bool = True) -> Breakthroug
     return breakthrough
 
 
+#: The public ids of a household's current members (the page's log subjects, as
+#: ``Member.pseudonym`` writes them), the SQL compiled once (lib/prepared.py).
+_CURRENT_MEMBER_IDS = Prepared(
+    lambda *, household, day: (
+        Member.objects.filter(household_id=household).current(on=day).values("public_id")
+    )
+)
+
+
 def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
     """The breakthrough with what its page shows (:func:`_for_the_page`); 404 outside the
     team, and the read recorded as :func:`breakthrough_get` records it."""
@@ -322,14 +332,15 @@ def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrou
     if log:
         household = breakthrough.household
         # The subjects as ``household_subjects`` names them, reading only their ids.
-        members = household.members.current().only("household_id", "public_id")
+        members = _CURRENT_MEMBER_IDS.rows(household=household.pk, day=timezone.localdate())
         log_household_case(
             actor=user,
             action=ProcessingAction.READ,
             household=household,
             object_type="breakthroughs.breakthrough",
             object_id=pk,
-            subjects=[member.pseudonym for member in members] or [household.pseudonym],
+            subjects=[pseudonym("person", row["public_id"].hex) for row in members]
+            or [household.pseudonym],
         )
     return breakthrough
 
