@@ -95,7 +95,7 @@ def search_form_html(form: ExampleSearchForm) -> SafeString | None:
     }
     for name, found in rows.items():
         # As the ModelChoiceField would list them: its empty label first, then str(model).
-        form.fields[name].widget.choices = [("", "---------"), *found]  # type: ignore[attr-defined]
+        form.fields[name].widget.choices = [("", "---------"), *found]
     search = str(form["q"].value() or "") if form.is_bound else ""
     chosen = tuple(
         str(form.data.get(name)) if form.is_bound else None
@@ -119,12 +119,12 @@ def search_form_html(form: ExampleSearchForm) -> SafeString | None:
     if html is None:
         shown = form
         if search:
-            data = form.data.copy()  # a QueryDict: its last value of each is what is shown
+            data = dict(form.data.items())  # a QueryDict: the last value of each, as shown
             data["q"] = SEARCH_MARK
             shown = ExampleSearchForm(data, municipalities=[])
             shown.fields["municipality"].choices = form.fields["municipality"].choices  # type: ignore[attr-defined]
             for name in rows:
-                shown.fields[name].widget.choices = form.fields[name].widget.choices  # type: ignore[attr-defined]
+                shown.fields[name].widget.choices = form.fields[name].widget.choices
         html = render_to_string("includes/form.html", {"form": shown})
         cache.set(key, html, SEARCH_FORM_SECONDS)
     # The rest of the HTML came from the template; the text is escaped as it would have.
