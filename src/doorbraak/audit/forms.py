@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.audit.models import AlertSettings, ProcessingAction, SecurityOutcome, SecurityStage
 from doorbraak.lib.crypto import search_hash
-from doorbraak.lib.forms import DateInput, StyledFormMixin
+from doorbraak.lib.forms import DateInput, QuickSelect, QuickTextInput, StyledFormMixin
 
 
 class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
@@ -18,9 +18,12 @@ class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
         label=_("Person concerned (pseudonym)"),
         required=False,
         max_length=64,
+        widget=QuickTextInput,
         help_text=_("The pseudonymous id of the person, as shown in their file. Never a BSN."),
     )
-    username = forms.CharField(label=_("User name"), required=False, max_length=150)
+    username = forms.CharField(
+        label=_("User name"), required=False, max_length=150, widget=QuickTextInput
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(
         label=_("Up to and including"),
@@ -31,11 +34,13 @@ class ProcessingLogFilterForm(StyledFormMixin, forms.Form):
         label=_("Action"),
         required=False,
         choices=[("", _("All actions")), *ProcessingAction.choices],
+        widget=QuickSelect,
     )
     search_term = forms.CharField(
         label=_("Search term"),
         required=False,
         max_length=150,
+        widget=QuickTextInput,
         help_text=_(
             "Finds the searches for this name or address. The term is not kept: it is "
             "compared by its keyed hash."

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation
@@ -56,6 +62,73 @@ class ExampleSearchForm(StyledFormMixin, forms.Form):
         organisation.queryset = Organisation.objects.filter(municipality__isnull=True).order_by(
             "name"
         )
+
+
+#: Stands in for the search text in the kept HTML of the search form (see search_form_html).
+SEARCH_MARK = "dbkVoorbeeldZoektekst4c1e8b"
+SEARCH_FORM_SECONDS = 24 * 60 * 60
+
+
+def search_form_html(form: ExampleSearchForm) -> SafeString | None:
+    """The casebook's search form as ``includes/form.html`` renders it, from the cache.
+
+    The key names all that the HTML depends on: the language, every select's choices as
+    (value, label) (the regulations and organisations read as rows, not as models, and the
+    form's selects then render those rows), whether the form is bound and the chosen
+    values. The search text is rendered as :data:`SEARCH_MARK` and put in afterwards,
+    escaped as the template escapes it. None for a form with errors: the caller renders it
+    as usual, with its messages.
+    """
+    if form.is_bound and not form.is_valid():
+        return None
+    rows = {
+        "regulation": list(
+            Regulation.objects.filter(municipality__isnull=True)
+            .order_by("citation")
+            .values_list("pk", "citation")
+        ),
+        "organisation": list(
+            Organisation.objects.filter(municipality__isnull=True)
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+    }
+    for name, found in rows.items():
+        # As the ModelChoiceField would list them: its empty label first, then str(model).
+        form.fields[name].widget.choices = [("", "---------"), *found]
+    search = str(form["q"].value() or "") if form.is_bound else ""
+    chosen = tuple(
+        str(form.data.get(name)) if form.is_bound else None
+        for name in ("theme", "regulation", "organisation", "result", "municipality")
+    )
+    varying = (
+        translation.get_language(),
+        *(
+            tuple((str(value), str(label)) for value, label in form.fields[name].choices)  # type: ignore[attr-defined]
+            for name in ("theme", "result")
+        ),
+        tuple(rows["regulation"]),
+        tuple(rows["organisation"]),
+        tuple(form.fields["municipality"].choices),  # type: ignore[attr-defined]
+        form.is_bound,
+        bool(search),
+        chosen,
+    )
+    key = "casebook:search-form:" + hashlib.sha256(repr(varying).encode()).hexdigest()
+    html: str | None = cache.get(key)
+    if html is None:
+        shown = form
+        if search:
+            data = dict(form.data.items())  # a QueryDict: the last value of each, as shown
+            data["q"] = SEARCH_MARK
+            shown = ExampleSearchForm(data, municipalities=[])
+            shown.fields["municipality"].choices = form.fields["municipality"].choices  # type: ignore[attr-defined]
+            for name in rows:
+                shown.fields[name].widget.choices = form.fields[name].widget.choices
+        html = render_to_string("includes/form.html", {"form": shown})
+        cache.set(key, html, SEARCH_FORM_SECONDS)
+    # The rest of the HTML came from the template; the text is escaped as it would have.
+    return mark_safe(html.replace(SEARCH_MARK, escape(search)) if search else html)  # noqa: S308
 
 
 def _text(label: Any, help_text: Any = "", *, required: bool = True) -> forms.CharField:

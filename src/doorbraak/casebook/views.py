@@ -20,7 +20,13 @@ from doorbraak.breakthroughs import selectors as breakthrough_selectors
 from doorbraak.breakthroughs.models import Breakthrough, Theme
 from doorbraak.breakthroughs.policies import works_on_household_of
 from doorbraak.casebook import exchange, policies, selectors, services
-from doorbraak.casebook.forms import ExampleForm, ExampleSearchForm, ImportForm, ReasonForm
+from doorbraak.casebook.forms import (
+    ExampleForm,
+    ExampleSearchForm,
+    ImportForm,
+    ReasonForm,
+    search_form_html,
+)
 from doorbraak.casebook.models import Example, ExampleResult, ExampleScope
 from doorbraak.lib.access import Lookup, fragment, page, refuse_unless
 from doorbraak.lib.forms import add_service_errors
@@ -46,6 +52,7 @@ def _int(value: str | None) -> int | None:
 @page(policies.can_read_examples)
 def example_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ExampleSearchForm(request.GET or None, municipalities=selectors.municipality_names())
+    form_html = search_form_html(form)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ExampleFilter(
         query=data.get("q", ""),
@@ -79,6 +86,7 @@ def example_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "casebook/example_list.html",
         {
             "form": form,
+            "form_html": form_html,
             "page_obj": page_obj,
             "rows": rows,
             "searched": bool(filters.query),
