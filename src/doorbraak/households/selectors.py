@@ -318,7 +318,7 @@ def log_household_list(
 
 
 #: The field ``household_open`` fills from the members it read.
-CONSENT_GIVEN_BY = cast(ForeignKey, Consent._meta.get_field("given_by"))
+CONSENT_GIVEN_BY = cast("ForeignKey[Member, Member]", Consent._meta.get_field("given_by"))
 
 
 def household_open(
