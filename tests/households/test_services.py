@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from doorbraak.assessments import services as assessment_services
@@ -29,10 +31,11 @@ from doorbraak.households.models import (
     ReferralStatus,
     Urgency,
 )
+from doorbraak.households.processing import household_subjects
 from doorbraak.households.selectors import consent_allows, household_open, involvement_summary
 from doorbraak.lib.crypto import blind_index, decrypt
 from tests.conftest import Cast
-from tests.factories import DistrictFactory, PostcodeAreaFactory
+from tests.factories import DistrictFactory, MemberFactory, PostcodeAreaFactory
 
 pytestmark = pytest.mark.usefixtures("_dutch")
 
@@ -268,6 +271,22 @@ def test_composition_changes_keep_their_history(cast: Cast, household_a: Househo
     assert "niet langer hoofd" in summaries
 
 
+def test_the_subjects_of_a_change_are_the_current_members_in_their_order(
+    cast: Cast, household_a: Household
+) -> None:
+    MemberFactory(household=household_a, joined_on=datetime.date(2020, 1, 1))  # the first
+    MemberFactory(
+        household=household_a,
+        joined_on=datetime.date(2020, 1, 1),
+        left_on=datetime.date(2021, 1, 1),  # gone: not a subject
+    )
+    current = list(household_a.members.current().order_by("joined_on", "birth_date", "pk"))
+    assert len(current) >= 3
+    assert household_subjects(household_a) == [m.pseudonym for m in current]
+    household_a.members.update(left_on=F("joined_on"))
+    assert household_subjects(household_a) == [household_a.pseudonym]
+
+
 def test_the_last_member_cannot_leave(cast: Cast, household_b: Household) -> None:
     only = household_b.members.get()
     with pytest.raises(ValidationError, match="laatste"):
@@ -405,6 +424,27 @@ def test_withdrawing_consent_stops_sharing_from_that_moment(
     )
     with pytest.raises(ValidationError):
         services.consent_withdraw(actor=cast.alice, consent=consent)
+
+
+def test_an_opened_household_names_the_givers_of_consent_without_a_query(
+    cast: Cast, household_a: Household, django_assert_num_queries: Any
+) -> None:
+    head = household_a.members.get(role=MemberRole.HEAD)
+    services.consent_give(
+        actor=cast.alice,
+        household=household_a,
+        given_by=head,
+        purpose=ConsentPurpose.SHARE_WITH_PARTNER,
+        recipient=cast.uwv,
+        method=ConsentMethod.WRITTEN,
+    )
+    household = household_open(user=cast.alice, public_id=household_a.public_id, log=False)
+    members = {member.pk: member for member in household.members.all()}
+    with django_assert_num_queries(0):
+        consents = list(household.consents.all())
+        assert [c.given_by.full_name for c in consents] == [head.full_name]
+        assert consents[0].given_by is members[head.pk]
+        assert consents[0].recipient == cast.uwv
 
 
 def test_consent_ends_on_its_end_date(cast: Cast, household_a: Household) -> None:

