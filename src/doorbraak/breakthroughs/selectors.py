@@ -50,10 +50,17 @@ from doorbraak.breakthroughs.models import (
 from doorbraak.breakthroughs.processing import log_household_case, log_table_queue
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
 from doorbraak.catalogue.models import CostItem
-from doorbraak.households.models import Consent, ConsentPurpose, Household, Member, MemberRole
+from doorbraak.households.models import (
+    Consent,
+    ConsentPurpose,
+    Household,
+    Member,
+    MemberRole,
+    team_scope,
+)
 from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.crypto import pseudonym
-from doorbraak.lib.prepared import Prepared
+from doorbraak.lib.prepared import Prepared, PreparedObjects, attach
 from doorbraak.lib.workdays import working_days_between
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -259,33 +266,74 @@ def _with_everything(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthr
     )
 
 
-def _for_the_page(breakthroughs: QuerySet[Breakthrough]) -> QuerySet[Breakthrough]:
-    """What the breakthrough page shows, and nothing more: the household, bottleneck and
-    legal basis joined, and each list of the page in one query with what its rows show.
+#: The lists of the breakthrough page, each with the relations its rows show joined in its
+#: own query, read by the breakthrough's id with SQL compiled once (lib/prepared.py): the
+#: same rows, in the same order, as ``prefetch_related`` of these querysets reads.
+_PAGE_LISTS = {
+    "scenario_lines": PreparedObjects(
+        lambda *, breakthrough: (
+            ScenarioLine.objects.filter(breakthrough_id=breakthrough)
+            .select_related("cost_item")
+            .order_by("scenario", "pk")
+        )
+    ),
+    "decisions": PreparedObjects(
+        lambda *, breakthrough: Decision.objects.filter(
+            breakthrough_id=breakthrough
+        ).select_related("organisation")
+    ),
+    "escalation_steps": PreparedObjects(
+        lambda *, breakthrough: EscalationStep.objects.filter(
+            breakthrough_id=breakthrough
+        ).select_related("by")
+    ),
+    # The page names who answered a request, not who asked it.
+    "partner_requests": PreparedObjects(
+        lambda *, breakthrough: PartnerRequest.objects.filter(
+            breakthrough_id=breakthrough
+        ).select_related("organisation", "answered_by")
+    ),
+    "time_outs": PreparedObjects(
+        lambda *, breakthrough: TimeOut.objects.filter(breakthrough_id=breakthrough).select_related(
+            "organisation"
+        )
+    ),
+    "disclosures": PreparedObjects(
+        lambda *, breakthrough: Disclosure.objects.filter(
+            breakthrough_id=breakthrough
+        ).select_related("organisation", "disclosed_by")
+    ),
+}
+
+
+#: The breakthrough of the page, with its household, bottleneck and legal basis: visible
+#: to a user of the teams ``teams`` (``Breakthrough.objects.visible_to``), read by its
+#: primary key without the ``LIMIT 21`` of ``get()`` (see :func:`_by_pk_or_404`), the SQL
+#: compiled once per number of teams.
+_PAGE_BREAKTHROUGH = PreparedObjects(
+    lambda *, teams, pk: (
+        Breakthrough.objects.of_teams(teams)
+        .filter(pk=pk)
+        .select_related("household", "bottleneck", "regulation")
+        .order_by()
+    )
+)
+
+
+def _for_the_page(breakthrough: Breakthrough) -> Breakthrough:
+    """What the breakthrough page shows, and nothing more: each list of the page in one
+    query with what its rows show (``_PAGE_LISTS``), attached to the breakthrough as
+    ``prefetch_related`` would.
 
     Not the bottleneck's regulations and organisations, the author or the household's
     team, district and municipality: the page shows none of them (the log takes the
     municipality's id). The relations of a list's rows are joined in its query instead of
-    being read in a second one (issue 20).
+    being read in a second one, and each list's SQL is built once, not on every request
+    (issue 20).
     """
-    return breakthroughs.select_related("household", "bottleneck", "regulation").prefetch_related(
-        Prefetch(
-            "scenario_lines",
-            queryset=ScenarioLine.objects.select_related("cost_item").order_by("scenario", "pk"),
-        ),
-        Prefetch("decisions", queryset=Decision.objects.select_related("organisation")),
-        Prefetch("escalation_steps", queryset=EscalationStep.objects.select_related("by")),
-        # The page names who answered a request, not who asked it.
-        Prefetch(
-            "partner_requests",
-            queryset=PartnerRequest.objects.select_related("organisation", "answered_by"),
-        ),
-        Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
-        Prefetch(
-            "disclosures",
-            queryset=Disclosure.objects.select_related("organisation", "disclosed_by"),
-        ),
-    )
+    for name, prepared in _PAGE_LISTS.items():
+        attach(breakthrough, name, prepared.objects(breakthrough=breakthrough.pk))
+    return breakthrough
 
 
 def _by_pk_or_404(queryset: QuerySet[ModelT], pk: int) -> ModelT:
@@ -328,7 +376,10 @@ _CURRENT_MEMBER_IDS = Prepared(
 def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrough:
     """The breakthrough with what its page shows (:func:`_for_the_page`); 404 outside the
     team, and the read recorded as :func:`breakthrough_get` records it."""
-    breakthrough = _by_pk_or_404(_for_the_page(Breakthrough.objects.visible_to(user)), pk)
+    found = _PAGE_BREAKTHROUGH.objects(teams=tuple(team_scope(user)), pk=pk)
+    if not found:
+        raise Http404
+    breakthrough = _for_the_page(found[0])
     if log:
         household = breakthrough.household
         # The subjects as ``household_subjects`` names them, reading only their ids.
@@ -459,6 +510,22 @@ class PartnerView:
     members: list[Member] = field(default_factory=list)
 
 
+#: A household's current members, as ``household.members.current()`` reads them, the SQL
+#: compiled once (lib/prepared.py).
+_CURRENT_MEMBERS = PreparedObjects(
+    lambda *, household, day: Member.objects.filter(household_id=household).current(on=day)
+)
+#: The partner sees the return, not the lines: only what the return takes.
+_RETURN_LINES = PreparedObjects(
+    lambda *, breakthrough: (
+        ScenarioLine.objects.filter(breakthrough_id=breakthrough)
+        .select_related("cost_item")
+        .only(*RETURN_LINE_COLUMNS)
+        .order_by("scenario", "pk")
+    )
+)
+
+
 def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     """One request for a fixed contact person: 404 for other organisations; the household's
     data only while sharing is allowed, and every such read is in the processing log."""
@@ -483,7 +550,9 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
         household = request.breakthrough.household
         # One read of the current members serves the page (youngest last) and the log
         # (its subjects, in the members' own order, as ``household_subjects`` lists them).
-        members = list(household.members.current())
+        members = _CURRENT_MEMBERS.objects(household=household.pk, day=timezone.localdate())
+        for member in members:
+            Member.household.field.set_cached_value(member, household)
         view.members = sorted(members, key=lambda member: member.birth_date)
         log_household_case(
             actor=user,
@@ -500,19 +569,12 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
 def partner_breakthrough(*, user: AnyUser, request: PartnerRequest) -> Breakthrough:
     """The breakthrough behind a request, with its lines and time-outs, for the partner's
     view: the one ``partner_request_open`` read with the request (and its household), its
-    lines and time-outs prefetched onto it, so no time-out reads its household again."""
+    lines and time-outs attached to it (their SQL compiled once, lib/prepared.py), so no
+    time-out reads its household again."""
     breakthrough = request.breakthrough
-    prefetch_related_objects(
-        [breakthrough],
-        Prefetch(
-            "scenario_lines",
-            # The partner sees the return, not the lines: only what the return takes.
-            queryset=ScenarioLine.objects.select_related("cost_item")
-            .only(*RETURN_LINE_COLUMNS)
-            .order_by("scenario", "pk"),
-        ),
-        Prefetch("time_outs", queryset=TimeOut.objects.select_related("organisation")),
-    )
+    pk = breakthrough.pk
+    attach(breakthrough, "scenario_lines", _RETURN_LINES.objects(breakthrough=pk))
+    attach(breakthrough, "time_outs", _PAGE_LISTS["time_outs"].objects(breakthrough=pk))
     return breakthrough
 
 

@@ -19,6 +19,12 @@ prepared and every request builds its query as usual (a query whose structure de
 its values falls back; it is never run with a wrong parameter). The rows come back as
 ``values()`` gives them: dicts, with the fields' database converters applied.
 
+:class:`PreparedObjects` does the same for a queryset of model instances (its
+``select_related`` joins and annotations included, no ``prefetch_related``): the
+instances come back as ``list(queryset)`` gives them. :func:`attach` then hands a list of
+such instances to an object as ``prefetch_related`` would, for the code that reads
+``obj.<relation>.all()``.
+
 Only ints, tuples of ints and dates are inputs: their prepared forms are known (an int
 is itself; a date is itself or, on SQLite, its ISO text), so a marker is recognised in the
 parameters and the real value put in the same form.
@@ -37,7 +43,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import ValuesIterable
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -131,6 +141,9 @@ class Prepared:
     """A ``values()`` queryset that ``build(**inputs)`` makes, compiled once per shape and
     database connection."""
 
+    #: What ``build`` must return: a ``values()`` queryset.
+    iterable: type[Any] = ValuesIterable
+
     def __init__(self, build: Callable[..., QuerySet[Any]], *, using: str | None = None) -> None:
         self.build = build
         #: None: the database the routers choose for reading the query's model, per call,
@@ -144,6 +157,18 @@ class Prepared:
 
     def rows(self, **inputs: Input) -> list[dict[str, Any]]:
         """The rows of ``build(**inputs)``, as ``list(build(**inputs))`` gives them."""
+        entry, results = self._run(inputs)
+        if entry is None:
+            return results
+        names, count = entry.names, len(entry.names)
+        return [
+            {names[i]: row[i] for i in range(count)}
+            for row in entry.compiler.results_iter(results=[results])
+        ]
+
+    def _run(self, inputs: dict[str, Input]) -> tuple[_Plan | None, list[Any]]:
+        """The plan and the database's rows; or no plan and the finished result (no rows
+        for an empty ``IN``, or what the queryset gave when the shape is not prepared)."""
         if self.using is not None:
             using = self.using
         elif self._model is not None:
@@ -159,25 +184,24 @@ class Prepared:
             plans[shape] = self._prepare(using, inputs)
         entry = plans[shape]
         if entry is None:
-            return []
+            return None, []
         if not isinstance(entry, _Plan):
-            return list(self.build(**inputs).using(using))
+            return None, list(self.build(**inputs).using(using))
         params = list(entry.params)
         for slot in entry.slots:
             params[slot.index] = _value(inputs, slot)
         with connection.cursor() as cursor:
             cursor.execute(entry.sql, params)
-            results = cursor.fetchall()
-        names, count = entry.names, len(entry.names)
-        return [
-            {names[i]: row[i] for i in range(count)}
-            for row in entry.compiler.results_iter(results=[results])
-        ]
+            return entry, cursor.fetchall()
 
     def _compile(self, using: str, inputs: dict[str, Input]) -> tuple[SQLCompiler, str, list[Any]]:
         queryset = self.build(**inputs).using(using)
-        if not issubclass(queryset._iterable_class, ValuesIterable):
-            raise TypeError("a prepared query is a values() queryset")
+        if not issubclass(queryset._iterable_class, self.iterable):
+            raise TypeError(f"{type(self).__name__} takes a {self.iterable.__name__} queryset")
+        if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(
+            queryset, "_known_related_objects", {}
+        ):
+            raise TypeError("a prepared query reads no related objects afterwards")
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
         if not sql:
@@ -231,3 +255,52 @@ class Prepared:
         if real_sql != sql or filled != real_params:
             return False
         return plan
+
+
+class PreparedObjects(Prepared):
+    """A queryset of model instances that ``build(**inputs)`` makes (``select_related``
+    and annotations allowed, no ``prefetch_related``), compiled once per shape and
+    database connection."""
+
+    iterable = ModelIterable
+
+    def objects(self, **inputs: Input) -> list[Any]:
+        """The instances of ``build(**inputs)``, as ``list(build(**inputs))`` gives them
+        (built as ``ModelIterable`` builds them, from the compiler that made the SQL)."""
+        entry, results = self._run(inputs)
+        if entry is None:
+            return results
+        compiler = entry.compiler
+        db = compiler.using
+        select, klass_info = compiler.select, compiler.klass_info
+        assert klass_info is not None
+        model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, db)
+        annotations = compiler.annotation_col_map.items()
+        found = []
+        for row in compiler.results_iter(results=[results]):
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, place in annotations:
+                setattr(obj, name, row[place])
+            found.append(obj)
+        return found
+
+
+def attach(instance: Model, name: str, objects: list[Any]) -> None:
+    """``instance.<name>.all()`` gives ``objects`` (the reverse relation ``name``, read
+    elsewhere) without a query, and each of them knows ``instance``: what
+    ``prefetch_related(name)`` leaves behind. A filter on it still asks the database."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    field = manager.field
+    for obj in objects:
+        field.set_cached_value(obj, instance)
+    cache: dict[str, Any] = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[field.remote_field.cache_name] = queryset
