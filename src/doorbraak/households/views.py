@@ -75,6 +75,7 @@ from doorbraak.households.models import (
 from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors, html_attrs
+from doorbraak.lib.messages import render_stored
 from doorbraak.lib.names import split_name
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, moment_writer
 from doorbraak.lib.views import submit
@@ -438,10 +439,8 @@ def _timeline_context(
     household: Household, kinds: list[str], *, limit: int | None = TIMELINE_SIZE
 ) -> dict[str, Any]:
     """The latest events (``limit``; None for all), and where to read the rest."""
-    events = list(
-        selectors.timeline_lines(
-            household=household, kinds=kinds, limit=limit + 1 if limit else None
-        )
+    events = selectors.timeline_lines(
+        household=household, kinds=kinds, limit=limit + 1 if limit else None
     )
     labels = dict(_event_kinds(translation.get_language()))
     # The actors' names come with the events (three columns, no user object per line), and
@@ -452,19 +451,21 @@ def _timeline_context(
     lines = []
     write_moment = moment_writer("DATETIME_FORMAT")  # each day's part written once
     for event in events[:limit] if limit else events:
-        if event.actor_id is not None and event.actor_id not in names:
-            full = f"{event.actor_first_name} {event.actor_last_name}".strip()  # type: ignore[attr-defined]
-            names[event.actor_id] = full or event.actor_username  # type: ignore[attr-defined]
+        actor_id = event["actor_id"]
+        if actor_id is not None and actor_id not in names:
+            full = f"{event['actor_first_name']} {event['actor_last_name']}".strip()
+            names[actor_id] = full or event["actor_username"]
         # The moment converted once and formatted once (what |date:'c' and
         # |date:"DATETIME_FORMAT" give): two date filters per line were a fifth of the
         # timeline's rendering.
-        moment = timezone.localtime(event.occurred_at)
-        text, lang = event.line
+        moment = timezone.localtime(event["occurred_at"])
+        # ``HouseholdEvent.line`` of the row's three stored columns.
+        text, lang = render_stored(event["message"], event["params"], event["summary"])
         lines.append(
             {
-                "kind": event.kind,
-                "kind_label": labels.get(event.kind, event.kind),
-                "actor_name": names.get(event.actor_id, "") if event.actor_id else "",
+                "kind": event["kind"],
+                "kind_label": labels.get(event["kind"], event["kind"]),
+                "actor_name": names.get(actor_id, "") if actor_id else "",
                 "when_iso": moment.isoformat(),
                 "when_text": write_moment(moment),
                 "text": text,
