@@ -94,11 +94,8 @@ _CLASSIFICATION_BADGE = {
 
 #: The household of the URL, 404 outside the user's team; a read record except on a POST.
 HOUSEHOLD = Lookup("household", selectors.household_open, "public_id", log="reads")
-#: The same for the household's own page, which counts the members and finds the coordinator
-#: in what it shows of them (no subqueries for either).
-HOUSEHOLD_PAGE = Lookup(
-    "household", selectors.household_open, "public_id", log="reads", options={"details": False}
-)
+#: The same for the household's own page, with the lists it shows (``household_page``).
+HOUSEHOLD_PAGE = Lookup("household", selectors.household_page, "public_id", log="reads")
 REFERRAL = Lookup("referral", selectors.referral_open)
 
 
@@ -515,42 +512,51 @@ def _member_rows(
 
 @require_GET
 @page(obj=HOUSEHOLD_PAGE)
-def household_detail(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
-    """Everything about one household, in a fixed number of queries."""
+def household_detail(
+    request: AuthenticatedHttpRequest, household: selectors.HouseholdPage
+) -> HttpResponse:
+    """Everything about one household, in a fixed number of queries (``household`` is what
+    ``selectors.household_page`` read: the household and its lists)."""
+    page = household
     today = timezone.localdate()
-    members = list(household.members.all())
-    assignments = list(household.coordinator_assignments.all())
-    professionals = [
-        {
-            "professional": p,
-            "current": p.until is None or p.until >= today,
-        }
-        for p in household.involved_professionals.all()
-    ]
-    summary = selectors.involvement_summary(household, on=today)
-    consents = [(c, *_consent_state(c, today)) for c in household.consents.all()]
+    members = page.members
+    consents = [row.object for row in page.consents]
     filter_form = TimelineFilterForm()
     context = {
-        "household": household,
-        "can_edit": policies.can_edit_household(request.user, household),
+        "household": page.household,
+        "can_edit": policies.can_edit_household(request.user, page.household),
         "current_members": _member_rows(
-            household, [m for m in members if m.left_on is None or m.left_on > today], today
+            page.household, [m for m in members if m.left_on is None or m.left_on > today], today
         ),
         "former_members": _member_rows(
-            household, [m for m in members if m.left_on is not None and m.left_on <= today], today
+            page.household,
+            [m for m in members if m.left_on is not None and m.left_on <= today],
+            today,
         ),
         "today": today,
-        "coordinator": next((a for a in assignments if a.ended_at is None), None),
-        "assignments": assignments,
-        "professionals": professionals,
-        "summary": summary,
-        "consents": consents,
-        "classification": _classification(household.latest_classification),
-        "assessments_url": _optional_url("assessments:overview", household.public_id),
-        "plan_url": _optional_url("plans:household", household.public_id),
+        "coordinator": next((a for a in page.assignments if a.object.ended_at is None), None),
+        "assignments": page.assignments,
+        "professionals": [
+            {
+                "professional": row.object,
+                "organisation": row.joined,
+                "current": row.object.until is None or row.object.until >= today,
+            }
+            for row in page.professionals
+        ],
+        "summary": selectors.involvement_summary(
+            page.household, on=today, professionals=[row.object for row in page.professionals]
+        ),
+        "consent_objects": consents,
+        "consents": [
+            (row.object, row.joined, *_consent_state(row.object, today)) for row in page.consents
+        ],
+        "classification": _classification(page.household.latest_classification),
+        "assessments_url": _optional_url("assessments:overview", page.household.public_id),
+        "plan_url": _optional_url("plans:household", page.household.public_id),
         "filter_form": filter_form,
         "timeline_kind_items": timeline_kind_items(filter_form),
-        **_timeline_context(household, []),
+        **_timeline_context(page.household, []),
     }
     return render(request, "households/household_detail.html", context)
 
