@@ -326,3 +326,33 @@ def test_withdrawing_without_a_reason_changes_nothing(
 
 def test_unknown_outcomes_are_404(as_user: Any, cast: Cast) -> None:
     assert as_user(cast.alice).get(reverse("outcomes:detail", args=[999999])).status_code == 404
+
+
+def test_the_household_pages_section_lists_what_the_outcomes_hold(
+    cast: Cast, household_a: Household
+) -> None:
+    """``outcome_summaries`` (rows of SQL compiled once) gives each outcome's type label,
+    day, value and withdrawal as the model does, newest first."""
+    from doorbraak.outcomes.selectors import outcome_summaries
+
+    record(cast, household_a)
+    withdrawn = record(cast, household_a, outcome_type=OutcomeType.WORK_FOUND)
+    services.outcome_withdraw(actor=cast.alice, outcome=withdrawn, reason="Dubbel")
+    for language in ("nl", "en"):
+        with translation.override(language):
+            rows = outcome_summaries(household=household_a)
+            expected = [
+                {
+                    "pk": o.pk,
+                    "outcome_type": o.outcome_type,
+                    "type_label": o.get_outcome_type_display(),
+                    "occurred_on": o.occurred_on,
+                    "value_cents": o.value_cents,
+                    "withdrawn_at": o.withdrawn_at,
+                }
+                for o in Outcome.objects.filter(household=household_a).order_by(
+                    "-occurred_on", "-pk"
+                )
+            ]
+            assert rows == expected
+            assert len(rows) == 2

@@ -17,6 +17,7 @@ household the page opened (prefetched by ``households.selectors.household_open``
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.breakthroughs.models import Bottleneck, BreakthroughStatus
 from doorbraak.breakthroughs.selectors import bottleneck_summaries
-from doorbraak.households.models import Household, HouseholdStatus
+from doorbraak.households.models import Consent, Household, HouseholdStatus
 from doorbraak.plans.models import ActionStatus, Plan, PlanStatus
 
 
@@ -74,14 +75,18 @@ def _bottlenecks(household: Household) -> list[Bottleneck]:
     return bottleneck_summaries(household=household)
 
 
-def household_guide(household: Household, *, today: datetime.date) -> Guide:
-    """The guide for an open household page (the caller opened it for this user)."""
+def household_guide(
+    household: Household, *, today: datetime.date, consents: Iterable[Consent] | None = None
+) -> Guide:
+    """The guide for an open household page (the caller opened it for this user);
+    ``consents`` are the household's (by default its prefetched ``consents``)."""
     public_id = household.public_id
     if household.status == HouseholdStatus.CLOSED:
         return Guide(next=None, closed=True)
     steps: list[Step] = []
 
-    if not any(consent.is_active() for consent in household.consents.all()):
+    given = household.consents.all() if consents is None else consents
+    if not any(consent.is_active() for consent in given):
         steps.append(
             Step(
                 "consent",

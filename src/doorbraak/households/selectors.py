@@ -9,16 +9,19 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Count,
     F,
     ForeignKey,
     IntegerField,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -52,7 +55,10 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.processing import log_case_reads, log_case_support
 from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
+from doorbraak.lib.prepared import Prepared
 from doorbraak.lib.validators import normalise_bsn
+
+M = TypeVar("M", bound=Model)
 
 
 def _with_details(
@@ -321,28 +327,20 @@ def log_household_list(
 CONSENT_GIVEN_BY = cast("ForeignKey[Member, Member]", Consent._meta.get_field("given_by"))
 
 
-def household_open(
-    *, user: AnyUser, public_id: uuid.UUID | str, log: bool = True, details: bool = True
-) -> Household:
-    """One household with everything its page shows, in a fixed number of queries.
+def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = True) -> Household:
+    """One household with its members, coordinators, involved professionals and consents,
+    in a fixed number of queries (the household's own page reads them with
+    ``household_page``).
 
     404 outside the user's team. Writes a READ record for every current member.
-    ``details=False`` leaves out the current coordinator's id and the count of current
-    members (``_with_details``: two subqueries, costly to build), for a page that takes
-    both from the prefetched assignments and members.
     """
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise Http404 from None
     today = timezone.localdate()
-    households = (
-        household_queryset(user=user)
-        if details
-        else Household.objects.visible_to(user).select_related("team", "district", "municipality")
-    )
     household = get_object_or_404(
-        households.prefetch_related(
+        household_queryset(user=user).prefetch_related(
             Prefetch("members", queryset=Member.objects.order_by("joined_on", "birth_date", "pk")),
             Prefetch(
                 "coordinator_assignments",
@@ -385,6 +383,121 @@ def household_open(
     return household
 
 
+def _fields(model: type[Model]) -> tuple[str, ...]:
+    """Every column of ``model``, by the names ``Model.from_db`` takes."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def _page_list(model: type[Model], order: tuple[str, ...], **related: str) -> Prepared:
+    """Every column of the household's ``model`` rows in ``order``, and ``related``
+    columns of a joined row (``recipient_name="recipient__name"``), compiled once."""
+    fields = _fields(model)
+    return Prepared(
+        lambda household: (
+            model._default_manager.filter(household_id=household)
+            .order_by(*order)
+            .values(*fields, **{name: F(path) for name, path in related.items()})
+        )
+    )
+
+
+#: The household page's four lists, in the orders ``household_open`` prefetches them.
+_PAGE_MEMBERS = _page_list(Member, ("joined_on", "birth_date", "pk"))
+_PAGE_ASSIGNMENTS = _page_list(
+    CoordinatorAssignment,
+    ("-started_at",),
+    coordinator_first_name="coordinator__first_name",
+    coordinator_last_name="coordinator__last_name",
+    coordinator_username="coordinator__username",
+)
+_PAGE_PROFESSIONALS = _page_list(
+    InvolvedProfessional, ("since", "pk"), organisation_name_joined="organisation__name"
+)
+_PAGE_CONSENTS = _page_list(Consent, ("-given_on", "-pk"), recipient_name="recipient__name")
+
+
+def _instance(model: type[M], row: dict[str, Any], using: str) -> M:
+    """The ``model`` object of ``row`` as a queryset makes it (every column loaded)."""
+    names = _fields(model)
+    return model.from_db(using, names, tuple(row[name] for name in names))
+
+
+@dataclass(frozen=True)
+class PageRow(Generic[M]):
+    """An object the household page lists, and what it shows of its joined row."""
+
+    object: M
+    #: The coordinator's name (``get_full_name`` or the username), the organisation's or
+    #: the recipient's name.
+    joined: str
+
+
+@dataclass(frozen=True)
+class HouseholdPage:
+    """What the household's own page shows: the household and its four lists."""
+
+    household: Household
+    members: list[Member]
+    assignments: list[PageRow[CoordinatorAssignment]]
+    professionals: list[PageRow[InvolvedProfessional]]
+    consents: list[PageRow[Consent]]
+
+
+def household_page(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = True) -> HouseholdPage:
+    """``household_open`` for the household's own page: the same household, lists and read
+    record, each list read with SQL compiled once (``lib.prepared``: building the four
+    prefetches' SQL and their joined objects was most of the page's reading) and the joined
+    rows (coordinator, organisation, recipient) as the one name the page shows of each.
+
+    404 outside the user's team. Writes a READ record for every current member.
+    """
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    today = timezone.localdate()
+    household = get_object_or_404(
+        Household.objects.visible_to(user).select_related("team", "district"), public_id=key
+    )
+    using = household._state.db or DEFAULT_DB_ALIAS
+    members = [_instance(Member, row, using) for row in _PAGE_MEMBERS.rows(household=household.pk)]
+    by_pk = {member.pk: member for member in members}
+    assignments = []
+    for row in _PAGE_ASSIGNMENTS.rows(household=household.pk):
+        # ``User.get_full_name()``, or the username, as the page writes the coordinator.
+        name = f"{row['coordinator_first_name']} {row['coordinator_last_name']}".strip()
+        assignment = _instance(CoordinatorAssignment, row, using)
+        assignments.append(PageRow(assignment, name or row["coordinator_username"]))
+    professionals = []
+    for row in _PAGE_PROFESSIONALS.rows(household=household.pk):
+        professional = _instance(InvolvedProfessional, row, using)
+        # ``InvolvedProfessional.organisation_label`` without reading the organisation.
+        label = (
+            row["organisation_name_joined"]
+            if professional.organisation_id is not None
+            else professional.organisation_name
+        )
+        professionals.append(PageRow(professional, label))
+    consents = []
+    for row in _PAGE_CONSENTS.rows(household=household.pk):
+        consent = _instance(Consent, row, using)
+        # As ``household_open``: the giver from the members just read.
+        if (giver := by_pk.get(consent.given_by_id)) is not None:
+            CONSENT_GIVEN_BY.set_cached_value(consent, giver)
+        consents.append(PageRow(consent, row["recipient_name"]))
+    if log:
+        current = [m for m in members if m.left_on is None or m.left_on > today]
+        log_case_support(
+            actor=user,
+            action=ProcessingAction.READ,
+            object_type="households.household",
+            object_id=household.pk,
+            subjects=[m.pseudonym for m in current] or [household.pseudonym],
+            municipality=household.municipality_id,
+        )
+    return HouseholdPage(household, members, assignments, professionals, consents)
+
+
 @dataclass(frozen=True)
 class InvolvementSummary:
     professionals: int
@@ -393,16 +506,19 @@ class InvolvementSummary:
 
 
 def involvement_summary(
-    household: Household, *, on: datetime.date | None = None
+    household: Household,
+    *,
+    on: datetime.date | None = None,
+    professionals: Iterable[InvolvedProfessional] | None = None,
 ) -> InvolvementSummary:
     """How many professionals and organisations are involved now, and what that costs a year.
 
-    Works on the prefetched ``involved_professionals`` (no extra query).
+    Works on ``professionals`` or else the prefetched ``involved_professionals`` (no extra
+    query).
     """
     day = on or timezone.localdate()
-    current = [
-        p for p in household.involved_professionals.all() if p.until is None or p.until >= day
-    ]
+    listed = household.involved_professionals.all() if professionals is None else professionals
+    current = [p for p in listed if p.until is None or p.until >= day]
     organisations = {p.organisation_id or f"name:{p.organisation_name.lower()}" for p in current}
     return InvolvementSummary(
         professionals=len(current),
@@ -416,32 +532,55 @@ def current_coordinator(household: Household) -> CoordinatorAssignment | None:
     return next((a for a in household.coordinator_assignments.all() if a.ended_at is None), None)
 
 
+#: The timeline's order: newest first.
+TIMELINE_ORDER = ("-occurred_at", "-pk")
+
+
 def timeline(
     *, household: Household, kinds: list[str] | None = None, limit: int | None = None
 ) -> QuerySet[HouseholdEvent]:
     """The household's events, newest first, optionally only some kinds."""
-    events = household.events.select_related("actor").order_by("-occurred_at", "-pk")
+    events = household.events.select_related("actor").order_by(*TIMELINE_ORDER)
     if kinds:
         events = events.filter(kind__in=[k for k in kinds if k in EventKind.values])
     return events[:limit] if limit else events
 
 
+#: What a page shows of each event: the line's three stored columns, the kind, the moment
+#: and the actor's name (three columns of the joined user, no user object per line).
+TIMELINE_LINE_COLUMNS = ("kind", "occurred_at", "summary", "message", "params", "actor_id")
+
+
+def _timeline_values(events: QuerySet[HouseholdEvent]) -> QuerySet[HouseholdEvent, dict[str, Any]]:
+    return events.select_related(None).values(
+        *TIMELINE_LINE_COLUMNS,
+        actor_first_name=F("actor__first_name"),
+        actor_last_name=F("actor__last_name"),
+        actor_username=F("actor__username"),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _latest_lines(limit: int) -> Prepared:
+    """The household's latest ``limit`` events as ``timeline_lines`` reads them, compiled
+    once (``lib.prepared``): the household page reads them on every request."""
+    return Prepared(
+        lambda household: _timeline_values(
+            HouseholdEvent.objects.filter(household_id=household).order_by(*TIMELINE_ORDER)
+        )[:limit]
+    )
+
+
 def timeline_lines(
     *, household: Household, kinds: list[str] | None = None, limit: int | None = None
-) -> QuerySet[HouseholdEvent]:
-    """``timeline`` for a page, which shows only the actor's name: each event carries
-    ``actor_first_name``, ``actor_last_name`` and ``actor_username`` from the same query,
-    with no user object made per line."""
-    events = (
-        timeline(household=household, kinds=kinds)
-        .select_related(None)
-        .annotate(
-            actor_first_name=F("actor__first_name"),
-            actor_last_name=F("actor__last_name"),
-            actor_username=F("actor__username"),
-        )
-    )
-    return events[:limit] if limit else events
+) -> list[dict[str, Any]]:
+    """``timeline`` for a page, as rows of ``TIMELINE_LINE_COLUMNS`` with
+    ``actor_first_name``, ``actor_last_name`` and ``actor_username`` from the same query.
+    The latest events of every kind (the household page) come from SQL compiled once."""
+    if not kinds and limit:
+        return _latest_lines(limit).rows(household=household.pk)
+    lines = _timeline_values(timeline(household=household, kinds=kinds))
+    return list(lines[:limit] if limit else lines)
 
 
 def consent_allows(

@@ -75,6 +75,7 @@ from doorbraak.households.models import (
 from doorbraak.households.probes import report_duplicate_probe
 from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors, html_attrs
+from doorbraak.lib.messages import render_stored
 from doorbraak.lib.names import split_name
 from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, moment_writer
 from doorbraak.lib.views import submit
@@ -93,11 +94,8 @@ _CLASSIFICATION_BADGE = {
 
 #: The household of the URL, 404 outside the user's team; a read record except on a POST.
 HOUSEHOLD = Lookup("household", selectors.household_open, "public_id", log="reads")
-#: The same for the household's own page, which counts the members and finds the coordinator
-#: in what it shows of them (no subqueries for either).
-HOUSEHOLD_PAGE = Lookup(
-    "household", selectors.household_open, "public_id", log="reads", options={"details": False}
-)
+#: The same for the household's own page, with the lists it shows (``household_page``).
+HOUSEHOLD_PAGE = Lookup("household", selectors.household_page, "public_id", log="reads")
 REFERRAL = Lookup("referral", selectors.referral_open)
 
 
@@ -438,10 +436,8 @@ def _timeline_context(
     household: Household, kinds: list[str], *, limit: int | None = TIMELINE_SIZE
 ) -> dict[str, Any]:
     """The latest events (``limit``; None for all), and where to read the rest."""
-    events = list(
-        selectors.timeline_lines(
-            household=household, kinds=kinds, limit=limit + 1 if limit else None
-        )
+    events = selectors.timeline_lines(
+        household=household, kinds=kinds, limit=limit + 1 if limit else None
     )
     labels = dict(_event_kinds(translation.get_language()))
     # The actors' names come with the events (three columns, no user object per line), and
@@ -452,19 +448,21 @@ def _timeline_context(
     lines = []
     write_moment = moment_writer("DATETIME_FORMAT")  # each day's part written once
     for event in events[:limit] if limit else events:
-        if event.actor_id is not None and event.actor_id not in names:
-            full = f"{event.actor_first_name} {event.actor_last_name}".strip()  # type: ignore[attr-defined]
-            names[event.actor_id] = full or event.actor_username  # type: ignore[attr-defined]
+        actor_id = event["actor_id"]
+        if actor_id is not None and actor_id not in names:
+            full = f"{event['actor_first_name']} {event['actor_last_name']}".strip()
+            names[actor_id] = full or event["actor_username"]
         # The moment converted once and formatted once (what |date:'c' and
         # |date:"DATETIME_FORMAT" give): two date filters per line were a fifth of the
         # timeline's rendering.
-        moment = timezone.localtime(event.occurred_at)
-        text, lang = event.line
+        moment = timezone.localtime(event["occurred_at"])
+        # ``HouseholdEvent.line`` of the row's three stored columns.
+        text, lang = render_stored(event["message"], event["params"], event["summary"])
         lines.append(
             {
-                "kind": event.kind,
-                "kind_label": labels.get(event.kind, event.kind),
-                "actor_name": names.get(event.actor_id, "") if event.actor_id else "",
+                "kind": event["kind"],
+                "kind_label": labels.get(event["kind"], event["kind"]),
+                "actor_name": names.get(actor_id, "") if actor_id else "",
                 "when_iso": moment.isoformat(),
                 "when_text": write_moment(moment),
                 "text": text,
@@ -514,42 +512,51 @@ def _member_rows(
 
 @require_GET
 @page(obj=HOUSEHOLD_PAGE)
-def household_detail(request: AuthenticatedHttpRequest, household: Household) -> HttpResponse:
-    """Everything about one household, in a fixed number of queries."""
+def household_detail(
+    request: AuthenticatedHttpRequest, household: selectors.HouseholdPage
+) -> HttpResponse:
+    """Everything about one household, in a fixed number of queries (``household`` is what
+    ``selectors.household_page`` read: the household and its lists)."""
+    page = household
     today = timezone.localdate()
-    members = list(household.members.all())
-    assignments = list(household.coordinator_assignments.all())
-    professionals = [
-        {
-            "professional": p,
-            "current": p.until is None or p.until >= today,
-        }
-        for p in household.involved_professionals.all()
-    ]
-    summary = selectors.involvement_summary(household, on=today)
-    consents = [(c, *_consent_state(c, today)) for c in household.consents.all()]
+    members = page.members
+    consents = [row.object for row in page.consents]
     filter_form = TimelineFilterForm()
     context = {
-        "household": household,
-        "can_edit": policies.can_edit_household(request.user, household),
+        "household": page.household,
+        "can_edit": policies.can_edit_household(request.user, page.household),
         "current_members": _member_rows(
-            household, [m for m in members if m.left_on is None or m.left_on > today], today
+            page.household, [m for m in members if m.left_on is None or m.left_on > today], today
         ),
         "former_members": _member_rows(
-            household, [m for m in members if m.left_on is not None and m.left_on <= today], today
+            page.household,
+            [m for m in members if m.left_on is not None and m.left_on <= today],
+            today,
         ),
         "today": today,
-        "coordinator": next((a for a in assignments if a.ended_at is None), None),
-        "assignments": assignments,
-        "professionals": professionals,
-        "summary": summary,
-        "consents": consents,
-        "classification": _classification(household.latest_classification),
-        "assessments_url": _optional_url("assessments:overview", household.public_id),
-        "plan_url": _optional_url("plans:household", household.public_id),
+        "coordinator": next((a for a in page.assignments if a.object.ended_at is None), None),
+        "assignments": page.assignments,
+        "professionals": [
+            {
+                "professional": row.object,
+                "organisation": row.joined,
+                "current": row.object.until is None or row.object.until >= today,
+            }
+            for row in page.professionals
+        ],
+        "summary": selectors.involvement_summary(
+            page.household, on=today, professionals=[row.object for row in page.professionals]
+        ),
+        "consent_objects": consents,
+        "consents": [
+            (row.object, row.joined, *_consent_state(row.object, today)) for row in page.consents
+        ],
+        "classification": _classification(page.household.latest_classification),
+        "assessments_url": _optional_url("assessments:overview", page.household.public_id),
+        "plan_url": _optional_url("plans:household", page.household.public_id),
         "filter_form": filter_form,
         "timeline_kind_items": timeline_kind_items(filter_form),
-        **_timeline_context(household, []),
+        **_timeline_context(page.household, []),
     }
     return render(request, "households/household_detail.html", context)
 

@@ -98,6 +98,13 @@ def day_writer(format_name: str = "DATE_FORMAT") -> Callable[[datetime.date | No
 #: The format characters whose text depends on more than the day (the time, the time zone's
 #: offset or summer time): written for each moment. Every other one is written once a day.
 _MOMENT_CHARS = frozenset("aAefgGhHiOPsTuZcrUI")
+#: The time characters written straight from the moment, as ``dateformat.TimeFormat`` does.
+_CLOCK: dict[str, Callable[[datetime.datetime], str]] = {
+    "G": lambda moment: str(moment.hour),
+    "H": lambda moment: f"{moment.hour:02d}",
+    "i": lambda moment: f"{moment.minute:02d}",
+    "s": lambda moment: f"{moment.second:02d}",
+}
 
 
 def moment_writer(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime.datetime], str]:
@@ -112,6 +119,9 @@ def moment_writer(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime.da
     if any(char in "crUI" for char in chars):
         return lambda moment: formats.date_format(moment, format_name)
     days: dict[datetime.date, list[str | None]] = {}
+    # Hours, minutes and seconds read off the moment (what ``TimeFormat`` writes for them,
+    # without making one per moment); any other time character goes through ``TimeFormat``.
+    clock_only = all(char in _CLOCK for char in chars if char in _MOMENT_CHARS)
 
     def write(moment: datetime.datetime) -> str:
         day = moment.date()
@@ -126,6 +136,10 @@ def moment_writer(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime.da
                 else str(getattr(whole, piece)())
                 for n, piece in enumerate(pieces)
             ]
+        if clock_only:
+            return "".join(
+                _CLOCK[pieces[n]](moment) if part is None else part for n, part in enumerate(parts)
+            )
         time = dateformat.TimeFormat(moment)
         return "".join(
             str(getattr(time, pieces[n])()) if part is None else part

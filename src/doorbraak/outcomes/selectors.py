@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -20,7 +21,9 @@ from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.catalogue.models import CostItem
 from doorbraak.households.models import Household
-from doorbraak.outcomes.models import Outcome, OutcomeValue
+from doorbraak.lib.prepared import Prepared
+from doorbraak.lib.rows import choice_labels
+from doorbraak.outcomes.models import Outcome, OutcomeType, OutcomeValue
 from doorbraak.outcomes.processing import log_outcome
 
 
@@ -42,14 +45,26 @@ def outcomes_of(*, household: Household) -> QuerySet[Outcome]:
     )
 
 
-def outcome_summaries(*, household: Household) -> QuerySet[Outcome]:
-    """``outcomes_of`` with only what the household page's section shows (type, day, value,
-    withdrawn), no related rows and no valuation lines: one plain query (issue 20)."""
-    return (
-        Outcome.objects.filter(household=household)
-        .only("outcome_type", "occurred_on", "value_cents", "withdrawn_at")
+#: The household page's outcomes section: type, day, value and withdrawal of each outcome,
+#: newest first, compiled once (``lib.prepared``).
+_SUMMARIES = Prepared(
+    lambda household: (
+        Outcome.objects.filter(household_id=household)
         .order_by("-occurred_on", "-pk")
+        .values("pk", "outcome_type", "occurred_on", "value_cents", "withdrawn_at")
     )
+)
+
+
+def outcome_summaries(*, household: Household) -> list[dict[str, Any]]:
+    """``outcomes_of`` with only what the household page's section shows (type and its
+    label, day, value, withdrawn), no related rows and no valuation lines: one plain query
+    (issue 20), as rows, its SQL compiled once per process."""
+    labels = choice_labels(OutcomeType.choices)
+    return [
+        {**row, "type_label": labels.get(row["outcome_type"], row["outcome_type"])}
+        for row in _SUMMARIES.rows(household=household.pk)
+    ]
 
 
 def outcome_get(*, user: AnyUser, pk: int, log: bool = True) -> Outcome:

@@ -19,4 +19,4 @@ register = template.Library()
 @register.inclusion_tag("outcomes/_household_section.html")
 def household_outcomes(household: Household) -> dict[str, Any]:
     """The household's outcomes, withdrawn ones too (the caller opened the household)."""
-    return {"household": household, "outcomes": list(outcome_summaries(household=household))}
+    return {"household": household, "outcomes": outcome_summaries(household=household)}
