@@ -1,13 +1,17 @@
 """The list's partial index of 0015, covering the search too: (team, name, id) of the
-households a page may show, with the street and postcode carried in the index (INCLUDE).
+households a page may show, with the street, postcode and status carried in the index
+(INCLUDE).
 
 The household search (``households.selectors.household_search``) reads the team's
 households in the list's order and keeps those whose name, street or postcode holds the
 text, or whose id a member's surname names. 0015's index gave the order but not the street
 or postcode, so PostgreSQL visited the heap of every household of the team to test them
-(at a million persons the demo team's 5,005 households, one heap page each). With the two
+(at a million persons the demo team's 5,005 households, one heap page each). With the
 columns in the index the search is an index-only scan like the list: the team's entries
-are read in order and tested off the index. The list keeps its index-only scan in order
+are read in order and tested off the index. The status is carried for the searches that
+keep only open households (the fund request form's, ``funds.selectors``) and the list's
+status filter; it is in 0001's (team, status) index already, so a change of status was
+never a HOT update and the extra column costs no more writes. The list keeps its index-only scan in order
 over the same leading columns, so 0015's index is dropped (one index to keep up, not two).
 
 PostgreSQL only, built and dropped ``CONCURRENTLY`` (the migration is not atomic), so the
@@ -40,7 +44,7 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     table = apps.get_model("households", "Household")._meta.db_table
-    _create(schema_editor, table, INDEX, ("street", "postcode"))
+    _create(schema_editor, table, INDEX, ("street", "postcode", "status"))
     _drop(schema_editor, OLD_INDEX)
 
 
