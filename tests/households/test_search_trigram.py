@@ -121,3 +121,14 @@ def test_the_search_still_finds_by_part_of_a_word(cast: Cast, household_a: House
         .values("household"),
         bitmap_only=True,
     )
+
+
+def test_the_surname_index_keeps_a_short_pending_list() -> None:
+    """0017: new members wait in the index's pending list, which every search reads whole,
+    for at most 128 kB instead of the server's 4 MB."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'member_team_last_name_trgm'"
+        )
+        (options,) = cursor.fetchone()
+    assert "gin_pending_list_limit=128" in options
