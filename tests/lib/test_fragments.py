@@ -140,3 +140,36 @@ def test_a_bound_form_is_rendered_afresh_with_its_errors() -> None:
     assert fragments.kept_count() == 0
     assert fragments.form_html(_Reason()) == _fresh(_Reason())
     assert fragments.kept_count() == 1
+
+
+class _Search(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="Zoeken", required=False)
+
+
+def _search_html(text: str, varying: tuple[Any, ...], rendered: list[str]) -> str:
+    def render(shown: str) -> str:
+        rendered.append(shown)
+        return _fresh(_Search({"q": shown} if shown else None))
+
+    return fragments.searched_form_html(
+        name="test:search", varying=varying, search=text, mark="zzMarkeringzz", render=render
+    )
+
+
+def test_a_searched_form_is_kept_without_its_text_and_the_text_put_in_escaped() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    rendered: list[str] = []
+    text = 'de <Vries> & "zn"'
+    first = _search_html(text, ("nl",), rendered)
+    assert first == _fresh(_Search({"q": text}))  # as the template renders and escapes it
+    assert "<Vries>" not in first
+    again = _search_html("Jansen", ("nl",), rendered)
+    assert again == _fresh(_Search({"q": "Jansen"}))
+    assert rendered == ["zzMarkeringzz"]  # rendered once, with the mark, never the text
+    # A blank form, and another language or choice, are kept apart.
+    assert _search_html("", ("nl",), rendered) == _fresh(_Search())
+    _search_html("Jansen", ("en",), rendered)
+    assert rendered == ["zzMarkeringzz", "", "zzMarkeringzz"]
+    cache.clear()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import Organisation
@@ -19,6 +16,7 @@ from doorbraak.casebook.models import ExampleResult, ExampleScope
 from doorbraak.catalogue.models import Payer
 from doorbraak.lib import limits
 from doorbraak.lib.forms import QuickSelect, StyledFormMixin
+from doorbraak.lib.fragments import searched_form_html
 from doorbraak.library.models import Regulation
 
 
@@ -111,24 +109,28 @@ def search_form_html(form: ExampleSearchForm) -> SafeString | None:
         tuple(rows["organisation"]),
         tuple(form.fields["municipality"].choices),  # type: ignore[attr-defined]
         form.is_bound,
-        bool(search),
         chosen,
     )
-    key = "casebook:search-form:" + hashlib.sha256(repr(varying).encode()).hexdigest()
-    html: str | None = cache.get(key)
-    if html is None:
+
+    def render(text: str) -> str:
         shown = form
-        if search:
+        if text:
             data = dict(form.data.items())  # a QueryDict: the last value of each, as shown
-            data["q"] = SEARCH_MARK
+            data["q"] = text
             shown = ExampleSearchForm(data, municipalities=[])
             shown.fields["municipality"].choices = form.fields["municipality"].choices  # type: ignore[attr-defined]
             for name in rows:
                 shown.fields[name].widget.choices = form.fields[name].widget.choices
-        html = render_to_string("includes/form.html", {"form": shown})
-        cache.set(key, html, SEARCH_FORM_SECONDS)
-    # The rest of the HTML came from the template; the text is escaped as it would have.
-    return mark_safe(html.replace(SEARCH_MARK, escape(search)) if search else html)  # noqa: S308
+        return render_to_string("includes/form.html", {"form": shown})
+
+    return searched_form_html(
+        name="casebook:search-form",
+        varying=varying,
+        search=search,
+        mark=SEARCH_MARK,
+        render=render,
+        seconds=SEARCH_FORM_SECONDS,
+    )
 
 
 def _text(label: Any, help_text: Any = "", *, required: bool = True) -> forms.CharField:

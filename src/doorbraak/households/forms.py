@@ -6,18 +6,15 @@ so it cannot end up in the HTML of a re-rendered form.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from doorbraak.accounts.models import District, Municipality, Organisation, Team, User
@@ -35,6 +32,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.lib import limits
 from doorbraak.lib.forms import DateInput, EuroField, StyledFormMixin, text_area
+from doorbraak.lib.fragments import searched_form_html
 
 # Browsers send ISO dates from <input type="date">; people type Dutch dates elsewhere.
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -110,21 +108,25 @@ def filter_form_html(
         translation.get_language(),
         tuple(districts),
         form.is_bound,
-        bool(search),
         *(str(form[name].value()) for name in ("status", "district", "mine")),
     )
-    key = "households:filter-form:" + hashlib.sha256(repr(varying).encode()).hexdigest()
-    html: str | None = cache.get(key)
-    if html is None:
+
+    def render(text: str) -> str:
         shown = form
-        if search:
+        if text:
             data = dict(form.data.items())  # a QueryDict: the last value of each, as shown
-            data["q"] = SEARCH_MARK
+            data["q"] = text
             shown = HouseholdFilterForm(data, districts=form.fields["district"].queryset)  # type: ignore[attr-defined]
-        html = render_to_string("includes/form.html", {"form": shown})
-        cache.set(key, html, FILTER_FORM_SECONDS)
-    # The rest of the HTML came from the template; the text is escaped as it would have.
-    return mark_safe(html.replace(SEARCH_MARK, escape(search)) if search else html)  # noqa: S308
+        return render_to_string("includes/form.html", {"form": shown})
+
+    return searched_form_html(
+        name="households:filter-form",
+        varying=varying,
+        search=search,
+        mark=SEARCH_MARK,
+        render=render,
+        seconds=FILTER_FORM_SECONDS,
+    )
 
 
 class TimelineFilterForm(StyledFormMixin, forms.Form):

@@ -10,12 +10,15 @@ errors (whose messages repeat the input) is rendered every time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 #: More than the valid values of any filter form of the site can make; past it a form is
@@ -120,3 +123,32 @@ def kept_count() -> int:
 def forget_kept() -> None:
     """Empty the cache (for tests)."""
     _kept.clear()
+
+
+def searched_form_html(
+    *,
+    name: str,
+    varying: tuple[Any, ...],
+    search: str,
+    mark: str,
+    render: Callable[[str], str],
+    seconds: int = 24 * 60 * 60,
+) -> SafeString:
+    """A search form's HTML from the shared cache, its search text put in afterwards.
+
+    For a form whose HTML depends on more than fixed choices (choices read from the
+    database) and that has a free-text search box. ``varying`` names everything else the
+    HTML depends on (the language, the choices, the chosen values); ``render(text)`` renders
+    the form with ``text`` in the search box. The form is rendered with ``mark`` there (a
+    text nobody types) and kept under ``name`` and ``varying`` for ``seconds``; the search
+    text replaces the mark, escaped as the template escapes it. So the cache never holds
+    what someone searched for. A form with errors is not for here: its messages repeat the
+    input, so the caller renders it as usual.
+    """
+    key = f"{name}:" + hashlib.sha256(repr((varying, bool(search))).encode()).hexdigest()
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render(mark if search else "")
+        cache.set(key, html, seconds)
+    # The rest of the HTML came from the template; the text is escaped as it would have.
+    return mark_safe(html.replace(mark, escape(search)) if search else html)  # noqa: S308
