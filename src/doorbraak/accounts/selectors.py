@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import router
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
-from doorbraak.lib.prepared import Prepared
+from doorbraak.lib.prepared import Prepared, instance
 
 AnyUser = User | AnonymousUser
 
@@ -48,23 +48,18 @@ def _memberships_of(*, user: int, today: datetime.date) -> QuerySet[Any]:
 _MEMBERSHIPS = Prepared(_memberships_of)
 
 
-def _instance(model: type[Model], row: dict[str, Any], prefix: str, db: str) -> Model:
-    columns = _columns(model)
-    return model.from_db(db, columns, [row[f"{prefix}{column}"] for column in columns])
-
-
 def _read_memberships(user: User) -> list[Membership]:
     db = router.db_for_read(Membership)
     memberships = []
     for row in _MEMBERSHIPS.rows(user=user.pk, today=timezone.localdate()):
-        membership = _instance(Membership, row, "", db)
+        membership = instance(Membership, row, _columns(Membership), db=db)
         for name, model in _RELATED:
             related = None
             if row[f"{name}__id"] is not None:
-                related = _instance(model, row, f"{name}__", db)
+                related = instance(model, row, _columns(model), prefix=f"{name}__", db=db)
             # As ``select_related`` puts the related object on its row.
             Membership._meta.get_field(name).set_cached_value(membership, related)
-        memberships.append(cast(Membership, membership))
+        memberships.append(membership)
     return memberships
 
 

@@ -29,9 +29,9 @@ from __future__ import annotations
 import datetime
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -231,3 +231,16 @@ class Prepared:
         if real_sql != sql or filled != real_params:
             return False
         return plan
+
+
+M = TypeVar("M", bound=Model)
+
+
+def instance(
+    model: type[M], row: dict[str, Any], columns: Sequence[str], *, prefix: str = "", db: str
+) -> M:
+    """The instance a queryset makes of ``columns`` of ``model`` (the other fields deferred,
+    as ``only()`` leaves them), from a prepared row whose keys are ``prefix`` + column."""
+    loaded = set(columns)
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in loaded]
+    return model.from_db(db, ordered, [row[prefix + column] for column in ordered])
