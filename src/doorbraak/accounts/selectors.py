@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import router
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import ForeignKey, Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -58,7 +58,9 @@ def _read_memberships(user: User) -> list[Membership]:
             if row[f"{name}__id"] is not None:
                 related = instance(model, row, _columns(model), prefix=f"{name}__", db=db)
             # As ``select_related`` puts the related object on its row.
-            Membership._meta.get_field(name).set_cached_value(membership, related)
+            cast("ForeignKey[Any, Any]", Membership._meta.get_field(name)).set_cached_value(
+                membership, related
+            )
         memberships.append(membership)
     return memberships
 

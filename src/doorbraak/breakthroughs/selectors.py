@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    ForeignKey,
     IntegerField,
     Model,
     OuterRef,
@@ -667,7 +668,8 @@ def _queue_page(*, user: AnyUser, page: Sequence[int]) -> list[Breakthrough]:
                 parent_path, _, name = path.rpartition("__")
                 parent = made[parent_path]
                 assert parent is not None
-                parent._meta.get_field(name).set_cached_value(parent, made[path])
+                field = cast("ForeignKey[Any, Any]", parent._meta.get_field(name))
+                field.set_cached_value(parent, made[path])
         breakthroughs.append(cast(Breakthrough, made[""]))
     return breakthroughs
 

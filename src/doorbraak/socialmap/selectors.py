@@ -79,9 +79,8 @@ def service_search(
         services = services.filter(cost=Cost.FREE)
     if filters.short_wait:
         services = services.filter(waiting_weeks__lte=SHORT_WAIT_WEEKS)
-    if lists:
-        services = _with_lists(services)
-    return services.order_by("organisation_name", "name", "pk")
+    ordered = services.order_by("organisation_name", "name", "pk")
+    return _with_lists(ordered) if lists else ordered
 
 
 # The names of the life domains and districts of a page of services, in the order of the
