@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -74,3 +75,35 @@ def test_a_user_without_memberships_has_none(cast: Cast) -> None:
     Membership.objects.filter(user=cast.bob).delete()
 
     assert active_memberships(User.objects.get(pk=cast.bob.pk)) == []
+
+
+def _fields(obj: Model | None) -> dict[str, object] | None:
+    if obj is None:
+        return None
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_it_reads_what_the_select_related_queryset_reads(cast: Cast) -> None:
+    """Compiled once per process (``lib.prepared``), the memberships are the same objects,
+    with the same related objects, as Django's own queryset gives, for every persona, on
+    the first request and on every later one."""
+    MembershipFactory(
+        user=cast.alice, role=Role.TABLE_CHAIR, organisation=cast.wi_north, municipality=cast.north
+    )
+    for _ in range(2):
+        for user in User.objects.all():
+            expected = list(
+                Membership.objects.active()
+                .filter(user=user)
+                .select_related("organisation", "municipality", "team")
+                .order_by("valid_from", "pk")
+            )
+
+            found = active_memberships(User.objects.get(pk=user.pk))
+
+            assert [_fields(m) for m in found] == [_fields(m) for m in expected]
+            for name in ("organisation", "municipality", "team"):
+                assert [_fields(getattr(m, name)) for m in found] == [
+                    _fields(getattr(m, name)) for m in expected
+                ]
+            assert all(not m._state.adding and m._state.db == "default" for m in found)

@@ -266,3 +266,45 @@ def test_the_migration_fills_the_copies_and_goes_back_and_forth(cast: Cast) -> N
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert Breakthrough.objects.filter(household=households["south"]).count() == 6
+
+
+def _loaded(obj: Any) -> dict[str, Any] | None:
+    """The fields a read loaded, with their values (the deferred ones left out)."""
+    if obj is None:
+        return None
+    deferred = obj.get_deferred_fields()
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in deferred
+    }
+
+
+def test_queue_page_read(cast: Cast) -> None:
+    """A page of cards (its SQL compiled once per shape) holds the same breakthroughs, with
+    the same fields loaded and the same related objects, as the ``only()`` and
+    ``select_related`` queryset it replaces, also for ids outside the chair's queue."""
+    _population(cast)
+    everything = _ids(Breakthrough.objects.order_by("pk"))
+    for user in _everyone(cast):
+        queue = selectors.table_queue_ids(user=user)
+        for page in (queue, queue[1:3], everything):
+            expected = list(
+                selectors.table_queue_breakthroughs(user=user)
+                .filter(pk__in=page)
+                .only(*selectors.QUEUE_CARD_COLUMNS)
+                .select_related("household__district", "bottleneck", "regulation")
+            )
+            for _ in range(2):  # compiled, then from the prepared SQL
+                items = selectors.table_queue(user=user, page=page)
+
+                found = [item.breakthrough for item in items]
+                assert [_loaded(b) for b in found] == [_loaded(b) for b in expected], user
+                for path in ("household", "bottleneck", "regulation"):
+                    assert [_loaded(getattr(b, path)) for b in found] == [
+                        _loaded(getattr(b, path)) for b in expected
+                    ], (user, path)
+                assert [_loaded(b.household.district) for b in found] == [
+                    _loaded(b.household.district) for b in expected
+                ], user
+    assert any(selectors.table_queue_ids(user=user) for user in _everyone(cast))

@@ -25,7 +25,7 @@ from doorbraak.plans.models import Action, ActionOwner
 from doorbraak.socialmap import services
 from doorbraak.socialmap.demo import ALWAYS_FULL, seed_social_map
 from doorbraak.socialmap.models import Service
-from doorbraak.socialmap.selectors import always_full_services
+from doorbraak.socialmap.selectors import always_full_services, card_names, service_search
 from doorbraak.socialmap.services import CSV_COLUMNS, ServiceData
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory
@@ -253,6 +253,28 @@ def test_a_card_names_its_districts_and_needs_escaped_or_the_whole_municipality(
         for d in LifeDomain.objects.filter(code__in=("financien", "adl"), municipality__isnull=True)
     )
     assert f"Helpt bij: {names}</p>" in second
+
+
+def test_the_card_names_are_those_of_the_prefetched_lists(cast: Cast) -> None:
+    """``card_names`` (compiled once per number of services) gives each service's domain
+    and district names in the order of the prefetches it replaces on the map's page."""
+    west = District.objects.create(municipality=cast.north, name="West")
+    east = District.objects.create(municipality=cast.north, name="Oost")
+    make_service(cast.north, "a", name="A", districts=(west, east), domains=("adl", "financien"))
+    make_service(cast.north, "b", name="B", domains=())
+    make_service(cast.north, "c", name="C", districts=(east,), domains=("financien",))
+    services = list(service_search(user=cast.alice))
+    assert len(services) == 3
+    for shown in (services, services[1:], []):
+        for _ in range(2):  # compiled, then from the prepared SQL
+            names = card_names(services=shown)
+
+            assert [names.domains.get(s.pk, []) for s in shown] == [
+                [d.name for d in s.life_domains.all()] for s in shown
+            ]
+            assert [names.districts.get(s.pk, []) for s in shown] == [
+                [d.name for d in s.districts.all()] for s in shown
+            ]
 
 
 # --- plans --------------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ import datetime
 import statistics
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
+from django.db import router
 from django.db.models import (
     Case,
     Exists,
     F,
+    ForeignKey,
     IntegerField,
     Model,
     OuterRef,
@@ -30,7 +32,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from doorbraak.accounts.models import Membership, Organisation, Role
+from doorbraak.accounts.models import District, Membership, Organisation, Role
 from doorbraak.accounts.selectors import AnyUser, municipality_ids_of
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
@@ -60,8 +62,9 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.selectors import log_household_list
 from doorbraak.lib.crypto import pseudonym
-from doorbraak.lib.prepared import Prepared, PreparedObjects, attach
+from doorbraak.lib.prepared import Prepared, PreparedObjects, attach, instance
 from doorbraak.lib.workdays import working_days_between
+from doorbraak.library.models import Regulation
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -663,6 +666,98 @@ QUEUE_CARD_COLUMNS = (
 )
 
 
+#: A page of cards as ``only(*QUEUE_CARD_COLUMNS)`` with ``select_related`` reads it: per
+#: relation (a path from the breakthrough), its model and the columns loaded (``None``:
+#: all). ``test_queue_page_read`` holds it to that queryset.
+_QUEUE_CARD_READ: tuple[tuple[str, type[Model], tuple[str, ...] | None], ...] = (
+    (
+        "",
+        Breakthrough,
+        (
+            "id",
+            "bottleneck_id",
+            "household_id",
+            "regulation_id",
+            *(c for c in QUEUE_CARD_COLUMNS if "__" not in c and c != "regulation"),
+        ),
+    ),
+    ("bottleneck", Bottleneck, ("id", "title", "theme")),
+    ("household", Household, ("id", "public_id", "municipality_id", "district_id")),
+    ("household__district", District, ("id", "name")),
+    ("regulation", Regulation, None),
+)
+
+
+def _card_columns(model: type[Model], columns: tuple[str, ...] | None) -> tuple[str, ...]:
+    return columns or tuple(f.attname for f in model._meta.concrete_fields)
+
+
+def _queue_page_of(*, municipalities: tuple[int, ...], page: tuple[int, ...]) -> QuerySet[Any]:
+    return (
+        _table_queue_of(municipalities)
+        .filter(pk__in=page)
+        .values(
+            *(
+                f"{path}__{column}" if path else column
+                for path, model, columns in _QUEUE_CARD_READ
+                for column in _card_columns(model, columns)
+            )
+        )
+    )
+
+
+#: A page of the queue, its SQL compiled once per number of municipalities and of cards.
+_QUEUE_PAGE = Prepared(_queue_page_of)
+
+
+def _queue_page(*, user: AnyUser, page: Sequence[int]) -> list[Breakthrough]:
+    """The breakthroughs of ``page`` that are in the chair's queue, in its order, each with
+    its bottleneck, household (and its district) and regulation, as ``select_related``
+    puts them on it."""
+    municipalities = tuple(sorted(municipality_ids_of(user, role=Role.TABLE_CHAIR)))
+    db = router.db_for_read(Breakthrough)
+    breakthroughs = []
+    for row in _QUEUE_PAGE.rows(municipalities=municipalities, page=tuple(page)):
+        made: dict[str, Model | None] = {}
+        for path, model, columns in _QUEUE_CARD_READ:
+            prefix = f"{path}__" if path else ""
+            made[path] = (
+                instance(model, row, _card_columns(model, columns), prefix=prefix, db=db)
+                if row[f"{prefix}id"] is not None
+                else None
+            )
+            if path:
+                parent_path, _, name = path.rpartition("__")
+                parent = made[parent_path]
+                assert parent is not None
+                field = cast("ForeignKey[Any, Any]", parent._meta.get_field(name))
+                field.set_cached_value(parent, made[path])
+        breakthroughs.append(cast(Breakthrough, made[""]))
+    return breakthroughs
+
+
+def _queue_prefetches() -> list[Prefetch[Any]]:
+    return [
+        Prefetch(
+            "scenario_lines",
+            # The return's inputs only: the queue shows the return, not the lines.
+            queryset=ScenarioLine.objects.select_related("cost_item").only(*RETURN_LINE_COLUMNS),
+        ),
+        Prefetch(
+            "household__members",
+            # What a minimised card needs of them (initials and age), nothing more.
+            queryset=Member.objects.current()
+            .only("household_id", "first_name", "last_name", "birth_date", "role")
+            .order_by("role", "birth_date"),
+            to_attr="current_members",
+        ),
+        # The organisation asked, in the same query.
+        Prefetch(
+            "partner_requests", queryset=PartnerRequest.objects.select_related("organisation")
+        ),
+    ]
+
+
 def table_queue(
     *, user: AnyUser, pk: int | None = None, page: Sequence[int] | None = None
 ) -> list[QueueItem]:
@@ -673,36 +768,23 @@ def table_queue(
     card shown is a read of its household: recorded in one statement for the whole page,
     so a page costs the same number of queries however long the queue is.
     """
-    queue = table_queue_breakthroughs(user=user)
-    if pk is not None:
-        queue = queue.filter(pk=pk)
-    if page is not None:
+    if page is not None and pk is None:
         # A page of cards reads what the cards and the API's items show, not the long
-        # texts of every breakthrough, bottleneck and household (issue 20).
-        queue = queue.filter(pk__in=list(page)).only(*QUEUE_CARD_COLUMNS)
-    breakthroughs = list(
-        queue.select_related("household__district", "bottleneck", "regulation").prefetch_related(
-            Prefetch(
-                "scenario_lines",
-                # The return's inputs only: the queue shows the return, not the lines.
-                queryset=ScenarioLine.objects.select_related("cost_item").only(
-                    *RETURN_LINE_COLUMNS
-                ),
-            ),
-            Prefetch(
-                "household__members",
-                # What a minimised card needs of them (initials and age), nothing more.
-                queryset=Member.objects.current()
-                .only("household_id", "first_name", "last_name", "birth_date", "role")
-                .order_by("role", "birth_date"),
-                to_attr="current_members",
-            ),
-            # The organisation asked, in the same query.
-            Prefetch(
-                "partner_requests", queryset=PartnerRequest.objects.select_related("organisation")
-            ),
+        # texts of every breakthrough, bottleneck and household (issue 20), its SQL
+        # compiled once per shape.
+        breakthroughs = _queue_page(user=user, page=page)
+        prefetch_related_objects(breakthroughs, *_queue_prefetches())
+    else:
+        queue = table_queue_breakthroughs(user=user)
+        if pk is not None:
+            queue = queue.filter(pk=pk)
+        if page is not None:
+            queue = queue.filter(pk__in=list(page)).only(*QUEUE_CARD_COLUMNS)
+        breakthroughs = list(
+            queue.select_related(
+                "household__district", "bottleneck", "regulation"
+            ).prefetch_related(*_queue_prefetches())
         )
-    )
     items = []
     today = timezone.localdate()
     for breakthrough in breakthroughs:

@@ -55,7 +55,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.processing import log_case_reads, log_case_support
 from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
-from doorbraak.lib.prepared import Prepared
+from doorbraak.lib.prepared import Prepared, instance
 from doorbraak.lib.validators import normalise_bsn
 
 M = TypeVar("M", bound=Model)
@@ -418,8 +418,7 @@ _PAGE_CONSENTS = _page_list(Consent, ("-given_on", "-pk"), recipient_name="recip
 
 def _instance(model: type[M], row: dict[str, Any], using: str) -> M:
     """The ``model`` object of ``row`` as a queryset makes it (every column loaded)."""
-    names = _fields(model)
-    return model.from_db(using, names, tuple(row[name] for name in names))
+    return instance(model, row, _fields(model), db=using)
 
 
 @dataclass(frozen=True)

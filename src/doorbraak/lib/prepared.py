@@ -35,9 +35,9 @@ from __future__ import annotations
 import datetime
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -304,3 +304,16 @@ def attach(instance: Model, name: str, objects: list[Any]) -> None:
         field.set_cached_value(obj, instance)
     cache: dict[str, Any] = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     cache[field.remote_field.cache_name] = queryset
+
+
+M = TypeVar("M", bound=Model)
+
+
+def instance(
+    model: type[M], row: dict[str, Any], columns: Sequence[str], *, prefix: str = "", db: str
+) -> M:
+    """The instance a queryset makes of ``columns`` of ``model`` (the other fields deferred,
+    as ``only()`` leaves them), from a prepared row whose keys are ``prefix`` + column."""
+    loaded = set(columns)
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in loaded]
+    return model.from_db(db, ordered, [row[prefix + column] for column in ordered])

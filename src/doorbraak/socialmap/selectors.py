@@ -8,6 +8,7 @@ use a service is counted through the reverse relation of ``plans.Action.service`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils.functional import cached_property
 from doorbraak.accounts.models import District, Municipality, Role
 from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
 from doorbraak.assessments.models import LifeDomain
+from doorbraak.lib.prepared import Prepared
 from doorbraak.socialmap.models import Cost, Service, WaitingTimeReport
 
 #: "Short waiting time" in the search: at most this many weeks.
@@ -42,8 +44,13 @@ def _with_lists(services: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def service_search(*, user: AnyUser, filters: SearchFilters | None = None) -> QuerySet[Service]:
+def service_search(
+    *, user: AnyUser, filters: SearchFilters | None = None, lists: bool = True
+) -> QuerySet[Service]:
     """The services the user may see that match ``filters``; active ones only unless asked.
+
+    With ``lists`` each comes with its municipality, life domains and districts; the map's
+    page reads only the names it shows, with :func:`card_names`.
 
     A district matches the services that name it and those for the whole municipality (no
     districts). The free text is a plain ``icontains`` over organisation, name, description
@@ -72,7 +79,47 @@ def service_search(*, user: AnyUser, filters: SearchFilters | None = None) -> Qu
         services = services.filter(cost=Cost.FREE)
     if filters.short_wait:
         services = services.filter(waiting_weeks__lte=SHORT_WAIT_WEEKS)
-    return _with_lists(services).order_by("organisation_name", "name", "pk")
+    ordered = services.order_by("organisation_name", "name", "pk")
+    return _with_lists(ordered) if lists else ordered
+
+
+# The names of the life domains and districts of a page of services, in the order of the
+# prefetches of ``_with_lists``, their SQL compiled once per number of services
+# (lib/prepared.py): building the two prefetch queries cost more than running them.
+_DOMAIN_NAMES = Prepared(
+    lambda *, services: (
+        Service.life_domains.through.objects.filter(service_id__in=services)
+        .order_by("lifedomain__position", "lifedomain__name")
+        .values("service_id", "lifedomain__name")
+    )
+)
+_DISTRICT_NAMES = Prepared(
+    lambda *, services: (
+        Service.districts.through.objects.filter(service_id__in=services)
+        .order_by("district__name")
+        .values("service_id", "district__name")
+    )
+)
+
+
+@dataclass(frozen=True)
+class CardNames:
+    """Per service id: the names of its life domains and of its districts."""
+
+    domains: dict[int, list[str]]
+    districts: dict[int, list[str]]
+
+
+def card_names(*, services: Sequence[Service]) -> CardNames:
+    """The names a card of the map shows, for ``services`` (two queries)."""
+    ids = tuple(service.pk for service in services)
+    domains: dict[int, list[str]] = defaultdict(list)
+    for row in _DOMAIN_NAMES.rows(services=ids):
+        domains[row["service_id"]].append(row["lifedomain__name"])
+    districts: dict[int, list[str]] = defaultdict(list)
+    for row in _DISTRICT_NAMES.rows(services=ids):
+        districts[row["service_id"]].append(row["district__name"])
+    return CardNames(domains=dict(domains), districts=dict(districts))
 
 
 class _CountedPaginator(Paginator[Service]):

@@ -53,10 +53,11 @@ def service_search(request: AuthenticatedHttpRequest) -> HttpResponse:
         short_wait=bool(cleaned.get("short_wait")),
         inactive=bool(cleaned.get("inactive")),
     )
-    found = selectors.service_search(user=request.user, filters=filters)
+    found = selectors.service_search(user=request.user, filters=filters, lists=False)
     page_obj = selectors.service_page(found, number=request.GET.get("page"), per_page=PAGE_SIZE)
     shown: list[Service] = list(page_obj.object_list)
     page_obj.object_list = shown
+    names = selectors.card_names(services=shown)
     # What each card shows, prepared once for the page (lib/rows.py).
     detail_url = url_maker("socialmap:detail")
     costs = choice_labels(Cost.choices)
@@ -65,10 +66,9 @@ def service_search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "service": service,
             "url": detail_url(service.pk),
             "cost": costs.get(service.cost, service.cost),
-            # The prefetched names, read once here instead of through a related manager
-            # per card in the template (escaped there, by |join).
-            "districts": [district.name for district in service.districts.all()],
-            "domains": [domain.name for domain in service.life_domains.all()],
+            # Only the names, read for the whole page (escaped in the template, by |join).
+            "districts": names.districts.get(service.pk, []),
+            "domains": names.domains.get(service.pk, []),
         }
         for service in shown
     ]
