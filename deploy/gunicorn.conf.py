@@ -95,3 +95,11 @@ loglevel = os.environ.get("DOORBRAAK_WEB_LOG_LEVEL", "info")
 access_log_format = (
     '%(h)s %({x-request-id}o)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 )
+
+
+def post_worker_init(worker: object) -> None:
+    """Once per worker, the application loaded: import every view and keep what is loaded
+    out of the garbage collector's later passes (doorbraak.lib.startup)."""
+    from doorbraak.lib.startup import ready_to_serve
+
+    ready_to_serve()

@@ -14,6 +14,9 @@ detail page, one floor request after each of the page's (page 100 against the fl
 100), so a page and its floor share the same seconds: a floor measured once, at the start,
 drifted by half between runs on the same quiet machine (12-20 ms) with the process's
 warm-up and the database's caches. The floor's rows of its own come first, as before.
+Before the first request the process does what each gunicorn worker does before its first
+(``doorbraak.lib.startup.ready_to_serve``: every view imported, the loaded objects frozen
+out of the garbage collector's passes); ``--no-freeze`` leaves that out, for comparison.
 
 Targets (issue 20): every list and detail page p95 <= 2x the floor; the spiegel and the
 reports p95 <= 300 ms. The exit status is 1 when a target is missed, so the table is a
@@ -108,12 +111,17 @@ def _database(persons: int, fresh: bool, name: str = "") -> str:
     return url
 
 
-def _setup(url: str) -> None:
+def _setup(url: str, *, freeze: bool = True) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.loadtest.settings"
     import django
 
     django.setup()
+    if freeze:
+        # As deploy/gunicorn.conf.py does in each worker before its first request.
+        from doorbraak.lib.startup import ready_to_serve
+
+        ready_to_serve()
 
 
 def _client(username: str) -> Any:
@@ -343,9 +351,14 @@ def main() -> int:
     parser.add_argument(
         "--database", default="", help="its name (default doorbraak_scale_<persons>)"
     )
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave out what the web server does before its first request (gc.freeze)",
+    )
     args = parser.parse_args()
 
-    _setup(_database(args.persons, args.fresh, args.database))
+    _setup(_database(args.persons, args.fresh, args.database), freeze=not args.no_freeze)
     measured = []
     floor_pages = {}
     for page in _pages():
