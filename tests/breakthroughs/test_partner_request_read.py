@@ -174,9 +174,9 @@ def test_scopes_of_several_organisations_and_municipalities(
     MembershipFactory(
         user=contact, role=Role.PARTNER_CONTACT, organisation=cast.uwv, municipality=cast.north
     )
-    contact = User.objects.get(pk=contact.pk)  # the memberships are cached on the user
-    assert partner_scopes(contact) == ((cast.uwv.pk, cast.uwv.pk), (cast.south.pk, cast.north.pk))
-    assert _same(contact, request.pk, now) is True
+    both = User.objects.get(pk=contact.pk)  # the memberships are cached on the user
+    assert partner_scopes(both) == ((cast.uwv.pk, cast.uwv.pk), (cast.south.pk, cast.north.pk))
+    assert _same(both, request.pk, now) is True
     # Prepared (a plan per number of scopes; None for no scopes: no query), no fallback.
     plans = list(selectors._PARTNER_REQUEST._plans[connections["default"]].values())
     assert sum(isinstance(plan, _Plan) for plan in plans) >= 2

@@ -583,7 +583,7 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     if not found:
         raise Http404
     request = found[0]
-    shared = bool(request.shared_now)  # type: ignore[attr-defined]
+    shared = bool(request.shared_now)
     view = PartnerView(request=request, shared=shared)
     if shared:
         household = request.breakthrough.household
