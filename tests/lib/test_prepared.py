@@ -5,15 +5,18 @@ structure depends on its values never run with the wrong parameters."""
 from __future__ import annotations
 
 import datetime
+import uuid
+import zoneinfo
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Q, QuerySet, Window
 from django.test.utils import CaptureQueriesContext
 
+from doorbraak.accounts.models import User
 from doorbraak.households.models import Household
-from doorbraak.lib.prepared import Prepared
+from doorbraak.lib.prepared import Prepared, _markers, _Plan
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory
 
@@ -170,21 +173,162 @@ def test_a_window_count_and_a_slice_come_with_the_rows(
     assert [row["id"] for row in rows] == [households[0].pk, households[1].pk]
 
 
-def test_it_takes_values_querysets_and_ints_dates_and_tuples_of_ints_only(cast: Cast) -> None:
+def test_it_takes_values_querysets_and_its_kinds_of_inputs_only(cast: Cast) -> None:
+    """Ints, tuples of ints, dates, aware datetimes and UUIDs; not a bool, a text, a
+    float or a naive datetime (read in the default time zone, with a warning)."""
     with pytest.raises(TypeError):
         Prepared(lambda **kw: Household.objects.filter(team__in=kw["teams"])).rows(teams=(1,))
     prepared = Prepared(lambda **kw: Household.objects.filter(pk=kw["pk"]).values("id"))
-    for wrong in (True, "1", 1.0, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)):
+    for wrong in (True, "1", 1.0, datetime.datetime(2026, 1, 1)):
         with pytest.raises(TypeError):
             prepared.rows(pk=wrong)  # type: ignore[arg-type]
+
+
+def _by_public_id(*, teams: tuple[int, ...], public_id: uuid.UUID) -> QuerySet[Any]:
+    return Household.objects.filter(team__in=teams, public_id=public_id).values("id", "public_id")
+
+
+def test_a_uuid_is_an_input_in_the_form_of_its_backend(
+    cast: Cast, households: list[Household]
+) -> None:
+    """A UUID is itself on PostgreSQL and its hex on SQLite (``UUIDField``'s
+    ``get_db_prep_value``): the rows of each public id, the query built once."""
+    built: list[uuid.UUID] = []
+
+    def build(*, teams: tuple[int, ...], public_id: uuid.UUID) -> QuerySet[Any]:
+        built.append(public_id)
+        return _by_public_id(teams=teams, public_id=public_id)
+
+    prepared = Prepared(build)
+    team_a = (cast.team_a.pk,)
+    for household in (*households, households[0]):
+        inputs: dict[str, Any] = {"teams": team_a, "public_id": household.public_id}
+        expected = list(_by_public_id(**inputs))
+        assert prepared.rows(**inputs) == expected
+        assert (expected != []) == (household.team_id == cast.team_a.pk)
+    assert prepared.rows(teams=team_a, public_id=uuid.uuid4()) == []
+    assert len(built) == 3  # the model, the markers and the check: then from the plan
+    (plan,) = prepared._plans[connections["default"]].values()
+    assert isinstance(plan, _Plan)
+    (slot,) = [slot for slot in plan.slots if slot.name == "public_id"]
+    assert slot.form == ("value" if connection.features.has_native_uuid_field else "hex")
+
+
+def test_a_uuid_marker_is_no_public_id_a_household_gets(cast: Cast) -> None:
+    """The markers are of version 0 and the NCS variant: never a ``uuid4`` (a household's
+    public id), and the one asked for finds nothing, as the queryset would."""
+    marked, where = _markers({"a": uuid.uuid4(), "b": uuid.uuid4(), "n": 1})
+    assert len(set(where)) == 3
+    for name in ("a", "b"):
+        marker = marked[name]
+        assert isinstance(marker, uuid.UUID)
+        assert marker.version is None  # not an RFC 4122 UUID
+        assert marker.variant == uuid.RESERVED_NCS
+    household = HouseholdFactory(team=cast.team_a)
+    marker = marked["a"]
+    assert isinstance(marker, uuid.UUID)
+    prepared = Prepared(_by_public_id)
+    assert prepared.rows(teams=(cast.team_a.pk,), public_id=marker) == []
+    assert prepared.rows(teams=(cast.team_a.pk,), public_id=household.public_id) == [
+        {"id": household.pk, "public_id": household.public_id}
+    ]
+
+
+def test_a_uuid_in_another_form_falls_back(cast: Cast, households: list[Household]) -> None:
+    """A UUID given to a lookup that takes it as text (``icontains`` on the public id: its
+    text with dashes) is no marker found in its backend's form: the shape is never
+    prepared, and every request gets its own queryset's rows."""
+    built: list[uuid.UUID] = []
+
+    def build(*, public_id: uuid.UUID) -> QuerySet[Any]:
+        built.append(public_id)
+        return Household.objects.filter(public_id__icontains=str(public_id)).values("id")
+
+    prepared = Prepared(build)
+    for household in households[:3]:
+        assert prepared.rows(public_id=household.public_id) == [{"id": household.pk}]
+    assert len(built) == 2 + 3  # the model and the markers, then the queryset each time
+
+
+def _withdrawn(*, moment: datetime.datetime) -> QuerySet[Any]:
+    return User.objects.filter(date_joined__gt=moment).order_by("pk").values("id")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Amsterdam", "Pacific/Kiritimati"])
+def test_an_aware_datetime_is_an_input_in_the_form_of_its_backend(cast: Cast, zone: str) -> None:
+    """An aware moment is itself on PostgreSQL and its UTC text on SQLite
+    (``adapt_datetimefield_value``), whatever its own time zone and the current one: the
+    rows of each moment at the edge (one microsecond before, at, after; a whole second)."""
+    from django.utils import timezone
+
+    joined = datetime.datetime(2026, 3, 1, 23, 30, 0, 500, tzinfo=datetime.UTC)
+    User.objects.filter(pk=cast.alice.pk).update(date_joined=joined)
+    User.objects.exclude(pk=cast.alice.pk).update(date_joined=joined - datetime.timedelta(days=9))
+    amsterdam = zoneinfo.ZoneInfo("Europe/Amsterdam")
+    moments = [
+        joined - datetime.timedelta(microseconds=1),
+        joined,
+        joined + datetime.timedelta(microseconds=1),
+        joined.replace(microsecond=0),
+        joined.astimezone(amsterdam) - datetime.timedelta(seconds=1),
+        joined.astimezone(amsterdam),
+        joined - datetime.timedelta(days=30),
+    ]
+    built: list[datetime.datetime] = []
+
+    def build(*, moment: datetime.datetime) -> QuerySet[Any]:
+        built.append(moment)
+        return _withdrawn(moment=moment)
+
+    prepared = Prepared(build)
+    with timezone.override(zone):
+        for moment in moments:
+            expected = list(_withdrawn(moment=moment))
+            assert prepared.rows(moment=moment) == expected, moment
+        assert len(built) == 3
+    assert [bool(prepared.rows(moment=m)) for m in moments[:4]] == [True, False, False, True]
+    plans = list(prepared._plans[connections["default"]].values())
+    assert plans
+    for plan in plans:  # one per time zone
+        assert isinstance(plan, _Plan)
+        (slot,) = plan.slots
+        assert slot.form == ("datetime" if connection.vendor == "sqlite" else "value")
+
+
+def test_a_datetime_given_to_a_date_lookup_falls_back(cast: Cast) -> None:
+    """A moment given to a ``DateField`` lookup is read as its day: no marker in the
+    parameters, so the shape is never prepared (and never taken for a day marker)."""
+    households = [
+        HouseholdFactory(team=cast.team_a, opened_on=datetime.date(2026, 3, day)) for day in (1, 5)
+    ]
+    built: list[datetime.datetime] = []
+
+    def build(*, moment: datetime.datetime, day: datetime.date) -> QuerySet[Any]:
+        built.append(moment)
+        return (
+            Household.objects.filter(opened_on__lte=moment, opened_on__gte=day)
+            .order_by("pk")
+            .values("id")
+        )
+
+    prepared = Prepared(build)
+    for moment_day in (2, 6, 2):
+        inputs: dict[str, Any] = {
+            "moment": datetime.datetime(2026, 3, moment_day, 12, tzinfo=datetime.UTC),
+            "day": datetime.date(2026, 3, 1),
+        }
+        assert prepared.rows(**inputs) == list(build(**inputs))
+    assert len(built) == 2 + 3 + 3  # never prepared: the queryset each time
+    assert prepared.rows(
+        moment=datetime.datetime(2026, 3, 6, 12, tzinfo=datetime.UTC),
+        day=datetime.date(2026, 3, 1),
+    ) == [{"id": h.pk} for h in households]
 
 
 def test_the_time_zone_is_part_of_the_shape(cast: Cast) -> None:
     """``__date`` compares the day in the current time zone, whose name is a constant of
     the SQL: another time zone is another plan, with the rows of its own days."""
     from django.utils import timezone
-
-    from doorbraak.accounts.models import User
 
     User.objects.filter(pk=cast.alice.pk).update(
         date_joined=datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)

@@ -48,6 +48,7 @@ from doorbraak.breakthroughs.models import (
     RequestStatus,
     ScenarioLine,
     TimeOut,
+    partner_scopes,
 )
 from doorbraak.breakthroughs.processing import log_household_case, log_table_queue
 from doorbraak.breakthroughs.returns import Line, ReturnCalculation, calculate_return
@@ -490,11 +491,17 @@ def sharing_allowed(request: PartnerRequest, *, at: datetime.datetime | None = N
     return False
 
 
-def sharing_allowed_expression(*, at: datetime.datetime | None = None) -> Exists:
+def sharing_allowed_expression(
+    *, at: datetime.datetime | None = None, day: datetime.date | None = None
+) -> Exists:
     """:func:`sharing_allowed` as an expression of a ``PartnerRequest`` query: read with
-    the request instead of in a query of its own (the same rule, the same moment)."""
+    the request instead of in a query of its own (the same rule, the same moment).
+
+    ``day`` is the day of ``at`` in the current time zone (given with it by a caller that
+    has it already)."""
     moment = at or timezone.now()
-    day = timezone.localdate(moment)
+    if day is None:
+        day = timezone.localdate(moment)
     in_force = (Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=moment)) & (
         Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=day)
     )
@@ -529,11 +536,20 @@ _RETURN_LINES = PreparedObjects(
 )
 
 
-def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
-    """One request for a fixed contact person: 404 for other organisations; the household's
-    data only while sharing is allowed, and every such read is in the processing log."""
-    request = _by_pk_or_404(
-        PartnerRequest.objects.for_partner(user)
+def _partner_request(
+    *,
+    organisations: tuple[int, ...],
+    municipalities: tuple[int, ...],
+    pk: int,
+    at: datetime.datetime,
+    day: datetime.date,
+) -> QuerySet[PartnerRequest]:
+    """The request ``pk`` for a fixed contact person of ``organisations[i]`` in
+    ``municipalities[i]`` (``PartnerRequest.objects.for_partner``), with what its page
+    shows and whether sharing is allowed at ``at`` (on ``day``, its day), read without the
+    ``LIMIT 21`` of ``get()`` (see :func:`_by_pk_or_404`)."""
+    return (
+        PartnerRequest.objects.of_scopes(organisations, municipalities)
         .select_related(
             "organisation",
             "asked_by",
@@ -544,10 +560,33 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
         )
         # Whether sharing is allowed, read with the request (the log takes the
         # municipality's id, so the municipality is not joined).
-        .annotate(shared_now=sharing_allowed_expression()),
-        pk,
+        .annotate(shared_now=sharing_allowed_expression(at=at, day=day))
+        .filter(pk=pk)
+        .order_by()
     )
-    shared = bool(request.shared_now)  # type: ignore[attr-defined]
+
+
+#: :func:`_partner_request`, the SQL compiled once per number of the user's scopes (and
+#: time zone; lib/prepared.py).
+_PARTNER_REQUEST = PreparedObjects(_partner_request)
+
+
+def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
+    """One request for a fixed contact person: 404 for other organisations; the household's
+    data only while sharing is allowed, and every such read is in the processing log."""
+    organisations, municipalities = partner_scopes(user)
+    moment = timezone.now()
+    found = _PARTNER_REQUEST.objects(
+        organisations=organisations,
+        municipalities=municipalities,
+        pk=pk,
+        at=moment,
+        day=timezone.localdate(moment),
+    )
+    if not found:
+        raise Http404
+    request = found[0]
+    shared = bool(request.shared_now)
     view = PartnerView(request=request, shared=shared)
     if shared:
         household = request.breakthrough.household

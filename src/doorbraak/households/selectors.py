@@ -52,10 +52,11 @@ from doorbraak.households.models import (
     Member,
     Referral,
     ReferralStatus,
+    team_scope,
 )
 from doorbraak.households.processing import log_case_reads, log_case_support
 from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
-from doorbraak.lib.prepared import Prepared, instance
+from doorbraak.lib.prepared import Prepared, PreparedObjects, instance
 from doorbraak.lib.validators import normalise_bsn
 
 M = TypeVar("M", bound=Model)
@@ -416,6 +417,20 @@ _PAGE_PROFESSIONALS = _page_list(
 _PAGE_CONSENTS = _page_list(Consent, ("-given_on", "-pk"), recipient_name="recipient__name")
 
 
+#: The household of the page, with its team and district: visible to a user of the teams
+#: ``teams`` (``Household.objects.visible_to``), read by its public id as ``get()`` reads
+#: it but without the ``LIMIT 21`` (the public id is unique), the SQL compiled once per
+#: number of teams (lib/prepared.py).
+_PAGE_HOUSEHOLD = PreparedObjects(
+    lambda *, teams, public_id: (
+        Household.objects.of_teams(teams)
+        .select_related("team", "district")
+        .filter(public_id=public_id)
+        .order_by()
+    )
+)
+
+
 def _instance(model: type[M], row: dict[str, Any], using: str) -> M:
     """The ``model`` object of ``row`` as a queryset makes it (every column loaded)."""
     return instance(model, row, _fields(model), db=using)
@@ -455,9 +470,10 @@ def household_page(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = Tru
     except ValueError:
         raise Http404 from None
     today = timezone.localdate()
-    household = get_object_or_404(
-        Household.objects.visible_to(user).select_related("team", "district"), public_id=key
-    )
+    found = _PAGE_HOUSEHOLD.objects(teams=tuple(team_scope(user)), public_id=key)
+    if not found:
+        raise Http404
+    household = found[0]
     using = household._state.db or DEFAULT_DB_ALIAS
     members = [_instance(Member, row, using) for row in _PAGE_MEMBERS.rows(household=household.pk)]
     by_pk = {member.pk: member for member in members}

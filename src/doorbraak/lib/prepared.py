@@ -25,15 +25,22 @@ instances come back as ``list(queryset)`` gives them. :func:`attach` then hands 
 such instances to an object as ``prefetch_related`` would, for the code that reads
 ``obj.<relation>.all()``.
 
-Only ints, tuples of ints and dates are inputs: their prepared forms are known (an int
-is itself; a date is itself or, on SQLite, its ISO text), so a marker is recognised in the
-parameters and the real value put in the same form.
+Only ints, tuples of ints, dates, aware datetimes and UUIDs are inputs: their prepared
+forms are known, so a marker is recognised in the parameters and the real value put in the
+same form. An int is itself; a date is itself or, on SQLite, its ISO text; a UUID is itself
+or, on a database without a UUID type (SQLite), its hex (``UUIDField.get_db_prep_value``);
+an aware datetime is itself or what the backend makes of it for a ``DateTimeField``
+(``connection.ops.adapt_datetimefield_value``: on SQLite the text of the moment in the
+connection's time zone, UTC). A value Django puts in another form (a datetime given to a
+``DateField`` lookup, a UUID as text in an ``icontains``) is no marker the recipe finds:
+that shape falls back.
 """
 
 from __future__ import annotations
 
 import datetime
 import threading
+import uuid
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -51,25 +58,32 @@ from django.db.models.query import (  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-Input = int | datetime.date | tuple[int, ...]
-#: An input's name, and the item of a tuple (None for an int or a date).
+Input = int | datetime.date | datetime.datetime | uuid.UUID | tuple[int, ...]
+#: An input's name, and the item of a tuple (None for a single value).
 _Place = tuple[str, int | None]
+#: How a parameter holds its input: the value itself; a date's ISO text; a UUID's hex; a
+#: datetime as the backend adapts it for a ``DateTimeField``.
+_Form = Literal["value", "iso", "hex", "datetime"]
 
 #: Markers: ids below any real one (and within a 32-bit integer, so no lookup takes them
-#: for an overflow) and days no real work is due on.
+#: for an overflow), days no real work is due on, moments of another year than those days
+#: (a moment given to a ``DateField`` lookup is a day no day marker is), each with its own
+#: microseconds, and UUIDs no ``uuid4`` gives (version 0, the NCS variant).
 _FIRST_ID_MARKER = -1_987_654_300
 _FIRST_DAY_MARKER = datetime.date(1901, 1, 1)
+_FIRST_MOMENT_MARKER = datetime.datetime(1903, 1, 1, 0, 0, 0, 123_457, tzinfo=datetime.UTC)
+_FIRST_UUID_MARKER = 0xD00B_BAA0_0000_0000_0000_0000_0000_0001
 
 
 @dataclass(frozen=True)
 class _Slot:
-    """Parameter ``index`` of the SQL holds the input ``name`` (item ``item`` of a tuple),
-    as text when ``text`` (a date on SQLite)."""
+    """Parameter ``index`` of the SQL holds the input ``name`` (item ``item`` of a tuple)
+    in the form ``form``."""
 
     index: int
     name: str
     item: int | None
-    text: bool
+    form: _Form
 
 
 @dataclass
@@ -101,6 +115,7 @@ def _shape(inputs: dict[str, Input]) -> tuple[Hashable, ...]:
 def _markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Place]]:
     """Marker inputs of the same shape, and each marker's input (and item of a tuple)."""
     next_id, next_day = _FIRST_ID_MARKER, _FIRST_DAY_MARKER
+    next_moment, next_uuid = _FIRST_MOMENT_MARKER, _FIRST_UUID_MARKER
     marked: dict[str, Input] = {}
     where: dict[Any, _Place] = {}
     for name, value in sorted(inputs.items()):
@@ -112,7 +127,18 @@ def _markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Pla
             marked[name] = ids
             where.update({marker: (name, item) for item, marker in enumerate(ids)})
         elif isinstance(value, datetime.datetime):
-            raise TypeError(f"{name}: a datetime is not an input of a prepared query")
+            if not timezone.is_aware(value):
+                # A naive moment is read in the default time zone with a warning: not an
+                # input whose prepared form is fixed.
+                raise TypeError(f"{name}: a naive datetime is not an input of a prepared query")
+            marked[name] = next_moment
+            where[next_moment] = (name, None)
+            next_moment += datetime.timedelta(days=1, microseconds=1)
+        elif isinstance(value, uuid.UUID):
+            marker = uuid.UUID(int=next_uuid)
+            marked[name] = marker
+            where[marker] = (name, None)
+            next_uuid += 1
         elif isinstance(value, datetime.date):
             marked[name] = next_day
             where[next_day] = (name, None)
@@ -126,14 +152,38 @@ def _markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Pla
     return marked, where
 
 
-def _value(inputs: dict[str, Input], slot: _Slot) -> Any:
+def _texts(
+    where: dict[Any, _Place], connection: BaseDatabaseWrapper
+) -> dict[str, tuple[Any, _Form]]:
+    """The markers that a backend passes as text, by that text: a day's ISO text, a UUID's
+    hex, a moment as the backend adapts it (on SQLite; as themselves elsewhere)."""
+    texts: dict[str, tuple[Any, _Form]] = {}
+    for marker in where:
+        if isinstance(marker, datetime.datetime):
+            adapted = connection.ops.adapt_datetimefield_value(marker)
+            if isinstance(adapted, str):
+                texts[adapted] = (marker, "datetime")
+        elif isinstance(marker, datetime.date):
+            texts[marker.isoformat()] = (marker, "iso")
+        elif isinstance(marker, uuid.UUID):
+            texts[marker.hex] = (marker, "hex")
+    return texts
+
+
+def _value(inputs: dict[str, Input], slot: _Slot, connection: BaseDatabaseWrapper) -> Any:
     value = inputs[slot.name]
     if isinstance(value, tuple):
         assert slot.item is not None
         return value[slot.item]
-    if slot.text:
+    if slot.form == "iso":
         assert isinstance(value, datetime.date)
         return value.isoformat()
+    if slot.form == "hex":
+        assert isinstance(value, uuid.UUID)
+        return value.hex
+    if slot.form == "datetime":
+        assert isinstance(value, datetime.datetime)
+        return connection.ops.adapt_datetimefield_value(value)
     return value
 
 
@@ -189,7 +239,7 @@ class Prepared:
             return None, list(self.build(**inputs).using(using))
         params = list(entry.params)
         for slot in entry.slots:
-            params[slot.index] = _value(inputs, slot)
+            params[slot.index] = _value(inputs, slot, connection)
         with connection.cursor() as cursor:
             cursor.execute(entry.sql, params)
             return entry, cursor.fetchall()
@@ -218,21 +268,19 @@ class Prepared:
             except EmptyResultSet:
                 return None  # both empty: no query, as Django would run none
             return False
+        connection = connections[using]
+        texts = _texts(where, connection)
         slots = []
         for index, param in enumerate(params):
             if isinstance(param, bool):
                 continue
-            if isinstance(param, int | datetime.date) and param in where:
+            if isinstance(param, int | datetime.date | uuid.UUID) and param in where:
                 name, item = where[param]
-                slots.append(_Slot(index, name, item, text=False))
-            elif isinstance(param, str) and len(param) == 10 and param[:4] == "1901":
-                try:
-                    day = datetime.date.fromisoformat(param)
-                except ValueError:
-                    continue
-                if day in where:
-                    name, item = where[day]
-                    slots.append(_Slot(index, name, item, text=True))
+                slots.append(_Slot(index, name, item, form="value"))
+            elif isinstance(param, str) and param in texts:
+                marker, form = texts[param]
+                name, item = where[marker]
+                slots.append(_Slot(index, name, item, form=form))
         query = compiler.query
         # The names ``ValuesIterable`` gives the columns.
         names = (
@@ -251,7 +299,7 @@ class Prepared:
             return False
         filled = list(params)
         for slot in slots:
-            filled[slot.index] = _value(inputs, slot)
+            filled[slot.index] = _value(inputs, slot, connection)
         if real_sql != sql or filled != real_params:
             return False
         return plan
