@@ -10,7 +10,8 @@ depend on the apps above it.
 
 A fixed number of queries whatever the household's size: its plans with their overdue
 actions counted, and its bottlenecks with their breakthroughs (``bottleneck_summaries``,
-read once for the panel and the page's bottleneck section). The consents come from the
+read once for the panel and the page's bottleneck section), each with SQL compiled once
+(``lib.prepared``). The consents come from the
 household the page opened (prefetched by ``households.selectors.household_open``).
 """
 
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.breakthroughs.models import Bottleneck, BreakthroughStatus
 from doorbraak.breakthroughs.selectors import bottleneck_summaries
 from doorbraak.households.models import Consent, Household, HouseholdStatus
+from doorbraak.lib.prepared import PreparedObjects
 from doorbraak.plans.models import ActionStatus, Plan, PlanStatus
 
 
@@ -53,9 +55,11 @@ class Guide:
     closed: bool = False
 
 
-def _plans(household: Household, today: datetime.date) -> list[Plan]:
-    return list(
-        Plan.objects.filter(household=household)
+#: The household's plans but the superseded ones, newest version first, each with its open
+#: actions due before ``today`` counted; SQL compiled once (lib/prepared.py).
+_PLANS = PreparedObjects(
+    lambda *, household, today: (
+        Plan.objects.filter(household_id=household)
         .exclude(status=PlanStatus.SUPERSEDED)
         .annotate(
             overdue_actions=Count(
@@ -68,6 +72,11 @@ def _plans(household: Household, today: datetime.date) -> list[Plan]:
         )
         .order_by("-version")
     )
+)
+
+
+def _plans(household: Household, today: datetime.date) -> list[Plan]:
+    return _PLANS.objects(household=household.pk, today=today)
 
 
 def _bottlenecks(household: Household) -> list[Bottleneck]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -77,7 +78,13 @@ from doorbraak.lib.access import Lookup, page
 from doorbraak.lib.forms import add_service_errors, html_attrs
 from doorbraak.lib.messages import render_stored
 from doorbraak.lib.names import split_name
-from doorbraak.lib.rows import UUID_PLACEHOLDER, choice_labels, moment_writer
+from doorbraak.lib.rows import (
+    INT_PLACEHOLDER,
+    UUID_PLACEHOLDER,
+    choice_labels,
+    day_writer,
+    moment_writer,
+)
 from doorbraak.lib.views import submit
 
 PAGE_SIZE = 25
@@ -510,6 +517,69 @@ def _member_rows(
     ]
 
 
+def _row_link(viewname: str, household: Household) -> Callable[[int], str]:
+    """``reverse(viewname, args=[household.public_id, pk])`` for many ``pk``, reversed once."""
+    before, after = reverse(viewname, args=[household.public_id, INT_PLACEHOLDER]).split(
+        str(INT_PLACEHOLDER)
+    )
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _professional_rows(
+    household: Household,
+    rows: list[selectors.PageRow[InvolvedProfessional]],
+    today: datetime.date,
+    day: Callable[[datetime.date | None], str],
+) -> list[dict[str, Any]]:
+    """What the professionals table shows of each, prepared once (the end links reversed
+    once, each day written once) instead of ``{% url %}`` and ``|date`` per row."""
+    end = _row_link("households:professional-end", household)
+    return [
+        {
+            "professional": row.object,
+            "organisation": row.joined,
+            "current": row.object.until is None or row.object.until >= today,
+            "since": day(row.object.since),
+            "until": day(row.object.until),
+            "end_url": end(row.object.pk),
+        }
+        for row in rows
+    ]
+
+
+def _consent_rows(
+    household: Household,
+    rows: list[selectors.PageRow[Consent]],
+    today: datetime.date,
+    day: Callable[[datetime.date | None], str],
+) -> list[dict[str, Any]]:
+    """What the consents table shows of each, prepared once (the choice labels translated
+    once, the withdraw links reversed once, each day written once)."""
+    purposes = choice_labels(Consent._meta.get_field("purpose").choices or [])
+    methods = choice_labels(Consent._meta.get_field("method").choices or [])
+    withdraw = _row_link("households:consent-withdraw", household)
+    found = []
+    for row in rows:
+        consent = row.object
+        state, state_label = _consent_state(consent, today)
+        found.append(
+            {
+                "purpose": purposes.get(consent.purpose, consent.purpose),
+                "recipient": row.joined,
+                # The giver from the members read (``household_page``), or none.
+                "given_by": consent.given_by.full_name if consent.given_by_id else "",
+                "method": methods.get(consent.method, consent.method),
+                "given_on": day(consent.given_on),
+                "valid_until": day(consent.valid_until),
+                "state": state,
+                "state_label": state_label,
+                "withdrawn_on": day(consent.withdrawn_at),
+                "withdraw_url": "" if consent.withdrawn_at else withdraw(consent.pk),
+            }
+        )
+    return found
+
+
 @require_GET
 @page(obj=HOUSEHOLD_PAGE)
 def household_detail(
@@ -522,6 +592,7 @@ def household_detail(
     members = page.members
     consents = [row.object for row in page.consents]
     filter_form = TimelineFilterForm()
+    day = day_writer()
     context = {
         "household": page.household,
         "can_edit": policies.can_edit_household(request.user, page.household),
@@ -536,21 +607,12 @@ def household_detail(
         "today": today,
         "coordinator": next((a for a in page.assignments if a.object.ended_at is None), None),
         "assignments": page.assignments,
-        "professionals": [
-            {
-                "professional": row.object,
-                "organisation": row.joined,
-                "current": row.object.until is None or row.object.until >= today,
-            }
-            for row in page.professionals
-        ],
+        "professionals": _professional_rows(page.household, page.professionals, today, day),
         "summary": selectors.involvement_summary(
             page.household, on=today, professionals=[row.object for row in page.professionals]
         ),
         "consent_objects": consents,
-        "consents": [
-            (row.object, row.joined, *_consent_state(row.object, today)) for row in page.consents
-        ],
+        "consents": _consent_rows(page.household, page.consents, today, day),
         "classification": _classification(page.household.latest_classification),
         "assessments_url": _optional_url("assessments:overview", page.household.public_id),
         "plan_url": _optional_url("plans:household", page.household.public_id),
