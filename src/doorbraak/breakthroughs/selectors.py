@@ -26,6 +26,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
