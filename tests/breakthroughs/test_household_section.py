@@ -11,7 +11,7 @@ from django.utils import formats, timezone, translation
 
 from doorbraak.breakthroughs.models import Bottleneck
 from doorbraak.breakthroughs.selectors import bottleneck_summaries
-from doorbraak.breakthroughs.templatetags.breakthrough_sections import _rows
+from doorbraak.breakthroughs.templatetags.breakthrough_sections import section_rows
 from doorbraak.households.models import Household
 from tests.breakthroughs.builders import bottleneck, draft, submitted
 from tests.conftest import Cast
@@ -83,5 +83,5 @@ def test_the_rows_show_what_the_models_show_in_both_languages(
                 }
                 for b in summaries
             ]
-            assert _rows(summaries) == expected
+            assert section_rows(summaries) == expected
             assert [t["open"] for row in expected for t in row["breakthroughs"]] == [True, False]

@@ -20,7 +20,7 @@ from doorbraak.accounts.models import Role, User
 from doorbraak.breakthroughs import selectors
 from doorbraak.breakthroughs.models import Disclosure, PartnerRequest, partner_scopes
 from doorbraak.households.models import Consent, ConsentPurpose, Household
-from doorbraak.lib.prepared import _Plan
+from doorbraak.lib.prepared import Plan
 from tests.breakthroughs.builders import give_consent, send, submitted
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, UserFactory
@@ -49,7 +49,7 @@ def _old(user: User, pk: int, at: datetime.datetime) -> list[tuple[Any, ...]]:
 
 def _new(user: User, pk: int, at: datetime.datetime) -> list[tuple[Any, ...]]:
     organisations, municipalities = partner_scopes(user)
-    found = selectors._PARTNER_REQUEST.objects(
+    found = selectors.PARTNER_REQUEST_READ.objects(
         organisations=organisations,
         municipalities=municipalities,
         pk=pk,
@@ -178,6 +178,6 @@ def test_scopes_of_several_organisations_and_municipalities(
     assert partner_scopes(both) == ((cast.uwv.pk, cast.uwv.pk), (cast.south.pk, cast.north.pk))
     assert _same(both, request.pk, now) is True
     # Prepared (a plan per number of scopes; None for no scopes: no query), no fallback.
-    plans = list(selectors._PARTNER_REQUEST._plans[connections["default"]].values())
-    assert sum(isinstance(plan, _Plan) for plan in plans) >= 2
+    plans = list(selectors.PARTNER_REQUEST_READ._plans[connections["default"]].values())
+    assert sum(isinstance(plan, Plan) for plan in plans) >= 2
     assert all(plan is not False for plan in plans)

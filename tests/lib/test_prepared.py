@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from doorbraak.accounts.models import User
 from doorbraak.households.models import Household
-from doorbraak.lib.prepared import Prepared, _markers, _Plan
+from doorbraak.lib.prepared import Plan, Prepared, markers
 from tests.conftest import Cast
 from tests.factories import HouseholdFactory
 
@@ -209,7 +209,7 @@ def test_a_uuid_is_an_input_in_the_form_of_its_backend(
     assert prepared.rows(teams=team_a, public_id=uuid.uuid4()) == []
     assert len(built) == 3  # the model, the markers and the check: then from the plan
     (plan,) = prepared._plans[connections["default"]].values()
-    assert isinstance(plan, _Plan)
+    assert isinstance(plan, Plan)
     (slot,) = [slot for slot in plan.slots if slot.name == "public_id"]
     assert slot.form == ("value" if connection.features.has_native_uuid_field else "hex")
 
@@ -217,7 +217,7 @@ def test_a_uuid_is_an_input_in_the_form_of_its_backend(
 def test_a_uuid_marker_is_no_public_id_a_household_gets(cast: Cast) -> None:
     """The markers are of version 0 and the NCS variant: never a ``uuid4`` (a household's
     public id), and the one asked for finds nothing, as the queryset would."""
-    marked, where = _markers({"a": uuid.uuid4(), "b": uuid.uuid4(), "n": 1})
+    marked, where = markers({"a": uuid.uuid4(), "b": uuid.uuid4(), "n": 1})
     assert len(set(where)) == 3
     for name in ("a", "b"):
         marker = marked[name]
@@ -290,7 +290,7 @@ def test_an_aware_datetime_is_an_input_in_the_form_of_its_backend(cast: Cast, zo
     plans = list(prepared._plans[connections["default"]].values())
     assert plans
     for plan in plans:  # one per time zone
-        assert isinstance(plan, _Plan)
+        assert isinstance(plan, Plan)
         (slot,) = plan.slots
         assert slot.form == ("datetime" if connection.vendor == "sqlite" else "value")
 

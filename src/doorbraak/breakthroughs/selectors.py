@@ -587,7 +587,7 @@ def _partner_request(
 
 #: :func:`_partner_request`, the SQL compiled once per number of the user's scopes (and
 #: time zone; lib/prepared.py).
-_PARTNER_REQUEST = PreparedObjects(_partner_request)
+PARTNER_REQUEST_READ = PreparedObjects(_partner_request)
 
 
 def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
@@ -595,7 +595,7 @@ def partner_request_open(*, user: AnyUser, pk: int) -> PartnerView:
     data only while sharing is allowed, and every such read is in the processing log."""
     organisations, municipalities = partner_scopes(user)
     moment = timezone.now()
-    found = _PARTNER_REQUEST.objects(
+    found = PARTNER_REQUEST_READ.objects(
         organisations=organisations,
         municipalities=municipalities,
         pk=pk,

@@ -87,7 +87,10 @@ class _Slot:
 
 
 @dataclass
-class _Plan:
+class Plan:
+    """The recipe of one shape: its SQL, its constant parameters and where each input goes
+    (public so that tests can see that a shape was prepared and in which form)."""
+
     sql: str
     params: list[Any]  # the constants; the slots' places are filled per request
     slots: list[_Slot]
@@ -97,7 +100,7 @@ class _Plan:
 
 #: ``None``: the shape gives no rows without a query (an empty ``IN``), as Django does.
 #: ``False``: the shape cannot be prepared; the query is built on every request.
-_Entry = _Plan | None | Literal[False]
+_Entry = Plan | None | Literal[False]
 
 
 def _shape(inputs: dict[str, Input]) -> tuple[Hashable, ...]:
@@ -112,7 +115,7 @@ def _shape(inputs: dict[str, Input]) -> tuple[Hashable, ...]:
     )
 
 
-def _markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Place]]:
+def markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Place]]:
     """Marker inputs of the same shape, and each marker's input (and item of a tuple)."""
     next_id, next_day = _FIRST_ID_MARKER, _FIRST_DAY_MARKER
     next_moment, next_uuid = _FIRST_MOMENT_MARKER, _FIRST_UUID_MARKER
@@ -216,7 +219,7 @@ class Prepared:
             for row in entry.compiler.results_iter(results=[results])
         ]
 
-    def _run(self, inputs: dict[str, Input]) -> tuple[_Plan | None, list[Any]]:
+    def _run(self, inputs: dict[str, Input]) -> tuple[Plan | None, list[Any]]:
         """The plan and the database's rows; or no plan and the finished result (no rows
         for an empty ``IN``, or what the queryset gave when the shape is not prepared)."""
         if self.using is not None:
@@ -235,7 +238,7 @@ class Prepared:
         entry = plans[shape]
         if entry is None:
             return None, []
-        if not isinstance(entry, _Plan):
+        if not isinstance(entry, Plan):
             return None, list(self.build(**inputs).using(using))
         params = list(entry.params)
         for slot in entry.slots:
@@ -259,7 +262,7 @@ class Prepared:
         return compiler, sql, list(params)
 
     def _prepare(self, using: str, inputs: dict[str, Input]) -> _Entry:
-        marked, where = _markers(inputs)
+        marked, where = markers(inputs)
         try:
             compiler, sql, params = self._compile(using, marked)
         except EmptyResultSet:
@@ -288,7 +291,7 @@ class Prepared:
             if query.selected
             else [*query.extra_select, *query.values_select, *query.annotation_select]
         )
-        plan = _Plan(sql=sql, params=params, slots=slots, names=names, compiler=compiler)
+        plan = Plan(sql=sql, params=params, slots=slots, names=names, compiler=compiler)
         # The check: every marker found, and the recipe gives what Django compiles for the
         # real values; otherwise this shape is built on every request.
         if {(slot.name, slot.item) for slot in slots} != set(where.values()):

@@ -22,7 +22,7 @@ def _choices(model: type[Any], name: str) -> dict[Any, str]:
     return choice_labels(model._meta.get_field(name).choices or [])
 
 
-def _rows(bottlenecks: list[Bottleneck]) -> list[dict[str, Any]]:
+def section_rows(bottlenecks: list[Bottleneck]) -> list[dict[str, Any]]:
     """What the section shows of each bottleneck and its breakthroughs, prepared once (the
     choice labels translated once, the links reversed once, each day written once): the
     text ``get_<field>_display``, ``{% url %}`` and ``|date`` would give in every row."""
@@ -59,5 +59,5 @@ def household_bottlenecks(household: Household) -> dict[str, Any]:
     """The household's bottlenecks with their breakthroughs (the caller opened the household)."""
     return {
         "household": household,
-        "bottlenecks": _rows(bottleneck_summaries(household=household)),
+        "bottlenecks": section_rows(bottleneck_summaries(household=household)),
     }
