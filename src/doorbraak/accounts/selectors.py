@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from doorbraak.accounts.models import Membership, Municipality, Organisation, Role, Team, User
-from doorbraak.lib.prepared import Prepared, instance
+from doorbraak.lib.prepared import Prepared, instance, model_columns
 
 AnyUser = User | AnonymousUser
 
@@ -26,19 +26,15 @@ _RELATED: tuple[tuple[str, type[Model]], ...] = (
 )
 
 
-def _columns(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 def _memberships_of(*, user: int, today: datetime.date) -> QuerySet[Any]:
     """The memberships of ``Membership.objects.active()``, each row with its organisation,
     municipality and team (``None`` without a team)."""
-    related = [f"{name}__{column}" for name, model in _RELATED for column in _columns(model)]
+    related = [f"{name}__{column}" for name, model in _RELATED for column in model_columns(model)]
     return (
         Membership.objects.active(on=today)
         .filter(user_id=user)
         .order_by("valid_from", "pk")
-        .values(*_columns(Membership), *related)
+        .values(*model_columns(Membership), *related)
     )
 
 
@@ -52,11 +48,11 @@ def _read_memberships(user: User) -> list[Membership]:
     db = router.db_for_read(Membership)
     memberships = []
     for row in _MEMBERSHIPS.rows(user=user.pk, today=timezone.localdate()):
-        membership = instance(Membership, row, _columns(Membership), db=db)
+        membership = instance(Membership, row, model_columns(Membership), db=db)
         for name, model in _RELATED:
             related = None
             if row[f"{name}__id"] is not None:
-                related = instance(model, row, _columns(model), prefix=f"{name}__", db=db)
+                related = instance(model, row, model_columns(model), prefix=f"{name}__", db=db)
             # As ``select_related`` puts the related object on its row.
             cast("ForeignKey[Any, Any]", Membership._meta.get_field(name)).set_cached_value(
                 membership, related

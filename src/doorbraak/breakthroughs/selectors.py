@@ -59,11 +59,11 @@ from doorbraak.households.models import (
     Household,
     Member,
     MemberRole,
+    person_pseudonym,
     team_scope,
 )
 from doorbraak.households.selectors import log_household_list
-from doorbraak.lib.crypto import pseudonym
-from doorbraak.lib.prepared import Prepared, PreparedObjects, attach, instance
+from doorbraak.lib.prepared import Prepared, PreparedObjects, attach, instance, model_columns
 from doorbraak.lib.workdays import working_days_between
 from doorbraak.library.models import Regulation
 
@@ -413,7 +413,7 @@ def breakthrough_page(*, user: AnyUser, pk: int, log: bool = True) -> Breakthrou
             household=household,
             object_type="breakthroughs.breakthrough",
             object_id=pk,
-            subjects=[pseudonym("person", row["public_id"].hex) for row in members]
+            subjects=[person_pseudonym(row["public_id"]) for row in members]
             or [household.pseudonym],
         )
     return breakthrough
@@ -747,7 +747,7 @@ _QUEUE_CARD_READ: tuple[tuple[str, type[Model], tuple[str, ...] | None], ...] = 
 
 
 def _card_columns(model: type[Model], columns: tuple[str, ...] | None) -> tuple[str, ...]:
-    return columns or tuple(f.attname for f in model._meta.concrete_fields)
+    return columns or model_columns(model)
 
 
 def _queue_page_of(*, municipalities: tuple[int, ...], page: tuple[int, ...]) -> QuerySet[Any]:

@@ -399,6 +399,12 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(Q(joined_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
+def person_pseudonym(public_id: uuid.UUID) -> str:
+    """The pseudonym of the member whose public id is ``public_id`` (``Member.pseudonym``),
+    for a read that takes the public ids alone."""
+    return pseudonym("person", public_id.hex)
+
+
 class Member(models.Model):
     """Gezinslid: a person in the household. Leaving keeps the record (history)."""
 
@@ -476,7 +482,7 @@ class Member(models.Model):
 
     @property
     def pseudonym(self) -> str:
-        return pseudonym("person", self.public_id.hex)
+        return person_pseudonym(self.public_id)
 
     @property
     def has_bsn(self) -> bool:

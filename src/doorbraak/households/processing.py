@@ -16,8 +16,7 @@ from doorbraak.accounts.selectors import AnyUser
 from doorbraak.audit.activities import ProcessingActivity
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.audit.services import LogEntry, processing_log_record, processing_log_record_many
-from doorbraak.households.models import Household
-from doorbraak.lib.crypto import pseudonym
+from doorbraak.households.models import Household, person_pseudonym
 
 
 def household_subjects(household: Household) -> list[str]:
@@ -27,7 +26,7 @@ def household_subjects(household: Household) -> list[str]:
     Reads only the members' public ids (what ``Member.pseudonym`` is made of), not whole rows.
     """
     public_ids = household.members.current().values_list("public_id", flat=True)
-    return [pseudonym("person", public_id.hex) for public_id in public_ids] or [household.pseudonym]
+    return [person_pseudonym(public_id) for public_id in public_ids] or [household.pseudonym]
 
 
 def log_case_support(

@@ -56,7 +56,7 @@ from doorbraak.households.models import (
 )
 from doorbraak.households.processing import log_case_reads, log_case_support
 from doorbraak.lib.crypto import blind_indexes, pseudonym, search_hash
-from doorbraak.lib.prepared import Prepared, PreparedObjects, instance
+from doorbraak.lib.prepared import Prepared, PreparedObjects, instance, model_columns
 from doorbraak.lib.validators import normalise_bsn
 
 M = TypeVar("M", bound=Model)
@@ -384,15 +384,10 @@ def household_open(*, user: AnyUser, public_id: uuid.UUID | str, log: bool = Tru
     return household
 
 
-def _fields(model: type[Model]) -> tuple[str, ...]:
-    """Every column of ``model``, by the names ``Model.from_db`` takes."""
-    return tuple(field.attname for field in model._meta.concrete_fields)
-
-
 def _page_list(model: type[Model], order: tuple[str, ...], **related: str) -> Prepared:
     """Every column of the household's ``model`` rows in ``order``, and ``related``
     columns of a joined row (``recipient_name="recipient__name"``), compiled once."""
-    fields = _fields(model)
+    fields = model_columns(model)
     return Prepared(
         lambda household: (
             model._default_manager.filter(household_id=household)
@@ -433,7 +428,7 @@ _PAGE_HOUSEHOLD = PreparedObjects(
 
 def _instance(model: type[M], row: dict[str, Any], using: str) -> M:
     """The ``model`` object of ``row`` as a queryset makes it (every column loaded)."""
-    return instance(model, row, _fields(model), db=using)
+    return instance(model, row, model_columns(model), db=using)
 
 
 @dataclass(frozen=True)

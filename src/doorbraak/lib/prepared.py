@@ -360,6 +360,11 @@ def attach(instance: Model, name: str, objects: list[Any]) -> None:
 M = TypeVar("M", bound=Model)
 
 
+def model_columns(model: type[Model]) -> tuple[str, ...]:
+    """Every column of ``model``, by the names ``Model.from_db`` (and ``values()``) take."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
 def instance(
     model: type[M], row: dict[str, Any], columns: Sequence[str], *, prefix: str = "", db: str
 ) -> M:

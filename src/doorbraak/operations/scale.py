@@ -73,8 +73,9 @@ from doorbraak.households.models import (
     InvolvedProfessional,
     Member,
     MemberRole,
+    person_pseudonym,
 )
-from doorbraak.lib.crypto import blind_index, encrypt, pseudonym
+from doorbraak.lib.crypto import blind_index, encrypt
 
 #: The text ``COMMENT ON DATABASE`` carries on a database this command made.
 MARKER = "doorbraak seed_scale: synthetic data only"
@@ -745,7 +746,7 @@ class Builder:
                         None,
                     )
                 )
-                subjects.append(pseudonym("person", public_id.hex))
+                subjects.append(person_pseudonym(public_id))
                 members.append(member_id)
                 member_id += 1
             self.report.persons += sizes[index]
