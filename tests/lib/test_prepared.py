@@ -174,12 +174,12 @@ def test_a_window_count_and_a_slice_come_with_the_rows(
 
 
 def test_it_takes_values_querysets_and_its_kinds_of_inputs_only(cast: Cast) -> None:
-    """Ints, tuples of ints, dates, aware datetimes and UUIDs; not a bool, a text, a
-    float or a naive datetime (read in the default time zone, with a warning)."""
+    """Ints, tuples of ints, dates, aware datetimes, UUIDs and texts; not a bool, a float,
+    bytes or a naive datetime (read in the default time zone, with a warning)."""
     with pytest.raises(TypeError):
         Prepared(lambda **kw: Household.objects.filter(team__in=kw["teams"])).rows(teams=(1,))
     prepared = Prepared(lambda **kw: Household.objects.filter(pk=kw["pk"]).values("id"))
-    for wrong in (True, "1", 1.0, datetime.datetime(2026, 1, 1)):
+    for wrong in (True, b"1", 1.0, datetime.datetime(2026, 1, 1)):
         with pytest.raises(TypeError):
             prepared.rows(pk=wrong)  # type: ignore[arg-type]
 
@@ -369,3 +369,69 @@ def test_it_reads_from_the_database_the_routers_choose(
     monkeypatch.setattr(router, "db_for_read", recorded)
     assert prepared.rows(**inputs) == list(_households(**inputs))
     assert asked[0] is Household
+
+
+def _named(*, teams: tuple[int, ...], text: str) -> QuerySet[Any]:
+    return (
+        Household.objects.filter(
+            Q(name__icontains=text) | Q(street__startswith=text) | Q(city=text), team__in=teams
+        )
+        .order_by("pk")
+        .values("id")
+    )
+
+
+def test_a_text_is_an_input_as_itself_or_as_a_like_pattern(
+    cast: Cast, households: list[Household]
+) -> None:
+    """A text is passed as it is to ``exact`` and as an escaped ``LIKE`` pattern to
+    ``icontains`` and ``startswith``: the rows of each text, wildcards in it matched
+    literally, the query built once."""
+    names = ["Jansen 50%", "De_Wit", "Back\\slash", "Bakker", "Bakker & zn"]
+    for household, name in zip(households, names, strict=True):
+        Household.objects.filter(pk=household.pk).update(
+            name=name, street="Dorpsstraat", city="Utrecht", team=cast.team_a
+        )
+    built: list[str] = []
+
+    def build(*, teams: tuple[int, ...], text: str) -> QuerySet[Any]:
+        built.append(text)
+        return _named(teams=teams, text=text)
+
+    prepared = Prepared(build)
+    team_a = (cast.team_a.pk,)
+    for text in ("bakker", "50%", "%", "e_w", "_", "\\", "k\\s", "", "Utrecht", "Dorp", "zz"):
+        expected = list(_named(teams=team_a, text=text))
+        assert prepared.rows(teams=team_a, text=text) == expected, text
+    by_text = {
+        text: {row["id"] for row in prepared.rows(teams=team_a, text=text)}
+        for text in ("%", "_", "50%", "\\", "bakker", "zz")
+    }
+    assert by_text["%"] == by_text["50%"] == {households[0].pk}
+    assert by_text["_"] == {households[1].pk}
+    assert by_text["\\"] == {households[2].pk}
+    assert by_text["bakker"] == {households[3].pk, households[4].pk}
+    assert by_text["zz"] == set()
+    assert len(built) == 3  # the model, the markers and the check: then from the plan
+    (plan,) = prepared._plans[connections["default"]].values()
+    assert isinstance(plan, Plan)
+    forms = sorted((slot.form, slot.affixes) for slot in plan.slots if slot.name == "text")
+    assert forms == [("like", ("", "%")), ("like", ("%", "%")), ("value", ("", ""))]
+
+
+def test_a_text_changed_before_the_query_falls_back(
+    cast: Cast, households: list[Household]
+) -> None:
+    """A text the build changes (upper-cased in Python) is no marker found: the shape is
+    never prepared, and every request gets its own queryset's rows."""
+    built: list[str] = []
+
+    def build(*, text: str) -> QuerySet[Any]:
+        built.append(text)
+        return Household.objects.filter(postcode__contains=text.upper()).values("id")
+
+    prepared = Prepared(build)
+    for household in households[:3]:
+        text = household.postcode.lower()
+        assert prepared.rows(text=text) == list(build(text=text))
+    assert len(built) == 2 + 3 + 3  # the model and the markers, then the queryset each time

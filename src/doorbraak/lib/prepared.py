@@ -25,15 +25,20 @@ instances come back as ``list(queryset)`` gives them. :func:`attach` then hands 
 such instances to an object as ``prefetch_related`` would, for the code that reads
 ``obj.<relation>.all()``.
 
-Only ints, tuples of ints, dates, aware datetimes and UUIDs are inputs: their prepared
-forms are known, so a marker is recognised in the parameters and the real value put in the
-same form. An int is itself; a date is itself or, on SQLite, its ISO text; a UUID is itself
-or, on a database without a UUID type (SQLite), its hex (``UUIDField.get_db_prep_value``);
+Only ints, tuples of ints, dates, aware datetimes, UUIDs and texts are inputs: their
+prepared forms are known, so a marker is recognised in the parameters and the real value put
+in the same form. An int is itself; a date is itself or, on SQLite, its ISO text; a UUID is
+itself or, on a database without a UUID type (SQLite), its hex (``UUIDField.get_db_prep_value``);
 an aware datetime is itself or what the backend makes of it for a ``DateTimeField``
 (``connection.ops.adapt_datetimefield_value``: on SQLite the text of the moment in the
-connection's time zone, UTC). A value Django puts in another form (a datetime given to a
-``DateField`` lookup, a UUID as text in an ``icontains``) is no marker the recipe finds:
-that shape falls back.
+connection's time zone, UTC). A text is itself (``exact``, ``in`` of one) or a ``LIKE``
+pattern: the text escaped by ``connection.ops.prep_for_like_query`` between the lookup's
+wildcards (``contains``, ``startswith``, ``endswith``, their ``i`` forms, and ``iexact``,
+which escapes without wildcards on PostgreSQL). Its marker holds the characters the escaping
+changes, so a marker found unescaped is a text passed as it is and one found escaped a
+pattern. A value Django puts in another form (a datetime given to a ``DateField`` lookup, a
+UUID as text in an ``icontains``, a text upper-cased in Python) is no marker the recipe
+finds: that shape falls back.
 """
 
 from __future__ import annotations
@@ -58,12 +63,12 @@ from django.db.models.query import (  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-Input = int | datetime.date | datetime.datetime | uuid.UUID | tuple[int, ...]
+Input = int | datetime.date | datetime.datetime | uuid.UUID | str | tuple[int, ...]
 #: An input's name, and the item of a tuple (None for a single value).
 _Place = tuple[str, int | None]
 #: How a parameter holds its input: the value itself; a date's ISO text; a UUID's hex; a
-#: datetime as the backend adapts it for a ``DateTimeField``.
-_Form = Literal["value", "iso", "hex", "datetime"]
+#: datetime as the backend adapts it for a ``DateTimeField``; a text as a ``LIKE`` pattern.
+_Form = Literal["value", "iso", "hex", "datetime", "like"]
 
 #: Markers: ids below any real one (and within a 32-bit integer, so no lookup takes them
 #: for an overflow), days no real work is due on, moments of another year than those days
@@ -73,6 +78,9 @@ _FIRST_ID_MARKER = -1_987_654_300
 _FIRST_DAY_MARKER = datetime.date(1901, 1, 1)
 _FIRST_MOMENT_MARKER = datetime.datetime(1903, 1, 1, 0, 0, 0, 123_457, tzinfo=datetime.UTC)
 _FIRST_UUID_MARKER = 0xD00B_BAA0_0000_0000_0000_0000_0000_0001
+#: Texts no one types (control characters around them), holding ``%``, ``_`` and ``\\``,
+#: which every backend's ``LIKE`` escaping changes.
+_TEXT_MARKER = "\x1fdoorbraak_%_\\_marker_{}\x1f"
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,8 @@ class _Slot:
     name: str
     item: int | None
     form: _Form
+    #: A ``LIKE`` pattern's wildcards before and after the escaped text.
+    affixes: tuple[str, str] = ("", "")
 
 
 @dataclass
@@ -119,6 +129,7 @@ def markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Plac
     """Marker inputs of the same shape, and each marker's input (and item of a tuple)."""
     next_id, next_day = _FIRST_ID_MARKER, _FIRST_DAY_MARKER
     next_moment, next_uuid = _FIRST_MOMENT_MARKER, _FIRST_UUID_MARKER
+    next_text = 0
     marked: dict[str, Input] = {}
     where: dict[Any, _Place] = {}
     for name, value in sorted(inputs.items()):
@@ -150,6 +161,11 @@ def markers(inputs: dict[str, Input]) -> tuple[dict[str, Input], dict[Any, _Plac
             marked[name] = next_id
             where[next_id] = (name, None)
             next_id -= 1
+        elif isinstance(value, str):
+            text = _TEXT_MARKER.format(next_text)
+            marked[name] = text
+            where[text] = (name, None)
+            next_text += 1
         else:
             raise TypeError(f"{name}: {type(value).__name__} is not an input of a prepared query")
     return marked, where
@@ -173,8 +189,27 @@ def _texts(
     return texts
 
 
+def _pattern(
+    param: str, where: dict[Any, _Place], connection: BaseDatabaseWrapper
+) -> tuple[str, tuple[str, str]] | None:
+    """The text marker of a ``LIKE`` pattern ``param``, with its wildcards before and after:
+    the marker escaped, between nothing but ``%``."""
+    for marker in where:
+        if not isinstance(marker, str):
+            continue
+        escaped = connection.ops.prep_for_like_query(marker)
+        before, found, after = param.partition(escaped)
+        if found and not before.strip("%") and not after.strip("%"):
+            return marker, (before, after)
+    return None
+
+
 def _value(inputs: dict[str, Input], slot: _Slot, connection: BaseDatabaseWrapper) -> Any:
     value = inputs[slot.name]
+    if slot.form == "like":
+        assert isinstance(value, str)
+        before, after = slot.affixes
+        return before + connection.ops.prep_for_like_query(value) + after
     if isinstance(value, tuple):
         assert slot.item is not None
         return value[slot.item]
@@ -277,13 +312,17 @@ class Prepared:
         for index, param in enumerate(params):
             if isinstance(param, bool):
                 continue
-            if isinstance(param, int | datetime.date | uuid.UUID) and param in where:
+            if isinstance(param, int | str | datetime.date | uuid.UUID) and param in where:
                 name, item = where[param]
                 slots.append(_Slot(index, name, item, form="value"))
             elif isinstance(param, str) and param in texts:
                 marker, form = texts[param]
                 name, item = where[marker]
                 slots.append(_Slot(index, name, item, form=form))
+            elif isinstance(param, str) and (pattern := _pattern(param, where, connection)):
+                marker, affixes = pattern
+                name, item = where[marker]
+                slots.append(_Slot(index, name, item, form="like", affixes=affixes))
         query = compiler.query
         # The names ``ValuesIterable`` gives the columns.
         names = (
