@@ -46,8 +46,8 @@ test: setup
 	POSTGRES_URL=$(POSTGRES_URL) scripts/run-tests
 
 lint: setup
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
 
 typecheck: setup
 	$(VENV)/bin/mypy src tests

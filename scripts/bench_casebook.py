@@ -147,7 +147,9 @@ def _requests() -> list[tuple[str, str, str]]:
     suggest: list[dict[str, Any]] = [
         {
             "title": "Huurachterstand en dreigende ontruiming",
-            "description": "De corporatie wil ontruimen; schuldhulp kan pas starten met een betalingsregeling.",
+            "description": (
+                "De corporatie wil ontruimen; schuldhulp kan pas starten met een betalingsregeling."
+            ),
         },
         {
             "title": "Geen uitkering zonder briefadres",
@@ -249,7 +251,8 @@ def main() -> int:
     for row in rows:
         print(
             f"| {row.name} | {row.status} | {row.p50_ms:.0f} | {row.p95_ms:.0f} | "
-            f"{row.p95_ms / floor:.1f} | {row.queries} | {row.target} | {'yes' if row.met else '**no**'} |"
+            f"{row.p95_ms / floor:.1f} | {row.queries} | {row.target} | "
+            f"{'yes' if row.met else '**no**'} |"
         )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"casebook-{args.examples}.json").write_text(

@@ -214,7 +214,7 @@ def existing(database: str, count: int) -> None:
     print("|---|---|---|---|---|---|")
     runs = {}
     for traced in (False, True):
-        output = subprocess.run(  # noqa: S603 - this script, with numbers
+        output = subprocess.run(
             [sys.executable, __file__, "--build", str(fund_id), str(user_id), str(int(traced))],
             check=True,
             capture_output=True,
@@ -239,7 +239,7 @@ def main() -> None:
         for writer in ("sepaxml", "streaming"):
             runs = {}
             for traced in (False, True):
-                output = subprocess.run(  # noqa: S603 - this script, with numbers
+                output = subprocess.run(
                     [sys.executable, __file__, "--child", writer, str(count), str(int(traced))],
                     check=True,
                     capture_output=True,

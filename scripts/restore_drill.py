@@ -63,7 +63,7 @@ print(f"BSN of member {member.pk} decrypts; household {member.household.public_i
 
 def manage(url: str, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
     environment = {**os.environ, "DATABASE_URL": url, **(env or {})}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [PY, MANAGE, *args], env=environment, capture_output=True, text=True, check=False
     )
     if check and result.returncode != 0:
@@ -74,7 +74,7 @@ def manage(url: str, *args: str, check: bool = True, env: dict[str, str] | None 
 
 def fresh_postgres(base: str, name: str) -> str:
     server = base.rsplit("/", 1)[0]
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
             shutil.which("psql") or "/usr/bin/psql",
             f"{server}/postgres",
@@ -105,7 +105,7 @@ def drill(label: str, source: str, target: str, *, seed: bool, workdir: Path) ->
     if seed:
         manage(source, "migrate", "--noinput")
         manage(source, "seed_demo", "--quiet-logins", "--households", "20")
-    writer = subprocess.Popen(  # noqa: S603
+    writer = subprocess.Popen(
         [PY, MANAGE, "shell", "--no-imports", "-c", WRITER.format(seconds=8)],
         env={**os.environ, "DATABASE_URL": source},
         stdout=subprocess.PIPE,

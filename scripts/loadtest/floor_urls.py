@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from doorbraak.config import urls as project_urls
 from doorbraak.accounts.models import Membership
+from doorbraak.config import urls as project_urls
 from doorbraak.households.models import Household
 
 _TEMPLATE = engines["django"].from_string(

@@ -84,9 +84,7 @@ def log(message: str) -> None:
 
 
 def run(cmd: list[str], env: dict[str, str], quiet: bool = True) -> None:
-    result = subprocess.run(  # noqa: S603
-        cmd, cwd=ROOT, env=env, capture_output=quiet, text=True, check=False
-    )
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=quiet, text=True, check=False)
     if result.returncode != 0:
         if quiet:
             sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
@@ -184,7 +182,7 @@ def servers(database: Database, port: int) -> Iterator[None]:
     sealer_log = (VAR / f"{database.kind}-sealer.log").open("ab")
     try:
         processes.append(
-            subprocess.Popen(  # noqa: S603
+            subprocess.Popen(
                 [str(BIN / "gunicorn"), "--config", str(ROOT / "deploy" / "gunicorn.conf.py")],
                 cwd=ROOT,
                 env=env,
@@ -192,7 +190,7 @@ def servers(database: Database, port: int) -> Iterator[None]:
             )
         )
         processes.append(
-            subprocess.Popen(  # noqa: S603
+            subprocess.Popen(
                 [PY, "manage.py", "seal_processing_log", "--follow", "--interval", "2"],
                 cwd=ROOT,
                 env=base_env(database),
@@ -324,7 +322,7 @@ def locust_step(
     if sampler:
         sampler.start()
     with (VAR / f"{tag}.log").open("w") as output:
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [
                 str(BIN / "locust"),
                 "-f",
