@@ -329,3 +329,57 @@ def test_the_log_checks_find_planted_ones(tmp_path: Path) -> None:
         "_log wraps the log",
         "_log_choices wraps the log",
     ]
+
+
+#: Imports each module named on the command line first, in a process of its own forked
+#: after ``django.setup()``, as the task worker (a task by its path) and ``manage.py`` (a
+#: command by its name) do; prints the modules that failed.
+_IMPORT_FIRST = """
+import importlib, os, sys, traceback
+import django
+django.setup()
+failed = []
+for name in sys.argv[1:]:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            importlib.import_module(name)
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    if os.waitpid(pid, 0)[1]:
+        failed.append(name)
+print(" ".join(failed))
+"""
+
+
+def test_every_task_and_command_module_imports_first() -> None:
+    """A module the worker or ``manage.py`` loads by name imports on its own: a cycle
+    between modules of one app (a task module importing the exports that import the
+    services that queue the task) passes every test that imports the app some other way
+    first, and fails the worker's first task."""
+    import os
+    import subprocess
+    import sys
+
+    entries = sorted(
+        ".".join(path.relative_to(SRC.parent).with_suffix("").parts)
+        for path in [
+            *SRC.glob("*/tasks.py"),
+            *SRC.glob("*/exports.py"),  # what the tasks build with
+            *SRC.glob("*/management/commands/*.py"),
+        ]
+        if path.name != "__init__.py"
+    )
+    assert len(entries) > 20
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "doorbraak.config.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_FIRST, *entries],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    assert done.stdout.strip() == "", done.stderr

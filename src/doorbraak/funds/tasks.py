@@ -8,11 +8,7 @@ import logging
 from django_tasks import task
 
 from doorbraak.downloads.services import download_build
-from doorbraak.funds.exports import (
-    build_fund_figures,
-    build_payment_batch_csv,
-    build_payment_batch_sepa,
-)
+from doorbraak.funds import exports  # the module: it imports the services, which queue these
 from doorbraak.funds.idempotency import purge_idempotency_keys
 
 logger = logging.getLogger(__name__)
@@ -29,14 +25,14 @@ def purge_idempotency_keys_task() -> int:
 
 @task()
 def fund_figures_task(download_id: int) -> str:
-    return download_build(download_id, build=build_fund_figures)
+    return download_build(download_id, build=exports.build_fund_figures)
 
 
 @task()
 def payment_batch_csv_task(download_id: int) -> str:
-    return download_build(download_id, build=build_payment_batch_csv)
+    return download_build(download_id, build=exports.build_payment_batch_csv)
 
 
 @task()
 def payment_batch_sepa_task(download_id: int) -> str:
-    return download_build(download_id, build=build_payment_batch_sepa)
+    return download_build(download_id, build=exports.build_payment_batch_sepa)

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from doorbraak.accounts.models import User
 from doorbraak.downloads.models import Download, DownloadKind
 from doorbraak.downloads.services import download_queue
-from doorbraak.funds import policies
+from doorbraak.funds import (
+    policies,
+    tasks,  # the module: its builders import these services
+)
 from doorbraak.funds.models import Fund, FundRequestStatus
 from doorbraak.funds.services.batches import sepa_debtor_check, sepa_transfers_exist
-from doorbraak.funds.tasks import fund_figures_task, payment_batch_csv_task, payment_batch_sepa_task
 from doorbraak.lib.access import Refused
 
 
@@ -33,7 +35,7 @@ def fund_figures_queue(*, actor: User, fund: Fund) -> Download:
         filename=f"potje-{fund.pk}-{fund.year}.csv",
         content_type="text/csv; charset=utf-8",
         parameters={"fund": fund.pk},
-        task=fund_figures_task,
+        task=tasks.fund_figures_task,
     )
 
 
@@ -52,7 +54,7 @@ def payment_batch_queue(*, actor: User, fund: Fund, status: str) -> Download:
         filename=f"betaalbatch-{fund.pk}-{status}.csv",
         content_type="text/csv; charset=utf-8",
         parameters={"fund": fund.pk, "status": status},
-        task=payment_batch_csv_task,
+        task=tasks.payment_batch_csv_task,
     )
 
 
@@ -92,5 +94,5 @@ def payment_batch_sepa_queue(
             "debtor_bic": debtor.bic,
             "execution_date": execution_date.isoformat() if execution_date else None,
         },
-        task=payment_batch_sepa_task,
+        task=tasks.payment_batch_sepa_task,
     )
