@@ -26,7 +26,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -794,26 +793,83 @@ def _queue_page(*, user: AnyUser, page: Sequence[int]) -> list[Breakthrough]:
     return breakthroughs
 
 
+#: What a minimised card needs of the household's current members (initials and age).
+QUEUE_MEMBER_COLUMNS = ("household_id", "first_name", "last_name", "birth_date", "role")
+
+
+def _queue_lines() -> QuerySet[ScenarioLine]:
+    # The return's inputs only: the queue shows the return, not the lines.
+    return ScenarioLine.objects.select_related("cost_item").only(*RETURN_LINE_COLUMNS)
+
+
+def _queue_members(day: datetime.date | None = None) -> QuerySet[Member]:
+    return Member.objects.current(on=day).only(*QUEUE_MEMBER_COLUMNS).order_by("role", "birth_date")
+
+
+def _queue_requests() -> QuerySet[PartnerRequest]:
+    # The organisation asked, in the same query.
+    return PartnerRequest.objects.select_related("organisation")
+
+
 def _queue_prefetches() -> list[Prefetch[Any]]:
     return [
-        Prefetch(
-            "scenario_lines",
-            # The return's inputs only: the queue shows the return, not the lines.
-            queryset=ScenarioLine.objects.select_related("cost_item").only(*RETURN_LINE_COLUMNS),
-        ),
-        Prefetch(
-            "household__members",
-            # What a minimised card needs of them (initials and age), nothing more.
-            queryset=Member.objects.current()
-            .only("household_id", "first_name", "last_name", "birth_date", "role")
-            .order_by("role", "birth_date"),
-            to_attr="current_members",
-        ),
-        # The organisation asked, in the same query.
-        Prefetch(
-            "partner_requests", queryset=PartnerRequest.objects.select_related("organisation")
-        ),
+        Prefetch("scenario_lines", queryset=_queue_lines()),
+        Prefetch("household__members", queryset=_queue_members(), to_attr="current_members"),
+        Prefetch("partner_requests", queryset=_queue_requests()),
     ]
+
+
+#: The lists of a page of cards, each read by the page's ids in one query with its SQL
+#: compiled once per number of ids (lib/prepared.py): the rows, in the order, that the
+#: prefetches of :func:`_queue_prefetches` read (the same querysets, filtered as
+#: ``prefetch_related`` filters them). ``test_queue_lists_read`` holds them to those.
+_QUEUE_LINES = PreparedObjects(
+    lambda *, breakthroughs: _queue_lines().filter(breakthrough__in=breakthroughs)
+)
+_QUEUE_MEMBERS = PreparedObjects(
+    lambda *, households, day: _queue_members(day).filter(household__in=households)
+)
+_QUEUE_REQUESTS = PreparedObjects(
+    lambda *, breakthroughs: _queue_requests().filter(breakthrough__in=breakthroughs)
+)
+
+
+def _by(objects: list[ModelT], key: str) -> dict[int, list[ModelT]]:
+    """``objects`` grouped by their column ``key``, each group in their order."""
+    grouped: dict[int, list[ModelT]] = {}
+    for obj in objects:
+        grouped.setdefault(getattr(obj, key), []).append(obj)
+    return grouped
+
+
+def _attach_queue_lists(breakthroughs: list[Breakthrough]) -> None:
+    """What ``prefetch_related_objects(breakthroughs, *_queue_prefetches())`` leaves on a
+    page of cards: the scenario lines and partner requests of each breakthrough, and its
+    household's current members as ``current_members``, in three queries whose SQL is
+    built once (issue 20)."""
+    if not breakthroughs:
+        return
+    ids = tuple(breakthrough.pk for breakthrough in breakthroughs)
+    lines = _by(_QUEUE_LINES.objects(breakthroughs=ids), "breakthrough_id")
+    # By id, the last of a household's instances (as the prefetch's ``instances_dict``),
+    # in the order of their first card (as its ``IN`` list, which drops repeated ids).
+    households: dict[int, Household] = {}
+    for breakthrough in breakthroughs:
+        households[breakthrough.household.pk] = breakthrough.household
+    members = _by(
+        _QUEUE_MEMBERS.objects(households=tuple(households), day=timezone.localdate()),
+        "household_id",
+    )
+    requests = _by(_QUEUE_REQUESTS.objects(breakthroughs=ids), "breakthrough_id")
+    household_field = Member._meta.get_field("household")
+    for household_id, found in members.items():
+        for member in found:
+            household_field.set_cached_value(member, households[household_id])
+    for breakthrough in breakthroughs:
+        attach(breakthrough, "scenario_lines", lines.get(breakthrough.pk, []))
+        household = breakthrough.household
+        household.current_members = members.get(household.pk, [])  # type: ignore[attr-defined]
+        attach(breakthrough, "partner_requests", requests.get(breakthrough.pk, []))
 
 
 def table_queue(
@@ -831,7 +887,7 @@ def table_queue(
         # texts of every breakthrough, bottleneck and household (issue 20), its SQL
         # compiled once per shape.
         breakthroughs = _queue_page(user=user, page=page)
-        prefetch_related_objects(breakthroughs, *_queue_prefetches())
+        _attach_queue_lists(breakthroughs)
     else:
         queue = table_queue_breakthroughs(user=user)
         if pk is not None:
