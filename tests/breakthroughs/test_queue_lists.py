@@ -1,9 +1,9 @@
 """The lists of a page of the table queue (scenario lines, partner requests, the
 household's current members), read with SQL compiled once per number of cards
-(lib/prepared.py), hold what the prefetches of one card (``table_queue(pk=...)``) read:
-the same rows with the same fields loaded, in the same order, with the same related
-objects, also for a household with two cards, without members or lines, with members who
-left or have not joined yet."""
+(lib/prepared.py), give the cards what the prefetches of one card (``table_queue(pk=...)``)
+give it: the same return, the same requests and members with the same fields loaded, in
+the same order, with the same related objects; also for a household with two cards,
+without members or lines, with members who left or have not joined yet."""
 
 from __future__ import annotations
 
@@ -35,19 +35,14 @@ def _loaded(obj: Any) -> dict[str, Any] | None:
 
 
 def _lists(item: selectors.QueueItem) -> tuple[Any, ...]:
-    """What a card holds of its lists, with what each row knows of its parent, without a
+    """What a card holds of its lists (the return of its scenario lines, its requests, its
+    household's current members), with what each row knows of its parent, without a
     query (``django_assert_num_queries`` around the caller)."""
     breakthrough = item.breakthrough
     household = breakthrough.household
-    lines = breakthrough.scenario_lines.all()
-    requests = breakthrough.partner_requests.all()
     members = household.current_members  # type: ignore[attr-defined]
     return (
-        sorted(breakthrough._prefetched_objects_cache),  # type: ignore[attr-defined]
-        [
-            (_loaded(line), _loaded(line.cost_item), line.breakthrough is breakthrough)
-            for line in lines
-        ],
+        item.return_calculation,
         [
             (
                 _loaded(request),
@@ -55,12 +50,12 @@ def _lists(item: selectors.QueueItem) -> tuple[Any, ...]:
                 request.breakthrough is breakthrough,
                 request.state_label,
             )
-            for request in requests
+            for request in item.partner_requests
         ],
         [(_loaded(member), member.household.pk == household.pk) for member in members],
         item.initials,
         item.age_band,
-        item.return_calculation,
+        item.district,
     )
 
 

@@ -1064,7 +1064,7 @@ def _queue_card(item: selectors.QueueItem, text: _CardText) -> dict[str, Any]:
         "commitment": breakthrough.household_commitment,
         "asked": [
             f"{request.organisation.name} ({request.state_label.lower()})"
-            for request in breakthrough.partner_requests.all()
+            for request in item.partner_requests
             if request.status in _OPEN_REQUEST
         ],
         "decide_url": text.decide_url(breakthrough.pk),
