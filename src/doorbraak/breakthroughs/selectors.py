@@ -7,8 +7,9 @@ processing log when it shows personal data.
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -17,7 +18,6 @@ from django.db.models import (
     Case,
     Exists,
     F,
-    ForeignKey,
     IntegerField,
     Model,
     OuterRef,
@@ -26,7 +26,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -63,7 +62,7 @@ from doorbraak.households.models import (
     team_scope,
 )
 from doorbraak.households.selectors import log_household_list
-from doorbraak.lib.prepared import Prepared, PreparedObjects, attach, instance, model_columns
+from doorbraak.lib.prepared import Prepared, PreparedObjects, attach, model_columns
 from doorbraak.lib.workdays import working_days_between
 from doorbraak.library.models import Regulation
 
@@ -432,8 +431,13 @@ RETURN_LINE_COLUMNS = (
 )
 
 
-def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
-    """The return calculation of the breakthrough's scenario lines (uses the prefetch)."""
+def breakthrough_return(
+    breakthrough: Breakthrough, scenario_lines: Iterable[ScenarioLine] | None = None
+) -> ReturnCalculation:
+    """The return calculation of the breakthrough's scenario lines: ``scenario_lines``, or
+    its own (uses the prefetch)."""
+    if scenario_lines is None:
+        scenario_lines = breakthrough.scenario_lines.all()
     lines = [
         Line(
             scenario=line.scenario,
@@ -442,7 +446,7 @@ def breakthrough_return(breakthrough: Breakthrough) -> ReturnCalculation:
             quantity=line.quantity,
             probability_pct=line.probability_pct,
         )
-        for line in breakthrough.scenario_lines.all()
+        for line in scenario_lines
     ]
     return calculate_return(
         lines,
@@ -649,6 +653,8 @@ class QueueItem:
     district: str
     age_band: str
     return_calculation: ReturnCalculation
+    #: The breakthrough's requests to partners, their organisations with them.
+    partner_requests: tuple[PartnerRequest, ...]
 
 
 def _age_band(age: int | None) -> str:
@@ -768,52 +774,164 @@ def _queue_page_of(*, municipalities: tuple[int, ...], page: tuple[int, ...]) ->
 _QUEUE_PAGE = Prepared(_queue_page_of)
 
 
+@dataclass(frozen=True)
+class _CardPart:
+    """How a card's object at ``path`` is made of a row (worked out once, not per card):
+    its model, its columns in the order ``lib.prepared.instance`` gives them to
+    ``Model.from_db`` and the row's keys of them, and the foreign key (``holder``) of the
+    object at ``parent`` that holds it (None for the breakthrough)."""
+
+    path: str
+    model: type[Model]
+    columns: list[str]
+    keys: list[str]
+    id_key: str
+    holder: Any
+    parent: str
+
+
+@functools.cache
+def _card_parts() -> tuple[_CardPart, ...]:
+    models = {path: model for path, model, _columns in _QUEUE_CARD_READ}
+    parts = []
+    for path, model, columns in _QUEUE_CARD_READ:
+        loaded = set(_card_columns(model, columns))
+        ordered = [f.attname for f in model._meta.concrete_fields if f.attname in loaded]
+        prefix = f"{path}__" if path else ""
+        parent, _, name = path.rpartition("__")
+        parts.append(
+            _CardPart(
+                path=path,
+                model=model,
+                columns=ordered,
+                keys=[prefix + column for column in ordered],
+                id_key=f"{prefix}id",
+                holder=models[parent]._meta.get_field(name) if path else None,
+                parent=parent,
+            )
+        )
+    return tuple(parts)
+
+
 def _queue_page(*, user: AnyUser, page: Sequence[int]) -> list[Breakthrough]:
     """The breakthroughs of ``page`` that are in the chair's queue, in its order, each with
     its bottleneck, household (and its district) and regulation, as ``select_related``
-    puts them on it."""
+    puts them on it (each object as ``lib.prepared.instance`` makes it)."""
     municipalities = tuple(sorted(municipality_ids_of(user, role=Role.TABLE_CHAIR)))
     db = router.db_for_read(Breakthrough)
+    parts = _card_parts()
     breakthroughs = []
     for row in _QUEUE_PAGE.rows(municipalities=municipalities, page=tuple(page)):
         made: dict[str, Model | None] = {}
-        for path, model, columns in _QUEUE_CARD_READ:
-            prefix = f"{path}__" if path else ""
-            made[path] = (
-                instance(model, row, _card_columns(model, columns), prefix=prefix, db=db)
-                if row[f"{prefix}id"] is not None
+        for part in parts:
+            obj = (
+                part.model.from_db(db, part.columns, [row[key] for key in part.keys])
+                if row[part.id_key] is not None
                 else None
             )
-            if path:
-                parent_path, _, name = path.rpartition("__")
-                parent = made[parent_path]
+            made[part.path] = obj
+            if part.holder is not None:
+                parent = made[part.parent]
                 assert parent is not None
-                field = cast("ForeignKey[Any, Any]", parent._meta.get_field(name))
-                field.set_cached_value(parent, made[path])
+                part.holder.set_cached_value(parent, obj)
         breakthroughs.append(cast(Breakthrough, made[""]))
     return breakthroughs
 
 
+#: What a minimised card needs of the household's current members (initials and age).
+QUEUE_MEMBER_COLUMNS = ("household_id", "first_name", "last_name", "birth_date", "role")
+
+
+def _queue_lines() -> QuerySet[ScenarioLine]:
+    # The return's inputs only: the queue shows the return, not the lines.
+    return ScenarioLine.objects.select_related("cost_item").only(*RETURN_LINE_COLUMNS)
+
+
+def _queue_members(day: datetime.date | None = None) -> QuerySet[Member]:
+    return Member.objects.current(on=day).only(*QUEUE_MEMBER_COLUMNS).order_by("role", "birth_date")
+
+
+def _queue_requests() -> QuerySet[PartnerRequest]:
+    # The organisation asked, in the same query.
+    return PartnerRequest.objects.select_related("organisation")
+
+
 def _queue_prefetches() -> list[Prefetch[Any]]:
     return [
-        Prefetch(
-            "scenario_lines",
-            # The return's inputs only: the queue shows the return, not the lines.
-            queryset=ScenarioLine.objects.select_related("cost_item").only(*RETURN_LINE_COLUMNS),
-        ),
-        Prefetch(
-            "household__members",
-            # What a minimised card needs of them (initials and age), nothing more.
-            queryset=Member.objects.current()
-            .only("household_id", "first_name", "last_name", "birth_date", "role")
-            .order_by("role", "birth_date"),
-            to_attr="current_members",
-        ),
-        # The organisation asked, in the same query.
-        Prefetch(
-            "partner_requests", queryset=PartnerRequest.objects.select_related("organisation")
-        ),
+        Prefetch("scenario_lines", queryset=_queue_lines()),
+        Prefetch("household__members", queryset=_queue_members(), to_attr="current_members"),
+        Prefetch("partner_requests", queryset=_queue_requests()),
     ]
+
+
+#: The lists of a page of cards, each read by the page's ids in one query with its SQL
+#: compiled once per number of ids (lib/prepared.py): the rows, in the order, that the
+#: prefetches of :func:`_queue_prefetches` read (the same querysets, filtered as
+#: ``prefetch_related`` filters them). ``test_queue_lists_read`` holds them to those.
+_QUEUE_LINES = PreparedObjects(
+    lambda *, breakthroughs: _queue_lines().filter(breakthrough__in=breakthroughs)
+)
+_QUEUE_MEMBERS = PreparedObjects(
+    lambda *, households, day: _queue_members(day).filter(household__in=households)
+)
+_QUEUE_REQUESTS = PreparedObjects(
+    lambda *, breakthroughs: _queue_requests().filter(breakthrough__in=breakthroughs)
+)
+
+
+def _by(objects: list[ModelT], key: str) -> dict[int, list[ModelT]]:
+    """``objects`` grouped by their column ``key``, each group in their order."""
+    grouped: dict[int, list[ModelT]] = {}
+    for obj in objects:
+        grouped.setdefault(getattr(obj, key), []).append(obj)
+    return grouped
+
+
+@dataclass(frozen=True)
+class _QueueLists:
+    """The scenario lines and partner requests of a page's cards, by breakthrough."""
+
+    scenario_lines: dict[int, list[ScenarioLine]]
+    partner_requests: dict[int, list[PartnerRequest]]
+
+
+def _queue_lists(breakthroughs: list[Breakthrough]) -> _QueueLists:
+    """What ``prefetch_related_objects(breakthroughs, *_queue_prefetches())`` reads for a
+    page of cards, in three queries whose SQL is built once (issue 20): each household's
+    current members, put on it as ``current_members`` as the prefetch puts them; the
+    scenario lines and partner requests of each breakthrough, each knowing its breakthrough,
+    handed to the cards as lists (the cards read nothing else of them, and a related
+    manager's queryset per card and relation cost more than the reads).
+    """
+    if not breakthroughs:
+        return _QueueLists({}, {})
+    by_pk = {breakthrough.pk: breakthrough for breakthrough in breakthroughs}
+    ids = tuple(by_pk)
+    lines = _by(_QUEUE_LINES.objects(breakthroughs=ids), "breakthrough_id")
+    # By id, the last of a household's instances (as the prefetch's ``instances_dict``),
+    # in the order of their first card (as its ``IN`` list, which drops repeated ids).
+    households: dict[int, Household] = {}
+    for breakthrough in breakthroughs:
+        households[breakthrough.household.pk] = breakthrough.household
+    members = _by(
+        _QUEUE_MEMBERS.objects(households=tuple(households), day=timezone.localdate()),
+        "household_id",
+    )
+    requests = _by(_QUEUE_REQUESTS.objects(breakthroughs=ids), "breakthrough_id")
+    relations: tuple[tuple[dict[int, list[Any]], dict[int, Any], Any], ...] = (
+        (lines, by_pk, ScenarioLine._meta.get_field("breakthrough")),
+        (members, households, Member._meta.get_field("household")),
+        (requests, by_pk, PartnerRequest._meta.get_field("breakthrough")),
+    )
+    for related, parents, parent_field in relations:
+        for parent_pk, found in related.items():
+            parent = parents[parent_pk]
+            for obj in found:
+                parent_field.set_cached_value(obj, parent)
+    for breakthrough in breakthroughs:
+        household = breakthrough.household
+        household.current_members = members.get(household.pk, [])  # type: ignore[attr-defined]
+    return _QueueLists(lines, requests)
 
 
 def table_queue(
@@ -831,7 +949,7 @@ def table_queue(
         # texts of every breakthrough, bottleneck and household (issue 20), its SQL
         # compiled once per shape.
         breakthroughs = _queue_page(user=user, page=page)
-        prefetch_related_objects(breakthroughs, *_queue_prefetches())
+        lists = _queue_lists(breakthroughs)
     else:
         queue = table_queue_breakthroughs(user=user)
         if pk is not None:
@@ -842,6 +960,10 @@ def table_queue(
             queue.select_related(
                 "household__district", "bottleneck", "regulation"
             ).prefetch_related(*_queue_prefetches())
+        )
+        lists = _QueueLists(
+            {b.pk: list(b.scenario_lines.all()) for b in breakthroughs},
+            {b.pk: list(b.partner_requests.all()) for b in breakthroughs},
         )
     items = []
     today = timezone.localdate()
@@ -856,7 +978,10 @@ def table_queue(
                 if breakthrough.household.district
                 else "–",
                 age_band=age_band,
-                return_calculation=breakthrough_return(breakthrough),
+                return_calculation=breakthrough_return(
+                    breakthrough, lists.scenario_lines.get(breakthrough.pk, [])
+                ),
+                partner_requests=tuple(lists.partner_requests.get(breakthrough.pk, [])),
             )
         )
     log_table_queue(actor=user, breakthroughs=breakthroughs)

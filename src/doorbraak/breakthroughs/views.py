@@ -1039,7 +1039,9 @@ class _CardText:
 
 
 def _queue_card(item: selectors.QueueItem, text: _CardText) -> dict[str, Any]:
-    """A card's text, each piece written as the template wrote it (it escapes them)."""
+    """A card's text, each piece written as the template wrote it (it escapes them); the
+    pieces of a line joined here with separators that escaping leaves as they are, so the
+    template writes one value where it wrote several, a loop or a filter."""
     breakthrough = item.breakthrough
     regulation = breakthrough.regulation
     theme = breakthrough.bottleneck.theme
@@ -1049,26 +1051,29 @@ def _queue_card(item: selectors.QueueItem, text: _CardText) -> dict[str, Any]:
         "item": item,
         "title": breakthrough.bottleneck.title,
         "theme": text.themes.get(theme, theme),
-        "initials": item.initials,
-        "district": item.district,
-        "age": text.age % {"band": item.age_band},
+        "household": f"{item.initials} · {item.district} · " + text.age % {"band": item.age_band},
         "proposal": breakthrough.title,
         "regulation": regulation,
+        "citation": regulation.citation if regulation else "",
         "deviation": text.deviations.get(regulation.deviation, regulation.deviation)
+        if regulation
+        else "",
+        "deviation_class": ("db-badge--ok" if regulation.allows_deviation else "db-badge--warning")
         if regulation
         else "",
         "net_return": format_euros(item.return_calculation.net_return_cents),
         "pays_more": [
             text.pays_more % {"payer": split.label} for split in item.return_calculation.paying_more
         ],
-        "commitment": breakthrough.household_commitment,
-        "asked": [
+        "commitment": breakthrough.household_commitment or "–",
+        "asked": ", ".join(
             f"{request.organisation.name} ({request.state_label.lower()})"
-            for request in breakthrough.partner_requests.all()
+            for request in item.partner_requests
             if request.status in _OPEN_REQUEST
-        ],
+        )
+        or "–",
         "decide_url": text.decide_url(breakthrough.pk),
-        "deadline": day,
+        "deadline": day or "–",
         "passed": text.passed % {"date": day}
         if deadline is not None and deadline < text.today
         else "",
