@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,10 +18,12 @@ from doorbraak.accounts.models import District, User
 from doorbraak.households.models import CloseReason, Household, HouseholdStatus
 from doorbraak.households.selectors import (
     COORDINATOR_NAMES,
+    LIST_DETAILS,
     LIST_ROWS,
     SEARCH_IDS,
     SEARCH_TAIL_IDS,
     coordinator_names,
+    household_list,
     household_list_page,
     household_search,
     household_search_page,
@@ -148,6 +151,14 @@ def test_it_gives_the_page_the_list_page_gives_for_every_filter(
     _prepared(SEARCH_IDS, SEARCH_TAIL_IDS, LIST_ROWS)
 
 
+def _counting(build: Callable[..., Any], built: list[str]) -> Callable[..., Any]:
+    def counted(**inputs: Any) -> Any:
+        built.append("built")
+        return build(**inputs)
+
+    return counted
+
+
 def test_the_same_search_on_another_page_builds_no_query_again(
     cast: Cast, varied: District, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,8 +167,7 @@ def test_the_same_search_on_another_page_builds_no_query_again(
     household_search_page(user=cast.alice, query="e", number=99, per_page=2)
     built: list[str] = []
     for read in (SEARCH_IDS, SEARCH_TAIL_IDS, LIST_ROWS):
-        build = read.build
-        monkeypatch.setattr(read, "build", lambda build=build, **i: built.append("x") or build(**i))
+        monkeypatch.setattr(read, "build", _counting(read.build, built))
     for number in (1, 2, 3, 4, 99):
         household_search_page(user=cast.alice, query="de", number=number, per_page=2)
     household_search_page(user=cast.bob, query="straat", number=2, per_page=2)
@@ -175,3 +185,40 @@ def test_the_coordinators_names_are_the_names_the_list_showed(cast: Cast) -> Non
     assert coordinator_names([None]) == {}
     assert coordinator_names([]) == {}
     _prepared(COORDINATOR_NAMES)
+
+
+def _api_seen(household: Household) -> tuple[Any, ...]:
+    """What the API's list shows of a row."""
+    return (
+        *_seen(household)[:-1],
+        household.team.name,
+        household.opened_on,
+        household.closed_on,
+        household.has_fixed_address,
+        household.postal_address,
+    )
+
+
+def test_the_api_list_gives_the_count_and_pages_its_queryset_gives(
+    cast: Cast, varied: District
+) -> None:
+    """``household_list`` for the API paginator: the count and every page the queryset
+    it gave before gives (``HouseholdList.queryset``), the rows read with SQL compiled once."""
+    for user, query, status in itertools.product(
+        (cast.alice, cast.bob, cast.dave), ("", "velde", "3551", "%", "_"), ("", "actief")
+    ):
+        found = household_list(user=user, query=query, status=status)
+        queryset = found.queryset()
+        assert found.count() == queryset.count()
+        for start, stop in ((0, 4), (4, 8), (8, 12), (0, None), (40, 44)):
+            assert [_api_seen(h) for h in found[start:stop]] == [
+                _api_seen(h) for h in queryset[start:stop]
+            ], (user.username, query, status, start, stop)
+        with CaptureQueriesContext(connection) as queries:
+            found[4:8]
+        assert len(queries) <= 1
+    mine = household_list(user=cast.alice, coordinator_is=cast.alice, district_id=varied.pk)
+    assert [h.pk for h in mine[0:50]] == [h.pk for h in mine.queryset()]
+    _prepared(LIST_DETAILS)
+    with pytest.raises(TypeError):
+        mine[0]  # type: ignore[index]

@@ -207,13 +207,15 @@ def household_list(
     district_id: int | None = None,
     coordinator_is: User | None = None,
     log: bool = True,
-) -> QuerySet[Household]:
-    """``household_search`` with what a list shows on every row (for the API).
+) -> HouseholdList:
+    """``household_search`` with what a list shows on every row (for the API), to be paged
+    by a ``Paginator``: its count, and the rows of a slice read with SQL compiled once per
+    shape (lib/prepared.py).
 
     Call ``log_household_list`` with the page actually shown.
     """
-    return _with_details(
-        household_search(
+    return HouseholdList(
+        _search_inputs(
             user=user,
             query=query,
             status=status,
@@ -221,6 +223,35 @@ def household_list(
             coordinator_is=coordinator_is,
         )
     )
+
+
+class HouseholdList:
+    """The households of ``household_list``, for a ``Paginator``: ``count()`` is the
+    queryset's count and a slice (a page) the rows the sliced queryset gives."""
+
+    def __init__(self, inputs: _SearchInputs) -> None:
+        self._inputs = inputs
+
+    def queryset(self) -> QuerySet[Household]:
+        """What ``household_list`` gives, as a queryset."""
+        return _with_details(_searched(**self._inputs))
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def __getitem__(self, window: slice) -> list[Household]:
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("a page of households is a slice")
+        start = window.start or 0
+        rows: list[Household] = LIST_DETAILS.objects_between(
+            start, window.stop, **self._inputs, today=timezone.localdate()
+        )
+        return rows
+
+
+#: ``household_list``'s rows (``_with_details`` of ``_searched`` on ``today``), compiled
+#: once per shape.
+LIST_DETAILS = PreparedObjects(lambda *, today, **inputs: _with_details(_searched(**inputs), today))
 
 
 class _CountedPaginator(Paginator[Household]):
@@ -335,19 +366,19 @@ def _page(
 def _counted(households: QuerySet[Household]) -> QuerySet[Household, tuple[int, int]]:
     """(id, number of rows of the whole query): the count is a window over all rows, so a
     slice of this still counts them all."""
-    return _with_found(households).values_list("pk", "found")
-
-
-def _with_found(households: QuerySet[Household]) -> QuerySet[Household]:
-    return households.annotate(found=Window(Count("pk")))
+    return households.annotate(found=Window(Count("pk"))).values_list("pk", "found")
 
 
 #: ``_counted`` of ``_searched`` as rows (``pk``, ``found``), in the list's order and in
 #: reverse (the last page), compiled once per shape (public, as the two reads below, so
 #: that tests can see their shapes prepared).
-SEARCH_IDS = Prepared(lambda **inputs: _with_found(_searched(**inputs)).values("pk", "found"))
+SEARCH_IDS = Prepared(
+    lambda **inputs: _searched(**inputs).annotate(found=Window(Count("pk"))).values("pk", "found")
+)
 SEARCH_TAIL_IDS = Prepared(
-    lambda **inputs: _with_found(_searched(**inputs).reverse()).values("pk", "found")
+    lambda **inputs: (
+        _searched(**inputs).reverse().annotate(found=Window(Count("pk"))).values("pk", "found")
+    )
 )
 
 

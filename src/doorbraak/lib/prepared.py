@@ -18,6 +18,10 @@ request that made it: the same SQL text and the same parameters, or the shape is
 prepared and every request builds its query as usual (a query whose structure depends on
 its values falls back; it is never run with a wrong parameter). The rows come back as
 ``values()`` gives them: dicts, with the fields' database converters applied.
+:meth:`Prepared.rows_between` gives a slice of them (a page): ``build`` returns the query
+unsliced, and the ``LIMIT``/``OFFSET`` that Django writes as text at the end of the SQL
+(``connection.ops.limit_offset_sql``) is put after the compiled SQL per request; whether
+a slice has an offset and an end is part of its shape, checked once as the rest is.
 
 :class:`PreparedObjects` does the same for a queryset of model instances (its
 ``select_related`` joins and annotations included, no ``prefetch_related``): the
@@ -397,7 +401,11 @@ class PreparedObjects(Prepared):
     def objects(self, **inputs: Input) -> list[Any]:
         """The instances of ``build(**inputs)``, as ``list(build(**inputs))`` gives them
         (built as ``ModelIterable`` builds them, from the compiler that made the SQL)."""
-        entry, results = self._run(inputs)
+        return self.objects_between(0, None, **inputs)
+
+    def objects_between(self, start: int, stop: int | None, /, **inputs: Input) -> list[Any]:
+        """The instances of ``build(**inputs)[start:stop]`` (as ``rows_between``)."""
+        entry, results = self._run(inputs, (start, stop))
         if entry is None:
             return results
         compiler = entry.compiler
