@@ -435,3 +435,87 @@ def test_a_text_changed_before_the_query_falls_back(
         text = household.postcode.lower()
         assert prepared.rows(text=text) == list(build(text=text))
     assert len(built) == 2 + 3 + 3  # the model and the markers, then the queryset each time
+
+
+# --- slices: a page of the rows -------------------------------------------------------------
+SLICES = [(0, None), (0, 2), (0, 1), (1, 3), (2, None), (3, 4), (4, 9), (9, 12), (2, 2), (0, 0)]
+
+
+def test_a_slice_gives_the_rows_the_sliced_queryset_gives(
+    cast: Cast, households: list[Household]
+) -> None:
+    prepared = Prepared(_households)
+    inputs: dict[str, Any] = {
+        "teams": (cast.team_a.pk, cast.team_b.pk),
+        "opened": datetime.date(2026, 3, 1),
+        "coordinator": cast.alice.pk,
+    }
+    for _ in range(2):  # compiled, then from the plans
+        for start, stop in SLICES:
+            expected = list(_households(**inputs)[start:stop])
+            assert prepared.rows_between(start, stop, **inputs) == expected, (start, stop)
+    # One plan per form of LIMIT/OFFSET (none, LIMIT, LIMIT OFFSET, OFFSET), each prepared.
+    plans = list(prepared._plans[connections["default"]].values())
+    assert len(plans) == 4
+    assert all(isinstance(plan, Plan) for plan in plans)
+    assert prepared.rows(**inputs) == list(_households(**inputs))
+
+
+def test_a_slice_is_built_once_per_shape_and_an_empty_one_asks_nothing(
+    cast: Cast, households: list[Household]
+) -> None:
+    built: list[dict[str, Any]] = []
+
+    def build(**inputs: Any) -> QuerySet[Any]:
+        built.append(inputs)
+        return _households(**inputs)
+
+    prepared = Prepared(build)
+    inputs: dict[str, Any] = {
+        "teams": (cast.team_a.pk,),
+        "opened": datetime.date(2026, 3, 1),
+        "coordinator": cast.alice.pk,
+    }
+    prepared.rows_between(2, 4, **inputs)
+    first = len(built)
+    for start in (1, 3, 7, 1000):
+        with CaptureQueriesContext(connection) as queries:
+            rows = prepared.rows_between(start, start + 2, **inputs)
+        assert rows == list(_households(**inputs)[start : start + 2])
+        assert len(queries) == 1
+    assert len(built) == first
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows_between(3, 3, **inputs) == []
+    assert len(queries) == 0
+    with pytest.raises(ValueError):
+        prepared.rows_between(3, 2, **inputs)
+    with pytest.raises(ValueError):
+        prepared.rows_between(-1, 2, **inputs)
+
+
+def test_a_slice_of_a_shape_not_prepared_is_the_queryset_s_slice(
+    cast: Cast, households: list[Household]
+) -> None:
+    def build(*, teams: tuple[int, ...], coordinator: int) -> QuerySet[Any]:
+        rows = Household.objects.filter(team__in=teams)
+        if coordinator > 0:  # the markers are negative: another query for the real value
+            rows = rows.filter(opened_on__gte=datetime.date(2026, 3, 5))
+        return rows.order_by("opened_on", "pk").values("id")
+
+    prepared = Prepared(build)
+    teams = (cast.team_a.pk, cast.team_b.pk)
+    for start, stop in SLICES:
+        expected = list(build(teams=teams, coordinator=cast.alice.pk)[start:stop])
+        assert prepared.rows_between(start, stop, teams=teams, coordinator=cast.alice.pk) == (
+            expected
+        )
+    assert False in prepared._plans[connections["default"]].values()
+
+
+def test_a_slice_takes_a_query_not_sliced_yet(cast: Cast, households: list[Household]) -> None:
+    prepared = Prepared(lambda *, teams: Household.objects.filter(team__in=teams).values("id")[:2])
+    assert len(prepared.rows(teams=(cast.team_a.pk,))) == 2  # a sliced query, as ever
+    with pytest.raises(TypeError):
+        Prepared(
+            lambda *, teams: Household.objects.filter(team__in=teams).values("id")[:2]
+        ).rows_between(0, 1, teams=(cast.team_a.pk,))

@@ -102,3 +102,18 @@ def test_attach_is_what_prefetch_related_leaves_behind(cast: Cast) -> None:
     # A filter on it asks the database, still within the household.
     assert list(read.members.filter(pk=members[-1].pk)) == [members[-1]]
     assert not read.members.filter(household=other).exists()
+
+
+def test_a_slice_gives_the_instances_the_sliced_queryset_gives(
+    cast: Cast, households: list[Household]
+) -> None:
+    prepared = PreparedObjects(_households)
+    inputs: dict[str, Any] = {
+        "teams": (cast.team_a.pk, cast.team_b.pk),
+        "opened": datetime.date(2026, 3, 1),
+    }
+    for _ in range(2):  # compiled, then from the plans
+        for start, stop in ((0, None), (0, 2), (1, 2), (1, None), (2, 9), (5, 7), (1, 1)):
+            expected = [_seen(h) for h in _households(**inputs)[start:stop]]
+            found = prepared.objects_between(start, stop, **inputs)
+            assert [_seen(h) for h in found] == expected, (start, stop)

@@ -493,7 +493,8 @@ class HouseholdListView(generics.GenericAPIView[Household]):
             district_id=query.get("district"),
             coordinator_is=_user(request) if query.get("mine") else None,
         )
-        page = list(self.paginate_queryset(households) or [])
+        # Not a queryset: the paginator counts it and slices it (``HouseholdList``).
+        page = list(self.paginate_queryset(households) or [])  # type: ignore[arg-type]
         selectors.log_household_list(
             user=request.user, households=page, searched=bool(search), search_term=search
         )

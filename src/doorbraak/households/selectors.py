@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Required, TypedDict, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -109,9 +109,69 @@ def household_search(
 
     The search never matches on BSN: BSNs are only looked up for duplicates at intake.
     """
-    households = Household.objects.visible_to(user)
+    return _searched(
+        **_search_inputs(
+            user=user,
+            query=query,
+            status=status,
+            district_id=district_id,
+            coordinator_is=coordinator_is,
+        )
+    )
+
+
+class _SearchInputs(TypedDict, total=False):
+    teams: Required[tuple[int, ...]]
+    term: str
+    postcode: str
+    status: str
+    district: int
+    coordinator: int
+
+
+def _search_inputs(
+    *,
+    user: AnyUser,
+    query: str,
+    status: str,
+    district_id: int | None,
+    coordinator_is: User | None,
+) -> _SearchInputs:
+    """What ``_searched`` takes for these filters: the user's teams and only the filters
+    given, so that which of them a search uses is part of its shape (lib/prepared.py)."""
+    inputs: _SearchInputs = {"teams": tuple(team_scope(user))}
     if query.strip():
         q = query.strip()
+        inputs["term"] = q
+        # A postcode holds at most 7 characters: a longer term (a surname such as "van de
+        # Velde") cannot be part of one, and is not compared with every household's.
+        if len(q.upper()) <= POSTCODE_LENGTH:
+            inputs["postcode"] = q.upper()
+    if status:
+        inputs["status"] = status
+    if district_id:
+        inputs["district"] = district_id
+    if coordinator_is is not None:
+        inputs["coordinator"] = coordinator_is.pk
+    return inputs
+
+
+def _searched(
+    *,
+    teams: tuple[int, ...],
+    term: str | None = None,
+    postcode: str | None = None,
+    status: str | None = None,
+    district: int | None = None,
+    coordinator: int | None = None,
+) -> QuerySet[Household]:
+    """``household_search`` for the teams ``teams``: searched for ``term`` in the name,
+    the street and the members' surnames, and for ``postcode`` (the term upper-cased, for
+    a term short enough to be part of one) in the postcode; filtered by ``status``,
+    ``district`` and the ``coordinator``'s active assignments. Written with plain values
+    alone, so that its SQL can be compiled once per shape (``household_search_page``)."""
+    households = Household.objects.of_teams(teams)
+    if term is not None:
         # A member's name through a subquery, not a join: no duplicates, so no DISTINCT.
         # The subquery looks only at the members of the user's teams, never at every
         # member of the country: on PostgreSQL the (team, surname trigrams) index finds the
@@ -120,22 +180,20 @@ def household_search(
         # households it names are matched only among the visible ones here, and asking
         # made PostgreSQL walk the team's 5,000 households once per surname found at a
         # million persons (42-50 ms instead of 8-17 ms for "van de Velde").
-        members = Member.objects.of_teams_of(user).filter(last_name__icontains=q)
-        matches = Q(name__icontains=q) | Q(street__icontains=q)
-        # A postcode holds at most 7 characters: a longer term (a surname such as "van de
-        # Velde") cannot be part of one, and is not compared with every household's.
-        if len(q.upper()) <= POSTCODE_LENGTH:
-            matches |= Q(postcode__icontains=q.upper())
+        members = Member.objects.of_teams(teams).filter(last_name__icontains=term)
+        matches = Q(name__icontains=term) | Q(street__icontains=term)
+        if postcode is not None:
+            matches |= Q(postcode__icontains=postcode)
         households = households.filter(matches | Q(pk__in=members.values("household")))
-    if status:
+    if status is not None:
         households = households.filter(status=status)
-    if district_id:
-        households = households.filter(district_id=district_id)
-    if coordinator_is is not None:
+    if district is not None:
+        households = households.filter(district_id=district)
+    if coordinator is not None:
         # A household has at most one active assignment (a unique constraint).
         households = households.filter(
             pk__in=CoordinatorAssignment.objects.filter(
-                coordinator=coordinator_is, ended_at__isnull=True
+                coordinator_id=coordinator, ended_at__isnull=True
             ).values("household")
         )
     return households.order_by("name", "pk")
@@ -149,13 +207,15 @@ def household_list(
     district_id: int | None = None,
     coordinator_is: User | None = None,
     log: bool = True,
-) -> QuerySet[Household]:
-    """``household_search`` with what a list shows on every row (for the API).
+) -> HouseholdList:
+    """``household_search`` with what a list shows on every row (for the API), to be paged
+    by a ``Paginator``: its count, and the rows of a slice read with SQL compiled once per
+    shape (lib/prepared.py).
 
     Call ``log_household_list`` with the page actually shown.
     """
-    return _with_details(
-        household_search(
+    return HouseholdList(
+        _search_inputs(
             user=user,
             query=query,
             status=status,
@@ -165,11 +225,41 @@ def household_list(
     )
 
 
-class _CountedPaginator(Paginator[Household]):
-    """A paginator told the number of rows, found with the page's ids in one query."""
+class HouseholdList:
+    """The households of ``household_list``, for a ``Paginator``: ``count()`` is the
+    queryset's count and a slice (a page) the rows the sliced queryset gives."""
 
-    def __init__(self, households: QuerySet[Household], per_page: int, count: int) -> None:
-        super().__init__(households, per_page)
+    def __init__(self, inputs: _SearchInputs) -> None:
+        self._inputs = inputs
+
+    def queryset(self) -> QuerySet[Household]:
+        """What ``household_list`` gives, as a queryset."""
+        return _with_details(_searched(**self._inputs))
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def __getitem__(self, window: slice) -> list[Household]:
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("a page of households is a slice")
+        start = window.start or 0
+        rows: list[Household] = LIST_DETAILS.objects_between(
+            start, window.stop, **self._inputs, today=timezone.localdate()
+        )
+        return rows
+
+
+#: ``household_list``'s rows (``_with_details`` of ``_searched`` on ``today``), compiled
+#: once per shape.
+LIST_DETAILS = PreparedObjects(lambda *, today, **inputs: _with_details(_searched(**inputs), today))
+
+
+class _CountedPaginator(Paginator[Household]):
+    """A paginator told the number of rows, found with the page's ids in one query (its
+    pages' rows are put in afterwards)."""
+
+    def __init__(self, per_page: int, count: int) -> None:
+        super().__init__([], per_page)
         self._found = count
 
     @cached_property
@@ -208,19 +298,65 @@ def household_list_page(
     shown get their coordinator and member count, looked up by primary key, so the detail
     subqueries never meet the sort over the whole team.
     """
+
+    def counted(start: int, stop: int, last: bool) -> list[tuple[int, int]]:
+        return list(_counted(households.reverse() if last else households)[start:stop])
+
+    return _page(counted, number=number, per_page=per_page)
+
+
+def household_search_page(
+    *,
+    user: AnyUser,
+    query: str = "",
+    status: str = "",
+    district_id: int | None = None,
+    coordinator_is: User | None = None,
+    number: str | int | None,
+    per_page: int,
+) -> Page[Household]:
+    """``household_list_page`` of ``household_search`` with these filters (the list page),
+    the same page in the same queries, with SQL compiled once per shape (lib/prepared.py):
+    the filtered query with its window count, per set of filters given and kind of page,
+    and the rows shown, per number of rows. Building the search and compiling it cost more
+    than the database took to run it."""
+    inputs = _search_inputs(
+        user=user,
+        query=query,
+        status=status,
+        district_id=district_id,
+        coordinator_is=coordinator_is,
+    )
+
+    def counted(start: int, stop: int, last: bool) -> list[tuple[int, int]]:
+        prepared = SEARCH_TAIL_IDS if last else SEARCH_IDS
+        return [(row["pk"], row["found"]) for row in prepared.rows_between(start, stop, **inputs)]
+
+    return _page(counted, number=number, per_page=per_page)
+
+
+def _page(
+    counted: Callable[[int, int, bool], list[tuple[int, int]]],
+    *,
+    number: str | int | None,
+    per_page: int,
+) -> Page[Household]:
+    """The page ``number`` of the rows ``counted(start, stop, last)`` gives: (id, number
+    of rows found) of the slice ``[start:stop]`` of the query, in reverse order if
+    ``last``."""
     wanted = _page_number(number)
     if wanted is not None:
         start = (wanted - 1) * per_page
-        found = list(_counted(households)[start : start + per_page])
+        found = counted(start, start + per_page, False)
         if found or wanted == 1:
-            paginator = _CountedPaginator(households, per_page, found[0][1] if found else 0)
+            paginator = _CountedPaginator(per_page, found[0][1] if found else 0)
             page = paginator.page(wanted)
             page.object_list = _list_rows([pk for pk, _found in found])
             return page
     # Past the end (an old link) or below 1: the last page, as ``Paginator.get_page`` shows
     # it. Still one query: the last rows in reverse order, with the count.
-    tail = list(_counted(households.reverse())[:per_page])
-    paginator = _CountedPaginator(households, per_page, tail[0][1] if tail else 0)
+    tail = counted(0, per_page, True)
+    paginator = _CountedPaginator(per_page, tail[0][1] if tail else 0)
     page = paginator.page(paginator.num_pages)
     on_last_page = paginator.count - (paginator.num_pages - 1) * per_page
     page.object_list = _list_rows([pk for pk, _found in reversed(tail[:on_last_page])])
@@ -233,13 +369,26 @@ def _counted(households: QuerySet[Household]) -> QuerySet[Household, tuple[int, 
     return households.annotate(found=Window(Count("pk"))).values_list("pk", "found")
 
 
+#: ``_counted`` of ``_searched`` as rows (``pk``, ``found``), in the list's order and in
+#: reverse (the last page), compiled once per shape (public, as the two reads below, so
+#: that tests can see their shapes prepared).
+SEARCH_IDS = Prepared(
+    lambda **inputs: _searched(**inputs).annotate(found=Window(Count("pk"))).values("pk", "found")
+)
+SEARCH_TAIL_IDS = Prepared(
+    lambda **inputs: (
+        _searched(**inputs).reverse().annotate(found=Window(Count("pk"))).values("pk", "found")
+    )
+)
+
+
 def _list_rows(ids: list[int]) -> list[Household]:
     """The list rows of these households, in the order of ``ids``."""
     if not ids:
         return []
     # The ids come from the user's scoped query just now, so the rows are looked up by
     # primary key alone.
-    rows = _list_rows_query(timezone.localdate()).filter(pk__in=ids)
+    rows = LIST_ROWS.objects(ids=tuple(ids), today=timezone.localdate())
     by_id = {h.pk: h for h in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -261,19 +410,35 @@ _LIST_COLUMNS = (
 )
 
 
-@functools.lru_cache(maxsize=2)
-def _list_rows_query(today: datetime.date) -> QuerySet[Household]:
-    """The list rows' query without its ids: only the columns the list shows, and the
-    details. Built once a day per process (never evaluated itself, only filtered, which
-    copies it): building the three detail subqueries costs more than running them.
-    """
-    return (
+#: The list rows of the households ``ids``: only the columns the list shows, and the
+#: details (on ``today``), compiled once per number of rows (lib/prepared.py): building the
+#: three detail subqueries costs more than running them.
+LIST_ROWS = PreparedObjects(
+    lambda *, ids, today: (
         _with_details(Household.objects.all(), today)
         .select_related(None)
         .select_related("district")  # the list does not show the team or municipality
         .only(*_LIST_COLUMNS)
         .order_by()
+        .filter(pk__in=ids)
     )
+)
+
+
+#: The names of the users ``ids``, as the list shows a coordinator, compiled once per
+#: number of users.
+COORDINATOR_NAMES = PreparedObjects(
+    lambda *, ids: User.objects.filter(pk__in=ids).only("first_name", "last_name", "username")
+)
+
+
+def coordinator_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """The name the list shows of each coordinator (``get_full_name``, or the username),
+    by id; ``None`` (no coordinator) left out."""
+    wanted = tuple(sorted({pk for pk in ids if pk is not None}))
+    if not wanted:
+        return {}
+    return {u.pk: u.get_full_name() or u.username for u in COORDINATOR_NAMES.objects(ids=wanted)}
 
 
 def household_list_entries(

@@ -186,24 +186,20 @@ def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q") or ""
     district = filters.get("district")
-    households = selectors.household_search(
+    page_obj = selectors.household_search_page(
         user=request.user,
         query=query,
         status=filters.get("status") or "",
         district_id=district.pk if district else None,
         coordinator_is=request.user if filters.get("mine") else None,
-    )
-    page_obj = selectors.household_list_page(
-        user=request.user, households=households, number=request.GET.get("page"), per_page=PAGE_SIZE
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
     shown: list[Household] = list(page_obj.object_list)
-    coordinator_ids = {h.current_coordinator_id for h in shown}  # type: ignore[attr-defined]
-    coordinators = {
-        u.pk: u.get_full_name() or u.username
-        for u in User.objects.filter(pk__in=coordinator_ids - {None}).only(
-            "first_name", "last_name", "username"
-        )
-    }
+    coordinators = selectors.coordinator_names(
+        h.current_coordinator_id  # type: ignore[attr-defined]
+        for h in shown
+    )
     # One reverse() for the page instead of one {% url %} per row; every cell already a
     # string, so the template only looks keys up in plain dictionaries.
     detail_url = reverse("households:detail", args=[_URL_PLACEHOLDER])

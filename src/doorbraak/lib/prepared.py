@@ -18,6 +18,10 @@ request that made it: the same SQL text and the same parameters, or the shape is
 prepared and every request builds its query as usual (a query whose structure depends on
 its values falls back; it is never run with a wrong parameter). The rows come back as
 ``values()`` gives them: dicts, with the fields' database converters applied.
+:meth:`Prepared.rows_between` gives a slice of them (a page): ``build`` returns the query
+unsliced, and the ``LIMIT``/``OFFSET`` that Django writes as text at the end of the SQL
+(``connection.ops.limit_offset_sql``) is put after the compiled SQL per request; whether
+a slice has an offset and an end is part of its shape, checked once as the rest is.
 
 :class:`PreparedObjects` does the same for a queryset of model instances (its
 ``select_related`` joins and annotations included, no ``prefetch_related``): the
@@ -245,7 +249,16 @@ class Prepared:
 
     def rows(self, **inputs: Input) -> list[dict[str, Any]]:
         """The rows of ``build(**inputs)``, as ``list(build(**inputs))`` gives them."""
-        entry, results = self._run(inputs)
+        return self.rows_between(0, None, **inputs)
+
+    def rows_between(
+        self, start: int, stop: int | None, /, **inputs: Input
+    ) -> list[dict[str, Any]]:
+        """The rows of ``build(**inputs)[start:stop]``, as a slice of the queryset gives
+        them: a page of the rows, whatever the page, from the SQL compiled once per shape
+        (the ``LIMIT`` and ``OFFSET`` Django writes into the text are put after it per
+        request, as Django puts them; ``build`` returns the query unsliced)."""
+        entry, results = self._run(inputs, (start, stop))
         if entry is None:
             return results
         names, count = entry.names, len(entry.names)
@@ -254,9 +267,17 @@ class Prepared:
             for row in entry.compiler.results_iter(results=[results])
         ]
 
-    def _run(self, inputs: dict[str, Input]) -> tuple[Plan | None, list[Any]]:
+    def _run(
+        self, inputs: dict[str, Input], limits: tuple[int, int | None] = (0, None)
+    ) -> tuple[Plan | None, list[Any]]:
         """The plan and the database's rows; or no plan and the finished result (no rows
-        for an empty ``IN``, or what the queryset gave when the shape is not prepared)."""
+        for an empty ``IN`` or an empty slice, or what the queryset gave when the shape is
+        not prepared)."""
+        start, stop = limits
+        if start < 0 or (stop is not None and stop < start):
+            raise ValueError("a slice of a prepared query is start <= stop, from 0")
+        if stop == start:
+            return None, []  # what an empty slice of a queryset gives, without a query
         if self.using is not None:
             using = self.using
         elif self._model is not None:
@@ -267,23 +288,37 @@ class Prepared:
         connection = connections[using]
         with self._lock:
             plans = self._plans.setdefault(connection, {})
-        shape = _shape(inputs)
+        # A slice is part of the shape by whether it has an offset and an end: the forms of
+        # ``LIMIT``/``OFFSET`` Django writes (checked once per shape, with the real values).
+        shape = (_shape(inputs), start > 0, stop is not None)
         if shape not in plans:
-            plans[shape] = self._prepare(using, inputs)
+            plans[shape] = self._prepare(using, inputs, limits)
         entry = plans[shape]
         if entry is None:
             return None, []
         if not isinstance(entry, Plan):
-            return None, list(self.build(**inputs).using(using))
+            queryset = self.build(**inputs).using(using)
+            return None, list(queryset if limits == (0, None) else queryset[start:stop])
         params = list(entry.params)
         for slot in entry.slots:
             params[slot.index] = _value(inputs, slot, connection)
         with connection.cursor() as cursor:
-            cursor.execute(entry.sql, params)
+            cursor.execute(entry.sql + _limit_sql(connection, limits), params)
             return entry, cursor.fetchall()
 
-    def _compile(self, using: str, inputs: dict[str, Input]) -> tuple[SQLCompiler, str, list[Any]]:
-        queryset = self.build(**inputs).using(using)
+    def _compile(
+        self,
+        using: str,
+        inputs: dict[str, Input],
+        limits: tuple[int, int | None] = (0, None),
+    ) -> tuple[SQLCompiler, str, list[Any]]:
+        built = self.build(**inputs).using(using)
+        if built.query.is_sliced:
+            if limits != (0, None):
+                raise TypeError("rows_between takes the query unsliced")
+            queryset = built
+        else:
+            queryset = built[limits[0] : limits[1]]
         if not issubclass(queryset._iterable_class, self.iterable):
             raise TypeError(f"{type(self).__name__} takes a {self.iterable.__name__} queryset")
         if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(
@@ -296,7 +331,9 @@ class Prepared:
             raise EmptyResultSet
         return compiler, sql, list(params)
 
-    def _prepare(self, using: str, inputs: dict[str, Input]) -> _Entry:
+    def _prepare(
+        self, using: str, inputs: dict[str, Input], limits: tuple[int, int | None]
+    ) -> _Entry:
         marked, where = markers(inputs)
         try:
             compiler, sql, params = self._compile(using, marked)
@@ -336,15 +373,22 @@ class Prepared:
         if {(slot.name, slot.item) for slot in slots} != set(where.values()):
             return False
         try:
-            _compiler, real_sql, real_params = self._compile(using, inputs)
+            _compiler, real_sql, real_params = self._compile(using, inputs, limits)
         except EmptyResultSet:
             return False
         filled = list(params)
         for slot in slots:
             filled[slot.index] = _value(inputs, slot, connection)
-        if real_sql != sql or filled != real_params:
+        if real_sql != sql + _limit_sql(connection, limits) or filled != real_params:
             return False
         return plan
+
+
+def _limit_sql(connection: BaseDatabaseWrapper, limits: tuple[int, int | None]) -> str:
+    """What Django's compiler puts at the end of a query sliced ``[start:stop]`` (nothing
+    for ``[0:None]``), with the space it joins it by."""
+    text = connection.ops.limit_offset_sql(*limits)
+    return f" {text}" if text else ""
 
 
 class PreparedObjects(Prepared):
@@ -357,7 +401,11 @@ class PreparedObjects(Prepared):
     def objects(self, **inputs: Input) -> list[Any]:
         """The instances of ``build(**inputs)``, as ``list(build(**inputs))`` gives them
         (built as ``ModelIterable`` builds them, from the compiler that made the SQL)."""
-        entry, results = self._run(inputs)
+        return self.objects_between(0, None, **inputs)
+
+    def objects_between(self, start: int, stop: int | None, /, **inputs: Input) -> list[Any]:
+        """The instances of ``build(**inputs)[start:stop]`` (as ``rows_between``)."""
+        entry, results = self._run(inputs, (start, stop))
         if entry is None:
             return results
         compiler = entry.compiler
