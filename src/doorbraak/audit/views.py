@@ -27,8 +27,7 @@ from doorbraak.audit.selectors import (
     alert_municipality_get,
     alert_open_get,
     alert_settings_of,
-    processing_log_page,
-    processing_log_search,
+    processing_log_search_page,
     seal_status,
     security_log_page,
     security_log_search,
@@ -60,17 +59,17 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     log_page = None
     if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
-        records = processing_log_search(user=request.user, **filters)
         try:
-            log_page = processing_log_page(
-                records,
+            log_page = processing_log_search_page(
+                user=request.user,
                 older_than=request.GET.get("ouder", "")[:64],
                 newer_than=request.GET.get("nieuwer", "")[:64],
                 size=PAGE_SIZE,
+                **filters,
             )
         except BadCursor:
             messages.error(request, _("This page link is not valid; the newest records are shown."))
-            log_page = processing_log_page(records, size=PAGE_SIZE)
+            log_page = processing_log_search_page(user=request.user, size=PAGE_SIZE, **filters)
         # The page is fetched before the search is logged: it shows the log as it was (on
         # the read replica, when there is one: as far as it has replayed; the page says so).
         # Looking into the log is itself a processing: of the person searched for, if any.
