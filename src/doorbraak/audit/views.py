@@ -41,6 +41,7 @@ from doorbraak.audit.tasks import processing_log_export_task
 from doorbraak.downloads.models import DownloadKind
 from doorbraak.downloads.services import download_queue
 from doorbraak.lib.access import Lookup, page
+from doorbraak.lib.fragments import typed_form_html
 from doorbraak.lib.replica import reads_from_replica
 from doorbraak.lib.views import submit
 
@@ -86,6 +87,8 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "audit/processing_log_list.html",
         {
             "form": form,
+            # Free text and dates: the HTML kept with a mark in each box (lib/fragments.py).
+            "form_html": typed_form_html(form),
             "log_page": log_page,
             "count_limit": number_format(log_page.limit, force_grouping=True) if log_page else "",
             "querystring_without_page": urlencode(query),
