@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from doorbraak.audit.forms import ProcessingLogFilterForm
 from doorbraak.lib import fragments
 from doorbraak.lib.forms import StyledFormMixin
 
@@ -173,3 +174,46 @@ def test_a_searched_form_is_kept_without_its_text_and_the_text_put_in_escaped() 
     _search_html("Jansen", ("en",), rendered)
     assert rendered == ["zzMarkeringzz", "", "zzMarkeringzz"]
     cache.clear()
+
+
+_TYPED_QUERIES = [
+    "username=professional",
+    "username=%3Cb%3E%20%26%20%22x%22%20%27y%27",
+    "username=++professional++&person=50%25_x",
+    "date_from=2026-12-01&date_to=2026-12-07&action=read&search_term=de+Groot",
+    "date_from=&date_to=&person=",
+    "action=search",
+    "username=a&username=b",
+    "foo=bar",
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_typed_form_is_what_the_template_renders_and_keeps_no_text(language: str) -> None:
+    with translation.override(language):
+        for query in _TYPED_QUERIES:
+            for _ in range(2):  # rendered, then kept
+                form = ProcessingLogFilterForm(QueryDict(query))
+                assert form.is_valid(), form.errors
+                html = fragments.typed_form_html(form)
+                assert html == _fresh(ProcessingLogFilterForm(QueryDict(query))), query
+        kept = " ".join(fragments.kept_html())
+        for typed in ("professional", "Groot", "<b>", "&amp; &quot;x", "50%_x", "2026-12-01"):
+            assert typed not in kept
+        # Unbound: the blank form, kept as such.
+        assert fragments.typed_form_html(ProcessingLogFilterForm()) == _fresh(
+            ProcessingLogFilterForm()
+        )
+
+
+def test_a_typed_form_with_errors_is_rendered_afresh() -> None:
+    for query in (
+        "date_from=2026-13-01",
+        "person=12345678",
+        "date_from=2026-12-08&date_to=2026-12-01",
+    ):
+        form = ProcessingLogFilterForm(QueryDict(query))
+        assert not form.is_valid()
+        count = fragments.kept_count()
+        assert fragments.typed_form_html(form) == _fresh(ProcessingLogFilterForm(QueryDict(query)))
+        assert fragments.kept_count() == count

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
@@ -25,6 +26,7 @@ from doorbraak.audit.models import (
 )
 from doorbraak.lib.bounds import MAX_ID
 from doorbraak.lib.crypto import search_hash
+from doorbraak.lib.prepared import Input, Prepared, PreparedObjects
 from doorbraak.lib.rows import choice_labels, day_writer
 
 
@@ -77,9 +79,7 @@ def processing_log_search(
     if person:
         records = records.filter(subject_pseudonym=person.strip())
     if username:
-        actors = list(
-            User.objects.filter(username__iexact=username.strip()).values_list("pk", flat=True)
-        )
+        actors = actor_ids(username)
         records = records.filter(actor_id__in=actors) if actors else records.none()
     if date_from:
         records = records.filter(occurred_at__gte=_start_of(date_from))
@@ -90,6 +90,17 @@ def processing_log_search(
     if search_term_hash:
         records = records.filter(action=ProcessingAction.SEARCH, object_id=search_term_hash)
     return records.order_by("-occurred_at", "-id")
+
+
+#: The users of a user name (``iexact``), the SQL compiled once (lib/prepared.py).
+_ACTOR_IDS = Prepared(
+    lambda *, username: User.objects.filter(username__iexact=username).values("pk")
+)
+
+
+def actor_ids(username: str) -> list[int]:
+    """The ids of the users named ``username`` (any case, spaces around it ignored)."""
+    return [row["pk"] for row in _ACTOR_IDS.rows(username=username.strip())]
 
 
 class BadCursor(ValueError):
@@ -136,16 +147,20 @@ def _newer(cursor: str) -> Q:
     return Q(occurred_at__gte=when) & (Q(occurred_at__gt=when) | Q(occurred_at=when, id__gt=pk))
 
 
-@dataclass(frozen=True)
-class LogLine:
-    """A record as the log page shows it, its choices already in the page's language."""
+class LogLine(TypedDict):
+    """A record as a row of the log page shows it: each cell's text, its choices already in
+    the page's language (a dict, which the template reads without trying an attribute)."""
 
-    record: ProcessingLog
-    action: str
-    activity: str
-    role: str
     day: str  # the record's day, as ``|date:"DATE_FORMAT"`` writes it
     time: str  # its time of day, as ``|date:"H:i:s"`` writes it
+    actor: str
+    role: str  # the role, and the organisation after a comma if there is one
+    action: str
+    object: str  # the object type, and `` #<id>`` if there is an id
+    subject: str  # the person's pseudonym, or "–"
+    activity: str
+    legal_basis: str
+    request: str  # the request id, or "–"
 
 
 @dataclass(frozen=True)
@@ -163,27 +178,38 @@ class LogPage:
         return self.found > self.limit
 
     def lines(self) -> list[LogLine]:
-        """The records with their labels, each label translated once per page: Django's
-        ``get_<field>_display`` translates every choice of the field on every call, which
-        was a fifth of the page's time for 50 records; each day is written once, not once
-        per record (docs/scale.md)."""
+        """The records' rows with their labels, each label translated once per page:
+        Django's ``get_<field>_display`` translates every choice of the field on every
+        call, which was a fifth of the page's time for 50 records; each day is written once,
+        not once per record (docs/scale.md). Every cell is text, put together here rather
+        than by ``{% if %}`` and ``|default`` in each row; the template escapes it."""
         actions = choice_labels(ProcessingAction.choices)
         activities = choice_labels(ProcessingActivity.choices)
         roles = choice_labels(Role.choices)
         roles["system"] = str(_("System"))
         day = day_writer()
-        lines = []
+        zone = timezone.get_current_timezone()
+        lines: list[LogLine] = []
         for record in self.records:
-            moment = timezone.localtime(record.occurred_at)
+            moment = record.occurred_at.astimezone(zone)  # ``timezone.localtime``
+            role = roles.get(record.actor_role, record.actor_role)
             lines.append(
-                LogLine(
-                    record=record,
-                    action=actions.get(record.action, record.action),
-                    activity=activities.get(record.activity, record.activity),
-                    role=roles.get(record.actor_role, record.actor_role),
-                    day=day(moment),
-                    time=f"{moment:%H:%M:%S}",
-                )
+                {
+                    "day": day(moment),
+                    "time": f"{moment:%H:%M:%S}",
+                    "actor": record.actor_name,
+                    "role": f"{role}, {record.actor_organisation}"
+                    if record.actor_organisation
+                    else role,
+                    "action": actions.get(record.action, record.action),
+                    "object": f"{record.object_type} #{record.object_id}"
+                    if record.object_id
+                    else record.object_type,
+                    "subject": record.subject_pseudonym or "–",
+                    "activity": activities.get(record.activity, record.activity),
+                    "legal_basis": record.legal_basis,
+                    "request": record.request_id or "–",
+                }
             )
         return lines
 
@@ -251,6 +277,138 @@ def processing_log_page(
     return LogPage(records=page, older=older, newer=newer, found=found, limit=limit)
 
 
+def _found_records(
+    *,
+    municipalities: tuple[int, ...],
+    person: str | None = None,
+    actors: tuple[int, ...] | None = None,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    action: str | None = None,
+    search_term_hash: str | None = None,
+) -> QuerySet[ProcessingLog]:
+    """:func:`processing_log_search` of a privacy officer of ``municipalities``, its
+    filters given as the values it compares (``start`` and ``end``: the first moments of
+    the first day and of the day after the last)."""
+    records = ProcessingLog.objects.of_municipalities(municipalities)
+    if person is not None:
+        records = records.filter(subject_pseudonym=person)
+    if actors is not None:
+        records = records.filter(actor_id__in=actors)
+    if start is not None:
+        records = records.filter(occurred_at__gte=start)
+    if end is not None:
+        records = records.filter(occurred_at__lt=end)
+    if action is not None:
+        records = records.filter(action=action)
+    if search_term_hash is not None:
+        records = records.filter(action=ProcessingAction.SEARCH, object_id=search_term_hash)
+    return records.order_by("-occurred_at", "-id")
+
+
+def _cursor_q(when: datetime.datetime, pk: int, *, older: bool) -> Q:
+    """:func:`_older` (or :func:`_newer`) of a parsed cursor."""
+    if older:
+        return Q(occurred_at__lte=when) & (Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk))
+    return Q(occurred_at__gte=when) & (Q(occurred_at__gt=when) | Q(occurred_at=when, id__gt=pk))
+
+
+def _page_rows(
+    limit: int,
+    size: int,
+    *,
+    older_when: datetime.datetime | None = None,
+    older_pk: int | None = None,
+    newer_when: datetime.datetime | None = None,
+    newer_pk: int | None = None,
+    **filters: Any,
+) -> QuerySet[ProcessingLog]:
+    """The query of :func:`processing_log_page` for ``_found_records(**filters)``: the
+    page's ``size`` + 1 rows after a cursor (or before one, oldest first), each with the
+    bounded count of all the records found."""
+    records = _found_records(**filters)
+    matching = records.order_by("-occurred_at").values("occurred_at")[: limit + 1]
+    counted = records.only(*PAGE_COLUMNS).annotate(found=BoundedCount(matching))
+    if newer_when is not None and newer_pk is not None:
+        return counted.filter(_cursor_q(newer_when, newer_pk, older=False)).order_by(
+            "occurred_at", "id"
+        )[: size + 1]
+    if older_when is not None and older_pk is not None:
+        counted = counted.filter(_cursor_q(older_when, older_pk, older=True))
+    return counted[: size + 1]
+
+
+@functools.lru_cache(maxsize=8)
+def processing_log_page_read(limit: int, size: int) -> PreparedObjects:
+    """:func:`_page_rows`, its SQL compiled once per shape (which filters and which
+    cursor, the number of municipalities and of users of the name) and per count limit and
+    page size, which are part of the SQL's text (public so that tests can see that a shape
+    was prepared)."""
+    return PreparedObjects(lambda **inputs: _page_rows(limit, size, **inputs))
+
+
+def processing_log_search_page(
+    *,
+    user: AnyUser,
+    person: str = "",
+    username: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    action: str = "",
+    search_term_hash: str = "",
+    older_than: str = "",
+    newer_than: str = "",
+    size: int = 50,
+) -> LogPage:
+    """``processing_log_page(processing_log_search(user=user, …), …)``: the same page, its
+    SQL compiled once per shape (lib/prepared.py). Raises :class:`BadCursor` for a cursor
+    this page did not make."""
+    # The cursor first: a bad one is refused before anything is read, as before.
+    cursor: dict[str, Input] = {}
+    if newer_than:
+        cursor["newer_when"], cursor["newer_pk"] = _parse(newer_than)
+    elif older_than:
+        cursor["older_when"], cursor["older_pk"] = _parse(older_than)
+    if not user.is_authenticated:
+        return LogPage(records=[], older=None, newer=None, found=0, limit=COUNT_LIMIT)
+    filters: dict[str, Input] = {
+        "municipalities": tuple(sorted(municipality_ids_of(user, role=Role.PRIVACY_OFFICER)))
+    }
+    if person:
+        filters["person"] = person.strip()
+    if username:
+        filters["actors"] = tuple(actor_ids(username))
+    if date_from:
+        filters["start"] = _start_of(date_from)
+    if date_to:
+        filters["end"] = _start_of(date_to + datetime.timedelta(days=1))
+    if action:
+        filters["action"] = action
+    if search_term_hash:
+        filters["search_term_hash"] = search_term_hash
+    inputs = {**filters, **cursor}
+    limit = COUNT_LIMIT
+    rows: list[Any] = processing_log_page_read(limit, size).objects(**inputs)
+    if newer_than:
+        has_newer = len(rows) > size
+        page = list(reversed(rows[:size]))
+        older = log_cursor(page[-1]) if page else None
+        newer = log_cursor(page[0]) if page and has_newer else None
+    else:
+        page = rows[:size]
+        older = log_cursor(page[-1]) if len(rows) > size else None
+        newer = log_cursor(page[0]) if older_than and page else None
+    if rows:
+        found = rows[0].found
+    elif older_than or newer_than:
+        # A link past either end: the page is empty, the count not.
+        records = _found_records(**filters)  # type: ignore[arg-type]
+        found = records.order_by("-occurred_at").values("occurred_at")[: limit + 1].count()
+    else:
+        found = 0  # the first page of nothing
+    return LogPage(records=page, older=older, newer=newer, found=found, limit=limit)
+
+
 @dataclass(frozen=True)
 class SealStatus:
     """How far the sealer got, for the privacy officer (no personal data)."""
@@ -267,6 +425,25 @@ class SealStatus:
         return lag > datetime.timedelta(minutes=settings.AUDIT_SEAL_MAX_LAG_MINUTES)
 
 
+def _newest_seal(limit: int) -> QuerySet[ProcessingLogSeal]:
+    """The newest seal, with the time of the oldest record after it and the number of those
+    records (counted up to ``limit`` + 1): ``.first()`` of this is what the page shows."""
+    # Ordered by id, both: the planner cannot estimate ``id >`` a value from the outer row
+    # and, unordered, chose to scan the whole log for the count; in id order it takes the
+    # index range from the seal on.
+    tail = ProcessingLog.objects.filter(id__gt=OuterRef("last_record_id")).order_by("id")
+    return ProcessingLogSeal.objects.order_by("-last_record_id").annotate(
+        oldest_unsealed_at=Subquery(tail.values("occurred_at")[:1]),
+        unsealed=BoundedCount(tail.values("id")[: limit + 1]),
+    )[:1]
+
+
+@functools.lru_cache(maxsize=4)
+def _newest_seal_read(limit: int) -> PreparedObjects:
+    """:func:`_newest_seal`, its SQL compiled once (it takes no input; one per limit)."""
+    return PreparedObjects(lambda: _newest_seal(limit))
+
+
 def seal_status() -> SealStatus:
     """The newest seal and the records after it, in one query.
 
@@ -275,18 +452,8 @@ def seal_status() -> SealStatus:
     off the primary key (id, time) alone, in the same query. Before the first seal, a
     second query reads the whole log the same way.
     """
-    # Ordered by id, both: the planner cannot estimate ``id >`` a value from the outer row
-    # and, unordered, chose to scan the whole log for the count; in id order it takes the
-    # index range from the seal on.
-    tail = ProcessingLog.objects.filter(id__gt=OuterRef("last_record_id")).order_by("id")
-    last: Any = (
-        ProcessingLogSeal.objects.order_by("-last_record_id")
-        .annotate(
-            oldest_unsealed_at=Subquery(tail.values("occurred_at")[:1]),
-            unsealed=BoundedCount(tail.values("id")[: UNSEALED_COUNT_LIMIT + 1]),
-        )
-        .first()
-    )
+    found = _newest_seal_read(UNSEALED_COUNT_LIMIT).objects()
+    last: Any = found[0] if found else None
     if last is not None:
         return SealStatus(
             last_seal=last, unsealed=last.unsealed, oldest_unsealed_at=last.oldest_unsealed_at

@@ -27,8 +27,7 @@ from doorbraak.audit.selectors import (
     alert_municipality_get,
     alert_open_get,
     alert_settings_of,
-    processing_log_page,
-    processing_log_search,
+    processing_log_search_page,
     seal_status,
     security_log_page,
     security_log_search,
@@ -42,6 +41,7 @@ from doorbraak.audit.tasks import processing_log_export_task
 from doorbraak.downloads.models import DownloadKind
 from doorbraak.downloads.services import download_queue
 from doorbraak.lib.access import Lookup, page
+from doorbraak.lib.fragments import typed_form_html
 from doorbraak.lib.replica import reads_from_replica
 from doorbraak.lib.views import submit
 
@@ -60,17 +60,17 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     log_page = None
     if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
-        records = processing_log_search(user=request.user, **filters)
         try:
-            log_page = processing_log_page(
-                records,
+            log_page = processing_log_search_page(
+                user=request.user,
                 older_than=request.GET.get("ouder", "")[:64],
                 newer_than=request.GET.get("nieuwer", "")[:64],
                 size=PAGE_SIZE,
+                **filters,
             )
         except BadCursor:
             messages.error(request, _("This page link is not valid; the newest records are shown."))
-            log_page = processing_log_page(records, size=PAGE_SIZE)
+            log_page = processing_log_search_page(user=request.user, size=PAGE_SIZE, **filters)
         # The page is fetched before the search is logged: it shows the log as it was (on
         # the read replica, when there is one: as far as it has replayed; the page says so).
         # Looking into the log is itself a processing: of the person searched for, if any.
@@ -87,6 +87,8 @@ def processing_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "audit/processing_log_list.html",
         {
             "form": form,
+            # Free text and dates: the HTML kept with a mark in each box (lib/fragments.py).
+            "form_html": typed_form_html(form),
             "log_page": log_page,
             "count_limit": number_format(log_page.limit, force_grouping=True) if log_page else "",
             "querystring_without_page": urlencode(query),

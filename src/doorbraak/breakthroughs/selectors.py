@@ -13,9 +13,11 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from django.core.paginator import Page, Paginator
 from django.db import router
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -26,6 +28,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -62,7 +65,13 @@ from doorbraak.households.models import (
     team_scope,
 )
 from doorbraak.households.selectors import log_household_list
-from doorbraak.lib.prepared import Prepared, PreparedObjects, attach, model_columns
+from doorbraak.lib.prepared import (
+    Input,
+    Prepared,
+    PreparedObjects,
+    attach,
+    model_columns,
+)
 from doorbraak.lib.workdays import working_days_between
 from doorbraak.library.models import Regulation
 
@@ -249,6 +258,107 @@ LIST_ROW_COLUMNS = (
     "household__municipality_id",
     "bottleneck__title",
 )
+
+
+def _list_rows(
+    *, teams: tuple[int, ...], today: datetime.date, status: str = "", level: int = 0
+) -> QuerySet[Breakthrough]:
+    """The team's list as its page shows it: :func:`breakthrough_list` of a user whose teams
+    in scope are ``teams``, the columns of ``LIST_ROW_COLUMNS``, passed deadlines of open
+    ones first."""
+    rows = Breakthrough.objects.of_teams(teams).select_related("household", "bottleneck")
+    if status:
+        rows = rows.filter(status=status)
+    if level:
+        rows = rows.filter(level=level)
+    return rows.only(*LIST_ROW_COLUMNS).order_by(
+        Case(
+            When(status=BreakthroughStatus.SUBMITTED, level_deadline__lt=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        F("level_deadline").asc(nulls_last=True),
+        "-created_at",
+        "-pk",
+    )
+
+
+#: More pages than any team's list has (an OFFSET of 25 billion rows at most).
+_MAX_LIST_PAGE = 1_000_000_000
+
+
+@functools.lru_cache(maxsize=64)
+def list_page_read(start: int, stop: int, level: int) -> PreparedObjects:
+    """The rows ``start:stop`` of :func:`_list_rows` at ``level`` (0: any), each with
+    ``total``, the number of rows of the whole list (a window count in the same query), its
+    SQL compiled once per shape (the number of teams, whether the list is filtered by
+    status): one ``PreparedObjects`` per page, as ``LIMIT`` and ``OFFSET`` are part of the
+    SQL's text, and per level, as a level is a small integer, which no marker can stand for
+    (Django answers a value past a ``smallint`` with no rows). Public so that tests can see
+    that a shape was prepared."""
+    return PreparedObjects(
+        lambda **inputs: (
+            _list_rows(**inputs, level=level).annotate(total=Window(expression=Count("pk")))
+        )[start:stop]
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def list_last_page_read(per_page: int, level: int) -> PreparedObjects:
+    """The last ``per_page`` rows of :func:`_list_rows`, last first, each with ``total``:
+    the last page of the list (and more) in one query, the SQL compiled once per shape.
+    ``reverse()`` turns every term of the order round (the nulls' place too), and the
+    order ends with the id, so this is the list's order backwards."""
+    return PreparedObjects(
+        lambda **inputs: (
+            _list_rows(**inputs, level=level)
+            .reverse()
+            .annotate(total=Window(expression=Count("pk")))
+        )[:per_page]
+    )
+
+
+def breakthrough_list_page(
+    *,
+    user: AnyUser,
+    today: datetime.date,
+    status: str = "",
+    level: int | None = None,
+    number: Any = None,
+    per_page: int,
+) -> Page[Breakthrough]:
+    """The page ``number`` of the team's list (``_list_rows``), as ``Paginator.get_page``
+    gives it, in one query: the rows with their total instead of a count and then the rows.
+
+    A number that is not one gives the first page, as ``get_page`` does. A page past the
+    last (its rows empty, a second query) or below the first gives the last page, as
+    ``get_page`` does: read from the end of the list with its total.
+    """
+    inputs: dict[str, Input] = {"teams": tuple(team_scope(user)), "today": today}
+    if status:
+        inputs["status"] = status
+    try:  # the number as ``Paginator.validate_number`` reads it
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    # A number past what a list can hold (and an OFFSET can take) is past its last page.
+    if 1 <= wanted <= _MAX_LIST_PAGE:
+        start = (wanted - 1) * per_page
+        rows: list[Breakthrough] = list_page_read(start, start + per_page, level or 0).objects(
+            **inputs
+        )
+        if rows or wanted == 1:
+            total = rows[0].total if rows else 0  # type: ignore[attr-defined]
+            counted: Paginator[Any] = Paginator(range(total), per_page)
+            return Page(rows, wanted, counted)
+    backwards: list[Breakthrough] = list_last_page_read(per_page, level or 0).objects(**inputs)
+    total = backwards[0].total if backwards else 0  # type: ignore[attr-defined]
+    paginator: Paginator[Any] = Paginator(range(total), per_page)
+    last = paginator.num_pages
+    on_last = paginator.count - (last - 1) * per_page
+    return Page(backwards[:on_last][::-1], last, paginator)
 
 
 def log_breakthrough_list(*, user: AnyUser, breakthroughs: list[Breakthrough]) -> None:

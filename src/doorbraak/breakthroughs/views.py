@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -313,25 +312,15 @@ def breakthrough_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BreakthroughFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    breakthroughs = (
-        selectors.breakthrough_list(
-            user=request.user, status=filters.get("status") or "", level=filters.get("level")
-        )
-        .only(*selectors.LIST_ROW_COLUMNS)
-        .order_by(
-            Case(
-                When(status=BreakthroughStatus.SUBMITTED, level_deadline__lt=today, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            F("level_deadline").asc(nulls_last=True),
-            "-created_at",
-            "-pk",
-        )
+    page_obj = selectors.breakthrough_list_page(
+        user=request.user,
+        today=today,
+        status=filters.get("status") or "",
+        level=filters.get("level"),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
-    page_obj = Paginator(breakthroughs, PAGE_SIZE).get_page(request.GET.get("page"))
     shown: list[Breakthrough] = list(page_obj.object_list)
-    page_obj.object_list = shown
     selectors.log_breakthrough_list(user=request.user, breakthroughs=shown)
     querystring = urlencode(
         [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]

@@ -11,11 +11,14 @@ errors (whose messages repeat the input) is rendered every time.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.core.cache import cache
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -115,9 +118,76 @@ def form_html(form: forms.Form, template_name: str = "includes/form.html") -> Sa
     return blank_form_html(form, template_name)
 
 
+#: What stands for a typed text while a form is rendered to be kept (letters and digits, so
+#: no escaping changes it; drawn once per process, so nobody can type it on purpose).
+_TEXT_MARK = "dbmark" + secrets.token_hex(8) + "x{}x"
+
+
+def typed_form_html(form: forms.Form, template_name: str = "includes/form.html") -> SafeString:
+    """A GET filter form with free-text (and date) boxes, rendered with ``template_name``
+    (given only ``form``), its HTML kept per class, template, language and values chosen,
+    with a mark in every box that holds text: each box's own text (escaped as the widget
+    escapes it) goes in its mark's place. So what is kept holds nothing anyone typed.
+
+    For a bound form without errors (a ``TypeError`` for one with choices read from the
+    database); an unbound one is :func:`blank_form_html`, one with errors is rendered afresh
+    (its messages repeat the input). The boxes must show the text as it came (Django's text
+    and date inputs do: a bound field shows its raw data).
+    """
+    if not form.is_bound:
+        return blank_form_html(form, template_name)
+    if form.errors:
+        return render_to_string(template_name, {"form": form})
+    marked = QueryDict(mutable=True)
+    marked.update(form.data)
+    texts: dict[str, str] = {}
+    state: list[tuple[Any, ...]] = []
+    for index, (name, field) in enumerate(form.fields.items()):
+        if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+            raise TypeError(f"{type(form).__name__}.{name}: choices read from the database")
+        key = form.add_prefix(name)
+        value = form.data.get(key)
+        if isinstance(field, forms.ChoiceField):
+            state.append((name, _choices(field), value))
+        elif value:
+            mark = _TEXT_MARK.format(index)
+            marked[key] = mark
+            texts[mark] = str(value)
+            state.append((name, type(field), "typed"))
+        else:
+            state.append((name, type(field), value))
+    key_ = (
+        "typed",
+        type(form),
+        template_name,
+        get_language(),
+        form.auto_id,
+        form.prefix,
+        tuple(state),
+    )
+    html: str | None = _kept.get(key_)
+    if html is None:
+        stand_in = type(form)(marked, auto_id=form.auto_id, prefix=form.prefix)
+        # Not validated: the marks are no dates; the form it stands for has no errors.
+        stand_in._errors = ErrorDict()  # type: ignore[attr-defined]
+        html = render_to_string(template_name, {"form": stand_in})
+        if any(html.count(mark) != 1 for mark in texts):
+            return render_to_string(template_name, {"form": form})
+        if len(_kept) < MAX_KEPT:
+            _kept[key_] = html
+    for mark, text in texts.items():
+        html = html.replace(mark, escape(text))
+    return mark_safe(html)  # noqa: S308 - the kept HTML came from the template; texts escaped
+
+
 def kept_count() -> int:
     """How many pieces are kept (for tests)."""
     return len(_kept)
+
+
+def kept_html() -> list[str]:
+    """The pieces kept (for tests: that none holds what someone typed)."""
+    return list(_kept.values())
 
 
 def forget_kept() -> None:
