@@ -30,8 +30,9 @@ from doorbraak.funds.models import (
     MandateRule,
 )
 from doorbraak.funds.processing import log_fund_request
-from doorbraak.households.models import Household, HouseholdStatus
-from doorbraak.households.selectors import household_search
+from doorbraak.households.models import Household, HouseholdStatus, Member, team_scope
+from doorbraak.households.selectors import POSTCODE_LENGTH
+from doorbraak.lib.prepared import PreparedObjects
 
 #: At most this many households answer the search of a request form.
 HOUSEHOLD_HITS = 20
@@ -83,23 +84,61 @@ def requestable_households(*, user: AnyUser, team_id: int | None = None) -> Quer
     )
 
 
+#: What the request form shows of a hit: its name in the select, its public id and
+#: municipality for the processing log (``log_household_choices``).
+HIT_COLUMNS = ("id", "public_id", "municipality_id", "name")
+
+
+def _hits_query(
+    *, scope: tuple[int, ...], teams: tuple[int, ...], text: str, postcode: str = ""
+) -> QuerySet[Household]:
+    """The hits of ``household_search(query=text, status=ACTIVE)`` among the households of
+    ``teams``, for a user whose teams in scope are ``scope``: its matching (name, street,
+    postcode when ``postcode``, the upper-cased text, is given, a member's surname) and its
+    order, with the access rules of ``Household.objects.of_teams`` and
+    ``Member.objects.of_teams``. The hits' ids first, then their rows: the ids are tested
+    off the index of the team's households, which carries the name, street, postcode and
+    status (households/0016), without reading each household's row; only the hits' rows
+    are read then, and of those only what the form shows (``HIT_COLUMNS``)."""
+    members = Member.objects.of_teams(scope).filter(last_name__icontains=text)
+    matches = Q(name__icontains=text) | Q(street__icontains=text)
+    if postcode:
+        matches |= Q(postcode__icontains=postcode)
+    found = (
+        Household.objects.of_teams(scope)
+        .filter(matches | Q(pk__in=members.values("household")))
+        .filter(status=HouseholdStatus.ACTIVE)
+        .order_by("name", "pk")
+        .filter(team_id__in=teams)
+    )
+    hits = found.values("pk")[:HOUSEHOLD_HITS]
+    return Household.objects.filter(pk__in=hits).only(*HIT_COLUMNS).order_by("name", "pk")
+
+
+#: ``_hits_query`` compiled once per number of teams and kind of term (lib/prepared.py).
+HITS = PreparedObjects(_hits_query)
+
+
 def requestable_household_hits(
     *, user: AnyUser, query: str, team_id: int | None = None
 ) -> list[Household]:
     """The first ``HOUSEHOLD_HITS`` open households of the user's team(s) that the search
     of the household list finds for ``query`` (same matching: name, street, postcode,
-    members' surnames), by name. Empty for an empty query."""
-    if not query.strip():
+    members' surnames), by name, with only ``HIT_COLUMNS`` loaded. Empty for an empty
+    query."""
+    text = query.strip()
+    if not text:
         return []
-    teams = team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)
-    found = household_search(user=user, query=query, status=HouseholdStatus.ACTIVE).filter(
-        team_id__in=teams
-    )
-    # The hits' ids first, then their rows: the ids are tested off the index of the team's
-    # households, which carries the name, street, postcode and status (households/0016),
-    # without reading each household's row; only the hits' rows are read then.
-    hits = found.values("pk")[:HOUSEHOLD_HITS]
-    return list(Household.objects.filter(pk__in=hits).order_by("name", "pk"))
+    scope = tuple(team_scope(user))
+    teams = tuple(sorted(team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)))
+    if not scope or not teams:
+        return []  # household_search finds nothing outside the user's teams
+    # A postcode holds at most POSTCODE_LENGTH characters: a longer term is not compared
+    # with the households' postcodes (as household_search does).
+    postcode = text.upper()
+    if len(postcode) <= POSTCODE_LENGTH:
+        return HITS.objects(scope=scope, teams=teams, text=text, postcode=postcode)
+    return HITS.objects(scope=scope, teams=teams, text=text)
 
 
 def linkable_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:

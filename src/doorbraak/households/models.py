@@ -383,10 +383,14 @@ class MemberQuerySet(models.QuerySet["Member"]):
         the visible ones (the household search: ``household IN (these members)`` of the
         visible households), where asking it again per member made PostgreSQL loop over
         the team's households once per surname found."""
+        return self.of_teams(team_scope(user))
+
+    def of_teams(self, teams: Collection[int]) -> MemberQuerySet:
+        """What :meth:`of_teams_of` gives a user whose teams in scope are ``teams`` (the
+        rule written with the ids alone, for a query compiled once: lib/prepared.py)."""
         # Each id cast to bigint, the column's type: a bare literal is an integer, and
         # btree_gin's bigint operator class has no bigint = integer, so the team would be
         # left out of the index condition and filtered after the heap was read.
-        teams = team_scope(user)
         if not teams:
             return self.none()
         in_team = Q()
