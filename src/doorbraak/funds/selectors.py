@@ -11,6 +11,8 @@ requests, by payment date); the balances come from the ledger.
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
@@ -71,17 +73,40 @@ def team_ids_of(user: AnyUser) -> set[int]:
     }
 
 
+def _requestable(scope: Collection[int], teams: Collection[int]) -> QuerySet[Household]:
+    """``requestable_households`` for a user whose teams in scope are ``scope`` and whose
+    teams that draft requests are ``teams`` (written with the ids alone, for a query
+    compiled once: lib/prepared.py)."""
+    return (
+        Household.objects.of_teams(scope)
+        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
+        .select_related("municipality")
+        .order_by("name", "pk")
+    )
+
+
 def requestable_households(*, user: AnyUser, team_id: int | None = None) -> QuerySet[Household]:
     """The open households of the user's own team(s) (or of ``team_id``, when it is one of
     them), by name: any of them may be chosen on a request form. The form validates a
     POST against this queryset (one lookup by primary key); it never lists it whole."""
     teams = team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)
-    return (
-        Household.objects.visible_to(user)
-        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
-        .select_related("municipality")
-        .order_by("name", "pk")
+    return _requestable(team_scope(user), teams)
+
+
+#: ``requestable_households(...).filter(public_id=...).first()``, compiled once per number
+#: of teams (lib/prepared.py).
+REQUESTABLE_HOUSEHOLD = PreparedObjects(
+    lambda *, scope, teams, public_id: _requestable(scope, teams).filter(public_id=public_id)[:1]
+)
+
+
+def requestable_household(*, user: AnyUser, public_id: uuid.UUID) -> Household | None:
+    """The household of ``requestable_households(user=user)`` whose public id is
+    ``public_id`` (with its municipality), or None: what a request form is opened from."""
+    found = REQUESTABLE_HOUSEHOLD.objects(
+        scope=tuple(team_scope(user)), teams=tuple(sorted(team_ids_of(user))), public_id=public_id
     )
+    return found[0] if found else None
 
 
 #: What the request form shows of a hit: its name in the select, its public id and
@@ -141,21 +166,38 @@ def requestable_household_hits(
     return HITS.objects(scope=scope, teams=teams, text=text)
 
 
+def _linkable(scope: Collection[int], teams: Collection[int]) -> QuerySet[Breakthrough]:
+    """``linkable_breakthroughs`` for a user whose teams in scope are ``scope`` and whose
+    teams that draft requests are ``teams`` (written with the ids alone)."""
+    return (
+        Breakthrough.objects.of_teams(scope)
+        .filter(team_id__in=teams)
+        .order_by("-created_at", "-pk")
+    )
+
+
 def linkable_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
     """The breakthroughs of the user's own team(s) a request may name; the service further
     requires the request's household's own (never listed whole)."""
-    return (
-        Breakthrough.objects.visible_to(user)
-        .filter(team_id__in=team_ids_of(user))
-        .order_by("-created_at", "-pk")
-    )
+    return _linkable(team_scope(user), team_ids_of(user))
+
+
+#: ``linkable_breakthroughs(...).filter(household_id=...)``, compiled once per number of
+#: teams (lib/prepared.py).
+HOUSEHOLD_BREAKTHROUGHS = PreparedObjects(
+    lambda *, scope, teams, household: _linkable(scope, teams).filter(household_id=household)
+)
 
 
 def breakthroughs_of_household(*, user: AnyUser, household_id: int | None) -> list[Breakthrough]:
     """What a request form offers for its household: that household's breakthroughs."""
     if household_id is None:
         return []
-    return list(linkable_breakthroughs(user=user).filter(household_id=household_id))
+    return HOUSEHOLD_BREAKTHROUGHS.objects(
+        scope=tuple(team_scope(user)),
+        teams=tuple(sorted(team_ids_of(user))),
+        household=household_id,
+    )
 
 
 def mandate_rule_list(*, fund: Fund) -> QuerySet[MandateRule]:

@@ -381,9 +381,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         public_id = None
     opened_from = None
     if public_id is not None:
-        opened_from = (
-            selectors.requestable_households(user=user).filter(public_id=public_id).first()
-        )
+        opened_from = selectors.requestable_household(user=user, public_id=public_id)
         if opened_from is None:
             raise Http404
         initial["household"] = opened_from
