@@ -1,8 +1,9 @@
-"""The request form's reads compiled once per number of teams (lib/prepared.py): the
-household it is opened from (``funds.selectors.requestable_household``) and the chosen
-household's breakthroughs (``breakthroughs_of_household``) give what the querysets they
-replace give, for every user, also another team's or a closed household (none), and every
-shape is prepared (none falls back to building its query per request)."""
+"""The request form's reads compiled once per number of teams or municipalities
+(lib/prepared.py): the household it is opened from (``funds.selectors.requestable_household``),
+the chosen household's breakthroughs (``breakthroughs_of_household``) and the cost items
+(``cost_item_choices``) give what the querysets they replace give, for every user, also
+another team's or a closed household (none), and every shape is prepared (none falls back
+to building its query per request)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from django.db import connections
 from doorbraak.accounts.models import User
 from doorbraak.breakthroughs.models import Breakthrough
 from doorbraak.funds import selectors
-from doorbraak.funds.selectors import HOUSEHOLD_BREAKTHROUGHS, REQUESTABLE_HOUSEHOLD
+from doorbraak.funds.selectors import COST_ITEMS, HOUSEHOLD_BREAKTHROUGHS, REQUESTABLE_HOUSEHOLD
 from doorbraak.households.models import CloseReason, Household, HouseholdStatus
 from doorbraak.lib.prepared import Plan, PreparedObjects
 from tests.breakthroughs.builders import draft as breakthrough_draft
 from tests.conftest import Cast
-from tests.factories import HouseholdFactory
+from tests.factories import CostItemFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,23 @@ def test_the_households_breakthroughs_are_the_querysets(
     assert listed > 0
     assert selectors.breakthroughs_of_household(user=cast.alice, household_id=None) == []
     _all_prepared(HOUSEHOLD_BREAKTHROUGHS)
+
+
+def test_the_cost_items_are_the_querysets(cast: Cast) -> None:
+    """National items and those of each municipality, some of the same name in several
+    years (the order then falls to the year, newest first, and the id)."""
+    COST_ITEMS._plans.clear()
+    for municipality, year, name in itertools.product(
+        (None, cast.north, cast.south), (2025, 2026), ("Huisuitzetting", "Schuldhulp")
+    ):
+        CostItemFactory(municipality=municipality, valid_year=year, name=name)
+    users = [*_users(cast), cast.dave, *User.objects.exclude(pk=cast.alice.pk)[:3]]
+    for user in users:
+        expected = [_fields(item) for item in selectors.cost_items(user=user)]
+        for _ in range(2):
+            found = selectors.cost_item_choices(user=user)
+            assert [_fields(item) for item in found] == expected, user
+            assert [str(item) for item in found] == [
+                str(item) for item in selectors.cost_items(user=user)
+            ]
+    _all_prepared(COST_ITEMS)

@@ -19,9 +19,10 @@ from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
-from doorbraak.accounts.selectors import AnyUser, active_memberships
+from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import ledger, policies
 from doorbraak.funds.models import (
     PAID_STATUSES,
@@ -198,6 +199,28 @@ def breakthroughs_of_household(*, user: AnyUser, household_id: int | None) -> li
         teams=tuple(sorted(team_ids_of(user))),
         household=household_id,
     )
+
+
+def _cost_items(municipalities: Collection[int]) -> QuerySet[CostItem]:
+    return CostItem.objects.of_municipalities(municipalities).order_by("name", "-valid_year", "pk")
+
+
+def cost_items(*, user: AnyUser) -> QuerySet[CostItem]:
+    """The cost items a request may say it prevents: the national ones and those of the
+    user's municipalities, by name and newest year first. A form validates a POST against
+    this queryset; :func:`cost_item_choices` gives the same items as a list."""
+    return CostItem.objects.visible_to(user).order_by("name", "-valid_year", "pk")
+
+
+#: ``cost_items(...)`` as a list, compiled once per number of municipalities (lib/prepared.py).
+COST_ITEMS = PreparedObjects(lambda *, municipalities: _cost_items(municipalities))
+
+
+def cost_item_choices(*, user: AnyUser) -> list[CostItem]:
+    """What :func:`cost_items` gives, read into a list (what a request form's select shows)."""
+    if not user.is_authenticated:
+        return []
+    return COST_ITEMS.objects(municipalities=tuple(sorted(municipality_ids_of(user))))
 
 
 def mandate_rule_list(*, fund: Fund) -> QuerySet[MandateRule]:
