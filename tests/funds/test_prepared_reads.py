@@ -11,6 +11,7 @@ import datetime
 import itertools
 import uuid
 from typing import Any
+from typing import cast as cast_
 
 import pytest
 from django.db import connections
@@ -47,7 +48,7 @@ def households(cast: Cast) -> list[Household]:
         (cast.team_a, cast.team_b), (HouseholdStatus.ACTIVE, HouseholdStatus.CLOSED)
     )
     for n, (team, status) in enumerate(cases):
-        household = HouseholdFactory(team=cast.team_a, name=f"Huishouden {n}")
+        household = cast_(Household, HouseholdFactory(team=cast.team_a, name=f"Huishouden {n}"))
         for _ in range(1 + n % 2):
             breakthrough_draft(cast, household)
         Breakthrough.objects.filter(household=household).update(team=team)
@@ -59,7 +60,7 @@ def households(cast: Cast) -> list[Household]:
             close_reason=CloseReason.MOVED if closed else "",
         )
         found.append(household)
-    destroyed = HouseholdFactory(team=cast.team_a, name="Weg")
+    destroyed = cast_(Household, HouseholdFactory(team=cast.team_a, name="Weg"))
     breakthrough_draft(cast, destroyed)
     Household.objects.filter(pk=destroyed.pk).update(destroyed_on=datetime.date(2026, 6, 1))
     return [*found, destroyed]
