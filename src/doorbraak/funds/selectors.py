@@ -11,15 +11,18 @@ requests, by payment date); the balances come from the ledger.
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
-from doorbraak.accounts.selectors import AnyUser, active_memberships
+from doorbraak.accounts.selectors import AnyUser, active_memberships, municipality_ids_of
 from doorbraak.audit.models import ProcessingAction
 from doorbraak.breakthroughs.models import Breakthrough
+from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import ledger, policies
 from doorbraak.funds.models import (
     PAID_STATUSES,
@@ -30,8 +33,9 @@ from doorbraak.funds.models import (
     MandateRule,
 )
 from doorbraak.funds.processing import log_fund_request
-from doorbraak.households.models import Household, HouseholdStatus
-from doorbraak.households.selectors import household_search
+from doorbraak.households.models import Household, HouseholdStatus, Member, team_scope
+from doorbraak.households.selectors import POSTCODE_LENGTH
+from doorbraak.lib.prepared import PreparedObjects
 
 #: At most this many households answer the search of a request form.
 HOUSEHOLD_HITS = 20
@@ -70,17 +74,75 @@ def team_ids_of(user: AnyUser) -> set[int]:
     }
 
 
+def _requestable(scope: Collection[int], teams: Collection[int]) -> QuerySet[Household]:
+    """``requestable_households`` for a user whose teams in scope are ``scope`` and whose
+    teams that draft requests are ``teams`` (written with the ids alone, for a query
+    compiled once: lib/prepared.py)."""
+    return (
+        Household.objects.of_teams(scope)
+        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
+        .select_related("municipality")
+        .order_by("name", "pk")
+    )
+
+
 def requestable_households(*, user: AnyUser, team_id: int | None = None) -> QuerySet[Household]:
     """The open households of the user's own team(s) (or of ``team_id``, when it is one of
     them), by name: any of them may be chosen on a request form. The form validates a
     POST against this queryset (one lookup by primary key); it never lists it whole."""
     teams = team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)
-    return (
-        Household.objects.visible_to(user)
-        .filter(team_id__in=teams, status=HouseholdStatus.ACTIVE)
-        .select_related("municipality")
-        .order_by("name", "pk")
+    return _requestable(team_scope(user), teams)
+
+
+#: ``requestable_households(...).filter(public_id=...).first()``, compiled once per number
+#: of teams (lib/prepared.py).
+REQUESTABLE_HOUSEHOLD = PreparedObjects(
+    lambda *, scope, teams, public_id: _requestable(scope, teams).filter(public_id=public_id)[:1]
+)
+
+
+def requestable_household(*, user: AnyUser, public_id: uuid.UUID) -> Household | None:
+    """The household of ``requestable_households(user=user)`` whose public id is
+    ``public_id`` (with its municipality), or None: what a request form is opened from."""
+    found = REQUESTABLE_HOUSEHOLD.objects(
+        scope=tuple(team_scope(user)), teams=tuple(sorted(team_ids_of(user))), public_id=public_id
     )
+    return found[0] if found else None
+
+
+#: What the request form shows of a hit: its name in the select, its public id and
+#: municipality for the processing log (``log_household_choices``).
+HIT_COLUMNS = ("id", "public_id", "municipality_id", "name")
+
+
+def _hits_query(
+    *, scope: tuple[int, ...], teams: tuple[int, ...], text: str, postcode: str = ""
+) -> QuerySet[Household]:
+    """The hits of ``household_search(query=text, status=ACTIVE)`` among the households of
+    ``teams``, for a user whose teams in scope are ``scope``: its matching (name, street,
+    postcode when ``postcode``, the upper-cased text, is given, a member's surname) and its
+    order, with the access rules of ``Household.objects.of_teams`` and
+    ``Member.objects.of_teams``. The hits' ids first, then their rows: the ids are tested
+    off the index of the team's households, which carries the name, street, postcode and
+    status (households/0016), without reading each household's row; only the hits' rows
+    are read then, and of those only what the form shows (``HIT_COLUMNS``)."""
+    members = Member.objects.of_teams(scope).filter(last_name__icontains=text)
+    matches = Q(name__icontains=text) | Q(street__icontains=text)
+    if postcode:
+        matches |= Q(postcode__icontains=postcode)
+    found = (
+        Household.objects.of_teams(scope)
+        .filter(matches | Q(pk__in=members.values("household")))
+        .filter(status=HouseholdStatus.ACTIVE)
+        .order_by("name", "pk")
+        .filter(team_id__in=teams)
+    )
+    hits = found.values("pk")[:HOUSEHOLD_HITS]
+    return Household.objects.filter(pk__in=hits).only(*HIT_COLUMNS).order_by("name", "pk")
+
+
+#: ``_hits_query`` compiled once per number of teams and kind of term (lib/prepared.py).
+HITS = PreparedObjects(_hits_query)
 
 
 def requestable_household_hits(
@@ -88,35 +150,77 @@ def requestable_household_hits(
 ) -> list[Household]:
     """The first ``HOUSEHOLD_HITS`` open households of the user's team(s) that the search
     of the household list finds for ``query`` (same matching: name, street, postcode,
-    members' surnames), by name. Empty for an empty query."""
-    if not query.strip():
+    members' surnames), by name, with only ``HIT_COLUMNS`` loaded. Empty for an empty
+    query."""
+    text = query.strip()
+    if not text:
         return []
-    teams = team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)
-    found = household_search(user=user, query=query, status=HouseholdStatus.ACTIVE).filter(
-        team_id__in=teams
+    scope = tuple(team_scope(user))
+    teams = tuple(sorted(team_ids_of(user) if team_id is None else {team_id} & team_ids_of(user)))
+    if not scope or not teams:
+        return []  # household_search finds nothing outside the user's teams
+    # A postcode holds at most POSTCODE_LENGTH characters: a longer term is not compared
+    # with the households' postcodes (as household_search does).
+    postcode = text.upper()
+    if len(postcode) <= POSTCODE_LENGTH:
+        return HITS.objects(scope=scope, teams=teams, text=text, postcode=postcode)
+    return HITS.objects(scope=scope, teams=teams, text=text)
+
+
+def _linkable(scope: Collection[int], teams: Collection[int]) -> QuerySet[Breakthrough]:
+    """``linkable_breakthroughs`` for a user whose teams in scope are ``scope`` and whose
+    teams that draft requests are ``teams`` (written with the ids alone)."""
+    return (
+        Breakthrough.objects.of_teams(scope)
+        .filter(team_id__in=teams)
+        .order_by("-created_at", "-pk")
     )
-    # The hits' ids first, then their rows: the ids are tested off the index of the team's
-    # households, which carries the name, street, postcode and status (households/0016),
-    # without reading each household's row; only the hits' rows are read then.
-    hits = found.values("pk")[:HOUSEHOLD_HITS]
-    return list(Household.objects.filter(pk__in=hits).order_by("name", "pk"))
 
 
 def linkable_breakthroughs(*, user: AnyUser) -> QuerySet[Breakthrough]:
     """The breakthroughs of the user's own team(s) a request may name; the service further
     requires the request's household's own (never listed whole)."""
-    return (
-        Breakthrough.objects.visible_to(user)
-        .filter(team_id__in=team_ids_of(user))
-        .order_by("-created_at", "-pk")
-    )
+    return _linkable(team_scope(user), team_ids_of(user))
+
+
+#: ``linkable_breakthroughs(...).filter(household_id=...)``, compiled once per number of
+#: teams (lib/prepared.py).
+HOUSEHOLD_BREAKTHROUGHS = PreparedObjects(
+    lambda *, scope, teams, household: _linkable(scope, teams).filter(household_id=household)
+)
 
 
 def breakthroughs_of_household(*, user: AnyUser, household_id: int | None) -> list[Breakthrough]:
     """What a request form offers for its household: that household's breakthroughs."""
     if household_id is None:
         return []
-    return list(linkable_breakthroughs(user=user).filter(household_id=household_id))
+    return HOUSEHOLD_BREAKTHROUGHS.objects(
+        scope=tuple(team_scope(user)),
+        teams=tuple(sorted(team_ids_of(user))),
+        household=household_id,
+    )
+
+
+def _cost_items(municipalities: Collection[int]) -> QuerySet[CostItem]:
+    return CostItem.objects.of_municipalities(municipalities).order_by("name", "-valid_year", "pk")
+
+
+def cost_items(*, user: AnyUser) -> QuerySet[CostItem]:
+    """The cost items a request may say it prevents: the national ones and those of the
+    user's municipalities, by name and newest year first. A form validates a POST against
+    this queryset; :func:`cost_item_choices` gives the same items as a list."""
+    return CostItem.objects.visible_to(user).order_by("name", "-valid_year", "pk")
+
+
+#: ``cost_items(...)`` as a list, compiled once per number of municipalities (lib/prepared.py).
+COST_ITEMS = PreparedObjects(lambda *, municipalities: _cost_items(municipalities))
+
+
+def cost_item_choices(*, user: AnyUser) -> list[CostItem]:
+    """What :func:`cost_items` gives, read into a list (what a request form's select shows)."""
+    if not user.is_authenticated:
+        return []
+    return COST_ITEMS.objects(municipalities=tuple(sorted(municipality_ids_of(user))))
 
 
 def mandate_rule_list(*, fund: Fund) -> QuerySet[MandateRule]:

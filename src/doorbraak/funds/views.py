@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from doorbraak.accounts.selectors import AnyUser
 from doorbraak.accounts.types import AuthenticatedHttpRequest
-from doorbraak.catalogue.models import CostItem
 from doorbraak.funds import policies, processing, selectors, services
 from doorbraak.funds.forms import (
     ApproveForm,
@@ -64,10 +63,6 @@ FUND_REQUEST = Lookup("fund_request", selectors.fund_request_get)
 # --- helpers ----------------------------------------------------------------------------------
 def _to_request(fund_request: FundRequest) -> HttpResponse:
     return redirect("funds:request-detail", pk=fund_request.pk)
-
-
-def _cost_items(user: AnyUser) -> QuerySet[CostItem]:
-    return CostItem.objects.visible_to(user).order_by("name", "-valid_year", "pk")
 
 
 def _requestable_fund_list(user: AnyUser) -> list[Fund]:
@@ -291,7 +286,7 @@ def _request_form(
         funds=_requestable_funds(user, allowed) if drafting else None,
         households=selectors.requestable_households(user=user) if drafting else None,
         breakthroughs=selectors.linkable_breakthroughs(user=user),
-        cost_items=_cost_items(user),
+        cost_items=selectors.cost_items(user=user),
         **kwargs,
     )
     if drafting:
@@ -381,9 +376,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         public_id = None
     opened_from = None
     if public_id is not None:
-        opened_from = (
-            selectors.requestable_households(user=user).filter(public_id=public_id).first()
-        )
+        opened_from = selectors.requestable_household(user=user, public_id=public_id)
         if opened_from is None:
             raise Http404
         initial["household"] = opened_from
@@ -399,10 +392,10 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=user, household_id=chosen.pk if chosen else None
             ),
         )
-        # The cost items read with an ordinary query: the select would read its queryset
-        # through a server-side cursor (DECLARE, FETCH, CLOSE: three round trips).
-        cost_items = form.fields["prevents_cost_item"]
-        offer(cost_items, cost_items.queryset)  # type: ignore[attr-defined]
+        # The cost items read with an ordinary query (the select would read its queryset
+        # through a server-side cursor: DECLARE, FETCH, CLOSE, three round trips), compiled
+        # once per number of the user's municipalities.
+        offer(form.fields["prevents_cost_item"], selectors.cost_item_choices(user=user))
         keep = {"fonds": fund_pk} if fund_pk.isdigit() else {}
         return _form_page(
             request,
