@@ -217,3 +217,24 @@ def test_a_typed_form_with_errors_is_rendered_afresh() -> None:
         count = fragments.kept_count()
         assert fragments.typed_form_html(form) == _fresh(ProcessingLogFilterForm(QueryDict(query)))
         assert fragments.kept_count() == count
+
+
+class _Checked(forms.Form):
+    q = forms.CharField(required=False)
+    mine = forms.BooleanField(required=False)
+
+
+@pytest.mark.parametrize("mine", ["on", "true", "false", "0", ""])
+def test_a_typed_form_shows_a_checkbox_as_its_value_means(mine: str) -> None:
+    """A checkbox is checked by what its value means ("false" is unchecked), so its value
+    chooses the kept HTML as a choice does; it is never a mark (a mark would leave no
+    trace in the HTML, and the form would be rendered afresh every time)."""
+    fragments.forget_kept()
+    for _ in range(2):  # rendered, then kept
+        form = _Checked(QueryDict(f"q=Jansen&mine={mine}"))
+        assert form.is_valid()
+        assert fragments.typed_form_html(form) == _fresh(
+            _Checked(QueryDict(f"q=Jansen&mine={mine}"))
+        )
+    assert fragments.kept_count() == 1
+    assert "Jansen" not in " ".join(fragments.kept_html())

@@ -149,6 +149,9 @@ def typed_form_html(form: forms.Form, template_name: str = "includes/form.html")
         value = form.data.get(key)
         if isinstance(field, forms.ChoiceField):
             state.append((name, _choices(field), value))
+        elif isinstance(field, forms.BooleanField):
+            # A checkbox shows what its value means ("false" unchecked), not the value.
+            state.append((name, type(field), value))
         elif value:
             mark = _TEXT_MARK.format(index)
             marked[key] = mark
