@@ -129,3 +129,49 @@ def test_the_cost_items_are_the_querysets(cast: Cast) -> None:
                 str(item) for item in selectors.cost_items(user=user)
             ]
     _all_prepared(COST_ITEMS)
+
+
+def test_open_funds_are_those_of_the_fund_list_open_for_requests(cast: Cast) -> None:
+    """``open_funds`` (compiled once per year and number of ids) gives what
+    ``fund_list(user=…)`` gives of the active funds of this year and later, in its order,
+    for every user: municipality-wide, district (of the team's districts or not), team and
+    another municipality's funds, inactive ones and last year's left out."""
+    from django.utils import timezone
+
+    from doorbraak.funds.selectors import open_funds
+    from tests.factories import DistrictFactory
+    from tests.funds.factories import FundFactory
+
+    year = timezone.localdate().year
+    ours, other = DistrictFactory(municipality=cast.north), DistrictFactory(municipality=cast.north)
+    cast.team_a.districts.add(ours)
+    cast.team_b.districts.add(ours, other)
+    for name, extra in (
+        ("Noord", {}),
+        ("Noord volgend jaar", {"year": year + 1}),
+        ("Noord vorig jaar", {"year": year - 1}),
+        ("Noord dicht", {"active": False}),
+        ("Wijk van A en B", {"district": ours}),
+        ("Wijk van B", {"district": other}),
+        ("Team A", {"team": cast.team_a}),
+        ("Team B", {"team": cast.team_b}),
+    ):
+        FundFactory(municipality=cast.north, name=name, **extra)
+    FundFactory(municipality=cast.south, name="Zuid")
+    FundFactory(municipality=cast.south, name="Team Z", team=cast.team_z)
+    seen = set()
+    for user in User.objects.order_by("username"):
+        expected = list(
+            selectors.fund_list(user=user).filter(active=True, year__gte=year).select_related(None)
+        )
+        found = open_funds(user=user)
+        assert [_fields(f) for f in found] == [_fields(f) for f in expected], user.username
+        seen.add(tuple(f.name for f in found))
+    assert ("Noord volgend jaar", "Noord", "Team A", "Wijk van A en B") in seen  # alice
+    assert ("Noord volgend jaar", "Noord", "Team B", "Wijk van A en B", "Wijk van B") in seen
+    assert ("Team Z", "Zuid") in seen  # mallory
+    assert () in seen  # the partner contact and the privacy officers
+    # Every shape prepared: a plan, or none at all for a user without scopes (no query).
+    plans = list(selectors.open_funds_read(year)._plans[connections["default"]].values())
+    assert sum(isinstance(plan, Plan) for plan in plans) == 2  # team members, the wide roles
+    assert all(isinstance(plan, Plan) or plan is None for plan in plans)

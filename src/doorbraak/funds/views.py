@@ -19,7 +19,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -67,13 +66,8 @@ def _to_request(fund_request: FundRequest) -> HttpResponse:
 
 def _requestable_fund_list(user: AnyUser) -> list[Fund]:
     """The funds the user may ask now, in the order of ``_requestable_funds``."""
-    # Only this year's funds and later: last year's potje is closed for new requests.
-    funds = (
-        selectors.fund_list(user=user)
-        .filter(active=True, year__gte=timezone.localdate().year)
-        .select_related(None)  # the policy and the select read the fund's own columns only
-    )
-    return [f for f in funds if policies.can_request(user, f)]
+    # The policy and the select read the fund's own columns only.
+    return [f for f in selectors.open_funds(user=user) if policies.can_request(user, f)]
 
 
 def _requestable_funds(user: AnyUser, allowed: list[Fund] | None = None) -> QuerySet[Fund]:
