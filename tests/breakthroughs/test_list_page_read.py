@@ -131,12 +131,18 @@ def test_a_page_is_one_query_and_compiled_once(cast: Cast, many: None) -> None:
         assert len(queries.captured_queries) == 3
         assert page.object_list
         # The shape was prepared (not built on every request).
-        prepared = selectors.list_page_read(0, PER_PAGE, filters.get("level", 0))
+        prepared = selectors.list_page_read(filters.get("level", 0))
         plans = [entry for plan in prepared._plans.values() for entry in plan.values()]
         # (None: a user without teams, whose empty IN asks nothing; False would be a
         # shape built on every request.)
         assert any(isinstance(entry, Plan) for entry in plans)
         assert all(entry is None or isinstance(entry, Plan) for entry in plans)
+    # Every page after the first shares one plan: the LIMIT and OFFSET are put after it.
+    prepared = selectors.list_page_read(0)
+    read(2)
+    shapes = sum(len(plan) for plan in prepared._plans.values())
+    read(3)
+    assert sum(len(plan) for plan in prepared._plans.values()) == shapes
     # A page past the end: the empty page, then the last page with its total.
     with CaptureQueriesContext(connection) as queries:
         page = read(99)

@@ -287,34 +287,34 @@ def _list_rows(
 _MAX_LIST_PAGE = 1_000_000_000
 
 
-@functools.lru_cache(maxsize=64)
-def list_page_read(start: int, stop: int, level: int) -> PreparedObjects:
-    """The rows ``start:stop`` of :func:`_list_rows` at ``level`` (0: any), each with
-    ``total``, the number of rows of the whole list (a window count in the same query), its
-    SQL compiled once per shape (the number of teams, whether the list is filtered by
-    status): one ``PreparedObjects`` per page, as ``LIMIT`` and ``OFFSET`` are part of the
-    SQL's text, and per level, as a level is a small integer, which no marker can stand for
-    (Django answers a value past a ``smallint`` with no rows). Public so that tests can see
-    that a shape was prepared."""
+@functools.lru_cache(maxsize=8)
+def list_page_read(level: int) -> PreparedObjects:
+    """The rows of :func:`_list_rows` at ``level`` (0: any), each with ``total``, the number
+    of rows of the whole list (a window count in the same query); a page of them is
+    ``objects_between(start, stop, …)``. Its SQL compiled once per shape (the number of
+    teams, whether the list is filtered by status, whether the page has an offset) and per
+    level, as a level is a small integer, which no marker can stand for (Django answers a
+    value past a ``smallint`` with no rows). Public so that tests can see that a shape was
+    prepared."""
     return PreparedObjects(
-        lambda **inputs: (
-            _list_rows(**inputs, level=level).annotate(total=Window(expression=Count("pk")))
-        )[start:stop]
+        lambda **inputs: _list_rows(**inputs, level=level).annotate(
+            total=Window(expression=Count("pk"))
+        )
     )
 
 
-@functools.lru_cache(maxsize=16)
-def list_last_page_read(per_page: int, level: int) -> PreparedObjects:
-    """The last ``per_page`` rows of :func:`_list_rows`, last first, each with ``total``:
-    the last page of the list (and more) in one query, the SQL compiled once per shape.
-    ``reverse()`` turns every term of the order round (the nulls' place too), and the
-    order ends with the id, so this is the list's order backwards."""
+@functools.lru_cache(maxsize=8)
+def list_last_page_read(level: int) -> PreparedObjects:
+    """The rows of :func:`_list_rows`, last first, each with ``total``: the last page of the
+    list (and more) is ``objects_between(0, per_page, …)``, one query, the SQL compiled once
+    per shape. ``reverse()`` turns every term of the order round (the nulls' place too),
+    and the order ends with the id, so this is the list's order backwards."""
     return PreparedObjects(
         lambda **inputs: (
             _list_rows(**inputs, level=level)
             .reverse()
             .annotate(total=Window(expression=Count("pk")))
-        )[:per_page]
+        )
     )
 
 
@@ -346,14 +346,16 @@ def breakthrough_list_page(
     # A number past what a list can hold (and an OFFSET can take) is past its last page.
     if 1 <= wanted <= _MAX_LIST_PAGE:
         start = (wanted - 1) * per_page
-        rows: list[Breakthrough] = list_page_read(start, start + per_page, level or 0).objects(
-            **inputs
+        rows: list[Breakthrough] = list_page_read(level or 0).objects_between(
+            start, start + per_page, **inputs
         )
         if rows or wanted == 1:
             total = rows[0].total if rows else 0  # type: ignore[attr-defined]
             counted: Paginator[Any] = Paginator(range(total), per_page)
             return Page(rows, wanted, counted)
-    backwards: list[Breakthrough] = list_last_page_read(per_page, level or 0).objects(**inputs)
+    backwards: list[Breakthrough] = list_last_page_read(level or 0).objects_between(
+        0, per_page, **inputs
+    )
     total = backwards[0].total if backwards else 0  # type: ignore[attr-defined]
     paginator: Paginator[Any] = Paginator(range(total), per_page)
     last = paginator.num_pages
