@@ -171,3 +171,36 @@ def test_the_day_is_written_once_and_the_time_for_each_moment() -> None:
             write(morning) == "4 mei 2026, 09:05" == formats.date_format(morning, "DATETIME_FORMAT")
         )
         assert write(morning.replace(hour=17, minute=45)) == "4 mei 2026, 17:45"
+
+
+@pytest.mark.parametrize(
+    ("number", "asked"),
+    [
+        (None, 1),
+        ("", 1),
+        ("abc", 1),
+        ("1.5", 1),
+        (2.5, 1),
+        ([], 1),
+        ("3", 3),
+        (3, 3),
+        (4.0, 4),
+        ("0", 0),
+        ("-2", -2),
+    ],
+)
+def test_the_page_asked_is_what_paginator_reads(number: object, asked: int) -> None:
+    """``page_asked`` reads a number as ``Paginator.validate_number`` does, and what it
+    refuses as not a number is page 1, as ``get_page`` shows it."""
+    from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+
+    from doorbraak.lib.rows import page_asked
+
+    assert page_asked(number) == asked
+    try:
+        expected = Paginator(range(1000), 10).validate_number(number)
+    except PageNotAnInteger:
+        expected = 1
+    except EmptyPage:  # below 1, which get_page answers with the last page
+        expected = asked
+    assert expected == asked

@@ -72,6 +72,7 @@ from doorbraak.lib.prepared import (
     attach,
     model_columns,
 )
+from doorbraak.lib.rows import page_asked
 from doorbraak.lib.workdays import working_days_between
 from doorbraak.library.models import Regulation
 
@@ -337,12 +338,7 @@ def breakthrough_list_page(
     inputs: dict[str, Input] = {"teams": tuple(team_scope(user)), "today": today}
     if status:
         inputs["status"] = status
-    try:  # the number as ``Paginator.validate_number`` reads it
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = page_asked(number)  # as ``Paginator.validate_number`` reads it
     # A number past what a list can hold (and an OFFSET can take) is past its last page.
     if 1 <= wanted <= _MAX_LIST_PAGE:
         start = (wanted - 1) * per_page

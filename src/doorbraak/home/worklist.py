@@ -72,7 +72,7 @@ from doorbraak.households.models import (
 from doorbraak.households.selectors import log_lists_shown
 from doorbraak.insights.models import Signal, SignalStatus
 from doorbraak.lib.prepared import Input, Prepared
-from doorbraak.lib.rows import INT_PLACEHOLDER, UUID_PLACEHOLDER, url_maker
+from doorbraak.lib.rows import INT_PLACEHOLDER, UUID_PLACEHOLDER, page_asked, url_maker
 from doorbraak.lib.workdays import add_working_days
 from doorbraak.plans.models import Action, ActionOwner, ActionStatus, PlanStatus
 from doorbraak.tables.models import Meeting, MeetingStatus
@@ -777,12 +777,7 @@ def block_page(block: Block, *, user: AnyUser, today: Today, number: Any) -> Pag
     last (its rows empty) or below the first falls back to the paginator (a count and the
     last page), which turns it into the last page.
     """
-    try:  # the number as ``Paginator.validate_number`` reads it
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = page_asked(number)  # as ``Paginator.validate_number`` reads it
     if wanted >= 1:
         if wanted == 1 and block.first_page is not None:
             rows = block.first_page(user, today)

@@ -147,3 +147,16 @@ def moment_writer(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime.da
         )
 
     return write
+
+
+def page_asked(number: Any) -> int:
+    """The page number a list was asked for, as ``Paginator.validate_number`` reads it
+    (``get_page`` then turns what is not a number into page 1): an int, a whole float or
+    its text; anything else is 1. Below 1 stays below 1 (the caller shows the last page,
+    as ``get_page`` does)."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        return int(number)
+    except (TypeError, ValueError):
+        return 1
