@@ -75,21 +75,52 @@ def processing_log_search(
     (person, time). A user name is looked up in the users first and the log filtered by
     the actor's id, so the log is never joined to the users.
     """
-    records = ProcessingLog.objects.visible_to(user)
+    if not user.is_authenticated:
+        return ProcessingLog.objects.none()
+    return _found_records(
+        **_search_filters(  # type: ignore[arg-type]  # each filter of its own kind
+            user=user,
+            person=person,
+            username=username,
+            date_from=date_from,
+            date_to=date_to,
+            action=action,
+            search_term_hash=search_term_hash,
+        )
+    )
+
+
+def _search_filters(
+    *,
+    user: AnyUser,
+    person: str = "",
+    username: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    action: str = "",
+    search_term_hash: str = "",
+) -> dict[str, Input]:
+    """The values :func:`_found_records` compares for a signed-in user's filters: the
+    municipalities where the user is privacy officer (what ``visible_to`` reads), the
+    person's pseudonym, the ids of the user name (none: nothing found), the first moments
+    of the first day and of the day after the last (Amsterdam days), the action and the
+    search hash; a filter not given is left out."""
+    filters: dict[str, Input] = {
+        "municipalities": tuple(sorted(municipality_ids_of(user, role=Role.PRIVACY_OFFICER)))
+    }
     if person:
-        records = records.filter(subject_pseudonym=person.strip())
+        filters["person"] = person.strip()
     if username:
-        actors = actor_ids(username)
-        records = records.filter(actor_id__in=actors) if actors else records.none()
+        filters["actors"] = tuple(actor_ids(username))
     if date_from:
-        records = records.filter(occurred_at__gte=_start_of(date_from))
+        filters["start"] = _start_of(date_from)
     if date_to:
-        records = records.filter(occurred_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+        filters["end"] = _start_of(date_to + datetime.timedelta(days=1))
     if action:
-        records = records.filter(action=action)
+        filters["action"] = action
     if search_term_hash:
-        records = records.filter(action=ProcessingAction.SEARCH, object_id=search_term_hash)
-    return records.order_by("-occurred_at", "-id")
+        filters["search_term_hash"] = search_term_hash
+    return filters
 
 
 #: The users of a user name (``iexact``), the SQL compiled once (lib/prepared.py).
@@ -371,21 +402,15 @@ def processing_log_search_page(
         cursor["older_when"], cursor["older_pk"] = _parse(older_than)
     if not user.is_authenticated:
         return LogPage(records=[], older=None, newer=None, found=0, limit=COUNT_LIMIT)
-    filters: dict[str, Input] = {
-        "municipalities": tuple(sorted(municipality_ids_of(user, role=Role.PRIVACY_OFFICER)))
-    }
-    if person:
-        filters["person"] = person.strip()
-    if username:
-        filters["actors"] = tuple(actor_ids(username))
-    if date_from:
-        filters["start"] = _start_of(date_from)
-    if date_to:
-        filters["end"] = _start_of(date_to + datetime.timedelta(days=1))
-    if action:
-        filters["action"] = action
-    if search_term_hash:
-        filters["search_term_hash"] = search_term_hash
+    filters = _search_filters(
+        user=user,
+        person=person,
+        username=username,
+        date_from=date_from,
+        date_to=date_to,
+        action=action,
+        search_term_hash=search_term_hash,
+    )
     inputs = {**filters, **cursor}
     limit = COUNT_LIMIT
     rows: list[Any] = processing_log_page_read(limit, size).objects(**inputs)
